@@ -1,0 +1,73 @@
+// Diagnostics as loket reports them: a stable code from one registry, a position with the
+// source line, notes, help and, for conflict findings, witness cases that were replayed
+// through the evaluator. Plain data: copy it, keep it, render it.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace loket {
+
+enum class Severity { kNote, kWarning, kError };
+
+struct Location {
+  std::string path;          // as given to the loader; empty for a location-less diagnostic
+  int line = 0;              // 1-based; 0 when unknown
+  int column = 0;            // 1-based, in bytes of the line
+  int end_line = 0;
+  int end_column = 0;        // exclusive
+  std::string source_line;   // the text of `line`, for the caret display
+};
+
+struct DiagnosticNote {
+  Location location;  // path empty: a note without a location
+  std::string message;
+};
+
+struct Witness {
+  std::string title;
+  std::string jurisdiction;
+  std::string date;       // ISO 8601
+  std::string case_yaml;  // every fact of the case, as a test-suite entry
+  std::string replay;     // what the evaluator decided for it, and by which rules
+};
+
+struct Diagnostic {
+  std::string code;      // "L201"
+  std::string kind;      // "UnknownName"
+  Severity severity = Severity::kError;
+  std::string message;
+  Location location;
+  std::vector<DiagnosticNote> notes;
+  std::vector<std::string> help;
+  std::vector<Witness> witnesses;
+  std::string layer;     // the layer a finding is about, when there is one
+};
+
+// One entry of the registry of diagnostic kinds (docs/diagnostics.md documents each).
+struct DiagnosticKind {
+  std::string code;
+  std::string kind;
+  Severity severity;
+  std::string title;
+};
+std::vector<DiagnosticKind> DiagnosticKinds();
+
+const char* SeverityName(Severity severity);
+
+struct RenderOptions {
+  bool color = false;         // ANSI colours, for a terminal
+  bool show_witnesses = true;
+};
+
+// clang style: `file:line:col: error[L201]: message`, the source line, a caret underline,
+// `note:` and `help:` lines, then witnesses.
+void RenderText(std::ostream& out, const std::vector<Diagnostic>& diagnostics,
+                const RenderOptions& options = {});
+std::string RenderText(const Diagnostic& diagnostic, const RenderOptions& options = {});
+
+// A JSON array of diagnostic objects with the same facts (schema in docs/diagnostics.md).
+std::string RenderJson(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace loket

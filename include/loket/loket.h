@@ -1,0 +1,6 @@
+// The whole public API of loket. See docs/architecture.md.
+#pragma once
+
+#include "loket/diagnostic.h"
+#include "loket/rule_base.h"
+#include "loket/status.h"

@@ -1,0 +1,91 @@
+// Diagnostics inside the pipeline: a kind from the registry (kinds.def), a source range, a
+// message, notes pointing at related declarations, help lines and, for conflict findings,
+// witness cases. src/api/ turns these into the public loket::Diagnostic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "source/source_manager.h"
+
+namespace loket::diag {
+
+enum class Severity : std::uint8_t { kNote, kWarning, kError };
+
+enum class Kind : std::uint16_t {
+#define LOKET_DIAG(name, code, severity, title) k##name,
+#include "diag/kinds.def"
+#undef LOKET_DIAG
+  kCount
+};
+
+struct KindInfo {
+  Kind kind;
+  std::string_view name;   // "UnknownName"
+  std::string_view code;   // "L201"
+  Severity severity;
+  std::string_view title;  // "unknown name"
+};
+
+const KindInfo& Info(Kind kind);
+const std::vector<KindInfo>& AllKinds();
+std::string_view SeverityName(Severity severity);
+
+struct Note {
+  source::SourceRange range;  // may be invalid: a note without a location
+  std::string message;
+};
+
+// A concrete case that shows a finding, with what the evaluator made of it.
+struct Witness {
+  std::string title;         // "case 1", "with nationality = syrian"
+  std::string jurisdiction;  // the leaf layer the case was replayed for
+  std::string date;          // ISO reference date
+  std::string case_yaml;     // every fact, ready to paste into a test suite
+  std::string replay;        // the evaluator's decisions and winning rules for the case
+};
+
+struct Diagnostic {
+  Kind kind = Kind::kSyntaxError;
+  Severity severity = Severity::kError;
+  source::SourceRange range;
+  std::string message;
+  std::vector<Note> notes;
+  std::vector<std::string> help;
+  std::vector<Witness> witnesses;
+  std::string layer;  // the layer the finding is about, when there is one
+};
+
+// Collects diagnostics. Not thread-safe; each pass owns one or is given one.
+class DiagnosticSink {
+ public:
+  template <typename... Args>
+  Diagnostic& Report(Kind kind, source::SourceRange range, fmt::format_string<Args...> format,
+                     Args&&... args) {
+    return Add(kind, range, fmt::format(format, std::forward<Args>(args)...));
+  }
+  Diagnostic& Add(Kind kind, source::SourceRange range, std::string message);
+  void Append(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
+
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  std::vector<Diagnostic> Take() { return std::move(diagnostics_); }
+  std::size_t error_count() const;
+  bool has_errors() const { return error_count() > 0; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+// Sorts by file, offset, severity and code, so output does not depend on pass order.
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics);
+
+// "did you mean" support: the candidate closest to `name` by edit distance, or empty when
+// none is close enough to be a plausible typo.
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace loket::diag

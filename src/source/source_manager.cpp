@@ -1,0 +1,36 @@
+#include "source/source_manager.h"
+
+#include <algorithm>
+
+namespace loket::source {
+
+FileId SourceManager::AddFile(std::string path, std::string text) {
+  File file{std::move(path), std::move(text), {0}};
+  for (std::uint32_t i = 0; i < file.text.size(); ++i) {
+    if (file.text[i] == '\n') file.line_starts.push_back(i + 1);
+  }
+  files_.push_back(std::move(file));
+  return static_cast<FileId>(files_.size() - 1);
+}
+
+LineColumn SourceManager::Position(FileId file, std::uint32_t offset) const {
+  if (file >= files_.size()) return {};
+  const auto& starts = files_[file].line_starts;
+  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+  auto line = static_cast<std::uint32_t>(it - starts.begin());  // 1-based
+  return {line, offset - starts[line - 1] + 1};
+}
+
+std::string_view SourceManager::LineText(FileId file, std::uint32_t line) const {
+  if (file >= files_.size() || line == 0) return {};
+  const File& f = files_[file];
+  if (line > f.line_starts.size()) return {};
+  std::uint32_t begin = f.line_starts[line - 1];
+  std::uint32_t end = line < f.line_starts.size() ? f.line_starts[line] : f.text.size();
+  std::string_view text(f.text);
+  text = text.substr(begin, end - begin);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace loket::source

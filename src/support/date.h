@@ -1,0 +1,33 @@
+// Civil dates as day numbers (days since 1970-01-01, proleptic Gregorian), so comparisons,
+// the solver and the evaluator all work on plain integers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loket::support {
+
+using DayNumber = std::int32_t;
+
+struct CivilDate {
+  int year = 1970;
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
+};
+
+DayNumber DaysFromCivil(CivilDate date);
+CivilDate CivilFromDays(DayNumber days);
+bool IsValidCivil(CivilDate date);
+int DaysInMonth(int year, int month);
+
+// Parses exactly YYYY-MM-DD and checks the calendar (2023-02-29 is rejected).
+std::optional<DayNumber> ParseIsoDate(std::string_view text);
+std::string FormatIsoDate(DayNumber days);
+
+// Month arithmetic clamps to the end of the month: 2024-01-31 + 1 month = 2024-02-29,
+// 2023-01-31 + 1 month = 2023-02-28. Years are 12 months (2024-02-29 + 1 year = 2025-02-28).
+DayNumber AddMonths(DayNumber days, std::int64_t months);
+
+}  // namespace loket::support
