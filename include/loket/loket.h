@@ -2,5 +2,6 @@
 #pragma once
 
 #include "loket/diagnostic.h"
+#include "loket/evaluate.h"
 #include "loket/rule_base.h"
 #include "loket/status.h"

@@ -1,0 +1,217 @@
+// The compiled form of a jurisdiction's rules, run by src/eval. Self-contained (copies of
+// names, citations and condition texts), immutable, shared between threads.
+//
+// Values live in one register file of int64 per evaluation: facts first (their slot is the
+// public fact slot), then params, lets, decisions, the reference date, then temporaries.
+// Encoding: bool 0/1, int, money cents, date day number, enum member index, set bit mask.
+// Each register has a fault byte: 0 when the value is usable, else why it is not (an absent
+// optional fact, or a let/decision whose evaluation failed), so reads can be checked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "loket/evaluate.h"
+
+namespace loket::compile {
+
+enum class Fault : std::uint8_t { kNone, kAbsentOptional, kOverflow, kDivisionByZero };
+
+// Register bytecode. `a`, `b`, `dst` are registers; `imm` an immediate; `target` an
+// instruction index relative to the start of the code block. Conditions compile to jumping
+// code (short-circuit), with compare-and-branch fused so `age >= 16` is one instruction.
+enum class Op : std::uint8_t {
+  kCheck,         // fail with the fault of register a when it has one
+  kLoadImm,       // dst = imm
+  kMove,          // dst = a
+  kAdd,           // dst = a + b (checked)
+  kSub,           // dst = a - b (checked)
+  kMul,           // dst = a * b (checked)
+  kDiv,           // dst = a / b (checked, truncating)
+  kAddImm,        // dst = a + imm (checked)
+  kMulImm,        // dst = a * imm (checked)
+  kNeg,           // dst = -a (checked)
+  kMin,           // dst = min(a, b)
+  kMax,           // dst = max(a, b)
+  kAddMonths,     // dst = a (a date) + imm months, clamped to the month's end
+  kAddMonthsNeg,  // dst = a (a date) - imm months
+  kYearsBetween,  // dst = full years from date a to date b
+  kUnion,         // dst = a | b
+  kDifference,    // dst = a & ~b
+  kIntersect,     // dst = a & b
+  kNot,           // dst = !a
+  kKnown,         // dst = register a has no fault
+  kCmpEq,         // dst = a == b; likewise the next five
+  kCmpNe,
+  kCmpLt,
+  kCmpLe,
+  kCmpGt,
+  kCmpGe,
+  kHas,     // dst = set b contains member a
+  kSubset,  // dst = set a is a subset of set b
+  // Jumps: to `target` when the test holds.
+  kJump,
+  kJumpIf,     // a != 0
+  kJumpIfNot,  // a == 0
+  kJumpEq,     // a == b; likewise the next five
+  kJumpNe,
+  kJumpLt,
+  kJumpLe,
+  kJumpGt,
+  kJumpGe,
+  kJumpEqImm,  // a == imm; likewise the next five
+  kJumpNeImm,
+  kJumpLtImm,
+  kJumpLeImm,
+  kJumpGtImm,
+  kJumpGeImm,
+  kJumpInMask,  // member a is in the constant set imm
+  kJumpNotInMask,
+  kJumpKnown,  // register a has no fault
+  kJumpUnknown,
+  kReturn,  // the block's value is register a
+  kReturnTrue,
+  kReturnFalse,
+};
+
+struct Instr {
+  Op op = Op::kReturnFalse;
+  std::int32_t dst = 0;
+  std::int32_t a = 0;
+  std::int32_t b = 0;
+  std::int32_t target = 0;
+  std::int64_t imm = 0;
+};
+
+// A block of code in CompiledProgram::code: [begin, end). Empty (begin < 0): none.
+struct CodeRef {
+  std::int32_t begin = -1;
+  std::int32_t end = -1;
+  bool empty() const { return begin < 0; }
+};
+
+// A value that is a constant or computed by a code block.
+struct ValueCode {
+  bool is_constant = true;
+  std::int64_t constant = 0;
+  CodeRef code;
+};
+
+enum class SlotKind : std::uint8_t { kFact, kParam, kLet, kDecision, kReferenceDate, kTemp };
+
+struct SlotInfo {
+  std::string name;
+  SlotKind kind = SlotKind::kTemp;
+  ValueType type = ValueType::kInt;
+  int enum_index = -1;  // into CompiledProgram::enums for kEnum / kSet
+};
+
+struct EnumInfo {
+  std::string name;
+  std::vector<std::string> members;
+};
+
+struct DatedValue {
+  std::int32_t from = INT32_MIN;  // in force from this day (inclusive)
+  std::int64_t value = 0;
+};
+
+struct Param {
+  int slot = -1;
+  std::vector<DatedValue> values;  // ascending `from`; before the first: the first value
+};
+
+struct Let {
+  int slot = -1;
+  ValueCode value;
+};
+
+// One part of a condition split at its top-level `and`s, for "why not".
+struct ConditionPart {
+  std::string text;        // source text
+  CodeRef code;            // a condition block for this part alone
+  std::vector<int> reads;  // registers it reads (facts, params, lets, decisions, date)
+};
+
+struct Assignment {
+  int rule = -1;
+  int decision = -1;
+  ValueCode value;
+};
+
+struct Rule {
+  std::string id;
+  std::string layer;
+  int layer_depth = 0;
+  std::string citation;
+  std::int32_t from = INT32_MIN;   // effective validity: the rule's, its file's and layer's
+  std::int32_t until = INT32_MAX;  // exclusive
+  CodeRef condition;               // empty: applies whenever in force
+  std::string condition_text;
+  std::vector<ConditionPart> parts;
+  std::vector<int> reads;        // registers the condition and assigned values read
+  std::vector<int> defeaters;    // rules that are exceptions to this one
+  std::vector<int> bases;        // rules this one is an exception to
+  std::vector<int> assignments;  // into CompiledProgram::assignments
+
+  bool InForce(std::int32_t day) const { return day >= from && day < until; }
+};
+
+struct Decision {
+  int slot = -1;
+  bool collect = false;
+  bool delegated = false;
+  bool has_default = false;
+  ValueCode default_value;
+  std::vector<int> assignments;  // into CompiledProgram::assignments, rules in layer order
+};
+
+struct Assume {
+  std::string name;
+  std::string layer;
+  std::string text;
+  CodeRef condition;
+  std::vector<int> reads;
+};
+
+// An evaluation step, in dependency order.
+struct Step {
+  bool is_let = false;
+  int index = -1;  // into lets or decisions
+};
+
+struct CompiledProgram {
+  std::string jurisdiction;
+  std::vector<std::string> layers;  // root first
+
+  // Public schema.
+  std::vector<FactInfo> fact_infos;
+  std::vector<DecisionInfo> decision_infos;
+  std::vector<RuleInfo> rule_infos;
+
+  std::vector<EnumInfo> enums;
+  std::vector<SlotInfo> slots;  // every register with a name (not the temporaries)
+  int register_count = 0;
+  int fact_count = 0;
+  int reference_date_slot = -1;
+  std::vector<int> required_facts;  // slots of the non-optional facts
+
+  std::vector<Instr> code;
+  std::vector<Param> params;
+  std::vector<Let> lets;
+  std::vector<Decision> decisions;
+  std::vector<Rule> rules;
+  std::vector<Assignment> assignments;
+  std::vector<Assume> assumes;
+  std::vector<Step> steps;
+  bool has_exceptions = false;
+
+  // Fact lookup for case parsing.
+  int FindFact(std::string_view name) const;
+  int FindDecision(std::string_view name) const;
+  int FindRule(std::string_view id) const;  // id (jurisdiction first, then upward) or layer.id
+  const std::vector<std::string>* MembersOf(int slot) const;
+};
+
+}  // namespace loket::compile
