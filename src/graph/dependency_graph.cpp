@@ -1,0 +1,695 @@
+#include "graph/dependency_graph.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <nlohmann/json.hpp>
+
+namespace loket::graph {
+
+namespace {
+
+struct VertexData {
+  VertexKind kind = VertexKind::kLayer;
+  std::string name;
+  std::string layer;  // the owning layer (for a layer vertex: its parent)
+  const void* decl = nullptr;
+  source::SourceRange range;       // whole declaration
+  source::SourceRange name_range;  // the declared name / rule id
+};
+
+struct EdgeData {
+  EdgeKind kind = EdgeKind::kReads;
+  source::SourceRange range;  // where the reference is written, when there is one
+};
+
+using BoostGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, VertexData, EdgeData>;
+using VertexId = BoostGraph::vertex_descriptor;
+
+// The graph used for ordering and cycles: lets and decisions, with an edge from each to what
+// it needs computed first. `via` is the rule through which a decision reads something.
+struct DependencyEdge {
+  std::size_t to = 0;
+  source::SourceRange range;
+  const ast::RuleDecl* via = nullptr;
+};
+
+}  // namespace
+
+struct DependencyGraph::Impl {
+  const sema::Model* model = nullptr;
+  BoostGraph graph;
+  std::unordered_map<const void*, VertexId> vertex_of;
+  std::map<std::string, VertexId> layer_vertex;
+  std::set<const void*> read;  // facts, params, lets and decisions something reads
+
+  VertexId AddVertex(VertexKind kind, std::string name, std::string layer, const void* decl,
+                     source::SourceRange range, source::SourceRange name_range) {
+    VertexId v = boost::add_vertex(
+        VertexData{kind, std::move(name), std::move(layer), decl, range, name_range}, graph);
+    if (decl) vertex_of[decl] = v;
+    return v;
+  }
+  void AddEdge(VertexId from, VertexId to, EdgeKind kind, source::SourceRange range = {}) {
+    boost::add_edge(from, to, EdgeData{kind, range}, graph);
+  }
+};
+
+const char* VertexKindName(VertexKind kind) {
+  switch (kind) {
+    case VertexKind::kLayer:
+      return "layer";
+    case VertexKind::kFact:
+      return "fact";
+    case VertexKind::kParam:
+      return "param";
+    case VertexKind::kLet:
+      return "let";
+    case VertexKind::kDecision:
+      return "decision";
+    case VertexKind::kRule:
+      return "rule";
+  }
+  return "?";
+}
+
+const char* EdgeKindName(EdgeKind kind) {
+  switch (kind) {
+    case EdgeKind::kReads:
+      return "reads";
+    case EdgeKind::kWrites:
+      return "writes";
+    case EdgeKind::kExceptionOf:
+      return "exception-of";
+    case EdgeKind::kUnder:
+      return "under";
+    case EdgeKind::kDelegatedTo:
+      return "delegated-to";
+  }
+  return "?";
+}
+
+namespace {
+
+const void* SymbolDecl(const ast::Symbol& symbol) {
+  switch (symbol.kind) {
+    case ast::SymbolKind::kFact:
+      return symbol.fact;
+    case ast::SymbolKind::kParam:
+      return symbol.param;
+    case ast::SymbolKind::kLet:
+      return symbol.let;
+    case ast::SymbolKind::kDecision:
+      return symbol.decision;
+    default:
+      return nullptr;
+  }
+}
+
+// Lets and decisions an expression reads, with where.
+void CollectDependencies(const ast::Expr* expr,
+                         const std::unordered_map<const void*, std::size_t>& index,
+                         const ast::RuleDecl* via, std::vector<DependencyEdge>& out) {
+  if (!expr) return;
+  ForEachName(*expr, [&](const ast::Expr& name) {
+    const void* decl = nullptr;
+    if (name.symbol.kind == ast::SymbolKind::kLet) decl = name.symbol.let;
+    if (name.symbol.kind == ast::SymbolKind::kDecision) decl = name.symbol.decision;
+    if (!decl) return;
+    auto it = index.find(decl);
+    if (it != index.end()) out.push_back({it->second, name.name_range, via});
+  });
+}
+
+struct Definition {
+  const ast::LetDecl* let = nullptr;
+  const ast::DecisionDecl* decision = nullptr;
+  const std::string& name() const { return let ? let->name : decision->name; }
+  source::SourceRange name_range() const { return let ? let->name_range : decision->name_range; }
+};
+
+// The let/decision dependency graph of one jurisdiction's chain of layers.
+struct ChainDependencies {
+  std::vector<Definition> definitions;
+  std::vector<std::vector<DependencyEdge>> edges;
+  std::vector<int> component;  // strong component of each definition
+  int component_count = 0;
+};
+
+ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& chain) {
+  ChainDependencies deps;
+  std::unordered_map<const void*, std::size_t> index;
+  for (const sema::Layer* layer : chain) {
+    for (const ast::LetDecl* let : layer->lets) {
+      index[let] = deps.definitions.size();
+      deps.definitions.push_back({let, nullptr});
+    }
+    for (const ast::DecisionDecl* decision : layer->decisions) {
+      index[decision] = deps.definitions.size();
+      deps.definitions.push_back({nullptr, decision});
+    }
+  }
+  deps.edges.resize(deps.definitions.size());
+  for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
+    const Definition& def = deps.definitions[i];
+    if (def.let) CollectDependencies(def.let->value.get(), index, nullptr, deps.edges[i]);
+    if (def.decision) {
+      CollectDependencies(def.decision->default_value.get(), index, nullptr, deps.edges[i]);
+    }
+  }
+  // A decision needs every rule of the chain that decides it: their conditions and values.
+  for (const sema::Layer* layer : chain) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      for (const ast::Assignment& assignment : rule->assignments) {
+        auto it = index.find(assignment.decision);
+        if (it == index.end()) continue;
+        CollectDependencies(rule->condition.get(), index, rule, deps.edges[it->second]);
+        CollectDependencies(assignment.value.get(), index, rule, deps.edges[it->second]);
+      }
+    }
+  }
+  using SmallGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  SmallGraph small(deps.definitions.size());
+  for (std::size_t i = 0; i < deps.edges.size(); ++i) {
+    for (const DependencyEdge& edge : deps.edges[i]) boost::add_edge(i, edge.to, small);
+  }
+  deps.component.assign(deps.definitions.size(), 0);
+  if (!deps.definitions.empty()) {
+    deps.component_count = boost::strong_components(
+        small, boost::make_iterator_property_map(deps.component.begin(),
+                                                 boost::get(boost::vertex_index, small)));
+  }
+  return deps;
+}
+
+// A shortest cycle through `start` staying inside `start`'s strong component: the sequence
+// of edges start -> ... -> start.
+template <typename EdgesOf>
+std::vector<std::pair<std::size_t, std::size_t>> CycleThrough(std::size_t start,
+                                                              const std::vector<int>& component,
+                                                              std::size_t count,
+                                                              EdgesOf&& edges_of) {
+  // BFS from start's successors back to start; parent[v] = (predecessor, edge index).
+  std::vector<std::pair<std::size_t, std::size_t>> parent(count, {SIZE_MAX, 0});
+  std::vector<std::size_t> queue;
+  std::vector<bool> seen(count, false);
+  queue.push_back(start);
+  std::size_t found_from = SIZE_MAX, found_edge = 0;
+  for (std::size_t head = 0; head < queue.size() && found_from == SIZE_MAX; ++head) {
+    std::size_t v = queue[head];
+    const auto& edges = edges_of(v);
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+      std::size_t w = edges[e];
+      if (component[w] != component[start]) continue;
+      if (w == start) {
+        found_from = v;
+        found_edge = e;
+        break;
+      }
+      if (seen[w]) continue;
+      seen[w] = true;
+      parent[w] = {v, e};
+      queue.push_back(w);
+    }
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> path;  // (vertex, edge index out of it)
+  if (found_from == SIZE_MAX) return path;
+  path.push_back({found_from, found_edge});
+  for (std::size_t v = found_from; v != start;) {
+    auto [p, e] = parent[v];
+    path.push_back({p, e});
+    v = p;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+}  // namespace
+
+DependencyGraph DependencyGraph::Build(const sema::Model& model) {
+  auto impl = std::make_shared<Impl>();
+  impl->model = &model;
+  for (const auto& layer : model.layers) {
+    source::SourceRange range = layer->header ? layer->header->range : source::SourceRange{};
+    source::SourceRange name_range =
+        layer->header ? layer->header->name_range : source::SourceRange{};
+    impl->layer_vertex[layer->name] = impl->AddVertex(
+        VertexKind::kLayer, layer->name, layer->parent ? layer->parent->name : std::string(),
+        layer.get(), range, name_range);
+  }
+  for (const auto& layer : model.layers) {
+    VertexId lv = impl->layer_vertex[layer->name];
+    if (layer->parent) impl->AddEdge(lv, impl->layer_vertex[layer->parent->name], EdgeKind::kUnder);
+    auto add = [&](VertexKind kind, const auto* decl, source::SourceRange name_range) {
+      VertexId v = impl->AddVertex(kind, decl->name, layer->name, decl, decl->range, name_range);
+      impl->AddEdge(v, lv, EdgeKind::kUnder);
+    };
+    for (const ast::FactDecl* fact : layer->facts) add(VertexKind::kFact, fact, fact->name_range);
+    for (const ast::ParamDecl* param : layer->params) {
+      add(VertexKind::kParam, param, param->name_range);
+    }
+    for (const ast::LetDecl* let : layer->lets) add(VertexKind::kLet, let, let->name_range);
+    for (const ast::DecisionDecl* decision : layer->decisions) {
+      add(VertexKind::kDecision, decision, decision->name_range);
+    }
+    for (const ast::RuleDecl* rule : layer->rules) {
+      VertexId v = impl->AddVertex(VertexKind::kRule, rule->id, layer->name, rule, rule->range,
+                                   rule->id_range);
+      impl->AddEdge(v, lv, EdgeKind::kUnder);
+    }
+  }
+
+  auto add_reads = [&](VertexId from, const ast::Expr* expr) {
+    if (!expr) return;
+    ForEachName(*expr, [&](const ast::Expr& name) {
+      const void* decl = SymbolDecl(name.symbol);
+      if (!decl) return;
+      impl->read.insert(decl);
+      if (from == boost::graph_traits<BoostGraph>::null_vertex()) return;
+      auto it = impl->vertex_of.find(decl);
+      if (it != impl->vertex_of.end())
+        impl->AddEdge(from, it->second, EdgeKind::kReads, name.name_range);
+    });
+  };
+  const VertexId none = boost::graph_traits<BoostGraph>::null_vertex();
+  std::set<std::pair<const void*, const void*>> delegated;  // one edge per (decision, layer)
+  for (const auto& layer : model.layers) {
+    for (const ast::ParamDecl* param : layer->params) {
+      for (const ast::ParamValue& value : param->values) {
+        add_reads(impl->vertex_of[param], value.value.get());
+      }
+    }
+    for (const ast::LetDecl* let : layer->lets) add_reads(impl->vertex_of[let], let->value.get());
+    for (const ast::AssumeDecl* assume : layer->assumes) add_reads(none, assume->condition.get());
+    for (const ast::DecisionDecl* decision : layer->decisions) {
+      add_reads(impl->vertex_of[decision], decision->default_value.get());
+    }
+    for (const ast::RuleDecl* rule : layer->rules) {
+      VertexId rv = impl->vertex_of[rule];
+      add_reads(rv, rule->condition.get());
+      for (const ast::RuleRef& ref : rule->exception_to) {
+        if (!ref.target) continue;
+        auto it = impl->vertex_of.find(ref.target);
+        if (it != impl->vertex_of.end()) {
+          impl->AddEdge(rv, it->second, EdgeKind::kExceptionOf, ref.range);
+        }
+      }
+      for (const ast::Assignment& assignment : rule->assignments) {
+        add_reads(rv, assignment.value.get());
+        if (!assignment.decision) continue;
+        auto it = impl->vertex_of.find(assignment.decision);
+        if (it == impl->vertex_of.end()) continue;
+        impl->AddEdge(rv, it->second, EdgeKind::kWrites, assignment.name_range);
+        // A lower layer deciding a higher layer's decision uses the delegation.
+        if (assignment.decision->layer != layer->name &&
+            assignment.decision->delegation.has_value() &&
+            delegated.insert({assignment.decision, layer.get()}).second) {
+          impl->AddEdge(it->second, impl->layer_vertex[layer->name], EdgeKind::kDelegatedTo,
+                        assignment.decision->delegation->range);
+        }
+      }
+    }
+  }
+  return DependencyGraph(std::move(impl));
+}
+
+std::size_t DependencyGraph::vertex_count() const {
+  return boost::num_vertices(impl_->graph);
+}
+std::size_t DependencyGraph::edge_count() const {
+  return boost::num_edges(impl_->graph);
+}
+
+std::vector<EvaluationStep> DependencyGraph::EvaluationOrder(
+    const sema::Layer& jurisdiction) const {
+  ChainDependencies deps = BuildChainDependencies(impl_->model->Chain(jurisdiction));
+  // Tarjan numbers a component after everything it reaches: ascending = dependencies first.
+  std::vector<std::size_t> order(deps.definitions.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return deps.component[a] < deps.component[b];
+  });
+  std::vector<EvaluationStep> steps;
+  steps.reserve(order.size());
+  for (std::size_t i : order)
+    steps.push_back({deps.definitions[i].let, deps.definitions[i].decision});
+  return steps;
+}
+
+void DependencyGraph::CheckStructure(diag::DiagnosticSink& sink) const {
+  const sema::Model& model = *impl_->model;
+
+  // L401: cycles among lets and decisions, per jurisdiction (a leaf's chain), reported once.
+  std::set<std::vector<const void*>> reported;
+  for (const auto& layer : model.layers) {
+    if (!layer->is_leaf()) continue;
+    ChainDependencies deps = BuildChainDependencies(model.Chain(*layer));
+    std::vector<std::size_t> component_size(deps.component_count, 0);
+    for (int c : deps.component) ++component_size[c];
+    std::vector<std::vector<std::size_t>> targets(deps.definitions.size());
+    for (std::size_t i = 0; i < deps.edges.size(); ++i) {
+      for (const DependencyEdge& e : deps.edges[i]) targets[i].push_back(e.to);
+    }
+    std::vector<bool> done(deps.component_count, false);
+    for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
+      int c = deps.component[i];
+      bool self_loop = std::find(targets[i].begin(), targets[i].end(), i) != targets[i].end();
+      if (done[c] || (component_size[c] < 2 && !self_loop)) continue;
+      done[c] = true;
+      std::vector<const void*> members;
+      for (std::size_t j = 0; j < deps.definitions.size(); ++j) {
+        if (deps.component[j] != c) continue;
+        const Definition& d = deps.definitions[j];
+        members.push_back(d.let ? static_cast<const void*>(d.let) : d.decision);
+      }
+      std::sort(members.begin(), members.end());
+      if (!reported.insert(members).second) continue;
+      auto path = CycleThrough(
+          i, deps.component, deps.definitions.size(),
+          [&](std::size_t v) -> const std::vector<std::size_t>& { return targets[v]; });
+      std::string text = deps.definitions[i].name();
+      for (auto [v, e] : path) text += " -> " + deps.definitions[targets[v][e]].name();
+      diag::Diagnostic& d =
+          sink.Report(diag::Kind::kDependencyCycle, deps.definitions[i].name_range(),
+                      "`{}` depends on itself: {}", deps.definitions[i].name(), text);
+      d.layer = deps.definitions[i].let ? deps.definitions[i].let->layer
+                                        : deps.definitions[i].decision->layer;
+      for (auto [v, e] : path) {
+        const DependencyEdge& edge = deps.edges[v][e];
+        const std::string& from = deps.definitions[v].name();
+        const std::string& to = deps.definitions[edge.to].name();
+        if (edge.via) {
+          d.notes.push_back(
+              {edge.range, fmt::format("`{}` is decided by rule `{}`, which reads `{}`", from,
+                                       edge.via->id, to)});
+        } else {
+          d.notes.push_back({edge.range, fmt::format("`{}` reads `{}`", from, to)});
+        }
+      }
+    }
+  }
+
+  // L402: exception cycles over all rules.
+  std::vector<const ast::RuleDecl*> rules;
+  std::unordered_map<const ast::RuleDecl*, std::size_t> rule_index;
+  for (const auto& layer : model.layers) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      rule_index[rule] = rules.size();
+      rules.push_back(rule);
+    }
+  }
+  std::vector<std::vector<std::size_t>> bases(rules.size());
+  std::vector<std::vector<source::SourceRange>> base_refs(rules.size());
+  using SmallGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  SmallGraph exceptions(rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    for (const ast::RuleRef& ref : rules[i]->exception_to) {
+      auto it = rule_index.find(ref.target);
+      if (it == rule_index.end()) continue;
+      bases[i].push_back(it->second);
+      base_refs[i].push_back(ref.range);
+      boost::add_edge(i, it->second, exceptions);
+    }
+  }
+  if (!rules.empty()) {
+    std::vector<int> component(rules.size());
+    int count = boost::strong_components(
+        exceptions, boost::make_iterator_property_map(component.begin(),
+                                                      boost::get(boost::vertex_index, exceptions)));
+    std::vector<std::size_t> size(count, 0);
+    for (int c : component) ++size[c];
+    std::vector<bool> done(count, false);
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      int c = component[i];
+      bool self_loop = std::find(bases[i].begin(), bases[i].end(), i) != bases[i].end();
+      if (done[c] || (size[c] < 2 && !self_loop)) continue;
+      done[c] = true;
+      auto path =
+          CycleThrough(i, component, rules.size(),
+                       [&](std::size_t v) -> const std::vector<std::size_t>& { return bases[v]; });
+      std::string text = rules[i]->id;
+      for (auto [v, e] : path) text += " -> " + rules[bases[v][e]]->id;
+      diag::Diagnostic& d = sink.Report(diag::Kind::kExceptionCycle, rules[i]->id_range,
+                                        "rule `{}` is, through its exceptions, an exception to "
+                                        "itself: {}",
+                                        rules[i]->id, text);
+      d.layer = rules[i]->layer;
+      for (auto [v, e] : path) {
+        d.notes.push_back({base_refs[v][e], fmt::format("`{}` is an exception to `{}`",
+                                                        rules[v]->id, rules[bases[v][e]]->id)});
+      }
+    }
+  }
+
+  // L403 / L404 / L405: declarations nothing uses.
+  std::set<const ast::DecisionDecl*> decided;
+  for (const auto& layer : model.layers) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      for (const ast::Assignment& a : rule->assignments) decided.insert(a.decision);
+    }
+  }
+  for (const auto& layer : model.layers) {
+    for (const ast::FactDecl* fact : layer->facts) {
+      if (impl_->read.count(fact)) continue;
+      sink.Report(diag::Kind::kUnusedFact, fact->name_range,
+                  "fact `{}` is never read by any rule, let, default or assumption", fact->name)
+          .layer = layer->name;
+    }
+    for (const ast::LetDecl* let : layer->lets) {
+      if (impl_->read.count(let)) continue;
+      sink.Report(diag::Kind::kUnusedLet, let->name_range, "let `{}` is never read", let->name)
+          .layer = layer->name;
+    }
+    for (const ast::DecisionDecl* decision : layer->decisions) {
+      if (decided.count(decision)) continue;
+      diag::Diagnostic& d =
+          sink.Report(diag::Kind::kUnusedDecision, decision->name_range, "no rule decides `{}`{}",
+                      decision->name,
+                      decision->collect                    ? "; it is always the empty set"
+                      : decision->default_value != nullptr ? "; it always takes its default"
+                                                           : "");
+      d.layer = layer->name;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export.
+
+namespace {
+
+struct ExportSelection {
+  std::vector<bool> vertex;  // which vertices to draw
+  std::vector<bool> finding;
+};
+
+bool WithinRange(source::SourceRange outer, source::SourceRange inner) {
+  return outer.valid() && inner.valid() && outer.file == inner.file && inner.begin >= outer.begin &&
+         inner.begin < outer.end;
+}
+
+}  // namespace
+
+static ExportSelection Select(const DependencyGraph::Impl& impl,
+                              const GraphExportOptions& options) {
+  const BoostGraph& g = impl.graph;
+  const std::size_t n = boost::num_vertices(g);
+  ExportSelection sel;
+  sel.vertex.assign(n, true);
+  sel.finding.assign(n, false);
+  if (!options.jurisdiction.empty()) {
+    std::set<std::string> chain;
+    if (const sema::Layer* leaf = impl.model->FindLayer(options.jurisdiction)) {
+      for (const sema::Layer* l : impl.model->Chain(*leaf)) chain.insert(l->name);
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      const VertexData& d = g[v];
+      const std::string& layer = d.kind == VertexKind::kLayer ? d.name : d.layer;
+      sel.vertex[v] = chain.count(layer) > 0;
+    }
+  }
+  if (!options.decision.empty()) {
+    // The cone: the decision, the rules that write it, what those read, transitively.
+    std::vector<bool> in_cone(n, false);
+    std::vector<VertexId> stack;
+    for (std::size_t v = 0; v < n; ++v) {
+      if (g[v].kind == VertexKind::kDecision && g[v].name == options.decision && sel.vertex[v]) {
+        in_cone[v] = true;
+        stack.push_back(v);
+      }
+    }
+    // Reverse "writes" edges: rules writing a decision.
+    std::vector<std::vector<VertexId>> writers(n);
+    for (auto [it, end] = boost::edges(g); it != end; ++it) {
+      if (g[*it].kind == EdgeKind::kWrites) {
+        writers[boost::target(*it, g)].push_back(boost::source(*it, g));
+      }
+    }
+    while (!stack.empty()) {
+      VertexId v = stack.back();
+      stack.pop_back();
+      std::vector<VertexId> next = writers[v];
+      for (auto [it, end] = boost::out_edges(v, g); it != end; ++it) {
+        EdgeKind kind = g[*it].kind;
+        if (kind == EdgeKind::kReads || kind == EdgeKind::kExceptionOf) {
+          next.push_back(boost::target(*it, g));
+        }
+      }
+      for (VertexId w : next) {
+        if (!in_cone[w] && sel.vertex[w]) {
+          in_cone[w] = true;
+          stack.push_back(w);
+        }
+      }
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      if (g[v].kind != VertexKind::kLayer) sel.vertex[v] = sel.vertex[v] && in_cone[v];
+    }
+  }
+  if (options.findings) {
+    for (std::size_t v = 0; v < n; ++v) {
+      for (const diag::Diagnostic& d : *options.findings) {
+        if (WithinRange(g[v].range, d.range) && g[v].kind != VertexKind::kLayer &&
+            (d.layer.empty() || d.layer == g[v].layer || d.severity != diag::Severity::kNote)) {
+          sel.finding[v] = true;
+          break;
+        }
+      }
+    }
+  }
+  return sel;
+}
+
+namespace {
+
+std::string DotEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+const char* Shape(VertexKind kind) {
+  switch (kind) {
+    case VertexKind::kFact:
+      return "ellipse";
+    case VertexKind::kParam:
+      return "note";
+    case VertexKind::kLet:
+      return "box";
+    case VertexKind::kDecision:
+      return "doubleoctagon";
+    case VertexKind::kRule:
+      return "component";
+    case VertexKind::kLayer:
+      return "folder";
+  }
+  return "box";
+}
+
+}  // namespace
+
+std::string DependencyGraph::ToDot(const GraphExportOptions& options) const {
+  const BoostGraph& g = impl_->graph;
+  ExportSelection sel = Select(*impl_, options);
+  const std::size_t n = boost::num_vertices(g);
+  std::map<std::string, std::vector<VertexId>> members;  // layer -> vertices
+  for (std::size_t v = 0; v < n; ++v) {
+    if (sel.vertex[v] && g[v].kind != VertexKind::kLayer) members[g[v].layer].push_back(v);
+  }
+  std::string out =
+      "digraph loket {\n  rankdir=LR;\n  compound=true;\n"
+      "  node [fontname=\"Helvetica\", fontsize=10];\n"
+      "  edge [fontname=\"Helvetica\", fontsize=8];\n";
+  // Layers nest as clusters following the layer tree.
+  std::function<void(const sema::Layer&, int)> emit_layer = [&](const sema::Layer& layer,
+                                                                int depth) {
+    VertexId lv = impl_->layer_vertex.at(layer.name);
+    if (!sel.vertex[lv]) return;
+    std::string indent(2 * depth + 2, ' ');
+    out += fmt::format("{}subgraph \"cluster_{}\" {{\n", indent, DotEscape(layer.name));
+    out += fmt::format("{}  label=\"{} {}{}\";\n", indent, DotEscape(layer.kind),
+                       DotEscape(layer.name),
+                       layer.title.empty() ? "" : " (" + DotEscape(layer.title) + ")");
+    for (VertexId v : members[layer.name]) {
+      const VertexData& d = g[v];
+      out += fmt::format("{}  n{} [label=\"{}\\n{}\", shape={}{}];\n", indent, v,
+                         VertexKindName(d.kind), DotEscape(d.name), Shape(d.kind),
+                         sel.finding[v] ? ", color=red, fontcolor=red, penwidth=2" : "");
+    }
+    for (const sema::Layer* child : layer.children) emit_layer(*child, depth + 1);
+    out += indent + "}\n";
+  };
+  if (impl_->model->root) emit_layer(*impl_->model->root, 0);
+  for (auto [it, end] = boost::edges(g); it != end; ++it) {
+    const EdgeData& e = g[*it];
+    VertexId from = boost::source(*it, g), to = boost::target(*it, g);
+    if (e.kind == EdgeKind::kUnder) continue;  // drawn as cluster nesting
+    if (!sel.vertex[from] || !sel.vertex[to]) continue;
+    if (e.kind == EdgeKind::kDelegatedTo) {
+      // The target is a layer: point at its cluster through one of its members, if any.
+      auto m = members.find(g[to].name);
+      if (m == members.end() || m->second.empty()) continue;
+      out += fmt::format("  n{} -> n{} [lhead=\"cluster_{}\", style=dashed, label=\"{}\"];\n", from,
+                         m->second.front(), DotEscape(g[to].name), EdgeKindName(e.kind));
+      continue;
+    }
+    const char* style = e.kind == EdgeKind::kWrites        ? "bold"
+                        : e.kind == EdgeKind::kExceptionOf ? "dashed"
+                                                           : "solid";
+    out += fmt::format("  n{} -> n{} [label=\"{}\", style={}];\n", from, to, EdgeKindName(e.kind),
+                       style);
+  }
+  out += "}\n";
+  return out;
+}
+
+std::string DependencyGraph::ToJson(const GraphExportOptions& options) const {
+  const BoostGraph& g = impl_->graph;
+  ExportSelection sel = Select(*impl_, options);
+  const sema::Model& model = *impl_->model;
+  nlohmann::json layers = nlohmann::json::array();
+  nlohmann::json vertices = nlohmann::json::array();
+  nlohmann::json edges = nlohmann::json::array();
+  for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
+    if (!sel.vertex[v]) continue;
+    const VertexData& d = g[v];
+    if (d.kind == VertexKind::kLayer) {
+      const sema::Layer* layer = model.FindLayer(d.name);
+      layers.push_back({{"id", v},
+                        {"name", d.name},
+                        {"kind", layer ? layer->kind : ""},
+                        {"title", layer ? layer->title : ""},
+                        {"parent", d.layer}});
+      continue;
+    }
+    nlohmann::json vertex = {{"id", v},
+                             {"kind", VertexKindName(d.kind)},
+                             {"name", d.name},
+                             {"layer", d.layer},
+                             {"finding", sel.finding[v]}};
+    if (d.range.valid() && model.sources && d.range.file < model.sources->file_count()) {
+      vertex["path"] = model.sources->path(d.range.file);
+      vertex["line"] = model.sources->Position(d.range.file, d.range.begin).line;
+    }
+    vertices.push_back(std::move(vertex));
+  }
+  for (auto [it, end] = boost::edges(g); it != end; ++it) {
+    VertexId from = boost::source(*it, g), to = boost::target(*it, g);
+    if (!sel.vertex[from] || !sel.vertex[to]) continue;
+    edges.push_back({{"from", from}, {"to", to}, {"kind", EdgeKindName(g[*it].kind)}});
+  }
+  nlohmann::json doc = {{"layers", layers}, {"vertices", vertices}, {"edges", edges}};
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace loket::graph

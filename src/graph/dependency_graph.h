@@ -1,0 +1,78 @@
+// The dependency graph of a checked model: which declarations read, write, except, delegate
+// to and belong under which. It gives the evaluator its evaluation order, finds cycles and
+// unused declarations, and draws the rule base (DOT / JSON). Boost.Graph is an implementation
+// detail of the .cpp; this header speaks only in declarations.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ast/ast.h"
+#include "diag/diagnostic.h"
+#include "sema/model.h"
+
+namespace loket::graph {
+
+enum class VertexKind : std::uint8_t { kLayer, kFact, kParam, kLet, kDecision, kRule };
+enum class EdgeKind : std::uint8_t {
+  kReads,        // let / rule / decision default -> what its expressions read
+  kWrites,       // rule -> decision it assigns
+  kExceptionOf,  // exception rule -> its base rule
+  kUnder,        // layer -> parent layer; declaration -> its layer
+  kDelegatedTo,  // decision -> layer that may decide it (a lower layer assigning it)
+};
+
+const char* VertexKindName(VertexKind kind);
+const char* EdgeKindName(EdgeKind kind);
+
+// One let or decision to compute, in dependency order.
+struct EvaluationStep {
+  const ast::LetDecl* let = nullptr;  // exactly one of let / decision is set
+  const ast::DecisionDecl* decision = nullptr;
+};
+
+struct GraphExportOptions {
+  std::string jurisdiction;  // non-empty: only the layers of this jurisdiction's chain
+  std::string decision;      // non-empty: only what this decision depends on and its rules
+  // Findings to draw in red: a vertex is marked when a diagnostic lies in its declaration.
+  const std::vector<diag::Diagnostic>* findings = nullptr;
+};
+
+class DependencyGraph {
+ public:
+  static DependencyGraph Build(const sema::Model& model);
+
+  // Lets and decisions visible in the jurisdiction (its layer and every layer above), in an
+  // order where everything a let or a decision's rules and default read comes first. On a
+  // cycle (reported by CheckStructure) the members of the cycle follow declaration order.
+  std::vector<EvaluationStep> EvaluationOrder(const sema::Layer& jurisdiction) const;
+
+  // L401 definition cycles, L402 exception cycles, L403 unused facts, L404 decisions no rule
+  // decides, L405 unused lets.
+  void CheckStructure(diag::DiagnosticSink& sink) const;
+
+  // Graphviz DOT with layers as clusters; JSON {"vertices": [...], "edges": [...]}.
+  std::string ToDot(const GraphExportOptions& options) const;
+  std::string ToJson(const GraphExportOptions& options) const;
+
+  std::size_t vertex_count() const;
+  std::size_t edge_count() const;
+
+  struct Impl;
+
+ private:
+  explicit DependencyGraph(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+};
+
+// Calls `visit` for every name an expression reads (kName and kKnown nodes), recursively.
+template <typename Visit>
+void ForEachName(const ast::Expr& expr, Visit&& visit) {
+  if (expr.kind == ast::ExprKind::kName || expr.kind == ast::ExprKind::kKnown) visit(expr);
+  for (const ast::ExprPtr& operand : expr.operands) {
+    if (operand) ForEachName(*operand, visit);
+  }
+}
+
+}  // namespace loket::graph
