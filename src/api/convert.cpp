@@ -1,0 +1,81 @@
+// Internal diagnostics (kind + byte range) to public ones (code + line/column + source line).
+#include <string>
+
+#include "api/rule_base_impl.h"
+
+namespace loket::internal {
+Severity ToPublic(diag::Severity severity) {
+  switch (severity) {
+    case diag::Severity::kNote:
+      return Severity::kNote;
+    case diag::Severity::kWarning:
+      return Severity::kWarning;
+    case diag::Severity::kError:
+      return Severity::kError;
+  }
+  return Severity::kError;
+}
+
+Location ToLocation(source::SourceRange range, const source::SourceManager& sources) {
+  Location location;
+  if (!range.valid() || range.file >= sources.file_count()) return location;
+  location.path = sources.path(range.file);
+  const auto size = static_cast<std::uint32_t>(sources.text(range.file).size());
+  std::uint32_t begin = range.begin < size ? range.begin : size;
+  std::uint32_t end = range.end < begin ? begin : (range.end < size ? range.end : size);
+  source::LineColumn start = sources.Position(range.file, begin);
+  source::LineColumn stop = sources.Position(range.file, end);
+  location.line = static_cast<int>(start.line);
+  location.column = static_cast<int>(start.column);
+  location.end_line = static_cast<int>(stop.line);
+  location.end_column = static_cast<int>(stop.column);
+  location.source_line = std::string(sources.LineText(range.file, start.line));
+  return location;
+}
+
+Diagnostic ToPublic(const diag::Diagnostic& diagnostic, const source::SourceManager& sources) {
+  const diag::KindInfo& info = diag::Info(diagnostic.kind);
+  Diagnostic out;
+  out.code = std::string(info.code);
+  out.kind = std::string(info.name);
+  out.severity = ToPublic(diagnostic.severity);
+  out.message = diagnostic.message;
+  out.location = ToLocation(diagnostic.range, sources);
+  for (const diag::Note& note : diagnostic.notes) {
+    out.notes.push_back({ToLocation(note.range, sources), note.message});
+  }
+  out.help = diagnostic.help;
+  for (const diag::Witness& witness : diagnostic.witnesses) {
+    out.witnesses.push_back(
+        {witness.title, witness.jurisdiction, witness.date, witness.case_yaml, witness.replay});
+  }
+  out.layer = diagnostic.layer;
+  return out;
+}
+
+}  // namespace loket::internal
+
+namespace loket {
+
+std::vector<DiagnosticKind> DiagnosticKinds() {
+  std::vector<DiagnosticKind> kinds;
+  for (const diag::KindInfo& info : diag::AllKinds()) {
+    kinds.push_back({std::string(info.code), std::string(info.name),
+                     internal::ToPublic(info.severity), std::string(info.title)});
+  }
+  return kinds;
+}
+
+const char* SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kNote:
+      return "note";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
+  }
+  return "error";
+}
+
+}  // namespace loket

@@ -1,0 +1,52 @@
+// JSON rendering of diagnostics: the same facts as the text form, for tools and CI.
+// Schema: docs/diagnostics.md.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loket/diagnostic.h"
+
+namespace loket {
+namespace {
+
+nlohmann::json LocationJson(const Location& location) {
+  return {{"path", location.path},
+          {"line", location.line},
+          {"column", location.column},
+          {"end_line", location.end_line},
+          {"end_column", location.end_column}};
+}
+
+}  // namespace
+
+std::string RenderJson(const std::vector<Diagnostic>& diagnostics) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const Diagnostic& diagnostic : diagnostics) {
+    nlohmann::json notes = nlohmann::json::array();
+    for (const DiagnosticNote& note : diagnostic.notes) {
+      notes.push_back({{"message", note.message}, {"location", LocationJson(note.location)}});
+    }
+    nlohmann::json witnesses = nlohmann::json::array();
+    for (const Witness& witness : diagnostic.witnesses) {
+      witnesses.push_back({{"title", witness.title},
+                           {"jurisdiction", witness.jurisdiction},
+                           {"date", witness.date},
+                           {"case", witness.case_yaml},
+                           {"replay", witness.replay}});
+    }
+    array.push_back({{"code", diagnostic.code},
+                     {"kind", diagnostic.kind},
+                     {"severity", SeverityName(diagnostic.severity)},
+                     {"message", diagnostic.message},
+                     {"location", LocationJson(diagnostic.location)},
+                     {"notes", notes},
+                     {"help", diagnostic.help},
+                     {"witnesses", witnesses},
+                     {"layer", diagnostic.layer}});
+  }
+  // Invalid UTF-8 in a message or path must not throw: replace it.
+  return array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace loket
