@@ -1,0 +1,370 @@
+#include "syntax/parse.h"
+
+#include <pthread.h>
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "antlr4-runtime.h"
+#include "syntax/ast_builder.h"
+#include "syntax/error_strategy.h"
+#include "syntax/generated.h"
+#include "syntax/input_checks.h"
+#include "syntax/parse_state.h"
+
+namespace loket::syntax {
+
+namespace {
+
+using loket_gen::LoketLexer;
+using loket_gen::LoketParser;
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// The byte offset of every code point, for mapping ANTLR's indices back to the file.
+std::vector<std::uint32_t> CodePointOffsets(std::string_view text, std::uint32_t base) {
+  std::vector<std::uint32_t> offsets;
+  bool ascii = true;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return offsets;
+  offsets.reserve(text.size() + 1);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      offsets.push_back(static_cast<std::uint32_t>(base + i));
+    }
+  }
+  offsets.push_back(static_cast<std::uint32_t>(base + text.size()));
+  return offsets;
+}
+
+bool IsOperandEnd(std::size_t type) {
+  switch (type) {
+    case LoketLexer::ID:
+    case LoketLexer::INT:
+    case LoketLexer::MONEY:
+    case LoketLexer::DATE:
+    case LoketLexer::STRING:
+    case LoketLexer::RPAREN:
+    case LoketLexer::RBRACE:
+    case LoketLexer::TRUE:
+    case LoketLexer::FALSE:
+    case LoketLexer::UNIT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Tokens after which an expression cannot still be open at the same bracket level, so a
+// chain of prefix operators before them has ended.
+bool EndsChain(std::size_t type) {
+  switch (type) {
+    case LoketLexer::LAYER:
+    case LoketLexer::ENUM:
+    case LoketLexer::AUTHORITY:
+    case LoketLexer::DOMAIN:
+    case LoketLexer::FACT:
+    case LoketLexer::PARAM:
+    case LoketLexer::LET:
+    case LoketLexer::ASSUME:
+    case LoketLexer::DECISION:
+    case LoketLexer::RULE:
+    case LoketLexer::NOTE:
+    case LoketLexer::VALID:
+    case LoketLexer::EXCEPTION:
+    case LoketLexer::WHEN:
+    case LoketLexer::DEFAULT:
+    case LoketLexer::COLLECT:
+    case LoketLexer::DELEGATED:
+    case LoketLexer::WITHIN:
+    case LoketLexer::FAVOURS:
+    case LoketLexer::CLOSED:
+    case LoketLexer::OWNED:
+    case LoketLexer::COMMA:
+    case LoketLexer::SEMI:
+    case LoketLexer::COLON:
+    case LoketLexer::ASSIGN:
+    case LoketLexer::PLUSEQ:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Reads the tokens the parser will see, before it runs. Reports bad characters (L102) and
+// unclosed comments, and refuses input the recursive-descent parser could not survive:
+// ANTLR recurses once per nested bracket and per prefix operator (`not`, `-`, `if`,
+// `implies`), so their nesting is measured here and capped (L105) — 10 000 `(` never reach
+// the parser. Also caps the token count (L104), which bounds the parser's memory.
+class TokenScanner {
+ public:
+  TokenScanner(ParseState& state, std::string_view text) : state_(state), text_(text) {}
+
+  // False when the file must not be parsed.
+  bool Scan(LoketLexer& lexer, std::vector<std::unique_ptr<antlr4::Token>>& tokens) {
+    std::uint32_t skip_line_until = 0;
+    bool in_unclosed_comment = false;
+    for (;;) {
+      std::unique_ptr<antlr4::Token> token = lexer.nextToken();
+      std::size_t type = token->getType();
+      if (type == antlr4::Token::EOF) {
+        tokens.push_back(std::move(token));
+        return true;
+      }
+      if (in_unclosed_comment || token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+      source::SourceRange range = state_.TokenRange(token.get());
+      if (range.begin < skip_line_until) continue;
+      if (type == LoketLexer::BAD_CHAR) {
+        skip_line_until = ReportBadCharacter(*token, range);
+        continue;
+      }
+      if (type == LoketLexer::STAR && !tokens.empty() &&
+          tokens.back()->getType() == LoketLexer::SLASH &&
+          state_.TokenRange(tokens.back().get()).end == range.begin) {
+        // `/*` lexes as a comment whenever a `*/` follows; here none does.
+        source::SourceRange opening = state_.TokenRange(tokens.back().get());
+        tokens.pop_back();
+        state_.ReportSyntax(diag::Kind::kSyntaxError, state_.Range(opening.begin, range.end),
+                            "this comment is never closed; end it with `*/`");
+        in_unclosed_comment = true;
+        continue;
+      }
+      if (tokens.size() >= state_.limits().max_tokens) {
+        state_.sink().Report(diag::Kind::kFileTooLarge, range,
+                             "the file has more than {} tokens; split it into several files",
+                             state_.limits().max_tokens);
+        return false;
+      }
+      if (!Measure(type, range)) return false;
+      previous_type_ = type;
+      tokens.push_back(std::move(token));
+    }
+  }
+
+ private:
+  // Returns the offset up to which further tokens are skipped (the rest of the line after
+  // an unclosed quote, which would only produce follow-on errors).
+  std::uint32_t ReportBadCharacter(antlr4::Token& token, source::SourceRange range) {
+    std::string text = token.getText();
+    if (text == "\"") {
+      std::size_t line_end = text_.find('\n', range.begin);
+      if (line_end == std::string_view::npos) line_end = text_.size();
+      state_.ReportSyntax(diag::Kind::kInvalidCharacter,
+                          state_.Range(range.begin, static_cast<std::uint32_t>(line_end)),
+                          "this text in quotes is not closed on its line; end it with `\"`");
+      return static_cast<std::uint32_t>(line_end);
+    }
+    if (text == "\xE2\x82\xAC") {
+      state_.ReportSyntax(diag::Kind::kInvalidCharacter, range,
+                          "`€` must be followed by an amount, as in €250 or €1.234,56");
+      return 0;
+    }
+    std::string shown = text;
+    unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+    if (first < 0x20 || first == 0x7F) {
+      shown = fmt::format("U+{:04X}", first);
+    } else {
+      shown = "`" + text + "`";
+    }
+    state_.ReportSyntax(diag::Kind::kInvalidCharacter, range,
+                        fmt::format("the character {} is not allowed here", shown));
+    return 0;
+  }
+
+  bool Measure(std::size_t type, source::SourceRange range) {
+    switch (type) {
+      case LoketLexer::LPAREN:
+      case LoketLexer::LBRACE:
+        enclosing_chains_ += chain_;
+        open_chains_.push_back(chain_);
+        chain_ = 0;
+        break;
+      case LoketLexer::RPAREN:
+      case LoketLexer::RBRACE:
+        if (!open_chains_.empty()) {
+          chain_ = open_chains_.back();
+          open_chains_.pop_back();
+          enclosing_chains_ -= chain_;
+        }
+        return true;
+      case LoketLexer::NOT:
+      case LoketLexer::IF:
+      case LoketLexer::IMPLIES:
+        ++chain_;
+        break;
+      case LoketLexer::MINUS:
+        if (!IsOperandEnd(previous_type_)) ++chain_;
+        break;
+      default:
+        if (EndsChain(type)) chain_ = 0;
+        return true;
+    }
+    std::size_t depth = open_chains_.size() + enclosing_chains_ + chain_;
+    if (depth <= state_.limits().max_nesting_depth) return true;
+    state_.sink().Report(diag::Kind::kNestingTooDeep, range,
+                         "expression nested more than {} levels deep (brackets, `not`, `-`, "
+                         "`if` and `implies` each add a level); split it with `let`",
+                         state_.limits().max_nesting_depth);
+    return false;
+  }
+
+  ParseState& state_;
+  std::string_view text_;
+  std::size_t previous_type_ = 0;
+  std::size_t chain_ = 0;                 // prefix operators open at the current bracket level
+  std::vector<std::size_t> open_chains_;  // the chain of each enclosing bracket level
+  std::size_t enclosing_chains_ = 0;      // sum of open_chains_
+};
+
+// Lexes, scans, parses and builds; runs on a thread with a large stack (see ParseFile).
+void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, ast::File& file) {
+  antlr4::ANTLRInputStream input(text.data(), text.size());
+  state.SetOffsets(CodePointOffsets(text, base), base,
+                   static_cast<std::uint32_t>(base + text.size()));
+  LoketLexer lexer(&input);
+  lexer.removeErrorListeners();
+  LexerErrorListener lexer_errors(state);
+  lexer.addErrorListener(&lexer_errors);
+
+  std::vector<std::unique_ptr<antlr4::Token>> scanned;
+  if (!TokenScanner(state, text).Scan(lexer, scanned)) return;
+
+  const antlr4::Token* first = scanned.front().get();
+  if (first->getType() == antlr4::Token::EOF) {
+    state.sink().Report(diag::Kind::kEmptyFile, state.Range(0, 0),
+                        "the file is empty; every file starts with a layer header such as "
+                        "`layer national \"Nederland\"`");
+    return;
+  }
+  if (first->getType() != LoketLexer::LAYER) {
+    state.sink().Report(diag::Kind::kEmptyFile, state.TokenRange(first),
+                        "a file starts with its layer header, such as `layer westland`; found {}",
+                        DescribeToken(first));
+    return;
+  }
+
+  antlr4::ListTokenSource source(std::move(scanned));
+  antlr4::CommonTokenStream tokens(&source);
+  LoketParser parser(&tokens);
+  parser.removeErrorListeners();
+
+  // Fast SLL prediction first; only input that fails it (nearly always a real error) is
+  // parsed again with full LL prediction and error recovery.
+  auto* interpreter = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  interpreter->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  LoketParser::FileContext* tree = nullptr;
+  try {
+    tree = parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  if (tree == nullptr) {
+    parser.reset();
+    interpreter->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    parser.setErrorHandler(std::make_shared<FriendlyErrorStrategy>(state));
+    tree = parser.file();
+  }
+  BuildAst(tree, state, file);
+}
+
+struct ParseJob {
+  ParseState* state;
+  std::string_view text;
+  std::uint32_t base;
+  ast::File* file;
+};
+
+// Everything ANTLR might throw stops here: nothing crosses ParseFile.
+void RunGuarded(ParseJob& job) {
+  try {
+    ParseTokens(*job.state, job.text, job.base, *job.file);
+  } catch (const StopParsing&) {
+    // L111 was reported; what was built so far stays.
+  } catch (const std::bad_alloc&) {
+    job.state->sink().Report(diag::Kind::kFileTooLarge, job.state->Range(0, 0),
+                             "ran out of memory while reading the file");
+  } catch (const std::exception& e) {
+    job.state->sink().Report(diag::Kind::kSyntaxError, job.state->Range(0, 0),
+                             "the parser failed on this file: {}", e.what());
+  } catch (...) {
+    job.state->sink().Report(diag::Kind::kSyntaxError, job.state->Range(0, 0),
+                             "the parser failed on this file");
+  }
+}
+
+void* RunParseThread(void* argument) {
+  RunGuarded(*static_cast<ParseJob*>(argument));
+  return nullptr;
+}
+
+// The parser and the AST builder recurse; the nesting cap keeps them shallow, and a
+// dedicated stack keeps that true whatever stack the caller runs on (threads, sanitizers).
+void RunWithLargeStack(ParseJob& job, unsigned nesting_limit) {
+  std::size_t stack_bytes = (std::size_t{64} << 20) + std::size_t{nesting_limit} * (16u << 10);
+  pthread_attr_t attributes;
+  if (pthread_attr_init(&attributes) == 0) {
+    pthread_t thread;
+    bool started = pthread_attr_setstacksize(&attributes, stack_bytes) == 0 &&
+                   pthread_create(&thread, &attributes, &RunParseThread, &job) == 0;
+    pthread_attr_destroy(&attributes);
+    if (started) {
+      pthread_join(thread, nullptr);
+      return;
+    }
+  }
+  RunGuarded(job);  // no thread to be had: the caller's stack must do
+}
+
+}  // namespace
+
+std::unique_ptr<ast::File> ParseFile(const source::SourceManager& sources, source::FileId file,
+                                     const ParseLimits& limits, diag::DiagnosticSink& sink) {
+  auto result = std::make_unique<ast::File>();
+  result->id = file;
+  try {
+    ParseState state(sources, file, limits, sink);
+    std::string_view text = sources.text(file);
+    if (text.size() > limits.max_file_bytes) {
+      sink.Report(diag::Kind::kFileTooLarge, state.Range(0, 0),
+                  "the file is {} bytes; the limit is {} bytes", text.size(),
+                  limits.max_file_bytes);
+      return result;
+    }
+    if (auto nul = FindNulByte(text)) {
+      auto at = static_cast<std::uint32_t>(*nul);
+      sink.Report(diag::Kind::kBinaryFile, state.Range(at, at + 1),
+                  "the file contains a NUL byte at offset {}; it looks like a binary file, "
+                  "not rules",
+                  *nul);
+      return result;
+    }
+    if (auto bad = FindInvalidUtf8(text)) {
+      auto at = static_cast<std::uint32_t>(*bad);
+      sink.Report(diag::Kind::kInvalidUtf8, state.Range(at, at + 1),
+                  "byte 0x{:02X} at offset {} is not valid UTF-8; save the file as UTF-8",
+                  static_cast<unsigned char>(text[*bad]), *bad);
+      return result;
+    }
+    std::uint32_t base = 0;
+    if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+      base = static_cast<std::uint32_t>(kByteOrderMark.size());
+      text.remove_prefix(kByteOrderMark.size());
+    }
+    ParseJob job{&state, text, base, result.get()};
+    RunWithLargeStack(job, limits.max_nesting_depth);
+  } catch (...) {
+    // Only allocation can fail out here; the file stays as built.
+  }
+  return result;
+}
+
+}  // namespace loket::syntax
