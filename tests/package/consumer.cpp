@@ -1,4 +1,5 @@
 // Checks a rule base held in memory through the installed library, as another system would.
+#include <loket/evaluate.h>
 #include <loket/loket.h>
 
 #include <iostream>
@@ -25,6 +26,33 @@ int main() {
   if (!broken.has_errors() || broken.diagnostics().empty() ||
       broken.diagnostics().front().location.line != 4) {
     std::cerr << "expected an error on line 4 for the misspelled fact\n";
+    return 1;
+  }
+  // Compile for the national layer and decide one case from JSON.
+  auto program = clean.Compile("national");
+  if (!program.ok()) {
+    std::cerr << "compile failed: " << program.status().message() << "\n";
+    return 1;
+  }
+  loket::Case facts = program->NewCase();
+  std::vector<loket::Diagnostic> errors;
+  if (!program->ParseJson(R"({"age": 19})", facts, errors)) {
+    loket::RenderText(std::cerr, errors);
+    return 1;
+  }
+  loket::Outcome outcome;
+  program->Evaluate(facts, *loket::Date::Parse("2025-03-01"), outcome);
+  int adult = outcome.FindDecision("adult");
+  if (adult < 0 || !outcome.ok() || !outcome.value(adult).AsBool() ||
+      outcome.winners(adult).empty() || outcome.winners(adult).front().id != "adult.by_age") {
+    std::cerr << "expected adult = true by rule adult.by_age\n";
+    return 1;
+  }
+  // A wrong type in the case is a diagnostic naming the fact.
+  errors.clear();
+  if (program->ParseJson(R"({"age": "nineteen"})", facts, errors) || errors.empty() ||
+      errors.front().code != "L602") {
+    std::cerr << "expected L602 for a text age\n";
     return 1;
   }
   std::cout << "consumer: loket " << loket::Version() << " checked " << clean.stats().rules
