@@ -1,0 +1,276 @@
+// RuleBase: loading files and folders, running the pipeline, and the public accessors.
+#include "loket/rule_base.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "api/rule_base_impl.h"
+#include "compile/compile.h"
+#include "eval/program_access.h"
+#include "graph/dependency_graph.h"
+#include "loket/evaluate.h"
+#include "sema/model.h"
+#include "syntax/parse.h"
+
+namespace loket {
+namespace fs = std::filesystem;
+
+namespace internal {
+namespace {
+
+void CountStats(RuleBaseImpl& impl) {
+  RuleBaseStats& stats = impl.stats;
+  stats.files = static_cast<int>(impl.sources->file_count());
+  if (impl.model) {
+    stats.layers = static_cast<int>(impl.model->layers.size());
+    for (const auto& layer : impl.model->layers) {
+      stats.rules += static_cast<int>(layer->rules.size());
+      stats.decisions += static_cast<int>(layer->decisions.size());
+      stats.facts += static_cast<int>(layer->facts.size());
+    }
+  }
+  for (const Diagnostic& diagnostic : impl.diagnostics) {
+    switch (diagnostic.severity) {
+      case Severity::kError:
+        ++stats.errors;
+        break;
+      case Severity::kWarning:
+        ++stats.warnings;
+        break;
+      case Severity::kNote:
+        ++stats.notes;
+        break;
+    }
+  }
+  impl.has_errors = stats.errors > 0;
+}
+
+}  // namespace
+
+std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
+                                          const LoadOptions& options) {
+  auto impl = std::make_shared<RuleBaseImpl>();
+  impl->options = options;
+  std::vector<source::FileId> ids;
+  ids.reserve(sources.size());
+  for (SourceText& source : sources) {
+    ids.push_back(impl->sources->AddFile(std::move(source.path), std::move(source.text)));
+  }
+
+  diag::DiagnosticSink sink;
+  syntax::ParseLimits limits;
+  limits.max_file_bytes = options.max_file_bytes;
+  limits.max_nesting_depth = options.max_nesting_depth;
+  std::vector<std::unique_ptr<ast::File>> files;
+  for (source::FileId id : ids) {
+    std::unique_ptr<ast::File> file = syntax::ParseFile(*impl->sources, id, limits, sink);
+    if (file) files.push_back(std::move(file));
+  }
+  impl->model = sema::Analyze(std::move(files), *impl->sources, sink);
+
+  // Later stages rely on sema's annotations, which are complete only without errors.
+  if (impl->model && !sink.has_errors()) {
+    graph::DependencyGraph graph = graph::DependencyGraph::Build(*impl->model);
+    graph.CheckStructure(sink);
+  }
+
+  impl->internal_diagnostics = sink.Take();
+  diag::SortDiagnostics(impl->internal_diagnostics);
+  impl->diagnostics.reserve(impl->internal_diagnostics.size());
+  for (const diag::Diagnostic& diagnostic : impl->internal_diagnostics) {
+    impl->diagnostics.push_back(ToPublic(diagnostic, *impl->sources));
+  }
+  CountStats(*impl);
+  return impl;
+}
+
+}  // namespace internal
+
+namespace {
+
+// Reads at most `limit + 1` bytes: enough for the parser to report L104 on a file that is
+// too large without loading all of it.
+Status ReadFile(const fs::path& path, std::size_t limit, std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return {StatusCode::kIoError, "cannot read `" + path.string() + "`: " + std::strerror(errno)};
+  }
+  text.clear();
+  constexpr std::size_t kChunk = 1 << 16;
+  char buffer[kChunk];
+  while (in && text.size() <= limit) {
+    in.read(buffer, kChunk);
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) {
+    return {StatusCode::kIoError, "error while reading `" + path.string() + "`"};
+  }
+  if (text.size() > limit + 1) text.resize(limit + 1);
+  return Status::Ok();
+}
+
+// Expands folders to their *.loket files (sorted, recursively); keeps files as given.
+Status CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>& files) {
+  if (paths.empty()) return {StatusCode::kInvalidArgument, "no rule files or folders given"};
+  std::set<fs::path> seen;
+  auto add = [&](const fs::path& path) {
+    std::error_code error;
+    fs::path canonical = fs::weakly_canonical(path, error);
+    if (error) canonical = path;
+    if (seen.insert(canonical).second) files.push_back(path);
+  };
+  for (const std::string& given : paths) {
+    fs::path path(given);
+    std::error_code error;
+    fs::file_status status = fs::status(path, error);
+    if (error || !fs::exists(status)) {
+      return {StatusCode::kNotFound, "no such file or folder: `" + given + "`"};
+    }
+    if (fs::is_directory(status)) {
+      std::vector<fs::path> found;
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
+                                          error);
+      if (error) {
+        return {StatusCode::kIoError, "cannot read folder `" + given + "`: " + error.message()};
+      }
+      for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
+        if (error) break;
+        std::error_code entry_error;
+        if (it->path().extension() == ".loket" && it->is_regular_file(entry_error)) {
+          found.push_back(it->path());
+        }
+      }
+      if (error) {
+        return {StatusCode::kIoError, "cannot read folder `" + given + "`: " + error.message()};
+      }
+      if (found.empty()) {
+        return {StatusCode::kNotFound, "no .loket files in folder `" + given + "`"};
+      }
+      std::sort(found.begin(), found.end());
+      for (const fs::path& file : found) add(file);
+    } else {
+      add(path);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
+                                     const LoadOptions& options) {
+  try {
+    std::vector<fs::path> files;
+    Status status = CollectFiles(paths, files);
+    if (!status.ok()) return status;
+    std::vector<SourceText> sources;
+    sources.reserve(files.size());
+    for (const fs::path& file : files) {
+      SourceText source;
+      source.path = file.generic_string();
+      status = ReadFile(file, options.max_file_bytes, source.text);
+      if (!status.ok()) return status;
+      sources.push_back(std::move(source));
+    }
+    return RuleBase(internal::RunPipeline(std::move(sources), options));
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Status(StatusCode::kInternal, "internal error");
+  }
+}
+
+RuleBase RuleBase::FromSources(std::vector<SourceText> sources, const LoadOptions& options) {
+  try {
+    return RuleBase(internal::RunPipeline(std::move(sources), options));
+  } catch (const std::exception& e) {
+    // No Status to return here: the failure becomes an error the caller cannot miss.
+    auto impl = std::make_shared<internal::RuleBaseImpl>();
+    impl->options = options;
+    Diagnostic failure;
+    failure.code = "L000";
+    failure.kind = "InternalError";
+    failure.message = std::string("internal error while checking: ") + e.what();
+    impl->diagnostics.push_back(std::move(failure));
+    impl->stats.errors = 1;
+    impl->has_errors = true;
+    return RuleBase(std::move(impl));
+  }
+}
+
+Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
+  try {
+    if (!impl_->model || impl_->has_errors) {
+      return Status(StatusCode::kInvalidArgument,
+                    "the rule base has " + std::to_string(impl_->stats.errors) +
+                        " error(s); fix them before evaluating (see `loket check`)");
+    }
+    const sema::Layer* layer = impl_->model->FindLayer(jurisdiction);
+    if (!layer) {
+      std::vector<std::string> names;
+      for (const auto& candidate : impl_->model->layers) names.push_back(candidate->name);
+      std::string message = "no layer named `" + jurisdiction + "`";
+      std::string closest = diag::ClosestName(jurisdiction, names);
+      if (!closest.empty()) message += "; did you mean `" + closest + "`?";
+      return Status(StatusCode::kNotFound, message);
+    }
+    diag::DiagnosticSink sink;
+    std::shared_ptr<const compile::CompiledProgram> compiled =
+        compile::Compile(*impl_->model, *layer, sink);
+    if (!compiled) {
+      std::string message = "cannot compile `" + jurisdiction + "`";
+      for (const diag::Diagnostic& diagnostic : sink.diagnostics()) {
+        Diagnostic converted = internal::ToPublic(diagnostic, *impl_->sources);
+        message += "\n" + RenderText(converted);
+      }
+      return Status(StatusCode::kInvalidArgument, message);
+    }
+    return internal::ProgramAccess::Wrap(std::move(compiled));
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
+  }
+}
+
+const std::vector<Diagnostic>& RuleBase::diagnostics() const {
+  return impl_->diagnostics;
+}
+bool RuleBase::has_errors() const {
+  return impl_->has_errors;
+}
+RuleBaseStats RuleBase::stats() const {
+  return impl_->stats;
+}
+
+std::vector<LayerInfo> RuleBase::layers() const {
+  std::vector<LayerInfo> layers;
+  if (!impl_->model) return layers;
+  for (const auto& layer : impl_->model->layers) {
+    LayerInfo info;
+    info.name = layer->name;
+    info.kind = layer->kind;
+    info.title = layer->title;
+    info.parent = layer->parent ? layer->parent->name : "";
+    info.code = layer->code;
+    info.is_leaf = layer->is_leaf();
+    layers.push_back(std::move(info));
+  }
+  return layers;
+}
+
+RuleBase::RuleBase(std::shared_ptr<const internal::RuleBaseImpl> impl) : impl_(std::move(impl)) {}
+RuleBase::RuleBase(RuleBase&&) noexcept = default;
+RuleBase& RuleBase::operator=(RuleBase&&) noexcept = default;
+RuleBase::RuleBase(const RuleBase&) = default;
+RuleBase& RuleBase::operator=(const RuleBase&) = default;
+RuleBase::~RuleBase() = default;
+
+}  // namespace loket

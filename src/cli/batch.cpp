@@ -1,0 +1,425 @@
+#include "batch.h"
+
+#include <charconv>
+#include <cstring>
+#include <iostream>
+#include <utility>
+
+namespace loket::cli {
+namespace {
+
+void AppendInt(std::string& out, std::int64_t value) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  (void)ec;
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+
+// Euros with at most two decimals and no trailing zero, as Value::ToJson writes them.
+void AppendMoney(std::string& out, std::int64_t cents) {
+  if (cents < 0) {
+    out += '-';
+    // -(INT64_MIN) overflows; go through unsigned.
+    std::uint64_t magnitude = 0 - static_cast<std::uint64_t>(cents);
+    AppendInt(out, static_cast<std::int64_t>(magnitude / 100));
+    cents = static_cast<std::int64_t>(magnitude % 100);
+  } else {
+    AppendInt(out, cents / 100);
+    cents %= 100;
+  }
+  if (cents != 0) {
+    out += '.';
+    out += static_cast<char>('0' + cents / 10);
+    if (cents % 10 != 0) out += static_cast<char>('0' + cents % 10);
+  }
+}
+
+// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm), written as "YYYY-MM-DD".
+void AppendDate(std::string& out, std::int64_t days) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const std::int64_t doe = days - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t year = yoe + era * 400;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  if (month <= 2) ++year;
+  char buffer[16];
+  int length = 0;
+  if (year >= 0 && year <= 9999) {
+    buffer[length++] = '"';
+    buffer[length++] = static_cast<char>('0' + year / 1000);
+    buffer[length++] = static_cast<char>('0' + year / 100 % 10);
+    buffer[length++] = static_cast<char>('0' + year / 10 % 10);
+    buffer[length++] = static_cast<char>('0' + year % 10);
+    buffer[length++] = '-';
+    buffer[length++] = static_cast<char>('0' + month / 10);
+    buffer[length++] = static_cast<char>('0' + month % 10);
+    buffer[length++] = '-';
+    buffer[length++] = static_cast<char>('0' + day / 10);
+    buffer[length++] = static_cast<char>('0' + day % 10);
+    buffer[length++] = '"';
+    out.append(buffer, static_cast<std::size_t>(length));
+  } else {
+    out += '"' + Date{static_cast<std::int32_t>(days - 719468)}.ToString() + '"';
+  }
+}
+
+const char* SkipSpace(const char* p, const char* end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+  return p;
+}
+
+// Skips a JSON string starting at the opening quote; returns the position after the closing
+// quote, or null when it is not terminated.
+const char* SkipString(const char* p, const char* end) {
+  for (++p; p < end; ++p) {
+    if (*p == '\\') {
+      ++p;
+    } else if (*p == '"') {
+      return p + 1;
+    }
+  }
+  return nullptr;
+}
+
+// Skips one JSON value (without validating scalars); null when malformed.
+const char* SkipValue(const char* p, const char* end) {
+  if (p >= end) return nullptr;
+  if (*p == '"') return SkipString(p, end);
+  if (*p == '{' || *p == '[') {
+    int depth = 0;
+    while (p < end) {
+      char c = *p;
+      if (c == '"') {
+        p = SkipString(p, end);
+        if (!p) return nullptr;
+        continue;
+      }
+      if (c == '{' || c == '[') ++depth;
+      if (c == '}' || c == ']') {
+        if (--depth == 0) return p + 1;
+      }
+      ++p;
+    }
+    return nullptr;
+  }
+  while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' && *p != '\r' &&
+         *p != '\n') {
+    ++p;
+  }
+  return p;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static const char* kHex = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xF];
+          out += kHex[c & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
+                         std::string& rest, std::string& error) {
+  const char* begin = object.data();
+  const char* end = begin + object.size();
+  const char* p = SkipSpace(begin, end);
+  if (p == end || *p != '{') {
+    error = "record is not a JSON object";
+    return false;
+  }
+  ++p;
+  const char* previous_separator = nullptr;  // the comma before the current member
+  while (true) {
+    p = SkipSpace(p, end);
+    if (p < end && *p == '}') break;
+    if (p >= end || *p != '"') {
+      error = "record is not a well-formed JSON object";
+      return false;
+    }
+    const char* member_begin = p;
+    const char* key_end = SkipString(p, end);
+    if (!key_end) {
+      error = "record is not a well-formed JSON object";
+      return false;
+    }
+    std::string_view key(p + 1, static_cast<std::size_t>(key_end - p - 2));
+    p = SkipSpace(key_end, end);
+    if (p >= end || *p != ':') {
+      error = "record is not a well-formed JSON object";
+      return false;
+    }
+    p = SkipSpace(p + 1, end);
+    const char* value_begin = p;
+    const char* value_end = SkipValue(p, end);
+    if (!value_end) {
+      error = "record is not a well-formed JSON object";
+      return false;
+    }
+    p = SkipSpace(value_end, end);
+    const bool last = p < end && *p == '}';
+    if (!last && (p >= end || *p != ',')) {
+      error = "record is not a well-formed JSON object";
+      return false;
+    }
+    if (key == field) {
+      if (*value_begin != '"') {
+        error = "`" + std::string(field) + "` must be a string naming a layer";
+        return false;
+      }
+      value =
+          std::string_view(value_begin + 1, static_cast<std::size_t>(value_end - value_begin - 2));
+      // Cut the member with one adjacent comma, so the rest stays a valid object.
+      const char* cut_begin = member_begin;
+      const char* cut_end = p;
+      if (!last) {
+        cut_end = p + 1;
+      } else if (previous_separator) {
+        cut_begin = previous_separator;
+      }
+      rest.assign(begin, static_cast<std::size_t>(cut_begin - begin));
+      rest.append(cut_end, static_cast<std::size_t>(end - cut_end));
+      return true;
+    }
+    if (last) break;
+    previous_separator = p;
+    ++p;
+  }
+  error = "record has no `" + std::string(field) + "` field naming its jurisdiction";
+  return false;
+}
+
+BatchEvaluator::BatchEvaluator(const RuleBase& rules, BatchOptions options)
+    : rules_(rules), options_(std::move(options)) {
+  stripped_.reserve(4096);
+}
+
+bool BatchEvaluator::Prepare() {
+  if (options_.jurisdiction_field.empty()) {
+    int slot = SlotFor(options_.jurisdiction);
+    if (!slots_[static_cast<std::size_t>(slot)].program) {
+      std::cerr << "loket: error: " << slots_[static_cast<std::size_t>(slot)].failure << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+int BatchEvaluator::SlotFor(std::string_view jurisdiction) {
+  if (last_slot_ >= 0 && jurisdiction == last_name_) return last_slot_;
+  auto found = slot_by_name_.find(jurisdiction);
+  int index;
+  if (found != slot_by_name_.end()) {
+    index = found->second;
+  } else {
+    Slot slot;
+    Result<Program> program = rules_.Compile(std::string(jurisdiction));
+    if (program.ok()) {
+      slot.program = std::make_unique<Program>(std::move(program).value());
+      slot.facts = slot.program->NewCase();
+      const std::vector<DecisionInfo>& decisions = slot.program->decisions();
+      for (const DecisionInfo& decision : decisions) {
+        std::string key;
+        AppendJsonString(key, decision.name);
+        key += ':';
+        slot.keys.push_back(std::move(key));
+        std::vector<std::string> members;
+        for (const std::string& member : decision.members) {
+          std::string text;
+          AppendJsonString(text, member);
+          members.push_back(std::move(text));
+        }
+        slot.member_json.push_back(std::move(members));
+      }
+    } else {
+      slot.failure = program.status().message();
+    }
+    index = static_cast<int>(slots_.size());
+    slots_.push_back(std::move(slot));
+    slot_by_name_.emplace(std::string(jurisdiction), index);
+  }
+  last_slot_ = index;
+  last_name_.assign(jurisdiction.data(), jurisdiction.size());
+  return index;
+}
+
+bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& facts_text, int& slot,
+                                   std::string& error_code, std::string& error_message) {
+  if (options_.jurisdiction_field.empty()) {
+    slot = SlotFor(options_.jurisdiction);
+    facts_text = record;
+    return true;
+  }
+  std::string_view jurisdiction;
+  if (!ExtractStringMember(record, options_.jurisdiction_field, jurisdiction, stripped_,
+                           error_message)) {
+    error_code = error_message.rfind("record is not", 0) == 0 ? "L611" : "L607";
+    return false;
+  }
+  slot = SlotFor(jurisdiction);
+  if (!slots_[static_cast<std::size_t>(slot)].program) {
+    error_code = "L607";
+    error_message = slots_[static_cast<std::size_t>(slot)].failure;
+    return false;
+  }
+  facts_text = stripped_;
+  return true;
+}
+
+void BatchEvaluator::AppendDecisions(const Slot& slot, std::string& out) const {
+  const Outcome& outcome = slot.outcome;
+  const std::vector<DecisionInfo>& decisions = slot.program->decisions();
+  out += '{';
+  for (std::size_t d = 0; d < decisions.size(); ++d) {
+    if (d > 0) out += ',';
+    out += slot.keys[d];
+    const std::int64_t raw = outcome.raw(static_cast<int>(d));
+    switch (decisions[d].type) {
+      case ValueType::kBool:
+        out += raw != 0 ? "true" : "false";
+        break;
+      case ValueType::kInt:
+        AppendInt(out, raw);
+        break;
+      case ValueType::kMoney:
+        AppendMoney(out, raw);
+        break;
+      case ValueType::kDate:
+        AppendDate(out, raw);
+        break;
+      case ValueType::kEnum: {
+        const auto& members = slot.member_json[d];
+        if (raw >= 0 && static_cast<std::size_t>(raw) < members.size()) {
+          out += members[static_cast<std::size_t>(raw)];
+        } else {
+          out += "null";
+        }
+        break;
+      }
+      case ValueType::kSet: {
+        const auto& members = slot.member_json[d];
+        const auto mask = static_cast<std::uint64_t>(raw);
+        out += '[';
+        bool first = true;
+        for (std::size_t m = 0; m < members.size() && m < 64; ++m) {
+          if (mask & (std::uint64_t{1} << m)) {
+            if (!first) out += ',';
+            out += members[m];
+            first = false;
+          }
+        }
+        out += ']';
+        break;
+      }
+    }
+  }
+  out += "}\n";
+}
+
+void BatchEvaluator::AppendErrorRecord(
+    std::int64_t record_number, const std::vector<std::pair<std::string, std::string>>& errors,
+    std::string& out) {
+  out += "{\"record\":";
+  AppendInt(out, record_number);
+  out += ",\"errors\":[";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"code\":";
+    AppendJsonString(out, errors[i].first);
+    out += ",\"message\":";
+    AppendJsonString(out, errors[i].second);
+    out += '}';
+  }
+  out += "]}\n";
+}
+
+bool BatchEvaluator::DecideRecord(std::string_view record, std::int64_t record_number,
+                                  std::string& out, std::string& error) {
+  errors_.clear();
+  std::string_view facts_text;
+  int slot_index = -1;
+  std::string code;
+  if (!SelectProgram(record, facts_text, slot_index, code, error)) {
+    errors_.emplace_back(code, error);
+    AppendErrorRecord(record_number, errors_, out);
+    error = "error[" + code + "]: " + error;
+    return false;
+  }
+  Slot& slot = slots_[static_cast<std::size_t>(slot_index)];
+  diagnostics_.clear();
+  if (slot.program->ParseJson(facts_text, slot.facts, diagnostics_)) {
+    slot.program->Evaluate(slot.facts, options_.on, slot.outcome);
+    if (slot.outcome.ok()) {
+      AppendDecisions(slot, out);
+      return true;
+    }
+    diagnostics_ = slot.outcome.errors();
+  }
+  error.clear();
+  for (const Diagnostic& diagnostic : diagnostics_) {
+    errors_.emplace_back(diagnostic.code, diagnostic.message);
+    if (!error.empty()) error += "; ";
+    error += "error[" + diagnostic.code + "]: " + diagnostic.message;
+  }
+  if (errors_.empty()) {
+    errors_.emplace_back("L611", "record could not be decided");
+    error = "error[L611]: record could not be decided";
+  }
+  AppendErrorRecord(record_number, errors_, out);
+  return false;
+}
+
+bool BatchEvaluator::ParseRecord(std::string_view record, Parsed& parsed, std::string& error) {
+  std::string_view facts_text;
+  std::string code;
+  if (!SelectProgram(record, facts_text, parsed.slot, code, error)) {
+    parsed.slot = -1;
+    return false;
+  }
+  const Slot& slot = slots_[static_cast<std::size_t>(parsed.slot)];
+  parsed.facts = slot.program->NewCase();
+  diagnostics_.clear();
+  if (!slot.program->ParseJson(facts_text, parsed.facts, diagnostics_)) {
+    error = diagnostics_.empty() ? "invalid case" : diagnostics_.front().message;
+    parsed.slot = -1;
+    return false;
+  }
+  return true;
+}
+
+bool BatchEvaluator::Evaluate(const Parsed& parsed) {
+  Slot& slot = slots_[static_cast<std::size_t>(parsed.slot)];
+  slot.program->Evaluate(parsed.facts, options_.on, slot.outcome);
+  return slot.outcome.ok();
+}
+
+}  // namespace loket::cli

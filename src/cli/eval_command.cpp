@@ -1,0 +1,544 @@
+// `loket eval`: the one-desk answer for one case (text for people, JSON for programs), or,
+// with --cases, a JSON Lines batch decided in input order.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <loket/evaluate.h>
+#include <loket/loket.h>
+
+#include "batch.h"
+#include "command.h"
+#include "common.h"
+
+namespace loket::cli {
+namespace {
+
+struct EvalCommandOptions {
+  std::vector<std::string> inputs;  // rule files/folders, then case files (.yaml/.yml/.json)
+  std::string jurisdiction;
+  std::string on;
+  bool explain = false;
+  std::string why_not;
+  std::string format = "text";
+  std::string color = "auto";
+  // Batch mode.
+  std::string cases;
+  std::string out;
+  std::string jurisdiction_field;
+};
+
+bool IsCaseFile(const std::string& path) {
+  auto ends_with = [&](const char* suffix) {
+    std::size_t n = std::strlen(suffix);
+    return path.size() >= n && path.compare(path.size() - n, n, suffix) == 0;
+  };
+  return ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+}
+
+std::string LayerTitle(const RuleBase& rules, const std::string& name) {
+  for (const LayerInfo& layer : rules.layers()) {
+    if (layer.name == name) return layer.title;
+  }
+  return "";
+}
+
+// --- single case ----------------------------------------------------------------------------
+
+// Gives case errors a location in the case file: ParseYaml fills the line; for JSON (and any
+// error without a line) the first line mentioning the fact's `name` is used.
+void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
+                      const std::string& text) {
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      lines.push_back(line);
+    }
+  }
+  for (Diagnostic& error : errors) {
+    error.location.path = path;
+    if (error.location.line <= 0) {
+      // The fact name is the first `quoted` word of the message.
+      std::size_t open = error.message.find('`');
+      std::size_t close = open == std::string::npos ? open : error.message.find('`', open + 1);
+      if (close != std::string::npos) {
+        std::string name = error.message.substr(open + 1, close - open - 1);
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+          std::size_t at = lines[i].find("\"" + name + "\"");
+          std::size_t offset = 1;
+          if (at == std::string::npos) {
+            at = lines[i].find(name + ":");
+            offset = 0;
+          }
+          if (at != std::string::npos) {
+            error.location.line = static_cast<int>(i + 1);
+            error.location.column = static_cast<int>(at + offset + 1);
+            error.location.end_line = error.location.line;
+            error.location.end_column = error.location.column + static_cast<int>(name.size());
+            break;
+          }
+        }
+      }
+    }
+    if (error.location.line > 0 && error.location.source_line.empty() &&
+        static_cast<std::size_t>(error.location.line) <= lines.size()) {
+      error.location.source_line = lines[static_cast<std::size_t>(error.location.line - 1)];
+      if (error.location.column <= 0) error.location.column = 1;
+      if (error.location.end_line <= 0) {
+        error.location.end_line = error.location.line;
+        error.location.end_column = static_cast<int>(error.location.source_line.size()) + 1;
+      }
+    }
+  }
+}
+
+std::string RuleLine(const RuleRefInfo& rule) {
+  std::string line = rule.id + " (" + rule.layer + ")";
+  if (!rule.citation.empty()) line += ": " + rule.citation;
+  return line;
+}
+
+std::string Join(const std::vector<ReadValue>& reads) {
+  std::string text;
+  for (const ReadValue& read : reads) {
+    if (!text.empty()) text += ", ";
+    text += read.name + " = " + (read.known ? read.value : "(absent)");
+  }
+  return text;
+}
+
+struct DomainGroup {
+  std::string name;
+  std::string title;
+  std::vector<const DecisionExplanation*> decisions;
+};
+
+std::vector<DomainGroup> GroupByDomain(const Explanation& explanation) {
+  std::vector<DomainGroup> groups;
+  for (const DecisionExplanation& decision : explanation.decisions) {
+    DomainGroup* group = nullptr;
+    for (DomainGroup& existing : groups) {
+      if (existing.name == decision.domain) group = &existing;
+    }
+    if (!group) {
+      groups.push_back({decision.domain, decision.domain_title, {}});
+      group = &groups.back();
+    }
+    if (group->title.empty()) group->title = decision.domain_title;
+    group->decisions.push_back(&decision);
+  }
+  return groups;
+}
+
+void PrintTextOutcome(const Program& program, const Explanation& explanation,
+                      const std::string& title, bool explain, std::ostream& out) {
+  out << "Decisions for " << program.jurisdiction();
+  if (!title.empty()) out << " (" << title << ")";
+  out << " on " << explanation.date << "\n";
+  for (const DomainGroup& group : GroupByDomain(explanation)) {
+    out << "\n";
+    if (group.name.empty()) {
+      out << "Other decisions\n";
+    } else {
+      out << (group.title.empty() ? group.name : group.title) << " [" << group.name << "]\n";
+    }
+    for (const DecisionExplanation* decision : group.decisions) {
+      if (decision->error) {
+        out << "  " << decision->name << ": not decided, error[" << decision->error->code
+            << "]: " << decision->error->message << "\n";
+        for (const RuleExplanation& rule : decision->winners) {
+          out << "      " << RuleLine(rule.rule) << " says " << rule.contributes << "\n";
+        }
+        continue;
+      }
+      out << "  " << decision->name << " = " << decision->value << "\n";
+      if (decision->default_used) {
+        out << "      default: no rule applied\n";
+      }
+      for (const RuleExplanation& rule : decision->winners) {
+        out << "      by " << RuleLine(rule.rule) << "\n";
+        if (explain) {
+          if (!rule.condition.empty()) out << "         when " << rule.condition << "\n";
+          if (!rule.reads.empty()) out << "         read: " << Join(rule.reads) << "\n";
+        }
+      }
+      if (explain) {
+        for (const DefeatExplanation& defeat : decision->defeated) {
+          out << "      defeated: " << defeat.rule.id << " (" << defeat.rule.layer << ") by "
+              << (defeat.how == "exception" ? "exception " : "lower-layer rule ")
+              << defeat.defeated_by.id << " (" << defeat.defeated_by.layer << ")\n";
+        }
+      }
+    }
+  }
+}
+
+void PrintWhyNot(const WhyNotExplanation& why, std::ostream& out) {
+  out << "\nWhy not " << (why.rule.id.empty() ? std::string("?") : why.rule.id) << ": "
+      << why.message << "\n";
+  if (!why.failed_part.empty()) out << "  false: " << why.failed_part << "\n";
+  if (!why.reads.empty()) out << "  read: " << Join(why.reads) << "\n";
+  for (const RuleRefInfo& rule : why.defeated_by) {
+    out << "  defeated by " << RuleLine(rule) << "\n";
+  }
+}
+
+nlohmann::json RuleJson(const RuleRefInfo& rule) {
+  return {{"id", rule.id}, {"layer", rule.layer}, {"citation", rule.citation}};
+}
+
+nlohmann::json ReadsJson(const std::vector<ReadValue>& reads) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const ReadValue& read : reads) {
+    array.push_back({{"name", read.name},
+                     {"kind", read.kind},
+                     {"known", read.known},
+                     {"value", read.known ? nlohmann::json(read.value) : nlohmann::json()}});
+  }
+  return array;
+}
+
+nlohmann::json OutcomeJson(const Program& program, const Explanation& explanation, bool explain,
+                           const std::optional<WhyNotExplanation>& why_not) {
+  nlohmann::json decisions = nlohmann::json::object();
+  nlohmann::json details = nlohmann::json::array();
+  std::vector<Diagnostic> errors;
+  for (const DecisionExplanation& decision : explanation.decisions) {
+    nlohmann::json value = nlohmann::json::parse(
+        decision.value_json.empty() ? std::string("null") : decision.value_json, nullptr, false);
+    if (value.is_discarded()) value = nullptr;
+    decisions[decision.name] = value;
+    nlohmann::json rules = nlohmann::json::array();
+    for (const RuleExplanation& rule : decision.winners) {
+      nlohmann::json entry = RuleJson(rule.rule);
+      if (explain) {
+        entry["condition"] = rule.condition;
+        entry["reads"] = ReadsJson(rule.reads);
+        entry["contributes"] = rule.contributes;
+      }
+      rules.push_back(entry);
+    }
+    nlohmann::json detail = {{"name", decision.name},
+                             {"domain", decision.domain},
+                             {"status", DecisionStatusName(decision.status)},
+                             {"value", value},
+                             {"default_used", decision.default_used},
+                             {"rules", rules}};
+    if (explain) {
+      nlohmann::json defeated = nlohmann::json::array();
+      for (const DefeatExplanation& defeat : decision.defeated) {
+        defeated.push_back({{"rule", RuleJson(defeat.rule)},
+                            {"defeated_by", RuleJson(defeat.defeated_by)},
+                            {"how", defeat.how}});
+      }
+      detail["defeated"] = defeated;
+    }
+    if (decision.error) {
+      detail["error"] = {{"code", decision.error->code}, {"message", decision.error->message}};
+      errors.push_back(*decision.error);
+    }
+    details.push_back(detail);
+  }
+  nlohmann::json result = {{"jurisdiction", program.jurisdiction()},
+                           {"date", explanation.date},
+                           {"decisions", decisions},
+                           {"details", details},
+                           {"errors", nlohmann::json::parse(RenderJson(errors))}};
+  if (why_not) {
+    nlohmann::json defeated_by = nlohmann::json::array();
+    for (const RuleRefInfo& rule : why_not->defeated_by) defeated_by.push_back(RuleJson(rule));
+    result["why_not"] = {
+        {"rule", RuleJson(why_not->rule)},    {"reason", WhyNotReasonName(why_not->reason)},
+        {"message", why_not->message},        {"failed_part", why_not->failed_part},
+        {"reads", ReadsJson(why_not->reads)}, {"defeated_by", defeated_by}};
+  }
+  return result;
+}
+
+int EvalOneCase(const RuleBase& rules, const Program& program, const std::string& path, Date on,
+                const EvalCommandOptions& options) {
+  std::string text;
+  Status read = ReadWholeFile(path, text);
+  if (!read.ok()) {
+    PrintError(read);
+    return kExitUsage;
+  }
+  Case facts = program.NewCase();
+  std::vector<Diagnostic> errors;
+  const bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  const bool ok =
+      json ? program.ParseJson(text, facts, errors) : program.ParseYaml(text, facts, errors);
+  if (!ok) {
+    LocateCaseErrors(errors, path, text);
+    RenderOptions render;
+    render.color = StderrIsTerminal() && options.color != "never";
+    RenderText(std::cerr, errors, render);
+    PrintError("the case in `" + path + "` is not valid; nothing was decided");
+    return kExitFindings;
+  }
+
+  Explanation explanation = program.Explain(facts, on);
+  std::optional<WhyNotExplanation> why_not;
+  if (!options.why_not.empty()) why_not = program.WhyNot(facts, on, options.why_not);
+
+  if (!explanation.case_errors.empty()) {
+    std::vector<Diagnostic> case_errors = explanation.case_errors;
+    LocateCaseErrors(case_errors, path, text);
+    RenderText(std::cerr, case_errors);
+    PrintError("the case in `" + path + "` could not be decided");
+    return kExitFindings;
+  }
+  bool all_decided = true;
+  for (const DecisionExplanation& decision : explanation.decisions) {
+    if (decision.error) all_decided = false;
+  }
+  if (options.format == "json") {
+    std::cout << OutcomeJson(program, explanation, options.explain, why_not)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    PrintTextOutcome(program, explanation, LayerTitle(rules, program.jurisdiction()),
+                     options.explain, std::cout);
+    if (why_not) PrintWhyNot(*why_not, std::cout);
+  }
+  return all_decided ? kExitOk : kExitFindings;
+}
+
+// --- batch ----------------------------------------------------------------------------------
+
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, std::uint64_t total_bytes)
+      : enabled_(enabled), total_(total_bytes == 0 ? 1 : total_bytes) {}
+  void Update(std::uint64_t done_bytes, std::int64_t records) {
+    if (!enabled_) return;
+    int percent = static_cast<int>(done_bytes * 100 / total_);
+    if (percent == last_percent_) return;
+    last_percent_ = percent;
+    int filled = percent * 30 / 100;
+    std::fprintf(stderr, "\r[%.*s%*s] %3d%%  %lld records", filled,
+                 "##############################", 30 - filled, "", percent,
+                 static_cast<long long>(records));
+    std::fflush(stderr);
+  }
+  void Finish() {
+    if (enabled_ && last_percent_ >= 0) std::fprintf(stderr, "\r\x1b[K");
+  }
+
+ private:
+  bool enabled_;
+  std::uint64_t total_;
+  int last_percent_ = -1;
+};
+
+int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on) {
+  std::FILE* in = options.cases == "-" ? stdin : std::fopen(options.cases.c_str(), "rb");
+  if (!in) {
+    PrintError("cannot open `" + options.cases + "`: " + std::strerror(errno));
+    return kExitUsage;
+  }
+  std::FILE* out =
+      options.out.empty() || options.out == "-" ? stdout : std::fopen(options.out.c_str(), "wb");
+  if (!out) {
+    PrintError("cannot write `" + options.out + "`: " + std::strerror(errno));
+    if (in != stdin) std::fclose(in);
+    return kExitUsage;
+  }
+  BatchOptions batch_options;
+  batch_options.jurisdiction = options.jurisdiction;
+  batch_options.jurisdiction_field = options.jurisdiction_field;
+  batch_options.on = on;
+  BatchEvaluator evaluator(rules, batch_options);
+  if (!evaluator.Prepare()) {
+    if (in != stdin) std::fclose(in);
+    if (out != stdout) std::fclose(out);
+    return kExitUsage;
+  }
+
+  std::uint64_t total_bytes = 0;
+  if (in != stdin && std::fseek(in, 0, SEEK_END) == 0) {
+    long size = std::ftell(in);
+    total_bytes = size > 0 ? static_cast<std::uint64_t>(size) : 0;
+    std::fseek(in, 0, SEEK_SET);
+  }
+  ProgressBar progress(StderrIsTerminal() && total_bytes > (64u << 20), total_bytes);
+
+  constexpr std::size_t kChunk = 16u << 20;
+  constexpr std::size_t kFlushAt = 1u << 20;
+  constexpr int kMaxShownErrors = 100;
+  std::string buffer(kChunk, '\0');
+  std::string output;
+  output.reserve(kFlushAt + (64u << 10));
+  std::string error;
+  std::size_t carried = 0;  // bytes of an unfinished line kept at the buffer's start
+  std::uint64_t consumed = 0;
+  std::int64_t line_number = 0, records = 0, decided = 0, failed = 0;
+  bool write_failed = false;
+  const auto start = std::chrono::steady_clock::now();
+
+  auto handle_line = [&](std::string_view line) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) return;  // blank: no record
+    ++records;
+    if (evaluator.DecideRecord(line, line_number, output, error)) {
+      ++decided;
+    } else {
+      ++failed;
+      if (failed <= kMaxShownErrors) {
+        std::cerr << options.cases << ": record " << line_number << ": " << error << "\n";
+      } else if (failed == kMaxShownErrors + 1) {
+        std::cerr << "loket: further record errors are not shown (see the output records)\n";
+      }
+    }
+    if (output.size() >= kFlushAt) {
+      if (std::fwrite(output.data(), 1, output.size(), out) != output.size()) write_failed = true;
+      output.clear();
+    }
+  };
+
+  while (true) {
+    if (carried == buffer.size()) buffer.resize(buffer.size() * 2);  // a very long line
+    std::size_t got = std::fread(&buffer[carried], 1, buffer.size() - carried, in);
+    std::size_t filled = carried + got;
+    if (got == 0) {
+      if (carried > 0) handle_line(std::string_view(buffer.data(), carried));
+      break;
+    }
+    std::size_t line_start = 0;
+    const char* data = buffer.data();
+    while (true) {
+      const void* newline = std::memchr(data + line_start, '\n', filled - line_start);
+      if (!newline) break;
+      std::size_t line_end = static_cast<std::size_t>(static_cast<const char*>(newline) - data);
+      handle_line(std::string_view(data + line_start, line_end - line_start));
+      line_start = line_end + 1;
+    }
+    consumed += line_start;
+    carried = filled - line_start;
+    if (carried > 0 && line_start > 0) std::memmove(&buffer[0], data + line_start, carried);
+    progress.Update(consumed, records);
+  }
+  const bool read_failed = std::ferror(in) != 0;
+  if (!output.empty() && std::fwrite(output.data(), 1, output.size(), out) != output.size()) {
+    write_failed = true;
+  }
+  if (std::fflush(out) != 0) write_failed = true;
+  progress.Finish();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (in != stdin) std::fclose(in);
+  if (out != stdout && std::fclose(out) != 0) write_failed = true;
+
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.0f cases/s (%.3f s)",
+                seconds > 0 ? static_cast<double>(records) / seconds : 0.0, seconds);
+  std::cerr << "records: " << records << ", decided: " << decided << ", errors: " << failed << ", "
+            << rate << "\n";
+  if (read_failed) {
+    PrintError("error while reading `" + options.cases + "`");
+    return kExitUsage;
+  }
+  if (write_failed) {
+    PrintError("error while writing `" + (options.out.empty() ? "-" : options.out) + "`");
+    return kExitUsage;
+  }
+  return failed > 0 ? kExitFindings : kExitOk;
+}
+
+int RunEval(EvalCommandOptions options) {
+  std::vector<std::string> rule_paths, case_paths;
+  for (const std::string& input : options.inputs) {
+    (IsCaseFile(input) ? case_paths : rule_paths).push_back(input);
+  }
+  if (rule_paths.empty()) {
+    PrintError("no rule files or folders given");
+    return kExitUsage;
+  }
+  const bool batch = !options.cases.empty();
+  if (batch && !case_paths.empty()) {
+    PrintError("give either case files or --cases, not both");
+    return kExitUsage;
+  }
+  if (!batch && case_paths.empty()) {
+    PrintError("no case given: name a case file (.yaml, .yml or .json) or use --cases FILE");
+    return kExitUsage;
+  }
+  if (options.jurisdiction.empty() == options.jurisdiction_field.empty()) {
+    PrintError(batch ? "give one of --municipality (--jurisdiction) or --jurisdiction-field"
+                     : "give the jurisdiction with --municipality (or --jurisdiction)");
+    return kExitUsage;
+  }
+  if (!batch && !options.jurisdiction_field.empty()) {
+    PrintError("--jurisdiction-field works only with --cases");
+    return kExitUsage;
+  }
+  std::optional<Date> on = options.on.empty() ? Today() : ParseDateOption(options.on);
+  if (!on) return kExitUsage;
+
+  int exit_code = kExitOk;
+  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code);
+  if (!rules) return exit_code;
+  if (batch) return EvalBatch(*rules, options, *on);
+
+  std::optional<Program> program = CompileJurisdiction(*rules, options.jurisdiction);
+  if (!program) return kExitUsage;
+  for (std::size_t i = 0; i < case_paths.size(); ++i) {
+    if (i > 0 && options.format == "text") std::cout << "\n";
+    int code = EvalOneCase(*rules, *program, case_paths[i], *on, options);
+    if (code > exit_code) exit_code = code;
+  }
+  return exit_code;
+}
+
+const RegisterCommand kEval{
+    {"eval",
+     "Decide cases: the one-desk answer per domain with the deciding rules and their legal "
+     "basis",
+     20, [](CLI::App& app) -> Action {
+       auto options = std::make_shared<EvalCommandOptions>();
+       app.add_option("INPUT", options->inputs,
+                      "Rule files or folders, then case files (.yaml, .yml, .json)")
+           ->required();
+       app.add_option("--municipality,--jurisdiction,-m", options->jurisdiction,
+                      "The layer to decide for (a municipality, or any layer)");
+       app.add_option("--on", options->on, "Reference date, YYYY-MM-DD (default: today)");
+       app.add_flag("--explain", options->explain,
+                    "Show the facts each deciding rule read and the rules that were defeated");
+       app.add_option("--why-not", options->why_not,
+                      "Explain why this rule did not decide anything for the case");
+       app.add_option("--format", options->format, "Output format for a single case")
+           ->check(CLI::IsMember({"text", "json"}))
+           ->capture_default_str();
+       app.add_option("--color", options->color, "Colour diagnostics")
+           ->check(CLI::IsMember({"auto", "always", "never"}))
+           ->capture_default_str();
+       app.add_option("--cases", options->cases,
+                      "Batch: JSON Lines file of cases (one object per line; - for stdin)");
+       app.add_option("--out", options->out,
+                      "Batch: where to write one JSON decision record per case (default stdout)");
+       app.add_option("--jurisdiction-field", options->jurisdiction_field,
+                      "Batch: take each record's jurisdiction from this field");
+       app.footer(
+           "\nBatch output: one line per input record, in input order: an object of decisions "
+           "by\nname, or {\"record\": N, \"errors\": [{\"code\", \"message\"}]} for a record that "
+           "failed\n(N = its line number). A summary line goes to stderr.\n"
+           "\nExit codes: 0 all decided; 1 invalid case, undecided decision or failed records;\n"
+           "2 usage error or unreadable input.");
+       return [options] { return RunEval(*options); };
+     }}};
+
+}  // namespace
+}  // namespace loket::cli

@@ -1,0 +1,153 @@
+// `loket test RULES... [TESTS...]`: run YAML rule test suites, show a diff (expected vs got,
+// with the evaluator's explanation) for each failure, rule coverage, and a summary line
+// `N passed, M failed` on its own line for CI.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <loket/loket.h>
+#include <loket/testing.h>
+
+#include "command.h"
+#include "common.h"
+
+namespace loket::cli {
+namespace {
+
+struct TestCommandOptions {
+  std::vector<std::string> inputs;  // rule files/folders, then suites (.yaml/.yml or folders)
+  std::vector<std::string> suites;  // --suite: explicit suite files or folders
+  bool require_coverage = false;
+  bool quiet_coverage = false;
+  std::string format = "text";
+  std::string color = "auto";
+};
+
+bool IsSuite(const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  return extension == ".yaml" || extension == ".yml";
+}
+
+void PrintExplanation(const Explanation& explanation, std::ostream& out) {
+  out << "  decided (" << explanation.jurisdiction << ", " << explanation.date << "):\n";
+  for (const DecisionExplanation& decision : explanation.decisions) {
+    out << "    " << decision.name << " = ";
+    if (decision.error) {
+      out << "error[" << decision.error->code << "]: " << decision.error->message << "\n";
+      continue;
+    }
+    out << decision.value;
+    if (decision.default_used) {
+      out << "  (default)";
+    } else if (!decision.winners.empty()) {
+      out << "  by ";
+      for (std::size_t i = 0; i < decision.winners.size(); ++i) {
+        const RuleRefInfo& rule = decision.winners[i].rule;
+        out << (i > 0 ? ", " : "") << rule.id << " (" << rule.layer << ")";
+      }
+    }
+    out << "\n";
+  }
+}
+
+int RunTest(const TestCommandOptions& options) {
+  std::vector<std::string> rule_paths;
+  std::vector<std::string> suites = options.suites;
+  for (const std::string& input : options.inputs) {
+    (IsSuite(input) ? suites : rule_paths).push_back(input);
+  }
+  if (rule_paths.empty()) {
+    PrintError("no rule files or folders given");
+    return kExitUsage;
+  }
+  if (suites.empty()) {
+    // Default: RULES/tests/ of every rule folder.
+    for (const std::string& path : rule_paths) {
+      std::error_code error;
+      std::filesystem::path tests = std::filesystem::path(path) / "tests";
+      if (std::filesystem::is_directory(tests, error)) suites.push_back(tests.generic_string());
+    }
+    if (suites.empty()) {
+      PrintError("no test suites given and no `tests` folder in the rule folders");
+      return kExitUsage;
+    }
+  }
+  int exit_code = kExitOk;
+  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code);
+  if (!rules) return exit_code;
+
+  TestOptions test_options;
+  test_options.require_coverage = options.require_coverage;
+  Result<TestReport> ran = RunTests(*rules, suites, test_options);
+  if (!ran.ok()) {
+    PrintError(ran.status());
+    return kExitUsage;
+  }
+  const TestReport& report = *ran;
+
+  if (options.format == "json") {
+    std::cout << RenderJson(report.diagnostics) << "\n";
+  } else {
+    RenderOptions render;
+    render.color = UseColor(options.color);
+    const char* red = render.color ? "\x1b[1;31m" : "";
+    const char* reset = render.color ? "\x1b[0m" : "";
+    for (const TestCaseResult& result : report.cases) {
+      if (result.passed) continue;
+      std::cout << red << "FAIL" << reset << " " << result.location.path << ":"
+                << result.location.line << ": " << result.name << " (" << result.jurisdiction
+                << ", " << result.date << ")\n";
+      for (const std::string& difference : result.differences) {
+        std::cout << "  " << difference << "\n";
+      }
+      if (result.evaluated) PrintExplanation(result.explanation, std::cout);
+      if (!result.errors.empty()) RenderText(std::cout, result.errors, render);
+    }
+    // Suite problems and coverage; failures were shown above in full.
+    std::vector<Diagnostic> others;
+    for (const Diagnostic& diagnostic : report.diagnostics) {
+      if (diagnostic.code == "L701") continue;
+      if (diagnostic.code == "L703" && options.quiet_coverage && !options.require_coverage) {
+        continue;
+      }
+      others.push_back(diagnostic);
+    }
+    RenderText(std::cout, others, render);
+    if (report.rules_total > 0) {
+      const int covered = report.rules_total - static_cast<int>(report.uncovered_rules.size());
+      std::cout << "coverage: " << covered << " of " << report.rules_total
+                << " rules fired in some test\n";
+    }
+  }
+  // Alone on its own line, for CI.
+  (options.format == "json" ? std::cerr : std::cout)
+      << report.passed << " passed, " << report.failed << " failed\n";
+  return report.ok() ? kExitOk : kExitFindings;
+}
+
+const RegisterCommand kTest{
+    {"test", "Run YAML rule test suites, with diffs for failures and rule coverage", 30,
+     [](CLI::App& app) -> Action {
+       auto options = std::make_shared<TestCommandOptions>();
+       app.add_option("INPUT", options->inputs,
+                      "Rule files or folders, then suites (.yaml/.yml); default suites: the "
+                      "`tests` folder of each rule folder")
+           ->required();
+       app.add_option("--suite", options->suites, "A suite file or folder of suites");
+       app.add_flag("--require-coverage", options->require_coverage,
+                    "Fail when a rule fires in no test (L703 becomes an error)");
+       app.add_flag("--no-coverage-warnings", options->quiet_coverage,
+                    "Do not list the rules no test made fire");
+       app.add_option("--format", options->format, "Output format")
+           ->check(CLI::IsMember({"text", "json"}))
+           ->capture_default_str();
+       app.add_option("--color", options->color, "Colour the text output")
+           ->check(CLI::IsMember({"auto", "always", "never"}))
+           ->capture_default_str();
+       return [options] { return RunTest(*options); };
+     }}};
+
+}  // namespace
+}  // namespace loket::cli
