@@ -37,7 +37,8 @@ struct CompiledProgram;
 }
 namespace internal {
 struct ProgramAccess;
-}
+struct Engine;
+}  // namespace internal
 
 // A civil date as a day number (days since 1970-01-01, proleptic Gregorian).
 struct Date {
@@ -157,6 +158,8 @@ class Case {
 
  private:
   friend class Program;
+  friend struct internal::ProgramAccess;
+  friend struct internal::Engine;
   std::shared_ptr<const compile::CompiledProgram> program_;
   std::vector<std::int64_t> values_;
   std::vector<std::uint8_t> present_;
@@ -219,19 +222,23 @@ class Outcome {
   // For the JSON Lines / bench paths: the raw value of a decision without building a Value.
   std::int64_t raw(int decision) const { return raw_[static_cast<std::size_t>(decision)]; }
 
+  // Scratch of the evaluator (value registers, per-rule memo); opaque.
+  struct Scratch;
+
  private:
   friend class Program;
   friend struct internal::ProgramAccess;
+  friend struct internal::Engine;
   std::shared_ptr<const compile::CompiledProgram> program_;
   std::vector<DecisionStatus> status_;
   std::vector<std::int64_t> raw_;
   std::vector<std::int32_t> winner_begin_;  // per decision, into winners_
   std::vector<std::int32_t> winner_end_;
   std::vector<std::int32_t> winners_;
-  std::vector<std::int32_t> error_detail_;  // kAbsentOptional: the fact slot read
+  // kAbsentOptional: the fact slot read; kGap / kConflict: the decision read that is
+  // undecided (-1: this decision itself).
+  std::vector<std::int32_t> error_detail_;
   std::vector<Diagnostic> case_errors_;
-  // Scratch of the evaluator (value registers, validity cache); opaque.
-  struct Scratch;
   std::unique_ptr<Scratch> scratch_;
 };
 

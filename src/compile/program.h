@@ -16,7 +16,16 @@
 
 namespace loket::compile {
 
-enum class Fault : std::uint8_t { kNone, kAbsentOptional, kOverflow, kDivisionByZero };
+// kGap / kConflict: the value read is a decision that no rule decided or on which rules
+// disagree; the detail is that decision's index.
+enum class Fault : std::uint8_t {
+  kNone,
+  kAbsentOptional,
+  kOverflow,
+  kDivisionByZero,
+  kGap,
+  kConflict
+};
 
 // Register bytecode. `a`, `b`, `dst` are registers; `imm` an immediate; `target` an
 // instruction index relative to the start of the code block. Conditions compile to jumping

@@ -1,0 +1,1087 @@
+#include "compile/compile.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "support/date.h"
+
+namespace loket::compile {
+namespace {
+
+using ast::Expr;
+using ast::ExprKind;
+using ast::TypeKind;
+
+// Unsupported constructs end compilation with a diagnostic; thrown only inside this file.
+struct CompileError {
+  diag::Kind kind;
+  source::SourceRange range;
+  std::string message;
+};
+
+std::optional<std::int64_t> CheckedAdd(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) return std::nullopt;
+  return r;
+}
+std::optional<std::int64_t> CheckedMul(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
+  return r;
+}
+
+Op Negate(Op op) {
+  switch (op) {
+    case Op::kJumpEq:
+      return Op::kJumpNe;
+    case Op::kJumpNe:
+      return Op::kJumpEq;
+    case Op::kJumpLt:
+      return Op::kJumpGe;
+    case Op::kJumpLe:
+      return Op::kJumpGt;
+    case Op::kJumpGt:
+      return Op::kJumpLe;
+    case Op::kJumpGe:
+      return Op::kJumpLt;
+    default:
+      return op;
+  }
+}
+// `c OP x` as `x OP' c`.
+Op Mirror(Op op) {
+  switch (op) {
+    case Op::kJumpLt:
+      return Op::kJumpGt;
+    case Op::kJumpLe:
+      return Op::kJumpGe;
+    case Op::kJumpGt:
+      return Op::kJumpLt;
+    case Op::kJumpGe:
+      return Op::kJumpLe;
+    default:
+      return op;
+  }
+}
+Op WithImmediate(Op op) {
+  return static_cast<Op>(static_cast<int>(op) - static_cast<int>(Op::kJumpEq) +
+                         static_cast<int>(Op::kJumpEqImm));
+}
+Op JumpOf(ExprKind kind) {
+  switch (kind) {
+    case ExprKind::kEq:
+      return Op::kJumpEq;
+    case ExprKind::kNe:
+      return Op::kJumpNe;
+    case ExprKind::kLt:
+      return Op::kJumpLt;
+    case ExprKind::kLe:
+      return Op::kJumpLe;
+    case ExprKind::kGt:
+      return Op::kJumpGt;
+    default:
+      return Op::kJumpGe;
+  }
+}
+
+bool IsComparison(ExprKind kind) {
+  return kind == ExprKind::kEq || kind == ExprKind::kNe || kind == ExprKind::kLt ||
+         kind == ExprKind::kLe || kind == ExprKind::kGt || kind == ExprKind::kGe;
+}
+
+// Registers of the named values, shared by every code block.
+struct SlotMap {
+  std::unordered_map<const ast::FactDecl*, int> facts;
+  std::unordered_map<const ast::ParamDecl*, int> params;
+  std::unordered_map<const ast::LetDecl*, int> lets;
+  std::unordered_map<const ast::DecisionDecl*, int> decisions;
+  std::unordered_set<const ast::FactDecl*> optional_facts;
+  int reference_date = -1;
+  int temp_base = 0;
+};
+
+// Emits one code block (a condition or a value) into the program's instruction array.
+class CodeGen {
+ public:
+  CodeGen(std::vector<Instr>& code, const SlotMap& slots, int& register_count,
+          std::vector<int>& reads)
+      : code_(code),
+        slots_(slots),
+        register_count_(register_count),
+        reads_(reads),
+        begin_(static_cast<std::int32_t>(code.size())),
+        next_temp_(slots.temp_base) {}
+
+  CodeRef Condition(const Expr& condition) {
+    Label is_false;
+    Branch(condition, false, is_false);
+    Emit(Op::kReturnTrue);
+    Bind(is_false);
+    Emit(Op::kReturnFalse);
+    return Finish();
+  }
+
+  CodeRef Value(const Expr& value) {
+    Instr ret;
+    ret.op = Op::kReturn;
+    ret.a = ValueOf(value);
+    code_.push_back(ret);
+    return Finish();
+  }
+
+  static std::optional<std::int64_t> Fold(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kBoolLit:
+        return e.bool_value ? 1 : 0;
+      case ExprKind::kIntLit:
+      case ExprKind::kMoneyLit:
+      case ExprKind::kDateLit:
+        return e.int_value;
+      case ExprKind::kName:
+        if (e.symbol.kind == ast::SymbolKind::kEnumMember) return e.symbol.enum_index;
+        return std::nullopt;
+      case ExprKind::kSetLit: {
+        std::uint64_t mask = 0;
+        for (const auto& element : e.operands) {
+          if (element->symbol.kind != ast::SymbolKind::kEnumMember) return std::nullopt;
+          if (element->symbol.enum_index < 0 || element->symbol.enum_index >= 64) {
+            return std::nullopt;
+          }
+          mask |= std::uint64_t{1} << element->symbol.enum_index;
+        }
+        return static_cast<std::int64_t>(mask);
+      }
+      case ExprKind::kNeg: {
+        auto v = Fold(*e.operands[0]);
+        if (!v || *v == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+        return -*v;
+      }
+      case ExprKind::kAdd:
+      case ExprKind::kSub:
+      case ExprKind::kMul: {
+        if (e.type.kind == TypeKind::kSet || e.type.kind == TypeKind::kDate) return std::nullopt;
+        auto l = Fold(*e.operands[0]);
+        auto r = Fold(*e.operands[1]);
+        if (!l || !r) return std::nullopt;
+        if (e.kind == ExprKind::kMul) return CheckedMul(*l, *r);
+        if (e.kind == ExprKind::kSub) {
+          if (*r == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+          return CheckedAdd(*l, -*r);
+        }
+        return CheckedAdd(*l, *r);
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+ private:
+  struct Label {
+    std::int32_t position = -1;
+    std::vector<std::size_t> patches;
+  };
+
+  CodeRef Finish() { return {begin_, static_cast<std::int32_t>(code_.size())}; }
+
+  std::int32_t Here() const { return static_cast<std::int32_t>(code_.size()) - begin_; }
+
+  void Emit(Op op, int dst = 0, int a = 0, int b = 0, std::int64_t imm = 0) {
+    Instr instr;
+    instr.op = op;
+    instr.dst = dst;
+    instr.a = a;
+    instr.b = b;
+    instr.imm = imm;
+    code_.push_back(instr);
+  }
+  void EmitJump(Op op, Label& label, int a = 0, int b = 0, std::int64_t imm = 0) {
+    Emit(op, 0, a, b, imm);
+    if (label.position >= 0) {
+      code_.back().target = label.position;
+    } else {
+      label.patches.push_back(code_.size() - 1);
+    }
+  }
+  void Bind(Label& label) {
+    label.position = Here();
+    for (std::size_t patch : label.patches) code_[patch].target = label.position;
+    label.patches.clear();
+  }
+
+  int Temp() {
+    int reg = next_temp_++;
+    register_count_ = std::max(register_count_, next_temp_);
+    return reg;
+  }
+
+  void NoteRead(int reg) {
+    if (std::find(reads_.begin(), reads_.end(), reg) == reads_.end()) reads_.push_back(reg);
+  }
+
+  // The register of a named value; emits a check when reading it may fail.
+  int Read(const Expr& e) {
+    const ast::Symbol& symbol = e.symbol;
+    int reg = -1;
+    bool may_fail = false;
+    switch (symbol.kind) {
+      case ast::SymbolKind::kFact: {
+        auto it = slots_.facts.find(symbol.fact);
+        if (it == slots_.facts.end()) break;
+        reg = it->second;
+        may_fail = slots_.optional_facts.count(symbol.fact) > 0;
+        break;
+      }
+      case ast::SymbolKind::kParam: {
+        auto it = slots_.params.find(symbol.param);
+        if (it != slots_.params.end()) reg = it->second;
+        break;
+      }
+      case ast::SymbolKind::kLet: {
+        auto it = slots_.lets.find(symbol.let);
+        if (it != slots_.lets.end()) reg = it->second;
+        may_fail = true;
+        break;
+      }
+      case ast::SymbolKind::kDecision: {
+        auto it = slots_.decisions.find(symbol.decision);
+        if (it != slots_.decisions.end()) reg = it->second;
+        may_fail = true;
+        break;
+      }
+      case ast::SymbolKind::kReferenceDate:
+        reg = slots_.reference_date;
+        break;
+      default:
+        break;
+    }
+    if (reg < 0) {
+      throw CompileError{diag::Kind::kUnknownName, e.range,
+                         "`" + e.name + "` is not visible in this jurisdiction"};
+    }
+    NoteRead(reg);
+    if (may_fail) Emit(Op::kCheck, 0, reg);
+    return reg;
+  }
+
+  int Constant(std::int64_t value) {
+    int t = Temp();
+    Emit(Op::kLoadImm, t, 0, 0, value);
+    return t;
+  }
+
+  int ValueOf(const Expr& e) {
+    if (auto folded = Fold(e)) return Constant(*folded);
+    switch (e.kind) {
+      case ExprKind::kName:
+        return Read(e);
+      case ExprKind::kKnown: {
+        int reg = KnownRegister(e);
+        int t = Temp();
+        Emit(Op::kKnown, t, reg);
+        return t;
+      }
+      case ExprKind::kNeg: {
+        int a = ValueOf(*e.operands[0]);
+        int t = Temp();
+        Emit(Op::kNeg, t, a);
+        return t;
+      }
+      case ExprKind::kAdd:
+      case ExprKind::kSub:
+        return Additive(e);
+      case ExprKind::kMul: {
+        const Expr& l = *e.operands[0];
+        const Expr& r = *e.operands[1];
+        int t;
+        if (auto c = Fold(r)) {
+          int a = ValueOf(l);
+          t = Temp();
+          Emit(Op::kMulImm, t, a, 0, *c);
+        } else if (auto c2 = Fold(l)) {
+          int a = ValueOf(r);
+          t = Temp();
+          Emit(Op::kMulImm, t, a, 0, *c2);
+        } else {
+          int a = ValueOf(l);
+          int b = ValueOf(r);
+          t = Temp();
+          Emit(Op::kMul, t, a, b);
+        }
+        return t;
+      }
+      case ExprKind::kDiv: {
+        int a = ValueOf(*e.operands[0]);
+        int b = ValueOf(*e.operands[1]);
+        int t = Temp();
+        Emit(Op::kDiv, t, a, b);
+        return t;
+      }
+      case ExprKind::kCall:
+        return Call(e);
+      case ExprKind::kIf: {
+        int t = Temp();
+        Label otherwise;
+        Label done;
+        Branch(*e.operands[0], false, otherwise);
+        Emit(Op::kMove, t, ValueOf(*e.operands[1]));
+        EmitJump(Op::kJump, done);
+        Bind(otherwise);
+        Emit(Op::kMove, t, ValueOf(*e.operands[2]));
+        Bind(done);
+        return t;
+      }
+      case ExprKind::kNot:
+      case ExprKind::kAnd:
+      case ExprKind::kOr:
+      case ExprKind::kImplies:
+      case ExprKind::kEq:
+      case ExprKind::kNe:
+      case ExprKind::kLt:
+      case ExprKind::kLe:
+      case ExprKind::kGt:
+      case ExprKind::kGe:
+      case ExprKind::kIn:
+      case ExprKind::kNotIn:
+      case ExprKind::kInRange:
+      case ExprKind::kNotInRange: {
+        int t = Temp();
+        Label done;
+        Emit(Op::kLoadImm, t, 0, 0, 0);
+        Branch(e, false, done);
+        Emit(Op::kLoadImm, t, 0, 0, 1);
+        Bind(done);
+        return t;
+      }
+      default:
+        throw CompileError{diag::Kind::kTypeMismatch, e.range,
+                           "this expression cannot be evaluated on its own"};
+    }
+  }
+
+  int KnownRegister(const Expr& e) {
+    if (e.symbol.kind == ast::SymbolKind::kFact) {
+      auto it = slots_.facts.find(e.symbol.fact);
+      if (it != slots_.facts.end()) {
+        NoteRead(it->second);
+        return it->second;
+      }
+    }
+    throw CompileError{diag::Kind::kUnknownName, e.range,
+                       "`known()` needs a fact of this jurisdiction"};
+  }
+
+  int Additive(const Expr& e) {
+    const Expr& l = *e.operands[0];
+    const Expr& r = *e.operands[1];
+    const bool subtract = e.kind == ExprKind::kSub;
+    if (r.kind == ExprKind::kDurationLit) {
+      int a = ValueOf(l);
+      int t = Temp();
+      std::int64_t amount = r.int_value;
+      switch (r.unit) {
+        case ast::DurationUnit::kDays:
+        case ast::DurationUnit::kWeeks: {
+          std::int64_t days = r.unit == ast::DurationUnit::kWeeks ? amount * 7 : amount;
+          Emit(Op::kAddImm, t, a, 0, subtract ? -days : days);
+          break;
+        }
+        case ast::DurationUnit::kMonths:
+        case ast::DurationUnit::kYears: {
+          std::int64_t months = r.unit == ast::DurationUnit::kYears ? amount * 12 : amount;
+          Emit(subtract ? Op::kAddMonthsNeg : Op::kAddMonths, t, a, 0, months);
+          break;
+        }
+      }
+      return t;
+    }
+    if (e.type.kind == TypeKind::kSet) {
+      int a = ValueOf(l);
+      int b = ValueOf(r);
+      int t = Temp();
+      Emit(subtract ? Op::kDifference : Op::kUnion, t, a, b);
+      return t;
+    }
+    if (auto c = Fold(r); c && !(subtract && *c == std::numeric_limits<std::int64_t>::min())) {
+      int a = ValueOf(l);
+      int t = Temp();
+      Emit(Op::kAddImm, t, a, 0, subtract ? -*c : *c);
+      return t;
+    }
+    int a = ValueOf(l);
+    int b = ValueOf(r);
+    int t = Temp();
+    Emit(subtract ? Op::kSub : Op::kAdd, t, a, b);
+    return t;
+  }
+
+  int Call(const Expr& e) {
+    const std::string& name = e.name;
+    if (e.operands.size() != 2) {
+      throw CompileError{diag::Kind::kWrongArgumentCount, e.range,
+                         "`" + name + "` takes two arguments"};
+    }
+    int a = ValueOf(*e.operands[0]);
+    int b = ValueOf(*e.operands[1]);
+    int t = Temp();
+    if (name == "min") {
+      Emit(Op::kMin, t, a, b);
+    } else if (name == "max") {
+      Emit(Op::kMax, t, a, b);
+    } else if (name == "days_between") {
+      Emit(Op::kSub, t, b, a);
+    } else if (name == "years_between") {
+      Emit(Op::kYearsBetween, t, a, b);
+    } else {
+      throw CompileError{diag::Kind::kUnknownFunction, e.name_range,
+                         "unknown function `" + name + "`"};
+    }
+    return t;
+  }
+
+  // Emits code that jumps to `label` when `e` evaluates to `jump_when`, else falls through.
+  void Branch(const Expr& e, bool jump_when, Label& label) {
+    if (e.type.kind == TypeKind::kBool) {
+      if (auto folded = Fold(e)) {
+        if ((*folded != 0) == jump_when) EmitJump(Op::kJump, label);
+        return;
+      }
+    }
+    switch (e.kind) {
+      case ExprKind::kNot:
+        Branch(*e.operands[0], !jump_when, label);
+        return;
+      case ExprKind::kAnd:
+      case ExprKind::kOr: {
+        // `and` jumps on false after the first operand; `or` on true.
+        const bool short_value = e.kind == ExprKind::kOr;
+        if (jump_when == short_value) {
+          Branch(*e.operands[0], jump_when, label);
+          Branch(*e.operands[1], jump_when, label);
+        } else {
+          Label skip;
+          Branch(*e.operands[0], short_value, skip);
+          Branch(*e.operands[1], jump_when, label);
+          Bind(skip);
+        }
+        return;
+      }
+      case ExprKind::kImplies: {  // not a or b
+        if (jump_when) {
+          Branch(*e.operands[0], false, label);
+          Branch(*e.operands[1], true, label);
+        } else {
+          Label skip;
+          Branch(*e.operands[0], false, skip);
+          Branch(*e.operands[1], false, label);
+          Bind(skip);
+        }
+        return;
+      }
+      case ExprKind::kIf: {
+        Label otherwise;
+        Label done;
+        Branch(*e.operands[0], false, otherwise);
+        Branch(*e.operands[1], jump_when, label);
+        EmitJump(Op::kJump, done);
+        Bind(otherwise);
+        Branch(*e.operands[2], jump_when, label);
+        Bind(done);
+        return;
+      }
+      case ExprKind::kKnown: {
+        int reg = KnownRegister(e);
+        EmitJump(jump_when ? Op::kJumpKnown : Op::kJumpUnknown, label, reg);
+        return;
+      }
+      case ExprKind::kIn:
+      case ExprKind::kNotIn: {
+        const bool want = (e.kind == ExprKind::kIn) == jump_when;
+        Membership(*e.operands[0], *e.operands[1], want, label);
+        return;
+      }
+      case ExprKind::kInRange:
+      case ExprKind::kNotInRange: {
+        const bool want = (e.kind == ExprKind::kInRange) == jump_when;
+        const Expr& x = *e.operands[0];
+        int reg = ValueOf(x);
+        if (want) {
+          Label skip;
+          CompareRegister(Op::kJumpLt, reg, *e.operands[1], skip);
+          CompareRegister(Op::kJumpLe, reg, *e.operands[2], label);
+          Bind(skip);
+        } else {
+          CompareRegister(Op::kJumpLt, reg, *e.operands[1], label);
+          CompareRegister(Op::kJumpGt, reg, *e.operands[2], label);
+        }
+        return;
+      }
+      default:
+        break;
+    }
+    if (IsComparison(e.kind)) {
+      Op op = JumpOf(e.kind);
+      if (!jump_when) op = Negate(op);
+      const Expr& l = *e.operands[0];
+      const Expr& r = *e.operands[1];
+      if (Fold(l) && !Fold(r)) {
+        int reg = ValueOf(r);
+        EmitJump(WithImmediate(Mirror(op)), label, reg, 0, *Fold(l));
+        return;
+      }
+      int reg = ValueOf(l);
+      CompareRegister(op, reg, r, label);
+      return;
+    }
+    int reg = ValueOf(e);
+    EmitJump(jump_when ? Op::kJumpIf : Op::kJumpIfNot, label, reg);
+  }
+
+  // Jumps when `reg OP rhs`.
+  void CompareRegister(Op op, int reg, const Expr& rhs, Label& label) {
+    if (auto c = Fold(rhs)) {
+      EmitJump(WithImmediate(op), label, reg, 0, *c);
+    } else {
+      EmitJump(op, label, reg, ValueOf(rhs));
+    }
+  }
+
+  void Membership(const Expr& element, const Expr& set, bool jump_when_member, Label& label) {
+    const bool element_is_set =
+        element.type.kind == TypeKind::kSet || element.type.kind == TypeKind::kEmptySet;
+    if (set.kind == ExprKind::kSetLit && !element_is_set && !Fold(set)) {
+      // A literal of plain values (`age in {16, 18}`): a chain of equalities.
+      int reg = ValueOf(element);
+      if (jump_when_member) {
+        for (const auto& option : set.operands) CompareRegister(Op::kJumpEq, reg, *option, label);
+      } else {
+        Label found;
+        for (const auto& option : set.operands) CompareRegister(Op::kJumpEq, reg, *option, found);
+        EmitJump(Op::kJump, label);
+        Bind(found);
+      }
+      return;
+    }
+    if (!element_is_set) {
+      if (auto mask = Fold(set)) {
+        int reg = ValueOf(element);
+        EmitJump(jump_when_member ? Op::kJumpInMask : Op::kJumpNotInMask, label, reg, 0, *mask);
+        return;
+      }
+    }
+    int a = ValueOf(element);
+    int b = ValueOf(set);
+    int t = Temp();
+    Emit(element_is_set ? Op::kSubset : Op::kHas, t, a, b);
+    EmitJump(jump_when_member ? Op::kJumpIf : Op::kJumpIfNot, label, t);
+  }
+
+  std::vector<Instr>& code_;
+  const SlotMap& slots_;
+  int& register_count_;
+  std::vector<int>& reads_;
+  std::int32_t begin_;
+  int next_temp_;
+};
+
+ValueType ValueTypeOf(const ast::Type& type) {
+  switch (type.kind) {
+    case TypeKind::kBool:
+      return ValueType::kBool;
+    case TypeKind::kInt:
+      return ValueType::kInt;
+    case TypeKind::kMoney:
+      return ValueType::kMoney;
+    case TypeKind::kDate:
+      return ValueType::kDate;
+    case TypeKind::kEnum:
+      return ValueType::kEnum;
+    case TypeKind::kSet:
+    case TypeKind::kEmptySet:
+      return ValueType::kSet;
+    default:
+      return ValueType::kInt;
+  }
+}
+
+std::string SourceText(const source::SourceManager* sources, source::SourceRange range) {
+  if (sources == nullptr || !range.valid() || range.file >= sources->file_count()) return {};
+  std::string_view text = sources->text(range.file);
+  if (range.end > text.size() || range.begin > range.end) return {};
+  return std::string(text.substr(range.begin, range.end - range.begin));
+}
+
+void SplitConjuncts(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == ExprKind::kAnd) {
+    SplitConjuncts(*e.operands[0], out);
+    SplitConjuncts(*e.operands[1], out);
+  } else {
+    out.push_back(&e);
+  }
+}
+
+class Compiler {
+ public:
+  Compiler(const sema::Model& model, const sema::Layer& jurisdiction, diag::DiagnosticSink& sink)
+      : model_(model), jurisdiction_(jurisdiction), sink_(sink) {}
+
+  std::shared_ptr<const CompiledProgram> Run() {
+    try {
+      BuildChain();
+      DeclareEnums();
+      DeclareSlots();
+      CompileParams();
+      CompileLets();
+      CompileRules();
+      CompileDecisions();
+      CompileAssumes();
+      OrderSteps();
+    } catch (const CompileError& error) {
+      sink_.Add(error.kind, error.range, error.message);
+      return nullptr;
+    }
+    program_->register_count = std::max(program_->register_count, slots_.temp_base);
+    return program_;
+  }
+
+ private:
+  void BuildChain() {
+    for (const sema::Layer* layer = &jurisdiction_; layer != nullptr; layer = layer->parent) {
+      chain_.push_back(layer);
+      if (chain_.size() > 1000) break;  // a cycle; sema reports it
+    }
+    std::reverse(chain_.begin(), chain_.end());
+    program_->jurisdiction = jurisdiction_.name;
+    for (const sema::Layer* layer : chain_) {
+      program_->layers.push_back(layer->name);
+      layer_depth_[layer->name] = layer->depth;
+    }
+    for (const auto& file : model_.files) {
+      if (file && file->header) file_validity_[file->id] = file->header->validity;
+    }
+  }
+
+  int EnumIndex(const ast::EnumDecl* decl) {
+    if (decl == nullptr) return -1;
+    auto it = enum_index_.find(decl);
+    if (it != enum_index_.end()) return it->second;
+    // An enum declared outside the chain can still type a value (e.g. via a param).
+    int index = static_cast<int>(program_->enums.size());
+    EnumInfo info;
+    info.name = decl->name;
+    for (const auto& member : decl->members) info.members.push_back(member.name);
+    program_->enums.push_back(std::move(info));
+    enum_index_[decl] = index;
+    if (decl->members.size() > 64) {
+      throw CompileError{diag::Kind::kTypeMismatch, decl->range,
+                         "enum `" + decl->name +
+                             "` has more than 64 members; the evaluator "
+                             "supports at most 64"};
+    }
+    return index;
+  }
+
+  void DeclareEnums() {
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::EnumDecl* e : layer->enums) EnumIndex(e);
+    }
+  }
+
+  int AddSlot(std::string name, SlotKind kind, const ast::Type& type) {
+    SlotInfo info;
+    info.name = std::move(name);
+    info.kind = kind;
+    info.type = ValueTypeOf(type);
+    info.enum_index = EnumIndex(type.enum_decl);
+    program_->slots.push_back(std::move(info));
+    return static_cast<int>(program_->slots.size()) - 1;
+  }
+
+  void DeclareSlots() {
+    CompiledProgram& p = *program_;
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::FactDecl* fact : layer->facts) {
+        int slot = AddSlot(fact->name, SlotKind::kFact, fact->type.type);
+        slots_.facts[fact] = slot;
+        if (fact->is_optional) slots_.optional_facts.insert(fact);
+        FactInfo info;
+        info.name = fact->name;
+        info.type = ValueTypeOf(fact->type.type);
+        int e = EnumIndex(fact->type.type.enum_decl);
+        if (e >= 0) {
+          info.enum_name = p.enums[static_cast<std::size_t>(e)].name;
+          info.members = p.enums[static_cast<std::size_t>(e)].members;
+        }
+        if (fact->type.range) {
+          info.has_range = true;
+          info.lo = fact->type.range->lo;
+          info.hi = fact->type.range->hi;
+        }
+        info.optional = fact->is_optional;
+        info.is_protected = fact->is_protected;
+        info.description = fact->description;
+        info.layer = fact->layer;
+        p.fact_infos.push_back(std::move(info));
+        if (!fact->is_optional) p.required_facts.push_back(slot);
+      }
+    }
+    p.fact_count = static_cast<int>(p.slots.size());
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::ParamDecl* param : layer->params) {
+        slots_.params[param] = AddSlot(param->name, SlotKind::kParam, param->type.type);
+        params_.push_back(param);
+      }
+    }
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::LetDecl* let : layer->lets) {
+        slots_.lets[let] = AddSlot(let->name, SlotKind::kLet, let->type);
+        lets_.push_back(let);
+      }
+    }
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::DecisionDecl* decision : layer->decisions) {
+        slots_.decisions[decision] =
+            AddSlot(decision->name, SlotKind::kDecision, decision->type.type);
+        decision_index_[decision] = static_cast<int>(decisions_.size());
+        decisions_.push_back(decision);
+      }
+    }
+    slots_.reference_date = AddSlot("reference_date", SlotKind::kReferenceDate, ast::Type::Date());
+    p.reference_date_slot = slots_.reference_date;
+    slots_.temp_base = static_cast<int>(p.slots.size());
+    p.register_count = slots_.temp_base;
+  }
+
+  ValueCode CompileValue(const Expr& e, std::vector<int>& reads) {
+    ValueCode value;
+    if (auto folded = CodeGen::Fold(e)) {
+      value.constant = *folded;
+      return value;
+    }
+    value.is_constant = false;
+    CodeGen gen(program_->code, slots_, program_->register_count, reads);
+    value.code = gen.Value(e);
+    return value;
+  }
+
+  CodeRef CompileCondition(const Expr& e, std::vector<int>& reads) {
+    CodeGen gen(program_->code, slots_, program_->register_count, reads);
+    return gen.Condition(e);
+  }
+
+  void CompileParams() {
+    for (const ast::ParamDecl* decl : params_) {
+      Param param;
+      param.slot = slots_.params[decl];
+      for (const ast::ParamValue& value : decl->values) {
+        if (!value.value) continue;
+        auto folded = CodeGen::Fold(*value.value);
+        if (!folded) {
+          throw CompileError{diag::Kind::kNonConstantParam, value.range,
+                             "the value of param `" + decl->name + "` must be a constant"};
+        }
+        DatedValue dated;
+        dated.from = value.from ? *value.from : std::numeric_limits<std::int32_t>::min();
+        dated.value = *folded;
+        param.values.push_back(dated);
+      }
+      std::stable_sort(param.values.begin(), param.values.end(),
+                       [](const DatedValue& a, const DatedValue& b) { return a.from < b.from; });
+      if (param.values.empty()) {
+        throw CompileError{diag::Kind::kNonConstantParam, decl->range,
+                           "param `" + decl->name + "` has no value"};
+      }
+      program_->params.push_back(std::move(param));
+    }
+  }
+
+  void CompileLets() {
+    for (const ast::LetDecl* decl : lets_) {
+      Let let;
+      let.slot = slots_.lets[decl];
+      std::vector<int> reads;
+      if (!decl->value) {
+        throw CompileError{diag::Kind::kTypeMismatch, decl->range,
+                           "let `" + decl->name + "` has no value"};
+      }
+      let.value = CompileValue(*decl->value, reads);
+      let_reads_.push_back(std::move(reads));
+      program_->lets.push_back(std::move(let));
+    }
+  }
+
+  // The part of the timeline where a rule, its file and its layer are all in force.
+  void EffectiveValidity(const ast::RuleDecl& decl, const sema::Layer& layer, Rule& rule) {
+    auto narrow = [&rule](const ast::Validity& v) {
+      if (v.from) rule.from = std::max(rule.from, *v.from);
+      if (v.until) rule.until = std::min(rule.until, *v.until);
+    };
+    narrow(decl.validity);
+    auto file = file_validity_.find(decl.range.file);
+    if (file != file_validity_.end()) narrow(file->second);
+    narrow(layer.validity);
+  }
+
+  void CompileRules() {
+    CompiledProgram& p = *program_;
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::RuleDecl* decl : layer->rules) {
+        rule_index_[decl] = static_cast<int>(p.rules.size());
+        Rule rule;
+        rule.id = decl->id;
+        rule.layer = layer->name;
+        rule.layer_depth = layer->depth;
+        rule.citation = decl->citation;
+        EffectiveValidity(*decl, *layer, rule);
+        if (decl->condition) {
+          rule.condition = CompileCondition(*decl->condition, rule.reads);
+          rule.condition_text = SourceText(model_.sources, decl->condition->range);
+          std::vector<const Expr*> parts;
+          SplitConjuncts(*decl->condition, parts);
+          for (const Expr* part : parts) {
+            ConditionPart compiled;
+            compiled.text = SourceText(model_.sources, part->range);
+            compiled.code = CompileCondition(*part, compiled.reads);
+            rule.parts.push_back(std::move(compiled));
+          }
+        }
+        p.rules.push_back(std::move(rule));
+        rule_decls_.push_back(decl);
+      }
+    }
+    // Exceptions and assignments need every rule's index.
+    for (std::size_t i = 0; i < rule_decls_.size(); ++i) {
+      const ast::RuleDecl& decl = *rule_decls_[i];
+      Rule& rule = p.rules[i];
+      RuleInfo info;
+      info.id = rule.id;
+      info.layer = rule.layer;
+      info.qualified_id = rule.layer + "." + rule.id;
+      info.citation = rule.citation;
+      info.notes = decl.notes;
+      if (rule.from != std::numeric_limits<std::int32_t>::min()) info.valid_from = Date{rule.from};
+      if (rule.until != std::numeric_limits<std::int32_t>::max()) {
+        info.valid_until = Date{rule.until};
+      }
+      for (const ast::RuleRef& ref : decl.exception_to) {
+        auto it = rule_index_.find(ref.target);
+        if (it == rule_index_.end()) continue;  // a rule outside this jurisdiction
+        rule.bases.push_back(it->second);
+        p.rules[static_cast<std::size_t>(it->second)].defeaters.push_back(static_cast<int>(i));
+        const Rule& base = p.rules[static_cast<std::size_t>(it->second)];
+        info.exception_to.push_back(base.layer + "." + base.id);
+        p.has_exceptions = true;
+      }
+      for (const ast::Assignment& assignment : decl.assignments) {
+        auto it = decision_index_.find(assignment.decision);
+        if (it == decision_index_.end() || !assignment.value) {
+          throw CompileError{diag::Kind::kAssignToNonDecision, assignment.range,
+                             "`" + assignment.name + "` is not a decision of this jurisdiction"};
+        }
+        Assignment compiled;
+        compiled.rule = static_cast<int>(i);
+        compiled.decision = it->second;
+        compiled.value = CompileValue(*assignment.value, rule.reads);
+        rule.assignments.push_back(static_cast<int>(p.assignments.size()));
+        p.assignments.push_back(std::move(compiled));
+        info.decisions.push_back(assignment.name);
+      }
+      p.rule_infos.push_back(std::move(info));
+    }
+  }
+
+  std::string DomainTitle(const std::string& domain) const {
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::DomainDecl* d : layer->domains) {
+        if (d->name == domain && !d->title.empty()) return d->title;
+      }
+    }
+    return {};
+  }
+
+  void CompileDecisions() {
+    CompiledProgram& p = *program_;
+    for (const ast::DecisionDecl* decl : decisions_) {
+      Decision decision;
+      decision.slot = slots_.decisions[decl];
+      decision.collect = decl->collect;
+      decision.delegated = decl->delegation.has_value();
+      std::vector<int> reads;
+      if (decl->default_value) {
+        decision.has_default = true;
+        decision.default_value = CompileValue(*decl->default_value, reads);
+      } else if (decl->collect) {
+        decision.has_default = true;  // the empty set
+      }
+      default_reads_.push_back(std::move(reads));
+      DecisionInfo info;
+      info.name = decl->name;
+      info.type = ValueTypeOf(decl->type.type);
+      int e = EnumIndex(decl->type.type.enum_decl);
+      if (e >= 0) {
+        info.enum_name = p.enums[static_cast<std::size_t>(e)].name;
+        info.members = p.enums[static_cast<std::size_t>(e)].members;
+      }
+      info.domain = decl->domain;
+      info.domain_title = DomainTitle(decl->domain);
+      info.description = decl->description;
+      info.layer = decl->layer;
+      info.collect = decl->collect;
+      info.has_default = decl->default_value != nullptr;
+      info.delegated = decision.delegated;
+      p.decisions.push_back(std::move(decision));
+      p.decision_infos.push_back(std::move(info));
+    }
+    for (std::size_t a = 0; a < p.assignments.size(); ++a) {
+      Decision& d = p.decisions[static_cast<std::size_t>(p.assignments[a].decision)];
+      d.assignments.push_back(static_cast<int>(a));
+    }
+  }
+
+  void CompileAssumes() {
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::AssumeDecl* decl : layer->assumes) {
+        if (!decl->condition) continue;
+        Assume assume;
+        assume.name = decl->name;
+        assume.layer = decl->layer;
+        assume.text = SourceText(model_.sources, decl->condition->range);
+        assume.condition = CompileCondition(*decl->condition, assume.reads);
+        program_->assumes.push_back(std::move(assume));
+        assume_ranges_.push_back(decl->range);
+      }
+    }
+  }
+
+  // Lets and decisions in dependency order. The graph stage (src/graph) rejects cycles with
+  // L401 before anything compiles; this local depth-first order only needs the same edges.
+  // TODO(graph): take the order from src/graph once it exposes one.
+  void OrderSteps() {
+    CompiledProgram& p = *program_;
+    // Node per let and decision, keyed by register.
+    std::unordered_map<int, Step> node_of;
+    for (std::size_t i = 0; i < p.lets.size(); ++i) {
+      node_of[p.lets[i].slot] = Step{true, static_cast<int>(i)};
+    }
+    for (std::size_t i = 0; i < p.decisions.size(); ++i) {
+      node_of[p.decisions[i].slot] = Step{false, static_cast<int>(i)};
+    }
+    auto deps_of = [&](const Step& step) {
+      std::vector<int> deps;
+      if (step.is_let) {
+        deps = let_reads_[static_cast<std::size_t>(step.index)];
+      } else {
+        const Decision& d = p.decisions[static_cast<std::size_t>(step.index)];
+        deps = default_reads_[static_cast<std::size_t>(step.index)];
+        std::vector<int> pending;
+        std::unordered_set<int> seen;
+        for (int a : d.assignments)
+          pending.push_back(p.assignments[static_cast<std::size_t>(a)].rule);
+        while (!pending.empty()) {
+          int r = pending.back();
+          pending.pop_back();
+          if (!seen.insert(r).second) continue;
+          const Rule& rule = p.rules[static_cast<std::size_t>(r)];
+          deps.insert(deps.end(), rule.reads.begin(), rule.reads.end());
+          for (int defeater : rule.defeaters) pending.push_back(defeater);
+        }
+      }
+      return deps;
+    };
+    std::unordered_map<int, int> state;  // register -> 1 visiting, 2 done
+    std::function<void(int)> visit = [&](int reg) {
+      auto node = node_of.find(reg);
+      if (node == node_of.end()) return;
+      int& s = state[reg];
+      if (s == 2) return;
+      if (s == 1) {
+        throw CompileError{
+            diag::Kind::kDependencyCycle,
+            {},
+            "`" + p.slots[static_cast<std::size_t>(reg)].name + "` depends on itself"};
+      }
+      s = 1;
+      for (int dep : deps_of(node->second)) {
+        if (dep != reg) visit(dep);
+      }
+      state[reg] = 2;
+      p.steps.push_back(node->second);
+    };
+    for (const Let& let : p.lets) visit(let.slot);
+    for (const Decision& d : p.decisions) visit(d.slot);
+  }
+
+  const sema::Model& model_;
+  const sema::Layer& jurisdiction_;
+  diag::DiagnosticSink& sink_;
+  std::shared_ptr<CompiledProgram> program_ = std::make_shared<CompiledProgram>();
+  std::vector<const sema::Layer*> chain_;
+  std::unordered_map<std::string, int> layer_depth_;
+  std::unordered_map<source::FileId, ast::Validity> file_validity_;
+  std::unordered_map<const ast::EnumDecl*, int> enum_index_;
+  SlotMap slots_;
+  std::vector<const ast::ParamDecl*> params_;
+  std::vector<const ast::LetDecl*> lets_;
+  std::vector<const ast::DecisionDecl*> decisions_;
+  std::unordered_map<const ast::DecisionDecl*, int> decision_index_;
+  std::unordered_map<const ast::RuleDecl*, int> rule_index_;
+  std::vector<const ast::RuleDecl*> rule_decls_;
+  std::vector<std::vector<int>> let_reads_;
+  std::vector<std::vector<int>> default_reads_;
+  std::vector<source::SourceRange> assume_ranges_;
+};
+
+}  // namespace
+
+std::shared_ptr<const CompiledProgram> Compile(const sema::Model& model,
+                                               const sema::Layer& jurisdiction,
+                                               diag::DiagnosticSink& sink) {
+  return Compiler(model, jurisdiction, sink).Run();
+}
+
+int CompiledProgram::FindFact(std::string_view name) const {
+  for (int i = 0; i < fact_count; ++i) {
+    if (slots[static_cast<std::size_t>(i)].name == name) return i;
+  }
+  return -1;
+}
+
+int CompiledProgram::FindDecision(std::string_view name) const {
+  for (std::size_t i = 0; i < decision_infos.size(); ++i) {
+    if (decision_infos[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int CompiledProgram::FindRule(std::string_view id) const {
+  // Unqualified: the jurisdiction's own rules first, then upward.
+  for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (rules[i].layer == *layer && rules[i].id == id) return static_cast<int>(i);
+    }
+  }
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const Rule& rule = rules[i];
+    if (id.size() == rule.layer.size() + 1 + rule.id.size() &&
+        id.substr(0, rule.layer.size()) == rule.layer && id[rule.layer.size()] == '.' &&
+        id.substr(rule.layer.size() + 1) == rule.id) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+const std::vector<std::string>* CompiledProgram::MembersOf(int slot) const {
+  if (slot < 0 || static_cast<std::size_t>(slot) >= slots.size()) return nullptr;
+  int e = slots[static_cast<std::size_t>(slot)].enum_index;
+  if (e < 0) return nullptr;
+  return &enums[static_cast<std::size_t>(e)].members;
+}
+
+}  // namespace loket::compile

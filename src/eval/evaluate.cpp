@@ -1,0 +1,677 @@
+// The evaluator: runs a compiled program on one case (language-sketch §5).
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "compile/program.h"
+#include "diag/diagnostic.h"
+#include "eval/engine.h"
+#include "eval/interpreter.h"
+#include "eval/machine.h"
+#include "eval/support.h"
+#include "loket/evaluate.h"
+#include "support/date.h"
+
+namespace loket {
+
+using compile::CompiledProgram;
+using compile::Fault;
+
+// ---------------------------------------------------------------------------------------------
+// Date
+
+std::optional<Date> Date::Parse(std::string_view iso) {
+  auto day = support::ParseIsoDate(iso);
+  if (!day) return std::nullopt;
+  return Date{*day};
+}
+
+std::optional<Date> Date::FromCivil(int year, int month, int day_of_month) {
+  support::CivilDate civil{year, month, day_of_month};
+  if (!support::IsValidCivil(civil)) return std::nullopt;
+  return Date{support::DaysFromCivil(civil)};
+}
+
+std::string Date::ToString() const {
+  return support::FormatIsoDate(day);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case
+
+void Case::Clear() {
+  std::fill(present_.begin(), present_.end(), std::uint8_t{0});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statuses
+
+const char* DecisionStatusName(DecisionStatus status) {
+  switch (status) {
+    case DecisionStatus::kDecided:
+      return "decided";
+    case DecisionStatus::kDefault:
+      return "default";
+    case DecisionStatus::kGap:
+      return "gap";
+    case DecisionStatus::kConflict:
+      return "conflict";
+    case DecisionStatus::kAbsentOptional:
+      return "absent optional fact";
+    case DecisionStatus::kOverflow:
+      return "overflow";
+    case DecisionStatus::kDivisionByZero:
+      return "division by zero";
+    case DecisionStatus::kNotEvaluated:
+      return "not evaluated";
+  }
+  return "?";
+}
+
+const char* DecisionStatusCode(DecisionStatus status) {
+  switch (status) {
+    case DecisionStatus::kGap:
+      return "L608";
+    case DecisionStatus::kConflict:
+      return "L609";
+    case DecisionStatus::kAbsentOptional:
+      return "L610";
+    case DecisionStatus::kOverflow:
+      return "L612";
+    case DecisionStatus::kDivisionByZero:
+      return "L613";
+    case DecisionStatus::kNotEvaluated:
+      return "L605";
+    default:
+      return "";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcome
+
+Outcome::Outcome() : scratch_(std::make_unique<Scratch>()) {}
+Outcome::Outcome(Outcome&&) noexcept = default;
+Outcome& Outcome::operator=(Outcome&&) noexcept = default;
+Outcome::~Outcome() = default;
+Outcome::Outcome(const Outcome& other)
+    : program_(other.program_),
+      status_(other.status_),
+      raw_(other.raw_),
+      winner_begin_(other.winner_begin_),
+      winner_end_(other.winner_end_),
+      winners_(other.winners_),
+      error_detail_(other.error_detail_),
+      case_errors_(other.case_errors_),
+      scratch_(std::make_unique<Scratch>(other.scratch_ ? *other.scratch_ : Scratch{})) {}
+Outcome& Outcome::operator=(const Outcome& other) {
+  if (this != &other) {
+    Outcome copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+bool Outcome::ok() const {
+  if (!case_errors_.empty()) return false;
+  for (DecisionStatus s : status_) {
+    if (s != DecisionStatus::kDecided && s != DecisionStatus::kDefault) return false;
+  }
+  return true;
+}
+
+int Outcome::FindDecision(std::string_view name) const {
+  return program_ ? program_->FindDecision(name) : -1;
+}
+
+const DecisionInfo& Outcome::info(int decision) const {
+  return program_->decision_infos[static_cast<std::size_t>(decision)];
+}
+
+Value Outcome::value(int decision) const {
+  const DecisionInfo& d = info(decision);
+  Value v;
+  v.type = d.type;
+  v.raw = raw_[static_cast<std::size_t>(decision)];
+  if (d.type == ValueType::kEnum || d.type == ValueType::kSet) v.members = &d.members;
+  return v;
+}
+
+std::pair<const int*, const int*> Outcome::winner_indices(int decision) const {
+  const int* base = winners_.data();
+  return {base + winner_begin_[static_cast<std::size_t>(decision)],
+          base + winner_end_[static_cast<std::size_t>(decision)]};
+}
+
+std::vector<RuleRefInfo> Outcome::winners(int decision) const {
+  std::vector<RuleRefInfo> out;
+  auto range = winner_indices(decision);
+  for (const int* r = range.first; r != range.second; ++r) {
+    out.push_back(eval::RuleRef(*program_, *r));
+  }
+  return out;
+}
+
+std::optional<Diagnostic> Outcome::error(int decision) const {
+  const DecisionStatus s = status(decision);
+  if (s == DecisionStatus::kDecided || s == DecisionStatus::kDefault) return std::nullopt;
+  const DecisionInfo& d = info(decision);
+  const CompiledProgram& p = *program_;
+  Diagnostic diagnostic;
+  diagnostic.severity = Severity::kError;
+  diagnostic.code = DecisionStatusCode(s);
+  diagnostic.layer = p.jurisdiction;
+  auto names = [&]() {
+    std::string text;
+    auto range = winner_indices(decision);
+    for (const int* r = range.first; r != range.second; ++r) {
+      const compile::Rule& rule = p.rules[static_cast<std::size_t>(*r)];
+      if (!text.empty()) text += r + 1 == range.second ? " and " : ", ";
+      text += "`" + rule.layer + "." + rule.id + "`";
+    }
+    return text;
+  };
+  switch (s) {
+    case DecisionStatus::kGap:
+    case DecisionStatus::kConflict: {
+      const bool gap = s == DecisionStatus::kGap;
+      diagnostic.kind = gap ? "EvalGap" : "EvalConflict";
+      const int origin = error_detail_[static_cast<std::size_t>(decision)];
+      if (origin >= 0 && origin != decision) {
+        diagnostic.message =
+            fmt::format("`{}` cannot be decided: it reads `{}`, {}", d.name,
+                        p.decision_infos[static_cast<std::size_t>(origin)].name,
+                        gap ? "which no rule decides for this case (and it has no default)"
+                            : "on which the rules disagree for this case");
+        break;
+      }
+      if (gap) {
+        diagnostic.message =
+            fmt::format("no rule decides `{}` for this case and it has no default", d.name);
+        break;
+      }
+      diagnostic.message = fmt::format("rules {} disagree on `{}`", names(), d.name);
+      auto range = winner_indices(decision);
+      for (const int* r = range.first; r != range.second; ++r) {
+        const compile::Rule& rule = p.rules[static_cast<std::size_t>(*r)];
+        std::string value;
+        for (int a : rule.assignments) {
+          const compile::Assignment& assignment = p.assignments[static_cast<std::size_t>(a)];
+          if (assignment.decision == decision && assignment.value.is_constant) {
+            Value v{d.type, assignment.value.constant,
+                    d.type == ValueType::kEnum || d.type == ValueType::kSet ? &d.members : nullptr};
+            value = v.ToString();
+          }
+        }
+        DiagnosticNote note;
+        note.message = fmt::format("`{}.{}` (\"{}\") applies{}", rule.layer, rule.id, rule.citation,
+                                   value.empty() ? "" : " and decides " + value);
+        diagnostic.notes.push_back(std::move(note));
+      }
+      break;
+    }
+    case DecisionStatus::kAbsentOptional: {
+      diagnostic.kind = "AbsentOptionalRead";
+      int slot = error_detail_[static_cast<std::size_t>(decision)];
+      std::string fact = slot >= 0 && static_cast<std::size_t>(slot) < p.slots.size()
+                             ? p.slots[static_cast<std::size_t>(slot)].name
+                             : std::string("?");
+      diagnostic.message = fmt::format(
+          "deciding `{}` read the optional fact `{}`, which this case does not give", d.name, fact);
+      diagnostic.help.push_back(
+          fmt::format("give `{}` in the case, or guard the read with `known({})`", fact, fact));
+      break;
+    }
+    case DecisionStatus::kOverflow:
+      diagnostic.kind = "ArithmeticOverflow";
+      diagnostic.message = fmt::format("arithmetic overflow while deciding `{}`", d.name);
+      break;
+    case DecisionStatus::kDivisionByZero:
+      diagnostic.kind = "EvalDivisionByZero";
+      diagnostic.message = fmt::format("division by zero while deciding `{}`", d.name);
+      break;
+    case DecisionStatus::kNotEvaluated:
+      diagnostic.kind = "MissingFact";
+      diagnostic.message = fmt::format("`{}` was not evaluated: the case is invalid", d.name);
+      if (!case_errors_.empty()) diagnostic.code = case_errors_.front().code;
+      break;
+    default:
+      break;
+  }
+  return diagnostic;
+}
+
+std::vector<Diagnostic> Outcome::errors() const {
+  std::vector<Diagnostic> out = case_errors_;
+  if (!case_errors_.empty()) return out;
+  for (int d = 0; d < decision_count(); ++d) {
+    if (auto e = error(d)) out.push_back(std::move(*e));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Program: schema
+
+Program::Program(std::shared_ptr<const CompiledProgram> compiled)
+    : compiled_(std::move(compiled)) {}
+
+const std::string& Program::jurisdiction() const {
+  return compiled_->jurisdiction;
+}
+const std::vector<std::string>& Program::layers() const {
+  return compiled_->layers;
+}
+const std::vector<FactInfo>& Program::facts() const {
+  return compiled_->fact_infos;
+}
+const std::vector<DecisionInfo>& Program::decisions() const {
+  return compiled_->decision_infos;
+}
+const std::vector<RuleInfo>& Program::rules() const {
+  return compiled_->rule_infos;
+}
+int Program::FactSlot(std::string_view name) const {
+  return compiled_->FindFact(name);
+}
+int Program::DecisionIndex(std::string_view name) const {
+  return compiled_->FindDecision(name);
+}
+int Program::RuleIndex(std::string_view id) const {
+  return compiled_->FindRule(id);
+}
+
+Case Program::NewCase() const {
+  Case c;
+  c.program_ = compiled_;
+  c.values_.assign(static_cast<std::size_t>(compiled_->fact_count), 0);
+  c.present_.assign(static_cast<std::size_t>(compiled_->fact_count), 0);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+namespace eval {
+
+RunResult Run(const compile::Instr* code, std::int64_t* regs, const Fault* fault,
+              const std::int32_t* detail) {
+  return RunInline(code, regs, fault, detail);
+}
+
+RuleRefInfo RuleRef(const CompiledProgram& program, int rule) {
+  const compile::Rule& r = program.rules[static_cast<std::size_t>(rule)];
+  return RuleRefInfo{rule, r.id, r.layer, r.citation};
+}
+
+DecisionStatus StatusOf(Fault fault) {
+  switch (fault) {
+    case Fault::kAbsentOptional:
+      return DecisionStatus::kAbsentOptional;
+    case Fault::kOverflow:
+      return DecisionStatus::kOverflow;
+    case Fault::kDivisionByZero:
+      return DecisionStatus::kDivisionByZero;
+    case Fault::kGap:
+      return DecisionStatus::kGap;
+    case Fault::kConflict:
+      return DecisionStatus::kConflict;
+    default:
+      return DecisionStatus::kDecided;
+  }
+}
+
+Diagnostic MakeDiagnostic(const char* code, const char* kind, std::string message) {
+  Diagnostic d;
+  d.code = code;
+  d.kind = kind;
+  d.severity = Severity::kError;
+  d.message = std::move(message);
+  return d;
+}
+
+Diagnostic MissingFactError(const CompiledProgram& p, int slot) {
+  const FactInfo& fact = p.fact_infos[static_cast<std::size_t>(slot)];
+  Diagnostic d = MakeDiagnostic("L605", "MissingFact",
+                                fmt::format("the case does not give the required fact `{}` ({})",
+                                            fact.name, TypeDescription(fact)));
+  d.layer = fact.layer;
+  return d;
+}
+
+Diagnostic BrokenAssumption(const compile::Assume& assume, RunResult result,
+                            const CompiledProgram& p) {
+  std::string message;
+  if (result.fault == Fault::kNone) {
+    message = fmt::format("the case breaks the assumption `{}`: {}", assume.name, assume.text);
+  } else {
+    std::string why =
+        result.fault == Fault::kAbsentOptional && result.detail >= 0 && result.detail < p.fact_count
+            ? fmt::format("it reads the absent optional fact `{}`",
+                          p.slots[static_cast<std::size_t>(result.detail)].name)
+            : std::string("its evaluation failed");
+    message =
+        fmt::format("the assumption `{}` cannot be checked for this case: {}", assume.name, why);
+  }
+  Diagnostic d = MakeDiagnostic("L606", "AssumptionBroken", std::move(message));
+  d.layer = assume.layer;
+  return d;
+}
+
+}  // namespace eval
+
+namespace internal {
+
+using eval::kApplies;
+using eval::kComputed;
+using eval::kDefeatComputed;
+using eval::kDefeated;
+using eval::kFaulted;
+using eval::RunInline;
+using eval::RunResult;
+
+// The evaluation of one case; lives on the stack of Program::Evaluate.
+class Engine::Evaluator {
+ public:
+  Evaluator(const CompiledProgram& program, Outcome& out, std::int32_t day)
+      : p_(program),
+        out_(out),
+        s_(*out.scratch_),
+        code_(program.code.data()),
+        regs_(s_.regs.data()),
+        fault_(s_.fault.data()),
+        detail_(s_.detail.data()),
+        state_(s_.rule_state.data()),
+        day_(day) {}
+
+  RunResult Exec(compile::CodeRef block) {
+    return RunInline(code_ + block.begin, regs_, fault_, detail_);
+  }
+
+  RunResult ValueOf(const compile::ValueCode& value) {
+    if (value.is_constant) return {value.constant, Fault::kNone, 0};
+    return Exec(value.code);
+  }
+
+  // Whether a rule is in force and its condition holds; memoized per case.
+  std::uint8_t Applies(int rule_index, RunResult& failure) {
+    std::uint8_t& st = state_[rule_index];
+    if (st & kComputed) {
+      if (st & kFaulted) failure = s_.rule_fault[static_cast<std::size_t>(rule_index)];
+      return st;
+    }
+    const compile::Rule& rule = p_.rules[static_cast<std::size_t>(rule_index)];
+    st = kComputed;
+    if (!rule.InForce(day_)) return st;
+    if (rule.condition.empty()) {
+      st |= kApplies;
+      return st;
+    }
+    RunResult result = Exec(rule.condition);
+    if (result.fault != Fault::kNone) {
+      st |= kFaulted;
+      s_.rule_fault[static_cast<std::size_t>(rule_index)] = result;
+      failure = result;
+      return st;
+    }
+    if (result.value != 0) st |= kApplies;
+    return st;
+  }
+
+  // Whether an applying exception that is not itself defeated defeats the rule. On a fault
+  // (an exception whose condition failed) `failure` is set.
+  bool Defeated(int rule_index, RunResult& failure, int depth = 0) {
+    std::uint8_t& st = state_[rule_index];
+    if (st & kDefeatComputed) return (st & kDefeated) != 0;
+    const compile::Rule& rule = p_.rules[static_cast<std::size_t>(rule_index)];
+    bool defeated = false;
+    if (depth < 64) {  // exception cycles are rejected by the checker (L402)
+      for (int defeater : rule.defeaters) {
+        std::uint8_t dst = Applies(defeater, failure);
+        if (dst & kFaulted) return false;
+        if (!(dst & kApplies)) continue;
+        bool defeater_defeated = Defeated(defeater, failure, depth + 1);
+        if (failure.fault != Fault::kNone) return false;
+        if (!defeater_defeated) {
+          defeated = true;
+          s_.defeated_by[static_cast<std::size_t>(rule_index)] = defeater;
+          break;
+        }
+      }
+    }
+    state_[rule_index] |= kDefeatComputed;
+    if (defeated) state_[rule_index] |= kDefeated;
+    return defeated;
+  }
+
+  void Fail(std::size_t d, int slot, RunResult failure) {
+    out_.status_[d] = eval::StatusOf(failure.fault);
+    out_.error_detail_[d] = failure.detail;
+    out_.raw_[d] = 0;
+    fault_[slot] = failure.fault;
+    detail_[slot] = failure.detail;
+    regs_[slot] = 0;
+  }
+
+  void Decide(int decision_index) {
+    const compile::Decision& d = p_.decisions[static_cast<std::size_t>(decision_index)];
+    const std::size_t di = static_cast<std::size_t>(decision_index);
+    const int slot = d.slot;
+    std::vector<std::int32_t>& winners = out_.winners_;
+    const std::int32_t begin = static_cast<std::int32_t>(winners.size());
+    out_.winner_begin_[di] = begin;
+    std::int64_t value = 0;
+    bool have_value = false;
+    bool conflict = false;
+    int best_depth = -1;
+    RunResult failure{0, Fault::kNone, 0};
+    for (int a : d.assignments) {
+      const compile::Assignment& assignment = p_.assignments[static_cast<std::size_t>(a)];
+      const int r = assignment.rule;
+      std::uint8_t st = Applies(r, failure);
+      if (st & kFaulted) break;
+      if (!(st & kApplies)) continue;
+      const compile::Rule& rule = p_.rules[static_cast<std::size_t>(r)];
+      if (!rule.defeaters.empty()) {
+        bool defeated = Defeated(r, failure);
+        if (failure.fault != Fault::kNone) break;
+        if (defeated) continue;
+      }
+      RunResult v = ValueOf(assignment.value);
+      if (v.fault != Fault::kNone) {
+        failure = v;
+        break;
+      }
+      if (d.collect) {
+        value |= v.value;
+        winners.push_back(r);
+        continue;
+      }
+      if (d.delegated && rule.layer_depth != best_depth) {
+        if (rule.layer_depth < best_depth) continue;
+        // A deeper layer's applying rules replace what higher layers decided.
+        winners.resize(static_cast<std::size_t>(begin));
+        have_value = false;
+        conflict = false;
+        best_depth = rule.layer_depth;
+      }
+      if (!have_value) {
+        value = v.value;
+        have_value = true;
+      } else if (v.value != value) {
+        conflict = true;
+      }
+      winners.push_back(r);
+    }
+    out_.winner_end_[di] = static_cast<std::int32_t>(winners.size());
+    if (failure.fault != Fault::kNone) {
+      Fail(di, slot, failure);
+      return;
+    }
+    const bool any = out_.winner_end_[di] != begin;
+    out_.error_detail_[di] = -1;
+    DecisionStatus status;
+    if (d.collect) {
+      status = any ? DecisionStatus::kDecided : DecisionStatus::kDefault;
+    } else if (conflict) {
+      status = DecisionStatus::kConflict;
+    } else if (any) {
+      status = DecisionStatus::kDecided;
+    } else if (d.has_default) {
+      RunResult v = ValueOf(d.default_value);
+      if (v.fault != Fault::kNone) {
+        Fail(di, slot, v);
+        return;
+      }
+      value = v.value;
+      status = DecisionStatus::kDefault;
+    } else {
+      status = DecisionStatus::kGap;
+    }
+    out_.status_[di] = status;
+    out_.raw_[di] = conflict ? 0 : value;
+    regs_[slot] = value;
+    fault_[slot] = Fault::kNone;
+    if (status == DecisionStatus::kGap || status == DecisionStatus::kConflict) {
+      // Readers of an undecided decision cannot go on; they report it as theirs.
+      fault_[slot] = status == DecisionStatus::kGap ? Fault::kGap : Fault::kConflict;
+      detail_[slot] = decision_index;
+    }
+  }
+
+  void ComputeLet(int let_index) {
+    const compile::Let& let = p_.lets[static_cast<std::size_t>(let_index)];
+    RunResult v = ValueOf(let.value);
+    regs_[let.slot] = v.value;
+    fault_[let.slot] = v.fault;
+    detail_[let.slot] = v.detail;
+  }
+
+ private:
+  const CompiledProgram& p_;
+  Outcome& out_;
+  Outcome::Scratch& s_;
+  const compile::Instr* code_;
+  std::int64_t* regs_;
+  Fault* fault_;
+  std::int32_t* detail_;
+  std::uint8_t* state_;
+  std::int32_t day_;
+};
+
+void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outcome& out) {
+  if (out.program_ == program && out.scratch_ &&
+      out.scratch_->regs.size() == static_cast<std::size_t>(program->register_count)) {
+    return;
+  }
+  out.program_ = program;
+  if (!out.scratch_) out.scratch_ = std::make_unique<Outcome::Scratch>();
+  Outcome::Scratch& s = *out.scratch_;
+  const std::size_t registers = static_cast<std::size_t>(program->register_count);
+  s.regs.assign(registers, 0);
+  s.fault.assign(registers, Fault::kNone);
+  s.detail.assign(registers, -1);
+  s.rule_state.assign(program->rules.size(), 0);
+  s.defeated_by.assign(program->rules.size(), -1);
+  s.rule_fault.assign(program->rules.size(), RunResult{0, Fault::kNone, 0});
+  s.params_ready = false;
+  const std::size_t decisions = program->decisions.size();
+  out.status_.assign(decisions, DecisionStatus::kNotEvaluated);
+  out.raw_.assign(decisions, 0);
+  out.winner_begin_.assign(decisions, 0);
+  out.winner_end_.assign(decisions, 0);
+  out.error_detail_.assign(decisions, -1);
+  out.winners_.clear();
+  out.winners_.reserve(program->assignments.size() + 1);
+}
+
+namespace {
+void MarkNotEvaluated(Outcome& out, std::vector<DecisionStatus>& status,
+                      std::vector<std::int64_t>& raw, std::vector<std::int32_t>& begin,
+                      std::vector<std::int32_t>& end) {
+  (void)out;
+  std::fill(status.begin(), status.end(), DecisionStatus::kNotEvaluated);
+  std::fill(raw.begin(), raw.end(), 0);
+  std::fill(begin.begin(), begin.end(), 0);
+  std::fill(end.begin(), end.end(), 0);
+}
+}  // namespace
+
+bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outcome& out) {
+  Outcome::Scratch& s = *out.scratch_;
+  out.case_errors_.clear();
+  out.winners_.clear();
+  if (facts.program() != &p) {
+    out.case_errors_.push_back(eval::MakeDiagnostic(
+        "L611", "MalformedCase",
+        facts.program() == nullptr ? "the case was not made by Program::NewCase()"
+                                   : "the case was made for another program (jurisdiction)"));
+  } else {
+    const std::size_t n = static_cast<std::size_t>(p.fact_count);
+    if (n > 0) std::memcpy(s.regs.data(), facts.values_.data(), n * sizeof(std::int64_t));
+    const std::uint8_t* present = facts.present_.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      s.fault[i] = present[i] ? Fault::kNone : Fault::kAbsentOptional;
+      s.detail[i] = static_cast<std::int32_t>(i);
+    }
+    for (int slot : p.required_facts) {
+      if (!present[slot]) out.case_errors_.push_back(eval::MissingFactError(p, slot));
+    }
+  }
+  s.regs[static_cast<std::size_t>(p.reference_date_slot)] = on.day;
+  if (!s.params_ready || s.params_day != on.day) {
+    for (const compile::Param& param : p.params) {
+      std::int64_t value = param.values.front().value;
+      for (const compile::DatedValue& dated : param.values) {
+        if (dated.from <= on.day) value = dated.value;
+      }
+      s.regs[static_cast<std::size_t>(param.slot)] = value;
+    }
+    s.params_day = on.day;
+    s.params_ready = true;
+  }
+  if (!out.case_errors_.empty()) {
+    MarkNotEvaluated(out, out.status_, out.raw_, out.winner_begin_, out.winner_end_);
+    return false;
+  }
+  return true;
+}
+
+void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
+                            const EvalOptions& options) {
+  Outcome::Scratch& s = *out.scratch_;
+  std::memset(s.rule_state.data(), 0, s.rule_state.size());
+  if (p.has_exceptions) std::fill(s.defeated_by.begin(), s.defeated_by.end(), -1);
+  Evaluator evaluator(p, out, on.day);
+  for (const compile::Step& step : p.steps) {
+    if (step.is_let) {
+      evaluator.ComputeLet(step.index);
+    } else {
+      evaluator.Decide(step.index);
+    }
+  }
+  // Assumptions may read lets, so they are checked once those are known.
+  for (const compile::Assume& assume : p.assumes) {
+    RunResult result = eval::Run(p, assume.condition, s);
+    if (result.fault != Fault::kNone || result.value == 0) {
+      out.case_errors_.push_back(eval::BrokenAssumption(assume, result, p));
+    }
+  }
+  if (!out.case_errors_.empty() && options.stop_on_broken_assumption) {
+    MarkNotEvaluated(out, out.status_, out.raw_, out.winner_begin_, out.winner_end_);
+  }
+}
+
+}  // namespace internal
+
+void Program::Evaluate(const Case& facts, Date on, Outcome& out, const EvalOptions& options) const {
+  const CompiledProgram& p = *compiled_;
+  internal::Engine::Prepare(compiled_, out);
+  if (!internal::Engine::LoadCase(p, facts, on, out)) return;
+  internal::Engine::EvaluateLoaded(p, on, out, options);
+}
+
+}  // namespace loket

@@ -1,0 +1,309 @@
+// Explanations: why each decision came out as it did, and why a rule did not take part.
+// Built after an ordinary evaluation from the evaluator's per-rule memo and registers.
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "eval/engine.h"
+#include "eval/interpreter.h"
+#include "eval/support.h"
+#include "loket/evaluate.h"
+
+namespace loket {
+
+using compile::CompiledProgram;
+using compile::Fault;
+
+const char* WhyNotReasonName(WhyNotExplanation::Reason reason) {
+  using Reason = WhyNotExplanation::Reason;
+  switch (reason) {
+    case Reason::kApplied:
+      return "applied";
+    case Reason::kUnknownRule:
+      return "unknown rule";
+    case Reason::kNotInForce:
+      return "not in force";
+    case Reason::kConditionFalse:
+      return "condition false";
+    case Reason::kError:
+      return "error";
+    case Reason::kDefeated:
+      return "defeated";
+    case Reason::kInvalidCase:
+      return "invalid case";
+  }
+  return "?";
+}
+
+namespace {
+
+const char* SlotKindName(compile::SlotKind kind) {
+  switch (kind) {
+    case compile::SlotKind::kFact:
+      return "fact";
+    case compile::SlotKind::kParam:
+      return "param";
+    case compile::SlotKind::kLet:
+      return "let";
+    case compile::SlotKind::kDecision:
+      return "decision";
+    case compile::SlotKind::kReferenceDate:
+      return "reference_date";
+    case compile::SlotKind::kTemp:
+      return "value";
+  }
+  return "value";
+}
+
+std::vector<ReadValue> Reads(const CompiledProgram& p, const Outcome::Scratch& s,
+                             const std::vector<int>& registers) {
+  std::vector<ReadValue> reads;
+  for (int reg : registers) {
+    const compile::SlotInfo& slot = p.slots[static_cast<std::size_t>(reg)];
+    ReadValue read;
+    read.name = slot.name;
+    read.kind = SlotKindName(slot.kind);
+    if (s.fault[static_cast<std::size_t>(reg)] == Fault::kNone) {
+      read.value = eval::SlotValue(p, reg, s.regs[static_cast<std::size_t>(reg)]).ToString();
+    } else {
+      read.known = false;
+    }
+    reads.push_back(std::move(read));
+  }
+  return reads;
+}
+
+eval::RunResult RunBlock(const CompiledProgram& p, compile::CodeRef block, Outcome::Scratch& s) {
+  return eval::Run(p, block, s);
+}
+
+std::string AssignedValue(const CompiledProgram& p, Outcome::Scratch& s, int rule, int decision) {
+  for (int a : p.rules[static_cast<std::size_t>(rule)].assignments) {
+    const compile::Assignment& assignment = p.assignments[static_cast<std::size_t>(a)];
+    if (assignment.decision != decision) continue;
+    std::int64_t raw = assignment.value.constant;
+    if (!assignment.value.is_constant) {
+      eval::RunResult r = RunBlock(p, assignment.value.code, s);
+      if (r.fault != Fault::kNone) return "(error)";
+      raw = r.value;
+    }
+    return eval::SlotValue(p, p.decisions[static_cast<std::size_t>(decision)].slot, raw).ToString();
+  }
+  return {};
+}
+
+std::string FaultText(const CompiledProgram& p, eval::RunResult r) {
+  switch (r.fault) {
+    case Fault::kAbsentOptional:
+      if (r.detail >= 0 && r.detail < p.fact_count) {
+        return fmt::format("it reads the optional fact `{}`, which the case does not give",
+                           p.slots[static_cast<std::size_t>(r.detail)].name);
+      }
+      return "it reads an absent optional fact";
+    case Fault::kOverflow:
+      return "arithmetic overflow";
+    case Fault::kDivisionByZero:
+      return "division by zero";
+    case Fault::kGap:
+    case Fault::kConflict:
+      if (r.detail >= 0 && static_cast<std::size_t>(r.detail) < p.decision_infos.size()) {
+        return fmt::format("it reads `{}`, which is undecided ({})",
+                           p.decision_infos[static_cast<std::size_t>(r.detail)].name,
+                           r.fault == Fault::kGap ? "gap" : "conflict");
+      }
+      return "it reads an undecided decision";
+    case Fault::kNone:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+Explanation Program::Explain(const Case& facts, Date on) const {
+  const CompiledProgram& p = *compiled_;
+  Outcome out;
+  Evaluate(facts, on, out);
+  Outcome::Scratch& s = internal::Engine::ScratchOf(out);
+  Explanation ex;
+  ex.jurisdiction = p.jurisdiction;
+  ex.date = on.ToString();
+  ex.case_errors = out.case_errors();
+  for (int d = 0; d < out.decision_count(); ++d) {
+    const DecisionInfo& info = p.decision_infos[static_cast<std::size_t>(d)];
+    const compile::Decision& decision = p.decisions[static_cast<std::size_t>(d)];
+    DecisionExplanation e;
+    e.decision = d;
+    e.name = info.name;
+    e.domain = info.domain;
+    e.domain_title = info.domain_title;
+    e.status = out.status(d);
+    e.default_used = e.status == DecisionStatus::kDefault;
+    e.error = out.error(d);
+    if (e.status == DecisionStatus::kDecided || e.status == DecisionStatus::kDefault) {
+      e.value = out.value(d).ToString();
+      e.value_json = out.value(d).ToJson();
+    }
+    if (!ex.case_errors.empty()) {
+      ex.decisions.push_back(std::move(e));
+      continue;
+    }
+    auto winners = out.winner_indices(d);
+    int winner_depth = -1;
+    for (const int* r = winners.first; r != winners.second; ++r) {
+      const compile::Rule& rule = p.rules[static_cast<std::size_t>(*r)];
+      winner_depth = std::max(winner_depth, rule.layer_depth);
+      RuleExplanation re;
+      re.rule = eval::RuleRef(p, *r);
+      re.condition = rule.condition_text;
+      re.reads = Reads(p, s, rule.reads);
+      re.contributes = AssignedValue(p, s, *r, d);
+      e.winners.push_back(std::move(re));
+    }
+    // Rules that applied but lost: to an exception, or to a deeper layer's rules.
+    for (int a : decision.assignments) {
+      const int r = p.assignments[static_cast<std::size_t>(a)].rule;
+      const std::uint8_t st = s.rule_state[static_cast<std::size_t>(r)];
+      if (!(st & eval::kApplies) || (st & eval::kFaulted)) continue;
+      if (std::find(winners.first, winners.second, r) != winners.second) continue;
+      DefeatExplanation de;
+      de.rule = eval::RuleRef(p, r);
+      if (st & eval::kDefeated) {
+        de.defeated_by = eval::RuleRef(p, s.defeated_by[static_cast<std::size_t>(r)]);
+        de.how = "exception";
+      } else if (decision.delegated && winners.first != winners.second &&
+                 p.rules[static_cast<std::size_t>(r)].layer_depth < winner_depth) {
+        de.defeated_by = eval::RuleRef(p, *winners.first);
+        de.how = "lower layer";
+      } else {
+        continue;  // the evaluation stopped before this rule mattered (an error)
+      }
+      e.defeated.push_back(std::move(de));
+    }
+    ex.decisions.push_back(std::move(e));
+  }
+  return ex;
+}
+
+WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view rule_id) const {
+  using Reason = WhyNotExplanation::Reason;
+  const CompiledProgram& p = *compiled_;
+  WhyNotExplanation why;
+  const int r = p.FindRule(rule_id);
+  if (r < 0) {
+    why.reason = Reason::kUnknownRule;
+    why.message =
+        fmt::format("there is no rule `{}` in jurisdiction `{}`", rule_id, p.jurisdiction);
+    return why;
+  }
+  const compile::Rule& rule = p.rules[static_cast<std::size_t>(r)];
+  why.rule = eval::RuleRef(p, r);
+  why.valid_from = p.rule_infos[static_cast<std::size_t>(r)].valid_from;
+  why.valid_until = p.rule_infos[static_cast<std::size_t>(r)].valid_until;
+  const std::string name = rule.layer + "." + rule.id;
+
+  Outcome out;
+  Evaluate(facts, on, out);
+  if (!out.case_errors().empty()) {
+    why.reason = Reason::kInvalidCase;
+    why.case_errors = out.case_errors();
+    why.message = fmt::format("the case is invalid, so no rule was evaluated: {}",
+                              why.case_errors.front().message);
+    return why;
+  }
+  Outcome::Scratch& s = internal::Engine::ScratchOf(out);
+
+  if (!rule.InForce(on.day)) {
+    why.reason = Reason::kNotInForce;
+    std::string span;
+    if (why.valid_from) span += " from " + why.valid_from->ToString();
+    if (why.valid_until) span += " until " + why.valid_until->ToString();
+    why.message = fmt::format("rule `{}` is not in force on {} (valid{})", name, on.ToString(),
+                              span.empty() ? " never" : span);
+    return why;
+  }
+  for (const compile::ConditionPart& part : rule.parts) {
+    eval::RunResult result = RunBlock(p, part.code, s);
+    if (result.fault != Fault::kNone) {
+      why.reason = Reason::kError;
+      why.failed_part = part.text;
+      why.reads = Reads(p, s, part.reads);
+      why.message = fmt::format("rule `{}` could not be evaluated at `{}`: {}", name, part.text,
+                                FaultText(p, result));
+      return why;
+    }
+    if (result.value == 0) {
+      why.reason = Reason::kConditionFalse;
+      why.failed_part = part.text;
+      why.reads = Reads(p, s, part.reads);
+      std::string values;
+      for (const ReadValue& read : why.reads) {
+        if (!values.empty()) values += ", ";
+        values += read.name + " = " + (read.known ? read.value : "(absent)");
+      }
+      why.message = fmt::format("rule `{}` does not apply: `{}` is false{}", name, part.text,
+                                values.empty() ? "" : " (" + values + ")");
+      return why;
+    }
+  }
+  const std::uint8_t st = s.rule_state[static_cast<std::size_t>(r)];
+  if ((st & eval::kDefeated) && s.defeated_by[static_cast<std::size_t>(r)] >= 0) {
+    const int by = s.defeated_by[static_cast<std::size_t>(r)];
+    why.reason = Reason::kDefeated;
+    why.defeated_by.push_back(eval::RuleRef(p, by));
+    why.defeat_how = "exception";
+    const compile::Rule& winner = p.rules[static_cast<std::size_t>(by)];
+    why.message = fmt::format("rule `{}` applies but is defeated by its exception `{}.{}`", name,
+                              winner.layer, winner.id);
+    return why;
+  }
+  // Replaced by a deeper layer on a delegated decision?
+  for (int a : rule.assignments) {
+    const int d = p.assignments[static_cast<std::size_t>(a)].decision;
+    const compile::Decision& decision = p.decisions[static_cast<std::size_t>(d)];
+    if (!decision.delegated || decision.collect) continue;
+    auto winners = out.winner_indices(d);
+    if (winners.first == winners.second) continue;
+    if (std::find(winners.first, winners.second, r) != winners.second) continue;
+    if (out.status(d) != DecisionStatus::kDecided && out.status(d) != DecisionStatus::kConflict) {
+      continue;
+    }
+    why.reason = Reason::kDefeated;
+    why.defeat_how = "lower layer";
+    std::string names;
+    for (const int* w = winners.first; w != winners.second; ++w) {
+      why.defeated_by.push_back(eval::RuleRef(p, *w));
+      if (!names.empty()) names += ", ";
+      const compile::Rule& winner = p.rules[static_cast<std::size_t>(*w)];
+      names += "`" + winner.layer + "." + winner.id + "`";
+    }
+    why.message = fmt::format(
+        "rule `{}` applies but on the delegated decision `{}` the lower layer's {} replace it",
+        name, p.decision_infos[static_cast<std::size_t>(d)].name, names);
+    return why;
+  }
+  why.reason = Reason::kApplied;
+  std::string decided;
+  for (int a : rule.assignments) {
+    const int d = p.assignments[static_cast<std::size_t>(a)].decision;
+    if (!decided.empty()) decided += ", ";
+    decided +=
+        p.decision_infos[static_cast<std::size_t>(d)].name + " = " + AssignedValue(p, s, r, d);
+  }
+  why.message = fmt::format("rule `{}` applies and takes part in the outcome ({})", name, decided);
+  return why;
+}
+
+bool Program::CheckAssumptions(const Case& facts, Date on, std::vector<Diagnostic>& errors) const {
+  Outcome out;
+  EvalOptions options;
+  options.stop_on_broken_assumption = false;
+  Evaluate(facts, on, out, options);
+  const auto& case_errors = out.case_errors();
+  errors.insert(errors.end(), case_errors.begin(), case_errors.end());
+  return case_errors.empty();
+}
+
+}  // namespace loket

@@ -1,0 +1,194 @@
+// The interpreter loop, header-only so the evaluator can inline it into its hot loop.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+#include "eval/machine.h"
+#include "support/date.h"
+
+namespace loket::eval {
+
+// Full years from date `from` to date `to` (an age); negative when `to` is earlier.
+inline std::int64_t YearsBetween(std::int64_t from, std::int64_t to) {
+  if (to < from) return -YearsBetween(to, from);
+  support::CivilDate a = support::CivilFromDays(static_cast<support::DayNumber>(from));
+  support::CivilDate b = support::CivilFromDays(static_cast<support::DayNumber>(to));
+  std::int64_t years = b.year - a.year;
+  if (b.month < a.month || (b.month == a.month && b.day < a.day)) --years;
+  return years;
+}
+
+inline std::int64_t AddMonthsChecked(std::int64_t day, std::int64_t months, bool& overflow) {
+  // Keep dates within years 1..9999 so calendar arithmetic stays exact.
+  constexpr std::int64_t kMinDay = -719162;  // 0001-01-01
+  constexpr std::int64_t kMaxDay = 2932896;  // 9999-12-31
+  if (day < kMinDay || day > kMaxDay || months > 120000 || months < -120000) {
+    overflow = true;
+    return 0;
+  }
+  std::int64_t result = support::AddMonths(static_cast<support::DayNumber>(day), months);
+  if (result < kMinDay || result > kMaxDay) overflow = true;
+  return result;
+}
+
+__attribute__((always_inline)) inline RunResult RunInline(const compile::Instr* code,
+                                                          std::int64_t* r,
+                                                          const compile::Fault* fault,
+                                                          const std::int32_t* detail) {
+  using compile::Fault;
+  using compile::Op;
+  const compile::Instr* pc = code;
+  for (;;) {
+    const compile::Instr& in = *pc;
+    switch (in.op) {
+      case Op::kCheck:
+        if (fault[in.a] != Fault::kNone) return {0, fault[in.a], detail[in.a]};
+        break;
+      case Op::kLoadImm:
+        r[in.dst] = in.imm;
+        break;
+      case Op::kMove:
+        r[in.dst] = r[in.a];
+        break;
+      case Op::kAdd:
+        if (__builtin_add_overflow(r[in.a], r[in.b], &r[in.dst])) return {0, Fault::kOverflow, -1};
+        break;
+      case Op::kSub:
+        if (__builtin_sub_overflow(r[in.a], r[in.b], &r[in.dst])) return {0, Fault::kOverflow, -1};
+        break;
+      case Op::kMul:
+        if (__builtin_mul_overflow(r[in.a], r[in.b], &r[in.dst])) return {0, Fault::kOverflow, -1};
+        break;
+      case Op::kDiv:
+        if (r[in.b] == 0) return {0, Fault::kDivisionByZero, -1};
+        if (r[in.b] == -1 && r[in.a] == std::numeric_limits<std::int64_t>::min()) {
+          return {0, Fault::kOverflow, -1};
+        }
+        r[in.dst] = r[in.a] / r[in.b];
+        break;
+      case Op::kAddImm:
+        if (__builtin_add_overflow(r[in.a], in.imm, &r[in.dst])) return {0, Fault::kOverflow, -1};
+        break;
+      case Op::kMulImm:
+        if (__builtin_mul_overflow(r[in.a], in.imm, &r[in.dst])) return {0, Fault::kOverflow, -1};
+        break;
+      case Op::kNeg:
+        if (__builtin_sub_overflow(std::int64_t{0}, r[in.a], &r[in.dst])) {
+          return {0, Fault::kOverflow, -1};
+        }
+        break;
+      case Op::kMin:
+        r[in.dst] = r[in.a] < r[in.b] ? r[in.a] : r[in.b];
+        break;
+      case Op::kMax:
+        r[in.dst] = r[in.a] > r[in.b] ? r[in.a] : r[in.b];
+        break;
+      case Op::kAddMonths:
+      case Op::kAddMonthsNeg: {
+        bool overflow = false;
+        r[in.dst] = AddMonthsChecked(r[in.a], in.op == Op::kAddMonths ? in.imm : -in.imm, overflow);
+        if (overflow) return {0, Fault::kOverflow, -1};
+        break;
+      }
+      case Op::kYearsBetween:
+        r[in.dst] = YearsBetween(r[in.a], r[in.b]);
+        break;
+      case Op::kUnion:
+        r[in.dst] = r[in.a] | r[in.b];
+        break;
+      case Op::kDifference:
+        r[in.dst] = r[in.a] & ~r[in.b];
+        break;
+      case Op::kIntersect:
+        r[in.dst] = r[in.a] & r[in.b];
+        break;
+      case Op::kNot:
+        r[in.dst] = r[in.a] == 0;
+        break;
+      case Op::kKnown:
+        r[in.dst] = fault[in.a] == Fault::kNone;
+        break;
+      case Op::kCmpEq:
+        r[in.dst] = r[in.a] == r[in.b];
+        break;
+      case Op::kCmpNe:
+        r[in.dst] = r[in.a] != r[in.b];
+        break;
+      case Op::kCmpLt:
+        r[in.dst] = r[in.a] < r[in.b];
+        break;
+      case Op::kCmpLe:
+        r[in.dst] = r[in.a] <= r[in.b];
+        break;
+      case Op::kCmpGt:
+        r[in.dst] = r[in.a] > r[in.b];
+        break;
+      case Op::kCmpGe:
+        r[in.dst] = r[in.a] >= r[in.b];
+        break;
+      case Op::kHas:
+        r[in.dst] = r[in.a] >= 0 && r[in.a] < 64 &&
+                    ((static_cast<std::uint64_t>(r[in.b]) >> r[in.a]) & 1u) != 0;
+        break;
+      case Op::kSubset:
+        r[in.dst] = (r[in.a] & ~r[in.b]) == 0;
+        break;
+      case Op::kJump:
+        pc = code + in.target;
+        continue;
+#define LOKET_JUMP_IF(cond) \
+  if (cond) {               \
+    pc = code + in.target;  \
+    continue;               \
+  }                         \
+  break;
+      case Op::kJumpIf:
+        LOKET_JUMP_IF(r[in.a] != 0)
+      case Op::kJumpIfNot:
+        LOKET_JUMP_IF(r[in.a] == 0)
+      case Op::kJumpEq:
+        LOKET_JUMP_IF(r[in.a] == r[in.b])
+      case Op::kJumpNe:
+        LOKET_JUMP_IF(r[in.a] != r[in.b])
+      case Op::kJumpLt:
+        LOKET_JUMP_IF(r[in.a] < r[in.b])
+      case Op::kJumpLe:
+        LOKET_JUMP_IF(r[in.a] <= r[in.b])
+      case Op::kJumpGt:
+        LOKET_JUMP_IF(r[in.a] > r[in.b])
+      case Op::kJumpGe:
+        LOKET_JUMP_IF(r[in.a] >= r[in.b])
+      case Op::kJumpEqImm:
+        LOKET_JUMP_IF(r[in.a] == in.imm)
+      case Op::kJumpNeImm:
+        LOKET_JUMP_IF(r[in.a] != in.imm)
+      case Op::kJumpLtImm:
+        LOKET_JUMP_IF(r[in.a] < in.imm)
+      case Op::kJumpLeImm:
+        LOKET_JUMP_IF(r[in.a] <= in.imm)
+      case Op::kJumpGtImm:
+        LOKET_JUMP_IF(r[in.a] > in.imm)
+      case Op::kJumpGeImm:
+        LOKET_JUMP_IF(r[in.a] >= in.imm)
+      case Op::kJumpInMask:
+        LOKET_JUMP_IF(((static_cast<std::uint64_t>(in.imm) >> (r[in.a] & 63)) & 1u) != 0)
+      case Op::kJumpNotInMask:
+        LOKET_JUMP_IF(((static_cast<std::uint64_t>(in.imm) >> (r[in.a] & 63)) & 1u) == 0)
+      case Op::kJumpKnown:
+        LOKET_JUMP_IF(fault[in.a] == Fault::kNone)
+      case Op::kJumpUnknown:
+        LOKET_JUMP_IF(fault[in.a] != Fault::kNone)
+#undef LOKET_JUMP_IF
+      case Op::kReturn:
+        return {r[in.a], Fault::kNone, 0};
+      case Op::kReturnTrue:
+        return {1, Fault::kNone, 0};
+      case Op::kReturnFalse:
+        return {0, Fault::kNone, 0};
+    }
+    ++pc;
+  }
+}
+
+}  // namespace loket::eval

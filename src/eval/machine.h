@@ -1,0 +1,53 @@
+// The bytecode interpreter and the per-evaluation state behind loket::Program::Evaluate.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "compile/program.h"
+#include "loket/evaluate.h"
+
+namespace loket {
+namespace eval {
+struct RunResult {
+  std::int64_t value;
+  compile::Fault fault;
+  std::int32_t detail;
+};
+}  // namespace eval
+
+// Per-outcome scratch: the register file with its fault bytes, and per-rule memo.
+struct Outcome::Scratch {
+  std::vector<std::int64_t> regs;
+  std::vector<compile::Fault> fault;
+  std::vector<std::int32_t> detail;  // kAbsentOptional: the fact slot that was absent
+  // Per rule: bit 0 computed, bit 1 applies, bit 2 faulted, bit 3 defeat computed,
+  // bit 4 defeated.
+  std::vector<std::uint8_t> rule_state;
+  std::vector<std::int32_t> defeated_by;    // per rule: the first defeater, or -1
+  std::vector<eval::RunResult> rule_fault;  // per faulted rule: why
+  std::int32_t params_day = 0;
+  bool params_ready = false;
+};
+
+namespace eval {
+
+RunResult Run(const compile::Instr* code, std::int64_t* regs, const compile::Fault* fault,
+              const std::int32_t* detail);
+
+inline RunResult Run(const compile::CompiledProgram& program, compile::CodeRef block,
+                     Outcome::Scratch& scratch) {
+  return Run(program.code.data() + block.begin, scratch.regs.data(), scratch.fault.data(),
+             scratch.detail.data());
+}
+
+enum RuleBits : std::uint8_t {
+  kComputed = 1,
+  kApplies = 2,
+  kFaulted = 4,
+  kDefeatComputed = 8,
+  kDefeated = 16,
+};
+
+}  // namespace eval
+}  // namespace loket
