@@ -1,0 +1,113 @@
+#include "sema/analyzer.h"
+
+#include <fmt/format.h>
+
+namespace loket::sema::detail {
+
+namespace {
+constexpr std::string_view kLayerKinds[] = {"national", "province", "region", "municipality"};
+}  // namespace
+
+bool IsLayerKind(std::string_view kind) {
+  for (std::string_view known : kLayerKinds) {
+    if (kind == known) return true;
+  }
+  return false;
+}
+
+std::string_view EntityKindName(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kEnum:
+      return "enum";
+    case EntityKind::kAuthority:
+      return "authority";
+    case EntityKind::kFact:
+      return "fact";
+    case EntityKind::kParam:
+      return "param";
+    case EntityKind::kLet:
+      return "let";
+    case EntityKind::kDecision:
+      return "decision";
+  }
+  return "name";
+}
+
+std::string TypeName(const ast::Type& type) {
+  switch (type.kind) {
+    case ast::TypeKind::kError:
+      return "<error>";
+    case ast::TypeKind::kBool:
+      return "bool";
+    case ast::TypeKind::kInt:
+      return "int";
+    case ast::TypeKind::kMoney:
+      return "money";
+    case ast::TypeKind::kDate:
+      return "date";
+    case ast::TypeKind::kDuration:
+      return "duration";
+    case ast::TypeKind::kEnum:
+      return type.enum_decl ? type.enum_decl->name : "enum";
+    case ast::TypeKind::kSet:
+      return "set of " + (type.enum_decl ? type.enum_decl->name : std::string("?"));
+    case ast::TypeKind::kEmptySet:
+      return "empty set";
+  }
+  return "?";
+}
+
+std::string FormatConstant(const ast::Type& type, std::int64_t value) {
+  if (type.kind == ast::TypeKind::kDate) {
+    return support::FormatIsoDate(static_cast<support::DayNumber>(value));
+  }
+  if (type.kind != ast::TypeKind::kMoney) return std::to_string(value);
+  // Money as the language writes it: €1.234,56 (whole euros without cents).
+  bool negative = value < 0;
+  std::uint64_t cents =
+      negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  std::string euros = std::to_string(cents / 100);
+  std::string grouped;
+  for (std::size_t i = 0; i < euros.size(); ++i) {
+    if (i > 0 && (euros.size() - i) % 3 == 0) grouped += '.';
+    grouped += euros[i];
+  }
+  std::string text = (negative ? "-€" : "€") + grouped;
+  if (cents % 100 != 0) text += fmt::format(",{:02}", cents % 100);
+  return text;
+}
+
+void Analyzer::Run() {
+  BuildLayers();
+  AttachDeclarations();
+  DeclareNames();
+  CheckDeclarations();
+  CheckRules();
+}
+
+diag::Diagnostic& Analyzer::Report(diag::Kind kind, source::SourceRange range,
+                                   std::string message) {
+  diag::Diagnostic& diagnostic = sink_.Add(kind, range, std::move(message));
+  if (current_layer_) diagnostic.layer = current_layer_->name;
+  return diagnostic;
+}
+
+const Layer* Analyzer::LayerOfDecl(const std::string& name) const {
+  return model_.FindLayer(name);
+}
+
+Layer* Analyzer::MutableLayer(std::string_view name) {
+  for (auto& layer : model_.layers) {
+    if (layer->name == name) return layer.get();
+  }
+  return nullptr;
+}
+
+bool Analyzer::IsAncestorOrSelf(const Layer* ancestor, const Layer* layer) {
+  for (int steps = 0; layer && steps < (1 << 16); layer = layer->parent, ++steps) {
+    if (layer == ancestor) return true;
+  }
+  return false;
+}
+
+}  // namespace loket::sema::detail

@@ -1,0 +1,154 @@
+// The checker behind sema::Analyze. Internal to src/sema: one object per Analyze call, its
+// work split over layers.cpp (the layer tree), names.cpp (declarations and visibility),
+// expr.cpp (expression types), decls.cpp (facts, params, lets, decisions) and rules.cpp
+// (rules, exceptions and competence).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ast/ast.h"
+#include "diag/diagnostic.h"
+#include "sema/model.h"
+
+namespace loket::sema::detail {
+
+// Names live in three separate spaces: enum types, authorities and values.
+enum class NameSpace : std::uint8_t { kType, kAuthority, kValue };
+
+enum class EntityKind : std::uint8_t { kEnum, kAuthority, kFact, kParam, kLet, kDecision };
+
+// One declared name.
+struct Entity {
+  EntityKind kind = EntityKind::kFact;
+  const Layer* layer = nullptr;
+  source::SourceRange name_range;
+  const ast::EnumDecl* enum_decl = nullptr;
+  const ast::AuthorityDecl* authority = nullptr;
+  const ast::FactDecl* fact = nullptr;
+  const ast::ParamDecl* param = nullptr;
+  ast::LetDecl* let = nullptr;  // mutable: sema fills in its type lazily
+  const ast::DecisionDecl* decision = nullptr;
+};
+
+// Where an expression is checked: its layer and the optional facts that a surrounding
+// `known(f)` guarantees to be present.
+struct ExprScope {
+  const Layer* layer = nullptr;
+  std::vector<const ast::FactDecl*> guarded;
+};
+
+std::string_view EntityKindName(EntityKind kind);
+std::string TypeName(const ast::Type& type);
+// A constant of an int, money or date type, as the user would write it.
+std::string FormatConstant(const ast::Type& type, std::int64_t value);
+bool IsLayerKind(std::string_view kind);
+
+// The value of an int, money or date expression built from literals alone (after Check).
+std::optional<std::int64_t> EvalConstant(const ast::Expr& expr);
+// Built from literals and enum members alone: what a param value or `within` bound may be.
+bool IsConstant(const ast::Expr& expr);
+// The same for every case: constants and params (a param's value depends only on the date).
+bool IsCaseIndependent(const ast::Expr& expr);
+
+class Analyzer {
+ public:
+  Analyzer(Model& model, diag::DiagnosticSink& sink) : model_(model), sink_(sink) {}
+
+  void Run();
+
+ private:
+  // --- layers.cpp
+  void BuildLayers();
+  void AttachDeclarations();
+  void CheckValidity(const ast::Validity& validity);
+
+  // --- names.cpp
+  void DeclareNames();
+  void Declare(NameSpace space, std::string_view name, const Entity& entity);
+  const Entity* Lookup(const Layer& layer, NameSpace space, std::string_view name) const;
+  // A declaration of `name` in a layer `layer` cannot see, for L308.
+  const Entity* LookupHidden(const Layer& layer, NameSpace space, std::string_view name) const;
+  std::vector<std::string> VisibleNames(const Layer& layer, NameSpace space) const;
+  // Reports a name that does not resolve: L308 when a lower or sibling layer declares it,
+  // else `unknown_kind` (L201, L203, L315) with "did you mean" over the visible names.
+  diag::Diagnostic& ReportUnresolved(const Layer& layer, NameSpace space, std::string_view name,
+                                     source::SourceRange range, diag::Kind unknown_kind,
+                                     std::string_view what,
+                                     std::optional<EntityKind> only = std::nullopt);
+  static bool IsAncestorOrSelf(const Layer* ancestor, const Layer* layer);
+
+  // --- expr.cpp
+  ast::Type Check(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  // Like Check, but a duration is an error: it is a value only right of date + / -.
+  ast::Type CheckValue(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  // A condition: a bool, else L226 naming `what` ("the `when` condition").
+  void CheckCondition(ast::Expr& expr, ExprScope& scope, std::string_view what);
+  ast::Type CheckName(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type CheckKnown(ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckCall(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type CheckSet(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type CheckArithmetic(ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckComparison(ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckIn(ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckInRange(ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckIf(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  // Two operands whose types must agree, checking first the one that is not a bare enum
+  // member so the member can be resolved against the other's type.
+  std::pair<ast::Type, ast::Type> CheckPair(ast::Expr& lhs, ast::Expr& rhs, ExprScope& scope);
+  bool IsBareMember(const ast::Expr& expr, const Layer& layer) const;
+  // The optional facts a condition proves present (`positive`) or absent (`!positive`).
+  static void CollectKnown(const ast::Expr& expr, bool positive,
+                           std::vector<const ast::FactDecl*>& out);
+  // L208 when `constant` lies outside the range declared for `declared` (a name).
+  void CheckConstantAgainst(const ast::Expr& named, const ast::Expr& constant);
+  void CheckConstantInRange(const ast::Expr& constant, const ast::TypeRef& type,
+                            std::string_view name, source::SourceRange declared_at);
+  ast::Type LetType(ast::LetDecl& let, const Layer& layer);
+
+  // --- decls.cpp
+  void ResolveTypeRef(ast::TypeRef& type, const Layer& layer);
+  void CheckDeclarations();
+  void CheckParam(ast::ParamDecl& param, const Layer& layer);
+  void CheckLet(ast::LetDecl& let, const Layer& layer);
+  void CheckDecision(ast::DecisionDecl& decision, const Layer& layer);
+  void CheckDelegation(ast::DecisionDecl& decision, const Layer& layer);
+  // Value must have `expected` type, else L204 with `what` ("the default of `x`").
+  bool ExpectType(const ast::Expr& value, const ast::Type& actual, const ast::Type& expected,
+                  std::string_view what);
+
+  // --- rules.cpp
+  void CheckRules();
+  void CheckRuleBody(ast::RuleDecl& rule, const Layer& layer);
+  void ResolveExceptions(ast::RuleDecl& rule, const Layer& layer);
+  void CheckCompetence(ast::RuleDecl& rule, const Layer& layer);
+  void CheckWithin(const ast::Assignment& assignment, const ast::DecisionDecl& decision,
+                   const Layer& layer);
+
+  diag::Diagnostic& Report(diag::Kind kind, source::SourceRange range, std::string message);
+  const Layer* LayerOfDecl(const std::string& name) const;
+  Layer* MutableLayer(std::string_view name);
+
+  Model& model_;
+  diag::DiagnosticSink& sink_;
+  const Layer* current_layer_ = nullptr;  // the layer diagnostics are about
+
+  // Per layer, per name space, the names it declares itself.
+  struct OwnNames {
+    std::unordered_map<std::string, Entity> names[3];
+  };
+  std::unordered_map<const Layer*, OwnNames> own_;
+  // Every declaration of a name in any layer, for L308.
+  std::unordered_map<std::string, std::vector<Entity>> all_[3];
+  // File -> its layer (absent when the header failed or names an unknown layer).
+  std::unordered_map<const ast::File*, Layer*> file_layer_;
+
+  enum class LetState : std::uint8_t { kInProgress, kDone };
+  std::unordered_map<const ast::LetDecl*, LetState> let_state_;
+};
+
+}  // namespace loket::sema::detail
