@@ -8,7 +8,8 @@ expected.json is a JSON array; each entry names one finding exactly:
 
 A finding matches an entry when its code and layer are equal and every rule id (and every
 "mentions" string) is mentioned in the finding: in its message, notes or help, or in a
-"rules" field should the JSON carry one. A rule id counts as mentioned on its own or
+"rules" field should the JSON carry one, or by pointing into the rule's text (its primary
+location lies in that rule). A rule id counts as mentioned on its own or
 qualified by a layer (`national.wi.duty`), never as part of a longer name.
 
 The check passes when every entry matches exactly one finding, every finding matches an
@@ -47,8 +48,37 @@ def load_findings(text):
     return data
 
 
+RULE_HEADER = re.compile(r"^\s*rule\s+([A-Za-z_][\w.]*)")
+DECLARATION = re.compile(r"^\s*(rule|decision|fact|let|param|assume|enum|domain|authority)\b")
+
+
+def located_rule(finding):
+    """The id of the rule whose text holds the finding's primary location, if any: a
+    finding that points into a rule is about that rule even if its message does not name
+    it (e.g. `16 is outside within 0..10` on the rule's assignment)."""
+    location = finding.get("location") or {}
+    path, line = location.get("path"), location.get("line") or 0
+    if not path or line < 1:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")[:line]
+    except OSError:
+        return None
+    for text in reversed(lines):
+        header = RULE_HEADER.match(text)
+        if header:
+            return header.group(1)
+        if DECLARATION.match(text):
+            return None
+    return None
+
+
 def finding_text(finding):
     parts = [str(finding.get("message", ""))]
+    rule = located_rule(finding)
+    if rule:
+        parts.append(f"`{rule}`")
     for note in finding.get("notes") or []:
         parts.append(str(note.get("message", "")) if isinstance(note, dict) else str(note))
     parts.extend(str(h) for h in finding.get("help") or [])
@@ -189,7 +219,10 @@ def main(argv):
     for directory in args.dirs:
         label = os.path.basename(os.path.normpath(directory))
         expected_path = args.expected or os.path.join(directory, "expected.json")
-        findings, error = run_check(args.loket, directory)
+        if not os.path.isfile(expected_path):
+            findings, error = None, f"no {expected_path}"
+        else:
+            findings, error = run_check(args.loket, directory)
         if error:
             print(f"{label}: ERROR {error}")
             ok = False

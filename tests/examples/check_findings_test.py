@@ -96,6 +96,21 @@ class CompareTest(unittest.TestCase):
         self.assertTrue(ok)
         self.assertEqual(counts, (2, 0, 0, 0))
 
+    def test_location_inside_a_rule_counts_as_mentioning_it(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".loket", delete=False) as handle:
+            handle.write('layer x\n\nrule ams.pip "c"\n  when a\n  then w = 16\n'
+                         'decision d: bool\n')
+        try:
+            expected = [{"code": "L312", "layer": "x", "rules": ["ams.pip"]}]
+            inside = finding("L312", "x", "16 is outside `within 0..10`", witnesses=[])
+            inside["location"] = {"path": handle.name, "line": 5}
+            self.assertTrue(compare(expected, [inside])[0])
+            after = dict(inside, location={"path": handle.name, "line": 6})
+            self.assertFalse(compare(expected, [after])[0])
+        finally:
+            os.unlink(handle.name)
+
     def test_mentions(self):
         expected = [{"code": "L506", "layer": "g", "rules": [], "mentions": ["welcome_offer"]}]
         self.assertTrue(compare(expected, [finding("L506", "g", "gap in `welcome_offer`")])[0])
