@@ -6,6 +6,7 @@
       be byte-identical, the third must differ (the seed matters), and expected.json must
       list at least one planted finding of every analysis kind.
   country_test.py check --generator GEN --loket BIN --out DIR [--municipalities N]
+                        [--errors none|graph|sema]
       Generates a small country and compares `loket check` with its expected.json.
 """
 
@@ -22,9 +23,10 @@ ANALYSIS_KINDS = {"L501", "L503", "L504", "L505", "L506", "L507", "L508", "L509"
                   "L511", "L512"}
 
 
-def generate(generator, out, seed, municipalities):
+def generate(generator, out, seed, municipalities, errors="none"):
     subprocess.run([sys.executable, generator, out, str(seed), "--municipalities",
-                    str(municipalities)], check=True, stdout=subprocess.DEVNULL)
+                    str(municipalities), "--errors", errors], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def tree(directory):
@@ -69,7 +71,7 @@ def deterministic(args):
 
 def check(args):
     out = os.path.join(args.out, "check")
-    generate(args.generator, out, args.seed, args.municipalities)
+    generate(args.generator, out, args.seed, args.municipalities, args.errors)
     return check_findings.main(["--loket", args.loket, out])
 
 
@@ -82,6 +84,8 @@ def main(argv):
     parser.add_argument("--loket")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--municipalities", type=int, default=10)
+    parser.add_argument("--errors", choices=["none", "graph", "sema"], default="none",
+                        help="passed to the generator: plant graph or sema errors too")
     args = parser.parse_args(argv)
     if args.mode == "check" and not args.loket:
         parser.error("check needs --loket")

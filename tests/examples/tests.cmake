@@ -40,3 +40,13 @@ add_test(NAME examples.country.small
           --generator ${LOKET_COUNTRY_GENERATOR} --loket $<TARGET_FILE:loket_cli>
           --out ${CMAKE_CURRENT_BINARY_DIR}/examples-country-small --municipalities 10)
 set_tests_properties(examples.country.small PROPERTIES TIMEOUT 900)
+
+# With planted errors only the first failing stage reports: graph errors (L401, L402) stop
+# the analysis, sema errors (L310-L312) stop the graph and the analysis.
+foreach(stage graph sema)
+  add_test(NAME examples.country.${stage}_errors
+    COMMAND ${Python3_EXECUTABLE} ${LOKET_EXAMPLES_TESTS}/country_test.py check
+            --generator ${LOKET_COUNTRY_GENERATOR} --loket $<TARGET_FILE:loket_cli>
+            --out ${CMAKE_CURRENT_BINARY_DIR}/examples-country-${stage}-errors
+            --municipalities 10 --errors ${stage})
+endforeach()
