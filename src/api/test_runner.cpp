@@ -175,6 +175,9 @@ struct Fact {
   YAML::Mark mark;
   const SuiteFile* file;
 };
+// Held by pointer: assigning a YAML::Node writes into the node it refers to, so a Fact must
+// never be assigned over (a case overriding a default would change the default).
+using FactPtr = std::shared_ptr<const Fact>;
 
 class SuiteRunner {
  public:
@@ -187,8 +190,8 @@ class SuiteRunner {
   const Program* ProgramFor(const std::string& jurisdiction, std::string& error);
   void RunCase(const SuiteFile& file, const YAML::Node& entry, const std::string& suite,
                const std::string& default_jurisdiction, const std::string& default_date,
-               const std::vector<Fact>& defaults, const fs::path& suite_dir);
-  bool CollectFacts(const SuiteFile& file, const YAML::Node& map, std::vector<Fact>& facts);
+               const std::vector<FactPtr>& defaults, const fs::path& suite_dir);
+  bool CollectFacts(const SuiteFile& file, const YAML::Node& map, std::vector<FactPtr>& facts);
   void Malformed(const SuiteFile& file, const YAML::Mark& mark, std::string message) {
     report_.diagnostics.push_back(
         Make("L702", Severity::kError, At(file, mark), std::move(message)));
@@ -221,7 +224,7 @@ const Program* SuiteRunner::ProgramFor(const std::string& jurisdiction, std::str
 }
 
 bool SuiteRunner::CollectFacts(const SuiteFile& file, const YAML::Node& map,
-                               std::vector<Fact>& facts) {
+                               std::vector<FactPtr>& facts) {
   if (!map.IsMap()) {
     Malformed(file, map.Mark(), "facts must be a mapping of fact names to values");
     return false;
@@ -229,12 +232,12 @@ bool SuiteRunner::CollectFacts(const SuiteFile& file, const YAML::Node& map,
   for (auto it = map.begin(); it != map.end(); ++it) {
     std::string name = it->first.Scalar();
     auto existing = std::find_if(facts.begin(), facts.end(),
-                                 [&](const Fact& fact) { return fact.name == name; });
-    Fact fact{name, it->second, it->first.Mark(), &file};
+                                 [&](const FactPtr& fact) { return fact->name == name; });
+    auto fact = std::make_shared<const Fact>(Fact{name, it->second, it->first.Mark(), &file});
     if (existing != facts.end()) {
-      *existing = fact;  // a later layer (case file, then the case) overrides
+      *existing = std::move(fact);  // a later layer (case file, then the case) overrides
     } else {
-      facts.push_back(fact);
+      facts.push_back(std::move(fact));
     }
   }
   return true;
@@ -283,7 +286,7 @@ void SuiteRunner::RunFile(const std::string& path) {
   std::string jurisdiction =
       root["jurisdiction"] && root["jurisdiction"].IsScalar() ? root["jurisdiction"].Scalar() : "";
   std::string date = root["date"] && root["date"].IsScalar() ? root["date"].Scalar() : "";
-  std::vector<Fact> defaults;
+  std::vector<FactPtr> defaults;
   if (root["defaults"] && !CollectFacts(file, root["defaults"], defaults)) return;
   YAML::Node cases = root["cases"];
   if (!cases || !cases.IsSequence()) {
@@ -298,7 +301,7 @@ void SuiteRunner::RunFile(const std::string& path) {
 
 void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const std::string& suite,
                           const std::string& default_jurisdiction, const std::string& default_date,
-                          const std::vector<Fact>& defaults, const fs::path& suite_dir) {
+                          const std::vector<FactPtr>& defaults, const fs::path& suite_dir) {
   if (!entry.IsMap()) {
     Malformed(file, entry.Mark(), "a test case must be a mapping with `name` and `expect`");
     return;
@@ -342,7 +345,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
 
   auto fail = [&](std::string difference) { result.differences.push_back(std::move(difference)); };
   // Facts: defaults, then the case file, then the case's own.
-  std::vector<Fact> facts = defaults;
+  std::vector<FactPtr> facts = defaults;
   if (entry["case_file"]) {
     fs::path case_path = suite_dir / FlowText(entry["case_file"]);
     auto owned = std::make_unique<SuiteFile>();
@@ -391,7 +394,8 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
 
   if (program && date) {
     Case input = program->NewCase();
-    for (const Fact& fact : facts) {
+    for (const FactPtr& fact_ptr : facts) {
+      const Fact& fact = *fact_ptr;
       if (fact.value.IsNull()) {
         int slot = program->FactSlot(fact.name);
         if (slot >= 0) input.Unset(slot);
@@ -449,7 +453,13 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
 
       Outcome outcome;  // typed values to compare with
       program->Evaluate(input, *date, outcome);
-      if (entry["expect"]) {
+      const bool invalid_case = !explanation.case_errors.empty();
+      if (invalid_case && expected_error.empty()) {
+        for (const Diagnostic& case_error : explanation.case_errors) {
+          fail("the case is invalid: error[" + case_error.code + "]: " + case_error.message);
+        }
+      }
+      if (entry["expect"] && !invalid_case) {
         const YAML::Node& expect = entry["expect"];
         if (!expect.IsMap()) {
           Malformed(file, expect.Mark(), "`expect` must map decision names to values");
@@ -473,7 +483,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
           }
         }
       }
-      if (entry["expect_rules"]) {
+      if (entry["expect_rules"] && !invalid_case) {
         const YAML::Node& expect = entry["expect_rules"];
         if (!expect.IsMap()) {
           Malformed(file, expect.Mark(), "`expect_rules` must map decision names to rule ids");
@@ -526,10 +536,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
           fail("expected error " + expected_error + ", got " +
                (got_text.empty() ? "no error" : got_text));
         }
-      } else {
-        for (const Diagnostic& case_error : explanation.case_errors) {
-          fail("unexpected error[" + case_error.code + "]: " + case_error.message);
-        }
+      } else if (!invalid_case) {
         for (const DecisionExplanation& decision : explanation.decisions) {
           if (decision.error && !(entry["expect"] && entry["expect"][decision.name])) {
             fail("unexpected error[" + decision.error->code + "] in " + decision.name + ": " +
