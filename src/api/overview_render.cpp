@@ -1,0 +1,267 @@
+// Markdown and HTML renderings of an Overview. Both show the same content in the same order:
+// a header, the differences from the national default, then every domain with its decisions
+// and the rules in force.
+#include <sstream>
+#include <string>
+
+#include "loket/overview.h"
+
+namespace loket {
+namespace {
+
+std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string Heading(const Overview& overview) {
+  std::string heading = overview.title.empty() ? overview.jurisdiction : overview.title;
+  heading += " (" + overview.jurisdiction;
+  if (!overview.code.empty()) heading += ", " + overview.code;
+  heading += ") on " + overview.date;
+  return heading;
+}
+
+std::string Summary(const Overview& overview) {
+  return "Layers in force: " + Join(overview.chain, " > ") + ". " +
+         std::to_string(overview.rules_in_force) + " rules in force, " +
+         std::to_string(overview.local_rules_in_force) + " of them local; " +
+         std::to_string(overview.rules_not_in_force) +
+         " rule versions of these layers are not in force on this date and are left out.";
+}
+
+std::string HowItDiffers(const OverviewDecision& decision) {
+  switch (decision.competence) {
+    case OverviewCompetence::kLocal:
+      return "a decision of the municipality's own";
+    case OverviewCompetence::kDelegated:
+      return decision.collect ? "local additions (" + decision.competence_text + ")"
+                              : "delegated room used (" + decision.competence_text + ")";
+    case OverviewCompetence::kClosed:
+    case OverviewCompetence::kOwned:
+      return "local rule on " + decision.competence_text;
+  }
+  return {};
+}
+
+std::vector<std::string> LocalRuleIds(const OverviewDecision& decision) {
+  std::vector<std::string> ids;
+  for (const OverviewRule& rule : decision.rules) {
+    if (rule.local) ids.push_back(rule.id);
+  }
+  return ids;
+}
+
+std::string Validity(const OverviewRule& rule) {
+  if (rule.valid_from.empty() && rule.valid_until.empty()) return "always";
+  std::string text;
+  if (!rule.valid_from.empty()) text += "from " + rule.valid_from;
+  if (!rule.valid_until.empty()) {
+    if (!text.empty()) text += " ";
+    text += "until " + rule.valid_until;
+  }
+  return text;
+}
+
+std::string CompetenceSentence(const OverviewDecision& decision) {
+  switch (decision.competence) {
+    case OverviewCompetence::kClosed:
+      return "Closed: only the " + decision.layer + " layer decides.";
+    case OverviewCompetence::kOwned:
+      return "Owned by an authority (" + decision.competence_text +
+             "): no municipality can decide it.";
+    case OverviewCompetence::kDelegated:
+      return "Open to municipalities: " + decision.competence_text + ".";
+    case OverviewCompetence::kLocal:
+      return "Declared by " + decision.layer + " itself.";
+  }
+  return {};
+}
+
+// --- Markdown --------------------------------------------------------------------------------
+
+std::string MdCell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out.empty() ? " " : out;
+}
+
+std::string MdCode(const std::string& text) {
+  if (text.empty()) return "(always)";
+  return "`" + MdCell(text) + "`";
+}
+
+}  // namespace
+
+std::string RenderOverviewMarkdown(const Overview& overview) {
+  std::ostringstream out;
+  out << "# " << Heading(overview) << "\n\n" << Summary(overview) << "\n\n";
+
+  out << "## What differs from the national default\n\n";
+  bool any = false;
+  for (const OverviewDomain& domain : overview.domains) {
+    for (const OverviewDecision& decision : domain.decisions) {
+      if (!decision.differs_from_national) continue;
+      if (!any) {
+        out << "| Domain | Decision | How | Local rules |\n|---|---|---|---|\n";
+        any = true;
+      }
+      out << "| " << MdCell(domain.title) << " | `" << decision.name << "` | "
+          << MdCell(HowItDiffers(decision)) << " | " << MdCell(Join(LocalRuleIds(decision), ", "))
+          << " |\n";
+    }
+  }
+  if (!any) out << "Nothing: the national rules apply as they are.\n";
+  out << "\n";
+
+  for (const OverviewDomain& domain : overview.domains) {
+    out << "## " << domain.title << "\n\n";
+    for (const OverviewDecision& decision : domain.decisions) {
+      out << "### `" << decision.name << "`";
+      if (!decision.description.empty()) out << " — " << decision.description;
+      out << "\n\n";
+      out << "Type `" << decision.type << "`";
+      if (decision.collect)
+        out << ", collected from every applying rule";
+      else if (!decision.default_value.empty())
+        out << ", default `" << decision.default_value << "`";
+      else
+        out << ", no default";
+      out << ". " << CompetenceSentence(decision) << "\n\n";
+      if (decision.rules.empty()) {
+        out << "No rule in force on " << overview.date << "; the default applies.\n\n";
+        continue;
+      }
+      out << "| Rule | Layer | Legal basis | When | Then | In force |\n"
+          << "|---|---|---|---|---|---|\n";
+      for (const OverviewRule& rule : decision.rules) {
+        std::string id = "`" + rule.id + "`";
+        if (rule.local) id += " (local)";
+        if (!rule.exception_to.empty()) id += " exception to " + Join(rule.exception_to, ", ");
+        out << "| " << MdCell(id) << " | " << rule.layer << " | " << MdCell(rule.citation) << " | "
+            << MdCode(rule.condition) << " | " << MdCode(rule.outcome) << " | " << Validity(rule)
+            << " |\n";
+      }
+      out << "\n";
+      for (const OverviewRule& rule : decision.rules) {
+        for (const std::string& note : rule.notes) out << "- `" << rule.id << "`: " << note << "\n";
+      }
+      bool has_notes = false;
+      for (const OverviewRule& rule : decision.rules) has_notes = has_notes || !rule.notes.empty();
+      if (has_notes) out << "\n";
+    }
+  }
+  return out.str();
+}
+
+namespace {
+
+std::string Html(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string HtmlCode(const std::string& text) {
+  if (text.empty()) return "<em>always</em>";
+  return "<code>" + Html(text) + "</code>";
+}
+
+}  // namespace
+
+std::string RenderOverviewHtml(const Overview& overview) {
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
+      << Html(Heading(overview)) << "</title>\n"
+      << "<style>body{font-family:sans-serif;max-width:70em;margin:auto}"
+         "table{border-collapse:collapse;margin-bottom:1em}"
+         "td,th{border:1px solid #bbb;padding:.3em;vertical-align:top;text-align:left}"
+         ".local{background:#fff6d5}</style>\n</head>\n<body>\n";
+  out << "<h1>" << Html(Heading(overview)) << "</h1>\n<p>" << Html(Summary(overview)) << "</p>\n";
+
+  out << "<h2>What differs from the national default</h2>\n";
+  bool any = false;
+  for (const OverviewDomain& domain : overview.domains) {
+    for (const OverviewDecision& decision : domain.decisions) {
+      if (!decision.differs_from_national) continue;
+      if (!any) {
+        out << "<table>\n<tr><th>Domain</th><th>Decision</th><th>How</th><th>Local rules</th>"
+               "</tr>\n";
+        any = true;
+      }
+      out << "<tr><td>" << Html(domain.title) << "</td><td><code>" << Html(decision.name)
+          << "</code></td><td>" << Html(HowItDiffers(decision)) << "</td><td>"
+          << Html(Join(LocalRuleIds(decision), ", ")) << "</td></tr>\n";
+    }
+  }
+  if (any)
+    out << "</table>\n";
+  else
+    out << "<p>Nothing: the national rules apply as they are.</p>\n";
+
+  for (const OverviewDomain& domain : overview.domains) {
+    out << "<h2>" << Html(domain.title) << "</h2>\n";
+    for (const OverviewDecision& decision : domain.decisions) {
+      out << "<h3><code>" << Html(decision.name) << "</code>";
+      if (!decision.description.empty()) out << " — " << Html(decision.description);
+      out << "</h3>\n<p>Type <code>" << Html(decision.type) << "</code>";
+      if (decision.collect)
+        out << ", collected from every applying rule";
+      else if (!decision.default_value.empty()) {
+        out << ", default <code>" << Html(decision.default_value) << "</code>";
+      } else {
+        out << ", no default";
+      }
+      out << ". " << Html(CompetenceSentence(decision)) << "</p>\n";
+      if (decision.rules.empty()) {
+        out << "<p>No rule in force on " << Html(overview.date) << "; the default applies.</p>\n";
+        continue;
+      }
+      out << "<table>\n<tr><th>Rule</th><th>Layer</th><th>Legal basis</th><th>When</th>"
+             "<th>Then</th><th>In force</th><th>Note</th></tr>\n";
+      for (const OverviewRule& rule : decision.rules) {
+        out << "<tr" << (rule.local ? " class=\"local\"" : "") << "><td><code>" << Html(rule.id)
+            << "</code>";
+        if (!rule.exception_to.empty()) {
+          out << "<br>exception to " << Html(Join(rule.exception_to, ", "));
+        }
+        out << "</td><td>" << Html(rule.layer) << "</td><td>" << Html(rule.citation) << "</td><td>"
+            << HtmlCode(rule.condition) << "</td><td>" << HtmlCode(rule.outcome) << "</td><td>"
+            << Html(Validity(rule)) << "</td><td>" << Html(Join(rule.notes, " ")) << "</td></tr>\n";
+      }
+      out << "</table>\n";
+    }
+  }
+  out << "</body>\n</html>\n";
+  return out.str();
+}
+
+}  // namespace loket
