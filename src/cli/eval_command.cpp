@@ -104,6 +104,22 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
   }
 }
 
+// Condition texts keep their source line breaks; on one line they read better.
+std::string OneLine(const std::string& text) {
+  std::string line;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += c;
+  }
+  return line;
+}
+
 std::string RuleLine(const RuleRefInfo& rule) {
   std::string line = rule.id + " (" + rule.layer + ")";
   if (!rule.citation.empty()) line += ": " + rule.citation;
@@ -163,14 +179,13 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
         }
         continue;
       }
-      out << "  " << decision->name << " = " << decision->value << "\n";
-      if (decision->default_used) {
-        out << "      default: no rule applied\n";
-      }
+      out << "  " << decision->name << " = " << decision->value;
+      if (decision->default_used) out << "  (default: no rule applied)";
+      out << "\n";
       for (const RuleExplanation& rule : decision->winners) {
         out << "      by " << RuleLine(rule.rule) << "\n";
         if (explain) {
-          if (!rule.condition.empty()) out << "         when " << rule.condition << "\n";
+          if (!rule.condition.empty()) out << "         when " << OneLine(rule.condition) << "\n";
           if (!rule.reads.empty()) out << "         read: " << Join(rule.reads) << "\n";
         }
       }
@@ -188,41 +203,41 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
 void PrintWhyNot(const WhyNotExplanation& why, std::ostream& out) {
   out << "\nWhy not " << (why.rule.id.empty() ? std::string("?") : why.rule.id) << ": "
       << why.message << "\n";
-  if (!why.failed_part.empty()) out << "  false: " << why.failed_part << "\n";
+  if (!why.failed_part.empty()) out << "  false: " << OneLine(why.failed_part) << "\n";
   if (!why.reads.empty()) out << "  read: " << Join(why.reads) << "\n";
   for (const RuleRefInfo& rule : why.defeated_by) {
     out << "  defeated by " << RuleLine(rule) << "\n";
   }
 }
 
-nlohmann::json RuleJson(const RuleRefInfo& rule) {
+nlohmann::ordered_json RuleJson(const RuleRefInfo& rule) {
   return {{"id", rule.id}, {"layer", rule.layer}, {"citation", rule.citation}};
 }
 
-nlohmann::json ReadsJson(const std::vector<ReadValue>& reads) {
-  nlohmann::json array = nlohmann::json::array();
+nlohmann::ordered_json ReadsJson(const std::vector<ReadValue>& reads) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const ReadValue& read : reads) {
     array.push_back({{"name", read.name},
                      {"kind", read.kind},
                      {"known", read.known},
-                     {"value", read.known ? nlohmann::json(read.value) : nlohmann::json()}});
+                     {"value", read.known ? nlohmann::ordered_json(read.value) : nlohmann::ordered_json()}});
   }
   return array;
 }
 
-nlohmann::json OutcomeJson(const Program& program, const Explanation& explanation, bool explain,
+nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& explanation, bool explain,
                            const std::optional<WhyNotExplanation>& why_not) {
-  nlohmann::json decisions = nlohmann::json::object();
-  nlohmann::json details = nlohmann::json::array();
+  nlohmann::ordered_json decisions = nlohmann::ordered_json::object();
+  nlohmann::ordered_json details = nlohmann::ordered_json::array();
   std::vector<Diagnostic> errors;
   for (const DecisionExplanation& decision : explanation.decisions) {
-    nlohmann::json value = nlohmann::json::parse(
+    nlohmann::ordered_json value = nlohmann::ordered_json::parse(
         decision.value_json.empty() ? std::string("null") : decision.value_json, nullptr, false);
     if (value.is_discarded()) value = nullptr;
     decisions[decision.name] = value;
-    nlohmann::json rules = nlohmann::json::array();
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     for (const RuleExplanation& rule : decision.winners) {
-      nlohmann::json entry = RuleJson(rule.rule);
+      nlohmann::ordered_json entry = RuleJson(rule.rule);
       if (explain) {
         entry["condition"] = rule.condition;
         entry["reads"] = ReadsJson(rule.reads);
@@ -230,14 +245,14 @@ nlohmann::json OutcomeJson(const Program& program, const Explanation& explanatio
       }
       rules.push_back(entry);
     }
-    nlohmann::json detail = {{"name", decision.name},
+    nlohmann::ordered_json detail = {{"name", decision.name},
                              {"domain", decision.domain},
                              {"status", DecisionStatusName(decision.status)},
                              {"value", value},
                              {"default_used", decision.default_used},
                              {"rules", rules}};
     if (explain) {
-      nlohmann::json defeated = nlohmann::json::array();
+      nlohmann::ordered_json defeated = nlohmann::ordered_json::array();
       for (const DefeatExplanation& defeat : decision.defeated) {
         defeated.push_back({{"rule", RuleJson(defeat.rule)},
                             {"defeated_by", RuleJson(defeat.defeated_by)},
@@ -251,13 +266,13 @@ nlohmann::json OutcomeJson(const Program& program, const Explanation& explanatio
     }
     details.push_back(detail);
   }
-  nlohmann::json result = {{"jurisdiction", program.jurisdiction()},
+  nlohmann::ordered_json result = {{"jurisdiction", program.jurisdiction()},
                            {"date", explanation.date},
                            {"decisions", decisions},
                            {"details", details},
-                           {"errors", nlohmann::json::parse(RenderJson(errors))}};
+                           {"errors", nlohmann::ordered_json::parse(RenderJson(errors))}};
   if (why_not) {
-    nlohmann::json defeated_by = nlohmann::json::array();
+    nlohmann::ordered_json defeated_by = nlohmann::ordered_json::array();
     for (const RuleRefInfo& rule : why_not->defeated_by) defeated_by.push_back(RuleJson(rule));
     result["why_not"] = {
         {"rule", RuleJson(why_not->rule)},    {"reason", WhyNotReasonName(why_not->reason)},
@@ -306,7 +321,7 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   }
   if (options.format == "json") {
     std::cout << OutcomeJson(program, explanation, options.explain, why_not)
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
               << "\n";
   } else {
     PrintTextOutcome(program, explanation, LayerTitle(rules, program.jurisdiction()),
@@ -514,7 +529,7 @@ const RegisterCommand kEval{
            ->required();
        app.add_option("--municipality,--jurisdiction,-m", options->jurisdiction,
                       "The layer to decide for (a municipality, or any layer)");
-       app.add_option("--on", options->on, "Reference date, YYYY-MM-DD (default: today)");
+       app.add_option("--on,--date", options->on, "Reference date, YYYY-MM-DD (default: today)");
        app.add_flag("--explain", options->explain,
                     "Show the facts each deciding rule read and the rules that were defeated");
        app.add_option("--why-not", options->why_not,
