@@ -51,9 +51,11 @@ UNIT       : 'day' | 'days' | 'week' | 'weeks' | 'month' | 'months' | 'year' | '
 
 // Literals. DATE comes before INT so 2024-01-01 is one token.
 DATE       : DIGIT DIGIT DIGIT DIGIT '-' DIGIT DIGIT '-' DIGIT DIGIT;
-// Money: €250, €1.234,56, € 50, 1234.56 EUR, 250 EUR.
-MONEY      : '\u20AC' [ ]? MONEY_AMOUNT_NL
-           | DIGIT+ ('.' DIGIT DIGIT?)? [ ]+ 'EUR'
+// Money: €250, €1.234,56, € 50, 1234.56 EUR, 250 EUR. The token takes any digits joined by
+// single dots or commas, so a misplaced separator (€1234.567) is one malformed amount that
+// src/syntax reports as such (L107) rather than a confusing syntax error.
+MONEY      : '\u20AC' [ ]? MONEY_DIGITS
+           | MONEY_DIGITS [ ]+ 'EUR'
            ;
 INT        : DIGIT+;
 STRING     : '"' ( ~["\\\r\n] | '\\' . )* '"';
@@ -91,5 +93,5 @@ WS            : [ \t\r\n]+ -> channel(HIDDEN);
 BAD_CHAR   : . ;
 
 fragment DIGIT : [0-9];
-// 1.234,56 / 1234,56 / 1234 / 1.234
-fragment MONEY_AMOUNT_NL : DIGIT+ ('.' DIGIT DIGIT DIGIT)* (',' DIGIT DIGIT?)?;
+// 1.234,56 / 1234,56 / 1234 / 1,234.56
+fragment MONEY_DIGITS : DIGIT+ ([.,] DIGIT+)*;

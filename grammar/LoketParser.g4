@@ -128,7 +128,7 @@ expr
     | lhs=expr op=(STAR | SLASH) rhs=expr                           # mulExpr
     | lhs=expr op=(PLUS | MINUS) rhs=expr                           # addExpr
     | lhs=expr op=(EQEQ | NEQ | LT | LE | GT | GE) rhs=expr          # compareExpr
-    | lhs=expr NOT? IN lo=expr DOTDOT hi=expr                       # inRangeExpr
+    | lhs=expr NOT? IN lo=rangeBound DOTDOT hi=rangeBound           # inRangeExpr
     | lhs=expr NOT? IN rhs=expr                                     # inExpr
     | NOT operand=expr                                              # notExpr
     | lhs=expr AND rhs=expr                                         # andExpr
@@ -151,4 +151,9 @@ primary
     ;
 setLiteral
     : LBRACE (expr (COMMA expr)* COMMA?)? RBRACE
+    ;
+// A bound of `x in lo..hi`: a (negated) primary, so `a in 1..2 and b` cannot read as
+// `a in (1..2 and b)` or `{x} and ...` as a lower bound; wrap arithmetic in parentheses.
+rangeBound
+    : MINUS? primary
     ;

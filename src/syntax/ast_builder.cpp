@@ -478,20 +478,24 @@ class Builder {
     unsigned levels = 0;
     while ((std::size_t{1} << levels) < operand_contexts.size()) ++levels;
     std::vector<ast::ExprPtr> operands;
+    std::vector<SourceRange> ranges;  // with parentheses, unlike the operands' own ranges
     depth_ += levels - 1;
-    for (auto* operand : operand_contexts) operands.push_back(BuildExpr(operand));
+    for (auto* operand : operand_contexts) {
+      operands.push_back(BuildExpr(operand));
+      ranges.push_back(Range(operand));
+    }
     depth_ -= levels - 1;
-    return Balance(kind, operands, 0, operands.size());
+    return Balance(kind, operands, ranges, 0, operands.size());
   }
 
   static ast::ExprPtr Balance(ast::ExprKind kind, std::vector<ast::ExprPtr>& operands,
-                              std::size_t begin, std::size_t end) {
+                              const std::vector<SourceRange>& ranges, std::size_t begin,
+                              std::size_t end) {
     if (end - begin == 1) return std::move(operands[begin]);
     std::size_t middle = begin + (end - begin + 1) / 2;
-    SourceRange range = SourceRange::Join(operands[begin]->range, operands[end - 1]->range);
-    auto expr = Node(kind, range);
-    expr->operands.push_back(Balance(kind, operands, begin, middle));
-    expr->operands.push_back(Balance(kind, operands, middle, end));
+    auto expr = Node(kind, SourceRange::Join(ranges[begin], ranges[end - 1]));
+    expr->operands.push_back(Balance(kind, operands, ranges, begin, middle));
+    expr->operands.push_back(Balance(kind, operands, ranges, middle, end));
     return expr;
   }
 
@@ -554,8 +558,8 @@ class Builder {
       auto expr =
           Node(in_range->NOT() != nullptr ? Kind::kNotInRange : Kind::kInRange, Range(context));
       expr->operands.push_back(BuildExpr(in_range->lhs));
-      expr->operands.push_back(BuildExpr(in_range->lo));
-      expr->operands.push_back(BuildExpr(in_range->hi));
+      expr->operands.push_back(BuildBound(in_range->lo));
+      expr->operands.push_back(BuildBound(in_range->hi));
       return expr;
     }
     if (auto* in = dynamic_cast<LoketParser::InExprContext*>(context)) {
@@ -575,6 +579,13 @@ class Builder {
     expr->operands.push_back(BuildExpr(choice->cond));
     expr->operands.push_back(BuildExpr(choice->yes));
     expr->operands.push_back(BuildExpr(choice->no));
+    return expr;
+  }
+
+  ast::ExprPtr BuildBound(LoketParser::RangeBoundContext* context) {
+    if (context->MINUS() == nullptr) return BuildPrimary(context->primary());
+    auto expr = Node(ast::ExprKind::kNeg, Range(context));
+    expr->operands.push_back(BuildPrimary(context->primary()));
     return expr;
   }
 

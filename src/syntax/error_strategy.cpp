@@ -132,6 +132,9 @@ std::string DescribeWhere(antlr4::ParserRuleContext* context) {
           return "in the rule's conditions";
         }
         break;
+      case LoketParser::RuleRuleId:
+        return "in a rule id (names joined by dots, such as `wi.duty`; each name starts with "
+               "a letter)";
       case LoketParser::RuleThenClause:
       case LoketParser::RuleAssignment:
         return "in the rule's outcome";
@@ -249,6 +252,17 @@ void FriendlyErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
   if (inErrorRecoveryMode(parser)) return;
   beginErrorCondition(parser);
   Report(parser, parser->getCurrentToken(), getExpectedTokens(parser));
+}
+
+// ANTLR drops one token when the next one fits ("extraneous input"). Dropping the keyword
+// that starts a declaration loses the whole declaration (`let x =` then `fact y: int` would
+// parse as `let x = y`), so such keywords are kept and the broken declaration ends there.
+antlr4::Token* FriendlyErrorStrategy::singleTokenDeletion(antlr4::Parser* parser) {
+  std::size_t type = parser->getCurrentToken()->getType();
+  for (std::size_t start : kDeclarationStarts) {
+    if (type == start && type != LoketLexer::SEMI) return nullptr;
+  }
+  return DefaultErrorStrategy::singleTokenDeletion(parser);
 }
 
 void LexerErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* /*offending*/,

@@ -61,8 +61,10 @@ Converted<std::int64_t> ConvertMoney(std::string_view text) {
     end -= 3;
     while (end > 0 && text[end - 1] == ' ') --end;
   }
-  const char group_separator = dutch ? '.' : '\0';
+  // Dutch after `€` (1.234,56), English before `EUR` (1,234.56).
+  const char group_separator = dutch ? '.' : ',';
   const char decimal_separator = dutch ? ',' : '.';
+  const std::string example = dutch ? "€1.234,56" : "1,234.56 EUR";
   const std::size_t amount_begin = pos;
 
   std::int64_t euros = 0;
@@ -75,15 +77,18 @@ Converted<std::int64_t> ConvertMoney(std::string_view text) {
     ++leading_digits;
   }
   if (leading_digits == 0) {
-    return Fail<std::int64_t>("an amount needs digits, e.g. €250", amount_begin,
+    return Fail<std::int64_t>("an amount needs digits, as in " + example, amount_begin,
                               end - amount_begin);
   }
   bool grouped = false;
-  while (group_separator != '\0' && pos < end && text[pos] == group_separator) {
-    // `€1.234`: a group of exactly three digits after at most three leading digits.
+  while (pos < end && text[pos] == group_separator) {
+    // A group of exactly three digits, after at most three leading digits.
     if (!grouped && leading_digits > 3) {
       return Fail<std::int64_t>(
-          "a dot groups thousands in a euro amount (€1.234,56); write cents after a comma", pos, 1);
+          std::string(dutch ? "after `€` a dot groups thousands and a comma starts the cents"
+                            : "before `EUR` a comma groups thousands and a dot starts the cents") +
+              ", as in " + example,
+          pos, 1);
     }
     grouped = true;
     ++pos;
@@ -96,7 +101,7 @@ Converted<std::int64_t> ConvertMoney(std::string_view text) {
       ++group_digits;
     }
     if (group_digits != 3) {
-      return Fail<std::int64_t>("a group of thousands has three digits, as in €1.234,56",
+      return Fail<std::int64_t>("a group of thousands has three digits, as in " + example,
                                 pos - group_digits, group_digits);
     }
   }
@@ -105,18 +110,19 @@ Converted<std::int64_t> ConvertMoney(std::string_view text) {
     ++pos;
     std::size_t decimals = 0;
     while (pos < end && IsDigit(text[pos])) {
-      cents = cents * 10 + (text[pos] - '0');
+      if (decimals < 2) cents = cents * 10 + (text[pos] - '0');
       ++pos;
       ++decimals;
     }
     if (decimals == 0 || decimals > 2) {
-      return Fail<std::int64_t>("cents are written with one or two digits, as in €1.234,56",
+      return Fail<std::int64_t>("cents are written with one or two digits, as in " + example,
                                 pos - decimals, decimals);
     }
     if (decimals == 1) cents *= 10;
   }
   if (pos != end) {
-    return Fail<std::int64_t>("unexpected character in the amount", pos, 1);
+    return Fail<std::int64_t>("the amount goes on after its cents; write it as in " + example, pos,
+                              end - pos);
   }
   if (euros > (kMax - cents) / 100) {
     return Fail<std::int64_t>("the amount is too large", amount_begin, end - amount_begin);
