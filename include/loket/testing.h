@@ -31,6 +31,8 @@ struct TestCaseResult {
   // Problems with the case itself (unknown fact, wrong type, unknown jurisdiction), located
   // in the suite file.
   std::vector<Diagnostic> errors;
+  // The decisions the case names in `expect` / `expect_rules`, in the order it names them.
+  std::vector<std::string> checked_decisions;
   // What the evaluator decided, with reasons; filled when the case was evaluated.
   bool evaluated = false;
   Explanation explanation;

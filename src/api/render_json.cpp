@@ -10,7 +10,7 @@
 namespace loket {
 namespace {
 
-nlohmann::json LocationJson(const Location& location) {
+nlohmann::ordered_json LocationJson(const Location& location) {
   return {{"path", location.path},
           {"line", location.line},
           {"column", location.column},
@@ -21,13 +21,13 @@ nlohmann::json LocationJson(const Location& location) {
 }  // namespace
 
 std::string RenderJson(const std::vector<Diagnostic>& diagnostics) {
-  nlohmann::json array = nlohmann::json::array();
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const Diagnostic& diagnostic : diagnostics) {
-    nlohmann::json notes = nlohmann::json::array();
+    nlohmann::ordered_json notes = nlohmann::ordered_json::array();
     for (const DiagnosticNote& note : diagnostic.notes) {
       notes.push_back({{"message", note.message}, {"location", LocationJson(note.location)}});
     }
-    nlohmann::json witnesses = nlohmann::json::array();
+    nlohmann::ordered_json witnesses = nlohmann::ordered_json::array();
     for (const Witness& witness : diagnostic.witnesses) {
       witnesses.push_back({{"title", witness.title},
                            {"jurisdiction", witness.jurisdiction},
@@ -46,7 +46,7 @@ std::string RenderJson(const std::vector<Diagnostic>& diagnostics) {
                      {"layer", diagnostic.layer}});
   }
   // Invalid UTF-8 in a message or path must not throw: replace it.
-  return array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace loket

@@ -23,6 +23,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -277,9 +278,10 @@ void SuiteRunner::RunFile(const std::string& path) {
     std::string key = it->first.Scalar();
     if (std::find(kSuiteKeys.begin(), kSuiteKeys.end(), key) == kSuiteKeys.end()) {
       std::string closest = diag::ClosestName(key, kSuiteKeys);
-      Malformed(file, it->first.Mark(),
-                "unknown key `" + key + "` in a test suite" +
-                    (closest.empty() ? "" : "; did you mean `" + closest + "`?"));
+      report_.diagnostics.push_back(
+          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+               "unknown key `" + key + "` in a test suite" +
+                   (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
     }
   }
   std::string suite = root["suite"] && root["suite"].IsScalar() ? root["suite"].Scalar() : path;
@@ -314,9 +316,10 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     std::string key = it->first.Scalar();
     if (std::find(kCaseKeys.begin(), kCaseKeys.end(), key) == kCaseKeys.end()) {
       std::string closest = diag::ClosestName(key, kCaseKeys);
-      Malformed(file, it->first.Mark(),
-                "unknown key `" + key + "` in a test case" +
-                    (closest.empty() ? "" : "; did you mean `" + closest + "`?"));
+      report_.diagnostics.push_back(
+          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+               "unknown key `" + key + "` in a test case" +
+                   (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
       malformed = true;
     }
   }
@@ -391,6 +394,16 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
   }
   std::string expected_error =
       entry["expect_error"] ? FlowText(entry["expect_error"]) : std::string();
+  for (const char* key : {"expect", "expect_rules"}) {
+    if (!entry[key] || !entry[key].IsMap()) continue;
+    for (auto it = entry[key].begin(); it != entry[key].end(); ++it) {
+      const std::string name = it->first.Scalar();
+      if (std::find(result.checked_decisions.begin(), result.checked_decisions.end(), name) ==
+          result.checked_decisions.end()) {
+        result.checked_decisions.push_back(name);
+      }
+    }
+  }
 
   if (program && date) {
     Case input = program->NewCase();
@@ -644,6 +657,11 @@ Result<TestReport> RunTests(const RuleBase& rules, const std::vector<std::string
     SuiteRunner runner(rules, report);
     for (const std::string& suite : suites) runner.RunFile(suite);
     AddCoverage(rules, runner.fired, options, report);
+    std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                       return std::tie(a.location.path, a.location.line, a.location.column) <
+                              std::tie(b.location.path, b.location.line, b.location.column);
+                     });
     return report;
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, std::string("internal error while testing: ") + e.what());

@@ -1,6 +1,7 @@
 // `loket test RULES... [TESTS...]`: run YAML rule test suites, show a diff (expected vs got,
 // with the evaluator's explanation) for each failure, rule coverage, and a summary line
 // `N passed, M failed` on its own line for CI.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -30,25 +31,56 @@ bool IsSuite(const std::string& path) {
   return extension == ".yaml" || extension == ".yml";
 }
 
-void PrintExplanation(const Explanation& explanation, std::ostream& out) {
-  out << "  decided (" << explanation.jurisdiction << ", " << explanation.date << "):\n";
+std::string OneLine(const std::string& text) {
+  std::string line;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += c;
+  }
+  return line;
+}
+
+// The explanation of the decisions a failed case checks (all of them when it checks none):
+// the value, the deciding rules with what they read, and the rules that were defeated.
+void PrintExplanation(const TestCaseResult& result, std::ostream& out) {
+  const Explanation& explanation = result.explanation;
+  out << "  explanation (" << explanation.jurisdiction << ", " << explanation.date << "):\n";
   for (const DecisionExplanation& decision : explanation.decisions) {
+    const auto& checked = result.checked_decisions;
+    if (!checked.empty() &&
+        std::find(checked.begin(), checked.end(), decision.name) == checked.end()) {
+      continue;
+    }
     out << "    " << decision.name << " = ";
     if (decision.error) {
       out << "error[" << decision.error->code << "]: " << decision.error->message << "\n";
-      continue;
+    } else {
+      out << decision.value << (decision.default_used ? "  (default: no rule applied)" : "")
+          << "\n";
     }
-    out << decision.value;
-    if (decision.default_used) {
-      out << "  (default)";
-    } else if (!decision.winners.empty()) {
-      out << "  by ";
-      for (std::size_t i = 0; i < decision.winners.size(); ++i) {
-        const RuleRefInfo& rule = decision.winners[i].rule;
-        out << (i > 0 ? ", " : "") << rule.id << " (" << rule.layer << ")";
+    for (const RuleExplanation& rule : decision.winners) {
+      out << "      " << (decision.error ? "" : "by ") << rule.rule.id << " (" << rule.rule.layer
+          << ")";
+      if (decision.error && !rule.contributes.empty()) out << " says " << rule.contributes;
+      out << "\n";
+      if (!rule.condition.empty()) out << "        when " << OneLine(rule.condition) << "\n";
+      std::string reads;
+      for (const ReadValue& read : rule.reads) {
+        reads += (reads.empty() ? "" : ", ") + read.name + " = " +
+                 (read.known ? read.value : std::string("(absent)"));
       }
+      if (!reads.empty()) out << "        read: " << reads << "\n";
     }
-    out << "\n";
+    for (const DefeatExplanation& defeat : decision.defeated) {
+      out << "      defeated: " << defeat.rule.id << " (" << defeat.rule.layer << ") by "
+          << defeat.defeated_by.id << " (" << defeat.how << ")\n";
+    }
   }
 }
 
@@ -102,7 +134,7 @@ int RunTest(const TestCommandOptions& options) {
       for (const std::string& difference : result.differences) {
         std::cout << "  " << difference << "\n";
       }
-      if (result.evaluated) PrintExplanation(result.explanation, std::cout);
+      if (result.evaluated) PrintExplanation(result, std::cout);
       if (!result.errors.empty()) RenderText(std::cout, result.errors, render);
     }
     // Suite problems and coverage; failures were shown above in full.
