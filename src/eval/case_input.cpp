@@ -196,6 +196,11 @@ class CaseWriter {
 
   std::size_t error_count() const { return errors_.size(); }
 
+  // Facts whose value was rejected: not reported again as missing (L605).
+  bool Rejected(int slot) const {
+    return std::find(rejected_.begin(), rejected_.end(), slot) != rejected_.end();
+  }
+
   // The slot of a key, or -1 after reporting L601. Keys usually come in fact order, so the
   // slot after the previous one is tried first.
   int Slot(std::string_view key, int line = 0) {
@@ -226,6 +231,7 @@ class CaseWriter {
     const FactInfo& fact = Fact(slot);
     std::string given = text.empty() ? std::string(InputKindName(kind))
                                      : fmt::format("{} `{}`", InputKindName(kind), text);
+    rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
         "L602", "FactWrongType",
         fmt::format("fact `{}` expects {}, not {}{}", fact.name, eval::TypeDescription(fact), given,
@@ -237,6 +243,7 @@ class CaseWriter {
   bool Store(int slot, std::int64_t value, int line) {
     const FactInfo& fact = Fact(slot);
     if (fact.has_range && (value < fact.lo || value > fact.hi)) {
+      rejected_.push_back(slot);
       Value v{fact.type, value, nullptr};
       Value lo{fact.type, fact.lo, nullptr};
       Value hi{fact.type, fact.hi, nullptr};
@@ -261,6 +268,7 @@ class CaseWriter {
     for (std::size_t i = 0; i < fact.members.size(); ++i) {
       if (fact.members[i] == name) return static_cast<int>(i);
     }
+    rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
         "L604", "FactUnknownEnumMember",
         fmt::format("`{}` is not a member of {} (fact `{}`)", name, fact.enum_name, fact.name));
@@ -335,6 +343,7 @@ class CaseWriter {
   std::vector<std::int64_t>& values_;
   std::vector<std::uint8_t>& present_;
   std::vector<Diagnostic>& errors_;
+  std::vector<int> rejected_;  // filled only on errors
   int hint_ = 0;
 };
 
@@ -356,11 +365,13 @@ void Begin(const CompiledProgram& p, Case& c, const ParseOptions& options) {
 }
 
 bool Finish(const CompiledProgram& p, const Case& c, std::vector<Diagnostic>& errors,
-            std::size_t errors_before, const ParseOptions& options) {
+            std::size_t errors_before, const ParseOptions& options,
+            const CaseWriter* writer = nullptr) {
   if (options.require_all) {
     const auto& present = internal::Engine::Present(c);
     for (int slot : p.required_facts) {
-      if (!present[static_cast<std::size_t>(slot)]) {
+      if (!present[static_cast<std::size_t>(slot)] &&
+          (writer == nullptr || !writer->Rejected(slot))) {
         errors.push_back(eval::MissingFactError(p, slot));
       }
     }
@@ -534,7 +545,7 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
         break;
     }
   }
-  return Finish(p, out, errors, errors_before, options);
+  return Finish(p, out, errors, errors_before, options, &writer);
 }
 
 bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnostic>& errors,
@@ -554,7 +565,7 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
   }
   if (root.IsNull()) {
     // An empty document: no facts at all.
-    return Finish(p, out, errors, errors_before, options);
+    return Finish(p, out, errors, errors_before, options, &writer);
   }
   if (!root.IsMap()) {
     errors.push_back(NotAnObject("the case is not a YAML mapping of facts",
@@ -604,7 +615,7 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
       writer.WrongType(slot, InputKind::kObject, {}, line);
     }
   }
-  return Finish(p, out, errors, errors_before, options);
+  return Finish(p, out, errors, errors_before, options, &writer);
 }
 
 bool Program::ParseFacts(const std::vector<std::pair<std::string, std::string>>& facts, Case& out,
@@ -618,7 +629,7 @@ bool Program::ParseFacts(const std::vector<std::pair<std::string, std::string>>&
     int slot = writer.Slot(name);
     if (slot >= 0) StoreText(writer, slot, text);
   }
-  return Finish(p, out, errors, errors_before, options);
+  return Finish(p, out, errors, errors_before, options, &writer);
 }
 
 bool Program::SetFact(Case& out, std::string_view name, std::string_view value_text,
