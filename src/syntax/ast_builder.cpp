@@ -384,6 +384,7 @@ class Builder {
     decl->citation = Text(context->citation);
     decl->citation_range = Range(context->citation);
     bool has_validity = false;
+    std::vector<LoketParser::ExprContext*> whens;
     for (auto* clause : context->ruleClause()) {
       if (auto* note = dynamic_cast<LoketParser::NoteClauseContext*>(clause)) {
         decl->notes.push_back(Text(note->STRING()));
@@ -399,19 +400,12 @@ class Builder {
       } else if (auto* exception = dynamic_cast<LoketParser::ExceptionClauseContext*>(clause)) {
         decl->exception_to.push_back(BuildRuleRef(exception->ruleId()));
       } else if (auto* when = dynamic_cast<LoketParser::WhenClauseContext*>(clause)) {
-        // Several `when` clauses must all hold.
-        ast::ExprPtr condition = BuildExpr(when->expr());
-        if (decl->condition) {
-          auto both = std::make_unique<ast::Expr>();
-          both->kind = ast::ExprKind::kAnd;
-          both->range = SourceRange::Join(decl->condition->range, condition->range);
-          both->operands.push_back(std::move(decl->condition));
-          both->operands.push_back(std::move(condition));
-          condition = std::move(both);
-        }
-        decl->condition = std::move(condition);
+        whens.push_back(when->expr());
       }
     }
+    // Several `when` clauses must all hold: one balanced `and` over them.
+    if (whens.size() == 1) decl->condition = BuildExpr(whens[0]);
+    if (whens.size() > 1) decl->condition = BuildConjunction(whens);
     for (auto* assignment_context : context->thenClause()->assignment()) {
       ast::Assignment assignment;
       assignment.name = assignment_context->name->getText();
@@ -475,16 +469,32 @@ class Builder {
     }
     operand_contexts.push_back(node);
     std::reverse(operand_contexts.begin(), operand_contexts.end());
+    // The chain's root is this node (already counted in depth_).
+    return BuildBalanced(kind, operand_contexts, 1);
+  }
+
+  ast::ExprPtr BuildConjunction(const std::vector<LoketParser::ExprContext*>& conditions) {
+    ++depth_;
+    ast::ExprPtr result = BuildBalanced(ast::ExprKind::kAnd, conditions, 1);
+    --depth_;
+    return result;
+  }
+
+  // A balanced tree of `kind` over the operands, in order. `counted` levels of it are
+  // already in depth_.
+  ast::ExprPtr BuildBalanced(ast::ExprKind kind,
+                             const std::vector<LoketParser::ExprContext*>& operand_contexts,
+                             unsigned counted) {
     unsigned levels = 0;
     while ((std::size_t{1} << levels) < operand_contexts.size()) ++levels;
     std::vector<ast::ExprPtr> operands;
     std::vector<SourceRange> ranges;  // with parentheses, unlike the operands' own ranges
-    depth_ += levels - 1;
+    depth_ += levels - counted;
     for (auto* operand : operand_contexts) {
       operands.push_back(BuildExpr(operand));
       ranges.push_back(Range(operand));
     }
-    depth_ -= levels - 1;
+    depth_ -= levels - counted;
     return Balance(kind, operands, ranges, 0, operands.size());
   }
 
@@ -585,7 +595,9 @@ class Builder {
   ast::ExprPtr BuildBound(LoketParser::RangeBoundContext* context) {
     if (context->MINUS() == nullptr) return BuildPrimary(context->primary());
     auto expr = Node(ast::ExprKind::kNeg, Range(context));
+    ++depth_;  // the primary sits one level below the negation
     expr->operands.push_back(BuildPrimary(context->primary()));
+    --depth_;
     return expr;
   }
 

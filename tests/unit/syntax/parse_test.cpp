@@ -453,3 +453,19 @@ TEST_CASE("Parse: comments, semicolons, a byte-order mark and non-ASCII text", "
   CHECK(parsed->Text(high.value->operands[1]->range) == "\xE2\x82\xAC 2.000");
   CHECK(parsed->Position(parsed->file->header->name_range) == "1:10");
 }
+
+TEST_CASE("Parse: many `when` clauses form one shallow conjunction", "[syntax]") {
+  std::string text = "layer national\nrule r \"Art. 1\"\n";
+  for (int i = 0; i < 3000; ++i) text += "  when c" + std::to_string(i) + "\n";
+  auto parsed = Parse(text + "  then d = true\n");
+  REQUIRE(parsed->Messages().empty());
+  REQUIRE(parsed->file->rules.size() == 1);
+  const ast::Expr* node = parsed->file->rules[0]->condition.get();
+  int depth = 1;
+  while (node->kind == Kind::kAnd) {
+    node = node->operands.front().get();
+    ++depth;
+  }
+  CHECK(node->name == "c0");
+  CHECK(depth <= 13);
+}
