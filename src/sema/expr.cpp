@@ -696,6 +696,20 @@ Type Analyzer::CheckIn(Expr& expr, ExprScope& scope) {
   } else {
     value_type = CheckValue(value, nullptr, scope);
     Type want = Type::SetOf(value_type.enum_decl);
+    if (value_type.kind != TypeKind::kEnum && set.kind == ExprKind::kSetLit) {
+      // `age in {1, 2}`: one finding about the left side, not one per element.
+      for (auto& element : set.operands) CheckValue(*element, nullptr, scope);
+      set.type = set_type = Type::Error();
+      if (value_type.kind == TypeKind::kError) return Type::Bool();
+      auto& diagnostic = Report(diag::Kind::kTypeMismatch, value.range,
+                                fmt::format("`in {{...}}` needs an enum value on its left, but "
+                                            "this is {}",
+                                            TypeName(value_type)));
+      if (IsOrdered(value_type)) {
+        diagnostic.help.push_back("for numbers and dates use a range: `x in lo..hi`");
+      }
+      return Type::Bool();
+    }
     set_type = CheckValue(set, value_type.kind == TypeKind::kEnum ? &want : nullptr, scope);
   }
   if (value_type.kind == TypeKind::kError || set_type.kind == TypeKind::kError) {

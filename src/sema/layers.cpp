@@ -32,7 +32,7 @@ source::SourceRange FindWord(const source::SourceManager& sources, source::Sourc
 void Analyzer::CheckValidity(const ast::Validity& validity) {
   if (validity.from && validity.until && *validity.until <= *validity.from) {
     Report(diag::Kind::kInvalidValidity, validity.range,
-           fmt::format("the validity ends on {} before it starts on {}",
+           fmt::format("the validity period is empty: until {} is not after from {}",
                        support::FormatIsoDate(*validity.until),
                        support::FormatIsoDate(*validity.from)))
         .help.push_back("`valid from A until B` covers A up to B, without B; B must come after A");
