@@ -61,10 +61,10 @@ const RegisterCommand kDoc{
        app.add_option("PATH", options->paths,
                       "Rule files, or folders searched recursively for *.loket files")
            ->required();
-       app.add_option("--municipality,-m", options->municipality,
+       app.add_option("-m,--municipality,--jurisdiction", options->municipality,
                       "The jurisdiction (a layer name, e.g. westland)")
            ->required();
-       app.add_option("--on", options->on, "Reference date YYYY-MM-DD (default: today)");
+       app.add_option("--on,--date", options->on, "Reference date YYYY-MM-DD (default: today)");
        app.add_option("--format", options->format, "Output format")
            ->check(CLI::IsMember({"md", "html"}))
            ->capture_default_str();
