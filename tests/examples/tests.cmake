@@ -50,3 +50,8 @@ foreach(stage graph sema)
             --out ${CMAKE_CURRENT_BINARY_DIR}/examples-country-${stage}-errors
             --municipalities 10 --errors ${stage})
 endforeach()
+
+# `ctest -L examples` runs all of the above.
+get_property(loket_examples_tests DIRECTORY PROPERTY TESTS)
+list(FILTER loket_examples_tests INCLUDE REGEX "^examples\\.")
+set_tests_properties(${loket_examples_tests} PROPERTIES LABELS examples)
