@@ -1,0 +1,60 @@
+// The conflict analysis (L501-L514): decides, exactly over the decidable language, whether
+// rules of a layer can be ambiguous, leave gaps, never apply, contradict or undercut the
+// layers above, depend on protected facts or outlive what they build on. Every finding
+// carries witness cases that were replayed through the evaluator.
+//
+// Layers are analysed one at a time against their chain (the layer and the layers above);
+// layers of one depth run in parallel on worker threads, each with its own Z3 context and one
+// long-lived solver (push/pop per query, deterministic rlimit). A cache keyed by a hash of a
+// layer's declarations and its ancestors' lets a re-check redo only the layers that changed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "diag/diagnostic.h"
+#include "sema/model.h"
+
+namespace loket::analysis {
+
+class AnalysisCache;
+
+struct AnalysisOptions {
+  unsigned solver_rlimit = 2'000'000;  // per query; exhausted -> L513 undetermined
+  unsigned threads = 2;                // worker threads (each with its own Z3 context)
+  bool replay_witnesses = true;        // replay every witness through the evaluator (L514)
+  AnalysisCache* cache = nullptr;      // reuse per-layer results of an earlier run
+};
+
+struct AnalysisStats {
+  int layers = 0;
+  int layers_from_cache = 0;
+  int solver_queries = 0;
+  int decided_without_solver = 0;  // pairs the box pre-filter settled
+  int undetermined = 0;
+  int findings = 0;
+};
+
+// Appends findings to `sink` (sorted by layer order, then position). The model must have no
+// errors. Never throws.
+AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOptions& options,
+                                  diag::DiagnosticSink& sink);
+
+// Per-layer results of earlier runs, keyed by the layer's content and its ancestors'. Keep
+// one across re-checks of an edited rule base. Not thread-safe: one run at a time.
+class AnalysisCache {
+ public:
+  AnalysisCache();
+  ~AnalysisCache();
+  AnalysisCache(const AnalysisCache&) = delete;
+  AnalysisCache& operator=(const AnalysisCache&) = delete;
+  std::size_t size() const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loket::analysis

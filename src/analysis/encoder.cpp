@@ -1,0 +1,583 @@
+#include "analysis/encoder.h"
+
+#include <fmt/format.h>
+
+#include "support/date.h"
+
+namespace loket::analysis {
+
+namespace {
+
+const std::int64_t kMinDay = support::DaysFromCivil({1, 1, 1});
+const std::int64_t kMaxDay = support::DaysFromCivil({9999, 12, 31});
+
+bool IsSetType(const ast::Type& type) {
+  return type.kind == ast::TypeKind::kSet || type.kind == ast::TypeKind::kEmptySet;
+}
+
+std::size_t MemberCount(const ast::Type& type) {
+  return type.enum_decl ? type.enum_decl->members.size() : 0;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Variables
+
+const Term& Variables::Fact(const ast::FactDecl* fact, int copy) {
+  auto key = std::make_pair(fact, copy);
+  auto it = facts_.find(key);
+  if (it != facts_.end()) return it->second;
+  std::string name = fmt::format("{}.{}{}", fact->layer, fact->name, copy ? "'" : "");
+  Term term(ctx_.bool_val(false));
+  const ast::Type& type = fact->type.type;
+  switch (type.kind) {
+    case ast::TypeKind::kBool:
+      term.scalar = ctx_.bool_const(name.c_str());
+      break;
+    case ast::TypeKind::kSet:
+      term.is_set = true;
+      for (std::size_t i = 0; i < MemberCount(type); ++i) {
+        term.members.push_back(
+            ctx_.bool_const(fmt::format("{}#{}", name, type.enum_decl->members[i].name).c_str()));
+      }
+      break;
+    default:
+      term.scalar = ctx_.int_const(name.c_str());
+      break;
+  }
+  return facts_.emplace(key, std::move(term)).first->second;
+}
+
+const z3::expr& Variables::Known(const ast::FactDecl* fact, int copy) {
+  auto key = std::make_pair(fact, copy);
+  auto it = known_.find(key);
+  if (it != known_.end()) return it->second;
+  z3::expr known =
+      fact->is_optional
+          ? ctx_.bool_const(
+                fmt::format("known({}.{}){}", fact->layer, fact->name, copy ? "'" : "").c_str())
+          : ctx_.bool_val(true);
+  return known_.emplace(key, known).first->second;
+}
+
+z3::expr Variables::DateDomain(const z3::expr& day) {
+  return day >= ctx_.int_val(static_cast<int64_t>(kMinDay)) &&
+         day <= ctx_.int_val(static_cast<int64_t>(kMaxDay));
+}
+
+z3::expr Variables::Domain(const ast::FactDecl* fact, int copy) {
+  const Term& term = Fact(fact, copy);
+  const ast::Type& type = fact->type.type;
+  z3::expr result = ctx_.bool_val(true);
+  if (type.kind == ast::TypeKind::kEnum) {
+    result = term.scalar >= 0 && term.scalar < ctx_.int_val(static_cast<int>(MemberCount(type)));
+  } else if (type.kind == ast::TypeKind::kDate) {
+    result = DateDomain(term.scalar);
+  }
+  if (fact->type.range && (type.kind == ast::TypeKind::kInt || type.kind == ast::TypeKind::kMoney ||
+                           type.kind == ast::TypeKind::kDate)) {
+    result = result && term.scalar >= ctx_.int_val(static_cast<int64_t>(fact->type.range->lo)) &&
+             term.scalar <= ctx_.int_val(static_cast<int64_t>(fact->type.range->hi));
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoder
+
+Encoder::Encoder(Variables& vars, const sema::Model& model, std::vector<const sema::Layer*> chain,
+                 std::string tag, const ast::FactDecl* twin)
+    : vars_(vars), model_(model), chain_(std::move(chain)), tag_(std::move(tag)), twin_(twin) {
+  copy_ = twin ? 1 : 0;
+  for (const sema::Layer* layer : chain_) {
+    for (const ast::FactDecl* fact : layer->facts) facts_.push_back(fact);
+    for (const ast::RuleDecl* rule : layer->rules) {
+      for (const ast::RuleRef& ref : rule->exception_to) {
+        if (ref.target) exceptions_[ref.target].push_back(rule);
+      }
+    }
+  }
+  for (const auto& file : model_.files) {
+    if (!file->header || (!file->header->validity.from && !file->header->validity.until)) continue;
+    for (const auto& rule : file->rules) file_validity_[rule.get()] = &file->header->validity;
+  }
+}
+
+z3::expr Encoder::Axioms() {
+  z3::expr result = vars_.DateDomain(vars_.date());
+  for (const ast::FactDecl* fact : facts_) result = result && vars_.Domain(fact, Copy(fact));
+  for (const sema::Layer* layer : chain_) {
+    for (const ast::AssumeDecl* assume : layer->assumes) {
+      result = result && Bool(assume->condition.get());
+    }
+  }
+  return result;
+}
+
+z3::expr Encoder::SideConstraints() {
+  z3::expr result = ctx().bool_val(true);
+  for (const z3::expr& e : side_) result = result && e;
+  return result;
+}
+
+z3::expr Encoder::Equal(const Term& a, const Term& b) {
+  if (a.is_set || b.is_set) {
+    z3::context& ctx =
+        a.is_set ? a.members.empty() ? b.scalar.ctx() : a.members[0].ctx() : a.scalar.ctx();
+    z3::expr result = ctx.bool_val(true);
+    std::size_t n = std::max(a.members.size(), b.members.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      z3::expr x = i < a.members.size() ? a.members[i] : ctx.bool_val(false);
+      z3::expr y = i < b.members.size() ? b.members[i] : ctx.bool_val(false);
+      result = result && (x == y);
+    }
+    return result;
+  }
+  return a.scalar == b.scalar;
+}
+
+z3::expr Encoder::Bool(const ast::Expr* expr) {
+  if (!expr) return ctx().bool_val(true);
+  return Encode(*expr).scalar;
+}
+
+z3::expr Encoder::ValidityTerm(const ast::Validity& validity) {
+  z3::expr result = ctx().bool_val(true);
+  if (validity.from) result = result && vars_.date() >= ctx().int_val(*validity.from);
+  if (validity.until) result = result && vars_.date() < ctx().int_val(*validity.until);
+  return result;
+}
+
+z3::expr Encoder::InForce(const ast::RuleDecl& rule) {
+  z3::expr result = ValidityTerm(rule.validity);
+  auto file = file_validity_.find(&rule);
+  if (file != file_validity_.end()) result = result && ValidityTerm(*file->second);
+  if (const sema::Layer* layer = model_.FindLayer(rule.layer)) {
+    result = result && ValidityTerm(layer->validity);
+  }
+  return result;
+}
+
+std::vector<const ast::RuleDecl*> Encoder::ExceptionsTo(const ast::RuleDecl& rule) const {
+  auto it = exceptions_.find(&rule);
+  return it == exceptions_.end() ? std::vector<const ast::RuleDecl*>{} : it->second;
+}
+
+z3::expr Encoder::Defeated(const ast::RuleDecl& rule) {
+  z3::expr result = ctx().bool_val(false);
+  for (const ast::RuleDecl* exception : ExceptionsTo(rule)) result = result || Applies(*exception);
+  return result;
+}
+
+z3::expr Encoder::Applies(const ast::RuleDecl& rule) {
+  auto it = applies_memo_.find(&rule);
+  if (it != applies_memo_.end()) return it->second;
+  // Guard against exception cycles (reported as L402): a rule in a cycle is never defeated.
+  applies_memo_.emplace(&rule, InForce(rule) && Condition(rule));
+  z3::expr result = InForce(rule) && Condition(rule) && !Defeated(rule);
+  applies_memo_.erase(&rule);
+  applies_memo_.emplace(&rule, result);
+  return result;
+}
+
+Term Encoder::Assigned(const ast::RuleDecl& rule, const ast::DecisionDecl& decision) {
+  for (const ast::Assignment& assignment : rule.assignments) {
+    if (assignment.decision == &decision && assignment.value) return Encode(*assignment.value);
+  }
+  return Scalar(ctx().bool_val(false));
+}
+
+const std::vector<const ast::RuleDecl*>& Encoder::RulesOn(const ast::DecisionDecl& decision) {
+  auto it = rules_on_.find(&decision);
+  if (it != rules_on_.end()) return it->second;
+  std::vector<const ast::RuleDecl*> rules;
+  for (const sema::Layer* layer : chain_) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      for (const ast::Assignment& a : rule->assignments) {
+        if (a.decision == &decision) {
+          rules.push_back(rule);
+          break;
+        }
+      }
+    }
+  }
+  return rules_on_.emplace(&decision, std::move(rules)).first->second;
+}
+
+Term Encoder::Outcome(const ast::DecisionDecl& decision) {
+  auto memo = decl_memo_.find(&decision);
+  if (memo != decl_memo_.end()) return memo->second;
+  const std::vector<const ast::RuleDecl*>& rules = RulesOn(decision);
+  const ast::Type& type = decision.type.type;
+  Term result(ctx());
+  if (decision.collect || IsSetType(type)) {
+    result.is_set = true;
+    std::size_t n = MemberCount(type);
+    if (decision.collect) {
+      for (std::size_t i = 0; i < n; ++i) result.members.push_back(ctx().bool_val(false));
+      for (const ast::RuleDecl* rule : rules) {
+        z3::expr applies = Applies(*rule);
+        Term value = Assigned(*rule, decision);
+        for (std::size_t i = 0; i < n && i < value.members.size(); ++i) {
+          result.members[i] = result.members[i] || (applies && value.members[i]);
+        }
+      }
+      for (z3::expr& m : result.members) m = m.simplify();
+      decl_memo_.emplace(&decision, result);
+      return result;
+    }
+  }
+  // Single-valued: the fallback first (default or an unconstrained gap value), then layer by
+  // layer from the root, each deeper layer's applying rules replacing the ones above when the
+  // decision is delegated.
+  Term fallback(ctx());
+  if (decision.default_value) {
+    fallback = Encode(*decision.default_value);
+  } else {
+    std::string name = fmt::format("gap!{}!{}", decision.name, tag_);
+    if (result.is_set) {
+      fallback.is_set = true;
+      for (std::size_t i = 0; i < MemberCount(type); ++i) {
+        fallback.members.push_back(ctx().bool_const(fmt::format("{}#{}", name, i).c_str()));
+      }
+    } else if (type.kind == ast::TypeKind::kBool) {
+      fallback.scalar = ctx().bool_const(name.c_str());
+    } else {
+      fallback.scalar = ctx().int_const(name.c_str());
+    }
+  }
+  auto ite = [&](const z3::expr& c, const Term& a, const Term& b) {
+    Term t(ctx());
+    t.is_set = a.is_set;
+    if (a.is_set) {
+      for (std::size_t i = 0; i < a.members.size() && i < b.members.size(); ++i) {
+        t.members.push_back(z3::ite(c, a.members[i], b.members[i]));
+      }
+    } else {
+      t.scalar = z3::ite(c, a.scalar, b.scalar);
+    }
+    return t;
+  };
+  std::vector<std::vector<const ast::RuleDecl*>> groups;
+  if (decision.delegation) {
+    for (const sema::Layer* layer : chain_) {
+      std::vector<const ast::RuleDecl*> group;
+      for (const ast::RuleDecl* rule : rules) {
+        if (rule->layer == layer->name) group.push_back(rule);
+      }
+      if (!group.empty()) groups.push_back(std::move(group));
+    }
+  } else if (!rules.empty()) {
+    groups.push_back(rules);
+  }
+  Term value = fallback;
+  for (const auto& group : groups) {  // root first; deeper groups wrap around
+    Term pick = value;
+    z3::expr any = ctx().bool_val(false);
+    for (auto it = group.rbegin(); it != group.rend(); ++it) {
+      z3::expr applies = Applies(**it);
+      pick = ite(applies, Assigned(**it, decision), pick);
+      any = any || applies;
+    }
+    value = ite(any, pick, value);
+  }
+  decl_memo_.emplace(&decision, value);
+  return value;
+}
+
+Term Encoder::EncodeParam(const ast::ParamDecl& param) {
+  auto memo = decl_memo_.find(&param);
+  if (memo != decl_memo_.end()) return memo->second;
+  Term value(ctx());
+  bool first = true;
+  for (const ast::ParamValue& v : param.values) {
+    Term term = Encode(*v.value);
+    if (first || !v.from) {
+      value = term;
+      first = false;
+      continue;
+    }
+    z3::expr from = vars_.date() >= ctx().int_val(*v.from);
+    if (term.is_set) {
+      for (std::size_t i = 0; i < term.members.size() && i < value.members.size(); ++i) {
+        value.members[i] = z3::ite(from, term.members[i], value.members[i]);
+      }
+    } else {
+      value.scalar = z3::ite(from, term.scalar, value.scalar);
+    }
+  }
+  decl_memo_.emplace(&param, value);
+  return value;
+}
+
+Term Encoder::EncodeName(const ast::Expr& expr) {
+  const ast::Symbol& symbol = expr.symbol;
+  switch (symbol.kind) {
+    case ast::SymbolKind::kFact:
+      return vars_.Fact(symbol.fact, Copy(symbol.fact));
+    case ast::SymbolKind::kParam:
+      return EncodeParam(*symbol.param);
+    case ast::SymbolKind::kLet: {
+      auto memo = decl_memo_.find(symbol.let);
+      if (memo != decl_memo_.end()) return memo->second;
+      Term value = Encode(*symbol.let->value);
+      decl_memo_.emplace(symbol.let, value);
+      return value;
+    }
+    case ast::SymbolKind::kDecision:
+      return Outcome(*symbol.decision);
+    case ast::SymbolKind::kEnumMember:
+      return Scalar(ctx().int_val(symbol.enum_index));
+    case ast::SymbolKind::kReferenceDate:
+      return Scalar(vars_.date());
+    case ast::SymbolKind::kUnresolved:
+      break;
+  }
+  // Only reachable on a model with errors; a fresh value keeps the encoding total.
+  return Scalar(ctx().int_const(fmt::format("unresolved!{}", fresh_++).c_str()));
+}
+
+z3::expr Encoder::DaysInMonth(const z3::expr& y, const z3::expr& m) {
+  z3::expr leap = (z3::mod(y, 4) == 0) && (z3::mod(y, 100) != 0 || z3::mod(y, 400) == 0);
+  return z3::ite(m == 2, z3::ite(leap, Int(29), Int(28)),
+                 z3::ite(m == 4 || m == 6 || m == 9 || m == 11, Int(30), Int(31)));
+}
+
+// Howard Hinnant's days_from_civil: only divisions by constants, so linear integer arithmetic.
+z3::expr Encoder::FromCivil(const z3::expr& y, const z3::expr& m, const z3::expr& d) {
+  z3::expr yy = y - z3::ite(m <= 2, Int(1), Int(0));
+  z3::expr era = yy / 400;  // yy >= 0 for years 1..9999
+  z3::expr yoe = yy - era * 400;
+  z3::expr mp = z3::ite(m > 2, m - 3, m + 9);
+  z3::expr doy = (153 * mp + 2) / 5 + d - 1;
+  z3::expr doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Encoder::Civil Encoder::Decompose(const z3::expr& day) {
+  for (const auto& [known_day, civil] : civil_memo_) {
+    if (z3::eq(known_day, day)) return civil;
+  }
+  int n = fresh_++;
+  Civil civil{ctx().int_const(fmt::format("y!{}!{}", tag_, n).c_str()),
+              ctx().int_const(fmt::format("m!{}!{}", tag_, n).c_str()),
+              ctx().int_const(fmt::format("d!{}!{}", tag_, n).c_str())};
+  side_.push_back(civil.year >= 0 && civil.year <= 10000 && civil.month >= 1 && civil.month <= 12 &&
+                  civil.day >= 1 && civil.day <= DaysInMonth(civil.year, civil.month) &&
+                  FromCivil(civil.year, civil.month, civil.day) == day);
+  civil_memo_.emplace_back(day, civil);
+  return civil;
+}
+
+z3::expr Encoder::AddMonths(const z3::expr& day, std::int64_t months) {
+  z3::expr simplified = day.simplify();
+  if (simplified.is_numeral()) {
+    return Int(support::AddMonths(static_cast<support::DayNumber>(simplified.get_numeral_int64()),
+                                  months));
+  }
+  Civil c = Decompose(simplified);
+  z3::expr total = c.year * 12 + (c.month - 1) + Int(months);
+  z3::expr y = total / 12;
+  z3::expr m = z3::mod(total, 12) + 1;
+  z3::expr dim = DaysInMonth(y, m);
+  z3::expr d = z3::ite(c.day <= dim, c.day, dim);
+  return FromCivil(y, m, d);
+}
+
+// Full years from `from` to `to` as the evaluator counts them: the year difference, minus one
+// when the (month, day) of `to` comes before that of `from`; negated when `to` < `from`.
+z3::expr Encoder::YearsBetween(const z3::expr& from, const z3::expr& to) {
+  Civil a = Decompose(from.simplify());
+  Civil b = Decompose(to.simplify());
+  z3::expr b_before_a = b.month < a.month || (b.month == a.month && b.day < a.day);
+  z3::expr a_before_b = a.month < b.month || (a.month == b.month && a.day < b.day);
+  z3::expr forward = b.year - a.year - z3::ite(b_before_a, Int(1), Int(0));
+  z3::expr backward = -(a.year - b.year - z3::ite(a_before_b, Int(1), Int(0)));
+  return z3::ite(to >= from, forward, backward);
+}
+
+Term Encoder::Encode(const ast::Expr& expr) {
+  auto memo = memo_.find(&expr);
+  if (memo != memo_.end()) return memo->second;
+  auto operand = [&](std::size_t i) { return Encode(*expr.operands[i]); };
+  Term result = Scalar(ctx().bool_val(false));
+  switch (expr.kind) {
+    case ast::ExprKind::kBoolLit:
+      result = Scalar(ctx().bool_val(expr.bool_value));
+      break;
+    case ast::ExprKind::kIntLit:
+    case ast::ExprKind::kMoneyLit:
+    case ast::ExprKind::kDateLit:
+    case ast::ExprKind::kDurationLit:
+      result = Scalar(Int(expr.int_value));
+      break;
+    case ast::ExprKind::kSetLit: {
+      result.is_set = true;
+      std::size_t n = MemberCount(expr.type);
+      for (std::size_t i = 0; i < n; ++i) result.members.push_back(ctx().bool_val(false));
+      for (const ast::ExprPtr& element : expr.operands) {
+        Term e = Encode(*element);
+        for (std::size_t i = 0; i < n; ++i) {
+          result.members[i] = result.members[i] || (e.scalar == ctx().int_val(static_cast<int>(i)));
+        }
+      }
+      for (z3::expr& m : result.members) m = m.simplify();
+      break;
+    }
+    case ast::ExprKind::kName:
+      result = EncodeName(expr);
+      break;
+    case ast::ExprKind::kKnown:
+      result = Scalar(expr.symbol.fact ? vars_.Known(expr.symbol.fact, Copy(expr.symbol.fact))
+                                       : ctx().bool_val(true));
+      break;
+    case ast::ExprKind::kCall: {
+      if (expr.name == "min" && expr.operands.size() == 2) {
+        z3::expr a = operand(0).scalar, b = operand(1).scalar;
+        result = Scalar(z3::ite(a <= b, a, b));
+      } else if (expr.name == "max" && expr.operands.size() == 2) {
+        z3::expr a = operand(0).scalar, b = operand(1).scalar;
+        result = Scalar(z3::ite(a >= b, a, b));
+      } else if (expr.name == "days_between" && expr.operands.size() == 2) {
+        result = Scalar(operand(1).scalar - operand(0).scalar);
+      } else if (expr.name == "years_between" && expr.operands.size() == 2) {
+        result = Scalar(YearsBetween(operand(0).scalar, operand(1).scalar));
+      } else {
+        result = Scalar(ctx().int_const(fmt::format("call!{}", fresh_++).c_str()));
+      }
+      break;
+    }
+    case ast::ExprKind::kNeg:
+      result = Scalar(-operand(0).scalar);
+      break;
+    case ast::ExprKind::kNot:
+      result = Scalar(!operand(0).scalar);
+      break;
+    case ast::ExprKind::kAnd:
+      result = Scalar(operand(0).scalar && operand(1).scalar);
+      break;
+    case ast::ExprKind::kOr:
+      result = Scalar(operand(0).scalar || operand(1).scalar);
+      break;
+    case ast::ExprKind::kImplies:
+      result = Scalar(z3::implies(operand(0).scalar, operand(1).scalar));
+      break;
+    case ast::ExprKind::kAdd:
+    case ast::ExprKind::kSub: {
+      bool add = expr.kind == ast::ExprKind::kAdd;
+      const ast::Expr& rhs = *expr.operands[1];
+      if (IsSetType(expr.type)) {
+        Term a = operand(0), b = operand(1);
+        result.is_set = true;
+        for (std::size_t i = 0; i < a.members.size(); ++i) {
+          z3::expr bi = i < b.members.size() ? b.members[i] : ctx().bool_val(false);
+          result.members.push_back(add ? (a.members[i] || bi) : (a.members[i] && !bi));
+        }
+      } else if (rhs.kind == ast::ExprKind::kDurationLit) {
+        z3::expr day = operand(0).scalar;
+        std::int64_t amount = add ? rhs.int_value : -rhs.int_value;
+        switch (rhs.unit) {
+          case ast::DurationUnit::kDays:
+            result = Scalar(day + Int(amount));
+            break;
+          case ast::DurationUnit::kWeeks:
+            result = Scalar(day + Int(7 * amount));
+            break;
+          case ast::DurationUnit::kMonths:
+            result = Scalar(AddMonths(day, amount));
+            break;
+          case ast::DurationUnit::kYears:
+            result = Scalar(AddMonths(day, 12 * amount));
+            break;
+        }
+      } else {
+        result = Scalar(add ? operand(0).scalar + operand(1).scalar
+                            : operand(0).scalar - operand(1).scalar);
+      }
+      break;
+    }
+    case ast::ExprKind::kMul:
+      result = Scalar(operand(0).scalar * operand(1).scalar);
+      break;
+    case ast::ExprKind::kDiv: {
+      // Truncating division, as the evaluator computes it.
+      z3::expr a = operand(0).scalar, b = operand(1).scalar;
+      z3::expr abs_a = z3::ite(a >= 0, a, -a), abs_b = z3::ite(b >= 0, b, -b);
+      z3::expr q = abs_a / abs_b;
+      result = Scalar(z3::ite((a >= 0) == (b >= 0), q, -q));
+      break;
+    }
+    case ast::ExprKind::kEq:
+      result = Scalar(Equal(operand(0), operand(1)));
+      break;
+    case ast::ExprKind::kNe:
+      result = Scalar(!Equal(operand(0), operand(1)));
+      break;
+    case ast::ExprKind::kLt:
+      result = Scalar(operand(0).scalar < operand(1).scalar);
+      break;
+    case ast::ExprKind::kLe:
+      result = Scalar(operand(0).scalar <= operand(1).scalar);
+      break;
+    case ast::ExprKind::kGt:
+      result = Scalar(operand(0).scalar > operand(1).scalar);
+      break;
+    case ast::ExprKind::kGe:
+      result = Scalar(operand(0).scalar >= operand(1).scalar);
+      break;
+    case ast::ExprKind::kIn:
+    case ast::ExprKind::kNotIn: {
+      Term a = operand(0);
+      const ast::Expr& rhs_expr = *expr.operands[1];
+      z3::expr in = ctx().bool_val(false);
+      if (a.is_set) {  // subset
+        Term b = operand(1);
+        in = ctx().bool_val(true);
+        for (std::size_t i = 0; i < a.members.size(); ++i) {
+          z3::expr bi = i < b.members.size() ? b.members[i] : ctx().bool_val(false);
+          in = in && z3::implies(a.members[i], bi);
+        }
+      } else if (rhs_expr.kind == ast::ExprKind::kSetLit &&
+                 expr.operands[0]->type.kind != ast::TypeKind::kEnum) {
+        for (const ast::ExprPtr& element : rhs_expr.operands) {
+          in = in || (a.scalar == Encode(*element).scalar);
+        }
+      } else {
+        Term b = operand(1);
+        for (std::size_t i = 0; i < b.members.size(); ++i) {
+          in = in || (a.scalar == ctx().int_val(static_cast<int>(i)) && b.members[i]);
+        }
+      }
+      result = Scalar(expr.kind == ast::ExprKind::kIn ? in : !in);
+      break;
+    }
+    case ast::ExprKind::kInRange:
+    case ast::ExprKind::kNotInRange: {
+      z3::expr x = operand(0).scalar;
+      z3::expr in = x >= operand(1).scalar && x <= operand(2).scalar;
+      result = Scalar(expr.kind == ast::ExprKind::kInRange ? in : !in);
+      break;
+    }
+    case ast::ExprKind::kIf: {
+      z3::expr c = operand(0).scalar;
+      Term a = operand(1), b = operand(2);
+      if (a.is_set || b.is_set) {
+        result.is_set = true;
+        std::size_t n = std::max(a.members.size(), b.members.size());
+        for (std::size_t i = 0; i < n; ++i) {
+          z3::expr ai = i < a.members.size() ? a.members[i] : ctx().bool_val(false);
+          z3::expr bi = i < b.members.size() ? b.members[i] : ctx().bool_val(false);
+          result.members.push_back(z3::ite(c, ai, bi));
+        }
+      } else {
+        result = Scalar(z3::ite(c, a.scalar, b.scalar));
+      }
+      break;
+    }
+  }
+  memo_.emplace(&expr, result);
+  return result;
+}
+
+}  // namespace loket::analysis

@@ -1,0 +1,126 @@
+// Encodes the checked model into Z3 terms, exactly as the evaluator computes it: bools, ints,
+// money in cents, dates as day numbers, enums as member indices, sets as one Bool per member;
+// lets, params and decisions are inlined (Z3 shares the terms). One Encoder speaks for one
+// chain of layers (a jurisdiction); the decisions it reads follow that chain's semantics.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <z3++.h>
+
+#include "ast/ast.h"
+#include "sema/model.h"
+
+namespace loket::analysis {
+
+// A value: `scalar` for bool/int/money/date/enum, `members` (one Bool each) for sets.
+struct Term {
+  explicit Term(z3::context& ctx) : scalar(ctx) {}
+  explicit Term(z3::expr value) : scalar(std::move(value)) {}
+  z3::expr scalar;
+  std::vector<z3::expr> members;
+  bool is_set = false;
+};
+
+// Variables of one query context, shared by the encoders of several chains so that a
+// municipality's and its parent's outcomes speak about the same case.
+class Variables {
+ public:
+  explicit Variables(z3::context& ctx) : ctx_(ctx), date_(ctx.int_const("reference_date")) {}
+  z3::context& ctx() { return ctx_; }
+  const z3::expr& date() const { return date_; }
+  // The value of a fact in copy `copy` (0 = the case; 1 = the twin case of L510).
+  const Term& Fact(const ast::FactDecl* fact, int copy);
+  const z3::expr& Known(const ast::FactDecl* fact, int copy);
+  // Bounds: enum index range, declared ranges, dates within years 1..9999.
+  z3::expr Domain(const ast::FactDecl* fact, int copy);
+  z3::expr DateDomain(const z3::expr& day);
+
+ private:
+  z3::context& ctx_;
+  z3::expr date_;
+  std::map<std::pair<const ast::FactDecl*, int>, Term> facts_;
+  std::map<std::pair<const ast::FactDecl*, int>, z3::expr> known_;
+};
+
+class Encoder {
+ public:
+  // With `twin` set, this encoder reads the twin case's copy of that fact (copy 1) and the
+  // shared copy 0 of every other fact.
+  Encoder(Variables& vars, const sema::Model& model, std::vector<const sema::Layer*> chain,
+          std::string tag, const ast::FactDecl* twin = nullptr);
+
+  z3::context& ctx() { return vars_.ctx(); }
+  const std::vector<const sema::Layer*>& chain() const { return chain_; }
+
+  Term Encode(const ast::Expr& expr);
+  z3::expr Bool(const ast::Expr* expr);  // null: true
+
+  // Rules in this chain.
+  z3::expr InForce(const ast::RuleDecl& rule);
+  z3::expr Condition(const ast::RuleDecl& rule) { return Bool(rule.condition.get()); }
+  // In force, condition true, and no applying exception in this chain defeats it.
+  z3::expr Applies(const ast::RuleDecl& rule);
+  z3::expr Defeated(const ast::RuleDecl& rule);
+  Term Assigned(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
+  // The decision's outcome for this chain: the winning rules' value (the first applying one
+  // when several disagree), the default, or an unconstrained value when there is a gap.
+  Term Outcome(const ast::DecisionDecl& decision);
+  // The rules of this chain deciding `decision`, root layer first, in file order.
+  const std::vector<const ast::RuleDecl*>& RulesOn(const ast::DecisionDecl& decision);
+  // Exceptions (in this chain) to `rule`.
+  std::vector<const ast::RuleDecl*> ExceptionsTo(const ast::RuleDecl& rule) const;
+
+  // Facts of the chain, in chain and file order.
+  const std::vector<const ast::FactDecl*>& facts() const { return facts_; }
+  // Domain bounds of every fact, the reference date, and every `assume` of the chain.
+  z3::expr Axioms();
+  // Definitions of auxiliary variables (calendar decompositions) created while encoding;
+  // conjoin them to every query that uses this encoder's terms.
+  z3::expr SideConstraints();
+
+  static z3::expr Equal(const Term& a, const Term& b);
+
+ private:
+  z3::expr Int(std::int64_t value) { return ctx().int_val(static_cast<int64_t>(value)); }
+  Term Scalar(z3::expr e) { return Term(std::move(e)); }
+  Term EncodeName(const ast::Expr& expr);
+  Term EncodeParam(const ast::ParamDecl& param);
+  z3::expr AddMonths(const z3::expr& day, std::int64_t months);
+  z3::expr YearsBetween(const z3::expr& from, const z3::expr& to);
+  // y, m, d of a day number (fresh variables tied by a side constraint).
+  struct Civil {
+    z3::expr year, month, day;
+  };
+  Civil Decompose(const z3::expr& day);
+  z3::expr FromCivil(const z3::expr& y, const z3::expr& m, const z3::expr& d);
+  z3::expr DaysInMonth(const z3::expr& y, const z3::expr& m);
+  z3::expr ValidityTerm(const ast::Validity& validity);
+  int Copy(const ast::FactDecl* fact) const { return fact == twin_ ? copy_ : 0; }
+
+  Variables& vars_;
+  const sema::Model& model_;
+  std::vector<const sema::Layer*> chain_;
+  std::string tag_;
+  const ast::FactDecl* twin_ = nullptr;
+  int copy_ = 0;
+  std::vector<const ast::FactDecl*> facts_;
+  std::unordered_map<const ast::Expr*, Term> memo_;
+  std::unordered_map<const void*, Term> decl_memo_;  // lets, params, decisions
+  std::unordered_map<const ast::RuleDecl*, z3::expr> applies_memo_;
+  std::unordered_map<const ast::DecisionDecl*, std::vector<const ast::RuleDecl*>> rules_on_;
+  std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions_;
+  std::unordered_map<const ast::RuleDecl*, const ast::Validity*> file_validity_;
+  std::vector<std::pair<z3::expr, Civil>> civil_memo_;
+  std::vector<z3::expr> side_;
+  int fresh_ = 0;
+
+ public:
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
+};
+
+}  // namespace loket::analysis
