@@ -1,0 +1,185 @@
+# Behaviour of the `loket` command: help and version, exit codes, diagnostics as text and
+# JSON, single-case and batch evaluation, the test runner and bench. Each test runs the built
+# CLI from the repository root on tests/cli/fixtures through expect.py, which checks the exit
+# code, regular expressions on stdout/stderr and JSON facts. Included from tests/CMakeLists.txt.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+set(LOKET_CLI_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(F tests/cli/fixtures)
+
+# loket_cli_test(NAME EXPECT <expect.py options> COMMAND <loket arguments>)
+# Patterns are CMake list elements: write `.` for a `;` and keep [ ] balanced (or use \x5b).
+function(loket_cli_test name)
+  cmake_parse_arguments(T "" "" "EXPECT;COMMAND" ${ARGN})
+  add_test(NAME cli.${name}
+    COMMAND ${Python3_EXECUTABLE} ${LOKET_CLI_TEST_DIR}/expect.py ${T_EXPECT}
+            -- $<TARGET_FILE:loket_cli> ${T_COMMAND}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endfunction()
+
+# --- help, version, usage --------------------------------------------------------------------
+loket_cli_test(help
+  EXPECT --exit 0 --stdout [=[Usage: loket]=] --stdout [=[check +Check a rule base]=]
+         --stdout [=[eval +Decide cases]=] --stdout [=[test +Run YAML]=]
+         --stdout [=[bench +Measure]=] --stdout [=[2 +loket could not run]=]
+  COMMAND --help)
+loket_cli_test(version EXPECT --exit 0 --stdout [=[^loket [0-9]+\.[0-9]+\.[0-9]+$]=]
+  COMMAND --version)
+loket_cli_test(check_help EXPECT --exit 0 --stdout [=[--format]=] --stdout [=[--no-analysis]=]
+  COMMAND check --help)
+loket_cli_test(eval_help EXPECT --exit 0 --stdout [=[--jurisdiction-field]=] --stdout [=[--why-not]=]
+  COMMAND eval --help)
+loket_cli_test(no_subcommand EXPECT --exit 2 --stderr [=[subcommand is required]=] COMMAND)
+loket_cli_test(unknown_option EXPECT --exit 2 --stderr [=[--bogus]=] COMMAND check --bogus ${F}/desk)
+loket_cli_test(bad_format EXPECT --exit 2 COMMAND check ${F}/desk --format xml)
+
+# --- check -------------------------------------------------------------------------------------
+loket_cli_test(check_clean
+  EXPECT --exit 0 --stdout [=[^checked 2 files, 2 layers, 3 rules: 0 errors, 0 warnings$]=]
+  COMMAND check ${F}/desk --color never)
+loket_cli_test(check_no_analysis EXPECT --exit 0 --stdout [=[0 errors]=]
+  COMMAND check ${F}/desk --no-analysis)
+loket_cli_test(check_missing_folder
+  EXPECT --exit 2 --stderr [=[loket: error: no such file or folder: `tests/cli/fixtures/nowhere`]=]
+  COMMAND check ${F}/nowhere)
+loket_cli_test(check_folder_without_rules
+  EXPECT --exit 2 --stderr [=[no \.loket files in folder]=] COMMAND check ${F}/empty_dir)
+# Readable by name but failing on read (EIO), even for root.
+loket_cli_test(check_unreadable_file
+  EXPECT --exit 2 --stderr [=[loket: error: (cannot read|error while reading) `/proc/self/mem`]=]
+  COMMAND check /proc/self/mem)
+loket_cli_test(check_typo_text
+  EXPECT --exit 1
+         --stdout [=[^tests/cli/fixtures/typo/national\.loket:28:8: error\[L201\]: unknown fact `agee`$]=]
+         --stdout [=[^ 28 \|   when agee >= 16 and residence == asylum_fixed$]=]
+         --stdout [=[^    \|        \^~~~$]=]
+         --stdout [=[^tests/cli/fixtures/typo/national\.loket:16:6: note: `age` is declared here$]=]
+         --stdout [=[^help: did you mean `age`\?$]=]
+         --stdout [=[1 error, 0 warnings]=]
+  COMMAND check ${F}/typo --color never)
+loket_cli_test(check_typo_json
+  EXPECT --exit 1
+         --json [=[len(d) == 1 and d[0]["code"] == "L201" and d[0]["kind"] == "UnknownName"]=]
+         --json [=[d[0]["severity"] == "error" and d[0]["location"]["path"].endswith("typo/national.loket")]=]
+         --json [=[d[0]["location"]["line"] == 28 and d[0]["location"]["column"] == 8]=]
+         --json [=[d[0]["location"]["end_line"] == 28 and d[0]["location"]["end_column"] == 12]=]
+         --json [=[d[0]["help"] == ["did you mean `age`?"] and d[0]["notes"][0]["location"]["line"] == 16]=]
+  COMMAND check ${F}/typo --format json)
+loket_cli_test(check_color_always EXPECT --exit 1 --stdout [=[\x1b\x5b1.31merror\x5bL201\x5d]=]
+  COMMAND check ${F}/typo --color always)
+
+# --- eval: one case ---------------------------------------------------------------------------
+loket_cli_test(eval_text
+  EXPECT --exit 0 --stdout [=[^Decisions for westland \(Gemeente Westland\) on 2025-03-01$]=]
+         --stdout [=[^Inburgering \[integration\]$]=]
+         --stdout [=[^  integration_duty = true$]=]
+         --stdout [=[^      by wi\.duty \(national\): Wet inburgering 2021, art\. 3 lid 1$]=]
+         --stdout [=[^  referrals = \{integration_intake, integration_course\}$]=]
+         --stdout [=[by ws\.course \(westland\): Wet inburgering 2021, art\. 16]=]
+  COMMAND eval ${F}/desk --municipality westland --on 2025-03-01 ${F}/holder.yaml)
+loket_cli_test(eval_json
+  EXPECT --exit 0
+         --json [=[d["jurisdiction"] == "westland" and d["date"] == "2025-03-01"]=]
+         --json [=[d["decisions"] == {"integration_duty": True, "referrals": ["integration_intake", "integration_course"]}]=]
+         --json [=[d["details"][0]["rules"][0]["citation"] == "Wet inburgering 2021, art. 3 lid 1"]=]
+         --json [=[d["errors"] == []]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/holder.json --format json)
+loket_cli_test(eval_explain
+  EXPECT --exit 0 --stdout [=[when age >= 16 and residence == asylum_fixed]=]
+         --stdout [=[read: age = 30, residence = asylum_fixed]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/holder.yaml --explain)
+loket_cli_test(eval_default_and_why_not
+  EXPECT --exit 0 --stdout [=[integration_duty = false  \(default: no rule applied\)]=]
+         --stdout [=[^Why not wi\.duty: .*age >= 16]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --why-not wi.duty)
+loket_cli_test(eval_invalid_case
+  EXPECT --exit 1
+         --stderr [=[^tests/cli/fixtures/bad_case\.yaml:2:1: error\[L604\]: `asylum_fixd` is not a member]=]
+         --stderr [=[^ 2 \| residence: asylum_fixd$]=]
+         --stderr [=[did you mean `asylum_fixed`]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/bad_case.yaml --color never)
+loket_cli_test(eval_unknown_jurisdiction
+  EXPECT --exit 2 --stderr [=[no layer named `westlnd`. did you mean `westland`\?]=]
+  COMMAND eval ${F}/desk -m westlnd --on 2025-03-01 ${F}/holder.yaml)
+loket_cli_test(eval_bad_date EXPECT --exit 2 --stderr [=[is not a date]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-02-30 ${F}/holder.yaml)
+loket_cli_test(eval_rules_with_errors EXPECT --exit 1 --stderr [=[error\[L201\]]=]
+  --stderr [=[nothing was evaluated]=]
+  COMMAND eval ${F}/typo -m national --on 2025-03-01 ${F}/holder.yaml)
+loket_cli_test(eval_missing_case EXPECT --exit 2 --stderr [=[cannot open]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/no_such_case.yaml)
+
+# --- eval: batch ------------------------------------------------------------------------------
+# Bad records in the middle are reported and skipped; the others are decided, in input order.
+loket_cli_test(eval_batch_stdout
+  EXPECT --exit 1
+         --jsonl [=[len(d) == 6]=]
+         --jsonl [=[d[0] == {"integration_duty": True, "referrals": ["integration_intake", "integration_course"]}]=]
+         --jsonl [=[d[1] == {"integration_duty": False, "referrals": []}]=]
+         --jsonl [=[d[2]["record"] == 3 and d[2]["errors"][0]["code"] == "L604"]=]
+         --jsonl [=[d[3]["integration_duty"] is False and d[5]["integration_duty"] is False]=]
+         --jsonl [=[d[4]["record"] == 5 and d[4]["errors"][0]["code"] == "L611"]=]
+         --stderr [=[cases\.jsonl: record 3: error\[L604\]]=]
+         --stderr [=[cases\.jsonl: record 5: error\[L611\]]=]
+         --stderr [=[^records: 6, decided: 4, errors: 2, [0-9]+ cases/s]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases.jsonl)
+loket_cli_test(eval_batch_out_file
+  EXPECT --exit 1 --file ${CMAKE_CURRENT_BINARY_DIR}/cli_decisions.jsonl
+         --file-jsonl [=[len(d) == 6 and d[2]["record"] == 3 and d[4]["record"] == 5]=]
+         --file-jsonl [=[[r.get("integration_duty") for r in d] == [True, False, None, False, None, False]]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases.jsonl
+          --out ${CMAKE_CURRENT_BINARY_DIR}/cli_decisions.jsonl)
+# The jurisdiction per record; a name that is no layer is an L607 error, never a fallback.
+loket_cli_test(eval_batch_jurisdiction_field
+  EXPECT --exit 1
+         --jsonl [=[len(d) == 4]=]
+         --jsonl [=[d[0]["referrals"] == ["integration_intake", "integration_course"]]=]
+         --jsonl [=[d[1]["referrals"] == ["integration_intake"]]=]
+         --jsonl [=[d[2]["record"] == 3 and d[2]["errors"][0]["code"] == "L607" and "westland" in d[2]["errors"][0]["message"]]=]
+         --jsonl [=[d[3] == {"integration_duty": False, "referrals": []}]=]
+         --stderr [=[records: 4, decided: 3, errors: 1]=]
+  COMMAND eval ${F}/desk --jurisdiction-field municipality --on 2025-03-01
+          --cases ${F}/cases_field.jsonl)
+loket_cli_test(eval_batch_all_valid
+  EXPECT --exit 0 --jsonl [=[len(d) == 2]=] --stderr [=[records: 2, decided: 2, errors: 0]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases_valid.jsonl)
+loket_cli_test(eval_batch_needs_one_jurisdiction EXPECT --exit 2
+  COMMAND eval ${F}/desk -m westland --jurisdiction-field municipality --on 2025-03-01
+          --cases ${F}/cases_field.jsonl)
+loket_cli_test(eval_batch_missing_input EXPECT --exit 2 --stderr [=[cannot open]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/nothing.jsonl)
+
+# --- test -------------------------------------------------------------------------------------
+loket_cli_test(test_pass
+  EXPECT --exit 0 --stdout [=[^3 passed, 0 failed$]=]
+         --stdout [=[^coverage: 3 of 3 rules fired in some test$]=]
+  COMMAND test ${F}/desk --color never)
+loket_cli_test(test_wrong_expectation_fails_with_diff
+  EXPECT --exit 1
+         --stdout [=[^FAIL tests/cli/fixtures/wrong_expectation\.yaml:5: child of 10 wrongly expected to be obliged \(westland, 2025-03-01\)$]=]
+         --stdout [=[^  integration_duty: expected true, got false$]=]
+         --stdout [=[^    integration_duty = false  \(default: no rule applied\)$]=]
+         --stdout [=[^0 passed, 1 failed$]=]
+  COMMAND test ${F}/desk ${F}/wrong_expectation.yaml --color never --no-coverage-warnings)
+loket_cli_test(test_coverage_warnings
+  EXPECT --exit 1
+         --stdout [=[warning\[L703\]: no test makes rule `wi\.duty` \(layer national\) fire]=]
+         --stdout [=[^coverage: 0 of 3 rules fired in some test$]=]
+  COMMAND test ${F}/desk ${F}/wrong_expectation.yaml --color never)
+loket_cli_test(test_require_coverage
+  EXPECT --exit 1 --stdout [=[error\[L703\]: no test makes rule `wi\.duty`]=]
+  COMMAND test ${F}/desk ${F}/wrong_expectation.yaml --require-coverage --color never)
+loket_cli_test(test_malformed_suite
+  EXPECT --exit 1
+         --stdout [=[^tests/cli/fixtures/malformed_suite\.yaml:7:5: error\[L702\]: unknown key `expext` in a test case. did you mean `expect`\?$]=]
+  COMMAND test ${F}/desk ${F}/malformed_suite.yaml --color never)
+loket_cli_test(test_missing_suite EXPECT --exit 2 --stderr [=[no such test suite]=]
+  COMMAND test ${F}/desk ${F}/no_such_suite.yaml)
+
+# --- bench (no timing assertions: only that it runs and reports) ------------------------------
+loket_cli_test(bench
+  EXPECT --exit 0 --stdout [=[^cases: +2 \(0 invalid, 0 undecided\), 1 rounds$]=]
+         --stdout [=[^evaluate: +[0-9]+ cases/s]=] --stdout [=[^parse\+evaluate: +[0-9]+ cases/s]=]
+         --stdout [=[latency per case: p50]=] --stdout [=[^peak RSS:]=]
+  COMMAND bench ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases_valid.jsonl --repeat 1)
+endif()
