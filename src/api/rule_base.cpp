@@ -10,9 +10,11 @@
 #include <set>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "analysis/analysis.h"
 #include "api/rule_base_impl.h"
 #include "compile/compile.h"
 #include "eval/program_access.h"
@@ -81,6 +83,14 @@ std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
   if (impl->model && !sink.has_errors()) {
     graph::DependencyGraph graph = graph::DependencyGraph::Build(*impl->model);
     graph.CheckStructure(sink);
+  }
+  // The analysis asks the solver about rules whose meaning is settled: not on a broken model.
+  if (impl->model && options.analyze_conflicts && !sink.has_errors()) {
+    analysis::AnalysisOptions analysis_options;
+    analysis_options.solver_rlimit = options.solver_rlimit;
+    unsigned hardware = std::thread::hardware_concurrency();
+    analysis_options.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
+    analysis::RunConflictAnalysis(*impl->model, analysis_options, sink);
   }
 
   impl->internal_diagnostics = sink.Take();
