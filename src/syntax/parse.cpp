@@ -335,7 +335,8 @@ std::unique_ptr<ast::File> ParseFile(const source::SourceManager& sources, sourc
     std::string_view text = sources.text(file);
     if (text.size() > limits.max_file_bytes) {
       sink.Report(diag::Kind::kFileTooLarge, state.Range(0, 0),
-                  "the file is {} bytes; the limit is {} bytes", text.size(),
+                  // Callers may read only a little past the limit, so the size is not shown.
+                  "the file is larger than the limit of {} bytes; split it into several files",
                   limits.max_file_bytes);
       return result;
     }

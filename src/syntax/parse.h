@@ -15,9 +15,9 @@ struct ParseLimits {
   std::size_t max_file_bytes = 16u << 20;
   unsigned max_nesting_depth = 200;
   unsigned max_errors = 50;
-  // Bounds the parser's memory (a token and its tree node cost ~200 bytes); real rule
-  // files have a few thousand.
-  std::size_t max_tokens = 2'000'000;
+  // Bounds the parser's memory (a token with its share of the parse tree costs ~500 bytes);
+  // real rule files have a few thousand tokens.
+  std::size_t max_tokens = 1'000'000;
 };
 
 // Never throws. Returns a File even on errors (with what could be built; header may be

@@ -90,7 +90,7 @@ TEST_CASE("Errors: L104 for files over the size limit, quickly", "[syntax]") {
   auto parsed = Parse(std::move(huge));
   CHECK(parsed->Codes() == Codes{"L104@1:1"});
   CHECK(parsed->sink.diagnostics()[0].message ==
-        "the file is 52428800 bytes; the limit is 16777216 bytes");
+        "the file is larger than the limit of 16777216 bytes; split it into several files");
 
   syntax::ParseLimits few_tokens;
   few_tokens.max_tokens = 10;
