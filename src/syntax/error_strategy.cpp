@@ -214,6 +214,17 @@ void FriendlyErrorStrategy::Report(antlr4::Parser* parser, antlr4::Token* found,
   std::string message = "expected " + expected_text;
   if (!where.empty()) message += " " + where;
   message += ", found " + DescribeToken(found);
+  // The mistakes policy officers make most get a direct hint.
+  if (context->getRuleIndex() == LoketParser::RuleRuleDecl &&
+      expected.contains(static_cast<std::size_t>(LoketLexer::STRING)) && expected.size() == 1) {
+    message =
+        "expected the rule's legal basis in double quotes after its id, such as "
+        "\"Wet inburgering 2021, art. 3\"; found " +
+        DescribeToken(found);
+  } else if (found != nullptr && found->getType() == LoketLexer::ASSIGN &&
+             !expected.contains(static_cast<std::size_t>(LoketLexer::ASSIGN))) {
+    message += " (to compare, write `==`, `>=` or `<=`; `=` assigns a decision after `then`)";
+  }
 
   source::SourceRange range = state_.TokenRange(found);
   if (found == nullptr || found->getType() == antlr4::Token::EOF) {
@@ -256,13 +267,24 @@ void FriendlyErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
 
 // ANTLR drops one token when the next one fits ("extraneous input"). Dropping the keyword
 // that starts a declaration loses the whole declaration (`let x =` then `fact y: int` would
-// parse as `let x = y`), so such keywords are kept and the broken declaration ends there.
+// parse as `let x = y`), so such keywords are kept and the broken construct ends there.
 antlr4::Token* FriendlyErrorStrategy::singleTokenDeletion(antlr4::Parser* parser) {
   std::size_t type = parser->getCurrentToken()->getType();
   for (std::size_t start : kDeclarationStarts) {
     if (type == start && type != LoketLexer::SEMI) return nullptr;
   }
-  return DefaultErrorStrategy::singleTokenDeletion(parser);
+  // Likewise the keywords that open a rule's clauses: `when a and then x = 1` must not
+  // become `when a and x`.
+  switch (type) {
+    case LoketLexer::THEN:
+    case LoketLexer::WHEN:
+    case LoketLexer::NOTE:
+    case LoketLexer::VALID:
+    case LoketLexer::EXCEPTION:
+      return nullptr;
+    default:
+      return DefaultErrorStrategy::singleTokenDeletion(parser);
+  }
 }
 
 void LexerErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* /*offending*/,

@@ -236,3 +236,26 @@ TEST_CASE("Errors: garbage never crashes the parser", "[syntax]") {
     CHECK(parsed->sink.has_errors());
   }
 }
+
+TEST_CASE("Errors: hints for the most common mistakes", "[syntax]") {
+  auto citation = Parse("layer national\nrule wi.duty when age > 16 then x = 1\n");
+  CHECK(citation->Codes() == Codes{"L101@2:14"});
+  CHECK(citation->sink.diagnostics()[0].message ==
+        "expected the rule's legal basis in double quotes after its id, such as \"Wet "
+        "inburgering 2021, art. 3\"; found `when`");
+
+  auto single_equals = Parse("layer national\nrule a \"x\" when x = 3 then y = 1\n");
+  CHECK(single_equals->Codes() == Codes{"L101@2:19"});
+  CHECK(single_equals->sink.diagnostics()[0].message.find("to compare, write `==`") !=
+        std::string::npos);
+
+  // `then` is kept as the clause keyword, not dropped to make `a and y` an expression.
+  auto dangling_and = Parse("layer national\nrule a \"x\" when a and then y = 1\n");
+  CHECK(dangling_and->Codes() == Codes{"L101@2:23"});
+  CHECK(dangling_and->sink.diagnostics()[0].message ==
+        "expected an expression in the rule's conditions, found `then`");
+
+  auto rule_id = Parse("layer national\nrule 1a \"x\" then y = 1\n");
+  CHECK(rule_id->Codes() == Codes{"L101@2:6"});
+  CHECK(rule_id->sink.diagnostics()[0].message.find("in a rule id") != std::string::npos);
+}
