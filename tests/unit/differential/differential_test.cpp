@@ -1,0 +1,283 @@
+// Differential test: the compiled evaluator (loket::Program) against the reference interpreter
+// (reference_interpreter.h) on random valid cases, for every layer of every rule base in rules/
+// and examples/. They must agree on every decision's status, value and deciding rules.
+//
+// LOKET_DIFF_CASES sets the number of cases per jurisdiction (default 2000; the nightly run
+// uses 100000, see docs/benchmarks.md). LOKET_DIFF_SEED changes the seed.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "api/rule_base_impl.h"
+#include "case_generator.h"
+#include "loket/evaluate.h"
+#include "loket/rule_base.h"
+#include "reference_interpreter.h"
+
+namespace loket::difftest {
+namespace {
+
+namespace fs = std::filesystem;
+
+long EnvOr(const char* name, long fallback) {
+  const char* text = std::getenv(name);
+  if (!text || !*text) return fallback;
+  return std::strtol(text, nullptr, 10);
+}
+
+bool HasLoketFiles(const fs::path& dir, bool recursive) {
+  std::error_code ec;
+  if (recursive) {
+    for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".loket") return true;
+    }
+  } else {
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".loket") return true;
+    }
+  }
+  return false;
+}
+
+// The rule bases to test: rules/ as a whole, under examples/ every folder that holds .loket
+// files itself (with everything below it, the outermost such folder only), and corpus/.
+std::vector<fs::path> RuleBaseFolders() {
+  const fs::path root = LOKET_SOURCE_DIR;
+  std::vector<fs::path> folders;
+  if (fs::is_directory(root / "rules") && HasLoketFiles(root / "rules", true)) {
+    folders.push_back(root / "rules");
+  }
+  std::vector<fs::path> pending = {root / "examples"};
+  while (!pending.empty()) {
+    fs::path dir = pending.back();
+    pending.pop_back();
+    if (!fs::is_directory(dir)) continue;
+    if (HasLoketFiles(dir, false)) {
+      folders.push_back(dir);
+      continue;
+    }
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.is_directory()) pending.push_back(entry.path());
+    }
+  }
+  std::sort(folders.begin(), folders.end());
+  // The corpus of this test: the language features the real rule bases hardly use.
+  folders.push_back(root / "tests" / "unit" / "differential" / "corpus");
+  return folders;
+}
+
+std::uint64_t MaskOf(const RefValue& value) {
+  std::uint64_t mask = 0;
+  for (int m : value.members) mask |= std::uint64_t(1) << m;
+  return mask;
+}
+
+// Puts a generated case into a loket::Case through the typed setters.
+void Fill(const Program& program, const RefCase& facts, Case& out) {
+  out.Clear();
+  for (const auto& [name, value] : facts) {
+    int slot = program.FactSlot(name);
+    REQUIRE(slot >= 0);
+    out.SetRaw(slot,
+               value.kind == ast::TypeKind::kSet ? std::int64_t(MaskOf(value)) : value.number);
+  }
+}
+
+std::string CodeOf(DecisionStatus status) {
+  return DecisionStatusCode(status);
+}
+
+// One disagreement, described for a person: the case, the date, both answers.
+struct Mismatch {
+  std::string text;
+};
+
+class JurisdictionCheck {
+ public:
+  JurisdictionCheck(const sema::Model& model, const sema::Layer& layer, const Program& program)
+      : model_(model), layer_(layer), program_(program), reference_(model, layer) {
+    for (const sema::Layer* l : reference_.chain()) {
+      for (const ast::DecisionDecl* d : l->decisions) decision_types_[d->name] = d->type.type;
+    }
+  }
+
+  // Returns an empty string when both agree, else what differs.
+  std::string Compare(const GeneratedCase& generated, Case& facts, Outcome& outcome) {
+    Fill(program_, generated.facts, facts);
+    program_.Evaluate(facts, Date{generated.date}, outcome);
+    RefOutcome expected = reference_.Evaluate(generated.facts, generated.date);
+
+    std::ostringstream diff;
+    if (!expected.case_error.empty()) {
+      std::string actual = outcome.case_errors().empty() ? "" : outcome.case_errors()[0].code;
+      if (actual != expected.case_error) {
+        diff << "  case error: loket " << (actual.empty() ? "none" : actual) << ", reference "
+             << expected.case_error << "\n";
+      }
+      return diff.str();
+    }
+    if (!outcome.case_errors().empty()) {
+      diff << "  case error: loket " << outcome.case_errors()[0].code << " ("
+           << outcome.case_errors()[0].message << "), reference none\n";
+      return diff.str();
+    }
+    for (const auto& [name, want] : expected.decisions) {
+      int index = outcome.FindDecision(name);
+      if (index < 0) {
+        diff << "  " << name << ": missing from loket's outcome\n";
+        continue;
+      }
+      DecisionStatus status = outcome.status(index);
+      const ast::Type& type = decision_types_[name];
+      if (!want.error_code.empty() || DecisionStatusCode(status)[0] != '\0') {
+        if (CodeOf(status) != want.error_code) {
+          diff << "  " << name << ": loket " << DecisionStatusName(status) << " " << CodeOf(status)
+               << ", reference "
+               << (want.error_code.empty() ? "value " + ToString(*want.value, type)
+                                           : want.error_code)
+               << "\n";
+        }
+        continue;
+      }
+      std::int64_t want_raw =
+          type.kind == ast::TypeKind::kSet ? std::int64_t(MaskOf(*want.value)) : want.value->number;
+      bool want_default = want.rules.empty();
+      bool got_default = status == DecisionStatus::kDefault;
+      std::vector<std::string> got_rules;
+      for (const RuleRefInfo& rule : outcome.winners(index)) {
+        got_rules.push_back(rule.layer + "." + rule.id);
+      }
+      std::sort(got_rules.begin(), got_rules.end());
+      if (outcome.raw(index) != want_raw || want_default != got_default ||
+          got_rules != want.rules) {
+        diff << "  " << name << ": loket " << outcome.value(index).ToString() << " ("
+             << DecisionStatusName(status) << " by";
+        for (const auto& r : got_rules) diff << " " << r;
+        diff << "), reference " << ToString(*want.value, type) << " ("
+             << (want_default ? "default" : "decided") << " by";
+        for (const auto& r : want.rules) diff << " " << r;
+        diff << ")\n";
+      }
+    }
+    return diff.str();
+  }
+
+ private:
+  const sema::Model& model_;
+  const sema::Layer& layer_;
+  const Program& program_;
+  ReferenceInterpreter reference_;
+  std::map<std::string, ast::Type> decision_types_;
+};
+
+TEST_CASE("Differential: compiled evaluator agrees with the reference interpreter",
+          "[differential]") {
+  const long cases_per_jurisdiction = EnvOr("LOKET_DIFF_CASES", 2000);
+  const std::uint64_t seed = std::uint64_t(EnvOr("LOKET_DIFF_SEED", 20261127));
+  const std::vector<fs::path> folders = RuleBaseFolders();
+  // examples/bench/migrant-desk is committed, so there is always at least one rule base.
+  REQUIRE_FALSE(folders.empty());
+  int evaluated_rule_bases = 0;
+
+  for (const fs::path& folder : folders) {
+    LoadOptions options;
+    options.analyze_conflicts = false;  // not needed to evaluate; keeps the test fast
+    Result<RuleBase> loaded = RuleBase::LoadFiles({folder.string()}, options);
+    INFO("rule base " << folder.string());
+    REQUIRE(loaded.ok());
+    const RuleBase& rule_base = *loaded;
+    if (rule_base.has_errors()) {
+      // Some examples are broken on purpose (examples/conflicts/exception-cycle); a rule
+      // base with errors cannot be compiled, so there is nothing to compare.
+      WARN("skipped (the rule base has errors): " << folder.string());
+      continue;
+    }
+    ++evaluated_rule_bases;
+    std::set<DecisionStatus> seen;  // every status some decision had, over all cases
+    const sema::Model& model = *rule_base.impl().model;
+
+    for (const auto& layer : model.layers) {
+      Result<Program> program = rule_base.Compile(layer->name);
+      INFO("jurisdiction " << layer->name);
+      REQUIRE(program.ok());
+      JurisdictionCheck check(model, *layer, *program);
+      CaseGenerator generator(model, *layer, seed ^ std::hash<std::string>()(layer->name));
+      Case facts = program->NewCase();
+      Outcome outcome;
+      long mismatches = 0;
+      std::string first_mismatches;
+      for (long i = 0; i < cases_per_jurisdiction; ++i) {
+        GeneratedCase generated = generator.Next();
+        std::string diff = check.Compare(generated, facts, outcome);
+        for (int d = 0; d < outcome.decision_count(); ++d) seen.insert(outcome.status(d));
+        if (diff.empty()) continue;
+        if (++mismatches <= 5) {
+          first_mismatches += "case " + std::to_string(i) + " on " +
+                              support::FormatIsoDate(generated.date) + ": " +
+                              program->CaseToJson(facts) + "\n" + diff;
+        }
+      }
+      INFO(first_mismatches);
+      CHECK(mismatches == 0);
+    }
+    if (folder.filename() == "corpus" && cases_per_jurisdiction >= 1000) {
+      // The corpus exists to reach these outcomes; without them the comparison is too easy.
+      for (DecisionStatus status :
+           {DecisionStatus::kDecided, DecisionStatus::kDefault, DecisionStatus::kGap,
+            DecisionStatus::kConflict, DecisionStatus::kAbsentOptional, DecisionStatus::kOverflow,
+            DecisionStatus::kNotEvaluated}) {
+        INFO("status never reached in the corpus: " << DecisionStatusName(status));
+        CHECK(seen.count(status) == 1);
+      }
+    }
+  }
+  CHECK(evaluated_rule_bases > 0);
+}
+
+// The generated cases must be valid for the evaluator's own case validation; otherwise the
+// differential test would compare answers to cases no caller could submit.
+TEST_CASE("Differential: generated cases pass loket's case validation", "[differential]") {
+  for (const fs::path& folder : RuleBaseFolders()) {
+    LoadOptions options;
+    options.analyze_conflicts = false;
+    Result<RuleBase> loaded = RuleBase::LoadFiles({folder.string()}, options);
+    REQUIRE(loaded.ok());
+    if (loaded->has_errors()) continue;  // reported by the test above
+    const sema::Model& model = *loaded->impl().model;
+    for (const auto& layer : model.layers) {
+      Result<Program> program = loaded->Compile(layer->name);
+      REQUIRE(program.ok());
+      CaseGenerator generator(model, *layer, 7);
+      Case facts = program->NewCase();
+      Case reparsed = program->NewCase();
+      for (int i = 0; i < 200; ++i) {
+        GeneratedCase generated = generator.Next();
+        Fill(*program, generated.facts, facts);
+        std::string json = program->CaseToJson(facts);
+        std::vector<Diagnostic> errors;
+        INFO(folder.string() << " " << layer->name << ": " << json);
+        bool has_huge_int =
+            std::any_of(generated.facts.begin(), generated.facts.end(), [](const auto& fact) {
+              return fact.second.number > (std::int64_t(1) << 52) ||
+                     fact.second.number < -(std::int64_t(1) << 52);
+            });
+        if (has_huge_int) continue;  // beyond what JSON numbers carry exactly
+        CHECK(program->ParseJson(json, reparsed, errors));
+        for (int slot = 0; slot < facts.slot_count(); ++slot) {
+          REQUIRE(facts.IsSet(slot) == reparsed.IsSet(slot));
+          if (facts.IsSet(slot)) CHECK(facts.raw(slot) == reparsed.raw(slot));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace loket::difftest

@@ -1,0 +1,508 @@
+#include "reference_interpreter.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+namespace loket::difftest {
+namespace {
+
+using ast::ExprKind;
+using ast::TypeKind;
+
+// An evaluation error; carries the diagnostic code the evaluator reports for it.
+struct EvalError {
+  std::string code;
+  std::string message;
+};
+
+[[noreturn]] void Fail(std::string code, std::string message) {
+  throw EvalError{std::move(code), std::move(message)};
+}
+
+std::int64_t CheckedAdd(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) Fail("L612", "overflow in +");
+  return r;
+}
+std::int64_t CheckedSub(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) Fail("L612", "overflow in -");
+  return r;
+}
+std::int64_t CheckedMul(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) Fail("L612", "overflow in *");
+  return r;
+}
+
+// Full years from `from` to `to`: an age, counted on the calendar (someone born on 29 February
+// turns a year older on 1 March in a common year). Note that `date + N years` clamps to
+// 28 February instead (docs/language.md), so the two differ on that one day.
+std::int64_t YearsBetween(support::DayNumber from, support::DayNumber to) {
+  if (to < from) return -YearsBetween(to, from);
+  const support::CivilDate a = support::CivilFromDays(from);
+  const support::CivilDate b = support::CivilFromDays(to);
+  std::int64_t years = b.year - a.year;
+  if (b.month < a.month || (b.month == a.month && b.day < a.day)) --years;
+  return years;
+}
+
+// One evaluation of one case: the memo tables live here.
+class Evaluation {
+ public:
+  Evaluation(const sema::Model& model, const std::vector<const sema::Layer*>& chain,
+             const RefCase& facts, support::DayNumber date)
+      : chain_(chain), facts_(facts), date_(date) {
+    for (const auto& file : model.files) {
+      for (const auto& rule : file->rules) file_of_rule_[rule.get()] = file.get();
+    }
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::RuleDecl* rule : layer->rules) {
+        rules_.push_back(rule);
+        layer_of_rule_[rule] = layer;
+        for (const ast::RuleRef& base : rule->exception_to) {
+          exceptions_to_[base.target].push_back(rule);
+        }
+      }
+    }
+  }
+
+  RefOutcome Run() {
+    RefOutcome outcome;
+    // §5.1: a case that breaks a domain assumption is an error as a whole.
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::AssumeDecl* assume : layer->assumes) {
+        try {
+          if (!Eval(*assume->condition).number) {
+            outcome.case_error = "L606";
+            return outcome;
+          }
+        } catch (const EvalError& error) {
+          outcome.case_error = error.code;
+          return outcome;
+        }
+      }
+    }
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::DecisionDecl* decision : layer->decisions) {
+        RefDecision& result = outcome.decisions[decision->name];
+        try {
+          result.value = Decide(*decision);
+          result.rules = deciding_rules_[decision];
+        } catch (const EvalError& error) {
+          result.value.reset();
+          result.error_code = error.code;
+        }
+      }
+    }
+    return outcome;
+  }
+
+ private:
+  // --- rules ------------------------------------------------------------------------------
+
+  bool InForce(const ast::RuleDecl& rule) const {
+    const sema::Layer* layer = layer_of_rule_.at(&rule);
+    if (!rule.validity.InForce(date_) || !layer->validity.InForce(date_)) return false;
+    auto file = file_of_rule_.find(&rule);
+    if (file != file_of_rule_.end() && file->second->header &&
+        !file->second->header->validity.InForce(date_)) {
+      return false;
+    }
+    return true;
+  }
+
+  // A rule applies when it is in force, its condition holds and no exception to it applies.
+  // Exceptions form an acyclic graph (the checker rejects cycles), so this terminates.
+  bool Applies(const ast::RuleDecl& rule) {
+    auto memo = applies_.find(&rule);
+    if (memo != applies_.end()) return memo->second;
+    bool applies = InForce(rule) && (!rule.condition || Eval(*rule.condition).number != 0);
+    if (applies) {
+      auto exceptions = exceptions_to_.find(&rule);
+      if (exceptions != exceptions_to_.end()) {
+        for (const ast::RuleDecl* exception : exceptions->second) {
+          if (Applies(*exception)) {
+            applies = false;
+            break;
+          }
+        }
+      }
+    }
+    applies_[&rule] = applies;
+    return applies;
+  }
+
+  std::string Qualified(const ast::RuleDecl& rule) const { return rule.layer + "." + rule.id; }
+
+  // --- decisions ----------------------------------------------------------------------------
+
+  RefValue Decide(const ast::DecisionDecl& decision) {
+    auto memo = decisions_.find(&decision);
+    if (memo != decisions_.end()) {
+      if (memo->second.error) throw *memo->second.error;
+      return memo->second.value;
+    }
+    if (in_progress_.count(&decision)) Fail("cycle", "cycle through " + decision.name);
+    in_progress_.insert(&decision);
+    Memo entry;
+    try {
+      entry.value = decision.collect ? Collect(decision) : DecideSingle(decision);
+    } catch (const EvalError& error) {
+      entry.error = error;
+    }
+    in_progress_.erase(&decision);
+    decisions_[&decision] = entry;
+    if (entry.error) throw *entry.error;
+    return entry.value;
+  }
+
+  struct Candidate {
+    const ast::RuleDecl* rule;
+    const ast::Assignment* assignment;
+  };
+
+  std::vector<Candidate> ApplyingAssignments(const ast::DecisionDecl& decision) {
+    std::vector<Candidate> found;
+    for (const ast::RuleDecl* rule : rules_) {
+      for (const ast::Assignment& assignment : rule->assignments) {
+        if (assignment.decision != &decision) continue;
+        if (Applies(*rule)) found.push_back({rule, &assignment});
+      }
+    }
+    return found;
+  }
+
+  // §5.4: the union of every applying rule's contribution, in every layer in force.
+  RefValue Collect(const ast::DecisionDecl& decision) {
+    RefValue result;
+    result.kind = TypeKind::kSet;
+    std::vector<std::string> rules;
+    for (const Candidate& candidate : ApplyingAssignments(decision)) {
+      RefValue part = Eval(*candidate.assignment->value);
+      result.members.insert(part.members.begin(), part.members.end());
+      rules.push_back(Qualified(*candidate.rule));
+    }
+    std::sort(rules.begin(), rules.end());
+    rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+    deciding_rules_[&decision] = rules;
+    return result;
+  }
+
+  // §5.3: the applying rules; on a delegated decision only those of the lowest layer that has
+  // any; one value if they agree, the default if there are none, else a conflict.
+  RefValue DecideSingle(const ast::DecisionDecl& decision) {
+    std::vector<Candidate> candidates = ApplyingAssignments(decision);
+    if (decision.delegation && !candidates.empty()) {
+      int lowest = 0;
+      for (const Candidate& c : candidates)
+        lowest = std::max(lowest, layer_of_rule_[c.rule]->depth);
+      std::vector<Candidate> lowest_only;
+      for (const Candidate& c : candidates) {
+        if (layer_of_rule_[c.rule]->depth == lowest) lowest_only.push_back(c);
+      }
+      candidates = lowest_only;
+    }
+    if (candidates.empty()) {
+      deciding_rules_[&decision] = {};
+      if (!decision.default_value) Fail("L608", "gap: " + decision.name);
+      return Eval(*decision.default_value);
+    }
+    RefValue value = Eval(*candidates.front().assignment->value);
+    std::vector<std::string> rules;
+    for (const Candidate& c : candidates) {
+      if (Eval(*c.assignment->value) != value) Fail("L609", "conflict: " + decision.name);
+      rules.push_back(Qualified(*c.rule));
+    }
+    std::sort(rules.begin(), rules.end());
+    deciding_rules_[&decision] = rules;
+    return value;
+  }
+
+  // --- names --------------------------------------------------------------------------------
+
+  RefValue Fact(const ast::FactDecl& fact) const {
+    auto found = facts_.find(fact.name);
+    if (found == facts_.end()) Fail("L610", "absent optional fact " + fact.name);
+    return found->second;
+  }
+
+  // The value in force on the reference date: the last one whose `from` is not after it;
+  // before the first `from`, the first value (include/loket/evaluate.h, CompiledProgram).
+  RefValue Param(const ast::ParamDecl& param) {
+    const ast::ParamValue* in_force = &param.values.at(0);
+    for (const ast::ParamValue& value : param.values) {
+      if (!value.from || *value.from <= date_) in_force = &value;
+    }
+    return Eval(*in_force->value);
+  }
+
+  RefValue Let(const ast::LetDecl& let) {
+    auto memo = lets_.find(&let);
+    if (memo != lets_.end()) {
+      if (memo->second.error) throw *memo->second.error;
+      return memo->second.value;
+    }
+    Memo entry;
+    try {
+      entry.value = Eval(*let.value);
+    } catch (const EvalError& error) {
+      entry.error = error;
+    }
+    lets_[&let] = entry;
+    if (entry.error) throw *entry.error;
+    return entry.value;
+  }
+
+  RefValue Name(const ast::Expr& e) {
+    switch (e.symbol.kind) {
+      case ast::SymbolKind::kFact:
+        return Fact(*e.symbol.fact);
+      case ast::SymbolKind::kParam:
+        return Param(*e.symbol.param);
+      case ast::SymbolKind::kLet:
+        return Let(*e.symbol.let);
+      case ast::SymbolKind::kDecision:
+        return Decide(*e.symbol.decision);
+      case ast::SymbolKind::kEnumMember:
+        return RefValue::Of(TypeKind::kEnum, e.symbol.enum_index);
+      case ast::SymbolKind::kReferenceDate:
+        return RefValue::Of(TypeKind::kDate, date_);
+      case ast::SymbolKind::kUnresolved:
+        break;
+    }
+    Fail("internal", "unresolved name " + e.name);
+  }
+
+  // --- expressions ----------------------------------------------------------------------------
+
+  RefValue Eval(const ast::Expr& e) {
+    const auto operand = [&](std::size_t i) { return Eval(*e.operands.at(i)); };
+    switch (e.kind) {
+      case ExprKind::kBoolLit:
+        return RefValue::Bool(e.bool_value);
+      case ExprKind::kIntLit:
+        return RefValue::Of(TypeKind::kInt, e.int_value);
+      case ExprKind::kMoneyLit:
+        return RefValue::Of(TypeKind::kMoney, e.int_value);
+      case ExprKind::kDateLit:
+        return RefValue::Of(TypeKind::kDate, e.int_value);
+      case ExprKind::kDurationLit: {
+        RefValue v = RefValue::Of(TypeKind::kDuration, e.int_value);
+        v.unit = e.unit;
+        return v;
+      }
+      case ExprKind::kSetLit: {
+        RefValue set;
+        set.kind = TypeKind::kSet;
+        for (const auto& element : e.operands) set.members.insert(int(Eval(*element).number));
+        return set;
+      }
+      case ExprKind::kName:
+        return Name(e);
+      case ExprKind::kKnown:
+        return RefValue::Bool(facts_.count(e.symbol.fact->name) > 0);
+      case ExprKind::kCall:
+        return Call(e);
+      case ExprKind::kNeg: {
+        RefValue v = operand(0);
+        v.number = CheckedSub(0, v.number);
+        return v;
+      }
+      case ExprKind::kNot:
+        return RefValue::Bool(!operand(0).number);
+      // and / or / implies / if evaluate their right side only when it matters.
+      case ExprKind::kAnd:
+        return RefValue::Bool(operand(0).number && operand(1).number);
+      case ExprKind::kOr:
+        return RefValue::Bool(operand(0).number || operand(1).number);
+      case ExprKind::kImplies:
+        return RefValue::Bool(!operand(0).number || operand(1).number);
+      case ExprKind::kIf:
+        return operand(0).number ? operand(1) : operand(2);
+      case ExprKind::kAdd:
+        return Add(operand(0), operand(1), +1);
+      case ExprKind::kSub:
+        return Add(operand(0), operand(1), -1);
+      case ExprKind::kMul: {
+        RefValue a = operand(0), b = operand(1);
+        TypeKind kind = a.kind == TypeKind::kMoney || b.kind == TypeKind::kMoney ? TypeKind::kMoney
+                                                                                 : TypeKind::kInt;
+        return RefValue::Of(kind, CheckedMul(a.number, b.number));
+      }
+      case ExprKind::kDiv: {
+        RefValue a = operand(0), b = operand(1);
+        if (b.number == 0) Fail("L613", "division by zero");
+        if (a.number == std::numeric_limits<std::int64_t>::min() && b.number == -1) {
+          Fail("L612", "overflow in /");
+        }
+        // money / money is a plain number; money / int stays money.
+        TypeKind kind = a.kind == TypeKind::kMoney && b.kind != TypeKind::kMoney ? TypeKind::kMoney
+                                                                                 : TypeKind::kInt;
+        return RefValue::Of(kind, a.number / b.number);
+      }
+      case ExprKind::kEq:
+        return RefValue::Bool(operand(0) == operand(1));
+      case ExprKind::kNe:
+        return RefValue::Bool(operand(0) != operand(1));
+      case ExprKind::kLt:
+        return RefValue::Bool(operand(0).number < operand(1).number);
+      case ExprKind::kLe:
+        return RefValue::Bool(operand(0).number <= operand(1).number);
+      case ExprKind::kGt:
+        return RefValue::Bool(operand(0).number > operand(1).number);
+      case ExprKind::kGe:
+        return RefValue::Bool(operand(0).number >= operand(1).number);
+      case ExprKind::kIn:
+        return RefValue::Bool(In(e));
+      case ExprKind::kNotIn:
+        return RefValue::Bool(!In(e));
+      case ExprKind::kInRange:
+      case ExprKind::kNotInRange: {
+        std::int64_t x = operand(0).number, lo = operand(1).number, hi = operand(2).number;
+        bool inside = lo <= x && x <= hi;
+        return RefValue::Bool(e.kind == ExprKind::kInRange ? inside : !inside);
+      }
+    }
+    Fail("internal", "unknown expression kind");
+  }
+
+  // `x in {a, b}` compares x with each element; `x in s` (s a set value) tests membership.
+  bool In(const ast::Expr& e) {
+    RefValue x = Eval(*e.operands.at(0));
+    const ast::Expr& rhs = *e.operands.at(1);
+    if (rhs.kind == ExprKind::kSetLit) {
+      for (const auto& element : rhs.operands) {
+        if (Eval(*element) == x) return true;
+      }
+      return false;
+    }
+    RefValue set = Eval(rhs);
+    if (x.kind == TypeKind::kSet) {
+      return std::includes(set.members.begin(), set.members.end(), x.members.begin(),
+                           x.members.end());
+    }
+    return set.members.count(int(x.number)) > 0;
+  }
+
+  RefValue Add(const RefValue& a, const RefValue& b, int sign) {
+    if (a.kind == TypeKind::kDate && b.kind == TypeKind::kDuration) {
+      std::int64_t amount = sign * b.number;
+      switch (b.unit) {
+        case ast::DurationUnit::kDays:
+          return RefValue::Of(TypeKind::kDate, CheckedAdd(a.number, amount));
+        case ast::DurationUnit::kWeeks:
+          return RefValue::Of(TypeKind::kDate, CheckedAdd(a.number, CheckedMul(amount, 7)));
+        case ast::DurationUnit::kMonths:
+          return RefValue::Of(TypeKind::kDate,
+                              support::AddMonths(support::DayNumber(a.number), amount));
+        case ast::DurationUnit::kYears:
+          return RefValue::Of(TypeKind::kDate, support::AddMonths(support::DayNumber(a.number),
+                                                                  CheckedMul(amount, 12)));
+      }
+    }
+    if (a.kind == TypeKind::kSet) {
+      RefValue result = a;
+      if (sign > 0) {
+        result.members.insert(b.members.begin(), b.members.end());
+      } else {
+        for (int m : b.members) result.members.erase(m);
+      }
+      return result;
+    }
+    if (a.kind == TypeKind::kDate && b.kind == TypeKind::kDate) {
+      return RefValue::Of(TypeKind::kInt, CheckedSub(a.number, b.number));
+    }
+    return RefValue::Of(a.kind,
+                        sign > 0 ? CheckedAdd(a.number, b.number) : CheckedSub(a.number, b.number));
+  }
+
+  RefValue Call(const ast::Expr& e) {
+    std::vector<RefValue> args;
+    for (const auto& arg : e.operands) args.push_back(Eval(*arg));
+    if (e.name == "min") return args.at(0).number <= args.at(1).number ? args[0] : args[1];
+    if (e.name == "max") return args.at(0).number >= args.at(1).number ? args[0] : args[1];
+    if (e.name == "days_between") {
+      return RefValue::Of(TypeKind::kInt, args.at(1).number - args.at(0).number);
+    }
+    if (e.name == "years_between") {
+      return RefValue::Of(TypeKind::kInt, YearsBetween(support::DayNumber(args.at(0).number),
+                                                       support::DayNumber(args.at(1).number)));
+    }
+    Fail("internal", "unknown builtin " + e.name);
+  }
+
+  struct Memo {
+    RefValue value;
+    std::optional<EvalError> error;
+  };
+
+  const std::vector<const sema::Layer*>& chain_;
+  const RefCase& facts_;
+  support::DayNumber date_;
+  std::vector<const ast::RuleDecl*> rules_;  // every rule of the chain, root layer first
+  std::map<const ast::RuleDecl*, const sema::Layer*> layer_of_rule_;
+  std::map<const ast::RuleDecl*, const ast::File*> file_of_rule_;
+  std::map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions_to_;
+  std::map<const ast::RuleDecl*, bool> applies_;
+  std::map<const ast::LetDecl*, Memo> lets_;
+  std::map<const ast::DecisionDecl*, Memo> decisions_;
+  std::map<const ast::DecisionDecl*, std::vector<std::string>> deciding_rules_;
+  std::set<const ast::DecisionDecl*> in_progress_;
+};
+
+}  // namespace
+
+bool RefValue::operator==(const RefValue& other) const {
+  if (kind == TypeKind::kSet || other.kind == TypeKind::kSet || kind == TypeKind::kEmptySet ||
+      other.kind == TypeKind::kEmptySet) {
+    return members == other.members;
+  }
+  return number == other.number && (kind != TypeKind::kDuration || unit == other.unit);
+}
+
+ReferenceInterpreter::ReferenceInterpreter(const sema::Model& model,
+                                           const sema::Layer& jurisdiction)
+    : model_(model), chain_(model.Chain(jurisdiction)) {}
+
+RefOutcome ReferenceInterpreter::Evaluate(const RefCase& facts,
+                                          support::DayNumber reference_date) const {
+  return Evaluation(model_, chain_, facts, reference_date).Run();
+}
+
+std::string ToString(const RefValue& value, const ast::Type& type) {
+  switch (type.kind) {
+    case TypeKind::kBool:
+      return value.number ? "true" : "false";
+    case TypeKind::kInt:
+      return std::to_string(value.number);
+    case TypeKind::kMoney:
+      return std::to_string(value.number) + " cents";
+    case TypeKind::kDate:
+      return support::FormatIsoDate(support::DayNumber(value.number));
+    case TypeKind::kEnum:
+      if (type.enum_decl && value.number >= 0 &&
+          value.number < std::int64_t(type.enum_decl->members.size())) {
+        return type.enum_decl->members[std::size_t(value.number)].name;
+      }
+      return "#" + std::to_string(value.number);
+    case TypeKind::kSet:
+    case TypeKind::kEmptySet: {
+      std::string text = "{";
+      for (int m : value.members) {
+        if (text.size() > 1) text += ", ";
+        text += type.enum_decl && m >= 0 && m < int(type.enum_decl->members.size())
+                    ? type.enum_decl->members[std::size_t(m)].name
+                    : "#" + std::to_string(m);
+      }
+      return text + "}";
+    }
+    default:
+      return std::to_string(value.number);
+  }
+}
+
+}  // namespace loket::difftest
