@@ -229,7 +229,11 @@ class Outcome {
   friend class Program;
   friend struct internal::ProgramAccess;
   friend struct internal::Engine;
-  std::shared_ptr<const compile::CompiledProgram> program_;
+  // The program of the last evaluation, kept alive by `programs_`, which holds the few
+  // programs recently used with this outcome so that alternating between them (a batch
+  // across jurisdictions) costs no reference counting.
+  const compile::CompiledProgram* program_ = nullptr;
+  std::vector<std::shared_ptr<const compile::CompiledProgram>> programs_;
   std::vector<DecisionStatus> status_;
   std::vector<std::int64_t> raw_;
   std::vector<std::int32_t> winner_begin_;  // per decision, into winners_

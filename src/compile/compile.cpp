@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -590,6 +592,139 @@ class CodeGen {
   int next_temp_;
 };
 
+// The register of a plain name read, and whether the read may fault; -1 for other exprs.
+int NameRegister(const Expr& e, const SlotMap& slots, bool& may_fail) {
+  if (e.kind != ExprKind::kName) return -1;
+  may_fail = false;
+  switch (e.symbol.kind) {
+    case ast::SymbolKind::kFact: {
+      auto it = slots.facts.find(e.symbol.fact);
+      if (it == slots.facts.end()) return -1;
+      may_fail = slots.optional_facts.count(e.symbol.fact) > 0;
+      return it->second;
+    }
+    case ast::SymbolKind::kParam: {
+      auto it = slots.params.find(e.symbol.param);
+      return it == slots.params.end() ? -1 : it->second;
+    }
+    case ast::SymbolKind::kLet: {
+      auto it = slots.lets.find(e.symbol.let);
+      may_fail = true;
+      return it == slots.lets.end() ? -1 : it->second;
+    }
+    case ast::SymbolKind::kDecision: {
+      auto it = slots.decisions.find(e.symbol.decision);
+      may_fail = true;
+      return it == slots.decisions.end() ? -1 : it->second;
+    }
+    case ast::SymbolKind::kReferenceDate:
+      return slots.reference_date;
+    default:
+      return -1;
+  }
+}
+
+// One conjunct as an atom, when it has a simple form.
+bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  auto range = [&](int reg, bool may_fail, std::int64_t lo, std::int64_t hi, bool flip) {
+    atom.reg = reg;
+    atom.kind = Atom::kRange;
+    atom.check = may_fail;
+    atom.negate = flip;
+    atom.lo = lo;
+    atom.span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+    return true;
+  };
+  bool may_fail = false;
+  switch (e.kind) {
+    case ExprKind::kNot:
+      return MakeAtom(*e.operands[0], !negate, slots, atom);
+    case ExprKind::kName: {
+      if (e.type.kind != TypeKind::kBool) return false;
+      int reg = NameRegister(e, slots, may_fail);
+      return reg >= 0 && range(reg, may_fail, 1, 1, negate);
+    }
+    case ExprKind::kKnown: {
+      if (e.symbol.kind != ast::SymbolKind::kFact) return false;
+      auto it = slots.facts.find(e.symbol.fact);
+      if (it == slots.facts.end()) return false;
+      atom.reg = it->second;
+      atom.kind = Atom::kKnown;
+      atom.check = false;
+      atom.negate = negate;
+      return true;
+    }
+    case ExprKind::kIn:
+    case ExprKind::kNotIn: {
+      if (e.operands[0]->type.kind != TypeKind::kEnum) return false;
+      int reg = NameRegister(*e.operands[0], slots, may_fail);
+      auto mask = CodeGen::Fold(*e.operands[1]);
+      if (reg < 0 || !mask || e.operands[1]->kind != ExprKind::kSetLit) return false;
+      atom.reg = reg;
+      atom.kind = Atom::kMask;
+      atom.check = may_fail;
+      atom.negate = negate != (e.kind == ExprKind::kNotIn);
+      atom.span = static_cast<std::uint64_t>(*mask);
+      return true;
+    }
+    case ExprKind::kInRange:
+    case ExprKind::kNotInRange: {
+      int reg = NameRegister(*e.operands[0], slots, may_fail);
+      auto lo = CodeGen::Fold(*e.operands[1]);
+      auto hi = CodeGen::Fold(*e.operands[2]);
+      if (reg < 0 || !lo || !hi || *lo > *hi) return false;
+      return range(reg, may_fail, *lo, *hi, negate != (e.kind == ExprKind::kNotInRange));
+    }
+    default:
+      break;
+  }
+  if (!IsComparison(e.kind)) return false;
+  const Expr* name = e.operands[0].get();
+  const Expr* constant = e.operands[1].get();
+  ExprKind kind = e.kind;
+  if (!CodeGen::Fold(*constant)) {
+    std::swap(name, constant);
+    switch (kind) {  // c < x  is  x > c
+      case ExprKind::kLt:
+        kind = ExprKind::kGt;
+        break;
+      case ExprKind::kLe:
+        kind = ExprKind::kGe;
+        break;
+      case ExprKind::kGt:
+        kind = ExprKind::kLt;
+        break;
+      case ExprKind::kGe:
+        kind = ExprKind::kLe;
+        break;
+      default:
+        break;
+    }
+  }
+  auto c = CodeGen::Fold(*constant);
+  int reg = NameRegister(*name, slots, may_fail);
+  if (reg < 0 || !c) return false;
+  if (name->type.kind == TypeKind::kSet) return false;
+  switch (kind) {
+    case ExprKind::kEq:
+      return range(reg, may_fail, *c, *c, negate);
+    case ExprKind::kNe:
+      return range(reg, may_fail, *c, *c, !negate);
+    case ExprKind::kLt:
+      return *c != kMin && range(reg, may_fail, kMin, *c - 1, negate);
+    case ExprKind::kLe:
+      return range(reg, may_fail, kMin, *c, negate);
+    case ExprKind::kGt:
+      return *c != kMax && range(reg, may_fail, *c + 1, kMax, negate);
+    case ExprKind::kGe:
+      return range(reg, may_fail, *c, kMax, negate);
+    default:
+      return false;
+  }
+}
+
 ValueType ValueTypeOf(const ast::Type& type) {
   switch (type.kind) {
     case TypeKind::kBool:
@@ -642,6 +777,9 @@ class Compiler {
       CompileDecisions();
       CompileAssumes();
       OrderSteps();
+      BuildWordTests();
+      ScheduleAtoms();
+      BuildEntries();
     } catch (const CompileError& error) {
       sink_.Add(error.kind, error.range, error.message);
       return nullptr;
@@ -844,6 +982,21 @@ class Compiler {
           rule.condition_text = SourceText(model_.sources, decl->condition->range);
           std::vector<const Expr*> parts;
           SplitConjuncts(*decl->condition, parts);
+          std::vector<Atom> atoms;
+          for (const Expr* part : parts) {
+            Atom atom;
+            if (!MakeAtom(*part, false, slots_, atom)) {
+              atoms.clear();
+              break;
+            }
+            atoms.push_back(atom);
+          }
+          if (!atoms.empty()) {
+            rule.has_atoms = true;
+            rule.atom_begin = static_cast<std::int32_t>(p.atoms.size());
+            p.atoms.insert(p.atoms.end(), atoms.begin(), atoms.end());
+            rule.atom_end = static_cast<std::int32_t>(p.atoms.size());
+          }
           for (const Expr* part : parts) {
             ConditionPart compiled;
             compiled.text = SourceText(model_.sources, part->range);
@@ -1015,6 +1168,135 @@ class Compiler {
     };
     for (const Let& let : p.lets) visit(let.slot);
     for (const Decision& d : p.decisions) visit(d.slot);
+  }
+
+  // Distinct atoms and each atom-form rule's tests on the atom words.
+  void BuildWordTests() {
+    CompiledProgram& p = *program_;
+    std::map<std::tuple<int, int, std::int64_t, std::uint64_t>, int> index;
+    for (Rule& rule : p.rules) {
+      if (!rule.has_atoms) continue;
+      std::map<int, WordTest> tests;
+      bool contradictory = false;
+      for (int a = rule.atom_begin; a < rule.atom_end; ++a) {
+        const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
+        auto key = std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span);
+        auto it = index.find(key);
+        int id;
+        if (it == index.end()) {
+          id = static_cast<int>(p.unique_atoms.size());
+          Atom unique = atom;
+          unique.negate = false;
+          p.unique_atoms.push_back(unique);
+          index.emplace(key, id);
+        } else {
+          id = it->second;
+        }
+        WordTest& test = tests[id / 64];
+        test.word = id / 64;
+        const std::uint64_t bit = std::uint64_t{1} << (id % 64);
+        const std::uint64_t want = atom.negate ? 0 : bit;
+        if ((test.mask & bit) && (test.value & bit) != want) contradictory = true;
+        test.mask |= bit;
+        test.value |= want;
+      }
+      if (contradictory) continue;  // `x and not x`: the ordered atoms say false
+      rule.has_tests = true;
+      rule.test_begin = static_cast<std::int32_t>(p.word_tests.size());
+      for (const auto& entry : tests) p.word_tests.push_back(entry.second);
+      rule.test_end = static_cast<std::int32_t>(p.word_tests.size());
+    }
+    p.atom_words = static_cast<int>((p.unique_atoms.size() + 63) / 64);
+  }
+
+  // The rules a decision's step may evaluate: its own and, transitively, their exceptions.
+  std::vector<int> StepRules(const Decision& d) const {
+    const CompiledProgram& p = *program_;
+    std::vector<int> rules;
+    std::vector<int> pending;
+    for (int a : d.assignments) pending.push_back(p.assignments[static_cast<std::size_t>(a)].rule);
+    while (!pending.empty()) {
+      int r = pending.back();
+      pending.pop_back();
+      if (std::find(rules.begin(), rules.end(), r) != rules.end()) continue;
+      rules.push_back(r);
+      for (int defeater : p.rules[static_cast<std::size_t>(r)].defeaters) {
+        pending.push_back(defeater);
+      }
+    }
+    return rules;
+  }
+
+  // Each atom is computed at the first step whose rules use it; by then every register it
+  // reads is known (the steps are in dependency order).
+  void ScheduleAtoms() {
+    CompiledProgram& p = *program_;
+    std::vector<bool> scheduled(p.unique_atoms.size(), false);
+    std::map<std::tuple<int, int, std::int64_t, std::uint64_t>, int> index;
+    for (std::size_t i = 0; i < p.unique_atoms.size(); ++i) {
+      const Atom& atom = p.unique_atoms[i];
+      index[std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span)] =
+          static_cast<int>(i);
+    }
+    for (Step& step : p.steps) {
+      step.atoms_begin = static_cast<std::int32_t>(p.step_atoms.size());
+      if (!step.is_let) {
+        for (int r : StepRules(p.decisions[static_cast<std::size_t>(step.index)])) {
+          const Rule& rule = p.rules[static_cast<std::size_t>(r)];
+          if (!rule.has_tests) continue;
+          for (int a = rule.atom_begin; a < rule.atom_end; ++a) {
+            const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
+            int id =
+                index[std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span)];
+            if (scheduled[static_cast<std::size_t>(id)]) continue;
+            scheduled[static_cast<std::size_t>(id)] = true;
+            p.step_atoms.push_back(id);
+          }
+        }
+      }
+      step.atoms_end = static_cast<std::int32_t>(p.step_atoms.size());
+      // Ascending, so the evaluator fills one word at a time in a register.
+      std::sort(p.step_atoms.begin() + step.atoms_begin, p.step_atoms.end());
+    }
+  }
+
+  void BuildEntries() {
+    CompiledProgram& p = *program_;
+    for (Decision& d : p.decisions) {
+      for (int a : d.assignments) {
+        const Assignment& assignment = p.assignments[static_cast<std::size_t>(a)];
+        const Rule& rule = p.rules[static_cast<std::size_t>(assignment.rule)];
+        Entry entry;
+        entry.rule = assignment.rule;
+        entry.from = rule.from;
+        entry.until = rule.until;
+        entry.test_begin = rule.test_begin;
+        entry.test_end = rule.test_end;
+        entry.assignment = a;
+        entry.depth = rule.layer_depth;
+        entry.value = assignment.value.constant;
+        if (rule.has_tests) entry.flags |= Entry::kWordTests;
+        if (assignment.value.is_constant) entry.flags |= Entry::kConstant;
+        if (rule.assignments.size() > 1 || !rule.bases.empty()) entry.flags |= Entry::kMemo;
+        if (!rule.defeaters.empty()) entry.flags |= Entry::kHasDefeaters | Entry::kMemo;
+        if (rule.condition.empty()) entry.flags |= Entry::kUnconditional;
+        const bool one_test = rule.has_tests && rule.test_end - rule.test_begin == 1;
+        if ((entry.flags & (Entry::kMemo | Entry::kHasDefeaters)) == 0 &&
+            (entry.flags & Entry::kConstant) && (one_test || rule.condition.empty())) {
+          entry.flags |= Entry::kSimple;
+          if (one_test) {
+            const WordTest& test = p.word_tests[static_cast<std::size_t>(rule.test_begin)];
+            entry.word = test.word;
+            entry.mask = test.mask;
+            entry.want = test.value;
+          }
+        }
+        d.entries.push_back(entry);
+      }
+      d.all_simple = d.collect && p.atom_words > 0 &&
+                     std::all_of(d.entries.begin(), d.entries.end(),
+                                 [](const Entry& e) { return (e.flags & Entry::kSimple) != 0; });
+    }
   }
 
   const sema::Model& model_;

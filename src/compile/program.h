@@ -136,6 +136,30 @@ struct Let {
   ValueCode value;
 };
 
+// A condition that is a conjunction of simple tests on registers (`age >= 16`, `not eu`,
+// `permit in {a, b}`, `known(x)`), evaluated without the interpreter: each atom tests
+// `regs[reg] - lo <= span` (unsigned; an inclusive range), or bit `regs[reg]` of the mask in
+// `span`, or that the register has no fault; `negate` flips the test. Exact short-circuit
+// semantics: a fault is raised only while every earlier atom held.
+struct Atom {
+  enum Kind : std::uint8_t { kRange, kMask, kKnown };
+  std::int32_t reg = 0;
+  Kind kind = kRange;
+  bool negate = false;
+  bool check = false;  // reading the register may fault (optional fact, let, decision)
+  std::int64_t lo = 0;
+  std::uint64_t span = 0;
+};
+
+// Atom-form conditions share their atoms: every distinct atom is computed once per case into
+// bit words (atom i is bit i % 64 of word i / 64, its fault likewise in a fault word), so a
+// rule's condition is one mask test per word: (word & mask) == value.
+struct WordTest {
+  std::int32_t word = 0;
+  std::uint64_t mask = 0;
+  std::uint64_t value = 0;
+};
+
 // One part of a condition split at its top-level `and`s, for "why not".
 struct ConditionPart {
   std::string text;        // source text
@@ -157,6 +181,12 @@ struct Rule {
   std::int32_t from = INT32_MIN;   // effective validity: the rule's, its file's and layer's
   std::int32_t until = INT32_MAX;  // exclusive
   CodeRef condition;               // empty: applies whenever in force
+  bool has_atoms = false;          // the condition is the conjunction atoms[atom_begin, end)
+  std::int32_t atom_begin = 0;
+  std::int32_t atom_end = 0;
+  bool has_tests = false;  // the atoms also compile to word_tests[test_begin, test_end)
+  std::int32_t test_begin = 0;
+  std::int32_t test_end = 0;
   std::string condition_text;
   std::vector<ConditionPart> parts;
   std::vector<int> reads;        // registers the condition and assigned values read
@@ -167,8 +197,35 @@ struct Rule {
   bool InForce(std::int32_t day) const { return day >= from && day < until; }
 };
 
+// A rule as one decision's evaluation loop sees it: what it needs, packed together.
+struct Entry {
+  enum Flags : std::uint8_t {
+    kWordTests = 1,  // condition = word tests (else atoms or bytecode, see the rule)
+    kConstant = 2,   // the assigned value is `value` (else the assignment's code)
+    kMemo = 4,       // other decisions or exceptions need this rule: memoize
+    kHasDefeaters = 8,
+    kUnconditional = 16,
+    kSimple = 32,  // constant value, at most one word test, nothing else: branch-free
+  };
+  std::int32_t rule = -1;
+  std::int32_t from = INT32_MIN;
+  std::int32_t until = INT32_MAX;
+  std::int32_t test_begin = 0;
+  std::int32_t test_end = 0;
+  std::int32_t assignment = -1;
+  std::int32_t depth = 0;
+  std::uint8_t flags = 0;
+  std::int64_t value = 0;
+  // kSimple entries: the one word test inline (mask 0: no condition).
+  std::int32_t word = 0;
+  std::uint64_t mask = 0;
+  std::uint64_t want = 0;
+};
+
 struct Decision {
   int slot = -1;
+  std::vector<Entry> entries;  // one per assignment, in the order of `assignments`
+  bool all_simple = false;     // a collect decision whose entries are all kSimple
   bool collect = false;
   bool delegated = false;
   bool has_default = false;
@@ -188,6 +245,9 @@ struct Assume {
 struct Step {
   bool is_let = false;
   int index = -1;  // into lets or decisions
+  // Atoms first needed by this step's rules: step_atoms[atoms_begin, atoms_end).
+  std::int32_t atoms_begin = 0;
+  std::int32_t atoms_end = 0;
 };
 
 struct CompiledProgram {
@@ -207,6 +267,11 @@ struct CompiledProgram {
   std::vector<int> required_facts;  // slots of the non-optional facts
 
   std::vector<Instr> code;
+  std::vector<Atom> atoms;         // per rule, in condition order (with `negate`)
+  std::vector<Atom> unique_atoms;  // distinct atoms (`negate` unused)
+  std::vector<WordTest> word_tests;
+  std::vector<std::int32_t> step_atoms;
+  int atom_words = 0;
   std::vector<Param> params;
   std::vector<Let> lets;
   std::vector<Decision> decisions;

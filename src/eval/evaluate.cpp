@@ -99,6 +99,7 @@ Outcome& Outcome::operator=(Outcome&&) noexcept = default;
 Outcome::~Outcome() = default;
 Outcome::Outcome(const Outcome& other)
     : program_(other.program_),
+      programs_(other.programs_),
       status_(other.status_),
       raw_(other.raw_),
       winner_begin_(other.winner_begin_),
@@ -381,14 +382,183 @@ class Engine::Evaluator {
         out_(out),
         s_(*out.scratch_),
         code_(program.code.data()),
+        atoms_(program.atoms.data()),
         regs_(s_.regs.data()),
         fault_(s_.fault.data()),
         detail_(s_.detail.data()),
         state_(s_.rule_state.data()),
+        bits_(s_.atom_bits.data()),
+        faults_(s_.atom_faults.data()),
+        tests_(program.word_tests.data()),
         day_(day) {}
+
+  // The atoms this step needs first, into the atom words.
+  void ComputeAtoms(const compile::Step& step) {
+    const std::int32_t* id = p_.step_atoms.data() + step.atoms_begin;
+    const std::int32_t* end = p_.step_atoms.data() + step.atoms_end;
+    if (id == end) return;
+    const compile::Atom* unique = p_.unique_atoms.data();
+    // The ids ascend: accumulate a word in registers, store it when the word changes.
+    int word = *id >> 6;
+    std::uint64_t bits = 0;
+    std::uint64_t faults = 0;
+    for (; id != end; ++id) {
+      if ((*id >> 6) != word) {
+        bits_[word] |= bits;
+        faults_[word] |= faults;
+        word = *id >> 6;
+        bits = 0;
+        faults = 0;
+      }
+      const compile::Atom& atom = unique[*id];
+      const std::int32_t reg = atom.reg;
+      const std::uint64_t v = static_cast<std::uint64_t>(regs_[reg]);
+      const std::uint64_t faulted = fault_[reg] != Fault::kNone;
+      // Branch-free: all three tests, then pick by kind.
+      const std::uint64_t in_range = v - static_cast<std::uint64_t>(atom.lo) <= atom.span;
+      const std::uint64_t in_mask = (atom.span >> (v & 63u)) & 1u;
+      const std::uint64_t bit = atom.kind == compile::Atom::kRange  ? in_range
+                                : atom.kind == compile::Atom::kMask ? in_mask
+                                                                    : faulted ^ 1u;
+      const int shift = *id & 63;
+      bits |= bit << shift;
+      faults |= (faulted & static_cast<std::uint64_t>(atom.check)) << shift;
+    }
+    bits_[word] |= bits;
+    faults_[word] |= faults;
+  }
+
+  // One rule of a decision: -1 on a fault (in `failure`), 0 when it does not apply or is
+  // defeated, 1 when it contributes `contribution`.
+  int General(const compile::Entry& e, RunResult& failure, std::int64_t& contribution) {
+    const int r = e.rule;
+    bool applies;
+    if (e.flags & compile::Entry::kMemo) {
+      std::uint8_t st = Applies(r, failure);
+      if (st & kFaulted) return -1;
+      applies = (st & kApplies) != 0;
+    } else if (day_ < e.from || day_ >= e.until) {
+      state_[r] = kComputed;
+      applies = false;
+    } else if (e.flags & compile::Entry::kUnconditional) {
+      state_[r] = kComputed | kApplies;
+      applies = true;
+    } else {
+      const compile::Rule& rule = p_.rules[static_cast<std::size_t>(r)];
+      RunResult result = rule.has_tests   ? Tests(e.test_begin, e.test_end, rule)
+                         : rule.has_atoms ? Atoms(rule)
+                                          : Exec(rule.condition);
+      if (result.fault != Fault::kNone) {
+        state_[r] = kComputed | kFaulted;
+        s_.rule_fault[static_cast<std::size_t>(r)] = result;
+        failure = result;
+        return -1;
+      }
+      applies = result.value != 0;
+      state_[r] = static_cast<std::uint8_t>(kComputed | (applies ? kApplies : 0));
+    }
+    if (!applies) return 0;
+    if (e.flags & compile::Entry::kHasDefeaters) {
+      bool defeated = Defeated(r, failure);
+      if (failure.fault != Fault::kNone) return -1;
+      if (defeated) return 0;
+    }
+    contribution = e.value;
+    if (!(e.flags & compile::Entry::kConstant)) {
+      RunResult v = ValueOf(p_.assignments[static_cast<std::size_t>(e.assignment)].value);
+      if (v.fault != Fault::kNone) {
+        failure = v;
+        return -1;
+      }
+      contribution = v.value;
+    }
+    return 1;
+  }
+
+  // A collect decision: the union of the contributions. Simple rules (a constant and one
+  // word test) go without data-dependent branches.
+  bool Collect(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
+               RunResult& failure) {
+    std::vector<std::int32_t>& winners = out_.winners_;
+    winners.resize(static_cast<std::size_t>(begin) + d.entries.size());
+    std::int32_t* w = winners.data();
+    std::int32_t n = begin;
+    std::uint64_t mask = 0;
+    const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
+    for (const compile::Entry& e : d.entries) {
+      if ((e.flags & compile::Entry::kSimple) && !(faults_[e.word] & e.mask)) {
+        const std::uint64_t in_force =
+            day - static_cast<std::uint64_t>(static_cast<std::int64_t>(e.from)) <
+            static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - e.from);
+        const std::uint64_t applies = ((bits_[e.word] & e.mask) == e.want) & in_force;
+        state_[e.rule] = static_cast<std::uint8_t>(kComputed | (applies << 1));
+        mask |= static_cast<std::uint64_t>(e.value) & (0 - applies);
+        w[n] = e.rule;
+        n += static_cast<std::int32_t>(applies);
+        continue;
+      }
+      std::int64_t contribution = 0;
+      const int result = General(e, failure, contribution);
+      if (result < 0) {
+        winners.resize(static_cast<std::size_t>(n));
+        return false;
+      }
+      if (result > 0) {
+        mask |= static_cast<std::uint64_t>(contribution);
+        w[n++] = e.rule;
+      }
+    }
+    winners.resize(static_cast<std::size_t>(n));
+    value = static_cast<std::int64_t>(mask);
+    return true;
+  }
 
   RunResult Exec(compile::CodeRef block) {
     return RunInline(code_ + block.begin, regs_, fault_, detail_);
+  }
+
+  // A conjunction of atoms in condition order, for exact short-circuit semantics.
+  RunResult Atoms(const compile::Rule& rule) {
+    const compile::Atom* atom = atoms_ + rule.atom_begin;
+    const compile::Atom* end = atoms_ + rule.atom_end;
+    std::uint64_t holds = 1;
+    for (; atom != end; ++atom) {
+      const std::int32_t reg = atom->reg;
+      if (atom->check && fault_[reg] != Fault::kNone) {
+        // An earlier false atom means this read never happens.
+        if (holds) return {0, fault_[reg], detail_[reg]};
+        return {0, Fault::kNone, 0};
+      }
+      const std::uint64_t v = static_cast<std::uint64_t>(regs_[reg]);
+      std::uint64_t bit;
+      switch (atom->kind) {
+        case compile::Atom::kRange:
+          bit = v - static_cast<std::uint64_t>(atom->lo) <= atom->span;
+          break;
+        case compile::Atom::kMask:
+          bit = (atom->span >> (v & 63u)) & 1u;
+          break;
+        default:
+          bit = fault_[reg] == Fault::kNone;
+          break;
+      }
+      holds &= bit ^ static_cast<std::uint64_t>(atom->negate);
+    }
+    return {static_cast<std::int64_t>(holds), Fault::kNone, 0};
+  }
+
+  // A condition as tests on the atom words; with a faulted atom involved, the ordered atoms
+  // decide (they know which read comes first).
+  RunResult Tests(std::int32_t begin, std::int32_t end, const compile::Rule& rule) {
+    const compile::WordTest* test = tests_ + begin;
+    const compile::WordTest* last = tests_ + end;
+    for (const compile::WordTest* t = test; t != last; ++t) {
+      if (faults_[t->word] & t->mask) return Atoms(rule);
+    }
+    for (; test != last; ++test) {
+      if ((bits_[test->word] & test->mask) != test->value) return {0, Fault::kNone, 0};
+    }
+    return {1, Fault::kNone, 0};
   }
 
   RunResult ValueOf(const compile::ValueCode& value) {
@@ -410,7 +580,9 @@ class Engine::Evaluator {
       st |= kApplies;
       return st;
     }
-    RunResult result = Exec(rule.condition);
+    RunResult result = rule.has_tests   ? Tests(rule.test_begin, rule.test_end, rule)
+                       : rule.has_atoms ? Atoms(rule)
+                                        : Exec(rule.condition);
     if (result.fault != Fault::kNone) {
       st |= kFaulted;
       s_.rule_fault[static_cast<std::size_t>(rule_index)] = result;
@@ -468,43 +640,30 @@ class Engine::Evaluator {
     bool conflict = false;
     int best_depth = -1;
     RunResult failure{0, Fault::kNone, 0};
-    for (int a : d.assignments) {
-      const compile::Assignment& assignment = p_.assignments[static_cast<std::size_t>(a)];
-      const int r = assignment.rule;
-      std::uint8_t st = Applies(r, failure);
-      if (st & kFaulted) break;
-      if (!(st & kApplies)) continue;
-      const compile::Rule& rule = p_.rules[static_cast<std::size_t>(r)];
-      if (!rule.defeaters.empty()) {
-        bool defeated = Defeated(r, failure);
-        if (failure.fault != Fault::kNone) break;
-        if (defeated) continue;
+    if (d.collect) {
+      Collect(d, value, begin, failure);
+    } else {
+      for (const compile::Entry& e : d.entries) {
+        std::int64_t contribution = 0;
+        const int result = General(e, failure, contribution);
+        if (result < 0) break;
+        if (result == 0) continue;
+        if (d.delegated && e.depth != best_depth) {
+          if (e.depth < best_depth) continue;
+          // A deeper layer's applying rules replace what higher layers decided.
+          winners.resize(static_cast<std::size_t>(begin));
+          have_value = false;
+          conflict = false;
+          best_depth = e.depth;
+        }
+        if (!have_value) {
+          value = contribution;
+          have_value = true;
+        } else if (contribution != value) {
+          conflict = true;
+        }
+        winners.push_back(e.rule);
       }
-      RunResult v = ValueOf(assignment.value);
-      if (v.fault != Fault::kNone) {
-        failure = v;
-        break;
-      }
-      if (d.collect) {
-        value |= v.value;
-        winners.push_back(r);
-        continue;
-      }
-      if (d.delegated && rule.layer_depth != best_depth) {
-        if (rule.layer_depth < best_depth) continue;
-        // A deeper layer's applying rules replace what higher layers decided.
-        winners.resize(static_cast<std::size_t>(begin));
-        have_value = false;
-        conflict = false;
-        best_depth = rule.layer_depth;
-      }
-      if (!have_value) {
-        value = v.value;
-        have_value = true;
-      } else if (v.value != value) {
-        conflict = true;
-      }
-      winners.push_back(r);
     }
     out_.winner_end_[di] = static_cast<std::int32_t>(winners.size());
     if (failure.fault != Fault::kNone) {
@@ -555,37 +714,54 @@ class Engine::Evaluator {
   Outcome& out_;
   Outcome::Scratch& s_;
   const compile::Instr* code_;
+  const compile::Atom* atoms_;
   std::int64_t* regs_;
   Fault* fault_;
   std::int32_t* detail_;
   std::uint8_t* state_;
+  std::uint64_t* bits_;
+  std::uint64_t* faults_;
+  const compile::WordTest* tests_;
   std::int32_t day_;
 };
 
 void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outcome& out) {
-  if (out.program_ == program && out.scratch_ &&
-      out.scratch_->regs.size() == static_cast<std::size_t>(program->register_count)) {
-    return;
+  if (out.program_ == program.get()) return;
+  // Switching programs (e.g. a batch across municipalities) only resizes: once every buffer
+  // has grown to the largest program, this allocates nothing. Registers need no clearing:
+  // each evaluation writes every register (and fault) it reads.
+  bool known = false;
+  for (const auto& kept : out.programs_) known = known || kept.get() == program.get();
+  if (!known) {
+    if (out.programs_.size() >= 16) out.programs_.erase(out.programs_.begin());
+    out.programs_.push_back(program);
   }
-  out.program_ = program;
+  out.program_ = program.get();
   if (!out.scratch_) out.scratch_ = std::make_unique<Outcome::Scratch>();
   Outcome::Scratch& s = *out.scratch_;
+  auto grow = [](auto& buffer, std::size_t size) {
+    if (buffer.size() < size) buffer.resize(size);
+  };
   const std::size_t registers = static_cast<std::size_t>(program->register_count);
-  s.regs.assign(registers, 0);
-  s.fault.assign(registers, Fault::kNone);
-  s.detail.assign(registers, -1);
-  s.rule_state.assign(program->rules.size(), 0);
-  s.defeated_by.assign(program->rules.size(), -1);
-  s.rule_fault.assign(program->rules.size(), RunResult{0, Fault::kNone, 0});
+  const std::size_t rules = program->rules.size();
+  grow(s.regs, registers);
+  grow(s.fault, registers);
+  grow(s.detail, registers);
+  grow(s.rule_state, rules);
+  grow(s.defeated_by, rules);
+  grow(s.rule_fault, rules);
+  grow(s.atom_bits, static_cast<std::size_t>(program->atom_words));
+  grow(s.atom_faults, static_cast<std::size_t>(program->atom_words));
   s.params_ready = false;
   const std::size_t decisions = program->decisions.size();
-  out.status_.assign(decisions, DecisionStatus::kNotEvaluated);
-  out.raw_.assign(decisions, 0);
-  out.winner_begin_.assign(decisions, 0);
-  out.winner_end_.assign(decisions, 0);
-  out.error_detail_.assign(decisions, -1);
-  out.winners_.clear();
-  out.winners_.reserve(program->assignments.size() + 1);
+  out.status_.resize(decisions);
+  out.raw_.resize(decisions);
+  out.winner_begin_.resize(decisions);
+  out.winner_end_.resize(decisions);
+  out.error_detail_.resize(decisions);
+  if (out.winners_.capacity() < program->assignments.size() + 1) {
+    out.winners_.reserve(program->assignments.size() + 1);
+  }
 }
 
 namespace {
@@ -622,6 +798,7 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
     }
   }
   s.regs[static_cast<std::size_t>(p.reference_date_slot)] = on.day;
+  s.fault[static_cast<std::size_t>(p.reference_date_slot)] = Fault::kNone;
   if (!s.params_ready || s.params_day != on.day) {
     for (const compile::Param& param : p.params) {
       std::int64_t value = param.values.front().value;
@@ -629,6 +806,7 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
         if (dated.from <= on.day) value = dated.value;
       }
       s.regs[static_cast<std::size_t>(param.slot)] = value;
+      s.fault[static_cast<std::size_t>(param.slot)] = Fault::kNone;
     }
     s.params_day = on.day;
     s.params_ready = true;
@@ -643,13 +821,19 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
 void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
                             const EvalOptions& options) {
   Outcome::Scratch& s = *out.scratch_;
-  std::memset(s.rule_state.data(), 0, s.rule_state.size());
-  if (p.has_exceptions) std::fill(s.defeated_by.begin(), s.defeated_by.end(), -1);
+  if (!p.rules.empty()) std::memset(s.rule_state.data(), 0, p.rules.size());
+  if (p.has_exceptions)
+    std::fill(s.defeated_by.begin(),
+              s.defeated_by.begin() + static_cast<std::ptrdiff_t>(p.rules.size()), -1);
+  const std::size_t words = static_cast<std::size_t>(p.atom_words);
+  std::fill(s.atom_bits.begin(), s.atom_bits.begin() + static_cast<std::ptrdiff_t>(words), 0);
+  std::fill(s.atom_faults.begin(), s.atom_faults.begin() + static_cast<std::ptrdiff_t>(words), 0);
   Evaluator evaluator(p, out, on.day);
   for (const compile::Step& step : p.steps) {
     if (step.is_let) {
       evaluator.ComputeLet(step.index);
     } else {
+      evaluator.ComputeAtoms(step);
       evaluator.Decide(step.index);
     }
   }

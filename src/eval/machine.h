@@ -26,6 +26,8 @@ struct Outcome::Scratch {
   std::vector<std::uint8_t> rule_state;
   std::vector<std::int32_t> defeated_by;    // per rule: the first defeater, or -1
   std::vector<eval::RunResult> rule_fault;  // per faulted rule: why
+  std::vector<std::uint64_t> atom_bits;     // the atoms computed so far (see WordTest)
+  std::vector<std::uint64_t> atom_faults;
   std::int32_t params_day = 0;
   bool params_ready = false;
 };
