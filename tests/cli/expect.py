@@ -2,7 +2,8 @@
 """Runs a command and checks its exit code, output and (optionally) a file it wrote.
 
 usage: expect.py [--exit N] [--stdout RE]... [--stderr RE]... [--not-stdout RE]...
-                 [--json EXPR]... [--jsonl EXPR]... [--file PATH --file-jsonl EXPR]...
+                 [--json EXPR]... [--jsonl EXPR]...
+                 [--file PATH (--file-jsonl EXPR | --file-text RE)...]
                  [--cwd DIR] -- COMMAND...
 
 Regular expressions are searched with re.MULTILINE. --json evaluates EXPR with `d` bound to
@@ -20,7 +21,7 @@ def main(argv):
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
     checks = {"exit": None, "stdout": [], "stderr": [], "not-stdout": [], "json": [],
-              "jsonl": [], "file": None, "file-jsonl": [], "cwd": None}
+              "jsonl": [], "file": None, "file-jsonl": [], "file-text": [], "cwd": None}
     i = 0
     while i < len(options):
         key = options[i].lstrip("-")
@@ -71,7 +72,11 @@ def main(argv):
     if checks["file"]:
         try:
             with open(checks["file"], encoding="utf-8") as f:
-                evaluate("jsonl", checks["file-jsonl"], f.read())
+                text = f.read()
+            evaluate("jsonl", checks["file-jsonl"], text)
+            for pattern in checks["file-text"]:
+                if not re.search(pattern, text, re.MULTILINE):
+                    failures.append(f"{checks['file']} does not match /{pattern}/")
         except OSError as error:
             failures.append(f"cannot read {checks['file']}: {error}")
 

@@ -67,6 +67,15 @@ loket_cli_test(check_typo_json
   COMMAND check ${F}/typo --format json)
 loket_cli_test(check_color_always EXPECT --exit 1 --stdout [=[\x1b\x5b1.31merror\x5bL201\x5d]=]
   COMMAND check ${F}/typo --color always)
+# Conflict findings carry witnesses; --witnesses writes them as case files.
+loket_cli_test(check_conflict_witnesses
+  EXPECT --exit 1 --stdout [=[error\[L501\]: rules `havenstad\.hs\.newcomer_standard`]=]
+         --stdout [=[^witness: ]=] --stdout [=[^  replay:$]=]
+         --stderr [=[^wrote 1 witness case to ]=]
+         --file ${CMAKE_CURRENT_BINARY_DIR}/cli_witnesses/001-L501-havenstad.yaml
+         --file-text [=[^# L501 Ambiguity: ]=] --file-text [=[^# replay with: loket eval ]=]
+         --file-text [=[^category: status_holder$]=]
+  COMMAND check ${F}/conflict --color never --witnesses ${CMAKE_CURRENT_BINARY_DIR}/cli_witnesses)
 
 # --- eval: one case ---------------------------------------------------------------------------
 loket_cli_test(eval_text
