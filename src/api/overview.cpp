@@ -90,7 +90,10 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
   const sema::Model& model = *impl.model;
   const sema::Layer* leaf = model.FindLayer(jurisdiction);
   if (leaf == nullptr) {
-    return Status(StatusCode::kNotFound, "no jurisdiction named '" + jurisdiction + "'");
+    std::string known;
+    for (const auto& layer : model.layers) known += (known.empty() ? "" : ", ") + layer->name;
+    return Status(StatusCode::kNotFound,
+                  "no jurisdiction named '" + jurisdiction + "' (layers: " + known + ")");
   }
   const source::SourceManager& sources = *impl.sources;
 

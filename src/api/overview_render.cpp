@@ -26,12 +26,16 @@ std::string Heading(const Overview& overview) {
   return heading;
 }
 
+std::string Count(int count, const char* singular, const char* plural) {
+  return std::to_string(count) + " " + (count == 1 ? singular : plural);
+}
+
 std::string Summary(const Overview& overview) {
   return "Layers in force: " + Join(overview.chain, " > ") + ". " +
-         std::to_string(overview.rules_in_force) + " rules in force, " +
+         Count(overview.rules_in_force, "rule", "rules") + " in force, " +
          std::to_string(overview.local_rules_in_force) + " of them local; " +
-         std::to_string(overview.rules_not_in_force) +
-         " rule versions of these layers are not in force on this date and are left out.";
+         Count(overview.rules_not_in_force, "rule version", "rule versions") +
+         " of these layers not in force on this date, left out.";
 }
 
 std::string HowItDiffers(const OverviewDecision& decision) {
