@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,7 @@ class TokenScanner {
     for (;;) {
       std::unique_ptr<antlr4::Token> token = lexer.nextToken();
       std::size_t type = token->getType();
+      if (type != LoketLexer::BAD_CHAR) FlushBadRun();
       if (type == antlr4::Token::EOF) {
         tokens.push_back(std::move(token));
         return true;
@@ -154,6 +156,7 @@ class TokenScanner {
   // an unclosed quote, which would only produce follow-on errors).
   std::uint32_t ReportBadCharacter(antlr4::Token& token, source::SourceRange range) {
     std::string text = token.getText();
+    if (text == "\"" || text == "\xE2\x82\xAC") FlushBadRun();
     if (text == "\"") {
       std::size_t line_end = text_.find('\n', range.begin);
       if (line_end == std::string_view::npos) line_end = text_.size();
@@ -167,16 +170,33 @@ class TokenScanner {
                           "`€` must be followed by an amount, as in €250 or €1.234,56");
       return 0;
     }
-    std::string shown = text;
-    unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
-    if (first < 0x20 || first == 0x7F) {
-      shown = fmt::format("U+{:04X}", first);
-    } else {
-      shown = "`" + text + "`";
+    // Other characters: adjacent ones (`¤¤¤`, a pasted symbol) make one report.
+    if (bad_run_ && bad_run_->range.end == range.begin) {
+      bad_run_->range.end = range.end;
+      bad_run_->count += 1;
+      if (bad_run_->shown.size() < 40) bad_run_->shown += Shown(text);
+      return 0;
     }
-    state_.ReportSyntax(diag::Kind::kInvalidCharacter, range,
-                        fmt::format("the character {} is not allowed here", shown));
+    FlushBadRun();
+    bad_run_ = BadRun{range, Shown(text), 1};
     return 0;
+  }
+
+  static std::string Shown(const std::string& text) {
+    unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+    if (first < 0x20 || first == 0x7F) return fmt::format("U+{:04X}", first);
+    return text;
+  }
+
+  void FlushBadRun() {
+    if (!bad_run_) return;
+    BadRun run = std::move(*bad_run_);
+    bad_run_.reset();
+    if (run.shown.size() > 40) run.shown = run.shown.substr(0, 40) + "...";
+    state_.ReportSyntax(diag::Kind::kInvalidCharacter, run.range,
+                        run.count == 1
+                            ? fmt::format("the character `{}` is not allowed here", run.shown)
+                            : fmt::format("the characters `{}` are not allowed here", run.shown));
   }
 
   bool Measure(std::size_t type, source::SourceRange range) {
@@ -216,8 +236,15 @@ class TokenScanner {
     return false;
   }
 
+  struct BadRun {
+    source::SourceRange range;
+    std::string shown;
+    std::size_t count = 0;
+  };
+
   ParseState& state_;
   std::string_view text_;
+  std::optional<BadRun> bad_run_;  // characters outside the language, not yet reported
   std::size_t previous_type_ = 0;
   std::size_t chain_ = 0;                 // prefix operators open at the current bracket level
   std::vector<std::size_t> open_chains_;  // the chain of each enclosing bracket level

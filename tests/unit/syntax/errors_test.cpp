@@ -59,6 +59,12 @@ TEST_CASE("Errors: L102 for characters outside the language", "[syntax]") {
   CHECK(parsed->Codes() == Codes{"L102@2:11", "L101@2:13"});
   CHECK(parsed->sink.diagnostics()[0].message == "the character `#` is not allowed here");
 
+  auto run = Parse("layer national\nfact a: int \xC2\xA4\xC2\xA4@ \"x\"\n");
+  CHECK(run->Codes() == Codes{"L102@2:13"});  // dropped, so the fact itself parses
+  CHECK(run->sink.diagnostics()[0].message ==
+        "the characters `\xC2\xA4\xC2\xA4@` are not allowed here");
+  CHECK(run->Text(run->sink.diagnostics()[0].range) == "\xC2\xA4\xC2\xA4@");
+
   auto control = Parse("layer national\x01\n");
   CHECK(control->Codes() == Codes{"L102@1:15"});
   CHECK(control->sink.diagnostics()[0].message.find("U+0001") != std::string::npos);
