@@ -1,6 +1,8 @@
 #include "batch.h"
 
+#include <string.h>  // memmem
 #include <charconv>
+
 #include <cstring>
 #include <iostream>
 #include <utility>
@@ -148,8 +150,72 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
 }
 
+namespace {
+
+// The fast path for flat objects (every valid case is one): find `"field"` with memmem. An
+// unescaped quote cannot occur inside a string, so `"field"` preceded by `{` or `,` and
+// followed by `:` is a key, and without a nested `{` it is a top-level one. Returns false
+// when the record needs the full scanner (nested objects, escapes, anything unusual).
+bool ExtractFlatMember(std::string_view object, std::string_view field, std::string_view& value,
+                       std::string& rest) {
+  const char* begin = object.data();
+  const char* end = begin + object.size();
+  const char* p = SkipSpace(begin, end);
+  if (p == end || *p != '{' || std::memchr(p + 1, '{', static_cast<std::size_t>(end - p - 1))) {
+    return false;
+  }
+  char key[256];
+  if (field.size() + 2 > sizeof key) return false;
+  key[0] = '"';
+  std::memcpy(key + 1, field.data(), field.size());
+  key[field.size() + 1] = '"';
+  const std::size_t key_size = field.size() + 2;
+  const char* search = p + 1;
+  while (true) {
+    auto* found = static_cast<const char*>(
+        memmem(search, static_cast<std::size_t>(end - search), key, key_size));
+    if (!found) return false;
+    const char* before = found - 1;
+    while (before > p &&
+           (*before == ' ' || *before == '\t' || *before == '\n' || *before == '\r')) {
+      --before;
+    }
+    const char* colon = SkipSpace(found + key_size, end);
+    if ((*before != '{' && *before != ',') || colon == end || *colon != ':') {
+      search = found + 1;
+      continue;
+    }
+    const char* quote = SkipSpace(colon + 1, end);
+    if (quote == end || *quote != '"') return false;
+    auto* close = static_cast<const char*>(
+        std::memchr(quote + 1, '"', static_cast<std::size_t>(end - quote - 1)));
+    if (!close || std::memchr(quote + 1, '\\', static_cast<std::size_t>(close - quote - 1))) {
+      return false;
+    }
+    value = std::string_view(quote + 1, static_cast<std::size_t>(close - quote - 1));
+    const char* after = SkipSpace(close + 1, end);
+    if (after == end) return false;
+    const char* cut_begin = found;
+    const char* cut_end;
+    if (*after == ',') {
+      cut_end = after + 1;
+    } else if (*after == '}') {
+      cut_end = after;
+      if (*before == ',') cut_begin = before;  // the last member: drop the comma before it
+    } else {
+      return false;
+    }
+    rest.assign(begin, static_cast<std::size_t>(cut_begin - begin));
+    rest.append(cut_end, static_cast<std::size_t>(end - cut_end));
+    return true;
+  }
+}
+
+}  // namespace
+
 bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
                          std::string& rest, std::string& error) {
+  if (ExtractFlatMember(object, field, value, rest)) return true;
   const char* begin = object.data();
   const char* end = begin + object.size();
   const char* p = SkipSpace(begin, end);

@@ -139,14 +139,17 @@ loket_cli_test(eval_batch_out_file
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases.jsonl
           --out ${CMAKE_CURRENT_BINARY_DIR}/cli_decisions.jsonl)
 # The jurisdiction per record; a name that is no layer is an L607 error, never a fallback.
+# The field first, in the middle, last, with spaces, and beside a nested object's same key.
 loket_cli_test(eval_batch_jurisdiction_field
   EXPECT --exit 1
-         --jsonl [=[len(d) == 4]=]
+         --jsonl [=[len(d) == 6]=]
          --jsonl [=[d[0]["referrals"] == ["integration_intake", "integration_course"]]=]
          --jsonl [=[d[1]["referrals"] == ["integration_intake"]]=]
          --jsonl [=[d[2]["record"] == 3 and d[2]["errors"][0]["code"] == "L607" and "westland" in d[2]["errors"][0]["message"]]=]
          --jsonl [=[d[3] == {"integration_duty": False, "referrals": []}]=]
-         --stderr [=[records: 4, decided: 3, errors: 1]=]
+         --jsonl [=[d[4]["record"] == 5 and d[4]["errors"][0]["code"] == "L601" and "westland" in d[4]["errors"][0]["message"]]=]
+         --jsonl [=[d[5] == {"integration_duty": True, "referrals": ["integration_intake"]}]=]
+         --stderr [=[records: 6, decided: 4, errors: 2]=]
   COMMAND eval ${F}/desk --jurisdiction-field municipality --on 2025-03-01
           --cases ${F}/cases_field.jsonl)
 loket_cli_test(eval_batch_all_valid
