@@ -50,6 +50,10 @@ void Analyzer::BuildLayers() {
       continue;
     }
     const ast::LayerHeader& header = *file->header;
+    if (header.name.empty()) {  // a broken header: the syntax error says enough
+      every_file_has_header = false;
+      continue;
+    }
     CheckValidity(header.validity);
     if (!header.is_declaration()) continue;
     auto found = by_name.find(header.name);
@@ -217,7 +221,7 @@ void Analyzer::BuildLayers() {
 
   // Files: a declaring header belongs to its layer; a bare one names a layer declared elsewhere.
   for (auto& file : model_.files) {
-    if (!file->header) continue;
+    if (!file->header || file->header->name.empty()) continue;
     const ast::LayerHeader& header = *file->header;
     auto found = by_name.find(header.name);
     if (found == by_name.end()) {
