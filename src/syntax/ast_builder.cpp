@@ -6,6 +6,7 @@
 
 #include "support/date.h"
 #include "syntax/generated.h"
+#include "syntax/input_checks.h"
 #include "syntax/literals.h"
 
 namespace loket::syntax {
@@ -30,6 +31,12 @@ bool HasError(antlr4::tree::ParseTree* tree) {
     for (auto* child : node->children) pending.push_back(child);
   }
   return false;
+}
+
+// A token as quoted in a message: long ones are cut (at a character boundary).
+std::string Shorten(const std::string& text) {
+  if (text.size() <= 40) return text;
+  return std::string(Utf8Prefix(text, 37)) + "...";
 }
 
 class Builder {
@@ -118,7 +125,7 @@ class Builder {
       end = range.end;
     }
     Report(diag::Kind::kInvalidMoney, state_.Range(begin, end),
-           fmt::format("malformed amount {}: {}", token->getText(), converted.error));
+           fmt::format("malformed amount {}: {}", Shorten(token->getText()), converted.error));
     return 0;
   }
 
@@ -364,7 +371,7 @@ class Builder {
         Report(diag::Kind::kSyntaxError, delegation.favours_range,
                fmt::format("expected `higher`, `lower`, `true` or `false` after `favours`, "
                            "found `{}`",
-                           direction));
+                           Shorten(direction)));
       }
     }
     return delegation;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "syntax/generated.h"
+#include "syntax/input_checks.h"
 
 namespace loket::syntax {
 
@@ -187,10 +188,10 @@ std::string DescribeToken(const antlr4::Token* token) {
   if (token == nullptr || token->getType() == antlr4::Token::EOF) return "the end of the file";
   std::string text = token->getText();
   if (token->getType() == LoketLexer::STRING) {
-    if (text.size() > 40) text = text.substr(0, 36) + "...\"";
+    if (text.size() > 40) text = std::string(Utf8Prefix(text, 36)) + "...\"";
     return "the text " + text;
   }
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  if (text.size() > 40) text = std::string(Utf8Prefix(text, 37)) + "...";
   return Quote(text);
 }
 

@@ -45,4 +45,11 @@ std::optional<std::size_t> FindNulByte(std::string_view text) {
   return static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
 }
 
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace loket::syntax

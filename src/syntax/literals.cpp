@@ -36,9 +36,11 @@ Converted<std::int64_t> ConvertInt(std::string_view text) {
   for (char c : text) {
     if (!IsDigit(c)) return Fail<std::int64_t>("not a whole number", 0, text.size());
     if (!PushDigit(value, c)) {
-      return Fail<std::int64_t>(
-          "the number " + std::string(text) + " is too large (the largest is 9223372036854775807)",
-          0, text.size());
+      return Fail<std::int64_t>("the number " +
+                                    std::string(text.size() > 40 ? text.substr(0, 37) : text) +
+                                    (text.size() > 40 ? "..." : "") +
+                                    " is too large (the largest is 9223372036854775807)",
+                                0, text.size());
     }
   }
   if (text.empty()) return Fail<std::int64_t>("not a whole number", 0, 0);

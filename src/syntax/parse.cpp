@@ -192,7 +192,7 @@ class TokenScanner {
     if (!bad_run_) return;
     BadRun run = std::move(*bad_run_);
     bad_run_.reset();
-    if (run.shown.size() > 40) run.shown = run.shown.substr(0, 40) + "...";
+    if (run.shown.size() > 40) run.shown = std::string(Utf8Prefix(run.shown, 40)) + "...";
     state_.ReportSyntax(diag::Kind::kInvalidCharacter, run.range,
                         run.count == 1
                             ? fmt::format("the character `{}` is not allowed here", run.shown)

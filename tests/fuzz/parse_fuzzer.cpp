@@ -1,7 +1,7 @@
 // libFuzzer target: any bytes as a rule file. ParseFile must return (never crash, hang or
 // throw), and what it returns must be consistent: every diagnostic and every node range
-// lies inside the file, a file without a header has an error, and an error-free file has a
-// header.
+// lies inside the file, messages are valid UTF-8, a file without a header has an error, and
+// expressions respect the nesting limit.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +11,7 @@
 #include "ast/ast.h"
 #include "diag/diagnostic.h"
 #include "source/source_manager.h"
+#include "syntax/input_checks.h"
 #include "syntax/parse.h"
 
 namespace {
@@ -52,6 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& diagnostic : sink.diagnostics()) {
     CheckRange(diagnostic.range);
     if (diagnostic.message.empty()) std::abort();
+    // Messages quote the input; they must stay valid UTF-8 for the JSON and text renderers.
+    if (loket::syntax::FindInvalidUtf8(diagnostic.message)) std::abort();
   }
   if (!file->header && !sink.has_errors()) std::abort();
   for (const auto& let : file->lets) CheckExpr(let->value.get());

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "parse_helpers.h"
+#include "syntax/input_checks.h"
 
 using namespace loket;
 using loket::syntax::testing::Parse;
@@ -264,4 +265,28 @@ TEST_CASE("Errors: hints for the most common mistakes", "[syntax]") {
   auto rule_id = Parse("layer national\nrule 1a \"x\" then y = 1\n");
   CHECK(rule_id->Codes() == Codes{"L101@2:6"});
   CHECK(rule_id->sink.diagnostics()[0].message.find("in a rule id") != std::string::npos);
+}
+
+// Regression (found by adding a UTF-8 check on messages to the fuzzer): a long token quoted in
+// a message was cut in the middle of a multi-byte character.
+TEST_CASE("Errors: quoted input in messages stays valid UTF-8 and short", "[syntax]") {
+  std::string text = "layer national\nlet x = \"" + std::string(33, 'a');
+  for (int i = 0; i < 6; ++i) text += "\xE2\x82\xAC";
+  auto parsed = Parse(text + "\"\n");
+  REQUIRE(parsed->Codes() == Codes{"L101@2:9"});
+  const std::string& message = parsed->sink.diagnostics()[0].message;
+  CHECK_FALSE(syntax::FindInvalidUtf8(message));
+  CHECK(message.find("aaa...\"") != std::string::npos);
+
+  std::string amount =
+      "layer national\nlet x = \xE2\x82\xAC"
+      "1";
+  for (int i = 0; i < 5000; ++i) amount += ".1";
+  auto money = Parse(amount + "\n");
+  REQUIRE(money->Codes() == Codes{"L107@2:14"});
+  CHECK(money->sink.diagnostics()[0].message.size() < 200);
+
+  auto number = Parse("layer national\nlet x = " + std::string(5000, '9') + "\n");
+  REQUIRE(number->Codes() == Codes{"L108@2:9"});
+  CHECK(number->sink.diagnostics()[0].message.size() < 200);
 }

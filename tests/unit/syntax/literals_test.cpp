@@ -68,3 +68,17 @@ TEST_CASE("Input checks: UTF-8 validation finds the first bad byte", "[syntax]")
   CHECK(FindNulByte(std::string_view("ab\0c", 4)) == 2u);
   CHECK_FALSE(FindNulByte("abc"));
 }
+
+TEST_CASE("Input checks: UTF-8 prefixes never split a character", "[syntax]") {
+  CHECK(Utf8Prefix("abc", 10) == "abc");
+  CHECK(Utf8Prefix("abcdef", 3) == "abc");
+  CHECK(Utf8Prefix("a\xE2\x82\xAC"
+                   "b",
+                   2) == "a");
+  CHECK(Utf8Prefix("a\xE2\x82\xAC"
+                   "b",
+                   3) == "a");
+  CHECK(Utf8Prefix("a\xE2\x82\xAC"
+                   "b",
+                   4) == "a\xE2\x82\xAC");
+}
