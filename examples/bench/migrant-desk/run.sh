@@ -84,8 +84,9 @@ echo "== loket bench (in-memory, through the library)"
 bench_out=$("$loket" bench "$here" --cases "$work/cases.jsonl" --jurisdiction-field municipality \
   --date "$date_iso" 2>&1) || die "loket bench failed: $bench_out"
 echo "$bench_out"
-loket_mem_cps=$(sed -n 's/.*evaluate[^0-9]*\([0-9][0-9.]*\) cases\/s.*/\1/p' <<<"$bench_out" | head -1)
-loket_json_cps=$(sed -n 's/.*parse[^0-9]*\([0-9][0-9.]*\) cases\/s.*/\1/p' <<<"$bench_out" | head -1)
+loket_mem_cps=$(sed -n 's/^evaluate: *\([0-9][0-9.]*\) cases\/s.*/\1/p' <<<"$bench_out")
+loket_json_cps=$(sed -n 's/^parse+evaluate: *\([0-9][0-9.]*\) cases\/s.*/\1/p' <<<"$bench_out")
+loket_bench_rss=$(sed -n 's/^peak RSS: *\([0-9][0-9.]*\) MiB.*/\1/p' <<<"$bench_out")
 
 if [ -x "$bench_bin" ]; then
   echo "== Google Benchmark: $bench_bin"
@@ -101,9 +102,11 @@ echo "== summary (N=$n, seed $seed; ratio = reference speed / loket speed)"
 printf '%-44s %14s %12s %12s\n' "path" "cases/s" "peak MiB" "vs reference"
 printf '%-44s %14s %12s %12s\n' "reference: decisions in memory" "$ref_mem_cps" "$ref_rss" "1.0x"
 printf '%-44s %14s %12s %12s\n' "reference: JSON parsing + decisions" "$ref_json_cps" "$ref_rss" "1.0x"
-printf '%-44s %14s %12s %12s\n' "loket bench: evaluate in memory" "${loket_mem_cps:-n/a}" "" \
+printf '%-44s %14s %12s %12s\n' "loket bench: evaluate in memory" "${loket_mem_cps:-n/a}" \
+  "${loket_bench_rss:-}" \
   "$(ratio "$ref_mem_cps" "${loket_mem_cps:-0}")"
-printf '%-44s %14s %12s %12s\n' "loket bench: parse JSON + evaluate" "${loket_json_cps:-n/a}" "" \
+printf '%-44s %14s %12s %12s\n' "loket bench: parse JSON + evaluate" "${loket_json_cps:-n/a}" \
+  "${loket_bench_rss:-}" \
   "$(ratio "$ref_json_cps" "${loket_json_cps:-0}")"
 printf '%-44s %14s %12s %12s\n' "loket eval: whole process JSONL->JSONL" "$cli_cps" "$cli_rss" \
   "$(ratio "$ref_json_cps" "$cli_cps")"
