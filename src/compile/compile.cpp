@@ -1258,6 +1258,29 @@ class Compiler {
       // Ascending, so the evaluator fills one word at a time in a register.
       std::sort(p.step_atoms.begin() + step.atoms_begin, p.step_atoms.end());
     }
+    p.atom_words = static_cast<int>((p.unique_atoms.size() + 63) / 64);
+    if (p.atom_words != 1) return;
+    for (Step& step : p.steps) {
+      auto add = [&](Atom::Kind kind, bool checks, std::int32_t& begin, std::int32_t& end) {
+        begin = static_cast<std::int32_t>(p.atom_ops.size());
+        for (int i = step.atoms_begin; i < step.atoms_end; ++i) {
+          const int id = p.step_atoms[static_cast<std::size_t>(i)];
+          const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
+          if (checks ? !atom.check : atom.kind != kind) continue;
+          AtomOp op;
+          op.reg = atom.reg;
+          op.shift = id;
+          op.lo = atom.lo;
+          op.span = atom.span;
+          p.atom_ops.push_back(op);
+        }
+        end = static_cast<std::int32_t>(p.atom_ops.size());
+      };
+      add(Atom::kRange, false, step.ranges_begin, step.ranges_end);
+      add(Atom::kMask, false, step.masks_begin, step.masks_end);
+      add(Atom::kKnown, false, step.knowns_begin, step.knowns_end);
+      add(Atom::kRange, true, step.checks_begin, step.checks_end);
+    }
   }
 
   void BuildEntries() {
@@ -1281,7 +1304,7 @@ class Compiler {
         if (!rule.defeaters.empty()) entry.flags |= Entry::kHasDefeaters | Entry::kMemo;
         if (rule.condition.empty()) entry.flags |= Entry::kUnconditional;
         const bool one_test = rule.has_tests && rule.test_end - rule.test_begin == 1;
-        if ((entry.flags & (Entry::kMemo | Entry::kHasDefeaters)) == 0 &&
+        if (p.atom_words > 0 && (entry.flags & (Entry::kMemo | Entry::kHasDefeaters)) == 0 &&
             (entry.flags & Entry::kConstant) && (one_test || rule.condition.empty())) {
           entry.flags |= Entry::kSimple;
           if (one_test) {
@@ -1293,7 +1316,7 @@ class Compiler {
         }
         d.entries.push_back(entry);
       }
-      d.all_simple = d.collect && p.atom_words > 0 &&
+      d.all_simple = !d.delegated && p.atom_words > 0 &&
                      std::all_of(d.entries.begin(), d.entries.end(),
                                  [](const Entry& e) { return (e.flags & Entry::kSimple) != 0; });
     }

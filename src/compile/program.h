@@ -160,6 +160,14 @@ struct WordTest {
   std::uint64_t value = 0;
 };
 
+// The atoms of a step, by kind, for a one-word program (atom_words == 1): straight loops.
+struct AtomOp {
+  std::int32_t reg = 0;
+  std::int32_t shift = 0;  // the atom's bit
+  std::int64_t lo = 0;
+  std::uint64_t span = 0;  // kRange: hi - lo; kMask: the member mask
+};
+
 // One part of a condition split at its top-level `and`s, for "why not".
 struct ConditionPart {
   std::string text;        // source text
@@ -225,7 +233,7 @@ struct Entry {
 struct Decision {
   int slot = -1;
   std::vector<Entry> entries;  // one per assignment, in the order of `assignments`
-  bool all_simple = false;     // a collect decision whose entries are all kSimple
+  bool all_simple = false;     // not delegated, and every entry is kSimple
   bool collect = false;
   bool delegated = false;
   bool has_default = false;
@@ -248,6 +256,12 @@ struct Step {
   // Atoms first needed by this step's rules: step_atoms[atoms_begin, atoms_end).
   std::int32_t atoms_begin = 0;
   std::int32_t atoms_end = 0;
+  // One-word programs: [begin, end) into atom_ops for ranges, masks, knowns and the
+  // registers whose faults matter.
+  std::int32_t ranges_begin = 0, ranges_end = 0;
+  std::int32_t masks_begin = 0, masks_end = 0;
+  std::int32_t knowns_begin = 0, knowns_end = 0;
+  std::int32_t checks_begin = 0, checks_end = 0;
 };
 
 struct CompiledProgram {
@@ -271,6 +285,7 @@ struct CompiledProgram {
   std::vector<Atom> unique_atoms;  // distinct atoms (`negate` unused)
   std::vector<WordTest> word_tests;
   std::vector<std::int32_t> step_atoms;
+  std::vector<AtomOp> atom_ops;
   int atom_words = 0;
   std::vector<Param> params;
   std::vector<Let> lets;

@@ -397,6 +397,10 @@ class Engine::Evaluator {
     const std::int32_t* id = p_.step_atoms.data() + step.atoms_begin;
     const std::int32_t* end = p_.step_atoms.data() + step.atoms_end;
     if (id == end) return;
+    if (p_.atom_words == 1) {
+      ComputeOneWord(step);
+      return;
+    }
     const compile::Atom* unique = p_.unique_atoms.data();
     // The ids ascend: accumulate a word in registers, store it when the word changes.
     int word = *id >> 6;
@@ -417,15 +421,40 @@ class Engine::Evaluator {
       // Branch-free: all three tests, then pick by kind.
       const std::uint64_t in_range = v - static_cast<std::uint64_t>(atom.lo) <= atom.span;
       const std::uint64_t in_mask = (atom.span >> (v & 63u)) & 1u;
-      const std::uint64_t bit = atom.kind == compile::Atom::kRange  ? in_range
-                                : atom.kind == compile::Atom::kMask ? in_mask
-                                                                    : faulted ^ 1u;
+      const std::uint64_t kind = atom.kind;
+      const std::uint64_t bit = (in_range & static_cast<std::uint64_t>(kind == 0)) |
+                                (in_mask & static_cast<std::uint64_t>(kind == 1)) |
+                                ((faulted ^ 1u) & static_cast<std::uint64_t>(kind == 2));
       const int shift = *id & 63;
       bits |= bit << shift;
       faults |= (faulted & static_cast<std::uint64_t>(atom.check)) << shift;
     }
     bits_[word] |= bits;
     faults_[word] |= faults;
+  }
+
+  // The usual case, all atoms in one word: a straight loop per kind.
+  void ComputeOneWord(const compile::Step& step) {
+    const compile::AtomOp* ops = p_.atom_ops.data();
+    std::uint64_t bits = 0;
+    for (const compile::AtomOp* op = ops + step.ranges_begin; op != ops + step.ranges_end; ++op) {
+      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op->reg]);
+      bits |= static_cast<std::uint64_t>(v - static_cast<std::uint64_t>(op->lo) <= op->span)
+              << op->shift;
+    }
+    for (const compile::AtomOp* op = ops + step.masks_begin; op != ops + step.masks_end; ++op) {
+      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op->reg]);
+      bits |= ((op->span >> (v & 63u)) & 1u) << op->shift;
+    }
+    for (const compile::AtomOp* op = ops + step.knowns_begin; op != ops + step.knowns_end; ++op) {
+      bits |= static_cast<std::uint64_t>(fault_[op->reg] == Fault::kNone) << op->shift;
+    }
+    std::uint64_t faults = 0;
+    for (const compile::AtomOp* op = ops + step.checks_begin; op != ops + step.checks_end; ++op) {
+      faults |= static_cast<std::uint64_t>(fault_[op->reg] != Fault::kNone) << op->shift;
+    }
+    bits_[0] |= bits;
+    faults_[0] |= faults;
   }
 
   // One rule of a decision: -1 on a fault (in `failure`), 0 when it does not apply or is
@@ -510,6 +539,40 @@ class Engine::Evaluator {
     }
     winners.resize(static_cast<std::size_t>(n));
     value = static_cast<std::int64_t>(mask);
+    return true;
+  }
+
+  // A single-valued, undelegated decision whose rules are all simple, branch-free. False
+  // (nothing written) when a faulted atom is involved: then the general loop decides.
+  bool SingleSimple(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
+                    bool& conflict) {
+    for (const compile::Entry& e : d.entries) {
+      if (faults_[e.word] & e.mask) return false;
+    }
+    std::vector<std::int32_t>& winners = out_.winners_;
+    winners.resize(static_cast<std::size_t>(begin) + d.entries.size());
+    std::int32_t* w = winners.data();
+    std::int32_t n = begin;
+    std::uint64_t have = 0;
+    std::uint64_t disagree = 0;
+    std::int64_t first = 0;
+    const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
+    for (const compile::Entry& e : d.entries) {
+      const std::uint64_t in_force =
+          day - static_cast<std::uint64_t>(static_cast<std::int64_t>(e.from)) <
+          static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - e.from);
+      const std::uint64_t applies = ((bits_[e.word] & e.mask) == e.want) & in_force;
+      state_[e.rule] = static_cast<std::uint8_t>(kComputed | (applies << 1));
+      const std::uint64_t take = applies & (have ^ 1u);
+      first = take ? e.value : first;
+      disagree |= applies & have & static_cast<std::uint64_t>(e.value != first);
+      have |= applies;
+      w[n] = e.rule;
+      n += static_cast<std::int32_t>(applies);
+    }
+    winners.resize(static_cast<std::size_t>(n));
+    value = first;
+    conflict = disagree != 0;
     return true;
   }
 
@@ -642,6 +705,8 @@ class Engine::Evaluator {
     RunResult failure{0, Fault::kNone, 0};
     if (d.collect) {
       Collect(d, value, begin, failure);
+    } else if (d.all_simple && SingleSimple(d, value, begin, conflict)) {
+      // decided without data-dependent branches
     } else {
       for (const compile::Entry& e : d.entries) {
         std::int64_t contribution = 0;
