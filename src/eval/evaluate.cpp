@@ -508,9 +508,7 @@ class Engine::Evaluator {
   // word test) go without data-dependent branches.
   bool Collect(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
                RunResult& failure) {
-    std::vector<std::int32_t>& winners = out_.winners_;
-    winners.resize(static_cast<std::size_t>(begin) + d.entries.size());
-    std::int32_t* w = winners.data();
+    std::int32_t* w = out_.winners_.data();
     std::int32_t n = begin;
     std::uint64_t mask = 0;
     const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
@@ -529,7 +527,7 @@ class Engine::Evaluator {
       std::int64_t contribution = 0;
       const int result = General(e, failure, contribution);
       if (result < 0) {
-        winners.resize(static_cast<std::size_t>(n));
+        count_ = n;
         return false;
       }
       if (result > 0) {
@@ -537,7 +535,7 @@ class Engine::Evaluator {
         w[n++] = e.rule;
       }
     }
-    winners.resize(static_cast<std::size_t>(n));
+    count_ = n;
     value = static_cast<std::int64_t>(mask);
     return true;
   }
@@ -549,9 +547,7 @@ class Engine::Evaluator {
     for (const compile::Entry& e : d.entries) {
       if (faults_[e.word] & e.mask) return false;
     }
-    std::vector<std::int32_t>& winners = out_.winners_;
-    winners.resize(static_cast<std::size_t>(begin) + d.entries.size());
-    std::int32_t* w = winners.data();
+    std::int32_t* w = out_.winners_.data();
     std::int32_t n = begin;
     std::uint64_t have = 0;
     std::uint64_t disagree = 0;
@@ -570,7 +566,7 @@ class Engine::Evaluator {
       w[n] = e.rule;
       n += static_cast<std::int32_t>(applies);
     }
-    winners.resize(static_cast<std::size_t>(n));
+    count_ = n;
     value = first;
     conflict = disagree != 0;
     return true;
@@ -695,8 +691,8 @@ class Engine::Evaluator {
     const compile::Decision& d = p_.decisions[static_cast<std::size_t>(decision_index)];
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const int slot = d.slot;
-    std::vector<std::int32_t>& winners = out_.winners_;
-    const std::int32_t begin = static_cast<std::int32_t>(winners.size());
+    std::int32_t* winners = out_.winners_.data();
+    const std::int32_t begin = count_;
     out_.winner_begin_[di] = begin;
     std::int64_t value = 0;
     bool have_value = false;
@@ -716,7 +712,7 @@ class Engine::Evaluator {
         if (d.delegated && e.depth != best_depth) {
           if (e.depth < best_depth) continue;
           // A deeper layer's applying rules replace what higher layers decided.
-          winners.resize(static_cast<std::size_t>(begin));
+          count_ = begin;
           have_value = false;
           conflict = false;
           best_depth = e.depth;
@@ -727,10 +723,10 @@ class Engine::Evaluator {
         } else if (contribution != value) {
           conflict = true;
         }
-        winners.push_back(e.rule);
+        winners[count_++] = e.rule;
       }
     }
-    out_.winner_end_[di] = static_cast<std::int32_t>(winners.size());
+    out_.winner_end_[di] = count_;
     if (failure.fault != Fault::kNone) {
       Fail(di, slot, failure);
       return;
@@ -788,6 +784,7 @@ class Engine::Evaluator {
   std::uint64_t* faults_;
   const compile::WordTest* tests_;
   std::int32_t day_;
+  std::int32_t count_ = 0;  // winners written so far, into out_.winners_
 };
 
 void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outcome& out) {
@@ -824,9 +821,8 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   out.winner_begin_.resize(decisions);
   out.winner_end_.resize(decisions);
   out.error_detail_.resize(decisions);
-  if (out.winners_.capacity() < program->assignments.size() + 1) {
-    out.winners_.reserve(program->assignments.size() + 1);
-  }
+  // Every decision writes its winners after the previous one's: at most one per assignment.
+  grow(out.winners_, program->assignments.size() + 1);
 }
 
 namespace {
@@ -844,7 +840,6 @@ void MarkNotEvaluated(Outcome& out, std::vector<DecisionStatus>& status,
 bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outcome& out) {
   Outcome::Scratch& s = *out.scratch_;
   out.case_errors_.clear();
-  out.winners_.clear();
   if (facts.program() != &p) {
     out.case_errors_.push_back(eval::MakeDiagnostic(
         "L611", "MalformedCase",
