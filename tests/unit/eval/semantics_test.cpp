@@ -404,3 +404,31 @@ TEST_CASE_METHOD(Fixture, "eval: typed setters by slot", "[eval]") {
 
 }  // namespace
 }  // namespace loket::evaltest
+
+namespace loket::evaltest {
+namespace {
+
+// Division by zero (L613) cannot reach the evaluator: the checker rejects any divisor that is
+// not a non-zero constant or param (L224); the evaluator still checks it.
+TEST_CASE("eval: integer division truncates, with dated param divisors", "[eval]") {
+  RuleBase rule_base = Load({R"(layer national "Nederland"
+
+fact hours: int
+param parts: int = 3 from 2020-01-01 = -7 from 2025-01-01
+
+decision share: int default 0
+
+rule share "Test: an equal share"
+  then share = hours / parts
+)"});
+  Program program = Compile(rule_base, "national");
+  Case c = Facts(program, "{hours: 100}");
+  Outcome out;
+  program.Evaluate(c, D("2024-06-01"), out);
+  CHECK(ValueOf(program, out, "share") == "33");
+  program.Evaluate(c, D("2025-06-01"), out);
+  CHECK(ValueOf(program, out, "share") == "-14");
+}
+
+}  // namespace
+}  // namespace loket::evaltest
