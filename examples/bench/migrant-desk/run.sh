@@ -2,7 +2,8 @@
 # The shared "migrant desk" benchmark (/work/shared/bench/WORKLOAD.md) for loket, side by side
 # with the hand-written C++ reference on the same data, in the same run.
 #
-# usage: run.sh [N=100000] [SEED=42]
+# usage: run.sh [--check] [N=100000] [SEED=42]
+#        (--check: steps 1-3 only, no timing; what the ctest `bench.migrant_desk.checksum` runs)
 #
 # 1. generates N cases with the shared generator (node),
 # 2. builds and runs the C++ reference (its CHECKSUM and RESULT lines),
@@ -18,6 +19,8 @@
 # WORK (scratch folder; default /tmp/loket-migrant-desk-N-SEED).
 set -euo pipefail
 
+check_only=false
+if [ "${1:-}" = "--check" ]; then check_only=true; shift; fi
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 n=${1:-100000}
@@ -77,6 +80,7 @@ if [ "$loket_checksum" != "$reference_checksum" ]; then
   exit 1
 fi
 echo "CHECKSUM OK: loket's line equals the reference's"
+$check_only && exit 0
 
 # The CLI path without process start and rule loading, when loket can report it itself:
 # `loket bench` times in-memory evaluation (cases parsed once) and parse+evaluate separately.
