@@ -122,6 +122,14 @@ class CodeGen {
         next_temp_(slots.temp_base) {}
 
   CodeRef Condition(const Expr& condition) {
+    if (Pure(condition)) {
+      // Nothing in it can fault: compute it straight through, without data-dependent jumps.
+      Instr ret;
+      ret.op = Op::kReturn;
+      ret.a = PureValue(condition);
+      code_.push_back(ret);
+      return Finish();
+    }
     Label is_false;
     Branch(condition, false, is_false);
     Emit(Op::kReturnTrue);
@@ -278,8 +286,165 @@ class CodeGen {
     return t;
   }
 
+  // Whether evaluating `e` can neither fault nor depend on evaluation order: then `and`,
+  // `or` and `if` may evaluate every operand.
+  bool Pure(const Expr& e) const {
+    switch (e.kind) {
+      case ExprKind::kBoolLit:
+      case ExprKind::kIntLit:
+      case ExprKind::kMoneyLit:
+      case ExprKind::kDateLit:
+      case ExprKind::kSetLit:
+        return Fold(e).has_value();
+      case ExprKind::kKnown:
+        return e.symbol.kind == ast::SymbolKind::kFact && slots_.facts.count(e.symbol.fact) > 0;
+      case ExprKind::kName:
+        switch (e.symbol.kind) {
+          case ast::SymbolKind::kEnumMember:
+          case ast::SymbolKind::kParam:
+          case ast::SymbolKind::kReferenceDate:
+            return true;
+          case ast::SymbolKind::kFact:
+            return slots_.facts.count(e.symbol.fact) > 0 &&
+                   slots_.optional_facts.count(e.symbol.fact) == 0;
+          default:
+            return false;
+        }
+      case ExprKind::kNot:
+      case ExprKind::kAnd:
+      case ExprKind::kOr:
+      case ExprKind::kImplies:
+      case ExprKind::kEq:
+      case ExprKind::kNe:
+      case ExprKind::kLt:
+      case ExprKind::kLe:
+      case ExprKind::kGt:
+      case ExprKind::kGe:
+      case ExprKind::kIf:
+      case ExprKind::kInRange:
+      case ExprKind::kNotInRange:
+        for (const auto& operand : e.operands) {
+          if (!Pure(*operand)) return false;
+        }
+        return true;
+      case ExprKind::kIn:
+      case ExprKind::kNotIn:
+        return e.operands[0]->type.kind == TypeKind::kEnum &&
+               e.operands[1]->kind == ExprKind::kSetLit && Fold(*e.operands[1]).has_value() &&
+               Pure(*e.operands[0]);
+      default:
+        return false;
+    }
+  }
+
+  // Straight-line code for a pure expression (see Pure).
+  int PureValue(const Expr& e) {
+    if (auto folded = Fold(e)) return Constant(*folded);
+    auto binary = [&](Op op, int a, int b) {
+      int t = Temp();
+      Emit(op, t, a, b);
+      return t;
+    };
+    switch (e.kind) {
+      case ExprKind::kName:
+        return Read(e);
+      case ExprKind::kKnown: {
+        int reg = KnownRegister(e);
+        int t = Temp();
+        Emit(Op::kKnown, t, reg);
+        return t;
+      }
+      case ExprKind::kNot: {
+        int a = PureValue(*e.operands[0]);
+        int t = Temp();
+        Emit(Op::kNot, t, a);
+        return t;
+      }
+      case ExprKind::kAnd:
+      case ExprKind::kOr: {
+        int a = PureValue(*e.operands[0]);
+        int b = PureValue(*e.operands[1]);
+        return binary(e.kind == ExprKind::kAnd ? Op::kAnd : Op::kOr, a, b);
+      }
+      case ExprKind::kImplies: {
+        int a = PureValue(*e.operands[0]);
+        int not_a = Temp();
+        Emit(Op::kNot, not_a, a);
+        int b = PureValue(*e.operands[1]);
+        return binary(Op::kOr, not_a, b);
+      }
+      case ExprKind::kIf: {
+        int c = PureValue(*e.operands[0]);
+        int x = PureValue(*e.operands[1]);
+        int y = PureValue(*e.operands[2]);
+        int t = Temp();
+        Emit(Op::kSelect, t, c, x);
+        code_.back().target = y;
+        return t;
+      }
+      case ExprKind::kIn:
+      case ExprKind::kNotIn: {
+        int x = PureValue(*e.operands[0]);
+        int t = Temp();
+        Emit(Op::kInMask, t, x, 0, *Fold(*e.operands[1]));
+        if (e.kind == ExprKind::kNotIn) Emit(Op::kNot, t, t);
+        return t;
+      }
+      case ExprKind::kInRange:
+      case ExprKind::kNotInRange: {
+        int x = PureValue(*e.operands[0]);
+        int lo = PureCompare(ExprKind::kGe, x, *e.operands[1]);
+        int hi = PureCompare(ExprKind::kLe, x, *e.operands[2]);
+        int t = binary(Op::kAnd, lo, hi);
+        if (e.kind == ExprKind::kNotInRange) Emit(Op::kNot, t, t);
+        return t;
+      }
+      default:
+        break;
+    }
+    // A comparison.
+    const Expr& l = *e.operands[0];
+    const Expr& r = *e.operands[1];
+    if (Fold(l) && !Fold(r)) {
+      ExprKind mirrored = e.kind;
+      switch (e.kind) {
+        case ExprKind::kLt:
+          mirrored = ExprKind::kGt;
+          break;
+        case ExprKind::kLe:
+          mirrored = ExprKind::kGe;
+          break;
+        case ExprKind::kGt:
+          mirrored = ExprKind::kLt;
+          break;
+        case ExprKind::kGe:
+          mirrored = ExprKind::kLe;
+          break;
+        default:
+          break;
+      }
+      return PureCompare(mirrored, PureValue(r), l);
+    }
+    return PureCompare(e.kind, PureValue(l), r);
+  }
+
+  // A register holding `x OP rhs`.
+  int PureCompare(ExprKind kind, int x, const Expr& rhs) {
+    const int index = static_cast<int>(JumpOf(kind)) - static_cast<int>(Op::kJumpEq);
+    if (auto c = Fold(rhs)) {
+      int t = Temp();
+      Emit(static_cast<Op>(static_cast<int>(Op::kCmpEqImm) + index), t, x, 0, *c);
+      return t;
+    }
+    int y = PureValue(rhs);
+    int t = Temp();
+    Emit(static_cast<Op>(static_cast<int>(Op::kCmpEq) + index), t, x, y);
+    return t;
+  }
+
   int ValueOf(const Expr& e) {
     if (auto folded = Fold(e)) return Constant(*folded);
+    if (e.kind != ExprKind::kName && Pure(e)) return PureValue(e);
     switch (e.kind) {
       case ExprKind::kName:
         return Read(e);

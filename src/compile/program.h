@@ -57,6 +57,16 @@ enum class Op : std::uint8_t {
   kCmpLe,
   kCmpGt,
   kCmpGe,
+  kCmpEqImm,  // dst = a == imm; likewise the next five
+  kCmpNeImm,
+  kCmpLtImm,
+  kCmpLeImm,
+  kCmpGtImm,
+  kCmpGeImm,
+  kInMask,  // dst = member a is in the constant set imm
+  kAnd,     // dst = a & b (both 0/1): for conditions that cannot fault, no branching
+  kOr,      // dst = a | b
+  kSelect,  // dst = a ? b : (register `target`)
   kHas,     // dst = set b contains member a
   kSubset,  // dst = set a is a subset of set b
   // Jumps: to `target` when the test holds.

@@ -127,6 +127,36 @@ __attribute__((always_inline)) inline RunResult RunInline(const compile::Instr* 
       case Op::kCmpGe:
         r[in.dst] = r[in.a] >= r[in.b];
         break;
+      case Op::kCmpEqImm:
+        r[in.dst] = r[in.a] == in.imm;
+        break;
+      case Op::kCmpNeImm:
+        r[in.dst] = r[in.a] != in.imm;
+        break;
+      case Op::kCmpLtImm:
+        r[in.dst] = r[in.a] < in.imm;
+        break;
+      case Op::kCmpLeImm:
+        r[in.dst] = r[in.a] <= in.imm;
+        break;
+      case Op::kCmpGtImm:
+        r[in.dst] = r[in.a] > in.imm;
+        break;
+      case Op::kCmpGeImm:
+        r[in.dst] = r[in.a] >= in.imm;
+        break;
+      case Op::kInMask:
+        r[in.dst] = (static_cast<std::uint64_t>(in.imm) >> (r[in.a] & 63)) & 1u;
+        break;
+      case Op::kAnd:
+        r[in.dst] = r[in.a] & r[in.b];
+        break;
+      case Op::kOr:
+        r[in.dst] = r[in.a] | r[in.b];
+        break;
+      case Op::kSelect:
+        r[in.dst] = r[in.a] ? r[in.b] : r[in.target];
+        break;
       case Op::kHas:
         r[in.dst] = r[in.a] >= 0 && r[in.a] < 64 &&
                     ((static_cast<std::uint64_t>(r[in.b]) >> r[in.a]) & 1u) != 0;
