@@ -225,8 +225,11 @@ class Builder {
     }
     if ((type_name == "int" || type_name == "money" || type_name == "date") && type_name != kind) {
       Report(diag::Kind::kTypeMismatch, Range(context),
-             fmt::format("a bound of a {} range must be a {} literal{}", type_name, type_name,
-                         type_name == "money" ? " such as €0 or €1.000" : ""));
+             fmt::format("a bound of {0} range must be {0} literal{1}",
+                         type_name == "int" ? "an int" : "a " + type_name,
+                         type_name == "money"  ? " such as €0 or €1.000"
+                         : type_name == "date" ? " such as 2024-01-01"
+                                               : " such as 0 or 130"));
     }
     return negative ? -value : value;
   }

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <string>
@@ -199,35 +200,82 @@ class TokenScanner {
                             : fmt::format("the characters `{}` are not allowed here", run.shown));
   }
 
+  // Operators that make the parser recurse and are still open at the current bracket level.
+  // `-` closes at the next binary operator, `not` at `and`/`or`/`implies` (it binds more
+  // loosely than comparisons), both at `then`/`else`; `if` and `implies` stay open to the end
+  // of the expression. So `not a and not b and ...` stays flat, as it is for the parser.
+  enum class Open : char { kMinus, kNot, kIf, kImplies };
+
+  void CloseWhile(std::initializer_list<Open> kinds) {
+    while (!open_.empty() && std::find(kinds.begin(), kinds.end(), open_.back()) != kinds.end()) {
+      open_.pop_back();
+    }
+  }
+
   bool Measure(std::size_t type, source::SourceRange range) {
+    bool after_operand = IsOperandEnd(previous_type_);
     switch (type) {
       case LoketLexer::LPAREN:
       case LoketLexer::LBRACE:
-        enclosing_chains_ += chain_;
-        open_chains_.push_back(chain_);
-        chain_ = 0;
+        enclosing_open_ += open_.size();
+        levels_.push_back(std::move(open_));
+        open_.clear();
         break;
       case LoketLexer::RPAREN:
       case LoketLexer::RBRACE:
-        if (!open_chains_.empty()) {
-          chain_ = open_chains_.back();
-          open_chains_.pop_back();
-          enclosing_chains_ -= chain_;
+        if (!levels_.empty()) {
+          open_ = std::move(levels_.back());
+          levels_.pop_back();
+          enclosing_open_ -= open_.size();
         }
         return true;
       case LoketLexer::NOT:
-      case LoketLexer::IF:
-      case LoketLexer::IMPLIES:
-        ++chain_;
+        if (after_operand) {  // `x not in ...`
+          CloseWhile({Open::kMinus});
+          return true;
+        }
+        open_.push_back(Open::kNot);
         break;
       case LoketLexer::MINUS:
-        if (!IsOperandEnd(previous_type_)) ++chain_;
+        if (after_operand) {
+          CloseWhile({Open::kMinus});
+          return true;
+        }
+        open_.push_back(Open::kMinus);
         break;
+      case LoketLexer::IF:
+        open_.push_back(Open::kIf);
+        break;
+      case LoketLexer::IMPLIES:
+        CloseWhile({Open::kMinus, Open::kNot});
+        open_.push_back(Open::kImplies);
+        break;
+      case LoketLexer::AND:
+      case LoketLexer::OR:
+        CloseWhile({Open::kMinus, Open::kNot});
+        return true;
+      case LoketLexer::THEN:
+      case LoketLexer::ELSE:
+        CloseWhile({Open::kMinus, Open::kNot, Open::kImplies});
+        return true;
+      case LoketLexer::STAR:
+      case LoketLexer::SLASH:
+      case LoketLexer::PLUS:
+      case LoketLexer::EQEQ:
+      case LoketLexer::NEQ:
+      case LoketLexer::LT:
+      case LoketLexer::LE:
+      case LoketLexer::GT:
+      case LoketLexer::GE:
+      case LoketLexer::IN:
+      case LoketLexer::DOTDOT:
+        CloseWhile({Open::kMinus});
+        return true;
       default:
-        if (EndsChain(type)) chain_ = 0;
+        if (EndsChain(type)) open_.clear();
         return true;
     }
-    std::size_t depth = open_chains_.size() + enclosing_chains_ + chain_;
+    std::size_t depth = levels_.size() + enclosing_open_ + open_.size();
     if (depth <= state_.limits().max_nesting_depth) return true;
     state_.sink().Report(diag::Kind::kNestingTooDeep, range,
                          "expression nested more than {} levels deep (brackets, `not`, `-`, "
@@ -246,9 +294,9 @@ class TokenScanner {
   std::string_view text_;
   std::optional<BadRun> bad_run_;  // characters outside the language, not yet reported
   std::size_t previous_type_ = 0;
-  std::size_t chain_ = 0;                 // prefix operators open at the current bracket level
-  std::vector<std::size_t> open_chains_;  // the chain of each enclosing bracket level
-  std::size_t enclosing_chains_ = 0;      // sum of open_chains_
+  std::vector<Open> open_;                 // at the current bracket level
+  std::vector<std::vector<Open>> levels_;  // those of each enclosing bracket level
+  std::size_t enclosing_open_ = 0;         // their total size
 };
 
 // Lexes, scans, parses and builds; runs on a thread with a large stack (see ParseFile).

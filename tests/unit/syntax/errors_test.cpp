@@ -138,6 +138,15 @@ TEST_CASE("Errors: L105 for deep nesting, before the parser recurses", "[syntax]
   REQUIRE(parsed->file->lets.size() == 1);
   CHECK(parsed->file->lets[0]->name == "y");
 
+  // Prefix operators that have ended do not add up either: a long flat condition is fine.
+  std::string flat = "layer national\nlet x = not a0";
+  for (int i = 1; i < 1000; ++i) flat += " and not a" + std::to_string(i) + " or -b < 0";
+  auto flat_parsed = Parse(flat + "\n");
+  CHECK(flat_parsed->Codes().empty());
+  CHECK(flat_parsed->file->lets.size() == 1);
+  // ... while open ones do: `not -not -...` nests 300 deep.
+  CHECK(nested("not -", "a", "", 150)->Codes().front().rfind("L105@2:", 0) == 0);
+
   // Brackets in separate declarations do not add up.
   std::string many = "layer national\n";
   for (int i = 0; i < 300; ++i) many += "let x" + std::to_string(i) + " = (not (a))\n";
