@@ -2,7 +2,8 @@
 // (/work/shared/bench/WORKLOAD.md, rule base examples/bench/migrant-desk), through the public
 // API only:
 //
-//   BM_EvaluateInMemory      cases already parsed into loket::Case; Program::Evaluate per case
+//   BM_EvaluateInMemory/N    cases already parsed into loket::Case; Program::Evaluate per case,
+//                            cycling through the first N cases (1000: cache-resident; all)
 //   BM_ParseAndEvaluateJson  Program::ParseJson of one JSON Lines record + Evaluate per case
 //
 // Both report items_per_second (cases/s) and `allocs_per_case`: heap allocations per case
@@ -14,6 +15,7 @@
 // default <source>/examples/bench/migrant-desk).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -202,16 +204,21 @@ void BM_EvaluateInMemory(benchmark::State& state) {
   // Warm-up: one pass over every case sizes the outcome's buffers for every program.
   for (std::size_t i = 0; i < w.cases.size(); ++i)
     w.Program(i).Evaluate(w.parsed[i], w.date, outcome);
+  // The argument is how many distinct cases the loop cycles through: all of them (the
+  // workload), or the first 1000, whose cases stay in the cache; the difference is the cost
+  // of fetching a case from memory.
+  const std::size_t working_set =
+      std::min(w.cases.size(), static_cast<std::size_t>(state.range(0)));
   std::size_t i = 0;
   const std::uint64_t before = g_allocations.load();
   for (auto _ : state) {
     w.Program(i).Evaluate(w.parsed[i], w.date, outcome);
     benchmark::DoNotOptimize(outcome.raw(0));
-    if (++i == w.cases.size()) i = 0;
+    if (++i == working_set) i = 0;
   }
   ReportAllocations(state, before);
 }
-BENCHMARK(BM_EvaluateInMemory);
+BENCHMARK(BM_EvaluateInMemory)->Arg(1000)->Arg(1000000);
 
 void BM_ParseAndEvaluateJson(benchmark::State& state) {
   const Workload& w = GetWorkload();
