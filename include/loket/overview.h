@@ -1,6 +1,7 @@
 // A council member's overview of one municipality's rule base on a date: every decision the
-// desk takes, per domain, with the rules in force and their legal basis, and what differs
-// from the national default (local rules, delegated room that is used, local decisions).
+// desk takes, per domain, with the rules in force and their legal basis, what differs from
+// the national default (local rules, delegated room that is used, local decisions) and the
+// delegated room that is left unused.
 // Built from a checked RuleBase; `loket doc` renders it as Markdown or HTML.
 #pragma once
 

@@ -52,6 +52,26 @@ std::string HowItDiffers(const OverviewDecision& decision) {
   return {};
 }
 
+struct UnusedRoom {
+  std::string domain;
+  std::string decision;
+  std::string competence;
+};
+
+// Delegated decisions the municipality leaves to the national rules.
+std::vector<UnusedRoom> Unused(const Overview& overview) {
+  std::vector<UnusedRoom> unused;
+  for (const OverviewDomain& domain : overview.domains) {
+    for (const OverviewDecision& decision : domain.decisions) {
+      if (decision.competence == OverviewCompetence::kDelegated &&
+          !decision.differs_from_national) {
+        unused.push_back({domain.title, decision.name, decision.competence_text});
+      }
+    }
+  }
+  return unused;
+}
+
 std::vector<std::string> LocalRuleIds(const OverviewDecision& decision) {
   std::vector<std::string> ids;
   for (const OverviewRule& rule : decision.rules) {
@@ -127,6 +147,14 @@ std::string RenderOverviewMarkdown(const Overview& overview) {
     }
   }
   if (!any) out << "Nothing: the national rules apply as they are.\n";
+  out << "\n";
+
+  out << "## Room national law leaves that is not used\n\n";
+  const std::vector<UnusedRoom> unused = Unused(overview);
+  for (const UnusedRoom& room : unused) {
+    out << "- " << room.domain << ": `" << room.decision << "` (" << room.competence << ")\n";
+  }
+  if (unused.empty()) out << "None: every delegated decision has local rules.\n";
   out << "\n";
 
   for (const OverviewDomain& domain : overview.domains) {
@@ -230,6 +258,15 @@ std::string RenderOverviewHtml(const Overview& overview) {
     out << "</table>\n";
   else
     out << "<p>Nothing: the national rules apply as they are.</p>\n";
+
+  out << "<h2>Room national law leaves that is not used</h2>\n<ul>\n";
+  const std::vector<UnusedRoom> unused = Unused(overview);
+  for (const UnusedRoom& room : unused) {
+    out << "<li>" << Html(room.domain) << ": <code>" << Html(room.decision) << "</code> ("
+        << Html(room.competence) << ")</li>\n";
+  }
+  if (unused.empty()) out << "<li>None: every delegated decision has local rules.</li>\n";
+  out << "</ul>\n";
 
   for (const OverviewDomain& domain : overview.domains) {
     out << "<h2>" << Html(domain.title) << "</h2>\n";

@@ -131,6 +131,9 @@ TEST_CASE("a municipality without local rules differs in nothing", "[api][overvi
   }
   const std::string md = loket::RenderOverviewMarkdown(*overview);
   CHECK(md.find("Nothing: the national rules apply as they are.") != std::string::npos);
+  // dorp leaves the delegated `hours` to the national rule.
+  CHECK(md.find("- Inburgering: `hours` (delegated to municipality favours higher)") !=
+        std::string::npos);
   CHECK(Find(*overview, "welcome") == nullptr);  // stad's own decision is not dorp's
 }
 
@@ -158,6 +161,8 @@ TEST_CASE("markdown and html renderings carry the same facts", "[api][overview]"
   CHECK(md.find("`s.hours` (local)") != std::string::npos);
   CHECK(md.find("`age >= 16`") != std::string::npos);
   CHECK(md.find("n.old") == std::string::npos);
+  // stad uses the only delegated decision.
+  CHECK(md.find("None: every delegated decision has local rules.") != std::string::npos);
 
   const std::string html = loket::RenderOverviewHtml(*overview);
   CHECK(html.find("<h1>Gemeente Stad (stad, GM9999) on 2025-01-01</h1>") != std::string::npos);
