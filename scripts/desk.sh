@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# The main job: install what is needed, build, check the bundled rule base and decide the
-# example personas at the desk. Usage: scripts/desk.sh [--on YYYY-MM-DD]
+# The main job: install what is needed, build, check the bundled rule base, run its test
+# suites, and decide every persona in examples/cases/ at the desk for the jurisdiction and
+# date its README names (the first three with a full explanation).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-on=${2:-2025-03-01}
-[ "${1:-}" = "--on" ] || on=2025-03-01
 
 bash scripts/install-deps.sh
 bash scripts/build.sh
@@ -17,14 +16,19 @@ echo "== loket check rules/"
 
 echo
 echo "== loket test rules/"
-"$loket" test rules/
+"$loket" test rules/ --require-coverage
 
 echo
-echo "== the desk: every persona in examples/cases/, decided on $on"
-for case_file in examples/cases/*.yaml; do
-  jurisdiction=$(sed -n 's/^# *jurisdiction: *\([a-z_]*\).*/\1/p' "$case_file" | head -n 1)
-  [ -n "$jurisdiction" ] || jurisdiction=national
+echo "== the desk: every persona of examples/cases/README.md"
+shown=0
+# Table rows: | file.yaml | who | jurisdiction date ... |
+grep -E '^\| [a-z0-9-]+\.yaml \|' examples/cases/README.md | while IFS='|' read -r _ file who where _; do
+  file=$(echo "$file" | xargs)
+  read -r jurisdiction date _ <<<"$(echo "$where" | tr ',' ' ')"
   echo
-  echo "---- $(basename "$case_file" .yaml) ($jurisdiction)"
-  "$loket" eval rules/ --municipality "$jurisdiction" --on "$on" "$case_file"
+  echo "---- ${file%.yaml}:$(echo "$who" | sed 's/ *$//') — $jurisdiction, $date"
+  explain=()
+  [ "$shown" -lt 3 ] && explain=(--explain)
+  "$loket" eval rules/ --municipality "$jurisdiction" --on "$date" "examples/cases/$file" "${explain[@]}"
+  shown=$((shown + 1))
 done
