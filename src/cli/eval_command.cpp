@@ -2,6 +2,7 @@
 // with --cases, a JSON Lines batch decided in input order.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -99,6 +100,25 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
       if (error.location.end_line <= 0) {
         error.location.end_line = error.location.line;
         error.location.end_column = static_cast<int>(error.location.source_line.size()) + 1;
+      }
+    }
+    // A whole-line range: narrow it to the first `quoted` word of the message found on the
+    // line (the offending value or key), so the caret points at it.
+    const std::string& line = error.location.source_line;
+    if (error.location.line > 0 && error.location.column <= 1 &&
+        error.location.end_line == error.location.line &&
+        error.location.end_column > static_cast<int>(line.size())) {
+      for (std::size_t open = error.message.find('`'); open != std::string::npos;) {
+        std::size_t close = error.message.find('`', open + 1);
+        if (close == std::string::npos) break;
+        std::string word = error.message.substr(open + 1, close - open - 1);
+        std::size_t at = word.empty() ? std::string::npos : line.find(word);
+        if (at != std::string::npos) {
+          error.location.column = static_cast<int>(at) + 1;
+          error.location.end_column = error.location.column + static_cast<int>(word.size());
+          break;
+        }
+        open = error.message.find('`', close + 1);
       }
     }
   }
@@ -200,9 +220,9 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
   }
 }
 
-void PrintWhyNot(const WhyNotExplanation& why, std::ostream& out) {
-  out << "\nWhy not " << (why.rule.id.empty() ? std::string("?") : why.rule.id) << ": "
-      << why.message << "\n";
+void PrintWhyNot(const WhyNotExplanation& why, const std::string& requested, std::ostream& out) {
+  out << "\nWhy not " << (why.rule.id.empty() ? requested : why.rule.id) << ": " << why.message
+      << "\n";
   if (!why.failed_part.empty()) out << "  false: " << OneLine(why.failed_part) << "\n";
   if (!why.reads.empty()) out << "  read: " << Join(why.reads) << "\n";
   for (const RuleRefInfo& rule : why.defeated_by) {
@@ -217,16 +237,17 @@ nlohmann::ordered_json RuleJson(const RuleRefInfo& rule) {
 nlohmann::ordered_json ReadsJson(const std::vector<ReadValue>& reads) {
   nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const ReadValue& read : reads) {
-    array.push_back({{"name", read.name},
-                     {"kind", read.kind},
-                     {"known", read.known},
-                     {"value", read.known ? nlohmann::ordered_json(read.value) : nlohmann::ordered_json()}});
+    array.push_back(
+        {{"name", read.name},
+         {"kind", read.kind},
+         {"known", read.known},
+         {"value", read.known ? nlohmann::ordered_json(read.value) : nlohmann::ordered_json()}});
   }
   return array;
 }
 
-nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& explanation, bool explain,
-                           const std::optional<WhyNotExplanation>& why_not) {
+nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& explanation,
+                                   bool explain, const std::optional<WhyNotExplanation>& why_not) {
   nlohmann::ordered_json decisions = nlohmann::ordered_json::object();
   nlohmann::ordered_json details = nlohmann::ordered_json::array();
   std::vector<Diagnostic> errors;
@@ -246,11 +267,11 @@ nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& ex
       rules.push_back(entry);
     }
     nlohmann::ordered_json detail = {{"name", decision.name},
-                             {"domain", decision.domain},
-                             {"status", DecisionStatusName(decision.status)},
-                             {"value", value},
-                             {"default_used", decision.default_used},
-                             {"rules", rules}};
+                                     {"domain", decision.domain},
+                                     {"status", DecisionStatusName(decision.status)},
+                                     {"value", value},
+                                     {"default_used", decision.default_used},
+                                     {"rules", rules}};
     if (explain) {
       nlohmann::ordered_json defeated = nlohmann::ordered_json::array();
       for (const DefeatExplanation& defeat : decision.defeated) {
@@ -267,10 +288,10 @@ nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& ex
     details.push_back(detail);
   }
   nlohmann::ordered_json result = {{"jurisdiction", program.jurisdiction()},
-                           {"date", explanation.date},
-                           {"decisions", decisions},
-                           {"details", details},
-                           {"errors", nlohmann::ordered_json::parse(RenderJson(errors))}};
+                                   {"date", explanation.date},
+                                   {"decisions", decisions},
+                                   {"details", details},
+                                   {"errors", nlohmann::ordered_json::parse(RenderJson(errors))}};
   if (why_not) {
     nlohmann::ordered_json defeated_by = nlohmann::ordered_json::array();
     for (const RuleRefInfo& rule : why_not->defeated_by) defeated_by.push_back(RuleJson(rule));
@@ -295,25 +316,35 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   const bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
   const bool ok =
       json ? program.ParseJson(text, facts, errors) : program.ParseYaml(text, facts, errors);
-  if (!ok) {
-    LocateCaseErrors(errors, path, text);
+  // An invalid case: diagnostics at the case file's lines (and, for --format json, the
+  // same as JSON on stdout, so a program reading it always gets an object).
+  auto report_invalid = [&](std::vector<Diagnostic> case_errors, const std::string& what) {
+    LocateCaseErrors(case_errors, path, text);
+    if (options.format == "json") {
+      nlohmann::ordered_json result = {
+          {"jurisdiction", program.jurisdiction()},
+          {"date", on.ToString()},
+          {"decisions", nlohmann::ordered_json::object()},
+          {"details", nlohmann::ordered_json::array()},
+          {"errors", nlohmann::ordered_json::parse(RenderJson(case_errors))}};
+      std::cout << result.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                << "\n";
+    }
     RenderOptions render;
-    render.color = StderrIsTerminal() && options.color != "never";
-    RenderText(std::cerr, errors, render);
-    PrintError("the case in `" + path + "` is not valid; nothing was decided");
+    render.color = options.color == "always" ||
+                   (options.color == "auto" && StderrIsTerminal() && !std::getenv("NO_COLOR"));
+    RenderText(std::cerr, case_errors, render);
+    PrintError("the case in `" + path + "` " + what);
     return kExitFindings;
-  }
+  };
+  if (!ok) return report_invalid(std::move(errors), "is not valid; nothing was decided");
 
   Explanation explanation = program.Explain(facts, on);
   std::optional<WhyNotExplanation> why_not;
   if (!options.why_not.empty()) why_not = program.WhyNot(facts, on, options.why_not);
 
   if (!explanation.case_errors.empty()) {
-    std::vector<Diagnostic> case_errors = explanation.case_errors;
-    LocateCaseErrors(case_errors, path, text);
-    RenderText(std::cerr, case_errors);
-    PrintError("the case in `" + path + "` could not be decided");
-    return kExitFindings;
+    return report_invalid(explanation.case_errors, "could not be decided");
   }
   bool all_decided = true;
   for (const DecisionExplanation& decision : explanation.decisions) {
@@ -326,7 +357,7 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   } else {
     PrintTextOutcome(program, explanation, LayerTitle(rules, program.jurisdiction()),
                      options.explain, std::cout);
-    if (why_not) PrintWhyNot(*why_not, std::cout);
+    if (why_not) PrintWhyNot(*why_not, options.why_not, std::cout);
   }
   return all_decided ? kExitOk : kExitFindings;
 }

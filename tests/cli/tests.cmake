@@ -103,10 +103,17 @@ loket_cli_test(eval_default_and_why_not
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --why-not wi.duty)
 loket_cli_test(eval_invalid_case
   EXPECT --exit 1
-         --stderr [=[^tests/cli/fixtures/bad_case\.yaml:2:1: error\[L604\]: `asylum_fixd` is not a member]=]
+         --stderr [=[^tests/cli/fixtures/bad_case\.yaml:2:12: error\[L604\]: `asylum_fixd` is not a member]=]
          --stderr [=[^ 2 \| residence: asylum_fixd$]=]
+         --stderr [=[^   \|            \^~~~~~~~~~~$]=]
          --stderr [=[did you mean `asylum_fixed`]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/bad_case.yaml --color never)
+loket_cli_test(eval_invalid_case_json
+  EXPECT --exit 1
+         --json [=[d["decisions"] == {} and d["errors"][0]["code"] == "L604"]=]
+         --json [=[d["errors"][0]["location"]["line"] == 2 and d["errors"][0]["location"]["column"] == 12]=]
+         --json [=[d["errors"][0]["help"] == ["did you mean `asylum_fixed`?"]]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/bad_case.yaml --format json)
 loket_cli_test(eval_unknown_jurisdiction
   EXPECT --exit 2 --stderr [=[no layer named `westlnd`. did you mean `westland`\?]=]
   COMMAND eval ${F}/desk -m westlnd --on 2025-03-01 ${F}/holder.yaml)
