@@ -278,9 +278,9 @@ Type Analyzer::Check(Expr& expr, const Type* expected, ExprScope& scope) {
     case ExprKind::kNot: {
       if (expr.operands.size() != 1) break;
       Type operand = CheckValue(*expr.operands[0], &bool_type, scope);
-      if (operand.kind == TypeKind::kBool) {
-        type = operand;
-      } else if (operand.kind != TypeKind::kError) {
+      // `not` yields a bool whatever its operand: an error inside does not spread upward.
+      type = Type::Bool();
+      if (operand.kind != TypeKind::kBool && operand.kind != TypeKind::kError) {
         Report(diag::Kind::kTypeMismatch, expr.operands[0]->range,
                fmt::format("`not` needs a bool, but this is {}", TypeName(operand)));
       }
@@ -295,7 +295,6 @@ Type Analyzer::Check(Expr& expr, const Type* expected, ExprScope& scope) {
       CollectKnown(*expr.operands[0], expr.kind != ExprKind::kOr, scope.guarded);
       Type rhs = CheckValue(*expr.operands[1], &bool_type, scope);
       scope.guarded.resize(guarded);
-      bool ok = lhs.kind == TypeKind::kBool && rhs.kind == TypeKind::kBool;
       const Type* sides[] = {&lhs, &rhs};
       for (int i = 0; i < 2; ++i) {
         const Type& side = *sides[i];
@@ -304,7 +303,7 @@ Type Analyzer::Check(Expr& expr, const Type* expected, ExprScope& scope) {
                fmt::format("`{}` needs bool operands, but this is {}", OperatorText(expr.kind),
                            TypeName(side)));
       }
-      if (ok) type = Type::Bool();
+      type = Type::Bool();  // like `not`: the result is a bool in any case
       break;
     }
     case ExprKind::kAdd:
