@@ -426,7 +426,11 @@ class LayerAnalysis {
           d.help.push_back("end the earlier version `until` the day the later one starts");
           std::size_t index = result_.diagnostics.size() - 1;
           Built built = Build(*answer.model, both, 0, layer_);
-          Attach(result_.diagnostics[index], built, "both versions in force", layer_, {});
+          std::vector<std::string> decisions;
+          for (const auto& assignment : b.assignments) {
+            if (assignment.decision) decisions.push_back(assignment.decision->name);
+          }
+          Attach(result_.diagnostics[index], built, "both versions in force", layer_, decisions);
           Confirm(index, built, [](const Program&, const Outcome&) { return std::string(); });
         }
       }

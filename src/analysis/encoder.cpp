@@ -321,12 +321,20 @@ Term Encoder::EncodeName(const ast::Expr& expr) {
     case ast::SymbolKind::kLet: {
       auto memo = decl_memo_.find(symbol.let);
       if (memo != decl_memo_.end()) return memo->second;
+      if (!in_progress_.insert(symbol.let).second) return Cyclic(expr);
       Term value = Encode(*symbol.let->value);
+      in_progress_.erase(symbol.let);
       decl_memo_.emplace(symbol.let, value);
       return value;
     }
-    case ast::SymbolKind::kDecision:
-      return Outcome(*symbol.decision);
+    case ast::SymbolKind::kDecision: {
+      auto memo = decl_memo_.find(symbol.decision);
+      if (memo != decl_memo_.end()) return memo->second;
+      if (!in_progress_.insert(symbol.decision).second) return Cyclic(expr);
+      Term value = Outcome(*symbol.decision);
+      in_progress_.erase(symbol.decision);
+      return value;
+    }
     case ast::SymbolKind::kEnumMember:
       return Scalar(ctx().int_val(symbol.enum_index));
     case ast::SymbolKind::kReferenceDate:
@@ -336,6 +344,22 @@ Term Encoder::EncodeName(const ast::Expr& expr) {
   }
   // Only reachable on a model with errors; a fresh value keeps the encoding total.
   return Scalar(ctx().int_const(fmt::format("unresolved!{}", fresh_++).c_str()));
+}
+
+// A definition that reads itself (L401, reported by the graph): an unconstrained value keeps
+// the encoding finite; the pipeline does not run the analysis on such a model anyway.
+Term Encoder::Cyclic(const ast::Expr& expr) {
+  std::string name = fmt::format("cyclic!{}!{}", expr.name, fresh_++);
+  if (IsSetType(expr.type)) {
+    Term t(ctx());
+    t.is_set = true;
+    for (std::size_t i = 0; i < MemberCount(expr.type); ++i) {
+      t.members.push_back(ctx().bool_const(fmt::format("{}#{}", name, i).c_str()));
+    }
+    return t;
+  }
+  if (expr.type.kind == ast::TypeKind::kBool) return Scalar(ctx().bool_const(name.c_str()));
+  return Scalar(ctx().int_const(name.c_str()));
 }
 
 z3::expr Encoder::DaysInMonth(const z3::expr& y, const z3::expr& m) {

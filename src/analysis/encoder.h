@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -89,6 +90,7 @@ class Encoder {
   Term Scalar(z3::expr e) { return Term(std::move(e)); }
   Term EncodeName(const ast::Expr& expr);
   Term EncodeParam(const ast::ParamDecl& param);
+  Term Cyclic(const ast::Expr& expr);
   z3::expr AddMonths(const z3::expr& day, std::int64_t months);
   z3::expr YearsBetween(const z3::expr& from, const z3::expr& to);
   // y, m, d of a day number (fresh variables tied by a side constraint).
@@ -116,6 +118,7 @@ class Encoder {
   std::unordered_map<const ast::RuleDecl*, const ast::Validity*> file_validity_;
   std::vector<std::pair<z3::expr, Civil>> civil_memo_;
   std::vector<z3::expr> side_;
+  std::set<const void*> in_progress_;  // lets and decisions being encoded (cycle guard)
   int fresh_ = 0;
 
  public:

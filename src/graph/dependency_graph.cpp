@@ -266,6 +266,7 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
     }
   }
 
+  std::set<std::pair<VertexId, VertexId>> read_edges;
   auto add_reads = [&](VertexId from, const ast::Expr* expr) {
     if (!expr) return;
     ForEachName(*expr, [&](const ast::Expr& name) {
@@ -274,8 +275,10 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
       impl->read.insert(decl);
       if (from == boost::graph_traits<BoostGraph>::null_vertex()) return;
       auto it = impl->vertex_of.find(decl);
-      if (it != impl->vertex_of.end())
+      // One reads edge per (reader, declaration): the first reference locates it.
+      if (it != impl->vertex_of.end() && read_edges.insert({from, it->second}).second) {
         impl->AddEdge(from, it->second, EdgeKind::kReads, name.name_range);
+      }
     });
   };
   const VertexId none = boost::graph_traits<BoostGraph>::null_vertex();
@@ -617,9 +620,9 @@ std::string DependencyGraph::ToDot(const GraphExportOptions& options) const {
     if (!sel.vertex[lv]) return;
     std::string indent(2 * depth + 2, ' ');
     out += fmt::format("{}subgraph \"cluster_{}\" {{\n", indent, DotEscape(layer.name));
-    out += fmt::format("{}  label=\"{} {}{}\";\n", indent, DotEscape(layer.kind),
-                       DotEscape(layer.name),
-                       layer.title.empty() ? "" : " (" + DotEscape(layer.title) + ")");
+    std::string label = layer.kind == layer.name ? layer.name : layer.kind + " " + layer.name;
+    if (!layer.title.empty()) label += " (" + layer.title + ")";
+    out += fmt::format("{}  label=\"{}\";\n", indent, DotEscape(label));
     for (VertexId v : members[layer.name]) {
       const VertexData& d = g[v];
       out += fmt::format("{}  n{} [label=\"{}\\n{}\", shape={}{}];\n", indent, v,

@@ -77,6 +77,11 @@ inline std::unique_ptr<Checked> Check(const std::vector<std::pair<std::string, s
   diag::DiagnosticSink graph_sink;
   graph::DependencyGraph::Build(*checked->model).CheckStructure(graph_sink);
   checked->graph = graph_sink.Take();
+  // Like the pipeline: no analysis on a model whose graph has errors (cycles).
+  if (std::any_of(checked->graph.begin(), checked->graph.end(),
+                  [](const auto& d) { return d.severity == diag::Severity::kError; })) {
+    return checked;
+  }
   diag::DiagnosticSink analysis_sink;
   checked->stats = RunConflictAnalysis(*checked->model, options, analysis_sink);
   checked->findings = analysis_sink.Take();

@@ -1,0 +1,326 @@
+// Witness suites and the report for legal teams (include/loket/analysis.h).
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "loket/analysis.h"
+
+namespace loket {
+
+namespace {
+
+// One line of a witness replay, as src/analysis writes it:
+//   "route = b1 (by national.wi.route_b1)", "hours = 800 (default)",
+//   "hours: conflict between a, b (L609)", "offer: gap (no rule ...)".
+struct ReplayLine {
+  std::string decision;
+  bool decided = false;    // a value (by rules or default)
+  std::string value;       // Value::ToString()
+  std::string error_code;  // "L609", "L608", ...
+  std::string text;
+};
+
+std::vector<ReplayLine> ParseReplay(const std::string& replay) {
+  std::vector<ReplayLine> lines;
+  std::istringstream in(replay);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.rfind("could not replay", 0) == 0) continue;
+    ReplayLine parsed;
+    parsed.text = line;
+    std::size_t eq = line.find(" = ");
+    std::size_t colon = line.find(": ");
+    if (eq != std::string::npos && (colon == std::string::npos || eq < colon)) {
+      parsed.decision = line.substr(0, eq);
+      std::size_t paren = line.rfind(" (");
+      parsed.value = line.substr(
+          eq + 3, paren == std::string::npos || paren < eq ? std::string::npos : paren - eq - 3);
+      parsed.decided = true;
+    } else if (colon != std::string::npos) {
+      parsed.decision = line.substr(0, colon);
+      if (line.find("conflict") != std::string::npos) parsed.error_code = "L609";
+      std::size_t code = line.find("(L6");
+      if (code != std::string::npos) parsed.error_code = line.substr(code + 1, 4);
+      if (parsed.error_code.empty() && line.find(": gap") != std::string::npos) {
+        parsed.error_code = "L608";
+      }
+    } else {
+      continue;
+    }
+    lines.push_back(std::move(parsed));
+  }
+  return lines;
+}
+
+// A value as printed by the evaluator, in the YAML form test suites accept.
+std::string YamlValue(const std::string& value) {
+  if (!value.empty() && value.front() == '{' && value.back() == '}') {
+    return "[" + value.substr(1, value.size() - 2) + "]";
+  }
+  if (value.find("€") != std::string::npos) return "\"" + value + "\"";
+  return value;
+}
+
+std::string Quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string SafeFileName(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    out += ok ? c : '_';
+  }
+  return out.empty() ? "witnesses" : out;
+}
+
+std::string Where(const Location& location) {
+  if (location.path.empty()) return {};
+  return fmt::format("{}:{}:{}", location.path, location.line, location.column);
+}
+
+std::string Indent(const std::string& text, const std::string& prefix) {
+  std::string out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out += prefix + line + "\n";
+  return out;
+}
+
+// The decision a finding is about: the first decision its first witness replays.
+std::string DecisionOf(const Diagnostic& d) {
+  for (const Witness& w : d.witnesses) {
+    std::vector<ReplayLine> lines = ParseReplay(w.replay);
+    if (!lines.empty()) return lines.front().decision;
+  }
+  return {};
+}
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> WriteWitnessSuites(const std::vector<Diagnostic>& diagnostics,
+                                                    const std::string& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) {
+    return Status(StatusCode::kIoError, "cannot create `" + directory + "`: " + error.message());
+  }
+  // jurisdiction -> cases (YAML text)
+  std::map<std::string, std::vector<std::string>> suites;
+  for (const Diagnostic& d : diagnostics) {
+    for (std::size_t i = 0; i < d.witnesses.size(); ++i) {
+      const Witness& w = d.witnesses[i];
+      if (w.jurisdiction.empty()) continue;
+      std::vector<std::string>& cases = suites[w.jurisdiction];
+      std::string name =
+          fmt::format("{} {}: {} (case {})", d.code, d.kind, w.title, cases.size() + 1);
+      std::string text = "  - name: " + Quote(name) + "\n";
+      text += Indent(d.message, "    # ");
+      if (!d.location.path.empty()) text += "    # at " + Where(d.location) + "\n";
+      text += "    date: " + w.date + "\n";
+      text += "    facts:\n" + Indent(w.case_yaml, "      ");
+      std::vector<ReplayLine> lines = ParseReplay(w.replay);
+      std::string expect, expect_error, comments;
+      for (const ReplayLine& line : lines) {
+        comments += "    # the evaluator today: " + line.text + "\n";
+        if (line.decided) {
+          expect += "      " + line.decision + ": " + YamlValue(line.value) + "\n";
+        } else if (expect_error.empty() && !line.error_code.empty()) {
+          expect_error = line.error_code;
+        }
+      }
+      text += comments;
+      text += "    # TODO(legal): replace with the intended outcome\n";
+      if (!expect_error.empty()) {
+        text += "    expect_error: " + expect_error + "\n";
+      } else if (!expect.empty()) {
+        text += "    expect:\n" + expect;
+      }
+      cases.push_back(std::move(text));
+    }
+  }
+  std::vector<std::string> written;
+  for (const auto& [jurisdiction, cases] : suites) {
+    std::filesystem::path path =
+        std::filesystem::path(directory) / (SafeFileName(jurisdiction) + ".witnesses.yaml");
+    std::ofstream out(path, std::ios::binary);
+    out << "# Witness cases found by `loket check`, one per finding. Each `expect` holds what\n"
+           "# the evaluator decides today; correct it into the intended outcome and keep the\n"
+           "# suite as a regression test (`loket test`).\n";
+    out << "suite: " << Quote("loket check witnesses: " + jurisdiction) << "\n";
+    out << "jurisdiction: " << jurisdiction << "\n";
+    out << "cases:\n";
+    for (const std::string& c : cases) out << c;
+    out.close();
+    if (!out) return Status(StatusCode::kIoError, "cannot write `" + path.string() + "`");
+    written.push_back(path.string());
+  }
+  return written;
+}
+
+std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportFormat format,
+                         const std::string& title) {
+  const bool html = format == ReportFormat::kHtml;
+  auto esc = [&](const std::string& text) { return html ? HtmlEscape(text) : text; };
+  // layer -> decision -> findings, in input order.
+  std::map<std::string, std::map<std::string, std::vector<const Diagnostic*>>> groups;
+  std::map<std::string, int> by_code;
+  std::map<std::string, std::string> code_title;
+  for (const Diagnostic& d : diagnostics) {
+    std::string layer = d.layer.empty() ? "(no layer)" : d.layer;
+    std::string decision = DecisionOf(d);
+    groups[layer][decision.empty() ? "" : decision].push_back(&d);
+    ++by_code[d.code];
+    code_title[d.code] = d.kind;
+  }
+  std::string out;
+  if (html) {
+    out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) +
+           "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+           "pre{background:#f4f4f4;padding:.5em;overflow:auto}.error{color:#b00}"
+           ".warning{color:#a60}.note{color:#555}td,th{padding:.2em .6em;text-align:left}"
+           "</style></head><body>\n";
+    out += "<h1>" + esc(title) + "</h1>\n";
+  } else {
+    out += "# " + title + "\n\n";
+  }
+  if (diagnostics.empty()) {
+    out += html ? "<p>No findings.</p>\n</body></html>\n" : "No findings.\n";
+    return out;
+  }
+  // Summary.
+  if (html) {
+    out += "<table><tr><th>code</th><th>kind</th><th>findings</th></tr>\n";
+    for (const auto& [code, count] : by_code) {
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(code),
+                         esc(code_title[code]), count);
+    }
+    out += "</table>\n";
+  } else {
+    out += "| code | kind | findings |\n|---|---|---|\n";
+    for (const auto& [code, count] : by_code) {
+      out += fmt::format("| {} | {} | {} |\n", code, code_title[code], count);
+    }
+    out += "\n";
+  }
+  for (const auto& [layer, decisions] : groups) {
+    out += html ? "<h2>" + esc(layer) + "</h2>\n" : "## " + layer + "\n\n";
+    for (const auto& [decision, findings] : decisions) {
+      std::string heading =
+          decision.empty() ? "Structure and validity" : "Decision `" + decision + "`";
+      if (html) {
+        heading = decision.empty() ? "Structure and validity"
+                                   : "Decision <code>" + esc(decision) + "</code>";
+        out += "<h3>" + heading + "</h3>\n";
+      } else {
+        out += "### " + heading + "\n\n";
+      }
+      for (const Diagnostic* d : findings) {
+        const char* severity = SeverityName(d->severity);
+        std::string where = Where(d->location);
+        if (html) {
+          out += fmt::format("<h4 class=\"{}\">{} {} ({})</h4>\n<p>", severity, esc(d->code),
+                             esc(d->kind), severity);
+          if (!where.empty()) out += "<code>" + esc(where) + "</code>: ";
+          out += esc(d->message) + "</p>\n";
+          if (!d->notes.empty() || !d->help.empty()) {
+            out += "<ul>\n";
+            for (const DiagnosticNote& n : d->notes) {
+              std::string at = Where(n.location);
+              out += "<li>note: " + esc(n.message) +
+                     (at.empty() ? "" : " (<code>" + esc(at) + "</code>)") + "</li>\n";
+            }
+            for (const std::string& h : d->help) out += "<li>help: " + esc(h) + "</li>\n";
+            out += "</ul>\n";
+          }
+          for (const Witness& w : d->witnesses) {
+            out += fmt::format("<p>Witness <em>{}</em> — {} on {}:</p>\n<pre>{}</pre>\n",
+                               esc(w.title), esc(w.jurisdiction), esc(w.date), esc(w.case_yaml));
+            if (!w.replay.empty())
+              out += "<p>The evaluator decides:</p>\n<pre>" + esc(w.replay) + "</pre>\n";
+          }
+        } else {
+          out += fmt::format("#### {} {} ({})\n\n", d->code, d->kind, severity);
+          if (!where.empty()) out += "`" + where + "`: ";
+          out += d->message + "\n\n";
+          for (const DiagnosticNote& n : d->notes) {
+            std::string at = Where(n.location);
+            out += "- note: " + n.message + (at.empty() ? "" : " (`" + at + "`)") + "\n";
+          }
+          for (const std::string& h : d->help) out += "- help: " + h + "\n";
+          if (!d->notes.empty() || !d->help.empty()) out += "\n";
+          for (const Witness& w : d->witnesses) {
+            out += fmt::format("Witness *{}* — {} on {}:\n\n```yaml\n{}```\n\n", w.title,
+                               w.jurisdiction, w.date, w.case_yaml);
+            if (!w.replay.empty()) {
+              out += "The evaluator decides:\n\n```\n" + w.replay + "```\n\n";
+            }
+          }
+        }
+      }
+    }
+  }
+  if (html) out += "</body></html>\n";
+  return out;
+}
+
+Status WriteReport(const std::vector<Diagnostic>& diagnostics, const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  ReportFormat format;
+  if (extension == ".md" || extension == ".markdown") {
+    format = ReportFormat::kMarkdown;
+  } else if (extension == ".html" || extension == ".htm") {
+    format = ReportFormat::kHtml;
+  } else {
+    return Status(StatusCode::kInvalidArgument,
+                  "report `" + path + "`: use a .md or .html file name to choose the format");
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << RenderReport(diagnostics, format);
+  out.close();
+  if (!out) return Status(StatusCode::kIoError, "cannot write `" + path + "`");
+  return Status::Ok();
+}
+
+}  // namespace loket
