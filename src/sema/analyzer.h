@@ -101,6 +101,9 @@ class Analyzer {
   // member so the member can be resolved against the other's type.
   std::pair<ast::Type, ast::Type> CheckPair(ast::Expr& lhs, ast::Expr& rhs, ExprScope& scope);
   bool IsBareMember(const ast::Expr& expr, const Layer& layer) const;
+  // The visible enums that have a member `name`, by enum name.
+  std::vector<std::pair<const ast::EnumDecl*, int>> MemberOwners(std::string_view name,
+                                                                 const Layer& layer) const;
   // The optional facts a condition proves present (`positive`) or absent (`!positive`).
   static void CollectKnown(const ast::Expr& expr, bool positive,
                            std::vector<const ast::FactDecl*>& out);

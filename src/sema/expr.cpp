@@ -405,19 +405,9 @@ Type Analyzer::CheckName(Expr& expr, const Type* expected, ExprScope& scope) {
     return Type::Error();
   }
   // No enum expected: a member of exactly one visible enum is still unambiguous.
-  std::vector<std::pair<const ast::EnumDecl*, int>> owners;
-  for (const Layer* at = &layer; at; at = at->parent) {
-    auto it = own_.find(at);
-    if (it == own_.end()) continue;
-    for (const auto& entry : it->second.names[static_cast<int>(NameSpace::kType)]) {
-      int index = MemberIndex(*entry.second.enum_decl, expr.name);
-      if (index >= 0) owners.emplace_back(entry.second.enum_decl, index);
-    }
-  }
+  auto owners = MemberOwners(expr.name, layer);
   if (owners.size() == 1) return as_member(owners[0].first, owners[0].second);
   if (owners.size() > 1) {
-    std::sort(owners.begin(), owners.end(),
-              [](const auto& a, const auto& b) { return a.first->name < b.first->name; });
     std::string enums;
     for (const auto& owner : owners)
       enums += (enums.empty() ? "`" : ", `") + owner.first->name + "`";
@@ -554,8 +544,31 @@ std::pair<Type, Type> Analyzer::CheckPair(Expr& lhs, Expr& rhs, ExprScope& scope
     return {left, right};
   }
   Type left = CheckValue(lhs, nullptr, scope);
+  if (!usable(left) && lhs.kind == ExprKind::kName && IsBareMember(lhs, *scope.layer) &&
+      rhs.kind == ExprKind::kName && IsBareMember(rhs, *scope.layer) &&
+      !MemberOwners(rhs.name, *scope.layer).empty()) {
+    // `none == none`: the left side's finding already says the enum is unclear.
+    rhs.type = Type::Error();
+    return {left, Type::Error()};
+  }
   Type right = CheckValue(rhs, usable(left) ? &left : nullptr, scope);
   return {left, right};
+}
+
+std::vector<std::pair<const ast::EnumDecl*, int>> Analyzer::MemberOwners(std::string_view name,
+                                                                         const Layer& layer) const {
+  std::vector<std::pair<const ast::EnumDecl*, int>> owners;
+  for (const Layer* at = &layer; at; at = at->parent) {
+    auto it = own_.find(at);
+    if (it == own_.end()) continue;
+    for (const auto& entry : it->second.names[static_cast<int>(NameSpace::kType)]) {
+      int index = MemberIndex(*entry.second.enum_decl, name);
+      if (index >= 0) owners.emplace_back(entry.second.enum_decl, index);
+    }
+  }
+  std::sort(owners.begin(), owners.end(),
+            [](const auto& a, const auto& b) { return a.first->name < b.first->name; });
+  return owners;
 }
 
 void Analyzer::CheckConstantInRange(const Expr& constant, const ast::TypeRef& type,
