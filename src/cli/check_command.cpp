@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <loket/analysis.h>
 #include <loket/loket.h>
 
 #include "command.h"
@@ -21,59 +22,8 @@ struct CheckOptions {
   std::string color = "auto";
   bool no_analysis = false;
   std::string witnesses_dir;
+  std::string report;
 };
-
-// Writes every witness case as a case file that `loket eval` accepts, with the finding and
-// the evaluator's replay as comments on top. Returns false (after printing why) on I/O errors.
-bool WriteWitnesses(const std::vector<Diagnostic>& diagnostics, const CheckOptions& options,
-                    int& written) {
-  std::error_code error;
-  std::filesystem::create_directories(options.witnesses_dir, error);
-  if (error) {
-    PrintError("cannot create `" + options.witnesses_dir + "`: " + error.message());
-    return false;
-  }
-  std::string rules;
-  for (const std::string& path : options.paths) rules += path + " ";
-  for (const Diagnostic& diagnostic : diagnostics) {
-    for (const Witness& witness : diagnostic.witnesses) {
-      ++written;
-      std::string name = std::to_string(written);
-      name.insert(0, name.size() < 3 ? 3 - name.size() : 0, '0');
-      name += "-" + diagnostic.code;
-      if (!witness.jurisdiction.empty()) name += "-" + witness.jurisdiction;
-      const std::filesystem::path path =
-          std::filesystem::path(options.witnesses_dir) / (name + ".yaml");
-      std::ofstream out(path, std::ios::binary);
-      auto comment = [&out](const std::string& text) {
-        std::istringstream lines(text);
-        std::string line;
-        while (std::getline(lines, line)) out << "#   " << line << "\n";
-      };
-      out << "# " << diagnostic.code << " " << diagnostic.kind << ": " << diagnostic.message
-          << "\n";
-      if (!diagnostic.location.path.empty()) {
-        out << "# at " << diagnostic.location.path << ":" << diagnostic.location.line << ":"
-            << diagnostic.location.column << "\n";
-      }
-      out << "# witness: " << witness.title << "\n";
-      out << "# replay with: loket eval " << rules << "--municipality " << witness.jurisdiction
-          << " --on " << witness.date << " " << path.generic_string() << "\n";
-      if (!witness.replay.empty()) {
-        out << "# the evaluator decided:\n";
-        comment(witness.replay);
-      }
-      out << witness.case_yaml;
-      if (!witness.case_yaml.empty() && witness.case_yaml.back() != '\n') out << "\n";
-      out.close();
-      if (!out) {
-        PrintError("cannot write `" + path.generic_string() + "`");
-        return false;
-      }
-    }
-  }
-  return true;
-}
 
 std::string Plural(int count, const char* singular, const char* plural) {
   return std::to_string(count) + " " + (count == 1 ? singular : plural);
@@ -102,10 +52,22 @@ int RunCheck(const CheckOptions& options) {
     std::cout << summary << "\n";
   }
   if (!options.witnesses_dir.empty()) {
-    int written = 0;
-    if (!WriteWitnesses(rules->diagnostics(), options, written)) return kExitUsage;
-    std::cerr << "wrote " << written << " witness case" << (written == 1 ? "" : "s") << " to "
-              << options.witnesses_dir << "\n";
+    Result<std::vector<std::string>> written =
+        WriteWitnessSuites(rules->diagnostics(), options.witnesses_dir);
+    if (!written.ok()) {
+      PrintError(written.status());
+      return kExitUsage;
+    }
+    std::cerr << "wrote " << written->size() << " witness suite"
+              << (written->size() == 1 ? "" : "s") << " to " << options.witnesses_dir << "\n";
+  }
+  if (!options.report.empty()) {
+    Status status = WriteReport(rules->diagnostics(), options.report);
+    if (!status.ok()) {
+      PrintError(status);
+      return kExitUsage;
+    }
+    std::cerr << "wrote the report to " << options.report << "\n";
   }
   return rules->has_errors() ? kExitFindings : kExitOk;
 }
@@ -126,7 +88,10 @@ const RegisterCommand kCheck{
        app.add_flag("--no-analysis", options->no_analysis,
                     "Skip the conflict analysis (L5xx findings)");
        app.add_option("--witnesses", options->witnesses_dir,
-                      "Write each finding's witness cases as case files into this folder");
+                      "Write the findings' witness cases as YAML test suites into this folder "
+                      "(one per jurisdiction, ready for `loket test`)");
+       app.add_option("--report", options->report,
+                      "Write a report for legal teams (.md or .html, by the extension)");
        return [options] { return RunCheck(*options); };
      }}};
 

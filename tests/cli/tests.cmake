@@ -67,15 +67,27 @@ loket_cli_test(check_typo_json
   COMMAND check ${F}/typo --format json)
 loket_cli_test(check_color_always EXPECT --exit 1 --stdout [=[\x1b\x5b1.31merror\x5bL201\x5d]=]
   COMMAND check ${F}/typo --color always)
-# Conflict findings carry witnesses; --witnesses writes them as case files.
+# Conflict findings carry witnesses. --witnesses writes them as test suites (one per
+# jurisdiction) that `loket test` runs as they are; --report writes a report for legal teams.
 loket_cli_test(check_conflict_witnesses
   EXPECT --exit 1 --stdout [=[error\[L501\]: rules `havenstad\.hs\.newcomer_standard`]=]
          --stdout [=[^witness: ]=] --stdout [=[^  replay:$]=]
-         --stderr [=[^wrote 1 witness case to ]=]
-         --file ${CMAKE_CURRENT_BINARY_DIR}/cli_witnesses/001-L501-havenstad.yaml
-         --file-text [=[^# L501 Ambiguity: ]=] --file-text [=[^# replay with: loket eval ]=]
-         --file-text [=[^category: status_holder$]=]
-  COMMAND check ${F}/conflict --color never --witnesses ${CMAKE_CURRENT_BINARY_DIR}/cli_witnesses)
+         --stderr [=[^wrote 1 witness suite to ]=] --stderr [=[^wrote the report to ]=]
+         --file ${CMAKE_CURRENT_BINARY_DIR}/cli_witnesses/havenstad.witnesses.yaml
+         --file-text [=[^jurisdiction: havenstad$]=] --file-text [=[expect_error: L609]=]
+         --file-text [=[category: status_holder$]=]
+  COMMAND check ${F}/conflict --color never --witnesses ${CMAKE_CURRENT_BINARY_DIR}/cli_witnesses
+          --report ${CMAKE_CURRENT_BINARY_DIR}/cli_report.md)
+loket_cli_test(check_report_file
+  EXPECT --exit 1 --file ${CMAKE_CURRENT_BINARY_DIR}/cli_report2.md
+         --file-text [=[^# loket check report$]=] --file-text [=[L501]=]
+  COMMAND check ${F}/conflict --report ${CMAKE_CURRENT_BINARY_DIR}/cli_report2.md)
+loket_cli_test(witness_suite_runs
+  EXPECT --exit 0 --stdout [=[^1 passed, 0 failed$]=]
+  COMMAND test ${F}/conflict ${CMAKE_CURRENT_BINARY_DIR}/cli_witnesses/havenstad.witnesses.yaml
+          --no-coverage-warnings)
+set_tests_properties(cli.check_conflict_witnesses PROPERTIES FIXTURES_SETUP cli_witnesses)
+set_tests_properties(cli.witness_suite_runs PROPERTIES FIXTURES_REQUIRED cli_witnesses)
 
 # --- eval: one case ---------------------------------------------------------------------------
 loket_cli_test(eval_text
