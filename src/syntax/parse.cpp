@@ -405,6 +405,7 @@ std::unique_ptr<ast::File> ParseFile(const source::SourceManager& sources, sourc
                                      const ParseLimits& limits, diag::DiagnosticSink& sink) {
   auto result = std::make_unique<ast::File>();
   result->id = file;
+  if (file >= sources.file_count()) return result;  // no such file: nothing to read
   try {
     ParseState state(sources, file, limits, sink);
     std::string_view text = sources.text(file);

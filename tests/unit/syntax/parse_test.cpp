@@ -469,3 +469,12 @@ TEST_CASE("Parse: many `when` clauses form one shallow conjunction", "[syntax]")
   CHECK(node->name == "c0");
   CHECK(depth <= 13);
 }
+
+TEST_CASE("Parse: an unknown file id gives an empty file, not a crash", "[syntax]") {
+  source::SourceManager sources;
+  diag::DiagnosticSink sink;
+  auto file = syntax::ParseFile(sources, 7, {}, sink);
+  REQUIRE(file);
+  CHECK_FALSE(file->header);
+  CHECK(file->id == 7u);
+}
