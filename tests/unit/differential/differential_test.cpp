@@ -94,15 +94,10 @@ std::string CodeOf(DecisionStatus status) {
   return DecisionStatusCode(status);
 }
 
-// One disagreement, described for a person: the case, the date, both answers.
-struct Mismatch {
-  std::string text;
-};
-
 class JurisdictionCheck {
  public:
   JurisdictionCheck(const sema::Model& model, const sema::Layer& layer, const Program& program)
-      : model_(model), layer_(layer), program_(program), reference_(model, layer) {
+      : program_(program), reference_(model, layer) {
     for (const sema::Layer* l : reference_.chain()) {
       for (const ast::DecisionDecl* d : l->decisions) decision_types_[d->name] = d->type.type;
     }
@@ -121,12 +116,21 @@ class JurisdictionCheck {
         diff << "  case error: loket " << (actual.empty() ? "none" : actual) << ", reference "
              << expected.case_error << "\n";
       }
+      for (int d = 0; d < outcome.decision_count(); ++d) {
+        if (outcome.status(d) != DecisionStatus::kNotEvaluated) {
+          diff << "  " << outcome.info(d).name << ": evaluated although the case is invalid\n";
+        }
+      }
       return diff.str();
     }
     if (!outcome.case_errors().empty()) {
       diff << "  case error: loket " << outcome.case_errors()[0].code << " ("
            << outcome.case_errors()[0].message << "), reference none\n";
       return diff.str();
+    }
+    if (outcome.decision_count() != int(expected.decisions.size())) {
+      diff << "  loket has " << outcome.decision_count() << " decisions, the reference "
+           << expected.decisions.size() << "\n";
     }
     for (const auto& [name, want] : expected.decisions) {
       int index = outcome.FindDecision(name);
@@ -170,8 +174,6 @@ class JurisdictionCheck {
   }
 
  private:
-  const sema::Model& model_;
-  const sema::Layer& layer_;
   const Program& program_;
   ReferenceInterpreter reference_;
   std::map<std::string, ast::Type> decision_types_;
