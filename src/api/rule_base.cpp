@@ -200,20 +200,25 @@ Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
 }
 
 RuleBase RuleBase::FromSources(std::vector<SourceText> sources, const LoadOptions& options) {
-  try {
-    return RuleBase(internal::RunPipeline(std::move(sources), options));
-  } catch (const std::exception& e) {
-    // No Status to return here: the failure becomes an error the caller cannot miss.
+  // No Status to return here: a failure becomes an error diagnostic the caller cannot miss.
+  auto failed = [&options](const std::string& what) {
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = options;
     Diagnostic failure;
     failure.code = "L000";
     failure.kind = "InternalError";
-    failure.message = std::string("internal error while checking: ") + e.what();
+    failure.message = "internal error while checking: " + what;
     impl->diagnostics.push_back(std::move(failure));
     impl->stats.errors = 1;
     impl->has_errors = true;
     return RuleBase(std::move(impl));
+  };
+  try {
+    return RuleBase(internal::RunPipeline(std::move(sources), options));
+  } catch (const std::exception& e) {
+    return failed(e.what());
+  } catch (...) {
+    return failed("unknown exception");
   }
 }
 
@@ -247,6 +252,8 @@ Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
     return internal::ProgramAccess::Wrap(std::move(compiled));
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Status(StatusCode::kInternal, "internal error");
   }
 }
 
