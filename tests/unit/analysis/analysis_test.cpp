@@ -206,3 +206,24 @@ TEST_CASE("witness facts the finding does not read are marked any value", "[anal
   CHECK(witnesses.at(0).case_yaml.find("temporary_purpose: false  # any value") !=
         std::string::npos);
 }
+
+TEST_CASE("L514: a witness the evaluator decides otherwise is an internal error", "[analysis]") {
+  // The solver's integers are unbounded; the evaluator's overflow at 2^63. The witness of
+  // this ambiguity overflows in the evaluator, so the replay does not show the conflict.
+  auto checked = Check({{"national.loket", R"L(layer national "Nederland"
+fact n: int in 1000000000000000000..2000000000000000000 "a huge number"
+decision d: bool default false
+rule r.big "Wet X, art. 1"
+  when n * 10 > n
+  then d = true
+rule r.positive "Wet X, art. 2"
+  when n >= 1000000000000000000
+  then d = false
+)L"}});
+  INFO(checked->Dump());
+  auto failed = checked->Of(Kind::kWitnessDidNotReplay);
+  REQUIRE(failed.size() == 1);
+  CHECK(std::string(loket::diag::Info(failed[0]->kind).code) == "L514");
+  CHECK(failed[0]->message.find("L501") != std::string::npos);
+  CHECK(failed[0]->witnesses.size() == 1);
+}

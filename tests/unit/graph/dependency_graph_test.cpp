@@ -68,6 +68,7 @@ TEST_CASE("unused facts and lets and undecided decisions are notes", "[graph]") 
   CHECK(checked->Of(Kind::kUnusedLet)[0]->message.find("never_read") != std::string::npos);
   REQUIRE(checked->Of(Kind::kUnusedDecision).size() == 1);
   CHECK(checked->Of(Kind::kUnusedDecision)[0]->message.find("nobody") != std::string::npos);
+  CHECK(std::string(loket::diag::Info(Kind::kUnusedDecision).code) == "L404");
   for (const auto* d : checked->Of(Kind::kUnusedFact)) {
     CHECK(d->severity == loket::diag::Severity::kNote);
   }
