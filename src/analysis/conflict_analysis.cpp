@@ -326,7 +326,12 @@ class LayerAnalysis {
     std::set<std::string> constrained;
     CollectConstants(query, constrained);
     Built built;
-    built.witness = ExtractCase(model, w_.vars, enc_.facts(), copy ? twin : nullptr, constrained);
+    // Only the facts of the replaying jurisdiction: a parent has no municipal facts.
+    std::vector<const ast::FactDecl*> facts;
+    for (const sema::Layer* layer : model_.Chain(jurisdiction)) {
+      facts.insert(facts.end(), layer->facts.begin(), layer->facts.end());
+    }
+    built.witness = ExtractCase(model, w_.vars, facts, copy ? twin : nullptr, constrained);
     if (options_.replay_witnesses) {
       built.program = programs_.Get(jurisdiction);
       if (built.program) built.replay = RunReplay(*built.program, built.witness);

@@ -227,3 +227,20 @@ rule r.positive "Wet X, art. 2"
   CHECK(failed[0]->message.find("L501") != std::string::npos);
   CHECK(failed[0]->witnesses.size() == 1);
 }
+
+TEST_CASE("the parent's witness of L504 holds only the parent's facts", "[analysis]") {
+  auto checked = Check({{"national.loket", kNational}, {"havenstad.loket", Local(R"L(
+fact local_course_done: bool "finished the local course"
+rule hs.fewer "Beleidsregel (test)"
+  when category == status_holder and local_course_done
+  then hours = 400
+)L")}});
+  INFO(checked->Dump());
+  REQUIRE(checked->Codes() == std::vector<std::string>{"L504"});
+  const auto* d = checked->Of(Kind::kLessFavourable)[0];
+  REQUIRE(d->witnesses.size() == 2);
+  CHECK(d->witnesses[0].case_yaml.find("local_course_done: true") != std::string::npos);
+  CHECK(d->witnesses[1].jurisdiction == "national");
+  CHECK(d->witnesses[1].case_yaml.find("local_course_done") == std::string::npos);
+  CHECK(d->witnesses[1].replay.find("hours = 800") != std::string::npos);
+}
