@@ -210,7 +210,23 @@ void Analyzer::CheckDecision(ast::DecisionDecl& decision, const Layer& layer) {
                            decision.name_range);
     }
   }
-  if (decision.delegation) CheckDelegation(decision, layer);
+  if (decision.delegation) {
+    // `delegated` opens the decision to lower layers; `closed` and `owned by` shut it. Both at
+    // once leave the officer's intent unknown, so neither reading is guessed.
+    if (decision.closed || decision.owned_by) {
+      auto& diagnostic = Report(
+          diag::Kind::kContradictoryCompetence, decision.delegation->range,
+          fmt::format("decision `{}` is delegated and also {}", decision.name,
+                      decision.owned_by ? fmt::format("owned by `{}`", *decision.owned_by)
+                                        : std::string("`closed`")));
+      diagnostic.help.push_back(
+          decision.owned_by
+              ? "an authority's decision cannot be delegated to a layer: drop one of the two"
+              : "drop `closed` to let lower layers decide within the delegation, or drop "
+                "`delegated to` to keep it closed");
+    }
+    CheckDelegation(decision, layer);
+  }
   if (decision.owned_by && !Lookup(layer, NameSpace::kAuthority, *decision.owned_by)) {
     diag::Diagnostic& diagnostic =
         ReportUnresolved(layer, NameSpace::kAuthority, *decision.owned_by, decision.owned_by_range,
