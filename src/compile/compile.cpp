@@ -1035,6 +1035,8 @@ class Compiler {
       }
     }
     p.fact_count = static_cast<int>(p.slots.size());
+    p.required_flags.assign(p.slots.size(), 0);
+    for (int slot : p.required_facts) p.required_flags[static_cast<std::size_t>(slot)] = 1;
     for (const sema::Layer* layer : chain_) {
       for (const ast::ParamDecl* param : layer->params) {
         slots_.params[param] = AddSlot(param->name, SlotKind::kParam, param->type.type);
@@ -1481,6 +1483,10 @@ class Compiler {
         }
         d.entries.push_back(entry);
       }
+      d.always_in_force = std::all_of(d.entries.begin(), d.entries.end(), [](const Entry& e) {
+        return e.from == std::numeric_limits<std::int32_t>::min() &&
+               e.until == std::numeric_limits<std::int32_t>::max();
+      });
       d.all_simple = !d.delegated && p.atom_words > 0 &&
                      std::all_of(d.entries.begin(), d.entries.end(),
                                  [](const Entry& e) { return (e.flags & Entry::kSimple) != 0; });

@@ -242,8 +242,9 @@ struct Entry {
 
 struct Decision {
   int slot = -1;
-  std::vector<Entry> entries;  // one per assignment, in the order of `assignments`
-  bool all_simple = false;     // not delegated, and every entry is kSimple
+  std::vector<Entry> entries;    // one per assignment, in the order of `assignments`
+  bool all_simple = false;       // not delegated, and every entry is kSimple
+  bool always_in_force = false;  // every entry's rule is in force on every day
   bool collect = false;
   bool delegated = false;
   bool has_default = false;
@@ -288,7 +289,8 @@ struct CompiledProgram {
   int register_count = 0;
   int fact_count = 0;
   int reference_date_slot = -1;
-  std::vector<int> required_facts;  // slots of the non-optional facts
+  std::vector<int> required_facts;           // slots of the non-optional facts
+  std::vector<std::uint8_t> required_flags;  // per fact slot: 1 when the fact is required
 
   std::vector<Instr> code;
   std::vector<Atom> atoms;         // per rule, in condition order (with `negate`)

@@ -505,20 +505,49 @@ class Engine::Evaluator {
   }
 
   // A collect decision: the union of the contributions. Simple rules (a constant and one
-  // word test) go without data-dependent branches.
+  // word test) go without data-dependent branches. The atom words do not change while a
+  // decision is decided, so one-word programs keep theirs in registers.
+  //
+  // Simple rules leave their rule state alone: nothing reads it. They are not memoized (no
+  // other decision, no exception asks whether they apply), and an applying simple rule of a
+  // collect or an undelegated single-valued decision is always among the winners, which is
+  // what explanations look at; rule_state stays 0 ("not computed") for them.
   bool Collect(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
                RunResult& failure) {
-    std::int32_t* w = out_.winners_.data();
+    const bool one_word = p_.atom_words == 1;
+    if (d.always_in_force) {
+      return one_word ? CollectWords<true, true>(d, value, begin, failure)
+                      : CollectWords<false, true>(d, value, begin, failure);
+    }
+    return one_word ? CollectWords<true, false>(d, value, begin, failure)
+                    : CollectWords<false, false>(d, value, begin, failure);
+  }
+
+  // Whether an entry's rule is in force on the evaluation day, as 0/1 without branching.
+  template <bool kAlwaysInForce>
+  static std::uint64_t InForce(const compile::Entry& e, std::uint64_t day) {
+    if (kAlwaysInForce) return 1;
+    return day - static_cast<std::uint64_t>(static_cast<std::int64_t>(e.from)) <
+           static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - e.from);
+  }
+
+  template <bool kOneWord, bool kAlwaysInForce>
+  bool CollectWords(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
+                    RunResult& failure) {
+    std::int32_t* const w = out_.winners_.data();
+    const std::uint64_t* const bit_words = bits_;
+    const std::uint64_t* const fault_words = faults_;
+    const std::uint64_t bits0 = kOneWord ? bit_words[0] : 0;
+    const std::uint64_t faults0 = kOneWord ? fault_words[0] : 0;
     std::int32_t n = begin;
     std::uint64_t mask = 0;
     const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
     for (const compile::Entry& e : d.entries) {
-      if ((e.flags & compile::Entry::kSimple) && !(faults_[e.word] & e.mask)) {
-        const std::uint64_t in_force =
-            day - static_cast<std::uint64_t>(static_cast<std::int64_t>(e.from)) <
-            static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - e.from);
-        const std::uint64_t applies = ((bits_[e.word] & e.mask) == e.want) & in_force;
-        state_[e.rule] = static_cast<std::uint8_t>(kComputed | (applies << 1));
+      const std::uint64_t bits = kOneWord ? bits0 : bit_words[e.word];
+      const std::uint64_t faults = kOneWord ? faults0 : fault_words[e.word];
+      if ((e.flags & compile::Entry::kSimple) && !(faults & e.mask)) {
+        const std::uint64_t applies =
+            static_cast<std::uint64_t>((bits & e.mask) == e.want) & InForce<kAlwaysInForce>(e, day);
         mask |= static_cast<std::uint64_t>(e.value) & (0 - applies);
         w[n] = e.rule;
         n += static_cast<std::int32_t>(applies);
@@ -544,21 +573,35 @@ class Engine::Evaluator {
   // (nothing written) when a faulted atom is involved: then the general loop decides.
   bool SingleSimple(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
                     bool& conflict) {
-    for (const compile::Entry& e : d.entries) {
-      if (faults_[e.word] & e.mask) return false;
+    const bool one_word = p_.atom_words == 1;
+    if (d.always_in_force) {
+      return one_word ? SingleSimpleWords<true, true>(d, value, begin, conflict)
+                      : SingleSimpleWords<false, true>(d, value, begin, conflict);
     }
-    std::int32_t* w = out_.winners_.data();
+    return one_word ? SingleSimpleWords<true, false>(d, value, begin, conflict)
+                    : SingleSimpleWords<false, false>(d, value, begin, conflict);
+  }
+
+  template <bool kOneWord, bool kAlwaysInForce>
+  bool SingleSimpleWords(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
+                         bool& conflict) {
+    const std::uint64_t* const bit_words = bits_;
+    const std::uint64_t* const fault_words = faults_;
+    const std::uint64_t bits0 = kOneWord ? bit_words[0] : 0;
+    const std::uint64_t faults0 = kOneWord ? fault_words[0] : 0;
+    for (const compile::Entry& e : d.entries) {
+      if ((kOneWord ? faults0 : fault_words[e.word]) & e.mask) return false;
+    }
+    std::int32_t* const w = out_.winners_.data();
     std::int32_t n = begin;
     std::uint64_t have = 0;
     std::uint64_t disagree = 0;
     std::int64_t first = 0;
     const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
     for (const compile::Entry& e : d.entries) {
-      const std::uint64_t in_force =
-          day - static_cast<std::uint64_t>(static_cast<std::int64_t>(e.from)) <
-          static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - e.from);
-      const std::uint64_t applies = ((bits_[e.word] & e.mask) == e.want) & in_force;
-      state_[e.rule] = static_cast<std::uint8_t>(kComputed | (applies << 1));
+      const std::uint64_t bits = kOneWord ? bits0 : bit_words[e.word];
+      const std::uint64_t applies =
+          static_cast<std::uint64_t>((bits & e.mask) == e.want) & InForce<kAlwaysInForce>(e, day);
       const std::uint64_t take = applies & (have ^ 1u);
       first = take ? e.value : first;
       disagree |= applies & have & static_cast<std::uint64_t>(e.value != first);
@@ -814,6 +857,13 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   grow(s.rule_fault, rules);
   grow(s.atom_bits, static_cast<std::size_t>(program->atom_words));
   grow(s.atom_faults, static_cast<std::size_t>(program->atom_words));
+  // A fact's detail (the slot an absent optional read reports) is the slot itself, set here
+  // rather than per case: evaluation writes the details of lets and decisions only, which
+  // sit above the program's facts, so the facts of a program with fewer of them stay intact.
+  for (int i = s.fact_details; i < program->fact_count; ++i) {
+    s.detail[static_cast<std::size_t>(i)] = i;
+  }
+  s.fact_details = program->fact_count;
   s.params_ready = false;
   const std::size_t decisions = program->decisions.size();
   out.status_.resize(decisions);
@@ -848,13 +898,22 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
   } else {
     const std::size_t n = static_cast<std::size_t>(p.fact_count);
     if (n > 0) std::memcpy(s.regs.data(), facts.values_.data(), n * sizeof(std::int64_t));
+    // The fact slots' details (the slot itself) are set once per program by Prepare; the
+    // required-facts check is folded into the presence loop, which vectorizes.
     const std::uint8_t* present = facts.present_.data();
+    const std::uint8_t* required = p.required_flags.data();
+    Fault* fault = s.fault.data();
+    static_assert(static_cast<int>(Fault::kAbsentOptional) == 1, "fault byte = absent");
+    std::uint8_t missing = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      s.fault[i] = present[i] ? Fault::kNone : Fault::kAbsentOptional;
-      s.detail[i] = static_cast<std::int32_t>(i);
+      const std::uint8_t absent = present[i] == 0;
+      fault[i] = static_cast<Fault>(absent);
+      missing |= absent & required[i];
     }
-    for (int slot : p.required_facts) {
-      if (!present[slot]) out.case_errors_.push_back(eval::MissingFactError(p, slot));
+    if (missing) {
+      for (int slot : p.required_facts) {
+        if (!present[slot]) out.case_errors_.push_back(eval::MissingFactError(p, slot));
+      }
     }
   }
   s.regs[static_cast<std::size_t>(p.reference_date_slot)] = on.day;

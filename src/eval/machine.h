@@ -28,6 +28,8 @@ struct Outcome::Scratch {
   std::vector<eval::RunResult> rule_fault;  // per faulted rule: why
   std::vector<std::uint64_t> atom_bits;     // the atoms computed so far (see WordTest)
   std::vector<std::uint64_t> atom_faults;
+  // detail[i] == i holds for the slots below this count (the facts of the programs used).
+  std::int32_t fact_details = 0;
   std::int32_t params_day = 0;
   bool params_ready = false;
 };
