@@ -387,10 +387,11 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
   }
   std::optional<Date> date = Date::Parse(result.date);
   if (!date) {
-    result.errors.push_back(Make(
-        "L614", Severity::kError, At(file, entry["date"] ? entry["date"].Mark() : entry.Mark()),
-        result.date.empty() ? "test case has no date (set it on the suite or case)"
-                            : "`" + result.date + "` is not a date (YYYY-MM-DD)"));
+    result.errors.push_back(
+        Make("L614", Severity::kError,
+             At(file, entry["date"] ? entry["date"].Mark() : entry.Mark(), result.date.size()),
+             result.date.empty() ? "test case has no date (set it on the suite or case)"
+                                 : "`" + result.date + "` is not a date (YYYY-MM-DD)"));
   }
   std::string expected_error =
       entry["expect_error"] ? FlowText(entry["expect_error"]) : std::string();

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -48,9 +49,9 @@ std::string OneLine(const std::string& text) {
 
 // The explanation of the decisions a failed case checks (all of them when it checks none):
 // the value, the deciding rules with what they read, and the rules that were defeated.
-void PrintExplanation(const TestCaseResult& result, std::ostream& out) {
+void PrintExplanation(const TestCaseResult& result, std::ostream& stream) {
   const Explanation& explanation = result.explanation;
-  out << "  explanation (" << explanation.jurisdiction << ", " << explanation.date << "):\n";
+  std::ostringstream out;
   for (const DecisionExplanation& decision : explanation.decisions) {
     const auto& checked = result.checked_decisions;
     if (!checked.empty() &&
@@ -81,6 +82,10 @@ void PrintExplanation(const TestCaseResult& result, std::ostream& out) {
       out << "      defeated: " << defeat.rule.id << " (" << defeat.rule.layer << ") by "
           << defeat.defeated_by.id << " (" << defeat.how << ")\n";
     }
+  }
+  if (out.tellp() > 0) {
+    stream << "  explanation (" << explanation.jurisdiction << ", " << explanation.date << "):\n"
+           << out.str();
   }
 }
 

@@ -204,6 +204,20 @@ loket_cli_test(test_malformed_suite
   EXPECT --exit 1
          --stdout [=[^tests/cli/fixtures/malformed_suite\.yaml:7:5: error\[L702\]: unknown key `expext` in a test case. did you mean `expect`\?$]=]
   COMMAND test ${F}/desk ${F}/malformed_suite.yaml --color never)
+loket_cli_test(test_suite_errors_text
+  EXPECT --exit 1
+         --stdout [=[^tests/cli/fixtures/suite_errors\.yaml:7:15: error\[L704\]: test expects `integraton_duty`, which is not a decision in `westland`$]=]
+         --stdout [=[^help: did you mean `integration_duty`\?$]=]
+         --stdout [=[^tests/cli/fixtures/suite_errors\.yaml:9:11: error\[L614\]: `2025-02-30` is not a date]=]
+         --stdout [=[^0 passed, 2 failed$]=]
+  COMMAND test ${F}/desk ${F}/suite_errors.yaml --no-coverage-warnings --color never)
+# JSON: failed cases are L701 diagnostics at the case's line, next to L704.
+loket_cli_test(test_suite_errors_json
+  EXPECT --exit 1 --stderr [=[^0 passed, 2 failed$]=]
+         --json [=[[x["code"] for x in d] == ["L701", "L704", "L701"]]=]
+         --json [=[d[0]["location"]["line"] == 6 and "misspelt decision" in d[0]["message"]]=]
+         --json [=[d[2]["location"]["line"] == 8 and "L614" in d[2]["message"]]=]
+  COMMAND test ${F}/desk ${F}/suite_errors.yaml --no-coverage-warnings --format json)
 loket_cli_test(test_missing_suite EXPECT --exit 2 --stderr [=[no such test suite]=]
   COMMAND test ${F}/desk ${F}/no_such_suite.yaml)
 
