@@ -514,13 +514,17 @@ class Engine::Evaluator {
   // what explanations look at; rule_state stays 0 ("not computed") for them.
   bool Collect(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
                RunResult& failure) {
-    const bool one_word = p_.atom_words == 1;
-    if (d.always_in_force) {
-      return one_word ? CollectWords<true, true>(d, value, begin, failure)
-                      : CollectWords<false, true>(d, value, begin, failure);
+    if (p_.atom_words == 1) {
+      // The usual case: no atom faulted, so no simple rule needs the general path.
+      if (faults_[0] == 0) {
+        return d.always_in_force ? CollectWords<true, true, true>(d, value, begin, failure)
+                                 : CollectWords<true, false, true>(d, value, begin, failure);
+      }
+      return d.always_in_force ? CollectWords<true, true, false>(d, value, begin, failure)
+                               : CollectWords<true, false, false>(d, value, begin, failure);
     }
-    return one_word ? CollectWords<true, false>(d, value, begin, failure)
-                    : CollectWords<false, false>(d, value, begin, failure);
+    return d.always_in_force ? CollectWords<false, true, false>(d, value, begin, failure)
+                             : CollectWords<false, false, false>(d, value, begin, failure);
   }
 
   // Whether an entry's rule is in force on the evaluation day, as 0/1 without branching.
@@ -531,7 +535,7 @@ class Engine::Evaluator {
            static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - e.from);
   }
 
-  template <bool kOneWord, bool kAlwaysInForce>
+  template <bool kOneWord, bool kAlwaysInForce, bool kNoFaults>
   bool CollectWords(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
                     RunResult& failure) {
     std::int32_t* const w = out_.winners_.data();
@@ -545,7 +549,7 @@ class Engine::Evaluator {
     for (const compile::Entry& e : d.entries) {
       const std::uint64_t bits = kOneWord ? bits0 : bit_words[e.word];
       const std::uint64_t faults = kOneWord ? faults0 : fault_words[e.word];
-      if ((e.flags & compile::Entry::kSimple) && !(faults & e.mask)) {
+      if ((e.flags & compile::Entry::kSimple) && (kNoFaults || !(faults & e.mask))) {
         const std::uint64_t applies =
             static_cast<std::uint64_t>((bits & e.mask) == e.want) & InForce<kAlwaysInForce>(e, day);
         mask |= static_cast<std::uint64_t>(e.value) & (0 - applies);
