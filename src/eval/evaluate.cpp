@@ -908,8 +908,22 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
     const std::uint8_t* required = p.required_flags.data();
     Fault* fault = s.fault.data();
     static_assert(static_cast<int>(Fault::kAbsentOptional) == 1, "fault byte = absent");
-    std::uint8_t missing = 0;
-    for (std::size_t i = 0; i < n; ++i) {
+    // Eight facts at a time (too few facts for the vectorizer): a byte of `absent` is 1 where
+    // the presence byte is 0 (exact for any byte value), else 0.
+    constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+    std::uint64_t missing_words = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t word;
+      std::uint64_t needed;
+      std::memcpy(&word, present + i, sizeof word);
+      std::memcpy(&needed, required + i, sizeof needed);
+      const std::uint64_t absent = ~(((word & kLow7) + kLow7) | word | kLow7) >> 7;
+      std::memcpy(fault + i, &absent, sizeof absent);
+      missing_words |= absent & needed;
+    }
+    std::uint8_t missing = missing_words != 0;
+    for (; i < n; ++i) {
       const std::uint8_t absent = present[i] == 0;
       fault[i] = static_cast<Fault>(absent);
       missing |= absent & required[i];
