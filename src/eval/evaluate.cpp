@@ -593,8 +593,10 @@ class Engine::Evaluator {
     const std::uint64_t* const fault_words = faults_;
     const std::uint64_t bits0 = kOneWord ? bit_words[0] : 0;
     const std::uint64_t faults0 = kOneWord ? fault_words[0] : 0;
-    for (const compile::Entry& e : d.entries) {
-      if ((kOneWord ? faults0 : fault_words[e.word]) & e.mask) return false;
+    if (!kOneWord || faults0 != 0) {  // one word without faults: no entry can be involved
+      for (const compile::Entry& e : d.entries) {
+        if ((kOneWord ? faults0 : fault_words[e.word]) & e.mask) return false;
+      }
     }
     std::int32_t* const w = out_.winners_.data();
     std::int32_t n = begin;
