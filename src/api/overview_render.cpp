@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "api/html.h"
 #include "loket/overview.h"
 
 namespace loket {
@@ -199,32 +200,10 @@ std::string RenderOverviewMarkdown(const Overview& overview) {
 
 namespace {
 
-std::string Html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string HtmlCode(const std::string& text) {
   if (text.empty()) return "<em>always</em>";
-  return "<code>" + Html(text) + "</code>";
+  return "<code>" + internal::HtmlEscape(text) + "</code>";
 }
 
 }  // namespace
@@ -232,12 +211,12 @@ std::string HtmlCode(const std::string& text) {
 std::string RenderOverviewHtml(const Overview& overview) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
-      << Html(Heading(overview)) << "</title>\n"
+      << internal::HtmlEscape(Heading(overview)) << "</title>\n"
       << "<style>body{font-family:sans-serif;max-width:70em;margin:auto}"
          "table{border-collapse:collapse;margin-bottom:1em}"
          "td,th{border:1px solid #bbb;padding:.3em;vertical-align:top;text-align:left}"
          ".local{background:#fff6d5}</style>\n</head>\n<body>\n";
-  out << "<h1>" << Html(Heading(overview)) << "</h1>\n<p>" << Html(Summary(overview)) << "</p>\n";
+  out << "<h1>" << internal::HtmlEscape(Heading(overview)) << "</h1>\n<p>" << internal::HtmlEscape(Summary(overview)) << "</p>\n";
 
   out << "<h2>What differs from the national default</h2>\n";
   bool any = false;
@@ -249,9 +228,9 @@ std::string RenderOverviewHtml(const Overview& overview) {
                "</tr>\n";
         any = true;
       }
-      out << "<tr><td>" << Html(domain.title) << "</td><td><code>" << Html(decision.name)
-          << "</code></td><td>" << Html(HowItDiffers(decision)) << "</td><td>"
-          << Html(Join(LocalRuleIds(decision), ", ")) << "</td></tr>\n";
+      out << "<tr><td>" << internal::HtmlEscape(domain.title) << "</td><td><code>" << internal::HtmlEscape(decision.name)
+          << "</code></td><td>" << internal::HtmlEscape(HowItDiffers(decision)) << "</td><td>"
+          << internal::HtmlEscape(Join(LocalRuleIds(decision), ", ")) << "</td></tr>\n";
     }
   }
   if (any)
@@ -262,41 +241,41 @@ std::string RenderOverviewHtml(const Overview& overview) {
   out << "<h2>Room national law leaves that is not used</h2>\n<ul>\n";
   const std::vector<UnusedRoom> unused = Unused(overview);
   for (const UnusedRoom& room : unused) {
-    out << "<li>" << Html(room.domain) << ": <code>" << Html(room.decision) << "</code> ("
-        << Html(room.competence) << ")</li>\n";
+    out << "<li>" << internal::HtmlEscape(room.domain) << ": <code>" << internal::HtmlEscape(room.decision) << "</code> ("
+        << internal::HtmlEscape(room.competence) << ")</li>\n";
   }
   if (unused.empty()) out << "<li>None: every delegated decision has local rules.</li>\n";
   out << "</ul>\n";
 
   for (const OverviewDomain& domain : overview.domains) {
-    out << "<h2>" << Html(domain.title) << "</h2>\n";
+    out << "<h2>" << internal::HtmlEscape(domain.title) << "</h2>\n";
     for (const OverviewDecision& decision : domain.decisions) {
-      out << "<h3><code>" << Html(decision.name) << "</code>";
-      if (!decision.description.empty()) out << " — " << Html(decision.description);
-      out << "</h3>\n<p>Type <code>" << Html(decision.type) << "</code>";
+      out << "<h3><code>" << internal::HtmlEscape(decision.name) << "</code>";
+      if (!decision.description.empty()) out << " — " << internal::HtmlEscape(decision.description);
+      out << "</h3>\n<p>Type <code>" << internal::HtmlEscape(decision.type) << "</code>";
       if (decision.collect)
         out << ", collected from every applying rule";
       else if (!decision.default_value.empty()) {
-        out << ", default <code>" << Html(decision.default_value) << "</code>";
+        out << ", default <code>" << internal::HtmlEscape(decision.default_value) << "</code>";
       } else {
         out << ", no default";
       }
-      out << ". " << Html(CompetenceSentence(decision)) << "</p>\n";
+      out << ". " << internal::HtmlEscape(CompetenceSentence(decision)) << "</p>\n";
       if (decision.rules.empty()) {
-        out << "<p>No rule in force on " << Html(overview.date) << "; the default applies.</p>\n";
+        out << "<p>No rule in force on " << internal::HtmlEscape(overview.date) << "; the default applies.</p>\n";
         continue;
       }
       out << "<table>\n<tr><th>Rule</th><th>Layer</th><th>Legal basis</th><th>When</th>"
              "<th>Then</th><th>In force</th><th>Note</th></tr>\n";
       for (const OverviewRule& rule : decision.rules) {
-        out << "<tr" << (rule.local ? " class=\"local\"" : "") << "><td><code>" << Html(rule.id)
+        out << "<tr" << (rule.local ? " class=\"local\"" : "") << "><td><code>" << internal::HtmlEscape(rule.id)
             << "</code>";
         if (!rule.exception_to.empty()) {
-          out << "<br>exception to " << Html(Join(rule.exception_to, ", "));
+          out << "<br>exception to " << internal::HtmlEscape(Join(rule.exception_to, ", "));
         }
-        out << "</td><td>" << Html(rule.layer) << "</td><td>" << Html(rule.citation) << "</td><td>"
+        out << "</td><td>" << internal::HtmlEscape(rule.layer) << "</td><td>" << internal::HtmlEscape(rule.citation) << "</td><td>"
             << HtmlCode(rule.condition) << "</td><td>" << HtmlCode(rule.outcome) << "</td><td>"
-            << Html(Validity(rule)) << "</td><td>" << Html(Join(rule.notes, " ")) << "</td></tr>\n";
+            << internal::HtmlEscape(Validity(rule)) << "</td><td>" << internal::HtmlEscape(Join(rule.notes, " ")) << "</td></tr>\n";
       }
       out << "</table>\n";
     }

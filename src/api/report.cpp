@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "api/html.h"
 #include "loket/analysis.h"
 
 namespace loket {
@@ -112,28 +113,6 @@ std::string DecisionOf(const Diagnostic& d) {
   return {};
 }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -200,7 +179,7 @@ Result<std::vector<std::string>> WriteWitnessSuites(const std::vector<Diagnostic
 std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportFormat format,
                          const std::string& title) {
   const bool html = format == ReportFormat::kHtml;
-  auto esc = [&](const std::string& text) { return html ? HtmlEscape(text) : text; };
+  auto esc = [&](const std::string& text) { return html ? internal::HtmlEscape(text) : text; };
   // layer -> decision -> findings, in input order.
   std::map<std::string, std::map<std::string, std::vector<const Diagnostic*>>> groups;
   std::map<std::string, int> by_code;
