@@ -12,12 +12,12 @@ namespace loket {
 enum class Severity { kNote, kWarning, kError };
 
 struct Location {
-  std::string path;          // as given to the loader; empty for a location-less diagnostic
-  int line = 0;              // 1-based; 0 when unknown
-  int column = 0;            // 1-based, in bytes of the line
+  std::string path;  // as given to the loader; empty for a location-less diagnostic
+  int line = 0;      // 1-based; 0 when unknown
+  int column = 0;    // 1-based, in bytes of the line
   int end_line = 0;
-  int end_column = 0;        // exclusive
-  std::string source_line;   // the text of `line`, for the caret display
+  int end_column = 0;       // exclusive
+  std::string source_line;  // the text of `line`, for the caret display
 };
 
 struct DiagnosticNote {
@@ -34,15 +34,15 @@ struct Witness {
 };
 
 struct Diagnostic {
-  std::string code;      // "L201"
-  std::string kind;      // "UnknownName"
+  std::string code;  // "L201"
+  std::string kind;  // "UnknownName"
   Severity severity = Severity::kError;
   std::string message;
   Location location;
   std::vector<DiagnosticNote> notes;
   std::vector<std::string> help;
   std::vector<Witness> witnesses;
-  std::string layer;     // the layer a finding is about, when there is one
+  std::string layer;  // the layer a finding is about, when there is one
 };
 
 // One entry of the registry of diagnostic kinds (docs/diagnostics.md documents each).
@@ -57,7 +57,7 @@ std::vector<DiagnosticKind> DiagnosticKinds();
 const char* SeverityName(Severity severity);
 
 struct RenderOptions {
-  bool color = false;         // ANSI colours, for a terminal
+  bool color = false;  // ANSI colours, for a terminal
   bool show_witnesses = true;
 };
 

@@ -48,7 +48,7 @@ struct RuleBaseStats {
 
 struct LayerInfo {
   std::string name;
-  std::string kind;    // national, province, region, municipality
+  std::string kind;  // national, province, region, municipality
   std::string title;
   std::string parent;  // empty for the root
   std::string code;    // e.g. GM1783

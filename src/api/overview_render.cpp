@@ -200,7 +200,6 @@ std::string RenderOverviewMarkdown(const Overview& overview) {
 
 namespace {
 
-
 std::string HtmlCode(const std::string& text) {
   if (text.empty()) return "<em>always</em>";
   return "<code>" + internal::HtmlEscape(text) + "</code>";
@@ -216,7 +215,8 @@ std::string RenderOverviewHtml(const Overview& overview) {
          "table{border-collapse:collapse;margin-bottom:1em}"
          "td,th{border:1px solid #bbb;padding:.3em;vertical-align:top;text-align:left}"
          ".local{background:#fff6d5}</style>\n</head>\n<body>\n";
-  out << "<h1>" << internal::HtmlEscape(Heading(overview)) << "</h1>\n<p>" << internal::HtmlEscape(Summary(overview)) << "</p>\n";
+  out << "<h1>" << internal::HtmlEscape(Heading(overview)) << "</h1>\n<p>"
+      << internal::HtmlEscape(Summary(overview)) << "</p>\n";
 
   out << "<h2>What differs from the national default</h2>\n";
   bool any = false;
@@ -228,8 +228,9 @@ std::string RenderOverviewHtml(const Overview& overview) {
                "</tr>\n";
         any = true;
       }
-      out << "<tr><td>" << internal::HtmlEscape(domain.title) << "</td><td><code>" << internal::HtmlEscape(decision.name)
-          << "</code></td><td>" << internal::HtmlEscape(HowItDiffers(decision)) << "</td><td>"
+      out << "<tr><td>" << internal::HtmlEscape(domain.title) << "</td><td><code>"
+          << internal::HtmlEscape(decision.name) << "</code></td><td>"
+          << internal::HtmlEscape(HowItDiffers(decision)) << "</td><td>"
           << internal::HtmlEscape(Join(LocalRuleIds(decision), ", ")) << "</td></tr>\n";
     }
   }
@@ -241,7 +242,8 @@ std::string RenderOverviewHtml(const Overview& overview) {
   out << "<h2>Room national law leaves that is not used</h2>\n<ul>\n";
   const std::vector<UnusedRoom> unused = Unused(overview);
   for (const UnusedRoom& room : unused) {
-    out << "<li>" << internal::HtmlEscape(room.domain) << ": <code>" << internal::HtmlEscape(room.decision) << "</code> ("
+    out << "<li>" << internal::HtmlEscape(room.domain) << ": <code>"
+        << internal::HtmlEscape(room.decision) << "</code> ("
         << internal::HtmlEscape(room.competence) << ")</li>\n";
   }
   if (unused.empty()) out << "<li>None: every delegated decision has local rules.</li>\n";
@@ -262,20 +264,23 @@ std::string RenderOverviewHtml(const Overview& overview) {
       }
       out << ". " << internal::HtmlEscape(CompetenceSentence(decision)) << "</p>\n";
       if (decision.rules.empty()) {
-        out << "<p>No rule in force on " << internal::HtmlEscape(overview.date) << "; the default applies.</p>\n";
+        out << "<p>No rule in force on " << internal::HtmlEscape(overview.date)
+            << "; the default applies.</p>\n";
         continue;
       }
       out << "<table>\n<tr><th>Rule</th><th>Layer</th><th>Legal basis</th><th>When</th>"
              "<th>Then</th><th>In force</th><th>Note</th></tr>\n";
       for (const OverviewRule& rule : decision.rules) {
-        out << "<tr" << (rule.local ? " class=\"local\"" : "") << "><td><code>" << internal::HtmlEscape(rule.id)
-            << "</code>";
+        out << "<tr" << (rule.local ? " class=\"local\"" : "") << "><td><code>"
+            << internal::HtmlEscape(rule.id) << "</code>";
         if (!rule.exception_to.empty()) {
           out << "<br>exception to " << internal::HtmlEscape(Join(rule.exception_to, ", "));
         }
-        out << "</td><td>" << internal::HtmlEscape(rule.layer) << "</td><td>" << internal::HtmlEscape(rule.citation) << "</td><td>"
-            << HtmlCode(rule.condition) << "</td><td>" << HtmlCode(rule.outcome) << "</td><td>"
-            << internal::HtmlEscape(Validity(rule)) << "</td><td>" << internal::HtmlEscape(Join(rule.notes, " ")) << "</td></tr>\n";
+        out << "</td><td>" << internal::HtmlEscape(rule.layer) << "</td><td>"
+            << internal::HtmlEscape(rule.citation) << "</td><td>" << HtmlCode(rule.condition)
+            << "</td><td>" << HtmlCode(rule.outcome) << "</td><td>"
+            << internal::HtmlEscape(Validity(rule)) << "</td><td>"
+            << internal::HtmlEscape(Join(rule.notes, " ")) << "</td></tr>\n";
       }
       out << "</table>\n";
     }

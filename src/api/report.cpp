@@ -113,7 +113,6 @@ std::string DecisionOf(const Diagnostic& d) {
   return {};
 }
 
-
 }  // namespace
 
 Result<std::vector<std::string>> WriteWitnessSuites(const std::vector<Diagnostic>& diagnostics,

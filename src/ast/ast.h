@@ -29,7 +29,7 @@ struct AssumeDecl;
 // Types (set by sema on every expression and declaration).
 
 enum class TypeKind : std::uint8_t {
-  kError,     // an ill-typed expression; diagnostics were already reported
+  kError,  // an ill-typed expression; diagnostics were already reported
   kBool,
   kInt,
   kMoney,     // exact, in cents
@@ -116,11 +116,11 @@ enum class ExprKind : std::uint8_t {
   kLe,
   kGt,
   kGe,
-  kIn,           // a in b, b a set literal or set-valued name
+  kIn,  // a in b, b a set literal or set-valued name
   kNotIn,
-  kInRange,      // operands: x, lo, hi; inclusive
+  kInRange,  // operands: x, lo, hi; inclusive
   kNotInRange,
-  kIf,           // operands: condition, then, else
+  kIf,  // operands: condition, then, else
 };
 
 enum class DurationUnit : std::uint8_t { kDays, kWeeks, kMonths, kYears };
@@ -152,14 +152,12 @@ struct Validity {
   std::optional<DayNumber> until;
   SourceRange range;
 
-  bool InForce(DayNumber day) const {
-    return (!from || day >= *from) && (!until || day < *until);
-  }
+  bool InForce(DayNumber day) const { return (!from || day >= *from) && (!until || day < *until); }
 };
 
 // The first line of a file: declares a layer, or (bare `layer x`) adds the file to it.
 struct LayerHeader {
-  std::string kind;    // "national", "province", "region", "municipality"; empty if bare
+  std::string kind;  // "national", "province", "region", "municipality"; empty if bare
   std::string name;
   std::optional<std::string> title;
   std::optional<std::string> parent;
@@ -177,7 +175,7 @@ struct LayerHeader {
 // Written types: `int in 0..130`, `money`, `Permit`, `set of Service`.
 struct TypeRef {
   bool is_set = false;
-  std::string name;  // "bool", "int", "money", "date" or an enum name
+  std::string name;            // "bool", "int", "money", "date" or an enum name
   std::optional<Range> range;  // literal bounds as written (cents for money, days for dates)
   SourceRange range_source;
   SourceRange source;
@@ -283,7 +281,7 @@ struct DecisionDecl {
   ExprPtr default_value;  // null: no default (a gap is an error)
   bool collect = false;   // set-typed, the union of every applying rule's `+=`
   std::optional<Delegation> delegation;
-  bool closed = false;                 // explicit `closed` (the default without delegation)
+  bool closed = false;                  // explicit `closed` (the default without delegation)
   std::optional<std::string> owned_by;  // an authority: no layer may decide it
   SourceRange owned_by_range;
   std::string domain;  // empty when declared outside a domain block

@@ -15,13 +15,18 @@ const std::vector<KindInfo>& AllKinds() {
   return kinds;
 }
 
-const KindInfo& Info(Kind kind) { return AllKinds()[static_cast<std::size_t>(kind)]; }
+const KindInfo& Info(Kind kind) {
+  return AllKinds()[static_cast<std::size_t>(kind)];
+}
 
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kNote: return "note";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case Severity::kNote:
+      return "note";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
   }
   return "error";
 }
@@ -43,15 +48,13 @@ std::size_t DiagnosticSink::error_count() const {
 }
 
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
-  std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::make_tuple(a.range.file, a.range.begin, a.layer,
-                                            -static_cast<int>(a.severity), Info(a.kind).code,
-                                            a.message) <
-                            std::make_tuple(b.range.file, b.range.begin, b.layer,
-                                            -static_cast<int>(b.severity), Info(b.kind).code,
-                                            b.message);
-                   });
+  std::stable_sort(
+      diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::make_tuple(a.range.file, a.range.begin, a.layer, -static_cast<int>(a.severity),
+                               Info(a.kind).code, a.message) <
+               std::make_tuple(b.range.file, b.range.begin, b.layer, -static_cast<int>(b.severity),
+                               Info(b.kind).code, b.message);
+      });
 }
 
 namespace {
@@ -78,7 +81,8 @@ std::string ClosestName(std::string_view name, const std::vector<std::string>& c
   std::string best;
   for (const auto& candidate : candidates) {
     std::size_t distance = EditDistance(name, candidate);
-    if (distance < best_distance || (distance == best_distance && !best.empty() && candidate < best)) {
+    if (distance < best_distance ||
+        (distance == best_distance && !best.empty() && candidate < best)) {
       if (distance < best_distance) best_distance = distance;
       best = candidate;
     }

@@ -26,8 +26,8 @@ enum class Kind : std::uint16_t {
 
 struct KindInfo {
   Kind kind;
-  std::string_view name;   // "UnknownName"
-  std::string_view code;   // "L201"
+  std::string_view name;  // "UnknownName"
+  std::string_view code;  // "L201"
   Severity severity;
   std::string_view title;  // "unknown name"
 };

@@ -214,11 +214,11 @@ void Analyzer::CheckDecision(ast::DecisionDecl& decision, const Layer& layer) {
     // `delegated` opens the decision to lower layers; `closed` and `owned by` shut it. Both at
     // once leave the officer's intent unknown, so neither reading is guessed.
     if (decision.closed || decision.owned_by) {
-      auto& diagnostic = Report(
-          diag::Kind::kContradictoryCompetence, decision.delegation->range,
-          fmt::format("decision `{}` is delegated and also {}", decision.name,
-                      decision.owned_by ? fmt::format("owned by `{}`", *decision.owned_by)
-                                        : std::string("`closed`")));
+      auto& diagnostic =
+          Report(diag::Kind::kContradictoryCompetence, decision.delegation->range,
+                 fmt::format("decision `{}` is delegated and also {}", decision.name,
+                             decision.owned_by ? fmt::format("owned by `{}`", *decision.owned_by)
+                                               : std::string("`closed`")));
       diagnostic.help.push_back(
           decision.owned_by
               ? "an authority's decision cannot be delegated to a layer: drop one of the two"

@@ -19,10 +19,11 @@ int main() {
   }
 
   // A misspelled fact must come back as a diagnostic with a position, not an exception.
-  auto broken = loket::RuleBase::FromSources(
-      {{"memory/broken.loket", "layer national \"Nederland\"\nfact age: int\n"
-                               "decision adult: bool default false\n"
-                               "rule r \"BW 1:233\" when agee >= 18 then adult = true\n"}});
+  auto broken =
+      loket::RuleBase::FromSources({{"memory/broken.loket",
+                                     "layer national \"Nederland\"\nfact age: int\n"
+                                     "decision adult: bool default false\n"
+                                     "rule r \"BW 1:233\" when agee >= 18 then adult = true\n"}});
   if (!broken.has_errors() || broken.diagnostics().empty() ||
       broken.diagnostics().front().location.line != 4) {
     std::cerr << "expected an error on line 4 for the misspelled fact\n";
