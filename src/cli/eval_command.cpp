@@ -190,7 +190,14 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
     } else {
       out << (group.title.empty() ? group.name : group.title) << " [" << group.name << "]\n";
     }
+    // Without --explain, decisions that merely took their default are folded into one line,
+    // so the answers rules actually gave stand out for the officer.
+    std::string defaults;
     for (const DecisionExplanation* decision : group.decisions) {
+      if (!explain && decision->default_used && !decision->error && decision->defeated.empty()) {
+        defaults += (defaults.empty() ? "" : ", ") + decision->name + " = " + decision->value;
+        continue;
+      }
       if (decision->error) {
         out << "  " << decision->name << ": not decided, error[" << decision->error->code
             << "]: " << decision->error->message << "\n";
@@ -217,6 +224,7 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
         }
       }
     }
+    if (!defaults.empty()) out << "  no rule applied, so the default: " << defaults << "\n";
   }
 }
 

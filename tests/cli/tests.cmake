@@ -109,8 +109,11 @@ loket_cli_test(eval_explain
   EXPECT --exit 0 --stdout [=[when age >= 16 and residence == asylum_fixed]=]
          --stdout [=[read: age = 30, residence = asylum_fixed]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/holder.yaml --explain)
+loket_cli_test(eval_explain_lists_defaults
+  EXPECT --exit 0 --stdout [=[^  integration_duty = false  \(default: no rule applied\)$]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --explain)
 loket_cli_test(eval_default_and_why_not
-  EXPECT --exit 0 --stdout [=[integration_duty = false  \(default: no rule applied\)]=]
+  EXPECT --exit 0 --stdout [=[^  no rule applied, so the default: .*integration_duty = false]=]
          --stdout [=[^Why not wi\.duty: .*age >= 16]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --why-not wi.duty)
 loket_cli_test(eval_invalid_case
