@@ -40,6 +40,13 @@ struct AnalysisStats {
 AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOptions& options,
                                   diag::DiagnosticSink& sink);
 
+// When every error in `sink` is a competence error (L310, L311, L314) and the model has no
+// cycles, attaches to each of them a witness case in which the offending lower-layer rule
+// applies (preferably one the higher layers decide differently), replayed through the
+// evaluator; or a note that the rule can never apply. Adds no findings. Never throws.
+void AttachCompetenceWitnesses(const sema::Model& model, const AnalysisOptions& options,
+                               diag::DiagnosticSink& sink);
+
 // Per-layer results of earlier runs, keyed by the layer's content and its ancestors'. Keep
 // one across re-checks of an edited rule base. Not thread-safe: one run at a time.
 class AnalysisCache {

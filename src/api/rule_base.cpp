@@ -85,12 +85,17 @@ std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
     graph.CheckStructure(sink);
   }
   // The analysis asks the solver about rules whose meaning is settled: not on a broken model.
-  if (impl->model && options.analyze_conflicts && !sink.has_errors()) {
+  if (impl->model && options.analyze_conflicts) {
     analysis::AnalysisOptions analysis_options;
     analysis_options.solver_rlimit = options.solver_rlimit;
     unsigned hardware = std::thread::hardware_concurrency();
     analysis_options.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
-    analysis::RunConflictAnalysis(*impl->model, analysis_options, sink);
+    if (!sink.has_errors()) {
+      analysis::RunConflictAnalysis(*impl->model, analysis_options, sink);
+    } else {
+      // Competence errors (L310, L311, L314) still get their witness cases.
+      analysis::AttachCompetenceWitnesses(*impl->model, analysis_options, sink);
+    }
   }
 
   impl->internal_diagnostics = sink.Take();

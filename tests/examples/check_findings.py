@@ -15,7 +15,9 @@ qualified by a layer (`national.wi.duty`), never as part of a longer name.
 The check passes when every entry matches exactly one finding, every finding matches an
 entry (nothing unexpected, notes included), and every conflict finding (L5xx) carries at
 least one witness with a non-empty replay, except L507: a dead rule has no case in which it
-applies, so its evidence is the contradiction, not a witness.
+applies, so its evidence is the contradiction, not a witness. Competence errors (L310, L311,
+L314) need a witness too when they are the only errors (then the model is fully annotated and
+the checker searches one), unless a note says the local rule can never apply.
 
 Usage:
   check_findings.py --loket BIN DIR [DIR...]   run `BIN check DIR --format json` per DIR
@@ -32,6 +34,9 @@ import sys
 
 # Conflict findings whose evidence cannot be a case (see the docstring).
 NO_WITNESS_CODES = {"L507"}
+# Competence errors found from the declarations, witnessed when they are the only errors.
+COMPETENCE_CODES = {"L310", "L311", "L314"}
+NEVER_APPLIES = "the local rule can never apply"
 CHECK_TIMEOUT_SECONDS = 600
 
 
@@ -130,11 +135,22 @@ def assign(expected, findings):
     return len(owner), missed, unexpected
 
 
+def needs_witness(finding, only_competence_errors):
+    code = str(finding.get("code", ""))
+    if code in COMPETENCE_CODES:
+        notes = finding.get("notes") or []
+        never = any(NEVER_APPLIES in (n.get("message", "") if isinstance(n, dict) else str(n))
+                    for n in notes)
+        return only_competence_errors and not never
+    return code.startswith("L5") and code not in NO_WITNESS_CODES
+
+
 def witness_problems(findings):
     problems = []
+    errors = [str(f.get("code", "")) for f in findings if f.get("severity", "error") == "error"]
+    only_competence_errors = all(code in COMPETENCE_CODES for code in errors)
     for finding in findings:
-        code = str(finding.get("code", ""))
-        if not code.startswith("L5") or code in NO_WITNESS_CODES:
+        if not needs_witness(finding, only_competence_errors):
             continue
         witnesses = finding.get("witnesses") or []
         if not witnesses:

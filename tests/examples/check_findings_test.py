@@ -81,6 +81,22 @@ class CompareTest(unittest.TestCase):
             self.assertFalse(ok)
             self.assertEqual(counts[3], 1)
 
+    def test_competence_error_needs_witness_when_it_is_the_only_kind_of_error(self):
+        expected = [{"code": "L310", "layer": "westland", "rules": ["ws.rni_zoning"]}]
+        bare = finding("L310", "westland", "rule `ws.rni_zoning` assigns `registration`",
+                       witnesses=[])
+        ok, counts, _ = compare(expected, [bare])
+        self.assertFalse(ok)
+        self.assertEqual(counts[3], 1)
+        self.assertTrue(compare(expected, [finding("L310", "westland", "ws.rni_zoning")])[0])
+        never = finding("L310", "westland", "ws.rni_zoning", witnesses=[],
+                        notes=["the local rule can never apply: no case ..."])
+        self.assertTrue(compare(expected, [never])[0])
+        # Another error stops the witness search: then the finding has none.
+        other = finding("L312", "westland", "ams.pip 16 is outside", witnesses=[])
+        both = expected + [{"code": "L312", "layer": "westland", "rules": ["ams.pip"]}]
+        self.assertTrue(compare(both, [bare, other])[0])
+
     def test_dead_rule_needs_no_witness(self):
         expected = [{"code": "L507", "layer": "g", "rules": ["hv.course"]}]
         ok, _, _ = compare(expected, [finding("L507", "g", "hv.course never applies",

@@ -1,0 +1,256 @@
+// Witness cases for competence errors (L310, L311, L314). Sema reports a lower layer
+// assigning a closed or authority-owned decision from the declarations alone; here a solver
+// finds a case in which the offending rule applies, preferably one where the higher layers
+// decide the decision differently (a real contradiction with higher law), and replays it
+// through the evaluator so the finding shows what the rule would do.
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include "analysis/analysis.h"
+#include "analysis/encoder.h"
+#include "analysis/witness.h"
+#include "graph/dependency_graph.h"
+#include "support/date.h"
+
+namespace loket::analysis {
+namespace {
+
+const std::int64_t kPreferredReferenceDate = support::DaysFromCivil({2025, 1, 1});
+
+bool IsCompetenceError(diag::Kind kind) {
+  return kind == diag::Kind::kNoCompetenceClosed || kind == diag::Kind::kNoCompetenceOwned ||
+         kind == diag::Kind::kExceptionAcrossLayers;
+}
+
+bool SameRange(source::SourceRange a, source::SourceRange b) {
+  return a.valid() && a.file == b.file && a.begin == b.begin && a.end == b.end;
+}
+
+// The offending rule of a competence error and the higher layer's decisions it assigns.
+struct Offence {
+  const sema::Layer* layer = nullptr;
+  const ast::RuleDecl* rule = nullptr;
+  std::vector<const ast::DecisionDecl*> decisions;
+};
+
+Offence FindOffence(const sema::Model& model, const diag::Diagnostic& d) {
+  for (const auto& layer : model.layers) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      Offence offence{layer.get(), rule, {}};
+      if (d.kind == diag::Kind::kExceptionAcrossLayers) {
+        bool points_here = false;
+        for (const ast::RuleRef& ref : rule->exception_to) {
+          points_here = points_here || SameRange(ref.range, d.range);
+        }
+        if (!points_here) continue;
+        // Every assignment sema judged: a decision of a higher layer, not delegated.
+        for (const ast::Assignment& a : rule->assignments) {
+          if (a.decision && a.decision->layer != layer->name && !a.decision->delegation) {
+            offence.decisions.push_back(a.decision);
+          }
+        }
+      } else {
+        for (const ast::Assignment& a : rule->assignments) {
+          if (a.decision && SameRange(a.name_range, d.range))
+            offence.decisions.push_back(a.decision);
+        }
+      }
+      if (!offence.decisions.empty()) return offence;
+    }
+  }
+  return {};
+}
+
+class CompetenceSearch {
+ public:
+  CompetenceSearch(const sema::Model& model, const AnalysisOptions& options)
+      : model_(model), options_(options), solver_(ctx_), vars_(ctx_), programs_(model) {
+    z3::params params(ctx_);
+    params.set("rlimit", options.solver_rlimit);
+    solver_.set(params);
+  }
+
+  void Explain(diag::Diagnostic& d) {
+    Offence offence = FindOffence(model_, d);
+    if (!offence.rule || !offence.layer->parent) return;
+    try {
+      Search(d, offence);
+    } catch (const z3::exception& e) {
+      d.help.push_back(fmt::format("no witness case: the solver stopped ({})", e.msg()));
+    }
+  }
+
+ private:
+  enum class Verdict { kSat, kUnsat, kUnknown };
+
+  Verdict Check(const z3::expr& query, Encoder& a, Encoder& b, z3::model* model) {
+    solver_.push();
+    solver_.add(query);
+    solver_.add(a.SideConstraints());
+    solver_.add(b.SideConstraints());
+    z3::check_result r = solver_.check();
+    if (r == z3::sat && model) *model = solver_.get_model();
+    solver_.pop();
+    return r == z3::sat ? Verdict::kSat : r == z3::unsat ? Verdict::kUnsat : Verdict::kUnknown;
+  }
+
+  void Search(diag::Diagnostic& d, const Offence& offence) {
+    const sema::Layer& layer = *offence.layer;
+    const sema::Layer& parent = *layer.parent;
+    const ast::RuleDecl& rule = *offence.rule;
+    std::vector<const sema::Layer*> chain = model_.Chain(layer);
+    std::vector<const sema::Layer*> parent_chain(chain.begin(), chain.end() - 1);
+    std::string tag = fmt::format("competence!{}!{}", layer.name, rule.id);
+    Encoder local(vars_, model_, chain, tag);
+    Encoder higher(vars_, model_, parent_chain, "parent!" + tag);
+
+    z3::expr applies = local.Axioms() && local.Applies(rule);
+    // Preferably a case where the higher layers decide one of the decisions differently.
+    z3::expr differs = ctx_.bool_val(false);
+    for (const ast::DecisionDecl* decision : offence.decisions) {
+      differs =
+          differs || !Encoder::Equal(local.Assigned(rule, *decision), higher.Outcome(*decision));
+    }
+    z3::model model(ctx_);
+    z3::expr query = applies && differs;
+    bool contradicts = true;
+    Verdict verdict = Check(query, local, higher, &model);
+    if (verdict != Verdict::kSat) {
+      contradicts = false;
+      query = applies;
+      verdict = Check(query, local, higher, &model);
+    }
+    if (verdict == Verdict::kUnknown) {
+      d.help.push_back(
+          "no witness case: the solver could not decide within its resource limit; raise "
+          "LoadOptions::solver_rlimit");
+      return;
+    }
+    if (verdict == Verdict::kUnsat) {
+      d.notes.push_back({rule.id_range, fmt::format("the local rule can never apply: no case "
+                                                    "allowed by the facts' ranges and the "
+                                                    "`assume`s satisfies `{}` while it is in force",
+                                                    rule.id)});
+      return;
+    }
+    model = Prettify(query, local, higher, model);
+
+    std::vector<std::string> names;
+    for (const ast::DecisionDecl* decision : offence.decisions) names.push_back(decision->name);
+    std::string title =
+        contradicts ? fmt::format("`{}` applies and {} decides otherwise", rule.id, parent.name)
+                    : fmt::format("`{}` applies", rule.id);
+    std::string local_replay = Attach(d, model, query, layer, title, names);
+    if (options_.replay_witnesses && !local_replay.empty() && !ShowsRule(local_replay, rule)) {
+      d.help.push_back(
+          fmt::format("internal: the witness did not replay with `{}` deciding; "
+                      "please report this",
+                      rule.id));
+    }
+    if (contradicts) {
+      Attach(d, model, query, parent, fmt::format("the same case in {}", parent.name), names);
+    }
+  }
+
+  // The replay names the rule among the winners (or among the conflicting rules).
+  static bool ShowsRule(const std::string& replay, const ast::RuleDecl& rule) {
+    return replay.find(rule.layer + "." + rule.id) != std::string::npos;
+  }
+
+  // Optional facts present and the reference date 2025-01-01 when the query allows it.
+  z3::model Prettify(const z3::expr& query, Encoder& local, Encoder& higher, z3::model model) {
+    std::vector<z3::expr> preferences;
+    for (const ast::FactDecl* fact : local.facts()) {
+      if (fact->is_optional) preferences.push_back(vars_.Known(fact, 0));
+    }
+    preferences.push_back(vars_.date() ==
+                          ctx_.int_val(static_cast<int64_t>(kPreferredReferenceDate)));
+    z3::expr accepted = ctx_.bool_val(true);
+    for (const z3::expr& p : preferences) {
+      if (Check(query && accepted && p, local, higher, nullptr) == Verdict::kSat) {
+        accepted = accepted && p;
+      }
+    }
+    z3::model pretty(ctx_);
+    if (Check(query && accepted, local, higher, &pretty) == Verdict::kSat) return pretty;
+    return model;
+  }
+
+  // Adds the case, replayed in `jurisdiction`; returns the replay text.
+  std::string Attach(diag::Diagnostic& d, const z3::model& model, const z3::expr& query,
+                     const sema::Layer& jurisdiction, const std::string& title,
+                     const std::vector<std::string>& decisions) {
+    std::set<std::string> constrained;
+    CollectConstants(query, constrained);
+    std::vector<const ast::FactDecl*> facts;  // a parent has no municipal facts
+    for (const sema::Layer* layer : model_.Chain(jurisdiction)) {
+      facts.insert(facts.end(), layer->facts.begin(), layer->facts.end());
+    }
+    WitnessCase witness = ExtractCase(model, vars_, facts, nullptr, constrained);
+    diag::Witness out;
+    out.title = title;
+    out.jurisdiction = jurisdiction.name;
+    out.date = support::FormatIsoDate(static_cast<support::DayNumber>(witness.date));
+    out.case_yaml = CaseToYaml(witness);
+    if (options_.replay_witnesses) {
+      const Program* program = programs_.Get(jurisdiction);
+      if (!program) {
+        out.replay = "could not replay: the jurisdiction could not be compiled\n";
+      } else {
+        Replay replay = RunReplay(*program, witness);
+        if (replay.ok) {
+          for (const std::string& decision : decisions) {
+            out.replay += DescribeDecision(*program, *replay.outcome, decision) + "\n";
+          }
+        } else {
+          out.replay = "could not replay: " + replay.error + "\n";
+        }
+      }
+    }
+    std::string replay = out.replay;
+    d.witnesses.push_back(std::move(out));
+    return replay;
+  }
+
+  const sema::Model& model_;
+  const AnalysisOptions& options_;
+  z3::context ctx_;
+  z3::solver solver_;
+  Variables vars_;
+  ProgramCache programs_;
+};
+
+}  // namespace
+
+void AttachCompetenceWitnesses(const sema::Model& model, const AnalysisOptions& options,
+                               diag::DiagnosticSink& sink) {
+  bool any = false;
+  for (const diag::Diagnostic& d : sink.diagnostics()) {
+    if (d.severity != diag::Severity::kError) continue;
+    if (!IsCompetenceError(d.kind)) return;  // the model is not fully annotated
+    any = true;
+  }
+  if (!any) return;
+  // Cycles would make the encoding meaningless; graph findings themselves stay unreported
+  // here, as for any model with sema errors.
+  diag::DiagnosticSink graph_sink;
+  graph::DependencyGraph::Build(model).CheckStructure(graph_sink);
+  if (graph_sink.has_errors()) return;
+
+  std::vector<diag::Diagnostic> diagnostics = sink.Take();
+  try {
+    CompetenceSearch search(model, options);
+    for (diag::Diagnostic& d : diagnostics) {
+      if (IsCompetenceError(d.kind)) search.Explain(d);
+    }
+  } catch (const z3::exception&) {
+    // Could not start the solver: the findings stand without witnesses.
+  }
+  for (diag::Diagnostic& d : diagnostics) sink.Append(std::move(d));
+}
+
+}  // namespace loket::analysis
