@@ -76,6 +76,7 @@ TEST_CASE("Diagnostics: every kind is documented in docs/diagnostics.md", "[diag
 TEST_CASE("Diagnostics: every kind is expected by some test", "[diag]") {
   const std::string corpus = TestCorpus();
   for (const auto& info : loket::diag::AllKinds()) {
+    if (info.title.rfind("(retired", 0) == 0) continue;  // kept only so the code stays taken
     INFO(info.code << " " << info.name << ": no test expects this kind");
     CHECK(MentionsCode(corpus, info.code));
   }
