@@ -1,6 +1,7 @@
 // The whole public API of loket. See docs/architecture.md.
 #pragma once
 
+#include "loket/checker.h"
 #include "loket/diagnostic.h"
 #include "loket/evaluate.h"
 #include "loket/rule_base.h"

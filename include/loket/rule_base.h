@@ -16,6 +16,7 @@ namespace internal {
 struct RuleBaseImpl;
 }
 
+class IncrementalChecker;
 class Program;
 
 struct SourceText {
@@ -84,6 +85,7 @@ class RuleBase {
   const internal::RuleBaseImpl& impl() const { return *impl_; }
 
  private:
+  friend class IncrementalChecker;
   explicit RuleBase(std::shared_ptr<const internal::RuleBaseImpl> impl);
   std::shared_ptr<const internal::RuleBaseImpl> impl_;
 };

@@ -77,35 +77,45 @@ std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
     std::unique_ptr<ast::File> file = syntax::ParseFile(*impl->sources, id, limits, sink);
     if (file) files.push_back(std::move(file));
   }
-  impl->model = sema::Analyze(std::move(files), *impl->sources, sink);
+  CheckParsed(*impl, std::move(files), sink, nullptr);
+  return impl;
+}
+
+analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
+                                    std::vector<std::unique_ptr<ast::File>> files,
+                                    diag::DiagnosticSink& sink, analysis::AnalysisCache* cache) {
+  const LoadOptions& options = impl.options;
+  analysis::AnalysisStats analysis_stats;
+  impl.model = sema::Analyze(std::move(files), *impl.sources, sink);
 
   // Later stages rely on sema's annotations, which are complete only without errors.
-  if (impl->model && !sink.has_errors()) {
-    graph::DependencyGraph graph = graph::DependencyGraph::Build(*impl->model);
+  if (impl.model && !sink.has_errors()) {
+    graph::DependencyGraph graph = graph::DependencyGraph::Build(*impl.model);
     graph.CheckStructure(sink);
   }
   // The analysis asks the solver about rules whose meaning is settled: not on a broken model.
-  if (impl->model && options.analyze_conflicts) {
+  if (impl.model && options.analyze_conflicts) {
     analysis::AnalysisOptions analysis_options;
     analysis_options.solver_rlimit = options.solver_rlimit;
     unsigned hardware = std::thread::hardware_concurrency();
     analysis_options.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
+    analysis_options.cache = cache;
     if (!sink.has_errors()) {
-      analysis::RunConflictAnalysis(*impl->model, analysis_options, sink);
+      analysis_stats = analysis::RunConflictAnalysis(*impl.model, analysis_options, sink);
     } else {
       // Competence errors (L310, L311, L314) still get their witness cases.
-      analysis::AttachCompetenceWitnesses(*impl->model, analysis_options, sink);
+      analysis::AttachCompetenceWitnesses(*impl.model, analysis_options, sink);
     }
   }
 
-  impl->internal_diagnostics = sink.Take();
-  diag::SortDiagnostics(impl->internal_diagnostics);
-  impl->diagnostics.reserve(impl->internal_diagnostics.size());
-  for (const diag::Diagnostic& diagnostic : impl->internal_diagnostics) {
-    impl->diagnostics.push_back(ToPublic(diagnostic, *impl->sources));
+  impl.internal_diagnostics = sink.Take();
+  diag::SortDiagnostics(impl.internal_diagnostics);
+  impl.diagnostics.reserve(impl.internal_diagnostics.size());
+  for (const diag::Diagnostic& diagnostic : impl.internal_diagnostics) {
+    impl.diagnostics.push_back(ToPublic(diagnostic, *impl.sources));
   }
-  CountStats(*impl);
-  return impl;
+  CountStats(impl);
+  return analysis_stats;
 }
 
 }  // namespace internal

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analysis.h"
+#include "ast/ast.h"
 #include "diag/diagnostic.h"
 #include "loket/diagnostic.h"
 #include "loket/rule_base.h"
@@ -30,6 +32,13 @@ struct RuleBaseImpl {
 // when asked and the rule base has no errors, the conflict analysis.
 std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
                                           const LoadOptions& options);
+// The pipeline after parsing, on `impl` whose sources and options are set: `files` were
+// parsed from impl.sources (their parse diagnostics already in `sink`). Fills impl's model,
+// diagnostics and stats. `cache` (may be null) lets the analysis reuse per-layer results.
+// Returns the analysis' stats (all zero when it did not run).
+analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
+                                    std::vector<std::unique_ptr<ast::File>> files,
+                                    diag::DiagnosticSink& sink, analysis::AnalysisCache* cache);
 
 Severity ToPublic(diag::Severity severity);
 // Converts one internal diagnostic, resolving byte ranges to lines, columns and source text.

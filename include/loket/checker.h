@@ -1,0 +1,42 @@
+// Re-checking a rule base while it is being edited: an IncrementalChecker remembers the
+// parsed syntax of every file and the conflict analysis of every layer, so a re-check after a
+// change parses only the changed files and re-analyses only the layers the change touches.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "loket/rule_base.h"
+
+namespace loket {
+
+class IncrementalChecker {
+ public:
+  explicit IncrementalChecker(LoadOptions options = {});
+  ~IncrementalChecker();
+  IncrementalChecker(IncrementalChecker&&) noexcept;
+  IncrementalChecker& operator=(IncrementalChecker&&) noexcept;
+  IncrementalChecker(const IncrementalChecker&) = delete;
+  IncrementalChecker& operator=(const IncrementalChecker&) = delete;
+
+  // Checks the whole rule base like RuleBase::FromSources (same diagnostics), reusing what
+  // earlier calls learned about unchanged files (same path and text) and layers. Each
+  // returned RuleBase is independent of the checker and of later calls. Not thread-safe:
+  // one Check at a time.
+  RuleBase Check(std::vector<SourceText> sources);
+
+  struct Stats {
+    int files_parsed = 0;       // files whose text was new or changed
+    int files_reused = 0;       // unchanged files: their earlier syntax was copied
+    int layers_analyzed = 0;    // layers the conflict analysis ran on
+    int layers_from_cache = 0;  // layers whose analysis results were reused
+  };
+  // What the last Check did.
+  Stats last_stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loket

@@ -1,0 +1,123 @@
+// IncrementalChecker: the RuleBase pipeline with the parse step memoized per file and one
+// analysis cache kept across checks. Sema, the graph checks and the diagnostics run in full
+// on every check (they are cheap next to parsing), so the result is exactly FromSources'.
+#include "loket/checker.h"
+
+#include <exception>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "analysis/analysis.h"
+#include "api/rule_base_impl.h"
+#include "ast/clone.h"
+#include "syntax/parse.h"
+
+namespace loket {
+namespace {
+
+// A file as parsed, before sema annotated it; never handed to sema itself, only copied.
+struct ParsedFile {
+  std::string text;
+  source::FileId id = source::kNoFile;  // the id its ranges and diagnostics carry
+  std::unique_ptr<ast::File> file;      // null when the parser returned nothing
+  std::vector<diag::Diagnostic> diagnostics;
+};
+
+source::SourceRange Remap(source::SourceRange range, source::FileId from, source::FileId to) {
+  if (range.file == from) range.file = to;
+  return range;
+}
+
+diag::Diagnostic RemapDiagnostic(diag::Diagnostic diagnostic, source::FileId from,
+                                 source::FileId to) {
+  diagnostic.range = Remap(diagnostic.range, from, to);
+  for (diag::Note& note : diagnostic.notes) note.range = Remap(note.range, from, to);
+  return diagnostic;
+}
+
+}  // namespace
+
+struct IncrementalChecker::Impl {
+  LoadOptions options;
+  std::unordered_map<std::string, ParsedFile> parsed;  // by path
+  analysis::AnalysisCache analysis_cache;
+  Stats stats;
+
+  std::shared_ptr<internal::RuleBaseImpl> Run(std::vector<SourceText> sources) {
+    stats = Stats();
+    auto impl = std::make_shared<internal::RuleBaseImpl>();
+    impl->options = options;
+    syntax::ParseLimits limits;
+    limits.max_file_bytes = options.max_file_bytes;
+    limits.max_nesting_depth = options.max_nesting_depth;
+
+    diag::DiagnosticSink sink;
+    std::vector<std::unique_ptr<ast::File>> files;
+    std::unordered_map<std::string, ParsedFile> next;  // forgets files no longer given
+    for (SourceText& source : sources) {
+      source::FileId id = impl->sources->AddFile(source.path, source.text);
+      auto known = parsed.find(source.path);
+      if (known == parsed.end() || known->second.text != source.text) {
+        ++stats.files_parsed;
+        diag::DiagnosticSink file_sink;
+        ParsedFile entry;
+        entry.id = id;
+        entry.file = syntax::ParseFile(*impl->sources, id, limits, file_sink);
+        entry.diagnostics = file_sink.Take();
+        for (const diag::Diagnostic& diagnostic : entry.diagnostics) sink.Append(diagnostic);
+        if (entry.file) files.push_back(ast::CloneSyntax(*entry.file));
+        entry.text = std::move(source.text);
+        next[source.path] = std::move(entry);
+      } else {
+        ++stats.files_reused;
+        ParsedFile& entry = known->second;
+        for (const diag::Diagnostic& diagnostic : entry.diagnostics) {
+          sink.Append(RemapDiagnostic(diagnostic, entry.id, id));
+        }
+        if (entry.file) files.push_back(ast::CloneSyntax(*entry.file, id));
+        next[source.path] = std::move(entry);
+      }
+    }
+    parsed = std::move(next);
+
+    analysis::AnalysisStats analysis_stats =
+        internal::CheckParsed(*impl, std::move(files), sink, &analysis_cache);
+    stats.layers_from_cache = analysis_stats.layers_from_cache;
+    stats.layers_analyzed = analysis_stats.layers - analysis_stats.layers_from_cache;
+    return impl;
+  }
+};
+
+IncrementalChecker::IncrementalChecker(LoadOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+}
+IncrementalChecker::~IncrementalChecker() = default;
+IncrementalChecker::IncrementalChecker(IncrementalChecker&&) noexcept = default;
+IncrementalChecker& IncrementalChecker::operator=(IncrementalChecker&&) noexcept = default;
+
+RuleBase IncrementalChecker::Check(std::vector<SourceText> sources) {
+  try {
+    return RuleBase(impl_->Run(std::move(sources)));
+  } catch (const std::exception& e) {
+    // What is remembered may be half-updated: start afresh next time.
+    impl_->parsed.clear();
+    auto impl = std::make_shared<internal::RuleBaseImpl>();
+    impl->options = impl_->options;
+    Diagnostic failure;
+    failure.code = "L000";
+    failure.kind = "InternalError";
+    failure.message = std::string("internal error while checking: ") + e.what();
+    impl->diagnostics.push_back(std::move(failure));
+    impl->stats.errors = 1;
+    impl->has_errors = true;
+    return RuleBase(std::move(impl));
+  }
+}
+
+IncrementalChecker::Stats IncrementalChecker::last_stats() const {
+  return impl_->stats;
+}
+
+}  // namespace loket
