@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analysis.h"
 #include "ast/clone.h"
 #include "diag/diagnostic.h"
 #include "graph/dependency_graph.h"
@@ -68,25 +69,34 @@ TEST_CASE("country re-check through the IncrementalChecker", "[.country-recheck]
   double first_ms = Millis(start);
   double first_cpu_ms = CpuMillis(cpu_start);
 
-  // Change a constant in one rule of one municipality.
-  const std::string from = "months_in_nl < 6", to = "months_in_nl < 7";
+  // Change a constant in one rule of one municipality, five times (a different constant
+  // each time, so each re-check sees a new text); report the median.
+  const std::string from = "months_in_nl < 6";
   auto edited = std::find_if(sources.begin(), sources.end(), [&](const loket::SourceText& s) {
     return s.path.find("municipalities") != std::string::npos &&
            s.text.find(from) != std::string::npos;
   });
   REQUIRE(edited != sources.end());
-  edited->text.replace(edited->text.find(from), from.size(), to);
-
-  start = Clock::now();
-  cpu_start = std::clock();
-  loket::RuleBase recheck = checker.Check(sources);
-  double recheck_ms = Millis(start);
-  double recheck_cpu_ms = CpuMillis(cpu_start);
-  loket::IncrementalChecker::Stats stats = checker.last_stats();
+  const std::size_t at = edited->text.find(from);
+  std::vector<std::pair<double, double>> runs;  // (wall, CPU) ms
+  std::vector<loket::RuleBase> results;         // kept, so freeing the last result is not timed
+  loket::IncrementalChecker::Stats stats;
+  for (int constant = 7; constant <= 11; ++constant) {
+    const std::string current = edited->text.substr(at, edited->text.find('\n', at) - at);
+    edited->text.replace(at, current.size(), "months_in_nl < " + std::to_string(constant));
+    start = Clock::now();
+    cpu_start = std::clock();
+    results.push_back(checker.Check(sources));
+    runs.push_back({Millis(start), CpuMillis(cpu_start)});
+    stats = checker.last_stats();
+  }
+  std::sort(runs.begin(), runs.end());
+  double recheck_ms = runs[runs.size() / 2].first;
+  double recheck_cpu_ms = runs[runs.size() / 2].second;
 
   CHECK(stats.files_parsed == 1);
   CHECK(stats.layers_analyzed == 1);
-  CHECK(recheck.diagnostics().size() == first.diagnostics().size());
+  CHECK(results.back().diagnostics().size() == first.diagnostics().size());
 
   // The stages after parsing, each on its own, on the edited country.
   loket::source::SourceManager manager;
@@ -108,11 +118,23 @@ TEST_CASE("country re-check through the IncrementalChecker", "[.country-recheck]
   graph.CheckStructure(sink);
   double graph_ms = Millis(start);
 
+  // The analysis with every layer's results in the cache: what reusing them costs.
+  loket::analysis::AnalysisCache cache;
+  loket::analysis::AnalysisOptions analysis_options;
+  analysis_options.threads = 2;
+  analysis_options.cache = &cache;
+  loket::diag::DiagnosticSink cold_sink, warm_sink;
+  loket::analysis::RunConflictAnalysis(*model, analysis_options, cold_sink);
+  start = Clock::now();
+  loket::analysis::RunConflictAnalysis(*model, analysis_options, warm_sink);
+  double warm_ms = Millis(start);
+
   std::cout << "country through IncrementalChecker: " << sources.size() << " files; first check "
             << first_ms << " ms wall, " << first_cpu_ms << " ms CPU; re-check after editing "
-            << edited->path << ": " << recheck_ms << " ms wall, " << recheck_cpu_ms
-            << " ms CPU (files parsed " << stats.files_parsed << ", reused " << stats.files_reused
-            << ", layers analysed " << stats.layers_analyzed << ", from cache "
-            << stats.layers_from_cache << "); alone: copying the syntax " << clone_ms
-            << " ms, sema " << sema_ms << " ms, graph build + checks " << graph_ms << " ms\n";
+            << edited->path << " (median of " << runs.size() << "): " << recheck_ms << " ms wall, "
+            << recheck_cpu_ms << " ms CPU (files parsed " << stats.files_parsed << ", reused "
+            << stats.files_reused << ", layers analysed " << stats.layers_analyzed
+            << ", from cache " << stats.layers_from_cache << "); alone: copying the syntax "
+            << clone_ms << " ms, sema " << sema_ms << " ms, graph build + checks " << graph_ms
+            << " ms, analysis with every layer cached " << warm_ms << " ms\n";
 }
