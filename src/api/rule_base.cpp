@@ -250,7 +250,13 @@ Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
       for (const auto& candidate : impl_->model->layers) names.push_back(candidate->name);
       std::string message = "no layer named `" + jurisdiction + "`";
       std::string closest = diag::ClosestName(jurisdiction, names);
-      if (!closest.empty()) message += "; did you mean `" + closest + "`?";
+      if (!closest.empty()) {
+        message += "; did you mean `" + closest + "`?";
+      } else {
+        message += " (layers:";
+        for (std::size_t i = 0; i < names.size(); ++i) message += (i ? ", " : " ") + names[i];
+        message += ")";
+      }
       return Status(StatusCode::kNotFound, message);
     }
     diag::DiagnosticSink sink;

@@ -1,5 +1,6 @@
 // `loket eval`: the one-desk answer for one case (text for people, JSON for programs), or,
 // with --cases, a JSON Lines batch decided in input order.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -349,7 +350,14 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
 
   Explanation explanation = program.Explain(facts, on);
   std::optional<WhyNotExplanation> why_not;
-  if (!options.why_not.empty()) why_not = program.WhyNot(facts, on, options.why_not);
+  if (!options.why_not.empty()) {
+    why_not = program.WhyNot(facts, on, options.why_not);
+    // An unknown rule is a mistake on the command line, not an answer about the case.
+    if (why_not->reason == WhyNotExplanation::Reason::kUnknownRule) {
+      PrintError("--why-not: " + why_not->message);
+      return kExitUsage;
+    }
+  }
 
   if (!explanation.case_errors.empty()) {
     return report_invalid(explanation.case_errors, "could not be decided");
