@@ -344,7 +344,11 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
               "test case `" + result.name + "` has no jurisdiction (set it on the suite or case)");
     malformed = true;
   }
-  if (malformed) return;  // reported as L702; not counted as run
+  if (malformed) {
+    // Reported as L702 and counted as failed, so the summary accounts for every case.
+    ++report_.failed;
+    return;
+  }
 
   auto fail = [&](std::string difference) { result.differences.push_back(std::move(difference)); };
   // Facts: defaults, then the case file, then the case's own.

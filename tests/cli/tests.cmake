@@ -212,6 +212,7 @@ loket_cli_test(test_require_coverage
 loket_cli_test(test_malformed_suite
   EXPECT --exit 1
          --stdout [=[^tests/cli/fixtures/malformed_suite\.yaml:7:5: error\[L702\]: unknown key `expext` in a test case. did you mean `expect`\?$]=]
+         --stdout [=[^0 passed, 1 failed$]=]
   COMMAND test ${F}/desk ${F}/malformed_suite.yaml --color never)
 loket_cli_test(test_suite_errors_text
   EXPECT --exit 1
