@@ -104,4 +104,19 @@ std::optional<Date> ParseDateOption(const std::string& text) {
   return date;
 }
 
+std::string OneLine(const std::string& text) {
+  std::string line;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += c;
+  }
+  return line;
+}
+
 }  // namespace loket::cli

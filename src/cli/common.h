@@ -42,4 +42,8 @@ Date Today();
 // Parses `--on`; prints an error and returns nullopt when it is not a calendar date.
 std::optional<Date> ParseDateOption(const std::string& text);
 
+// Condition texts keep their source line breaks; on one line (white space folded) they read
+// better in explanations.
+std::string OneLine(const std::string& text);
+
 }  // namespace loket::cli

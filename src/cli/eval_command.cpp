@@ -125,21 +125,6 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
   }
 }
 
-// Condition texts keep their source line breaks; on one line they read better.
-std::string OneLine(const std::string& text) {
-  std::string line;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !line.empty();
-      continue;
-    }
-    if (space) line += ' ';
-    space = false;
-    line += c;
-  }
-  return line;
-}
 
 std::string RuleLine(const RuleRefInfo& rule) {
   std::string line = rule.id + " (" + rule.layer + ")";

@@ -32,20 +32,6 @@ bool IsSuite(const std::string& path) {
   return extension == ".yaml" || extension == ".yml";
 }
 
-std::string OneLine(const std::string& text) {
-  std::string line;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !line.empty();
-      continue;
-    }
-    if (space) line += ' ';
-    space = false;
-    line += c;
-  }
-  return line;
-}
 
 // The explanation of the decisions a failed case checks (all of them when it checks none):
 // the value, the deciding rules with what they read, and the rules that were defeated.
