@@ -125,7 +125,6 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
   }
 }
 
-
 std::string RuleLine(const RuleRefInfo& rule) {
   std::string line = rule.id + " (" + rule.layer + ")";
   if (!rule.citation.empty()) line += ": " + rule.citation;

@@ -32,7 +32,6 @@ bool IsSuite(const std::string& path) {
   return extension == ".yaml" || extension == ".yml";
 }
 
-
 // The explanation of the decisions a failed case checks (all of them when it checks none):
 // the value, the deciding rules with what they read, and the rules that were defeated.
 void PrintExplanation(const TestCaseResult& result, std::ostream& stream) {
