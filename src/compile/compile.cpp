@@ -790,6 +790,52 @@ int NameRegister(const Expr& e, const SlotMap& slots, bool& may_fail) {
 }
 
 // One conjunct as an atom, when it has a simple form.
+// `a < b` between two registers (facts, params, lets, decisions of the same scalar type),
+// keeping `a` as the register read first.
+bool MakeComparisonAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
+  const Expr& left = *e.operands[0];
+  const Expr& right = *e.operands[1];
+  if (left.type.kind == TypeKind::kSet || right.type.kind == TypeKind::kSet) return false;
+  bool left_fails = false;
+  bool right_fails = false;
+  const int a = NameRegister(left, slots, left_fails);
+  const int b = NameRegister(right, slots, right_fails);
+  if (a < 0 || b < 0) return false;
+  atom.reg = a;
+  atom.lo = b;
+  atom.span = 0;
+  atom.check = left_fails;
+  atom.other_check = right_fails;
+  switch (e.kind) {
+    case ExprKind::kLt:  // a < b
+      atom.kind = Atom::kLess;
+      atom.negate = negate;
+      return true;
+    case ExprKind::kLe:  // a <= b
+      atom.kind = Atom::kLessEqual;
+      atom.negate = negate;
+      return true;
+    case ExprKind::kGt:  // a > b  is  not (a <= b)
+      atom.kind = Atom::kLessEqual;
+      atom.negate = !negate;
+      return true;
+    case ExprKind::kGe:  // a >= b  is  not (a < b)
+      atom.kind = Atom::kLess;
+      atom.negate = !negate;
+      return true;
+    case ExprKind::kEq:
+      atom.kind = Atom::kEqual;
+      atom.negate = negate;
+      return true;
+    case ExprKind::kNe:
+      atom.kind = Atom::kEqual;
+      atom.negate = !negate;
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
   constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
@@ -869,8 +915,9 @@ bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
     }
   }
   auto c = CodeGen::Fold(*constant);
+  if (!c) return MakeComparisonAtom(e, negate, slots, atom);
   int reg = NameRegister(*name, slots, may_fail);
-  if (reg < 0 || !c) return false;
+  if (reg < 0) return false;
   if (name->type.kind == TypeKind::kSet) return false;
   switch (kind) {
     case ExprKind::kEq:
@@ -1405,8 +1452,27 @@ class Compiler {
       index[std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span)] =
           static_cast<int>(i);
     }
+    // Atoms on the case's facts, the params and the reference date are known from the
+    // start: the first step computes them all, so each such register's atoms are one group.
+    auto is_input = [&](int reg) {
+      if (reg < 0 || static_cast<std::size_t>(reg) >= p.slots.size()) return false;
+      const SlotKind kind = p.slots[static_cast<std::size_t>(reg)].kind;
+      return kind == SlotKind::kFact || kind == SlotKind::kParam ||
+             kind == SlotKind::kReferenceDate;
+    };
+    bool first = true;
     for (Step& step : p.steps) {
       step.atoms_begin = static_cast<std::int32_t>(p.step_atoms.size());
+      if (first) {
+        first = false;
+        for (std::size_t id = 0; id < p.unique_atoms.size(); ++id) {
+          const Atom& atom = p.unique_atoms[id];
+          if (!is_input(atom.reg)) continue;
+          if (atom.IsComparison() && !is_input(static_cast<int>(atom.lo))) continue;
+          scheduled[id] = true;
+          p.step_atoms.push_back(static_cast<int>(id));
+        }
+      }
       if (!step.is_let) {
         for (int r : StepRules(p.decisions[static_cast<std::size_t>(step.index)])) {
           const Rule& rule = p.rules[static_cast<std::size_t>(r)];
@@ -1426,28 +1492,145 @@ class Compiler {
       std::sort(p.step_atoms.begin() + step.atoms_begin, p.step_atoms.end());
     }
     p.atom_words = static_cast<int>((p.unique_atoms.size() + 63) / 64);
-    if (p.atom_words != 1) return;
-    for (Step& step : p.steps) {
-      auto add = [&](Atom::Kind kind, bool checks, std::int32_t& begin, std::int32_t& end) {
-        begin = static_cast<std::int32_t>(p.atom_ops.size());
-        for (int i = step.atoms_begin; i < step.atoms_end; ++i) {
-          const int id = p.step_atoms[static_cast<std::size_t>(i)];
-          const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
-          if (checks ? !atom.check : atom.kind != kind) continue;
-          AtomOp op;
-          op.reg = atom.reg;
-          op.shift = id;
-          op.lo = atom.lo;
-          op.span = atom.span;
-          p.atom_ops.push_back(op);
-        }
-        end = static_cast<std::int32_t>(p.atom_ops.size());
-      };
-      add(Atom::kRange, false, step.ranges_begin, step.ranges_end);
-      add(Atom::kMask, false, step.masks_begin, step.masks_end);
-      add(Atom::kKnown, false, step.knowns_begin, step.knowns_end);
-      add(Atom::kRange, true, step.checks_begin, step.checks_end);
+    for (Step& step : p.steps) BuildAtomGroups(step);
+  }
+
+  // The values a register holds when they are few enough for a table: bools, enum members,
+  // an int fact with a narrow declared range.
+  bool SmallDomain(int reg, std::int64_t& lo, std::int64_t& hi) const {
+    constexpr std::int64_t kMaxTable = 256;
+    const CompiledProgram& p = *program_;
+    if (reg < 0 || static_cast<std::size_t>(reg) >= p.slots.size()) return false;
+    const SlotInfo& slot = p.slots[static_cast<std::size_t>(reg)];
+    switch (slot.type) {
+      case ValueType::kBool:
+        lo = 0;
+        hi = 1;
+        return true;
+      case ValueType::kEnum: {
+        if (slot.enum_index < 0) return false;
+        const auto& members = p.enums[static_cast<std::size_t>(slot.enum_index)].members;
+        if (members.empty() || members.size() > static_cast<std::size_t>(kMaxTable)) return false;
+        lo = 0;
+        hi = static_cast<std::int64_t>(members.size()) - 1;
+        return true;
+      }
+      case ValueType::kInt:
+      case ValueType::kMoney:
+      case ValueType::kDate: {
+        if (slot.kind != SlotKind::kFact || reg >= p.fact_count) return false;
+        const FactInfo& fact = p.fact_infos[static_cast<std::size_t>(reg)];
+        if (!fact.has_range || fact.hi < fact.lo || fact.hi - fact.lo >= kMaxTable) return false;
+        lo = fact.lo;
+        hi = fact.hi;
+        return true;
+      }
+      default:
+        return false;
     }
+  }
+
+  // The step's atoms grouped per register and word: a group of two or more on a register with
+  // few values becomes a table lookup (one atom alone is as cheap to test as to look up);
+  // the others are tested one by one, in a loop per kind.
+  void BuildAtomGroups(Step& step) {
+    CompiledProgram& p = *program_;
+    std::map<std::pair<int, int>, std::vector<int>> groups;  // (reg, word) -> atom ids
+    for (int i = step.atoms_begin; i < step.atoms_end; ++i) {
+      const int id = p.step_atoms[static_cast<std::size_t>(i)];
+      const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
+      groups[std::make_pair(atom.reg, id / 64)].push_back(id);
+    }
+    auto op_of = [&](int id) {
+      const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
+      AtomOp op;
+      op.lo = atom.lo;
+      op.span = atom.span;
+      op.reg = atom.reg;
+      op.word = id / 64;
+      op.shift = id % 64;
+      op.kind = atom.kind;
+      return op;
+    };
+    std::vector<AtomOp> singles;
+    step.lookups_begin = static_cast<std::int32_t>(p.atom_lookups.size());
+    step.checks_begin = static_cast<std::int32_t>(p.atom_checks.size());
+    // Per register and word, the atoms that fault when it does (a comparison: both).
+    std::map<std::pair<int, int>, std::uint64_t> checks;
+    for (const auto& [key, ids] : groups) {
+      for (int id : ids) {
+        const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
+        const std::uint64_t bit = std::uint64_t{1} << (id % 64);
+        if (atom.check) checks[key] |= bit;
+        if (atom.IsComparison() && atom.other_check) {
+          checks[std::make_pair(static_cast<int>(atom.lo), key.second)] |= bit;
+        }
+      }
+    }
+    for (const auto& [key, bits] : checks) {
+      p.atom_checks.push_back(AtomCheck{key.first, key.second, bits});
+    }
+    for (const auto& [key, ids] : groups) {
+      bool by_value = true;  // every atom's bit follows from the register's value alone
+      for (int id : ids) {
+        const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
+        by_value = by_value && (atom.kind == Atom::kRange || atom.kind == Atom::kMask);
+      }
+      std::int64_t lo = 0;
+      std::int64_t hi = 0;
+      // `known(x)` depends on the fault and a comparison on another register: no table.
+      if (ids.size() < 2 || !by_value || !SmallDomain(key.first, lo, hi)) {
+        for (int id : ids) singles.push_back(op_of(id));
+        continue;
+      }
+      AtomTable lookup;
+      lookup.reg = key.first;
+      lookup.word = key.second;
+      lookup.table = static_cast<std::int32_t>(p.atom_tables.size());
+      lookup.base = lo;
+      lookup.last = static_cast<std::uint64_t>(hi - lo);
+      lookup.ops_begin = static_cast<std::int32_t>(p.atom_ops.size());
+      for (int id : ids) p.atom_ops.push_back(op_of(id));
+      lookup.ops_end = static_cast<std::int32_t>(p.atom_ops.size());
+      for (std::int64_t v = lo; v <= hi; ++v) {
+        std::uint64_t bits = 0;
+        for (int i = lookup.ops_begin; i < lookup.ops_end; ++i) {
+          bits |= TestAtomOp(p.atom_ops[static_cast<std::size_t>(i)], v);
+        }
+        p.atom_tables.push_back(bits);
+      }
+      p.atom_lookups.push_back(lookup);
+    }
+    step.lookups_end = static_cast<std::int32_t>(p.atom_lookups.size());
+    step.checks_end = static_cast<std::int32_t>(p.atom_checks.size());
+    auto add = [&](Atom::Kind kind, std::int32_t& begin, std::int32_t& end) {
+      begin = static_cast<std::int32_t>(p.atom_ops.size());
+      for (const AtomOp& op : singles) {
+        if (op.kind == kind) p.atom_ops.push_back(op);
+      }
+      end = static_cast<std::int32_t>(p.atom_ops.size());
+    };
+    add(Atom::kRange, step.ranges_begin, step.ranges_end);
+    add(Atom::kMask, step.masks_begin, step.masks_end);
+    add(Atom::kKnown, step.knowns_begin, step.knowns_end);
+    step.compares_begin = static_cast<std::int32_t>(p.atom_ops.size());
+    for (const AtomOp& op : singles) {
+      if (op.kind >= Atom::kLess) p.atom_ops.push_back(op);
+    }
+    step.compares_end = static_cast<std::int32_t>(p.atom_ops.size());
+    step.has_atoms = step.lookups_begin != step.lookups_end ||
+                     step.ranges_begin != step.ranges_end || step.masks_begin != step.masks_end ||
+                     step.knowns_begin != step.knowns_end ||
+                     step.compares_begin != step.compares_end ||
+                     step.checks_begin != step.checks_end;
+  }
+
+  // An atom's bit for a value, exactly as the evaluator's atom-by-atom path computes it.
+  static std::uint64_t TestAtomOp(const AtomOp& op, std::int64_t value) {
+    const std::uint64_t v = static_cast<std::uint64_t>(value);
+    const bool holds = op.kind == Atom::kRange ? v - static_cast<std::uint64_t>(op.lo) <= op.span
+                                               : ((op.span >> (v & 63u)) & 1u) != 0;
+    return static_cast<std::uint64_t>(holds) << op.shift;
   }
 
   void BuildEntries() {
@@ -1474,12 +1657,6 @@ class Compiler {
         if (p.atom_words > 0 && (entry.flags & (Entry::kMemo | Entry::kHasDefeaters)) == 0 &&
             (entry.flags & Entry::kConstant) && (one_test || rule.condition.empty())) {
           entry.flags |= Entry::kSimple;
-          if (one_test) {
-            const WordTest& test = p.word_tests[static_cast<std::size_t>(rule.test_begin)];
-            entry.word = test.word;
-            entry.mask = test.mask;
-            entry.want = test.value;
-          }
         }
         d.entries.push_back(entry);
       }
@@ -1487,10 +1664,44 @@ class Compiler {
         return e.from == std::numeric_limits<std::int32_t>::min() &&
                e.until == std::numeric_limits<std::int32_t>::max();
       });
-      d.all_simple = !d.delegated && p.atom_words > 0 &&
-                     std::all_of(d.entries.begin(), d.entries.end(),
-                                 [](const Entry& e) { return (e.flags & Entry::kSimple) != 0; });
+      BuildFastPath(d);
     }
+  }
+
+  // A collect decision, or a single-valued one that is not delegated, decides its simple
+  // entries by their word tests at once (CompiledProgram::fast_*); the other entries go the
+  // general way, in entry order.
+  void BuildFastPath(Decision& d) {
+    CompiledProgram& p = *program_;
+    if (p.atom_words == 0 || (d.delegated && !d.collect)) return;
+    d.fast = true;
+    d.fast_begin = static_cast<std::int32_t>(p.fast_entries.size());
+    std::map<int, std::uint64_t> fault_masks;  // word -> the simple entries' atoms in it
+    for (std::size_t i = 0; i < d.entries.size(); ++i) {
+      const Entry& e = d.entries[i];
+      const Rule& rule = p.rules[static_cast<std::size_t>(e.rule)];
+      FastEntry fast;  // never fires: a general entry
+      fast.rule = e.rule;
+      fast.value = e.value;
+      fast.from = e.from;
+      fast.until = e.until;
+      if (e.flags & Entry::kSimple) {
+        fast.want = 0;  // unconditional, unless it has a word test
+        if (rule.has_tests) {
+          const WordTest& word_test = p.word_tests[static_cast<std::size_t>(rule.test_begin)];
+          fast.mask = word_test.mask;
+          fast.want = word_test.value;
+          fast.word = word_test.word;
+          fault_masks[fast.word] |= word_test.mask;
+        }
+      } else {
+        d.general.push_back(static_cast<std::int32_t>(i));
+      }
+      p.fast_entries.push_back(fast);
+    }
+    for (const auto& [word, mask] : fault_masks) d.fault_masks.push_back(WordTest{word, mask, 0});
+    d.pure = p.atom_words == 1 && d.general.empty() && d.entries.size() <= 64 && d.always_in_force;
+    if (d.pure && !d.fault_masks.empty()) d.pure_fault_mask = d.fault_masks.front().mask;
   }
 
   const sema::Model& model_;

@@ -147,18 +147,23 @@ struct Let {
 };
 
 // A condition that is a conjunction of simple tests on registers (`age >= 16`, `not eu`,
-// `permit in {a, b}`, `known(x)`), evaluated without the interpreter: each atom tests
-// `regs[reg] - lo <= span` (unsigned; an inclusive range), or bit `regs[reg]` of the mask in
-// `span`, or that the register has no fault; `negate` flips the test. Exact short-circuit
-// semantics: a fault is raised only while every earlier atom held.
+// `permit in {a, b}`, `known(x)`, `income < threshold`), evaluated without the interpreter:
+// each atom tests `regs[reg] - lo <= span` (unsigned; an inclusive range), or bit `regs[reg]`
+// of the mask in `span`, or that the register has no fault, or compares `regs[reg]` with
+// the register `lo` (<, <=, ==; signed); `negate` flips the test. Exact short-circuit
+// semantics: a fault is raised only while every earlier atom held, and a comparison reads
+// `reg` before `lo`.
 struct Atom {
-  enum Kind : std::uint8_t { kRange, kMask, kKnown };
+  enum Kind : std::uint8_t { kRange, kMask, kKnown, kLess, kLessEqual, kEqual };
   std::int32_t reg = 0;
   Kind kind = kRange;
   bool negate = false;
-  bool check = false;  // reading the register may fault (optional fact, let, decision)
+  bool check = false;        // reading the register may fault (optional fact, let, decision)
+  bool other_check = false;  // a comparison: reading the register `lo` may fault
   std::int64_t lo = 0;
   std::uint64_t span = 0;
+
+  bool IsComparison() const { return kind >= kLess; }
 };
 
 // Atom-form conditions share their atoms: every distinct atom is computed once per case into
@@ -170,12 +175,49 @@ struct WordTest {
   std::uint64_t value = 0;
 };
 
-// The atoms of a step, by kind, for a one-word program (atom_words == 1): straight loops.
+// One atom as a step computes it: into bit `shift` of atom word `word`, from register `reg`.
 struct AtomOp {
-  std::int32_t reg = 0;
-  std::int32_t shift = 0;  // the atom's bit
   std::int64_t lo = 0;
-  std::uint64_t span = 0;  // kRange: hi - lo; kMask: the member mask
+  std::uint64_t span = 0;  // kRange: hi - lo; kMask: the member mask (comparisons: `lo` is
+                           // the other register)
+  std::int32_t reg = 0;
+  std::int32_t word = 0;
+  std::int32_t shift = 0;
+  Atom::Kind kind = Atom::kRange;
+};
+
+// Two or more atoms a step needs first on one register (and one atom word) whose values are
+// few (a bool, an enum, an int fact with a narrow range): table[v - base] for v in
+// [base, base + last] gives all their bits at once. A value outside (case setters do not
+// check ranges) takes the group's atoms one by one, atom_ops[ops_begin, ops_end).
+struct AtomTable {
+  std::int32_t reg = 0;
+  std::int32_t word = 0;
+  std::int32_t table = 0;  // into CompiledProgram::atom_tables
+  std::int32_t ops_begin = 0;
+  std::int32_t ops_end = 0;
+  std::int64_t base = 0;
+  std::uint64_t last = 0;
+};
+
+// A register read by atoms that may fault: when it has a fault, `bits` go into the fault word.
+struct AtomCheck {
+  std::int32_t reg = 0;
+  std::int32_t word = 0;
+  std::uint64_t bits = 0;
+};
+
+// A decision's rules as its fast path sees them, in entry order: a simple rule's word test
+// (mask 0, want 0: unconditional), its rule, constant value and validity; any other entry
+// never fires here (mask 0, want 1) and is left to the general path (Decision::general).
+struct FastEntry {
+  std::uint64_t mask = 0;
+  std::uint64_t want = 1;
+  std::int64_t value = 0;
+  std::int32_t word = 0;
+  std::int32_t rule = -1;
+  std::int32_t from = INT32_MIN;
+  std::int32_t until = INT32_MAX;
 };
 
 // One part of a condition split at its top-level `and`s, for "why not".
@@ -223,7 +265,7 @@ struct Entry {
     kMemo = 4,       // other decisions or exceptions need this rule: memoize
     kHasDefeaters = 8,
     kUnconditional = 16,
-    kSimple = 32,  // constant value, at most one word test, nothing else: branch-free
+    kSimple = 32,  // constant value, at most one word test, nothing else: a FastTest
   };
   std::int32_t rule = -1;
   std::int32_t from = INT32_MIN;
@@ -234,17 +276,24 @@ struct Entry {
   std::int32_t depth = 0;
   std::uint8_t flags = 0;
   std::int64_t value = 0;
-  // kSimple entries: the one word test inline (mask 0: no condition).
-  std::int32_t word = 0;
-  std::uint64_t mask = 0;
-  std::uint64_t want = 0;
 };
 
 struct Decision {
   int slot = -1;
   std::vector<Entry> entries;    // one per assignment, in the order of `assignments`
-  bool all_simple = false;       // not delegated, and every entry is kSimple
   bool always_in_force = false;  // every entry's rule is in force on every day
+  // The fast path (collect, or single-valued and not delegated): its entries at
+  // fast_entries[fast_begin, fast_begin + entries.size()), the entries it leaves to
+  // the general path (ascending entry indexes), and the atom bits whose fault sends the whole
+  // decision down the general path.
+  bool fast = false;
+  // The fast path at its simplest: one atom word, every entry simple, at most 64, always in
+  // force; unless the atoms in `pure_fault_mask` faulted.
+  bool pure = false;
+  std::uint64_t pure_fault_mask = 0;
+  std::int32_t fast_begin = 0;
+  std::vector<std::int32_t> general;
+  std::vector<WordTest> fault_masks;
   bool collect = false;
   bool delegated = false;
   bool has_default = false;
@@ -267,11 +316,14 @@ struct Step {
   // Atoms first needed by this step's rules: step_atoms[atoms_begin, atoms_end).
   std::int32_t atoms_begin = 0;
   std::int32_t atoms_end = 0;
-  // One-word programs: [begin, end) into atom_ops for ranges, masks, knowns and the
-  // registers whose faults matter.
+  // The same atoms as a step computes them: [begin, end) into atom_lookups, and into
+  // atom_ops for the atoms outside a table by kind, and the registers whose faults matter.
+  bool has_atoms = false;  // any of the below
+  std::int32_t lookups_begin = 0, lookups_end = 0;
   std::int32_t ranges_begin = 0, ranges_end = 0;
   std::int32_t masks_begin = 0, masks_end = 0;
   std::int32_t knowns_begin = 0, knowns_end = 0;
+  std::int32_t compares_begin = 0, compares_end = 0;
   std::int32_t checks_begin = 0, checks_end = 0;
 };
 
@@ -297,8 +349,12 @@ struct CompiledProgram {
   std::vector<Atom> unique_atoms;  // distinct atoms (`negate` unused)
   std::vector<WordTest> word_tests;
   std::vector<std::int32_t> step_atoms;
+  std::vector<AtomTable> atom_lookups;
   std::vector<AtomOp> atom_ops;
+  std::vector<std::uint64_t> atom_tables;
+  std::vector<AtomCheck> atom_checks;
   int atom_words = 0;
+  std::vector<FastEntry> fast_entries;  // per decision with a fast path (Decision::fast_begin)
   std::vector<Param> params;
   std::vector<Let> lets;
   std::vector<Decision> decisions;

@@ -1,6 +1,7 @@
 // The evaluator: runs a compiled program on one case (language-sketch §5).
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -390,71 +391,100 @@ class Engine::Evaluator {
         bits_(s_.atom_bits.data()),
         faults_(s_.atom_faults.data()),
         tests_(program.word_tests.data()),
+        status_(out.status_.data()),
+        raw_(out.raw_.data()),
+        winner_begin_(out.winner_begin_.data()),
+        winner_end_(out.winner_end_.data()),
+        error_detail_(out.error_detail_.data()),
+        winners_(out.winners_.data()),
         day_(day) {}
 
-  // The atoms this step needs first, into the atom words.
+  // The atoms this step needs first, into the atom words: table lookups, then the other
+  // atoms in a straight loop per kind (see compile::Step).
   void ComputeAtoms(const compile::Step& step) {
-    const std::int32_t* id = p_.step_atoms.data() + step.atoms_begin;
-    const std::int32_t* end = p_.step_atoms.data() + step.atoms_end;
-    if (id == end) return;
     if (p_.atom_words == 1) {
-      ComputeOneWord(step);
-      return;
+      ComputeWords<true>(step);
+    } else {
+      ComputeWords<false>(step);
     }
-    const compile::Atom* unique = p_.unique_atoms.data();
-    // The ids ascend: accumulate a word in registers, store it when the word changes.
-    int word = *id >> 6;
-    std::uint64_t bits = 0;
-    std::uint64_t faults = 0;
-    for (; id != end; ++id) {
-      if ((*id >> 6) != word) {
-        bits_[word] |= bits;
-        faults_[word] |= faults;
-        word = *id >> 6;
-        bits = 0;
-        faults = 0;
-      }
-      const compile::Atom& atom = unique[*id];
-      const std::int32_t reg = atom.reg;
-      const std::uint64_t v = static_cast<std::uint64_t>(regs_[reg]);
-      const std::uint64_t faulted = fault_[reg] != Fault::kNone;
-      // Branch-free: all three tests, then pick by kind.
-      const std::uint64_t in_range = v - static_cast<std::uint64_t>(atom.lo) <= atom.span;
-      const std::uint64_t in_mask = (atom.span >> (v & 63u)) & 1u;
-      const std::uint64_t kind = atom.kind;
-      const std::uint64_t bit = (in_range & static_cast<std::uint64_t>(kind == 0)) |
-                                (in_mask & static_cast<std::uint64_t>(kind == 1)) |
-                                ((faulted ^ 1u) & static_cast<std::uint64_t>(kind == 2));
-      const int shift = *id & 63;
-      bits |= bit << shift;
-      faults |= (faulted & static_cast<std::uint64_t>(atom.check)) << shift;
-    }
-    bits_[word] |= bits;
-    faults_[word] |= faults;
   }
 
-  // The usual case, all atoms in one word: a straight loop per kind.
-  void ComputeOneWord(const compile::Step& step) {
-    const compile::AtomOp* ops = p_.atom_ops.data();
+  template <bool kOneWord>
+  void ComputeWords(const compile::Step& step) {
+    std::uint64_t bits0 = 0;
+    // Adds bits to the atom word (a register for one-word programs).
+    const auto add = [&](std::int32_t word, std::uint64_t bits) {
+      if (kOneWord) {
+        bits0 |= bits;
+      } else {
+        bits_[word] |= bits;
+      }
+    };
+    const std::uint64_t* const tables = p_.atom_tables.data();
+    const compile::AtomTable* const lookups = p_.atom_lookups.data();
+    for (std::int32_t i = step.lookups_begin; i != step.lookups_end; ++i) {
+      const compile::AtomTable& lookup = lookups[i];
+      const std::int64_t value = regs_[lookup.reg];
+      const std::uint64_t index =
+          static_cast<std::uint64_t>(value) - static_cast<std::uint64_t>(lookup.base);
+      add(lookup.word, index <= lookup.last
+                           ? tables[static_cast<std::uint64_t>(lookup.table) + index]
+                           : OutsideTable(lookup, value));
+    }
+    const compile::AtomOp* const ops = p_.atom_ops.data();
+    for (std::int32_t i = step.ranges_begin; i != step.ranges_end; ++i) {
+      const compile::AtomOp& op = ops[i];
+      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op.reg]);
+      add(op.word, static_cast<std::uint64_t>(v - static_cast<std::uint64_t>(op.lo) <= op.span)
+                       << op.shift);
+    }
+    for (std::int32_t i = step.masks_begin; i != step.masks_end; ++i) {
+      const compile::AtomOp& op = ops[i];
+      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op.reg]);
+      add(op.word, ((op.span >> (v & 63u)) & 1u) << op.shift);
+    }
+    for (std::int32_t i = step.knowns_begin; i != step.knowns_end; ++i) {
+      const compile::AtomOp& op = ops[i];
+      add(op.word, static_cast<std::uint64_t>(fault_[op.reg] == Fault::kNone) << op.shift);
+    }
+    for (std::int32_t i = step.compares_begin; i != step.compares_end; ++i) {
+      const compile::AtomOp& op = ops[i];
+      add(op.word, static_cast<std::uint64_t>(Compare(op.kind, regs_[op.reg], regs_[op.lo]))
+                       << op.shift);
+    }
+    if (kOneWord) bits_[0] |= bits0;
+    const compile::AtomCheck* const checks = p_.atom_checks.data();
+    for (std::int32_t i = step.checks_begin; i != step.checks_end; ++i) {
+      const compile::AtomCheck& check = checks[i];
+      faults_[check.word] |=
+          (0 - static_cast<std::uint64_t>(fault_[check.reg] != Fault::kNone)) & check.bits;
+    }
+  }
+
+  static bool Compare(compile::Atom::Kind kind, std::int64_t a, std::int64_t b) {
+    switch (kind) {
+      case compile::Atom::kLess:
+        return a < b;
+      case compile::Atom::kLessEqual:
+        return a <= b;
+      default:
+        return a == b;
+    }
+  }
+
+  // A table's atoms one by one, for a value outside the table.
+  __attribute__((noinline)) std::uint64_t OutsideTable(const compile::AtomTable& lookup,
+                                                       std::int64_t value) const {
+    const std::uint64_t v = static_cast<std::uint64_t>(value);
     std::uint64_t bits = 0;
-    for (const compile::AtomOp* op = ops + step.ranges_begin; op != ops + step.ranges_end; ++op) {
-      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op->reg]);
-      bits |= static_cast<std::uint64_t>(v - static_cast<std::uint64_t>(op->lo) <= op->span)
-              << op->shift;
+    for (std::int32_t i = lookup.ops_begin; i != lookup.ops_end; ++i) {
+      const compile::AtomOp& op = p_.atom_ops[static_cast<std::size_t>(i)];
+      const bool holds = op.kind == compile::Atom::kRange
+                             ? v - static_cast<std::uint64_t>(op.lo) <= op.span
+                             : ((op.span >> (v & 63u)) & 1u) != 0;
+      bits |= static_cast<std::uint64_t>(holds) << op.shift;
     }
-    for (const compile::AtomOp* op = ops + step.masks_begin; op != ops + step.masks_end; ++op) {
-      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op->reg]);
-      bits |= ((op->span >> (v & 63u)) & 1u) << op->shift;
-    }
-    for (const compile::AtomOp* op = ops + step.knowns_begin; op != ops + step.knowns_end; ++op) {
-      bits |= static_cast<std::uint64_t>(fault_[op->reg] == Fault::kNone) << op->shift;
-    }
-    std::uint64_t faults = 0;
-    for (const compile::AtomOp* op = ops + step.checks_begin; op != ops + step.checks_end; ++op) {
-      faults |= static_cast<std::uint64_t>(fault_[op->reg] != Fault::kNone) << op->shift;
-    }
-    bits_[0] |= bits;
-    faults_[0] |= faults;
+    return bits;
   }
 
   // One rule of a decision: -1 on a fault (in `failure`), 0 when it does not apply or is
@@ -504,121 +534,142 @@ class Engine::Evaluator {
     return 1;
   }
 
-  // A collect decision: the union of the contributions. Simple rules (a constant and one
-  // word test) go without data-dependent branches. The atom words do not change while a
-  // decision is decided, so one-word programs keep theirs in registers.
-  //
-  // Simple rules leave their rule state alone: nothing reads it. They are not memoized (no
-  // other decision, no exception asks whether they apply), and an applying simple rule of a
-  // collect or an undelegated single-valued decision is always among the winners, which is
-  // what explanations look at; rule_state stays 0 ("not computed") for them.
-  bool Collect(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
-               RunResult& failure) {
-    if (p_.atom_words == 1) {
-      // The usual case: no atom faulted, so no simple rule needs the general path.
-      if (faults_[0] == 0) {
-        return d.always_in_force ? CollectWords<true, true, true>(d, value, begin, failure)
-                                 : CollectWords<true, false, true>(d, value, begin, failure);
-      }
-      return d.always_in_force ? CollectWords<true, true, false>(d, value, begin, failure)
-                               : CollectWords<true, false, false>(d, value, begin, failure);
+  // Whether a faulted atom is read by one of the decision's simple entries: then its fast
+  // path does not apply (the ordered atoms must say which read comes first).
+  bool FaultTouches(const compile::Decision& d) const {
+    for (const compile::WordTest& test : d.fault_masks) {
+      if (faults_[test.word] & test.mask) return true;
     }
-    return d.always_in_force ? CollectWords<false, true, false>(d, value, begin, failure)
-                             : CollectWords<false, false, false>(d, value, begin, failure);
+    return false;
   }
 
-  // Whether an entry's rule is in force on the evaluation day, as 0/1 without branching.
-  template <bool kAlwaysInForce>
-  static std::uint64_t InForce(const compile::Entry& e, std::uint64_t day) {
-    if (kAlwaysInForce) return 1;
-    return day - static_cast<std::uint64_t>(static_cast<std::int64_t>(e.from)) <
-           static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - e.from);
-  }
-
-  template <bool kOneWord, bool kAlwaysInForce, bool kNoFaults>
-  bool CollectWords(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
-                    RunResult& failure) {
-    std::int32_t* const w = out_.winners_.data();
-    const std::uint64_t* const bit_words = bits_;
-    const std::uint64_t* const fault_words = faults_;
-    const std::uint64_t bits0 = kOneWord ? bit_words[0] : 0;
-    const std::uint64_t faults0 = kOneWord ? fault_words[0] : 0;
-    std::int32_t n = begin;
-    std::uint64_t mask = 0;
-    const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
-    for (const compile::Entry& e : d.entries) {
-      const std::uint64_t bits = kOneWord ? bits0 : bit_words[e.word];
-      const std::uint64_t faults = kOneWord ? faults0 : fault_words[e.word];
-      if ((e.flags & compile::Entry::kSimple) && (kNoFaults || !(faults & e.mask))) {
-        const std::uint64_t applies =
-            static_cast<std::uint64_t>((bits & e.mask) == e.want) & InForce<kAlwaysInForce>(e, day);
-        mask |= static_cast<std::uint64_t>(e.value) & (0 - applies);
-        w[n] = e.rule;
-        n += static_cast<std::int32_t>(applies);
-        continue;
+  void FastDecide(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                  RunResult& failure) {
+    const bool one_word = p_.atom_words == 1;
+    if (d.collect) {
+      if (d.always_in_force) {
+        one_word ? Fast<true, true, true>(d, value, conflict, failure)
+                 : Fast<false, true, true>(d, value, conflict, failure);
+      } else {
+        one_word ? Fast<true, false, true>(d, value, conflict, failure)
+                 : Fast<false, false, true>(d, value, conflict, failure);
       }
+    } else if (d.always_in_force) {
+      one_word ? Fast<true, true, false>(d, value, conflict, failure)
+               : Fast<false, true, false>(d, value, conflict, failure);
+    } else {
+      one_word ? Fast<true, false, false>(d, value, conflict, failure)
+               : Fast<false, false, false>(d, value, conflict, failure);
+    }
+  }
+
+  // The fast path (compile::Decision::fast): the simple entries' word tests give a bit per
+  // entry that fires, 64 entries at a time, without data-dependent branches; then the fired
+  // entries and the general ones (evaluated here) are taken in entry order, so winners and
+  // the partial winners on a fault are exactly the general loop's. Simple rules leave their
+  // rule state alone: no other decision or exception asks about them, and an applying one is
+  // always a winner, which is what explanations look at.
+  template <bool kOneWord, bool kAlwaysInForce, bool kCollect>
+  void Fast(const compile::Decision& d, std::int64_t& value, bool& conflict,
+            RunResult& failure) {
+    const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
+    const std::int32_t* general = d.general.data();
+    const std::int32_t* const general_end = general + d.general.size();
+    std::int32_t* const w = winners_;
+    std::int32_t n = count_;
+    const std::uint64_t bits0 = kOneWord ? bits_[0] : 0;
+    const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
+    std::uint64_t set = 0;
+    std::int64_t first = 0;
+    bool have = false;
+    bool disagree = false;
+    const auto take = [&](std::int32_t rule, std::int64_t contribution) {
+      w[n++] = rule;
+      if (kCollect) {
+        set |= static_cast<std::uint64_t>(contribution);
+      } else if (!have) {
+        first = contribution;
+        have = true;
+      } else {
+        disagree = disagree || contribution != first;
+      }
+    };
+    constexpr std::int32_t kNone = std::numeric_limits<std::int32_t>::max();
+    const std::int32_t size = static_cast<std::int32_t>(d.entries.size());
+    for (std::int32_t base = 0; base < size; base += 64) {
+      const std::int32_t count = std::min<std::int32_t>(64, size - base);
+      std::uint64_t fired = 0;
+      for (std::int32_t i = 0; i < count; ++i) {
+        const compile::FastEntry& e = entries[base + i];
+        const std::uint64_t bits = kOneWord ? bits0 : bits_[e.word];
+        std::uint64_t fires = (bits & e.mask) == e.want;
+        if (!kAlwaysInForce) {
+          const std::int64_t lo = e.from;
+          fires &= day - static_cast<std::uint64_t>(lo) <
+                   static_cast<std::uint64_t>(static_cast<std::int64_t>(e.until) - lo);
+        }
+        fired |= fires << i;
+      }
+      for (;;) {
+        const std::int32_t simple = fired ? base + __builtin_ctzll(fired) : kNone;
+        const std::int32_t next =
+            general != general_end && *general < base + count ? *general : kNone;
+        if (simple == kNone && next == kNone) break;
+        if (next < simple) {
+          ++general;
+          std::int64_t contribution = 0;
+          const int result =
+              General(d.entries[static_cast<std::size_t>(next)], failure, contribution);
+          if (result < 0) {
+            count_ = n;
+            return;
+          }
+          if (result > 0) take(entries[next].rule, contribution);
+        } else {
+          take(entries[simple].rule, entries[simple].value);
+          fired &= fired - 1;
+        }
+      }
+    }
+    count_ = n;
+    value = kCollect ? static_cast<std::int64_t>(set) : first;
+    conflict = disagree;
+  }
+
+  // Every entry the general way, in order (a delegated single-valued decision, or a faulted
+  // atom read by a simple entry).
+  void GeneralDecide(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                     RunResult& failure) {
+    std::int32_t* const winners = winners_;
+    const std::int32_t begin = count_;
+    bool have_value = false;
+    int best_depth = -1;
+    for (const compile::Entry& e : d.entries) {
       std::int64_t contribution = 0;
       const int result = General(e, failure, contribution);
-      if (result < 0) {
-        count_ = n;
-        return false;
+      if (result < 0) break;
+      if (result == 0) continue;
+      if (d.collect) {
+        value |= contribution;
+        winners[count_++] = e.rule;
+        continue;
       }
-      if (result > 0) {
-        mask |= static_cast<std::uint64_t>(contribution);
-        w[n++] = e.rule;
+      if (d.delegated && e.depth != best_depth) {
+        if (e.depth < best_depth) continue;
+        // A deeper layer's applying rules replace what higher layers decided.
+        count_ = begin;
+        have_value = false;
+        conflict = false;
+        best_depth = e.depth;
       }
-    }
-    count_ = n;
-    value = static_cast<std::int64_t>(mask);
-    return true;
-  }
-
-  // A single-valued, undelegated decision whose rules are all simple, branch-free. False
-  // (nothing written) when a faulted atom is involved: then the general loop decides.
-  bool SingleSimple(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
-                    bool& conflict) {
-    const bool one_word = p_.atom_words == 1;
-    if (d.always_in_force) {
-      return one_word ? SingleSimpleWords<true, true>(d, value, begin, conflict)
-                      : SingleSimpleWords<false, true>(d, value, begin, conflict);
-    }
-    return one_word ? SingleSimpleWords<true, false>(d, value, begin, conflict)
-                    : SingleSimpleWords<false, false>(d, value, begin, conflict);
-  }
-
-  template <bool kOneWord, bool kAlwaysInForce>
-  bool SingleSimpleWords(const compile::Decision& d, std::int64_t& value, std::int32_t begin,
-                         bool& conflict) {
-    const std::uint64_t* const bit_words = bits_;
-    const std::uint64_t* const fault_words = faults_;
-    const std::uint64_t bits0 = kOneWord ? bit_words[0] : 0;
-    const std::uint64_t faults0 = kOneWord ? fault_words[0] : 0;
-    if (!kOneWord || faults0 != 0) {  // one word without faults: no entry can be involved
-      for (const compile::Entry& e : d.entries) {
-        if ((kOneWord ? faults0 : fault_words[e.word]) & e.mask) return false;
+      if (!have_value) {
+        value = contribution;
+        have_value = true;
+      } else if (contribution != value) {
+        conflict = true;
       }
+      winners[count_++] = e.rule;
     }
-    std::int32_t* const w = out_.winners_.data();
-    std::int32_t n = begin;
-    std::uint64_t have = 0;
-    std::uint64_t disagree = 0;
-    std::int64_t first = 0;
-    const std::uint64_t day = static_cast<std::uint64_t>(static_cast<std::int64_t>(day_));
-    for (const compile::Entry& e : d.entries) {
-      const std::uint64_t bits = kOneWord ? bits0 : bit_words[e.word];
-      const std::uint64_t applies =
-          static_cast<std::uint64_t>((bits & e.mask) == e.want) & InForce<kAlwaysInForce>(e, day);
-      const std::uint64_t take = applies & (have ^ 1u);
-      first = take ? e.value : first;
-      disagree |= applies & have & static_cast<std::uint64_t>(e.value != first);
-      have |= applies;
-      w[n] = e.rule;
-      n += static_cast<std::int32_t>(applies);
-    }
-    count_ = n;
-    value = first;
-    conflict = disagree != 0;
-    return true;
   }
 
   RunResult Exec(compile::CodeRef block) {
@@ -637,6 +688,10 @@ class Engine::Evaluator {
         if (holds) return {0, fault_[reg], detail_[reg]};
         return {0, Fault::kNone, 0};
       }
+      if (atom->other_check && fault_[atom->lo] != Fault::kNone) {  // a comparison's second read
+        if (holds) return {0, fault_[atom->lo], detail_[atom->lo]};
+        return {0, Fault::kNone, 0};
+      }
       const std::uint64_t v = static_cast<std::uint64_t>(regs_[reg]);
       std::uint64_t bit;
       switch (atom->kind) {
@@ -645,6 +700,11 @@ class Engine::Evaluator {
           break;
         case compile::Atom::kMask:
           bit = (atom->span >> (v & 63u)) & 1u;
+          break;
+        case compile::Atom::kLess:
+        case compile::Atom::kLessEqual:
+        case compile::Atom::kEqual:
+          bit = Compare(atom->kind, regs_[reg], regs_[atom->lo]);
           break;
         default:
           bit = fault_[reg] == Fault::kNone;
@@ -728,60 +788,106 @@ class Engine::Evaluator {
   }
 
   void Fail(std::size_t d, int slot, RunResult failure) {
-    out_.status_[d] = eval::StatusOf(failure.fault);
-    out_.error_detail_[d] = failure.detail;
-    out_.raw_[d] = 0;
+    status_[d] = eval::StatusOf(failure.fault);
+    error_detail_[d] = failure.detail;
+    raw_[d] = 0;
     fault_[slot] = failure.fault;
     detail_[slot] = failure.detail;
     regs_[slot] = 0;
   }
 
+  // A pure decision (compile::Decision::pure): a bit per entry that fires, then the winners
+  // in entry order; nothing here can fault but a computed default.
+  void DecidePure(const compile::Decision& d, int decision_index) {
+    const std::size_t di = static_cast<std::size_t>(decision_index);
+    const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
+    const std::uint32_t size = static_cast<std::uint32_t>(d.entries.size());
+    const std::uint64_t bits = bits_[0];
+    std::uint64_t fired = 0;
+    for (std::uint32_t i = 0; i < size; ++i) {
+      fired |= static_cast<std::uint64_t>((bits & entries[i].mask) == entries[i].want) << i;
+    }
+    const std::int32_t begin = count_;
+    std::int32_t* w = winners_ + begin;
+    winner_begin_[di] = begin;
+    std::int64_t value = 0;
+    DecisionStatus status = DecisionStatus::kDecided;
+    bool conflict = false;
+    if (d.collect) {
+      std::uint64_t set = 0;
+      for (; fired; fired &= fired - 1) {
+        const compile::FastEntry& e = entries[__builtin_ctzll(fired)];
+        set |= static_cast<std::uint64_t>(e.value);
+        *w++ = e.rule;
+      }
+      value = static_cast<std::int64_t>(set);
+      if (w == winners_ + begin) status = DecisionStatus::kDefault;
+    } else if (fired) {
+      value = entries[__builtin_ctzll(fired)].value;
+      for (; fired; fired &= fired - 1) {
+        const compile::FastEntry& e = entries[__builtin_ctzll(fired)];
+        conflict = conflict || e.value != value;
+        *w++ = e.rule;
+      }
+      if (conflict) status = DecisionStatus::kConflict;
+    } else if (d.has_default) {
+      const RunResult v = ValueOf(d.default_value);
+      if (v.fault != Fault::kNone) {
+        winner_end_[di] = begin;
+        Fail(di, d.slot, v);
+        return;
+      }
+      value = v.value;
+      status = DecisionStatus::kDefault;
+    } else {
+      status = DecisionStatus::kGap;
+    }
+    count_ = static_cast<std::int32_t>(w - winners_);
+    winner_end_[di] = count_;
+    Settle(d, decision_index, status, value);
+  }
+
+  // Records a decided (or gap / conflict) decision in the outcome and its register.
+  void Settle(const compile::Decision& d, int decision_index, DecisionStatus status,
+              std::int64_t value) {
+    const std::size_t di = static_cast<std::size_t>(decision_index);
+    status_[di] = status;
+    raw_[di] = status == DecisionStatus::kConflict ? 0 : value;
+    error_detail_[di] = -1;
+    regs_[d.slot] = value;
+    fault_[d.slot] = Fault::kNone;
+    if (status == DecisionStatus::kGap || status == DecisionStatus::kConflict) {
+      // Readers of an undecided decision cannot go on; they report it as theirs.
+      fault_[d.slot] = status == DecisionStatus::kGap ? Fault::kGap : Fault::kConflict;
+      detail_[d.slot] = decision_index;
+    }
+  }
+
   void Decide(int decision_index) {
     const compile::Decision& d = p_.decisions[static_cast<std::size_t>(decision_index)];
+    if (d.pure && (faults_[0] & d.pure_fault_mask) == 0) {
+      DecidePure(d, decision_index);
+      return;
+    }
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const int slot = d.slot;
-    std::int32_t* winners = out_.winners_.data();
     const std::int32_t begin = count_;
-    out_.winner_begin_[di] = begin;
+    winner_begin_[di] = begin;
     std::int64_t value = 0;
-    bool have_value = false;
     bool conflict = false;
-    int best_depth = -1;
     RunResult failure{0, Fault::kNone, 0};
-    if (d.collect) {
-      Collect(d, value, begin, failure);
-    } else if (d.all_simple && SingleSimple(d, value, begin, conflict)) {
-      // decided without data-dependent branches
+    if (d.fast && !FaultTouches(d)) {
+      FastDecide(d, value, conflict, failure);
     } else {
-      for (const compile::Entry& e : d.entries) {
-        std::int64_t contribution = 0;
-        const int result = General(e, failure, contribution);
-        if (result < 0) break;
-        if (result == 0) continue;
-        if (d.delegated && e.depth != best_depth) {
-          if (e.depth < best_depth) continue;
-          // A deeper layer's applying rules replace what higher layers decided.
-          count_ = begin;
-          have_value = false;
-          conflict = false;
-          best_depth = e.depth;
-        }
-        if (!have_value) {
-          value = contribution;
-          have_value = true;
-        } else if (contribution != value) {
-          conflict = true;
-        }
-        winners[count_++] = e.rule;
-      }
+      GeneralDecide(d, value, conflict, failure);
     }
-    out_.winner_end_[di] = count_;
+    winner_end_[di] = count_;
     if (failure.fault != Fault::kNone) {
       Fail(di, slot, failure);
       return;
     }
-    const bool any = out_.winner_end_[di] != begin;
-    out_.error_detail_[di] = -1;
+    const bool any = winner_end_[di] != begin;
+    error_detail_[di] = -1;
     DecisionStatus status;
     if (d.collect) {
       status = any ? DecisionStatus::kDecided : DecisionStatus::kDefault;
@@ -800,15 +906,7 @@ class Engine::Evaluator {
     } else {
       status = DecisionStatus::kGap;
     }
-    out_.status_[di] = status;
-    out_.raw_[di] = conflict ? 0 : value;
-    regs_[slot] = value;
-    fault_[slot] = Fault::kNone;
-    if (status == DecisionStatus::kGap || status == DecisionStatus::kConflict) {
-      // Readers of an undecided decision cannot go on; they report it as theirs.
-      fault_[slot] = status == DecisionStatus::kGap ? Fault::kGap : Fault::kConflict;
-      detail_[slot] = decision_index;
-    }
+    Settle(d, decision_index, status, value);
   }
 
   void ComputeLet(int let_index) {
@@ -832,9 +930,28 @@ class Engine::Evaluator {
   std::uint64_t* bits_;
   std::uint64_t* faults_;
   const compile::WordTest* tests_;
+  // The outcome's buffers (sized by Prepare).
+  DecisionStatus* status_;
+  std::int64_t* raw_;
+  std::int32_t* winner_begin_;
+  std::int32_t* winner_end_;
+  std::int32_t* error_detail_;
+  std::int32_t* winners_;
   std::int32_t day_;
   std::int32_t count_ = 0;  // winners written so far, into out_.winners_
 };
+
+namespace {
+void SetFactDetails(const CompiledProgram& program, Outcome::Scratch& s) {
+  // A fact's detail (the slot an absent optional read reports) is the slot itself, set here
+  // rather than per case: evaluation writes the details of lets and decisions only, which
+  // sit above the program's facts, so the facts of a program with fewer of them stay intact.
+  for (int i = s.fact_details; i < program.fact_count; ++i) {
+    s.detail[static_cast<std::size_t>(i)] = i;
+  }
+  s.fact_details = program.fact_count;
+}
+}  // namespace
 
 void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outcome& out) {
   if (out.program_ == program.get()) return;
@@ -843,13 +960,23 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   // each evaluation writes every register (and fault) it reads.
   bool known = false;
   for (const auto& kept : out.programs_) known = known || kept.get() == program.get();
-  if (!known) {
-    if (out.programs_.size() >= 16) out.programs_.erase(out.programs_.begin());
-    out.programs_.push_back(program);
-  }
   out.program_ = program.get();
+  const std::size_t decisions = program->decisions.size();
+  out.status_.resize(decisions);
+  out.raw_.resize(decisions);
+  out.winner_begin_.resize(decisions);
+  out.winner_end_.resize(decisions);
+  out.error_detail_.resize(decisions);
   if (!out.scratch_) out.scratch_ = std::make_unique<Outcome::Scratch>();
   Outcome::Scratch& s = *out.scratch_;
+  s.params_ready = false;
+  // The buffers only grow, so a program used before with this outcome fits them.
+  if (known) {
+    SetFactDetails(*program, s);
+    return;
+  }
+  if (out.programs_.size() >= 16) out.programs_.erase(out.programs_.begin());
+  out.programs_.push_back(program);
   auto grow = [](auto& buffer, std::size_t size) {
     if (buffer.size() < size) buffer.resize(size);
   };
@@ -858,25 +985,12 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   grow(s.regs, registers);
   grow(s.fault, registers);
   grow(s.detail, registers);
-  grow(s.rule_state, rules);
+  grow(s.rule_state, (rules + 7) / 8 * 8);  // cleared eight bytes at a time
   grow(s.defeated_by, rules);
   grow(s.rule_fault, rules);
   grow(s.atom_bits, static_cast<std::size_t>(program->atom_words));
   grow(s.atom_faults, static_cast<std::size_t>(program->atom_words));
-  // A fact's detail (the slot an absent optional read reports) is the slot itself, set here
-  // rather than per case: evaluation writes the details of lets and decisions only, which
-  // sit above the program's facts, so the facts of a program with fewer of them stay intact.
-  for (int i = s.fact_details; i < program->fact_count; ++i) {
-    s.detail[static_cast<std::size_t>(i)] = i;
-  }
-  s.fact_details = program->fact_count;
-  s.params_ready = false;
-  const std::size_t decisions = program->decisions.size();
-  out.status_.resize(decisions);
-  out.raw_.resize(decisions);
-  out.winner_begin_.resize(decisions);
-  out.winner_end_.resize(decisions);
-  out.error_detail_.resize(decisions);
+  SetFactDetails(*program, s);
   // Every decision writes its winners after the previous one's: at most one per assignment.
   grow(out.winners_, program->assignments.size() + 1);
 }
@@ -960,7 +1074,12 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
 void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
                             const EvalOptions& options) {
   Outcome::Scratch& s = *out.scratch_;
-  if (!p.rules.empty()) std::memset(s.rule_state.data(), 0, p.rules.size());
+  // Cleared eight bytes at a time (Prepare pads the buffer): a memset call costs more here.
+  std::uint8_t* const state = s.rule_state.data();
+  for (std::size_t i = 0; i < p.rules.size(); i += 8) {
+    const std::uint64_t zero = 0;
+    std::memcpy(state + i, &zero, sizeof zero);
+  }
   if (p.has_exceptions)
     std::fill(s.defeated_by.begin(),
               s.defeated_by.begin() + static_cast<std::ptrdiff_t>(p.rules.size()), -1);
@@ -969,10 +1088,10 @@ void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
   std::fill(s.atom_faults.begin(), s.atom_faults.begin() + static_cast<std::ptrdiff_t>(words), 0);
   Evaluator evaluator(p, out, on.day);
   for (const compile::Step& step : p.steps) {
+    if (step.has_atoms) evaluator.ComputeAtoms(step);  // a let's step: only as the first
     if (step.is_let) {
       evaluator.ComputeLet(step.index);
     } else {
-      evaluator.ComputeAtoms(step);
       evaluator.Decide(step.index);
     }
   }
