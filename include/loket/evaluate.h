@@ -127,16 +127,23 @@ struct RuleInfo {
 
 // ---------------------------------------------------------------------------------------------
 // A case: the fact values for one Program, stored by slot. Reusable: Clear() and set again;
-// after the first use nothing allocates. Obtain one with Program::NewCase().
+// after the first use nothing allocates. Obtain one with Program::NewCase(). A case of up to
+// 16 facts keeps them inside the object (a std::vector<Case> is one block of memory, which a
+// batch reads in order); larger ones in one heap block.
 
 class Case {
  public:
   Case() = default;
+  Case(const Case& other);
+  Case& operator=(const Case& other);
+  Case(Case&& other) noexcept;
+  Case& operator=(Case&& other) noexcept;
+  ~Case() = default;
 
-  int slot_count() const { return static_cast<int>(values_.size()); }
+  int slot_count() const { return slot_count_; }
   // Absent facts are unset; only optional facts may stay absent.
-  bool IsSet(int slot) const { return present_[static_cast<std::size_t>(slot)] != 0; }
-  std::int64_t raw(int slot) const { return values_[static_cast<std::size_t>(slot)]; }
+  bool IsSet(int slot) const { return present()[slot] != 0; }
+  std::int64_t raw(int slot) const { return values()[slot]; }
 
   // Typed setters by slot (Program::FactSlot). They do not check types or ranges: the
   // validating paths are Program::ParseJson / ParseYaml / ParseFacts / SetFact.
@@ -147,10 +154,10 @@ class Case {
   void SetEnum(int slot, int member_index) { SetRaw(slot, member_index); }
   void SetSetMask(int slot, std::uint64_t mask) { SetRaw(slot, static_cast<std::int64_t>(mask)); }
   void SetRaw(int slot, std::int64_t raw) {
-    values_[static_cast<std::size_t>(slot)] = raw;
-    present_[static_cast<std::size_t>(slot)] = 1;
+    values()[slot] = raw;
+    present()[slot] = 1;
   }
-  void Unset(int slot) { present_[static_cast<std::size_t>(slot)] = 0; }
+  void Unset(int slot) { present()[slot] = 0; }
   void Clear();  // every fact absent
 
   // The program this case was made for (null for a default-constructed case).
@@ -160,9 +167,32 @@ class Case {
   friend class Program;
   friend struct internal::ProgramAccess;
   friend struct internal::Engine;
+  static constexpr int kInlineSlots = 16;
+
+  std::int64_t* values() { return slot_count_ <= kInlineSlots ? inline_values_ : heap_.get(); }
+  const std::int64_t* values() const {
+    return slot_count_ <= kInlineSlots ? inline_values_ : heap_.get();
+  }
+  // On the heap the presence bytes follow the values in the same block.
+  std::uint8_t* present() {
+    return slot_count_ <= kInlineSlots ? inline_present_
+                                       : reinterpret_cast<std::uint8_t*>(heap_.get() + slot_count_);
+  }
+  const std::uint8_t* present() const {
+    return slot_count_ <= kInlineSlots
+               ? inline_present_
+               : reinterpret_cast<const std::uint8_t*>(heap_.get() + slot_count_);
+  }
+  void Resize(int slots);  // every value 0, every fact absent
+  static std::size_t HeapWords(int slots) {
+    return static_cast<std::size_t>(slots) + (static_cast<std::size_t>(slots) + 7) / 8;
+  }
+
   std::shared_ptr<const compile::CompiledProgram> program_;
-  std::vector<std::int64_t> values_;
-  std::vector<std::uint8_t> present_;
+  int slot_count_ = 0;
+  std::unique_ptr<std::int64_t[]> heap_;  // more than kInlineSlots facts
+  std::int64_t inline_values_[kInlineSlots] = {};
+  std::uint8_t inline_present_[kInlineSlots] = {};
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -1701,7 +1701,20 @@ class Compiler {
     }
     for (const auto& [word, mask] : fault_masks) d.fault_masks.push_back(WordTest{word, mask, 0});
     d.pure = p.atom_words == 1 && d.general.empty() && d.entries.size() <= 64 && d.always_in_force;
-    if (d.pure && !d.fault_masks.empty()) d.pure_fault_mask = d.fault_masks.front().mask;
+    if (!d.pure) return;
+    if (!d.fault_masks.empty()) d.pure_fault_mask = d.fault_masks.front().mask;
+    d.fire_begin = static_cast<std::int32_t>(p.fire_masks.size());
+    d.fire_count = static_cast<std::int32_t>((d.entries.size() + 7) / 8 * 8);
+    for (std::int32_t i = 0; i < d.fire_count; ++i) {
+      if (static_cast<std::size_t>(i) < d.entries.size()) {
+        const FastEntry& fast = p.fast_entries[static_cast<std::size_t>(d.fast_begin + i)];
+        p.fire_masks.push_back(fast.mask);
+        p.fire_wants.push_back(fast.want);
+      } else {
+        p.fire_masks.push_back(0);  // padding: never fires
+        p.fire_wants.push_back(1);
+      }
+    }
   }
 
   const sema::Model& model_;

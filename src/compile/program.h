@@ -291,6 +291,10 @@ struct Decision {
   // force; unless the atoms in `pure_fault_mask` faulted.
   bool pure = false;
   std::uint64_t pure_fault_mask = 0;
+  // The pure path's tests, for eight at a time: fire_masks / fire_wants[fire_begin, + fire_count)
+  // (fire_count a multiple of 8, padded with tests that never fire).
+  std::int32_t fire_begin = 0;
+  std::int32_t fire_count = 0;
   std::int32_t fast_begin = 0;
   std::vector<std::int32_t> general;
   std::vector<WordTest> fault_masks;
@@ -355,6 +359,8 @@ struct CompiledProgram {
   std::vector<AtomCheck> atom_checks;
   int atom_words = 0;
   std::vector<FastEntry> fast_entries;  // per decision with a fast path (Decision::fast_begin)
+  std::vector<std::uint64_t> fire_masks;
+  std::vector<std::uint64_t> fire_wants;
   std::vector<Param> params;
   std::vector<Let> lets;
   std::vector<Decision> decisions;

@@ -340,8 +340,8 @@ class CaseWriter {
 
  private:
   const CompiledProgram& p_;
-  std::vector<std::int64_t>& values_;
-  std::vector<std::uint8_t>& present_;
+  std::int64_t* values_;
+  std::uint8_t* present_;
   std::vector<Diagnostic>& errors_;
   std::vector<int> rejected_;  // filled only on errors
   int hint_ = 0;
@@ -354,13 +354,10 @@ Diagnostic NotAnObject(std::string message, int line = 0) {
 }
 
 void Begin(const CompiledProgram& p, Case& c, const ParseOptions& options) {
-  auto& values = internal::Engine::Values(c);
-  auto& present = internal::Engine::Present(c);
-  if (values.size() != static_cast<std::size_t>(p.fact_count)) {
-    values.assign(static_cast<std::size_t>(p.fact_count), 0);
-    present.assign(static_cast<std::size_t>(p.fact_count), 0);
+  if (c.slot_count() != p.fact_count) {
+    internal::Engine::Resize(c, p.fact_count);
   } else if (options.reset) {
-    std::fill(present.begin(), present.end(), std::uint8_t{0});
+    c.Clear();
   }
 }
 
@@ -368,7 +365,7 @@ bool Finish(const CompiledProgram& p, const Case& c, std::vector<Diagnostic>& er
             std::size_t errors_before, const ParseOptions& options,
             const CaseWriter* writer = nullptr) {
   if (options.require_all) {
-    const auto& present = internal::Engine::Present(c);
+    const std::uint8_t* present = internal::Engine::Present(c);
     for (int slot : p.required_facts) {
       if (!present[static_cast<std::size_t>(slot)] &&
           (writer == nullptr || !writer->Rejected(slot))) {

@@ -30,10 +30,10 @@ struct Engine {
     return out.error_detail_[static_cast<std::size_t>(decision)];
   }
 
-  static std::vector<std::int64_t>& Values(Case& c) { return c.values_; }
-  static std::vector<std::uint8_t>& Present(Case& c) { return c.present_; }
-  static const std::vector<std::int64_t>& Values(const Case& c) { return c.values_; }
-  static const std::vector<std::uint8_t>& Present(const Case& c) { return c.present_; }
+  static std::int64_t* Values(Case& c) { return c.values(); }
+  static std::uint8_t* Present(Case& c) { return c.present(); }
+  static const std::uint8_t* Present(const Case& c) { return c.present(); }
+  static void Resize(Case& c, int slots) { c.Resize(slots); }
 
   class Evaluator;
 };

@@ -10,6 +10,7 @@
 #include "compile/program.h"
 #include "diag/diagnostic.h"
 #include "eval/engine.h"
+#include "eval/fire.h"
 #include "eval/interpreter.h"
 #include "eval/machine.h"
 #include "eval/support.h"
@@ -44,7 +45,58 @@ std::string Date::ToString() const {
 // Case
 
 void Case::Clear() {
-  std::fill(present_.begin(), present_.end(), std::uint8_t{0});
+  std::fill(present(), present() + slot_count_, std::uint8_t{0});
+}
+
+void Case::Resize(int slots) {
+  slot_count_ = slots;
+  heap_.reset();
+  std::fill(std::begin(inline_values_), std::end(inline_values_), 0);
+  std::fill(std::begin(inline_present_), std::end(inline_present_), std::uint8_t{0});
+  if (slots > kInlineSlots) {
+    heap_.reset(new std::int64_t[HeapWords(slots)]());
+  }
+}
+
+Case::Case(const Case& other)
+    : program_(other.program_), slot_count_(other.slot_count_) {
+  std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
+  std::copy(std::begin(other.inline_present_), std::end(other.inline_present_), inline_present_);
+  if (other.heap_) {
+    const std::size_t words = HeapWords(slot_count_);
+    heap_.reset(new std::int64_t[words]);
+    std::copy(other.heap_.get(), other.heap_.get() + words, heap_.get());
+  }
+}
+
+Case& Case::operator=(const Case& other) {
+  if (this != &other) {
+    Case copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+Case::Case(Case&& other) noexcept
+    : program_(std::move(other.program_)),
+      slot_count_(other.slot_count_),
+      heap_(std::move(other.heap_)) {
+  std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
+  std::copy(std::begin(other.inline_present_), std::end(other.inline_present_), inline_present_);
+  other.slot_count_ = 0;
+}
+
+Case& Case::operator=(Case&& other) noexcept {
+  if (this != &other) {
+    program_ = std::move(other.program_);
+    slot_count_ = other.slot_count_;
+    heap_ = std::move(other.heap_);
+    std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
+    std::copy(std::begin(other.inline_present_), std::end(other.inline_present_),
+              inline_present_);
+    other.slot_count_ = 0;
+  }
+  return *this;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,8 +341,7 @@ int Program::RuleIndex(std::string_view id) const {
 Case Program::NewCase() const {
   Case c;
   c.program_ = compiled_;
-  c.values_.assign(static_cast<std::size_t>(compiled_->fact_count), 0);
-  c.present_.assign(static_cast<std::size_t>(compiled_->fact_count), 0);
+  c.Resize(compiled_->fact_count);
   return c;
 }
 
@@ -397,6 +448,7 @@ class Engine::Evaluator {
         winner_end_(out.winner_end_.data()),
         error_detail_(out.error_detail_.data()),
         winners_(out.winners_.data()),
+        fire_(eval::Fire()),
         day_(day) {}
 
   // The atoms this step needs first, into the atom words: table lookups, then the other
@@ -801,12 +853,8 @@ class Engine::Evaluator {
   void DecidePure(const compile::Decision& d, int decision_index) {
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
-    const std::uint32_t size = static_cast<std::uint32_t>(d.entries.size());
-    const std::uint64_t bits = bits_[0];
-    std::uint64_t fired = 0;
-    for (std::uint32_t i = 0; i < size; ++i) {
-      fired |= static_cast<std::uint64_t>((bits & entries[i].mask) == entries[i].want) << i;
-    }
+    std::uint64_t fired = fire_(p_.fire_masks.data() + d.fire_begin,
+                                p_.fire_wants.data() + d.fire_begin, d.fire_count, bits_[0]);
     const std::int32_t begin = count_;
     std::int32_t* w = winners_ + begin;
     winner_begin_[di] = begin;
@@ -937,6 +985,7 @@ class Engine::Evaluator {
   std::int32_t* winner_end_;
   std::int32_t* error_detail_;
   std::int32_t* winners_;
+  eval::FireFunction fire_;
   std::int32_t day_;
   std::int32_t count_ = 0;  // winners written so far, into out_.winners_
 };
@@ -1017,10 +1066,10 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
                                    : "the case was made for another program (jurisdiction)"));
   } else {
     const std::size_t n = static_cast<std::size_t>(p.fact_count);
-    if (n > 0) std::memcpy(s.regs.data(), facts.values_.data(), n * sizeof(std::int64_t));
+    if (n > 0) std::memcpy(s.regs.data(), facts.values(), n * sizeof(std::int64_t));
     // The fact slots' details (the slot itself) are set once per program by Prepare; the
     // required-facts check is folded into the presence loop, which vectorizes.
-    const std::uint8_t* present = facts.present_.data();
+    const std::uint8_t* present = facts.present();
     const std::uint8_t* required = p.required_flags.data();
     Fault* fault = s.fault.data();
     static_assert(static_cast<int>(Fault::kAbsentOptional) == 1, "fault byte = absent");

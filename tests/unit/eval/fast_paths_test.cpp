@@ -1,0 +1,222 @@
+// The evaluator's fast paths give exactly what the rules say: the vector variants of the
+// fired-bit test, atom tables with values outside the declared range (setters do not check),
+// comparisons between two registers (values and the order of their fault reports), and the
+// case's storage (inline up to 16 facts, on the heap beyond) through copies and moves.
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "eval/fire.h"
+#include "eval_test_util.h"
+
+namespace loket::evaltest {
+namespace {
+
+TEST_CASE("eval: every fired-bit variant the processor has agrees with the plain one",
+          "[eval]") {
+  std::mt19937_64 random(7);
+  std::vector<eval::FireFunction> variants;
+  if (eval::CpuHasAvx2()) variants.push_back(&eval::FireAvx2);
+  if (eval::CpuHasAvx512()) variants.push_back(&eval::FireAvx512);
+  variants.push_back(eval::Fire());
+  for (int round = 0; round < 2000; ++round) {
+    const std::int32_t count = 8 * static_cast<std::int32_t>(1 + random() % 8);
+    std::vector<std::uint64_t> masks(static_cast<std::size_t>(count));
+    std::vector<std::uint64_t> wants(static_cast<std::size_t>(count));
+    const std::uint64_t bits = random();
+    for (std::size_t i = 0; i < masks.size(); ++i) {
+      masks[i] = random() & random();
+      // Half of the tests hold, so both outcomes are exercised.
+      wants[i] = random() % 2 ? (bits & masks[i]) : (random() & masks[i]);
+    }
+    const std::uint64_t expected = eval::FirePlain(masks.data(), wants.data(), count, bits);
+    for (eval::FireFunction fire : variants) {
+      CHECK(fire(masks.data(), wants.data(), count, bits) == expected);
+    }
+  }
+}
+
+const char* kRanges = R"(layer national "Nederland"
+enum Permit { none, asylum, regular }
+fact age: int in 0..130
+fact permit: Permit
+fact income: money
+fact threshold: money
+fact cap: money optional
+fact limit: money optional
+
+decision band: int default 0
+rule r.child "test" when age < 18 then band = 1
+rule r.adult "test" when age >= 18 and age < 67 then band = 2
+rule r.senior "test" when age >= 67 then band = 3
+
+decision kind: int default 0
+rule k.none "test" when permit == none then kind = 1
+rule k.asylum "test" when permit in {asylum, regular} and permit != regular then kind = 2
+
+decision below: bool default false
+rule c.below "test" when income < threshold then below = true
+decision at_most: bool default false
+rule c.at_most "test" when income <= threshold then at_most = true
+decision above: bool default false
+rule c.above "test" when income > threshold then above = true
+decision at_least: bool default false
+rule c.at_least "test" when income >= threshold then at_least = true
+decision same: bool default false
+rule c.same "test" when income == threshold then same = true
+decision differs: bool default false
+rule c.differs "test" when income != threshold then differs = true
+
+decision capped: bool default false
+rule c.capped "test" when cap < limit then capped = true
+)";
+
+struct RangeFixture {
+  RuleBase rule_base = Load({kRanges});
+  Program program = Compile(rule_base, "national");
+  Outcome out;
+
+  Case Base() {
+    return Facts(program, "{age: 30, permit: none, income: 100, threshold: 200}");
+  }
+  std::int64_t Raw(const char* decision) {
+    const int d = program.DecisionIndex(decision);
+    REQUIRE(d >= 0);
+    REQUIRE(out.status(d) != DecisionStatus::kAbsentOptional);
+    return out.raw(d);
+  }
+};
+
+TEST_CASE_METHOD(RangeFixture, "eval: atom tables follow the rules outside the declared range",
+                 "[eval]") {
+  Case c = Base();
+  const int age = program.FactSlot("age");
+  const int permit = program.FactSlot("permit");
+  const std::vector<std::pair<std::int64_t, std::int64_t>> bands = {
+      {0, 1}, {17, 1}, {18, 2}, {66, 2}, {67, 3}, {130, 3},
+      // Outside 0..130: only reachable through the unchecked setters, still decided literally.
+      {131, 3}, {500, 3}, {-1, 1}, {INT64_MIN, 1}, {INT64_MAX, 3}};
+  for (const auto& [value, band] : bands) {
+    INFO("age " << value);
+    c.SetInt(age, value);
+    program.Evaluate(c, D("2025-01-01"), out);
+    CHECK(Raw("band") == band);
+  }
+  // Enum members by index; 3 names no member.
+  const std::vector<std::pair<int, std::int64_t>> kinds = {{0, 1}, {1, 2}, {2, 0}, {3, 0}};
+  for (const auto& [member, kind] : kinds) {
+    INFO("permit " << member);
+    c.SetEnum(permit, member);
+    program.Evaluate(c, D("2025-01-01"), out);
+    CHECK(Raw("kind") == kind);
+  }
+}
+
+TEST_CASE_METHOD(RangeFixture, "eval: comparisons between two facts", "[eval]") {
+  Case c = Base();
+  const int income = program.FactSlot("income");
+  const int threshold = program.FactSlot("threshold");
+  struct Row {
+    std::int64_t income, threshold;
+    bool below, at_most, above, at_least, same, differs;
+  };
+  const std::vector<Row> rows = {
+      {100, 200, true, true, false, false, false, true},
+      {200, 200, false, true, false, true, true, false},
+      {300, 200, false, false, true, true, false, true},
+      {-5, INT64_MIN, false, false, true, true, false, true},
+  };
+  for (const Row& row : rows) {
+    INFO(row.income << " vs " << row.threshold);
+    c.SetMoneyCents(income, row.income);
+    c.SetMoneyCents(threshold, row.threshold);
+    program.Evaluate(c, D("2025-01-01"), out);
+    CHECK(Raw("below") == row.below);
+    CHECK(Raw("at_most") == row.at_most);
+    CHECK(Raw("above") == row.above);
+    CHECK(Raw("at_least") == row.at_least);
+    CHECK(Raw("same") == row.same);
+    CHECK(Raw("differs") == row.differs);
+  }
+}
+
+TEST_CASE_METHOD(RangeFixture, "eval: a comparison reports the first absent operand", "[eval]") {
+  const int capped = program.DecisionIndex("capped");
+  auto absent_fact = [&]() {
+    REQUIRE(out.status(capped) == DecisionStatus::kAbsentOptional);
+    auto error = out.error(capped);
+    REQUIRE(error);
+    CHECK(error->code == "L610");
+    return error->message;
+  };
+  program.Evaluate(Base(), D("2025-01-01"), out);
+  CHECK(absent_fact().find("`cap`") != std::string::npos);
+
+  Case only_cap = Facts(program, "{age: 30, permit: none, income: 1, threshold: 2, cap: 5}");
+  program.Evaluate(only_cap, D("2025-01-01"), out);
+  CHECK(absent_fact().find("`limit`") != std::string::npos);
+
+  Case only_limit = Facts(program, "{age: 30, permit: none, income: 1, threshold: 2, limit: 5}");
+  program.Evaluate(only_limit, D("2025-01-01"), out);
+  CHECK(absent_fact().find("`cap`") != std::string::npos);
+
+  Case both = Facts(program, "{age: 30, permit: none, income: 1, threshold: 2, cap: 4, limit: 5}");
+  program.Evaluate(both, D("2025-01-01"), out);
+  CHECK(Raw("capped") == 1);
+}
+
+// Twenty facts: more than a case keeps inline.
+std::string ManyFacts() {
+  std::string text = "layer national \"Nederland\"\n";
+  for (int i = 0; i < 20; ++i) text += "fact f" + std::to_string(i) + ": int in 0..100\n";
+  text += "decision total: int default 0\n";
+  text += "rule t.high \"test\" when f0 >= 50 and f19 >= 50 then total = 2\n";
+  return text;
+}
+
+TEST_CASE("eval: a case keeps its values through copies and moves, inline or not", "[eval]") {
+  for (bool many : {false, true}) {
+    INFO((many ? "20 facts (heap)" : "6 facts (inline)"));
+    RuleBase rule_base = Load({many ? ManyFacts() : kRanges});
+    Program program = Compile(rule_base, "national");
+    Case original = program.NewCase();
+    REQUIRE(original.slot_count() == static_cast<int>(program.facts().size()));
+    for (int slot = 0; slot < original.slot_count(); ++slot) {
+      CHECK_FALSE(original.IsSet(slot));
+      if (slot % 3 != 2) original.SetInt(slot, 50 + slot);
+    }
+    auto same_as_original = [&](const Case& c) {
+      REQUIRE(c.slot_count() == original.slot_count());
+      CHECK(c.program() == original.program());
+      for (int slot = 0; slot < c.slot_count(); ++slot) {
+        CHECK(c.IsSet(slot) == (slot % 3 != 2));
+        if (c.IsSet(slot)) CHECK(c.raw(slot) == 50 + slot);
+      }
+    };
+    Case copy(original);
+    same_as_original(copy);
+    copy.SetInt(0, 1);  // the copy owns its values
+    CHECK(original.raw(0) == 50);
+    Case assigned = program.NewCase();
+    assigned = original;
+    same_as_original(assigned);
+    Case moved(std::move(assigned));
+    same_as_original(moved);
+    Case move_assigned;
+    move_assigned = std::move(moved);
+    same_as_original(move_assigned);
+    std::vector<Case> many_cases(3, original);  // as a batch holds them
+    many_cases.push_back(original);
+    for (const Case& c : many_cases) same_as_original(c);
+    move_assigned.Clear();
+    for (int slot = 0; slot < move_assigned.slot_count(); ++slot) {
+      CHECK_FALSE(move_assigned.IsSet(slot));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace loket::evaltest
