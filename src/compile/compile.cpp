@@ -1163,9 +1163,75 @@ class Compiler {
                            "let `" + decl->name + "` has no value"};
       }
       let.value = CompileValue(*decl->value, reads);
+      LetAsAtoms(*decl->value, let);
       let_reads_.push_back(std::move(reads));
       program_->lets.push_back(std::move(let));
     }
+  }
+
+  // A condition as a disjunction of conjunctions of atoms (at most kMaxTerms terms), or
+  // false when some part is not an atom.
+  static bool Disjunction(const Expr& e, const SlotMap& slots,
+                          std::vector<std::vector<Atom>>& terms) {
+    constexpr std::size_t kMaxTerms = 8;
+    if (e.kind == ExprKind::kOr) {
+      std::vector<std::vector<Atom>> left;
+      std::vector<std::vector<Atom>> right;
+      if (!Disjunction(*e.operands[0], slots, left) ||
+          !Disjunction(*e.operands[1], slots, right)) {
+        return false;
+      }
+      terms = std::move(left);
+      terms.insert(terms.end(), right.begin(), right.end());
+      return terms.size() <= kMaxTerms;
+    }
+    if (e.kind == ExprKind::kAnd) {
+      std::vector<std::vector<Atom>> left;
+      std::vector<std::vector<Atom>> right;
+      if (!Disjunction(*e.operands[0], slots, left) ||
+          !Disjunction(*e.operands[1], slots, right) ||
+          left.size() * right.size() > kMaxTerms) {
+        return false;
+      }
+      terms.clear();
+      for (const auto& a : left) {
+        for (const auto& b : right) {
+          std::vector<Atom> term = a;
+          term.insert(term.end(), b.begin(), b.end());
+          terms.push_back(std::move(term));
+        }
+      }
+      return true;
+    }
+    Atom atom;
+    if (!MakeAtom(e, false, slots, atom)) return false;
+    terms = {{atom}};
+    return true;
+  }
+
+  // A let that is a choice on atoms gets the atom form (Let::fast is decided once the atoms
+  // are numbered).
+  void LetAsAtoms(const Expr& value, Let& let) {
+    const Expr* condition = &value;
+    if (value.kind == ExprKind::kIf) {
+      auto if_true = CodeGen::Fold(*value.operands[1]);
+      auto if_false = CodeGen::Fold(*value.operands[2]);
+      if (!if_true || !if_false) return;
+      let.if_true = *if_true;
+      let.if_false = *if_false;
+      condition = value.operands[0].get();
+    } else if (value.type.kind != TypeKind::kBool) {
+      return;
+    }
+    std::vector<std::vector<Atom>> terms;
+    if (!Disjunction(*condition, slots_, terms) || terms.empty()) return;
+    CompiledProgram& p = *program_;
+    let.atom_begin = static_cast<std::int32_t>(p.atoms.size());
+    for (const auto& term : terms) {
+      p.atoms.insert(p.atoms.end(), term.begin(), term.end());
+      let.term_ends.push_back(static_cast<std::int32_t>(p.atoms.size()) - let.atom_begin);
+    }
+    let.atom_end = static_cast<std::int32_t>(p.atoms.size());
   }
 
   // The part of the timeline where a rule, its file and its layer are all in force.
@@ -1388,6 +1454,17 @@ class Compiler {
   void BuildWordTests() {
     CompiledProgram& p = *program_;
     std::map<std::tuple<int, int, std::int64_t, std::uint64_t>, int> index;
+    for (const Let& let : p.lets) {  // lets in atom form: their atoms only (tests come later)
+      for (int a = let.atom_begin; a < let.atom_end; ++a) {
+        const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
+        auto key = std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span);
+        if (index.count(key)) continue;
+        Atom unique = atom;
+        unique.negate = false;
+        index.emplace(key, static_cast<int>(p.unique_atoms.size()));
+        p.unique_atoms.push_back(unique);
+      }
+    }
     for (Rule& rule : p.rules) {
       if (!rule.has_atoms) continue;
       std::map<int, WordTest> tests;
@@ -1473,7 +1550,17 @@ class Compiler {
           p.step_atoms.push_back(static_cast<int>(id));
         }
       }
-      if (!step.is_let) {
+      if (step.is_let) {
+        const Let& let = p.lets[static_cast<std::size_t>(step.index)];
+        for (int a = let.atom_begin; a < let.atom_end; ++a) {
+          const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
+          int id =
+              index[std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span)];
+          if (scheduled[static_cast<std::size_t>(id)]) continue;
+          scheduled[static_cast<std::size_t>(id)] = true;
+          p.step_atoms.push_back(id);
+        }
+      } else {
         for (int r : StepRules(p.decisions[static_cast<std::size_t>(step.index)])) {
           const Rule& rule = p.rules[static_cast<std::size_t>(r)];
           if (!rule.has_tests) continue;
@@ -1492,145 +1579,156 @@ class Compiler {
       std::sort(p.step_atoms.begin() + step.atoms_begin, p.step_atoms.end());
     }
     p.atom_words = static_cast<int>((p.unique_atoms.size() + 63) / 64);
-    for (Step& step : p.steps) BuildAtomGroups(step);
+    RenumberAtoms();
+    for (Step& step : p.steps) BuildStepAtoms(step);
   }
 
-  // The values a register holds when they are few enough for a table: bools, enum members,
-  // an int fact with a narrow declared range.
-  bool SmallDomain(int reg, std::int64_t& lo, std::int64_t& hi) const {
-    constexpr std::int64_t kMaxTable = 256;
-    const CompiledProgram& p = *program_;
-    if (reg < 0 || static_cast<std::size_t>(reg) >= p.slots.size()) return false;
-    const SlotInfo& slot = p.slots[static_cast<std::size_t>(reg)];
-    switch (slot.type) {
-      case ValueType::kBool:
-        lo = 0;
-        hi = 1;
-        return true;
-      case ValueType::kEnum: {
-        if (slot.enum_index < 0) return false;
-        const auto& members = p.enums[static_cast<std::size_t>(slot.enum_index)].members;
-        if (members.empty() || members.size() > static_cast<std::size_t>(kMaxTable)) return false;
-        lo = 0;
-        hi = static_cast<std::int64_t>(members.size()) - 1;
-        return true;
+  // Renumbers the atoms so that each step's range atoms, then its mask atoms, then the rest
+  // have consecutive ids (the evaluator tests consecutive range or mask atoms eight at a
+  // time), then rebuilds the rules' word tests with the new ids.
+  void RenumberAtoms() {
+    CompiledProgram& p = *program_;
+    const std::size_t count = p.unique_atoms.size();
+    std::vector<int> new_id(count, -1);
+    std::vector<Atom> renumbered;
+    std::vector<int> order;
+    auto take = [&](int id) {
+      new_id[static_cast<std::size_t>(id)] = static_cast<int>(renumbered.size());
+      renumbered.push_back(p.unique_atoms[static_cast<std::size_t>(id)]);
+    };
+    for (const Step& step : p.steps) {
+      for (int pass = 0; pass < 3; ++pass) {
+        for (int i = step.atoms_begin; i < step.atoms_end; ++i) {
+          const int id = p.step_atoms[static_cast<std::size_t>(i)];
+          const Atom::Kind kind = p.unique_atoms[static_cast<std::size_t>(id)].kind;
+          const int kind_pass = kind == Atom::kRange ? 0 : kind == Atom::kMask ? 1 : 2;
+          if (kind_pass == pass) take(id);
+        }
       }
-      case ValueType::kInt:
-      case ValueType::kMoney:
-      case ValueType::kDate: {
-        if (slot.kind != SlotKind::kFact || reg >= p.fact_count) return false;
-        const FactInfo& fact = p.fact_infos[static_cast<std::size_t>(reg)];
-        if (!fact.has_range || fact.hi < fact.lo || fact.hi - fact.lo >= kMaxTable) return false;
-        lo = fact.lo;
-        hi = fact.hi;
-        return true;
+    }
+    for (std::size_t id = 0; id < count; ++id) {  // atoms no step computes (`x and not x`)
+      if (new_id[id] < 0) take(static_cast<int>(id));
+    }
+    p.unique_atoms = std::move(renumbered);
+    for (std::int32_t& id : p.step_atoms) id = new_id[static_cast<std::size_t>(id)];
+    for (const Step& step : p.steps) {
+      std::sort(p.step_atoms.begin() + step.atoms_begin, p.step_atoms.begin() + step.atoms_end);
+    }
+    // The rules' tests with the new ids.
+    std::map<std::tuple<int, int, std::int64_t, std::uint64_t>, int> index;
+    for (std::size_t i = 0; i < p.unique_atoms.size(); ++i) {
+      const Atom& atom = p.unique_atoms[i];
+      index[std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span)] =
+          static_cast<int>(i);
+    }
+    p.word_tests.clear();
+    for (Rule& rule : p.rules) {
+      if (!rule.has_tests) continue;
+      std::map<int, WordTest> tests;
+      for (int a = rule.atom_begin; a < rule.atom_end; ++a) {
+        const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
+        const int id =
+            index.at(std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span));
+        WordTest& test = tests[id / 64];
+        test.word = id / 64;
+        const std::uint64_t bit = std::uint64_t{1} << (id % 64);
+        test.mask |= bit;
+        test.value |= atom.negate ? 0 : bit;
       }
-      default:
-        return false;
+      rule.test_begin = static_cast<std::int32_t>(p.word_tests.size());
+      for (const auto& entry : tests) p.word_tests.push_back(entry.second);
+      rule.test_end = static_cast<std::int32_t>(p.word_tests.size());
+    }
+    for (Let& let : p.lets) {
+      if (let.atom_begin == let.atom_end) continue;
+      let.fast = true;
+      let.word = -1;
+      std::int32_t begin = let.atom_begin;
+      for (std::int32_t end_offset : let.term_ends) {
+        const std::int32_t end = let.atom_begin + end_offset;
+        FastEntry term;
+        term.want = 0;
+        bool contradictory = false;  // `x and not x`: this term never holds
+        for (std::int32_t a = begin; a < end; ++a) {
+          const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
+          const int id =
+              index.at(std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span));
+          if (let.word < 0) let.word = id / 64;
+          if (id / 64 != let.word) let.fast = false;  // terms across words: the code decides
+          const std::uint64_t bit = std::uint64_t{1} << (id % 64);
+          const std::uint64_t want = atom.negate ? 0 : bit;
+          if ((term.mask & bit) && (term.want & bit) != want) contradictory = true;
+          term.mask |= bit;
+          term.want |= want;
+          let.fault_mask |= bit;
+        }
+        if (!contradictory) let.terms.push_back(term);
+        begin = end;
+      }
+      if (!let.fast) let.terms.clear();
+    }
+    // Per atom id, what the bit-parallel passes read; padded for eight-wide loads.
+    for (const Atom& atom : p.unique_atoms) {
+      p.atom_regs.push_back(atom.kind == Atom::kRange || atom.kind == Atom::kMask ? atom.reg : 0);
+      p.atom_lo.push_back(atom.lo);
+      p.atom_span.push_back(atom.span);
+    }
+    for (int i = 0; i < 8; ++i) {
+      p.atom_regs.push_back(0);
+      p.atom_lo.push_back(0);
+      p.atom_span.push_back(0);
     }
   }
 
-  // The step's atoms grouped per register and word: a group of two or more on a register with
-  // few values becomes a table lookup (one atom alone is as cheap to test as to look up);
-  // the others are tested one by one, in a loop per kind.
-  void BuildAtomGroups(Step& step) {
+  // A step's atoms as the evaluator computes them: the ranges and the masks by id range
+  // (consecutive after RenumberAtoms), `known` atoms and comparisons one by one, and per
+  // register the atoms that fault when it does (a comparison: when either register does).
+  void BuildStepAtoms(Step& step) {
     CompiledProgram& p = *program_;
-    std::map<std::pair<int, int>, std::vector<int>> groups;  // (reg, word) -> atom ids
+    std::map<std::pair<int, int>, std::uint64_t> checks;  // (register, word) -> atom bits
+    std::vector<int> ranges;
+    std::vector<int> masks;
+    step.ops_begin = static_cast<std::int32_t>(p.atom_ops.size());
     for (int i = step.atoms_begin; i < step.atoms_end; ++i) {
       const int id = p.step_atoms[static_cast<std::size_t>(i)];
       const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
-      groups[std::make_pair(atom.reg, id / 64)].push_back(id);
-    }
-    auto op_of = [&](int id) {
-      const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
-      AtomOp op;
-      op.lo = atom.lo;
-      op.span = atom.span;
-      op.reg = atom.reg;
-      op.word = id / 64;
-      op.shift = id % 64;
-      op.kind = atom.kind;
-      return op;
-    };
-    std::vector<AtomOp> singles;
-    step.lookups_begin = static_cast<std::int32_t>(p.atom_lookups.size());
-    step.checks_begin = static_cast<std::int32_t>(p.atom_checks.size());
-    // Per register and word, the atoms that fault when it does (a comparison: both).
-    std::map<std::pair<int, int>, std::uint64_t> checks;
-    for (const auto& [key, ids] : groups) {
-      for (int id : ids) {
-        const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
-        const std::uint64_t bit = std::uint64_t{1} << (id % 64);
-        if (atom.check) checks[key] |= bit;
-        if (atom.IsComparison() && atom.other_check) {
-          checks[std::make_pair(static_cast<int>(atom.lo), key.second)] |= bit;
-        }
+      const std::uint64_t bit = std::uint64_t{1} << (id % 64);
+      if (atom.check) checks[std::make_pair(atom.reg, id / 64)] |= bit;
+      if (atom.IsComparison() && atom.other_check) {
+        checks[std::make_pair(static_cast<int>(atom.lo), id / 64)] |= bit;
+      }
+      if (atom.kind == Atom::kRange) {
+        ranges.push_back(id);
+      } else if (atom.kind == Atom::kMask) {
+        masks.push_back(id);
+      } else {
+        AtomOp op;
+        op.lo = atom.lo;
+        op.reg = atom.reg;
+        op.word = id / 64;
+        op.shift = id % 64;
+        op.kind = atom.kind;
+        p.atom_ops.push_back(op);
       }
     }
+    step.ops_end = static_cast<std::int32_t>(p.atom_ops.size());
+    auto consecutive = [](const std::vector<int>& ids, std::int32_t& first, std::int32_t& n) {
+      if (ids.empty()) return;
+      first = ids.front();
+      n = static_cast<std::int32_t>(ids.size());
+      if (ids.back() - ids.front() + 1 != n) {
+        throw CompileError{diag::Kind::kInternalError, {}, "atoms of a step are not consecutive"};
+      }
+    };
+    consecutive(ranges, step.range_first, step.range_count);
+    consecutive(masks, step.mask_first, step.mask_count);
+    step.checks_begin = static_cast<std::int32_t>(p.atom_checks.size());
     for (const auto& [key, bits] : checks) {
       p.atom_checks.push_back(AtomCheck{key.first, key.second, bits});
     }
-    for (const auto& [key, ids] : groups) {
-      bool by_value = true;  // every atom's bit follows from the register's value alone
-      for (int id : ids) {
-        const Atom& atom = p.unique_atoms[static_cast<std::size_t>(id)];
-        by_value = by_value && (atom.kind == Atom::kRange || atom.kind == Atom::kMask);
-      }
-      std::int64_t lo = 0;
-      std::int64_t hi = 0;
-      // `known(x)` depends on the fault and a comparison on another register: no table.
-      if (ids.size() < 2 || !by_value || !SmallDomain(key.first, lo, hi)) {
-        for (int id : ids) singles.push_back(op_of(id));
-        continue;
-      }
-      AtomTable lookup;
-      lookup.reg = key.first;
-      lookup.word = key.second;
-      lookup.table = static_cast<std::int32_t>(p.atom_tables.size());
-      lookup.base = lo;
-      lookup.last = static_cast<std::uint64_t>(hi - lo);
-      lookup.ops_begin = static_cast<std::int32_t>(p.atom_ops.size());
-      for (int id : ids) p.atom_ops.push_back(op_of(id));
-      lookup.ops_end = static_cast<std::int32_t>(p.atom_ops.size());
-      for (std::int64_t v = lo; v <= hi; ++v) {
-        std::uint64_t bits = 0;
-        for (int i = lookup.ops_begin; i < lookup.ops_end; ++i) {
-          bits |= TestAtomOp(p.atom_ops[static_cast<std::size_t>(i)], v);
-        }
-        p.atom_tables.push_back(bits);
-      }
-      p.atom_lookups.push_back(lookup);
-    }
-    step.lookups_end = static_cast<std::int32_t>(p.atom_lookups.size());
     step.checks_end = static_cast<std::int32_t>(p.atom_checks.size());
-    auto add = [&](Atom::Kind kind, std::int32_t& begin, std::int32_t& end) {
-      begin = static_cast<std::int32_t>(p.atom_ops.size());
-      for (const AtomOp& op : singles) {
-        if (op.kind == kind) p.atom_ops.push_back(op);
-      }
-      end = static_cast<std::int32_t>(p.atom_ops.size());
-    };
-    add(Atom::kRange, step.ranges_begin, step.ranges_end);
-    add(Atom::kMask, step.masks_begin, step.masks_end);
-    add(Atom::kKnown, step.knowns_begin, step.knowns_end);
-    step.compares_begin = static_cast<std::int32_t>(p.atom_ops.size());
-    for (const AtomOp& op : singles) {
-      if (op.kind >= Atom::kLess) p.atom_ops.push_back(op);
-    }
-    step.compares_end = static_cast<std::int32_t>(p.atom_ops.size());
-    step.has_atoms = step.lookups_begin != step.lookups_end ||
-                     step.ranges_begin != step.ranges_end || step.masks_begin != step.masks_end ||
-                     step.knowns_begin != step.knowns_end ||
-                     step.compares_begin != step.compares_end ||
-                     step.checks_begin != step.checks_end;
-  }
-
-  // An atom's bit for a value, exactly as the evaluator's atom-by-atom path computes it.
-  static std::uint64_t TestAtomOp(const AtomOp& op, std::int64_t value) {
-    const std::uint64_t v = static_cast<std::uint64_t>(value);
-    const bool holds = op.kind == Atom::kRange ? v - static_cast<std::uint64_t>(op.lo) <= op.span
-                                               : ((op.span >> (v & 63u)) & 1u) != 0;
-    return static_cast<std::uint64_t>(holds) << op.shift;
+    step.has_atoms = step.range_count > 0 || step.mask_count > 0 ||
+                     step.ops_begin != step.ops_end || step.checks_begin != step.checks_end;
   }
 
   void BuildEntries() {

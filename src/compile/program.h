@@ -141,9 +141,36 @@ struct Param {
   std::vector<DatedValue> values;  // ascending `from`; before the first: the first value
 };
 
+// A decision's rules as its fast path sees them, in entry order: a simple rule's word test
+// (mask 0, want 0: unconditional), its rule, constant value and validity; any other entry
+// never fires here (mask 0, want 1) and is left to the general path (Decision::general).
+struct FastEntry {
+  std::uint64_t mask = 0;
+  std::uint64_t want = 1;
+  std::int64_t value = 0;
+  std::int32_t word = 0;
+  std::int32_t rule = -1;
+  std::int32_t from = INT32_MIN;
+  std::int32_t until = INT32_MAX;
+};
+
 struct Let {
   int slot = -1;
   ValueCode value;
+  // A let that is a choice on atoms (`a or (b and c)`, `if a then 5000 else 3700`): its
+  // condition in disjunctive form, atoms[atom_begin, atom_end) split into terms at
+  // term_ends (offsets from atom_begin). When every term's atoms are in one atom word
+  // (`fast`), the value is if_true when some term's test holds on that word, else if_false;
+  // with a faulted atom among them the code decides (it knows which read comes first).
+  std::int32_t atom_begin = 0;
+  std::int32_t atom_end = 0;
+  std::vector<std::int32_t> term_ends;
+  bool fast = false;
+  std::int32_t word = 0;
+  std::uint64_t fault_mask = 0;
+  std::vector<FastEntry> terms;  // mask and want per term
+  std::int64_t if_true = 1;
+  std::int64_t if_false = 0;
 };
 
 // A condition that is a conjunction of simple tests on registers (`age >= 16`, `not eu`,
@@ -175,29 +202,14 @@ struct WordTest {
   std::uint64_t value = 0;
 };
 
-// One atom as a step computes it: into bit `shift` of atom word `word`, from register `reg`.
+// A `known(x)` or comparison atom as a step computes it: into bit `shift` of atom word
+// `word`, from register `reg` (a comparison: and register `lo`).
 struct AtomOp {
   std::int64_t lo = 0;
-  std::uint64_t span = 0;  // kRange: hi - lo; kMask: the member mask (comparisons: `lo` is
-                           // the other register)
   std::int32_t reg = 0;
   std::int32_t word = 0;
   std::int32_t shift = 0;
-  Atom::Kind kind = Atom::kRange;
-};
-
-// Two or more atoms a step needs first on one register (and one atom word) whose values are
-// few (a bool, an enum, an int fact with a narrow range): table[v - base] for v in
-// [base, base + last] gives all their bits at once. A value outside (case setters do not
-// check ranges) takes the group's atoms one by one, atom_ops[ops_begin, ops_end).
-struct AtomTable {
-  std::int32_t reg = 0;
-  std::int32_t word = 0;
-  std::int32_t table = 0;  // into CompiledProgram::atom_tables
-  std::int32_t ops_begin = 0;
-  std::int32_t ops_end = 0;
-  std::int64_t base = 0;
-  std::uint64_t last = 0;
+  Atom::Kind kind = Atom::kKnown;
 };
 
 // A register read by atoms that may fault: when it has a fault, `bits` go into the fault word.
@@ -205,19 +217,6 @@ struct AtomCheck {
   std::int32_t reg = 0;
   std::int32_t word = 0;
   std::uint64_t bits = 0;
-};
-
-// A decision's rules as its fast path sees them, in entry order: a simple rule's word test
-// (mask 0, want 0: unconditional), its rule, constant value and validity; any other entry
-// never fires here (mask 0, want 1) and is left to the general path (Decision::general).
-struct FastEntry {
-  std::uint64_t mask = 0;
-  std::uint64_t want = 1;
-  std::int64_t value = 0;
-  std::int32_t word = 0;
-  std::int32_t rule = -1;
-  std::int32_t from = INT32_MIN;
-  std::int32_t until = INT32_MAX;
 };
 
 // One part of a condition split at its top-level `and`s, for "why not".
@@ -320,14 +319,15 @@ struct Step {
   // Atoms first needed by this step's rules: step_atoms[atoms_begin, atoms_end).
   std::int32_t atoms_begin = 0;
   std::int32_t atoms_end = 0;
-  // The same atoms as a step computes them: [begin, end) into atom_lookups, and into
-  // atom_ops for the atoms outside a table by kind, and the registers whose faults matter.
+  // The same atoms as a step computes them. Atom ids are numbered so that each step's range
+  // atoms are consecutive, [range_first, range_first + range_count), and its mask atoms
+  // likewise: one bit-parallel pass each (eval::RangeAtoms, eval::MaskAtoms) over
+  // CompiledProgram::atom_regs / atom_lo / atom_span. The rest are few: atom_ops[begin, end)
+  // for `known` atoms and comparisons, and the registers whose faults matter.
   bool has_atoms = false;  // any of the below
-  std::int32_t lookups_begin = 0, lookups_end = 0;
-  std::int32_t ranges_begin = 0, ranges_end = 0;
-  std::int32_t masks_begin = 0, masks_end = 0;
-  std::int32_t knowns_begin = 0, knowns_end = 0;
-  std::int32_t compares_begin = 0, compares_end = 0;
+  std::int32_t range_first = 0, range_count = 0;
+  std::int32_t mask_first = 0, mask_count = 0;
+  std::int32_t ops_begin = 0, ops_end = 0;
   std::int32_t checks_begin = 0, checks_end = 0;
 };
 
@@ -353,9 +353,12 @@ struct CompiledProgram {
   std::vector<Atom> unique_atoms;  // distinct atoms (`negate` unused)
   std::vector<WordTest> word_tests;
   std::vector<std::int32_t> step_atoms;
-  std::vector<AtomTable> atom_lookups;
+  // Per unique atom id (padded by 8 entries for the vector loads): the register it reads,
+  // `lo` and `span` (see Atom).
+  std::vector<std::int32_t> atom_regs;
+  std::vector<std::int64_t> atom_lo;
+  std::vector<std::uint64_t> atom_span;
   std::vector<AtomOp> atom_ops;
-  std::vector<std::uint64_t> atom_tables;
   std::vector<AtomCheck> atom_checks;
   int atom_words = 0;
   std::vector<FastEntry> fast_entries;  // per decision with a fast path (Decision::fast_begin)

@@ -448,7 +448,10 @@ class Engine::Evaluator {
         winner_end_(out.winner_end_.data()),
         error_detail_(out.error_detail_.data()),
         winners_(out.winners_.data()),
+        faulted_(s_.facts_absent),
         fire_(eval::Fire()),
+        range_atoms_(eval::RangeAtoms()),
+        mask_atoms_(eval::MaskAtoms()),
         day_(day) {}
 
   // The atoms this step needs first, into the atom words: table lookups, then the other
@@ -463,48 +466,35 @@ class Engine::Evaluator {
 
   template <bool kOneWord>
   void ComputeWords(const compile::Step& step) {
-    std::uint64_t bits0 = 0;
-    // Adds bits to the atom word (a register for one-word programs).
-    const auto add = [&](std::int32_t word, std::uint64_t bits) {
-      if (kOneWord) {
-        bits0 |= bits;
-      } else {
-        bits_[word] |= bits;
-      }
+    // Adds the bits of `count` (at most 64) consecutive atoms from id `first` to the words.
+    const auto add_run = [&](std::int32_t first, std::int32_t count, std::uint64_t bits) {
+      const std::int32_t shift = first & 63;
+      bits_[first >> 6] |= bits << shift;
+      if (!kOneWord && shift != 0 && shift + count > 64) bits_[(first >> 6) + 1] |= bits >> (64 - shift);
     };
-    const std::uint64_t* const tables = p_.atom_tables.data();
-    const compile::AtomTable* const lookups = p_.atom_lookups.data();
-    for (std::int32_t i = step.lookups_begin; i != step.lookups_end; ++i) {
-      const compile::AtomTable& lookup = lookups[i];
-      const std::int64_t value = regs_[lookup.reg];
-      const std::uint64_t index =
-          static_cast<std::uint64_t>(value) - static_cast<std::uint64_t>(lookup.base);
-      add(lookup.word, index <= lookup.last
-                           ? tables[static_cast<std::uint64_t>(lookup.table) + index]
-                           : OutsideTable(lookup, value));
+    const std::int32_t* const atom_regs = p_.atom_regs.data();
+    const std::int64_t* const atom_lo = p_.atom_lo.data();
+    const std::uint64_t* const atom_span = p_.atom_span.data();
+    for (std::int32_t done = 0; done < step.range_count; done += 64) {
+      const std::int32_t first = step.range_first + done;
+      const std::int32_t count = std::min<std::int32_t>(64, step.range_count - done);
+      add_run(first, count,
+              range_atoms_(regs_, atom_regs + first, atom_lo + first, atom_span + first, count));
+    }
+    for (std::int32_t done = 0; done < step.mask_count; done += 64) {
+      const std::int32_t first = step.mask_first + done;
+      const std::int32_t count = std::min<std::int32_t>(64, step.mask_count - done);
+      add_run(first, count, mask_atoms_(regs_, atom_regs + first, atom_span + first, count));
     }
     const compile::AtomOp* const ops = p_.atom_ops.data();
-    for (std::int32_t i = step.ranges_begin; i != step.ranges_end; ++i) {
+    for (std::int32_t i = step.ops_begin; i != step.ops_end; ++i) {
       const compile::AtomOp& op = ops[i];
-      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op.reg]);
-      add(op.word, static_cast<std::uint64_t>(v - static_cast<std::uint64_t>(op.lo) <= op.span)
-                       << op.shift);
+      const bool holds = op.kind == compile::Atom::kKnown
+                             ? fault_[op.reg] == Fault::kNone
+                             : Compare(op.kind, regs_[op.reg], regs_[op.lo]);
+      bits_[op.word] |= static_cast<std::uint64_t>(holds) << op.shift;
     }
-    for (std::int32_t i = step.masks_begin; i != step.masks_end; ++i) {
-      const compile::AtomOp& op = ops[i];
-      const std::uint64_t v = static_cast<std::uint64_t>(regs_[op.reg]);
-      add(op.word, ((op.span >> (v & 63u)) & 1u) << op.shift);
-    }
-    for (std::int32_t i = step.knowns_begin; i != step.knowns_end; ++i) {
-      const compile::AtomOp& op = ops[i];
-      add(op.word, static_cast<std::uint64_t>(fault_[op.reg] == Fault::kNone) << op.shift);
-    }
-    for (std::int32_t i = step.compares_begin; i != step.compares_end; ++i) {
-      const compile::AtomOp& op = ops[i];
-      add(op.word, static_cast<std::uint64_t>(Compare(op.kind, regs_[op.reg], regs_[op.lo]))
-                       << op.shift);
-    }
-    if (kOneWord) bits_[0] |= bits0;
+    if (!faulted_) return;  // no register has a fault yet: no fault bits to set
     const compile::AtomCheck* const checks = p_.atom_checks.data();
     for (std::int32_t i = step.checks_begin; i != step.checks_end; ++i) {
       const compile::AtomCheck& check = checks[i];
@@ -522,21 +512,6 @@ class Engine::Evaluator {
       default:
         return a == b;
     }
-  }
-
-  // A table's atoms one by one, for a value outside the table.
-  __attribute__((noinline)) std::uint64_t OutsideTable(const compile::AtomTable& lookup,
-                                                       std::int64_t value) const {
-    const std::uint64_t v = static_cast<std::uint64_t>(value);
-    std::uint64_t bits = 0;
-    for (std::int32_t i = lookup.ops_begin; i != lookup.ops_end; ++i) {
-      const compile::AtomOp& op = p_.atom_ops[static_cast<std::size_t>(i)];
-      const bool holds = op.kind == compile::Atom::kRange
-                             ? v - static_cast<std::uint64_t>(op.lo) <= op.span
-                             : ((op.span >> (v & 63u)) & 1u) != 0;
-      bits |= static_cast<std::uint64_t>(holds) << op.shift;
-    }
-    return bits;
   }
 
   // One rule of a decision: -1 on a fault (in `failure`), 0 when it does not apply or is
@@ -840,6 +815,7 @@ class Engine::Evaluator {
   }
 
   void Fail(std::size_t d, int slot, RunResult failure) {
+    faulted_ = true;
     status_[d] = eval::StatusOf(failure.fault);
     error_detail_[d] = failure.detail;
     raw_[d] = 0;
@@ -908,15 +884,19 @@ class Engine::Evaluator {
       // Readers of an undecided decision cannot go on; they report it as theirs.
       fault_[d.slot] = status == DecisionStatus::kGap ? Fault::kGap : Fault::kConflict;
       detail_[d.slot] = decision_index;
+      faulted_ = true;
     }
   }
 
-  void Decide(int decision_index) {
-    const compile::Decision& d = p_.decisions[static_cast<std::size_t>(decision_index)];
+  void Decide(const compile::Decision& d, int decision_index) {
     if (d.pure && (faults_[0] & d.pure_fault_mask) == 0) {
       DecidePure(d, decision_index);
       return;
     }
+    DecideGeneral(d, decision_index);
+  }
+
+  __attribute__((noinline)) void DecideGeneral(const compile::Decision& d, int decision_index) {
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const int slot = d.slot;
     const std::int32_t begin = count_;
@@ -959,10 +939,21 @@ class Engine::Evaluator {
 
   void ComputeLet(int let_index) {
     const compile::Let& let = p_.lets[static_cast<std::size_t>(let_index)];
+    if (let.fast && (faults_[let.word] & let.fault_mask) == 0) {
+      const std::uint64_t bits = bits_[let.word];
+      bool holds = false;
+      for (const compile::FastEntry& term : let.terms) {
+        holds = holds || (bits & term.mask) == term.want;
+      }
+      regs_[let.slot] = holds ? let.if_true : let.if_false;
+      fault_[let.slot] = Fault::kNone;
+      return;
+    }
     RunResult v = ValueOf(let.value);
     regs_[let.slot] = v.value;
     fault_[let.slot] = v.fault;
     detail_[let.slot] = v.detail;
+    faulted_ = faulted_ || v.fault != Fault::kNone;
   }
 
  private:
@@ -985,7 +976,11 @@ class Engine::Evaluator {
   std::int32_t* winner_end_;
   std::int32_t* error_detail_;
   std::int32_t* winners_;
+  // Whether any register has a fault (an absent optional fact, a failed let or decision).
+  bool faulted_;
   eval::FireFunction fire_;
+  eval::RangeFunction range_atoms_;
+  eval::MaskFunction mask_atoms_;
   std::int32_t day_;
   std::int32_t count_ = 0;  // winners written so far, into out_.winners_
 };
@@ -1077,6 +1072,7 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
     // the presence byte is 0 (exact for any byte value), else 0.
     constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
     std::uint64_t missing_words = 0;
+    std::uint64_t any_absent = 0;
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
       std::uint64_t word;
@@ -1086,13 +1082,16 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
       const std::uint64_t absent = ~(((word & kLow7) + kLow7) | word | kLow7) >> 7;
       std::memcpy(fault + i, &absent, sizeof absent);
       missing_words |= absent & needed;
+      any_absent |= absent;
     }
     std::uint8_t missing = missing_words != 0;
     for (; i < n; ++i) {
       const std::uint8_t absent = present[i] == 0;
       fault[i] = static_cast<Fault>(absent);
       missing |= absent & required[i];
+      any_absent |= absent;
     }
+    s.facts_absent = any_absent != 0;
     if (missing) {
       for (int slot : p.required_facts) {
         if (!present[slot]) out.case_errors_.push_back(eval::MissingFactError(p, slot));
@@ -1141,7 +1140,7 @@ void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
     if (step.is_let) {
       evaluator.ComputeLet(step.index);
     } else {
-      evaluator.Decide(step.index);
+      evaluator.Decide(p.decisions[static_cast<std::size_t>(step.index)], step.index);
     }
   }
   // Assumptions may read lets, so they are checked once those are known.

@@ -2,6 +2,10 @@
 // the vector variants are compiled with target attributes and picked at run time.
 #include "eval/fire.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <string_view>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LOKET_FIRE_X86 1
 #include <immintrin.h>
@@ -18,7 +22,112 @@ std::uint64_t FirePlain(const std::uint64_t* masks, const std::uint64_t* wants,
   return fired;
 }
 
+namespace {
+std::uint64_t LowBits(std::int32_t count) {
+  return count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+}
+}  // namespace
+
+std::uint64_t RangeAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
+                              const std::int64_t* lo, const std::uint64_t* span,
+                              std::int32_t count) {
+  std::uint64_t bits = 0;
+  for (std::int32_t i = 0; i < count; ++i) {
+    const std::uint64_t offset =
+        static_cast<std::uint64_t>(regs[reg[i]]) - static_cast<std::uint64_t>(lo[i]);
+    bits |= static_cast<std::uint64_t>(offset <= span[i]) << i;
+  }
+  return bits;
+}
+
+std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
+                             const std::uint64_t* span, std::int32_t count) {
+  std::uint64_t bits = 0;
+  for (std::int32_t i = 0; i < count; ++i) {
+    const std::uint64_t value = static_cast<std::uint64_t>(regs[reg[i]]);
+    bits |= ((span[i] >> (value & 63u)) & 1u) << i;
+  }
+  return bits;
+}
+
 #ifdef LOKET_FIRE_X86
+
+__attribute__((target("avx2"))) std::uint64_t RangeAtomsAvx2(const std::int64_t* regs,
+                                                             const std::int32_t* reg,
+                                                             const std::int64_t* lo,
+                                                             const std::uint64_t* span,
+                                                             std::int32_t count) {
+  // Unsigned a <= b is not (a ^ sign) > (b ^ sign) in signed terms.
+  const __m256i sign = _mm256_set1_epi64x(static_cast<long long>(0x8000000000000000ULL));
+  std::uint64_t bits = 0;
+  for (std::int32_t i = 0; i < count; i += 4) {
+    const __m128i index = _mm_loadu_si128(reinterpret_cast<const __m128i*>(reg + i));
+    const __m256i value =
+        _mm256_i32gather_epi64(reinterpret_cast<const long long*>(regs), index, 8);
+    const __m256i offset =
+        _mm256_sub_epi64(value, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lo + i)));
+    const __m256i limit = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(span + i));
+    const __m256i above =
+        _mm256_cmpgt_epi64(_mm256_xor_si256(offset, sign), _mm256_xor_si256(limit, sign));
+    const unsigned lanes = static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(above)));
+    bits |= static_cast<std::uint64_t>(~lanes & 0xfu) << i;
+  }
+  return bits & LowBits(count);
+}
+
+__attribute__((target("avx2"))) std::uint64_t MaskAtomsAvx2(const std::int64_t* regs,
+                                                            const std::int32_t* reg,
+                                                            const std::uint64_t* span,
+                                                            std::int32_t count) {
+  const __m256i low6 = _mm256_set1_epi64x(63);
+  const __m256i one = _mm256_set1_epi64x(1);
+  std::uint64_t bits = 0;
+  for (std::int32_t i = 0; i < count; i += 4) {
+    const __m128i index = _mm_loadu_si128(reinterpret_cast<const __m128i*>(reg + i));
+    const __m256i value =
+        _mm256_i32gather_epi64(reinterpret_cast<const long long*>(regs), index, 8);
+    const __m256i members = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(span + i));
+    const __m256i bit =
+        _mm256_and_si256(_mm256_srlv_epi64(members, _mm256_and_si256(value, low6)), one);
+    const unsigned lanes = static_cast<unsigned>(
+        _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(bit, one))));
+    bits |= static_cast<std::uint64_t>(lanes) << i;
+  }
+  return bits & LowBits(count);
+}
+
+__attribute__((target("avx512f"))) std::uint64_t RangeAtomsAvx512(const std::int64_t* regs,
+                                                                  const std::int32_t* reg,
+                                                                  const std::int64_t* lo,
+                                                                  const std::uint64_t* span,
+                                                                  std::int32_t count) {
+  std::uint64_t bits = 0;
+  for (std::int32_t i = 0; i < count; i += 8) {
+    const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(reg + i));
+    const __m512i value = _mm512_i32gather_epi64(index, regs, 8);
+    const __m512i offset = _mm512_sub_epi64(value, _mm512_loadu_si512(lo + i));
+    const __mmask8 within = _mm512_cmple_epu64_mask(offset, _mm512_loadu_si512(span + i));
+    bits |= static_cast<std::uint64_t>(within) << i;
+  }
+  return bits & LowBits(count);
+}
+
+__attribute__((target("avx512f"))) std::uint64_t MaskAtomsAvx512(const std::int64_t* regs,
+                                                                 const std::int32_t* reg,
+                                                                 const std::uint64_t* span,
+                                                                 std::int32_t count) {
+  const __m512i low6 = _mm512_set1_epi64(63);
+  const __m512i one = _mm512_set1_epi64(1);
+  std::uint64_t bits = 0;
+  for (std::int32_t i = 0; i < count; i += 8) {
+    const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(reg + i));
+    const __m512i value = _mm512_i32gather_epi64(index, regs, 8);
+    const __m512i shifted =
+        _mm512_srlv_epi64(_mm512_loadu_si512(span + i), _mm512_and_si512(value, low6));
+    bits |= static_cast<std::uint64_t>(_mm512_test_epi64_mask(shifted, one)) << i;
+  }
+  return bits & LowBits(count);
+}
 
 __attribute__((target("avx2"))) std::uint64_t FireAvx2(const std::uint64_t* masks,
                                                        const std::uint64_t* wants,
@@ -59,6 +168,25 @@ bool CpuHasAvx512() {
 
 #else
 
+std::uint64_t RangeAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
+                             const std::int64_t* lo, const std::uint64_t* span,
+                             std::int32_t count) {
+  return RangeAtomsPlain(regs, reg, lo, span, count);
+}
+std::uint64_t RangeAtomsAvx512(const std::int64_t* regs, const std::int32_t* reg,
+                               const std::int64_t* lo, const std::uint64_t* span,
+                               std::int32_t count) {
+  return RangeAtomsPlain(regs, reg, lo, span, count);
+}
+std::uint64_t MaskAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
+                            const std::uint64_t* span, std::int32_t count) {
+  return MaskAtomsPlain(regs, reg, span, count);
+}
+std::uint64_t MaskAtomsAvx512(const std::int64_t* regs, const std::int32_t* reg,
+                              const std::uint64_t* span, std::int32_t count) {
+  return MaskAtomsPlain(regs, reg, span, count);
+}
+
 std::uint64_t FireAvx2(const std::uint64_t* masks, const std::uint64_t* wants,
                        std::int32_t count, std::uint64_t bits) {
   return FirePlain(masks, wants, count, bits);
@@ -76,10 +204,45 @@ bool CpuHasAvx512() {
 
 #endif
 
+namespace {
+// LOKET_SIMD=plain|avx2|avx512 caps the variants used (for measurements and tests); the
+// default is the best the processor has.
+int SimdLevel() {
+  static const int level = [] {
+    int best = CpuHasAvx512() ? 2 : CpuHasAvx2() ? 1 : 0;
+    if (const char* wanted = std::getenv("LOKET_SIMD")) {
+      const std::string_view name(wanted);
+      const int cap = name == "plain" ? 0 : name == "avx2" ? 1 : 2;
+      best = std::min(best, cap);
+    }
+    return best;
+  }();
+  return level;
+}
+}  // namespace
+
+RangeFunction RangeAtoms() {
+  static const RangeFunction chosen = [] {
+    if (SimdLevel() == 2) return &RangeAtomsAvx512;
+    if (SimdLevel() == 1) return &RangeAtomsAvx2;
+    return &RangeAtomsPlain;
+  }();
+  return chosen;
+}
+
+MaskFunction MaskAtoms() {
+  static const MaskFunction chosen = [] {
+    if (SimdLevel() == 2) return &MaskAtomsAvx512;
+    if (SimdLevel() == 1) return &MaskAtomsAvx2;
+    return &MaskAtomsPlain;
+  }();
+  return chosen;
+}
+
 FireFunction Fire() {
   static const FireFunction chosen = [] {
-    if (CpuHasAvx512()) return &FireAvx512;
-    if (CpuHasAvx2()) return &FireAvx2;
+    if (SimdLevel() == 2) return &FireAvx512;
+    if (SimdLevel() == 1) return &FireAvx2;
     return &FirePlain;
   }();
   return chosen;

@@ -1,6 +1,13 @@
-// Which of a decision's word tests hold, eight at a time: bit i of the result is set when
-// (bits & masks[i]) == wants[i], for `count` tests (a multiple of 8, at most 64). The
-// evaluator's pure decisions (compile::Decision::pure) spend most of their time here.
+// The evaluator's bit-parallel tests, eight at a time where the processor has the vector
+// instructions (AVX-512 or AVX2, chosen once at run time; plain loops elsewhere):
+//
+// - Fire: which of a decision's word tests hold: bit i of the result is set when
+//   (bits & masks[i]) == wants[i], for `count` tests (a multiple of 8, at most 64). The pure
+//   decisions (compile::Decision::pure) spend most of their time here.
+// - RangeAtoms / MaskAtoms: consecutive atoms of a step (compile::Step): bit i is set when
+//   atom i holds on regs[reg[i]]: `(uint64)(value - lo[i]) <= span[i]`, or bit `value & 63`
+//   of span[i]; for `count` atoms (at most 64; the arrays are readable eight entries past the
+//   end); the bits from `count` up are 0.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +27,31 @@ std::uint64_t FireAvx512(const std::uint64_t* masks, const std::uint64_t* wants,
 bool CpuHasAvx2();
 bool CpuHasAvx512();
 
-// The best variant for this processor, chosen once.
+using RangeFunction = std::uint64_t (*)(const std::int64_t* regs, const std::int32_t* reg,
+                                        const std::int64_t* lo, const std::uint64_t* span,
+                                        std::int32_t count);
+using MaskFunction = std::uint64_t (*)(const std::int64_t* regs, const std::int32_t* reg,
+                                       const std::uint64_t* span, std::int32_t count);
+
+std::uint64_t RangeAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
+                              const std::int64_t* lo, const std::uint64_t* span,
+                              std::int32_t count);
+std::uint64_t RangeAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
+                             const std::int64_t* lo, const std::uint64_t* span,
+                             std::int32_t count);
+std::uint64_t RangeAtomsAvx512(const std::int64_t* regs, const std::int32_t* reg,
+                               const std::int64_t* lo, const std::uint64_t* span,
+                               std::int32_t count);
+std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
+                             const std::uint64_t* span, std::int32_t count);
+std::uint64_t MaskAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
+                            const std::uint64_t* span, std::int32_t count);
+std::uint64_t MaskAtomsAvx512(const std::int64_t* regs, const std::int32_t* reg,
+                              const std::uint64_t* span, std::int32_t count);
+
+// The best variants for this processor, chosen once.
 FireFunction Fire();
+RangeFunction RangeAtoms();
+MaskFunction MaskAtoms();
 
 }  // namespace loket::eval

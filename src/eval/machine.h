@@ -31,6 +31,7 @@ struct Outcome::Scratch {
   // detail[i] == i holds for the slots below this count (the facts of the programs used).
   std::int32_t fact_details = 0;
   std::int32_t params_day = 0;
+  bool facts_absent = false;  // the loaded case leaves an (optional) fact absent
   bool params_ready = false;
 };
 

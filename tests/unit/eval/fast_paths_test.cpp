@@ -1,5 +1,6 @@
 // The evaluator's fast paths give exactly what the rules say: the vector variants of the
-// fired-bit test, atom tables with values outside the declared range (setters do not check),
+// bit-parallel tests, atoms on values outside the declared range (setters do not check),
+// lets in atom form (values and the order of their fault reports),
 // comparisons between two registers (values and the order of their fault reports), and the
 // case's storage (inline up to 16 facts, on the heap beyond) through copies and moves.
 #include <cstdint>
@@ -37,6 +38,118 @@ TEST_CASE("eval: every fired-bit variant the processor has agrees with the plain
       CHECK(fire(masks.data(), wants.data(), count, bits) == expected);
     }
   }
+}
+
+TEST_CASE("eval: every variant of the atom passes agrees with the plain one", "[eval]") {
+  std::mt19937_64 random(11);
+  std::vector<eval::RangeFunction> ranges{&eval::RangeAtomsPlain, eval::RangeAtoms()};
+  std::vector<eval::MaskFunction> masks{&eval::MaskAtomsPlain, eval::MaskAtoms()};
+  if (eval::CpuHasAvx2()) {
+    ranges.push_back(&eval::RangeAtomsAvx2);
+    masks.push_back(&eval::MaskAtomsAvx2);
+  }
+  if (eval::CpuHasAvx512()) {
+    ranges.push_back(&eval::RangeAtomsAvx512);
+    masks.push_back(&eval::MaskAtomsAvx512);
+  }
+  std::vector<std::int64_t> regs(32);
+  for (int round = 0; round < 2000; ++round) {
+    for (std::int64_t& r : regs) {
+      // Small values, extremes and anything, so both sides of every test are reached.
+      const std::uint64_t pick = random() % 4;
+      r = pick == 0   ? static_cast<std::int64_t>(random() % 130)
+          : pick == 1 ? (random() % 2 ? INT64_MIN : INT64_MAX)
+          : pick == 2 ? -static_cast<std::int64_t>(random() % 5)
+                      : static_cast<std::int64_t>(random());
+    }
+    const std::int32_t count = static_cast<std::int32_t>(1 + random() % 64);
+    std::vector<std::int32_t> reg(static_cast<std::size_t>(count) + 8);
+    std::vector<std::int64_t> lo(reg.size());
+    std::vector<std::uint64_t> span(reg.size());
+    for (std::size_t i = 0; i < reg.size(); ++i) {
+      reg[i] = static_cast<std::int32_t>(random() % regs.size());
+      lo[i] = random() % 3 ? static_cast<std::int64_t>(random() % 100) : INT64_MIN;
+      span[i] = random() % 3 ? random() % 100 : random();
+    }
+    const std::uint64_t expected_ranges =
+        eval::RangeAtomsPlain(regs.data(), reg.data(), lo.data(), span.data(), count);
+    const std::uint64_t expected_masks =
+        eval::MaskAtomsPlain(regs.data(), reg.data(), span.data(), count);
+    if (count < 64) CHECK((expected_ranges >> count) == 0);
+    for (eval::RangeFunction range : ranges) {
+      CHECK(range(regs.data(), reg.data(), lo.data(), span.data(), count) == expected_ranges);
+    }
+    for (eval::MaskFunction mask : masks) {
+      CHECK(mask(regs.data(), reg.data(), span.data(), count) == expected_masks);
+    }
+  }
+}
+
+const char* kLets = R"(layer national "Nederland"
+fact age: int in 0..130
+fact stay: int in 0..120
+fact income: int in 0..100000
+fact bonus: int optional
+
+let z = age >= 55 or (stay >= 60 and income < 1500)
+let threshold = if age >= 30 then 5000 else 3700
+let risky = bonus > 100 or age > 60
+let safe = age > 60 or bonus > 100
+
+decision dz: bool default false
+rule z.holds "test" when z then dz = true
+decision below: bool default false
+rule t.below "test" when income < threshold then below = true
+decision drisky: bool default false
+rule r.holds "test" when risky then drisky = true
+decision dsafe: bool default false
+rule s.holds "test" when safe then dsafe = true
+)";
+
+TEST_CASE("eval: lets that choose on atoms decide as their code does", "[eval]") {
+  RuleBase rule_base = Load({kLets});
+  Program program = Compile(rule_base, "national");
+  Outcome out;
+  auto run = [&](const std::string& yaml) {
+    program.Evaluate(Facts(program, yaml), D("2025-01-01"), out);
+  };
+  auto value = [&](const char* decision) { return ValueOf(program, out, decision); };
+  auto status = [&](const char* decision) {
+    return out.status(program.DecisionIndex(decision));
+  };
+  run("{age: 56, stay: 0, income: 0}");
+  CHECK(value("dz") == "true");
+  run("{age: 30, stay: 60, income: 1499}");
+  CHECK(value("dz") == "true");
+  run("{age: 30, stay: 60, income: 1500}");
+  CHECK(value("dz") == "false");
+  run("{age: 30, stay: 59, income: 0}");
+  CHECK(value("dz") == "false");
+
+  run("{age: 30, stay: 0, income: 4999}");
+  CHECK(value("below") == "true");
+  run("{age: 30, stay: 0, income: 5000}");
+  CHECK(value("below") == "false");
+  run("{age: 29, stay: 0, income: 3699}");
+  CHECK(value("below") == "true");
+  run("{age: 29, stay: 0, income: 3700}");
+  CHECK(value("below") == "false");
+
+  // `bonus` is read first in `risky`: absent, that is an error whatever the age.
+  run("{age: 61, stay: 0, income: 0}");
+  CHECK(status("drisky") == DecisionStatus::kAbsentOptional);
+  // `safe` reads `bonus` only when `age > 60` is false.
+  CHECK(value("dsafe") == "true");
+  run("{age: 60, stay: 0, income: 0}");
+  CHECK(status("dsafe") == DecisionStatus::kAbsentOptional);
+  REQUIRE(out.error(program.DecisionIndex("dsafe")));
+  CHECK(out.error(program.DecisionIndex("dsafe"))->message.find("`bonus`") != std::string::npos);
+  run("{age: 60, stay: 0, income: 0, bonus: 101}");
+  CHECK(value("drisky") == "true");
+  CHECK(value("dsafe") == "true");
+  run("{age: 60, stay: 0, income: 0, bonus: 100}");
+  CHECK(value("drisky") == "false");
+  CHECK(value("dsafe") == "false");
 }
 
 const char* kRanges = R"(layer national "Nederland"
@@ -90,7 +203,7 @@ struct RangeFixture {
   }
 };
 
-TEST_CASE_METHOD(RangeFixture, "eval: atom tables follow the rules outside the declared range",
+TEST_CASE_METHOD(RangeFixture, "eval: atoms decide values outside the declared range as the rules say",
                  "[eval]") {
   Case c = Base();
   const int age = program.FactSlot("age");
