@@ -943,7 +943,7 @@ class Engine::Evaluator {
       const std::uint64_t bits = bits_[let.word];
       bool holds = false;
       for (const compile::FastEntry& term : let.terms) {
-        holds = holds || (bits & term.mask) == term.want;
+        holds |= (bits & term.mask) == term.want;  // no branch: which term holds varies
       }
       regs_[let.slot] = holds ? let.if_true : let.if_false;
       fault_[let.slot] = Fault::kNone;

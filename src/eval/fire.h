@@ -1,5 +1,5 @@
-// The evaluator's bit-parallel tests, eight at a time where the processor has the vector
-// instructions (AVX-512 or AVX2, chosen once at run time; plain loops elsewhere):
+// The evaluator's bit-parallel tests, four at a time where the processor has AVX2 (chosen
+// once at run time; plain loops elsewhere):
 //
 // - Fire: which of a decision's word tests hold: bit i of the result is set when
 //   (bits & masks[i]) == wants[i], for `count` tests (a multiple of 8, at most 64). The pure
@@ -17,15 +17,12 @@ namespace loket::eval {
 using FireFunction = std::uint64_t (*)(const std::uint64_t* masks, const std::uint64_t* wants,
                                        std::int32_t count, std::uint64_t bits);
 
-// The variants; the vector ones only where the processor has the instructions.
+// The variants; the AVX2 ones only where the processor has it.
 std::uint64_t FirePlain(const std::uint64_t* masks, const std::uint64_t* wants,
                         std::int32_t count, std::uint64_t bits);
 std::uint64_t FireAvx2(const std::uint64_t* masks, const std::uint64_t* wants,
                        std::int32_t count, std::uint64_t bits);
-std::uint64_t FireAvx512(const std::uint64_t* masks, const std::uint64_t* wants,
-                         std::int32_t count, std::uint64_t bits);
 bool CpuHasAvx2();
-bool CpuHasAvx512();
 
 using RangeFunction = std::uint64_t (*)(const std::int64_t* regs, const std::int32_t* reg,
                                         const std::int64_t* lo, const std::uint64_t* span,
@@ -39,15 +36,10 @@ std::uint64_t RangeAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
 std::uint64_t RangeAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
                              const std::int64_t* lo, const std::uint64_t* span,
                              std::int32_t count);
-std::uint64_t RangeAtomsAvx512(const std::int64_t* regs, const std::int32_t* reg,
-                               const std::int64_t* lo, const std::uint64_t* span,
-                               std::int32_t count);
 std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
                              const std::uint64_t* span, std::int32_t count);
 std::uint64_t MaskAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
                             const std::uint64_t* span, std::int32_t count);
-std::uint64_t MaskAtomsAvx512(const std::int64_t* regs, const std::int32_t* reg,
-                              const std::uint64_t* span, std::int32_t count);
 
 // The best variants for this processor, chosen once.
 FireFunction Fire();

@@ -21,7 +21,6 @@ TEST_CASE("eval: every fired-bit variant the processor has agrees with the plain
   std::mt19937_64 random(7);
   std::vector<eval::FireFunction> variants;
   if (eval::CpuHasAvx2()) variants.push_back(&eval::FireAvx2);
-  if (eval::CpuHasAvx512()) variants.push_back(&eval::FireAvx512);
   variants.push_back(eval::Fire());
   for (int round = 0; round < 2000; ++round) {
     const std::int32_t count = 8 * static_cast<std::int32_t>(1 + random() % 8);
@@ -47,10 +46,6 @@ TEST_CASE("eval: every variant of the atom passes agrees with the plain one", "[
   if (eval::CpuHasAvx2()) {
     ranges.push_back(&eval::RangeAtomsAvx2);
     masks.push_back(&eval::MaskAtomsAvx2);
-  }
-  if (eval::CpuHasAvx512()) {
-    ranges.push_back(&eval::RangeAtomsAvx512);
-    masks.push_back(&eval::MaskAtomsAvx512);
   }
   std::vector<std::int64_t> regs(32);
   for (int round = 0; round < 2000; ++round) {
