@@ -449,9 +449,9 @@ class Engine::Evaluator {
         error_detail_(out.error_detail_.data()),
         winners_(out.winners_.data()),
         faulted_(s_.facts_absent),
-        fire_(eval::Fire()),
-        range_atoms_(eval::RangeAtoms()),
-        mask_atoms_(eval::MaskAtoms()),
+        fire_(s_.fire),
+        range_atoms_(s_.range_atoms),
+        mask_atoms_(s_.mask_atoms),
         day_(day) {}
 
   // The atoms this step needs first, into the atom words: table lookups, then the other
@@ -846,6 +846,30 @@ class Engine::Evaluator {
       }
       value = static_cast<std::int64_t>(set);
       if (w == winners_ + begin) status = DecisionStatus::kDefault;
+    } else if (d.default_value.is_constant && !d.entries.empty()) {
+      // Usually one rule or none applies, and which varies from case to case: the first
+      // fired entry (or the last entry, not counted, when none fired) is written and read
+      // without branching; more than one is the rare case.
+      const std::uint64_t any = fired != 0;
+      const std::uint64_t last = std::uint64_t{1} << (d.entries.size() - 1);
+      const compile::FastEntry& e = entries[__builtin_ctzll(fired | last)];
+      *w = e.rule;
+      w += any;
+      const std::uint64_t pick = 0 - any;
+      value = static_cast<std::int64_t>(
+          (static_cast<std::uint64_t>(e.value) & pick) |
+          (static_cast<std::uint64_t>(d.default_value.constant) & ~pick));
+      for (fired &= fired - 1; fired; fired &= fired - 1) {
+        const compile::FastEntry& other = entries[__builtin_ctzll(fired)];
+        conflict = conflict || other.value != e.value;
+        *w++ = other.rule;
+      }
+      // kDecided (0) when one fired, else kDefault or kGap, by a mask rather than a branch.
+      static_assert(static_cast<int>(DecisionStatus::kDecided) == 0, "status encoding");
+      const auto none = static_cast<std::uint8_t>(d.has_default ? DecisionStatus::kDefault
+                                                                : DecisionStatus::kGap);
+      status = static_cast<DecisionStatus>(none & static_cast<std::uint8_t>(any - 1));
+      if (conflict) status = DecisionStatus::kConflict;
     } else if (fired) {
       value = entries[__builtin_ctzll(fired)].value;
       for (; fired; fired &= fired - 1) {
@@ -945,7 +969,12 @@ class Engine::Evaluator {
       for (const compile::FastEntry& term : let.terms) {
         holds |= (bits & term.mask) == term.want;  // no branch: which term holds varies
       }
-      regs_[let.slot] = holds ? let.if_true : let.if_false;
+      // A select without a branch: which way it goes varies from case to case.
+      const std::uint64_t pick = 0 - static_cast<std::uint64_t>(holds);
+      regs_[let.slot] = static_cast<std::int64_t>(
+          static_cast<std::uint64_t>(let.if_false) ^
+          ((static_cast<std::uint64_t>(let.if_true) ^ static_cast<std::uint64_t>(let.if_false)) &
+           pick));
       fault_[let.slot] = Fault::kNone;
       return;
     }
@@ -1003,7 +1032,7 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   // has grown to the largest program, this allocates nothing. Registers need no clearing:
   // each evaluation writes every register (and fault) it reads.
   bool known = false;
-  for (const auto& kept : out.programs_) known = known || kept.get() == program.get();
+  for (const auto& kept : out.programs_) known |= kept.get() == program.get();  // no branch
   out.program_ = program.get();
   const std::size_t decisions = program->decisions.size();
   out.status_.resize(decisions);
@@ -1132,8 +1161,10 @@ void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
     std::fill(s.defeated_by.begin(),
               s.defeated_by.begin() + static_cast<std::ptrdiff_t>(p.rules.size()), -1);
   const std::size_t words = static_cast<std::size_t>(p.atom_words);
-  std::fill(s.atom_bits.begin(), s.atom_bits.begin() + static_cast<std::ptrdiff_t>(words), 0);
-  std::fill(s.atom_faults.begin(), s.atom_faults.begin() + static_cast<std::ptrdiff_t>(words), 0);
+  for (std::size_t i = 0; i < words; ++i) {  // usually one word: no memset call
+    s.atom_bits[i] = 0;
+    s.atom_faults[i] = 0;
+  }
   Evaluator evaluator(p, out, on.day);
   for (const compile::Step& step : p.steps) {
     if (step.has_atoms) evaluator.ComputeAtoms(step);  // a let's step: only as the first

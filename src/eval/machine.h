@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "compile/program.h"
+#include "eval/fire.h"
 #include "loket/evaluate.h"
 
 namespace loket {
@@ -32,6 +33,10 @@ struct Outcome::Scratch {
   std::int32_t fact_details = 0;
   std::int32_t params_day = 0;
   bool facts_absent = false;  // the loaded case leaves an (optional) fact absent
+  // The variants of the bit-parallel tests for this processor (eval/fire.h).
+  eval::FireFunction fire = eval::Fire();
+  eval::RangeFunction range_atoms = eval::RangeAtoms();
+  eval::MaskFunction mask_atoms = eval::MaskAtoms();
   bool params_ready = false;
 };
 
