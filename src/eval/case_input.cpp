@@ -56,13 +56,14 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+// ASCII case folding, as std::tolower does in the "C" locale, without a call per character.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+    if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
 }
@@ -287,6 +288,13 @@ class CaseWriter {
     return -1;
   }
 
+  // A JSON boolean for the fact in `slot`: stored as is for a bool fact.
+  bool Bool(int slot, bool value, int line = 0) {
+    if (Fact(slot).type == ValueType::kBool) return Store(slot, value ? 1 : 0, line);
+    WrongType(slot, InputKind::kBool, value ? "true" : "false", line);
+    return false;
+  }
+
   // A single (non-list) value for the fact in `slot`.
   bool Scalar(int slot, InputKind kind, std::string_view text, int line = 0) {
     const FactInfo& fact = Fact(slot);
@@ -504,7 +512,7 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
       case simdjson::ondemand::json_type::boolean: {
         bool b;
         if (auto error = value.get_bool().get(b)) return malformed(error);
-        writer.Scalar(slot, InputKind::kBool, b ? "true" : "false");
+        writer.Bool(slot, b);
         break;
       }
       case simdjson::ondemand::json_type::null:

@@ -125,6 +125,16 @@ TEST_CASE_METHOD(Fixture, "case: L602 wrong type names the fact and the type", "
   REQUIRE(errors.size() == 2);
   CHECK(errors[0].message.find("`age`") != std::string::npos);
   CHECK(errors[1].message.find("`wishes`") != std::string::npos);
+  // A JSON boolean is stored as is for a bool fact and is the wrong type for any other.
+  errors.clear();
+  CHECK_FALSE(program.ParseJson(
+      R"({"age": true, "permit": "none", "income": 1, "arrival": "2024-02-03", "married": true,)"
+      R"( "wishes": []})",
+      facts, errors));
+  CHECK(Only().code == "L602");
+  CHECK(Only().message.find("`age`") != std::string::npos);
+  CHECK(Only().message.find("`true`") != std::string::npos);
+  CHECK(facts.raw(program.FactSlot("married")) == 1);
 }
 
 TEST_CASE_METHOD(Fixture, "case: L603 outside the range", "[eval][case]") {
