@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "diag/diagnostic.h"
 #include "sema/model.h"
@@ -24,6 +25,8 @@ struct AnalysisOptions {
   unsigned threads = 2;                // worker threads (each with its own Z3 context)
   bool replay_witnesses = true;        // replay every witness through the evaluator (L514)
   AnalysisCache* cache = nullptr;      // reuse per-layer results of an earlier run
+  // With a cache: sema::ChainKeys(model) when the caller has them already.
+  const std::vector<std::uint64_t>* chain_keys = nullptr;
 };
 
 struct AnalysisStats {

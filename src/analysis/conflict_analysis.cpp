@@ -13,6 +13,7 @@
 #include "analysis/box.h"
 #include "analysis/encoder.h"
 #include "analysis/witness.h"
+#include "sema/content_key.h"
 #include "support/date.h"
 
 namespace loket::analysis {
@@ -39,44 +40,6 @@ std::size_t AnalysisCache::size() const {
 }
 
 namespace {
-
-std::uint64_t Fnv(std::uint64_t hash, std::string_view text) {
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
-std::uint64_t HashRange(std::uint64_t hash, const sema::Model& model, source::SourceRange r) {
-  hash = Fnv(hash, fmt::format("{}:{}:{}|", r.file, r.begin, r.end));
-  if (model.sources && r.valid() && r.file < model.sources->file_count()) {
-    std::string_view text = model.sources->text(r.file);
-    if (r.end <= text.size()) hash = Fnv(hash, text.substr(r.begin, r.end - r.begin));
-  }
-  return hash;
-}
-
-// A layer's content: the text (and place) of every declaration, and its header.
-std::uint64_t LayerContentHash(const sema::Model& model, const sema::Layer& layer) {
-  std::uint64_t h = Fnv(1469598103934665603ull, layer.name);
-  if (layer.header) h = HashRange(h, model, layer.header->range);
-  h = Fnv(
-      h, fmt::format("{}:{}", layer.validity.from.value_or(-1), layer.validity.until.value_or(-1)));
-  for (auto* d : layer.enums) h = HashRange(h, model, d->range);
-  for (auto* d : layer.facts) h = HashRange(h, model, d->range);
-  for (auto* d : layer.params) h = HashRange(h, model, d->range);
-  for (auto* d : layer.lets) h = HashRange(h, model, d->range);
-  for (auto* d : layer.assumes) h = HashRange(h, model, d->range);
-  for (auto* d : layer.decisions) h = HashRange(h, model, d->range);
-  for (auto* d : layer.rules) h = HashRange(h, model, d->range);
-  for (const auto& file : model.files) {  // file-level validity of this layer's files
-    if (file->header && file->header->name == layer.name) {
-      h = HashRange(h, model, file->header->validity.range);
-    }
-  }
-  return h;
-}
 
 enum class Verdict { kSat, kUnsat, kUnknown };
 
@@ -1066,7 +1029,6 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
   const std::size_t n = model.layers.size();
   if (n == 0) return stats;
   std::vector<LayerResult> results(n);
-  std::vector<std::uint64_t> keys(n, 0);
   std::unordered_map<const sema::Layer*, std::size_t> index;
   int max_depth = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -1074,12 +1036,9 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
     index[&layer] = i;
     max_depth = std::max(max_depth, layer.depth);
   }
-  // Keys: a layer's content hash combined with its parent's key.
-  for (std::size_t i = 0; i < n; ++i) {
-    const sema::Layer& layer = *model.layers[i];
-    std::uint64_t parent_key = layer.parent ? keys[index[layer.parent]] : 0;
-    keys[i] = Fnv(LayerContentHash(model, layer), fmt::format("{}", parent_key));
-  }
+  // A layer's results depend only on its chain of layers: its key covers their content.
+  std::vector<std::uint64_t> keys;
+  if (options.cache) keys = options.chain_keys ? *options.chain_keys : sema::ChainKeys(model);
 
   unsigned thread_count = std::max(1u, options.threads);
   std::vector<std::unique_ptr<z3::context>> local_contexts;
