@@ -1,6 +1,7 @@
 // Re-checking a rule base while it is being edited: an IncrementalChecker remembers the
-// parsed syntax of every file and the conflict analysis of every layer, so a re-check after a
-// change parses only the changed files and re-analyses only the layers the change touches.
+// parsed syntax of every file, and the cycle check and the conflict analysis of every layer,
+// so a re-check after a change parses only the changed files and runs those two again only
+// for the layers the change touches (the layer and the layers below it).
 #pragma once
 
 #include <memory>

@@ -238,7 +238,7 @@ void AttachCompetenceWitnesses(const sema::Model& model, const AnalysisOptions& 
   // Cycles would make the encoding meaningless; graph findings themselves stay unreported
   // here, as for any model with sema errors.
   diag::DiagnosticSink graph_sink;
-  graph::DependencyGraph::Build(model).CheckStructure(graph_sink);
+  graph::CheckStructure(model, graph_sink);
   if (graph_sink.has_errors()) return;
 
   std::vector<diag::Diagnostic> diagnostics = sink.Take();

@@ -1,6 +1,7 @@
-// IncrementalChecker: the RuleBase pipeline with the parse step memoized per file and one
-// analysis cache kept across checks. Sema, the graph checks and the diagnostics run in full
-// on every check (they are cheap next to parsing), so the result is exactly FromSources'.
+// IncrementalChecker: the RuleBase pipeline with the parse step memoized per file and, kept
+// across checks, one analysis cache (per layer) and one cache of the graph's cycle check
+// (per jurisdiction), both keyed by the content of a layer's chain. Sema and the other graph
+// checks run in full on every check, so the result is exactly FromSources'.
 #include "loket/checker.h"
 
 #include <exception>
@@ -12,6 +13,8 @@
 #include "analysis/analysis.h"
 #include "api/rule_base_impl.h"
 #include "ast/clone.h"
+#include "graph/dependency_graph.h"
+#include "sema/content_key.h"
 #include "syntax/parse.h"
 
 namespace loket {
@@ -20,6 +23,7 @@ namespace {
 // A file as parsed, before sema annotated it; never handed to sema itself, only copied.
 struct ParsedFile {
   std::string text;
+  std::uint64_t text_hash = 0;          // sema::TextHash(text), for the caches' keys
   source::FileId id = source::kNoFile;  // the id its ranges and diagnostics carry
   std::unique_ptr<ast::File> file;      // null when the parser returned nothing
   std::vector<diag::Diagnostic> diagnostics;
@@ -43,6 +47,7 @@ struct IncrementalChecker::Impl {
   LoadOptions options;
   std::unordered_map<std::string, ParsedFile> parsed;  // by path
   analysis::AnalysisCache analysis_cache;
+  graph::StructureCache structure_cache;
   Stats stats;
 
   std::shared_ptr<internal::RuleBaseImpl> Run(std::vector<SourceText> sources) {
@@ -56,10 +61,11 @@ struct IncrementalChecker::Impl {
     diag::DiagnosticSink sink;
     std::vector<std::unique_ptr<ast::File>> files;
     std::unordered_map<std::string, ParsedFile> next;  // forgets files no longer given
+    std::vector<std::uint64_t> file_hashes;            // by file id
     for (SourceText& source : sources) {
-      source::FileId id = impl->sources->AddFile(source.path, source.text);
       auto known = parsed.find(source.path);
       if (known == parsed.end() || known->second.text != source.text) {
+        source::FileId id = impl->sources->AddFile(source.path, source.text);
         ++stats.files_parsed;
         diag::DiagnosticSink file_sink;
         ParsedFile entry;
@@ -69,10 +75,14 @@ struct IncrementalChecker::Impl {
         for (const diag::Diagnostic& diagnostic : entry.diagnostics) sink.Append(diagnostic);
         if (entry.file) files.push_back(ast::CloneSyntax(*entry.file));
         entry.text = std::move(source.text);
+        entry.text_hash = sema::TextHash(entry.text);
+        file_hashes.push_back(entry.text_hash);
         next[source.path] = std::move(entry);
       } else {
+        source::FileId id = impl->sources->AddFile(source.path, std::move(source.text));
         ++stats.files_reused;
         ParsedFile& entry = known->second;
+        file_hashes.push_back(entry.text_hash);
         for (const diag::Diagnostic& diagnostic : entry.diagnostics) {
           sink.Append(RemapDiagnostic(diagnostic, entry.id, id));
         }
@@ -82,8 +92,8 @@ struct IncrementalChecker::Impl {
     }
     parsed = std::move(next);
 
-    analysis::AnalysisStats analysis_stats =
-        internal::CheckParsed(*impl, std::move(files), sink, &analysis_cache);
+    analysis::AnalysisStats analysis_stats = internal::CheckParsed(
+        *impl, std::move(files), sink, {&analysis_cache, &structure_cache, &file_hashes});
     stats.layers_from_cache = analysis_stats.layers_from_cache;
     stats.layers_analyzed = analysis_stats.layers - analysis_stats.layers_from_cache;
     return impl;

@@ -20,6 +20,7 @@
 #include "eval/program_access.h"
 #include "graph/dependency_graph.h"
 #include "loket/evaluate.h"
+#include "sema/content_key.h"
 #include "sema/model.h"
 #include "syntax/parse.h"
 
@@ -77,21 +78,26 @@ std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
     std::unique_ptr<ast::File> file = syntax::ParseFile(*impl->sources, id, limits, sink);
     if (file) files.push_back(std::move(file));
   }
-  CheckParsed(*impl, std::move(files), sink, nullptr);
+  CheckParsed(*impl, std::move(files), sink);
   return impl;
 }
 
 analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     std::vector<std::unique_ptr<ast::File>> files,
-                                    diag::DiagnosticSink& sink, analysis::AnalysisCache* cache) {
+                                    diag::DiagnosticSink& sink, CheckCaches caches) {
   const LoadOptions& options = impl.options;
   analysis::AnalysisStats analysis_stats;
   impl.model = sema::Analyze(std::move(files), *impl.sources, sink);
 
+  // The caches' keys, computed once for both.
+  std::vector<std::uint64_t> chain_keys;
+  if (impl.model && (caches.structure || caches.analysis)) {
+    chain_keys = sema::ChainKeys(*impl.model, caches.file_hashes);
+  }
+  const std::vector<std::uint64_t>* keys = chain_keys.empty() ? nullptr : &chain_keys;
   // Later stages rely on sema's annotations, which are complete only without errors.
   if (impl.model && !sink.has_errors()) {
-    graph::DependencyGraph graph = graph::DependencyGraph::Build(*impl.model);
-    graph.CheckStructure(sink);
+    graph::CheckStructure(*impl.model, sink, caches.structure, keys);
   }
   // The analysis asks the solver about rules whose meaning is settled: not on a broken model.
   if (impl.model && options.analyze_conflicts) {
@@ -99,7 +105,8 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
     analysis_options.solver_rlimit = options.solver_rlimit;
     unsigned hardware = std::thread::hardware_concurrency();
     analysis_options.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
-    analysis_options.cache = cache;
+    analysis_options.cache = caches.analysis;
+    analysis_options.chain_keys = keys;
     if (!sink.has_errors()) {
       analysis_stats = analysis::RunConflictAnalysis(*impl.model, analysis_options, sink);
     } else {

@@ -10,6 +10,7 @@
 #include "analysis/analysis.h"
 #include "ast/ast.h"
 #include "diag/diagnostic.h"
+#include "graph/dependency_graph.h"
 #include "loket/diagnostic.h"
 #include "loket/rule_base.h"
 #include "sema/model.h"
@@ -32,13 +33,22 @@ struct RuleBaseImpl {
 // when asked and the rule base has no errors, the conflict analysis.
 std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
                                           const LoadOptions& options);
+// What a check may reuse from earlier checks of the same rule base (IncrementalChecker);
+// null: nothing.
+struct CheckCaches {
+  analysis::AnalysisCache* analysis = nullptr;  // per-layer conflict analysis results
+  graph::StructureCache* structure = nullptr;   // per-jurisdiction definition cycles
+  // sema::TextHash of every file's text by file id, if known (for the caches' keys).
+  const std::vector<std::uint64_t>* file_hashes = nullptr;
+};
+
 // The pipeline after parsing, on `impl` whose sources and options are set: `files` were
 // parsed from impl.sources (their parse diagnostics already in `sink`). Fills impl's model,
-// diagnostics and stats. `cache` (may be null) lets the analysis reuse per-layer results.
+// diagnostics and stats. `caches` let the graph checks and the analysis reuse results.
 // Returns the analysis' stats (all zero when it did not run).
 analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     std::vector<std::unique_ptr<ast::File>> files,
-                                    diag::DiagnosticSink& sink, analysis::AnalysisCache* cache);
+                                    diag::DiagnosticSink& sink, CheckCaches caches = {});
 
 Severity ToPublic(diag::Severity severity);
 // Converts one internal diagnostic, resolving byte ranges to lines, columns and source text.

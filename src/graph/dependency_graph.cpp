@@ -4,12 +4,16 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <nlohmann/json.hpp>
+
+#include "sema/content_key.h"
 
 namespace loket::graph {
 
@@ -48,7 +52,6 @@ struct DependencyGraph::Impl {
   BoostGraph graph;
   std::unordered_map<const void*, VertexId> vertex_of;
   std::map<std::string, VertexId> layer_vertex;
-  std::set<const void*> read;  // facts, params, lets and decisions something reads
 
   VertexId AddVertex(VertexKind kind, std::string name, std::string layer, const void* decl,
                      source::SourceRange range, source::SourceRange name_range) {
@@ -131,6 +134,7 @@ void CollectDependencies(const ast::Expr* expr,
 struct Definition {
   const ast::LetDecl* let = nullptr;
   const ast::DecisionDecl* decision = nullptr;
+  std::size_t ordinal = 0;  // position among its layer's lets, then decisions
   const std::string& name() const { return let ? let->name : decision->name; }
   source::SourceRange name_range() const { return let ? let->name_range : decision->name_range; }
 };
@@ -147,13 +151,14 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
   ChainDependencies deps;
   std::unordered_map<const void*, std::size_t> index;
   for (const sema::Layer* layer : chain) {
+    std::size_t ordinal = 0;
     for (const ast::LetDecl* let : layer->lets) {
       index[let] = deps.definitions.size();
-      deps.definitions.push_back({let, nullptr});
+      deps.definitions.push_back({let, nullptr, ordinal++});
     }
     for (const ast::DecisionDecl* decision : layer->decisions) {
       index[decision] = deps.definitions.size();
-      deps.definitions.push_back({nullptr, decision});
+      deps.definitions.push_back({nullptr, decision, ordinal++});
     }
   }
   deps.edges.resize(deps.definitions.size());
@@ -271,9 +276,7 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
     if (!expr) return;
     ForEachName(*expr, [&](const ast::Expr& name) {
       const void* decl = SymbolDecl(name.symbol);
-      if (!decl) return;
-      impl->read.insert(decl);
-      if (from == boost::graph_traits<BoostGraph>::null_vertex()) return;
+      if (!decl || from == boost::graph_traits<BoostGraph>::null_vertex()) return;
       auto it = impl->vertex_of.find(decl);
       // One reads edge per (reader, declaration): the first reference locates it.
       if (it != impl->vertex_of.end() && read_edges.insert({from, it->second}).second) {
@@ -346,64 +349,200 @@ std::vector<EvaluationStep> DependencyGraph::EvaluationOrder(
   return steps;
 }
 
-void DependencyGraph::CheckStructure(diag::DiagnosticSink& sink) const {
-  const sema::Model& model = *impl_->model;
+namespace {
 
-  // L401: cycles among lets and decisions, per jurisdiction (a leaf's chain), reported once.
-  std::set<std::vector<const void*>> reported;
-  for (const auto& layer : model.layers) {
-    if (!layer->is_leaf()) continue;
-    ChainDependencies deps = BuildChainDependencies(model.Chain(*layer));
-    std::vector<std::size_t> component_size(deps.component_count, 0);
-    for (int c : deps.component) ++component_size[c];
-    std::vector<std::vector<std::size_t>> targets(deps.definitions.size());
-    for (std::size_t i = 0; i < deps.edges.size(); ++i) {
-      for (const DependencyEdge& e : deps.edges[i]) targets[i].push_back(e.to);
+// A definition across models checked one after the other: its layer and ordinal.
+using DefinitionId = std::pair<std::string, std::size_t>;
+
+// One L401 cycle of a jurisdiction: its members (sorted) and the finding.
+struct LeafCycle {
+  std::vector<DefinitionId> members;
+  diag::Diagnostic diagnostic;
+};
+
+// The definition cycles among the lets and decisions of `leaf`'s chain of layers, one per
+// strong component, in definition order. A pure function of the chain's declarations.
+std::vector<LeafCycle> LeafCycles(const sema::Model& model, const sema::Layer& leaf) {
+  std::vector<LeafCycle> cycles;
+  ChainDependencies deps = BuildChainDependencies(model.Chain(leaf));
+  std::vector<std::size_t> component_size(deps.component_count, 0);
+  for (int c : deps.component) ++component_size[c];
+  std::vector<std::vector<std::size_t>> targets(deps.definitions.size());
+  for (std::size_t i = 0; i < deps.edges.size(); ++i) {
+    for (const DependencyEdge& e : deps.edges[i]) targets[i].push_back(e.to);
+  }
+  std::vector<bool> done(deps.component_count, false);
+  for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
+    int c = deps.component[i];
+    bool self_loop = std::find(targets[i].begin(), targets[i].end(), i) != targets[i].end();
+    if (done[c] || (component_size[c] < 2 && !self_loop)) continue;
+    done[c] = true;
+    LeafCycle cycle;
+    for (std::size_t j = 0; j < deps.definitions.size(); ++j) {
+      if (deps.component[j] != c) continue;
+      const Definition& d = deps.definitions[j];
+      cycle.members.emplace_back(d.let ? d.let->layer : d.decision->layer, d.ordinal);
     }
-    std::vector<bool> done(deps.component_count, false);
-    for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
-      int c = deps.component[i];
-      bool self_loop = std::find(targets[i].begin(), targets[i].end(), i) != targets[i].end();
-      if (done[c] || (component_size[c] < 2 && !self_loop)) continue;
-      done[c] = true;
-      std::vector<const void*> members;
-      for (std::size_t j = 0; j < deps.definitions.size(); ++j) {
-        if (deps.component[j] != c) continue;
-        const Definition& d = deps.definitions[j];
-        members.push_back(d.let ? static_cast<const void*>(d.let) : d.decision);
+    std::sort(cycle.members.begin(), cycle.members.end());
+    auto path =
+        CycleThrough(i, deps.component, deps.definitions.size(),
+                     [&](std::size_t v) -> const std::vector<std::size_t>& { return targets[v]; });
+    std::string text = deps.definitions[i].name();
+    for (auto [v, e] : path) text += " -> " + deps.definitions[targets[v][e]].name();
+    diag::DiagnosticSink local;
+    diag::Diagnostic& d =
+        local.Report(diag::Kind::kDependencyCycle, deps.definitions[i].name_range(),
+                     "`{}` depends on itself: {}", deps.definitions[i].name(), text);
+    d.layer = deps.definitions[i].let ? deps.definitions[i].let->layer
+                                      : deps.definitions[i].decision->layer;
+    for (auto [v, e] : path) {
+      const DependencyEdge& edge = deps.edges[v][e];
+      const std::string& from = deps.definitions[v].name();
+      const std::string& to = deps.definitions[edge.to].name();
+      if (edge.via) {
+        d.notes.push_back({edge.range, fmt::format("`{}` is decided by rule `{}`, which reads `{}`",
+                                                   from, edge.via->id, to)});
+      } else {
+        d.notes.push_back({edge.range, fmt::format("`{}` reads `{}`", from, to)});
       }
-      std::sort(members.begin(), members.end());
-      if (!reported.insert(members).second) continue;
-      auto path = CycleThrough(
-          i, deps.component, deps.definitions.size(),
-          [&](std::size_t v) -> const std::vector<std::size_t>& { return targets[v]; });
-      std::string text = deps.definitions[i].name();
-      for (auto [v, e] : path) text += " -> " + deps.definitions[targets[v][e]].name();
-      diag::Diagnostic& d =
-          sink.Report(diag::Kind::kDependencyCycle, deps.definitions[i].name_range(),
-                      "`{}` depends on itself: {}", deps.definitions[i].name(), text);
-      d.layer = deps.definitions[i].let ? deps.definitions[i].let->layer
-                                        : deps.definitions[i].decision->layer;
-      for (auto [v, e] : path) {
-        const DependencyEdge& edge = deps.edges[v][e];
-        const std::string& from = deps.definitions[v].name();
-        const std::string& to = deps.definitions[edge.to].name();
-        if (edge.via) {
-          d.notes.push_back(
-              {edge.range, fmt::format("`{}` is decided by rule `{}`, which reads `{}`", from,
-                                       edge.via->id, to)});
-        } else {
-          d.notes.push_back({edge.range, fmt::format("`{}` reads `{}`", from, to)});
-        }
-      }
+    }
+    cycle.diagnostic = std::move(local.Take().front());
+    cycles.push_back(std::move(cycle));
+  }
+  return cycles;
+}
+
+// A fact or let something reads, or a decision a rule decides: its layer's name and its
+// position in that layer's facts, lets or decisions. The same in every model with the same
+// declarations, unlike its address.
+enum class UseKind : std::uint8_t { kFact, kLet, kDecision };
+struct Use {
+  std::string layer;
+  UseKind kind = UseKind::kFact;
+  std::size_t ordinal = 0;
+
+  bool operator<(const Use& other) const {
+    return std::tie(layer, kind, ordinal) < std::tie(other.layer, other.kind, other.ordinal);
+  }
+  bool operator==(const Use& other) const {
+    return layer == other.layer && kind == other.kind && ordinal == other.ordinal;
+  }
+};
+
+// Every fact, let and decision of the model as a Use.
+std::unordered_map<const void*, Use> UsesByDeclaration(const sema::Model& model) {
+  std::unordered_map<const void*, Use> uses;
+  for (const auto& layer : model.layers) {
+    for (std::size_t i = 0; i < layer->facts.size(); ++i) {
+      uses.emplace(layer->facts[i], Use{layer->name, UseKind::kFact, i});
+    }
+    for (std::size_t i = 0; i < layer->lets.size(); ++i) {
+      uses.emplace(layer->lets[i], Use{layer->name, UseKind::kLet, i});
+    }
+    for (std::size_t i = 0; i < layer->decisions.size(); ++i) {
+      uses.emplace(layer->decisions[i], Use{layer->name, UseKind::kDecision, i});
     }
   }
+  return uses;
+}
 
-  // L402: exception cycles over all rules.
+// The facts and lets a layer's expressions read (a param's values, a let's value, an
+// assumption, a decision's default, a rule's condition and assigned values: the expressions
+// DependencyGraph::Build draws reads edges from) and the decisions its rules decide; sorted.
+// Depends only on the layer's chain of layers, where its names resolve.
+std::vector<Use> LayerUses(const sema::Layer& layer,
+                           const std::unordered_map<const void*, Use>& by_declaration) {
+  std::vector<Use> uses;
+  auto add = [&](const void* decl) {
+    auto it = by_declaration.find(decl);
+    if (it != by_declaration.end()) uses.push_back(it->second);
+  };
+  auto add_reads = [&](const ast::Expr* expr) {
+    if (!expr) return;
+    ForEachName(*expr, [&](const ast::Expr& name) {
+      if (name.symbol.kind == ast::SymbolKind::kFact) add(name.symbol.fact);
+      if (name.symbol.kind == ast::SymbolKind::kLet) add(name.symbol.let);
+    });
+  };
+  for (const ast::ParamDecl* param : layer.params) {
+    for (const ast::ParamValue& value : param->values) add_reads(value.value.get());
+  }
+  for (const ast::LetDecl* let : layer.lets) add_reads(let->value.get());
+  for (const ast::AssumeDecl* assume : layer.assumes) add_reads(assume->condition.get());
+  for (const ast::DecisionDecl* decision : layer.decisions) {
+    add_reads(decision->default_value.get());
+  }
+  for (const ast::RuleDecl* rule : layer.rules) {
+    add_reads(rule->condition.get());
+    for (const ast::Assignment& assignment : rule->assignments) {
+      add_reads(assignment.value.get());
+      if (assignment.decision) add(assignment.decision);
+    }
+  }
+  std::sort(uses.begin(), uses.end());
+  uses.erase(std::unique(uses.begin(), uses.end()), uses.end());
+  return uses;
+}
+
+}  // namespace
+
+struct StructureCache::Impl {
+  // By the key of a layer's chain (sema::ChainKeys), of the latest check only: per
+  // jurisdiction its cycles, per layer its uses.
+  std::unordered_map<std::uint64_t, std::vector<LeafCycle>> leaves;
+  std::unordered_map<std::uint64_t, std::vector<Use>> uses;
+};
+
+StructureCache::StructureCache() : impl_(std::make_unique<Impl>()) {}
+StructureCache::~StructureCache() = default;
+std::size_t StructureCache::size() const {
+  return impl_->leaves.size();
+}
+
+void DependencyGraph::CheckStructure(diag::DiagnosticSink& sink) const {
+  graph::CheckStructure(*impl_->model, sink);
+}
+
+void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, StructureCache* cache,
+                    const std::vector<std::uint64_t>* chain_keys) {
+  // L401: cycles among lets and decisions, per jurisdiction (a leaf's chain), reported once.
+  std::vector<std::uint64_t> computed_keys;
+  if (cache && !chain_keys) {
+    computed_keys = sema::ChainKeys(model);
+    chain_keys = &computed_keys;
+  }
+  std::unordered_map<std::uint64_t, std::vector<LeafCycle>> next;
+  std::set<std::vector<DefinitionId>> reported;
+  for (std::size_t l = 0; l < model.layers.size(); ++l) {
+    const sema::Layer& layer = *model.layers[l];
+    if (!layer.is_leaf()) continue;
+    std::vector<LeafCycle> computed;
+    const std::vector<LeafCycle>* cycles = &computed;
+    if (cache) {
+      auto& known = cache->impl().leaves;
+      std::uint64_t key = (*chain_keys)[l];
+      auto it = known.find(key);
+      if (it == known.end()) it = known.emplace(key, LeafCycles(model, layer)).first;
+      cycles = &next.emplace(key, std::move(it->second)).first->second;
+      known.erase(it);
+    } else {
+      computed = LeafCycles(model, layer);
+    }
+    for (const LeafCycle& cycle : *cycles) {
+      if (reported.insert(cycle.members).second) sink.Append(cycle.diagnostic);
+    }
+  }
+  if (cache) cache->impl().leaves = std::move(next);
+
+  // L402: exception cycles over all rules. Only a rule that is an exception to another can be
+  // on a cycle: the graph holds those rules, in model order, and the edges among them.
   std::vector<const ast::RuleDecl*> rules;
   std::unordered_map<const ast::RuleDecl*, std::size_t> rule_index;
   for (const auto& layer : model.layers) {
     for (const ast::RuleDecl* rule : layer->rules) {
+      bool exception = std::any_of(rule->exception_to.begin(), rule->exception_to.end(),
+                                   [](const ast::RuleRef& ref) { return ref.target != nullptr; });
+      if (!exception) continue;
       rule_index[rule] = rules.size();
       rules.push_back(rule);
     }
@@ -452,33 +591,71 @@ void DependencyGraph::CheckStructure(diag::DiagnosticSink& sink) const {
   }
 
   // L403 / L404 / L405: declarations nothing uses.
-  std::set<const ast::DecisionDecl*> decided;
-  for (const auto& layer : model.layers) {
-    for (const ast::RuleDecl* rule : layer->rules) {
-      for (const ast::Assignment& a : rule->assignments) decided.insert(a.decision);
+  const std::size_t n = model.layers.size();
+  std::unordered_map<std::string_view, std::size_t> position;  // of a layer, by name
+  std::vector<std::vector<bool>> fact_read(n), let_read(n), decided(n);
+  for (std::size_t l = 0; l < n; ++l) {
+    const sema::Layer& layer = *model.layers[l];
+    position.emplace(layer.name, l);
+    fact_read[l].assign(layer.facts.size(), false);
+    let_read[l].assign(layer.lets.size(), false);
+    decided[l].assign(layer.decisions.size(), false);
+  }
+  std::unordered_map<const void*, Use> by_declaration;
+  std::unordered_map<std::uint64_t, std::vector<Use>> next_uses;
+  for (std::size_t l = 0; l < n; ++l) {
+    const sema::Layer& layer = *model.layers[l];
+    auto compute = [&] {
+      if (by_declaration.empty()) by_declaration = UsesByDeclaration(model);
+      return LayerUses(layer, by_declaration);
+    };
+    std::vector<Use> computed;
+    const std::vector<Use>* uses = &computed;
+    if (cache) {
+      std::uint64_t key = (*chain_keys)[l];
+      auto& known = cache->impl().uses;
+      auto it = known.find(key);
+      if (it == known.end()) it = known.emplace(key, compute()).first;
+      uses = &next_uses.emplace(key, std::move(it->second)).first->second;
+      known.erase(it);
+    } else {
+      computed = compute();
+    }
+    for (const Use& use : *uses) {
+      auto at = position.find(use.layer);
+      if (at == position.end()) continue;
+      std::vector<bool>& marks = use.kind == UseKind::kFact  ? fact_read[at->second]
+                                 : use.kind == UseKind::kLet ? let_read[at->second]
+                                                             : decided[at->second];
+      if (use.ordinal < marks.size()) marks[use.ordinal] = true;
     }
   }
-  for (const auto& layer : model.layers) {
-    for (const ast::FactDecl* fact : layer->facts) {
-      if (impl_->read.count(fact)) continue;
+  if (cache) cache->impl().uses = std::move(next_uses);
+  for (std::size_t l = 0; l < n; ++l) {
+    const sema::Layer& layer = *model.layers[l];
+    for (std::size_t i = 0; i < layer.facts.size(); ++i) {
+      if (fact_read[l][i]) continue;
+      const ast::FactDecl* fact = layer.facts[i];
       sink.Report(diag::Kind::kUnusedFact, fact->name_range,
                   "fact `{}` is never read by any rule, let, default or assumption", fact->name)
-          .layer = layer->name;
+          .layer = layer.name;
     }
-    for (const ast::LetDecl* let : layer->lets) {
-      if (impl_->read.count(let)) continue;
+    for (std::size_t i = 0; i < layer.lets.size(); ++i) {
+      if (let_read[l][i]) continue;
+      const ast::LetDecl* let = layer.lets[i];
       sink.Report(diag::Kind::kUnusedLet, let->name_range, "let `{}` is never read", let->name)
-          .layer = layer->name;
+          .layer = layer.name;
     }
-    for (const ast::DecisionDecl* decision : layer->decisions) {
-      if (decided.count(decision)) continue;
+    for (std::size_t i = 0; i < layer.decisions.size(); ++i) {
+      if (decided[l][i]) continue;
+      const ast::DecisionDecl* decision = layer.decisions[i];
       diag::Diagnostic& d =
           sink.Report(diag::Kind::kUnusedDecision, decision->name_range, "no rule decides `{}`{}",
                       decision->name,
                       decision->collect                    ? "; it is always the empty set"
                       : decision->default_value != nullptr ? "; it always takes its default"
                                                            : "");
-      d.layer = layer->name;
+      d.layer = layer.name;
     }
   }
 }

@@ -4,6 +4,7 @@
 // detail of the .cpp; this header speaks only in declarations.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,8 +49,7 @@ class DependencyGraph {
   // cycle (reported by CheckStructure) the members of the cycle follow declaration order.
   std::vector<EvaluationStep> EvaluationOrder(const sema::Layer& jurisdiction) const;
 
-  // L401 definition cycles, L402 exception cycles, L403 unused facts, L404 decisions no rule
-  // decides, L405 unused lets.
+  // graph::CheckStructure on the graph's model.
   void CheckStructure(diag::DiagnosticSink& sink) const;
 
   // Graphviz DOT with layers as clusters; JSON {"vertices": [...], "edges": [...]}.
@@ -65,6 +65,34 @@ class DependencyGraph {
   explicit DependencyGraph(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
 };
+
+// Per-jurisdiction L401 results of earlier checks, keyed by the content of the
+// jurisdiction's chain of layers (sema::ChainKeys), so a re-check of an edited rule base
+// looks for cycles again only in the jurisdictions the edit touches. Keeps the results of
+// the latest check only. Keep one across re-checks; not thread-safe: one check at a time.
+class StructureCache {
+ public:
+  StructureCache();
+  ~StructureCache();
+  StructureCache(const StructureCache&) = delete;
+  StructureCache& operator=(const StructureCache&) = delete;
+  std::size_t size() const;  // jurisdictions remembered
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The structural checks of a model without errors: L401 definition cycles (per jurisdiction,
+// each reported once), L402 exception cycles, L403 unused facts, L404 decisions no rule
+// decides, L405 unused lets. Needs no DependencyGraph. With `cache`, a jurisdiction whose
+// chain of layers is unchanged since the last check reuses its cycles; the findings are the
+// same as without. `chain_keys`: sema::ChainKeys(model) when the caller has them already.
+void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink,
+                    StructureCache* cache = nullptr,
+                    const std::vector<std::uint64_t>* chain_keys = nullptr);
 
 // Calls `visit` for every name an expression reads (kName and kKnown nodes), recursively.
 template <typename Visit>

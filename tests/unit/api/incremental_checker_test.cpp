@@ -168,3 +168,21 @@ TEST_CASE("IncrementalChecker: a file moved to another position or dropped", "[a
   CHECK(checker.last_stats().files_reused == 2);
   CHECK(Lines(fewer) == Lines(loket::RuleBase::FromSources(sources, TwoThreads())));
 }
+
+TEST_CASE("IncrementalChecker: graph findings (cycles, unused lets) follow every edit", "[api]") {
+  // Two lets in westland that read each other, and a rule that reads them: a cycle (L401).
+  const std::string cycle =
+      "\nlet p = q and age > 3\nlet q = p\n"
+      "rule local.p \"Verordening coaching (test)\"\n  when p\n  then coaching_hours = 12\n";
+  const std::string unused = "\nlet never_read = age > 100\n";  // L405
+  loket::IncrementalChecker checker(TwoThreads());
+  for (const std::string& extra :
+       {std::string(), cycle, std::string(), unused, cycle + unused, unused, std::string()}) {
+    INFO("westland extra: " << extra);
+    loket::RuleBase expected = loket::RuleBase::FromSources(Country(extra), TwoThreads());
+    loket::RuleBase checked = checker.Check(Country(extra));
+    CHECK(Lines(checked) == Lines(expected));
+    CHECK(Has(checked, "L401") == (extra.find("let q") != std::string::npos));
+    CHECK(Has(checked, "L405") == (extra.find("never_read") != std::string::npos));
+  }
+}

@@ -156,3 +156,107 @@ TEST_CASE("JSON export lists layers, vertices and edges", "[graph]") {
   for (const auto& e : json["edges"]) writes = writes || e["kind"] == "writes";
   CHECK(writes);
 }
+
+namespace {
+
+// A national layer whose delegated `hours` a municipality can make depend on itself (through
+// `busy`), and three municipalities.
+const char* kCacheNational = R"L(layer national "Nederland"
+fact age: int in 0..130 "age"
+fact stay: int in 0..1200 "months in NL"
+let busy = hours > 10
+decision hours: int default 0 delegated to municipality favours higher
+decision visit: bool default false delegated to municipality favours true
+rule r.hours "Besluit inburgering 2021, art. 3.14"
+  when age >= 18
+  then hours = 800
+)L";
+
+// Municipality `name`: `busy_rule` decides hours from busy (a cycle through national), a
+// `local_cycle` of two lets, and a rule that reads `stay` (read nowhere else) when
+// `reads_stay`.
+std::string CacheMunicipality(const std::string& name, bool busy_rule, bool local_cycle,
+                              bool reads_stay) {
+  std::string text = "layer municipality " + name + " \"Gemeente " + name + "\" under national\n";
+  if (busy_rule) {
+    text +=
+        "rule " + name + ".hours \"Verordening " + name + "\"\n  when busy\n  then hours = 900\n";
+  }
+  if (local_cycle) {
+    text += "let p = q and age > 3\nlet q = p\n";
+    text += "rule " + name + ".visit \"Verordening " + name + "\"\n  when p\n  then visit = true\n";
+  }
+  if (reads_stay) {
+    text += "rule " + name + ".stay \"Verordening " + name +
+            "\"\n  when stay < 6\n  then visit = true\n";
+  }
+  return text;
+}
+
+// Everything graph::CheckStructure reports, ranges and notes included.
+std::vector<std::string> StructureLines(const loket::sema::Model& model,
+                                        loket::graph::StructureCache* cache) {
+  loket::diag::DiagnosticSink sink;
+  loket::graph::CheckStructure(model, sink, cache);
+  auto at = [](loket::source::SourceRange r) {
+    return "@" + std::to_string(r.file) + ":" + std::to_string(r.begin) + "-" +
+           std::to_string(r.end);
+  };
+  std::vector<std::string> lines;
+  for (const auto& d : sink.diagnostics()) {
+    std::string line = std::string(loket::diag::Info(d.kind).code) + " [" + d.layer + "] " +
+                       d.message + at(d.range);
+    for (const auto& note : d.notes) line += " | " + note.message + at(note.range);
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::size_t Count(const std::vector<std::string>& lines, const std::string& code) {
+  return static_cast<std::size_t>(std::count_if(
+      lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(code, 0) == 0; }));
+}
+
+}  // namespace
+
+TEST_CASE("StructureCache: re-checks with a cache report what a check without one does",
+          "[graph]") {
+  loket::graph::StructureCache cache;
+  struct Version {
+    const char* what;
+    bool amsterdam_busy, westland_cycle, zaanstad_busy, zaanstad_stay;
+    std::size_t cycles, unused_facts;
+  };
+  const Version versions[] = {
+      // The cycle through national's busy and hours is one cycle, found in two jurisdictions.
+      {"first check", true, true, true, true, 2, 0},
+      {"westland without its cycle; zaanstad no longer reads stay", true, false, true, false, 1, 1},
+      // Amsterdam's part of the shared cycle goes; zaanstad, unchanged, still has it.
+      {"amsterdam without the busy rule", false, false, true, false, 1, 1},
+      {"nothing changed", false, false, true, false, 1, 1},
+      {"every cycle gone, stay read again", false, false, false, true, 0, 0},
+      {"back to the first", true, true, true, true, 2, 0},
+  };
+  for (const Version& v : versions) {
+    INFO(v.what);
+    auto checked =
+        Check({{"national.loket", kCacheNational},
+               {"amsterdam.loket", CacheMunicipality("amsterdam", v.amsterdam_busy, false, false)},
+               {"westland.loket", CacheMunicipality("westland", false, v.westland_cycle, false)},
+               {"zaanstad.loket",
+                CacheMunicipality("zaanstad", v.zaanstad_busy, false, v.zaanstad_stay)}});
+    INFO(checked->Dump());
+    REQUIRE(checked->model);
+    REQUIRE_FALSE(checked->model->has_errors);
+    std::vector<std::string> uncached = StructureLines(*checked->model, nullptr);
+    std::vector<std::string> cached = StructureLines(*checked->model, &cache);
+    CHECK(cached == uncached);
+    CHECK(Count(cached, "L401") == v.cycles);
+    CHECK(Count(cached, "L403") == v.unused_facts);
+    CHECK(cache.size() == 3);  // the three jurisdictions of this check
+    // The member function (no cache) agrees too.
+    loket::diag::DiagnosticSink member_sink;
+    loket::graph::DependencyGraph::Build(*checked->model).CheckStructure(member_sink);
+    CHECK(member_sink.diagnostics().size() == uncached.size());
+  }
+}
