@@ -67,6 +67,7 @@ class Cloner {
     auto copy = std::make_unique<EnumDecl>();
     copy->name = decl.name;
     copy->description = decl.description;
+    copy->members.reserve(decl.members.size());
     for (const EnumMember& member : decl.members) {
       copy->members.push_back({member.name, member.description, R(member.range)});
     }
@@ -113,6 +114,7 @@ class Cloner {
     auto copy = std::make_unique<ParamDecl>();
     copy->name = decl.name;
     copy->type = CloneTypeRef(decl.type);
+    copy->values.reserve(decl.values.size());
     for (const ParamValue& value : decl.values) {
       ParamValue value_copy;
       value_copy.value = CloneExpr(value.value);
@@ -160,6 +162,7 @@ class Cloner {
       const Delegation& delegation = *decl.delegation;
       Delegation delegation_copy;
       delegation_copy.to_kind = delegation.to_kind;
+      delegation_copy.within_set.reserve(delegation.within_set.size());
       for (const ExprPtr& member : delegation.within_set) {
         delegation_copy.within_set.push_back(CloneExpr(member));
       }
@@ -187,6 +190,7 @@ class Cloner {
     copy->citation = decl.citation;
     copy->notes = decl.notes;
     copy->validity = CloneValidity(decl.validity);
+    copy->exception_to.reserve(decl.exception_to.size());
     for (const RuleRef& ref : decl.exception_to) {
       RuleRef ref_copy;
       ref_copy.text = ref.text;
@@ -194,6 +198,7 @@ class Cloner {
       copy->exception_to.push_back(std::move(ref_copy));
     }
     copy->condition = CloneExpr(decl.condition);
+    copy->assignments.reserve(decl.assignments.size());
     for (const Assignment& assignment : decl.assignments) {
       Assignment assignment_copy;
       assignment_copy.name = assignment.name;

@@ -92,6 +92,12 @@ diag::Diagnostic& Analyzer::Report(diag::Kind kind, source::SourceRange range,
   return diagnostic;
 }
 
+const std::vector<ast::File*>& Analyzer::FilesOf(const Layer* layer) const {
+  static const std::vector<ast::File*> kNone;
+  auto found = layer_files_.find(layer);
+  return found != layer_files_.end() ? found->second : kNone;
+}
+
 const Layer* Analyzer::LayerOfDecl(const std::string& name) const {
   return model_.FindLayer(name);
 }

@@ -147,8 +147,10 @@ class Analyzer {
   std::unordered_map<const Layer*, OwnNames> own_;
   // Every declaration of a name in any layer, for L308.
   std::unordered_map<std::string, std::vector<Entity>> all_[3];
-  // File -> its layer (absent when the header failed or names an unknown layer).
-  std::unordered_map<const ast::File*, Layer*> file_layer_;
+  // Layer -> its files, in file order (a file whose header failed or names an unknown layer
+  // belongs to none).
+  std::unordered_map<const Layer*, std::vector<ast::File*>> layer_files_;
+  const std::vector<ast::File*>& FilesOf(const Layer* layer) const;
 
   enum class LetState : std::uint8_t { kInProgress, kDone };
   std::unordered_map<const ast::LetDecl*, LetState> let_state_;

@@ -80,9 +80,7 @@ void Analyzer::CheckDeclarations() {
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
-    for (auto& file : model_.files) {
-      auto found = file_layer_.find(file.get());
-      if (found == file_layer_.end() || found->second != &layer) continue;
+    for (ast::File* file : FilesOf(&layer)) {
       for (auto& fact : file->facts) ResolveTypeRef(fact->type, layer);
       for (auto& param : file->params) ResolveTypeRef(param->type, layer);
       for (auto& let : file->lets) {
@@ -94,9 +92,7 @@ void Analyzer::CheckDeclarations() {
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
-    for (auto& file : model_.files) {
-      auto found = file_layer_.find(file.get());
-      if (found == file_layer_.end() || found->second != &layer) continue;
+    for (ast::File* file : FilesOf(&layer)) {
       for (auto& fact : file->facts) {
         if (!layer.parent) continue;
         Report(diag::Kind::kFactDeclaredBelowRoot, fact->name_range,

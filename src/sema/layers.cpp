@@ -235,16 +235,14 @@ void Analyzer::BuildLayers() {
     // A second declaration of a layer (L302) contributes nothing: its content would only
     // repeat errors.
     if (header.is_declaration() && found->second->header != &header) continue;
-    file_layer_[file.get()] = found->second;
+    layer_files_[found->second].push_back(file.get());
   }
 }
 
 void Analyzer::AttachDeclarations() {
   for (auto& layer_ptr : model_.layers) {
     Layer* layer = layer_ptr.get();
-    for (auto& file : model_.files) {
-      auto found = file_layer_.find(file.get());
-      if (found == file_layer_.end() || found->second != layer) continue;
+    for (ast::File* file : FilesOf(layer)) {
       for (auto& decl : file->enums) decl->layer = layer->name, layer->enums.push_back(decl.get());
       for (auto& decl : file->authorities)
         decl->layer = layer->name, layer->authorities.push_back(decl.get());

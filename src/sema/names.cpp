@@ -70,9 +70,7 @@ void Analyzer::DeclareNames() {
     const Layer* layer = layer_ptr.get();
     current_layer_ = layer;
     own_[layer];
-    for (auto& file : model_.files) {
-      auto found = file_layer_.find(file.get());
-      if (found == file_layer_.end() || found->second != layer) continue;
+    for (ast::File* file : FilesOf(layer)) {
       for (auto& decl : file->enums) {
         Entity entity{EntityKind::kEnum, layer, decl->name_range};
         entity.enum_decl = decl.get();

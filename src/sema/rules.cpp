@@ -54,9 +54,7 @@ void Analyzer::CheckRules() {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
     std::unordered_map<std::string, const ast::RuleDecl*> ids;
-    for (auto& file : model_.files) {
-      auto found = file_layer_.find(file.get());
-      if (found == file_layer_.end() || found->second != &layer) continue;
+    for (ast::File* file : FilesOf(&layer)) {
       for (auto& rule : file->rules) {
         // Rules sharing an id are versions of one rule when each says when it is in force
         // (`valid from` / `until`); whether versions overlap is the analysis' question (L512).
@@ -81,9 +79,7 @@ void Analyzer::CheckRules() {
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
-    for (auto& file : model_.files) {
-      auto found = file_layer_.find(file.get());
-      if (found == file_layer_.end() || found->second != &layer) continue;
+    for (ast::File* file : FilesOf(&layer)) {
       for (auto& rule : file->rules) ResolveExceptions(*rule, layer);
       for (auto& rule : file->rules) CheckCompetence(*rule, layer);
     }

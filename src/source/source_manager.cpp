@@ -1,13 +1,18 @@
 #include "source/source_manager.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace loket::source {
 
 FileId SourceManager::AddFile(std::string path, std::string text) {
   File file{std::move(path), std::move(text), {0}};
-  for (std::uint32_t i = 0; i < file.text.size(); ++i) {
-    if (file.text[i] == '\n') file.line_starts.push_back(i + 1);
+  const char* begin = file.text.data();
+  const char* end = begin + file.text.size();
+  for (const char* at = begin; at != end; ++at) {
+    at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
+    if (!at) break;
+    file.line_starts.push_back(static_cast<std::uint32_t>(at - begin + 1));
   }
   files_.push_back(std::move(file));
   return static_cast<FileId>(files_.size() - 1);
