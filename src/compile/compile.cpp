@@ -1597,14 +1597,19 @@ class Compiler {
       renumbered.push_back(p.unique_atoms[static_cast<std::size_t>(id)]);
     };
     for (const Step& step : p.steps) {
-      for (int pass = 0; pass < 3; ++pass) {
-        for (int i = step.atoms_begin; i < step.atoms_end; ++i) {
-          const int id = p.step_atoms[static_cast<std::size_t>(i)];
-          const Atom::Kind kind = p.unique_atoms[static_cast<std::size_t>(id)].kind;
-          const int kind_pass = kind == Atom::kRange ? 0 : kind == Atom::kMask ? 1 : 2;
-          if (kind_pass == pass) take(id);
-        }
-      }
+      // Ranges, then masks, then the rest; within a kind by register, so that a register's
+      // atoms are consecutive and can be tested together.
+      std::vector<int> ids(p.step_atoms.begin() + step.atoms_begin,
+                           p.step_atoms.begin() + step.atoms_end);
+      auto pass_of = [&](int id) {
+        const Atom::Kind kind = p.unique_atoms[static_cast<std::size_t>(id)].kind;
+        return kind == Atom::kRange ? 0 : kind == Atom::kMask ? 1 : 2;
+      };
+      std::stable_sort(ids.begin(), ids.end(), [&](int a, int b) {
+        return std::make_pair(pass_of(a), p.unique_atoms[static_cast<std::size_t>(a)].reg) <
+               std::make_pair(pass_of(b), p.unique_atoms[static_cast<std::size_t>(b)].reg);
+      });
+      for (int id : ids) take(id);
     }
     for (std::size_t id = 0; id < count; ++id) {  // atoms no step computes (`x and not x`)
       if (new_id[id] < 0) take(static_cast<int>(id));
@@ -1669,12 +1674,10 @@ class Compiler {
     }
     // Per atom id, what the bit-parallel passes read; padded for eight-wide loads.
     for (const Atom& atom : p.unique_atoms) {
-      p.atom_regs.push_back(atom.kind == Atom::kRange || atom.kind == Atom::kMask ? atom.reg : 0);
       p.atom_lo.push_back(atom.lo);
       p.atom_span.push_back(atom.span);
     }
-    for (int i = 0; i < 8; ++i) {
-      p.atom_regs.push_back(0);
+    for (int i = 0; i < 4; ++i) {
       p.atom_lo.push_back(0);
       p.atom_span.push_back(0);
     }
@@ -1712,22 +1715,31 @@ class Compiler {
       }
     }
     step.ops_end = static_cast<std::int32_t>(p.atom_ops.size());
-    auto consecutive = [](const std::vector<int>& ids, std::int32_t& first, std::int32_t& n) {
-      if (ids.empty()) return;
-      first = ids.front();
-      n = static_cast<std::int32_t>(ids.size());
-      if (ids.back() - ids.front() + 1 != n) {
-        throw CompileError{diag::Kind::kInternalError, {}, "atoms of a step are not consecutive"};
+    // Runs of consecutive ids on one register, four at most per group.
+    auto group = [&](const std::vector<int>& ids, std::int32_t& begin, std::int32_t& end) {
+      begin = static_cast<std::int32_t>(p.atom_groups.size());
+      for (int id : ids) {
+        const int reg = p.unique_atoms[static_cast<std::size_t>(id)].reg;
+        if (p.atom_groups.size() > static_cast<std::size_t>(begin)) {
+          AtomGroup& last = p.atom_groups.back();
+          if (last.reg == reg && last.first + last.count == id && last.count < 4) {
+            ++last.count;
+            continue;
+          }
+        }
+        p.atom_groups.push_back(AtomGroup{reg, id, 1});
       }
+      end = static_cast<std::int32_t>(p.atom_groups.size());
     };
-    consecutive(ranges, step.range_first, step.range_count);
-    consecutive(masks, step.mask_first, step.mask_count);
+    group(ranges, step.range_groups_begin, step.range_groups_end);
+    group(masks, step.mask_groups_begin, step.mask_groups_end);
     step.checks_begin = static_cast<std::int32_t>(p.atom_checks.size());
     for (const auto& [key, bits] : checks) {
       p.atom_checks.push_back(AtomCheck{key.first, key.second, bits});
     }
     step.checks_end = static_cast<std::int32_t>(p.atom_checks.size());
-    step.has_atoms = step.range_count > 0 || step.mask_count > 0 ||
+    step.has_atoms = step.range_groups_begin != step.range_groups_end ||
+                     step.mask_groups_begin != step.mask_groups_end ||
                      step.ops_begin != step.ops_end || step.checks_begin != step.checks_end;
   }
 
