@@ -1597,8 +1597,8 @@ class Compiler {
       renumbered.push_back(p.unique_atoms[static_cast<std::size_t>(id)]);
     };
     for (const Step& step : p.steps) {
-      // Ranges, then masks, then the rest; within a kind by register, so that a register's
-      // atoms are consecutive and can be tested together.
+      // Ranges, then masks, then the rest (each kind's ids consecutive, for the bit-parallel
+      // passes); within a kind by register, so neighbouring lanes read the same value.
       std::vector<int> ids(p.step_atoms.begin() + step.atoms_begin,
                            p.step_atoms.begin() + step.atoms_end);
       auto pass_of = [&](int id) {
@@ -1674,10 +1674,12 @@ class Compiler {
     }
     // Per atom id, what the bit-parallel passes read; padded for eight-wide loads.
     for (const Atom& atom : p.unique_atoms) {
+      p.atom_regs.push_back(atom.kind == Atom::kRange || atom.kind == Atom::kMask ? atom.reg : 0);
       p.atom_lo.push_back(atom.lo);
       p.atom_span.push_back(atom.span);
     }
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 8; ++i) {
+      p.atom_regs.push_back(0);
       p.atom_lo.push_back(0);
       p.atom_span.push_back(0);
     }
@@ -1715,31 +1717,22 @@ class Compiler {
       }
     }
     step.ops_end = static_cast<std::int32_t>(p.atom_ops.size());
-    // Runs of consecutive ids on one register, four at most per group.
-    auto group = [&](const std::vector<int>& ids, std::int32_t& begin, std::int32_t& end) {
-      begin = static_cast<std::int32_t>(p.atom_groups.size());
-      for (int id : ids) {
-        const int reg = p.unique_atoms[static_cast<std::size_t>(id)].reg;
-        if (p.atom_groups.size() > static_cast<std::size_t>(begin)) {
-          AtomGroup& last = p.atom_groups.back();
-          if (last.reg == reg && last.first + last.count == id && last.count < 4) {
-            ++last.count;
-            continue;
-          }
-        }
-        p.atom_groups.push_back(AtomGroup{reg, id, 1});
+    auto consecutive = [](const std::vector<int>& ids, std::int32_t& first, std::int32_t& n) {
+      if (ids.empty()) return;
+      first = ids.front();
+      n = static_cast<std::int32_t>(ids.size());
+      if (ids.back() - ids.front() + 1 != n) {
+        throw CompileError{diag::Kind::kInternalError, {}, "atoms of a step are not consecutive"};
       }
-      end = static_cast<std::int32_t>(p.atom_groups.size());
     };
-    group(ranges, step.range_groups_begin, step.range_groups_end);
-    group(masks, step.mask_groups_begin, step.mask_groups_end);
+    consecutive(ranges, step.range_first, step.range_count);
+    consecutive(masks, step.mask_first, step.mask_count);
     step.checks_begin = static_cast<std::int32_t>(p.atom_checks.size());
     for (const auto& [key, bits] : checks) {
       p.atom_checks.push_back(AtomCheck{key.first, key.second, bits});
     }
     step.checks_end = static_cast<std::int32_t>(p.atom_checks.size());
-    step.has_atoms = step.range_groups_begin != step.range_groups_end ||
-                     step.mask_groups_begin != step.mask_groups_end ||
+    step.has_atoms = step.range_count > 0 || step.mask_count > 0 ||
                      step.ops_begin != step.ops_end || step.checks_begin != step.checks_end;
   }
 

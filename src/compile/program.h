@@ -312,13 +312,6 @@ struct Assume {
   std::vector<int> reads;
 };
 
-// Up to four atoms of a step on one register, with consecutive ids [first, first + count).
-struct AtomGroup {
-  std::int32_t reg = 0;
-  std::int32_t first = 0;
-  std::int32_t count = 0;
-};
-
 // An evaluation step, in dependency order.
 struct Step {
   bool is_let = false;
@@ -326,15 +319,14 @@ struct Step {
   // Atoms first needed by this step's rules: step_atoms[atoms_begin, atoms_end).
   std::int32_t atoms_begin = 0;
   std::int32_t atoms_end = 0;
-  // The same atoms as a step computes them: the range atoms and the mask atoms in groups of
-  // up to four on one register (atom_groups[begin, end); atom ids are numbered so that a
-  // step's atoms on one register are consecutive), each group tested at once against the
-  // register's value (eval::RangeGroups / MaskGroups, over CompiledProgram::atom_lo /
-  // atom_span). The rest are few: atom_ops[begin, end) for `known` atoms and comparisons,
-  // and the registers whose faults matter.
+  // The same atoms as a step computes them. Atom ids are numbered so that each step's range
+  // atoms are consecutive, [range_first, range_first + range_count), and its mask atoms
+  // likewise: one bit-parallel pass each (eval::RangeAtoms, eval::MaskAtoms) over
+  // CompiledProgram::atom_regs / atom_lo / atom_span. The rest are few: atom_ops[begin, end)
+  // for `known` atoms and comparisons, and the registers whose faults matter.
   bool has_atoms = false;  // any of the below
-  std::int32_t range_groups_begin = 0, range_groups_end = 0;
-  std::int32_t mask_groups_begin = 0, mask_groups_end = 0;
+  std::int32_t range_first = 0, range_count = 0;
+  std::int32_t mask_first = 0, mask_count = 0;
   std::int32_t ops_begin = 0, ops_end = 0;
   std::int32_t checks_begin = 0, checks_end = 0;
 };
@@ -361,8 +353,9 @@ struct CompiledProgram {
   std::vector<Atom> unique_atoms;  // distinct atoms (`negate` unused)
   std::vector<WordTest> word_tests;
   std::vector<std::int32_t> step_atoms;
-  std::vector<AtomGroup> atom_groups;
-  // Per unique atom id (padded by 4 entries for the vector loads): `lo` and `span` (see Atom).
+  // Per unique atom id (padded by 8 entries for the vector loads): the register it reads,
+  // `lo` and `span` (see Atom).
+  std::vector<std::int32_t> atom_regs;
   std::vector<std::int64_t> atom_lo;
   std::vector<std::uint64_t> atom_span;
   std::vector<AtomOp> atom_ops;

@@ -450,23 +450,32 @@ class Engine::Evaluator {
         winners_(out.winners_.data()),
         faulted_(s_.facts_absent),
         fire_(s_.fire),
-        range_groups_(s_.range_groups),
-        mask_groups_(s_.mask_groups),
+        range_atoms_(s_.range_atoms),
+        mask_atoms_(s_.mask_atoms),
         day_(day) {}
 
   // The atoms this step needs first, into the atom words: ranges and masks a register at a
   // time (compile::AtomGroup), then `known` atoms and comparisons, then the fault bits.
   void ComputeAtoms(const compile::Step& step) {
-    const compile::AtomGroup* const groups = p_.atom_groups.data();
-    if (step.range_groups_begin != step.range_groups_end) {
-      range_groups_(regs_, groups + step.range_groups_begin,
-                    step.range_groups_end - step.range_groups_begin, p_.atom_lo.data(),
-                    p_.atom_span.data(), bits_);
+    // Adds the bits of `count` (at most 64) consecutive atoms from id `first` to the words.
+    const auto add_run = [&](std::int32_t first, std::int32_t count, std::uint64_t bits) {
+      const std::int32_t shift = first & 63;
+      bits_[first >> 6] |= bits << shift;
+      if (shift != 0 && shift + count > 64) bits_[(first >> 6) + 1] |= bits >> (64 - shift);
+    };
+    const std::int32_t* const atom_regs = p_.atom_regs.data();
+    const std::int64_t* const atom_lo = p_.atom_lo.data();
+    const std::uint64_t* const atom_span = p_.atom_span.data();
+    for (std::int32_t done = 0; done < step.range_count; done += 64) {
+      const std::int32_t first = step.range_first + done;
+      const std::int32_t count = std::min<std::int32_t>(64, step.range_count - done);
+      add_run(first, count,
+              range_atoms_(regs_, atom_regs + first, atom_lo + first, atom_span + first, count));
     }
-    if (step.mask_groups_begin != step.mask_groups_end) {
-      mask_groups_(regs_, groups + step.mask_groups_begin,
-                   step.mask_groups_end - step.mask_groups_begin, p_.atom_lo.data(),
-                   p_.atom_span.data(), bits_);
+    for (std::int32_t done = 0; done < step.mask_count; done += 64) {
+      const std::int32_t first = step.mask_first + done;
+      const std::int32_t count = std::min<std::int32_t>(64, step.mask_count - done);
+      add_run(first, count, mask_atoms_(regs_, atom_regs + first, atom_span + first, count));
     }
     const compile::AtomOp* const ops = p_.atom_ops.data();
     for (std::int32_t i = step.ops_begin; i != step.ops_end; ++i) {
@@ -990,8 +999,8 @@ class Engine::Evaluator {
   // Whether any register has a fault (an absent optional fact, a failed let or decision).
   bool faulted_;
   eval::FireFunction fire_;
-  eval::GroupFunction range_groups_;
-  eval::GroupFunction mask_groups_;
+  eval::RangeFunction range_atoms_;
+  eval::MaskFunction mask_atoms_;
   std::int32_t day_;
   std::int32_t count_ = 0;  // winners written so far, into out_.winners_
 };

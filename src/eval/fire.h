@@ -4,14 +4,13 @@
 // - Fire: which of a decision's word tests hold: bit i of the result is set when
 //   (bits & masks[i]) == wants[i], for `count` tests (a multiple of 8, at most 64). The pure
 //   decisions (compile::Decision::pure) spend most of their time here.
-// - RangeGroups / MaskGroups: a step's atoms, a register at a time (compile::AtomGroup):
-//   atom i holds on the register's value when `(uint64)(value - lo[i]) <= span[i]`, or when
-//   bit `value & 63` of span[i] is set.
+// - RangeAtoms / MaskAtoms: consecutive atoms of a step (compile::Step): bit i is set when
+//   atom i holds on regs[reg[i]]: `(uint64)(value - lo[i]) <= span[i]`, or bit `value & 63`
+//   of span[i]; for `count` atoms (at most 64; the arrays are readable eight entries past the
+//   end); the bits from `count` up are 0.
 #pragma once
 
 #include <cstdint>
-
-#include "compile/program.h"
 
 namespace loket::eval {
 
@@ -25,28 +24,26 @@ std::uint64_t FireAvx2(const std::uint64_t* masks, const std::uint64_t* wants,
                        std::int32_t count, std::uint64_t bits);
 bool CpuHasAvx2();
 
-// Ranges and masks by group (compile::AtomGroup): each group's atoms are tested against its
-// register's value and their bits OR-ed into the atom words. `lo` / `span` are per atom id,
-// readable four entries past the last id.
-using GroupFunction = void (*)(const std::int64_t* regs, const compile::AtomGroup* groups,
-                               std::int32_t count, const std::int64_t* lo,
-                               const std::uint64_t* span, std::uint64_t* words);
-void RangeGroupsPlain(const std::int64_t* regs, const compile::AtomGroup* groups,
-                      std::int32_t count, const std::int64_t* lo, const std::uint64_t* span,
-                      std::uint64_t* words);
-void RangeGroupsAvx2(const std::int64_t* regs, const compile::AtomGroup* groups,
-                     std::int32_t count, const std::int64_t* lo, const std::uint64_t* span,
-                     std::uint64_t* words);
-void MaskGroupsPlain(const std::int64_t* regs, const compile::AtomGroup* groups,
-                     std::int32_t count, const std::int64_t* lo, const std::uint64_t* span,
-                     std::uint64_t* words);
-void MaskGroupsAvx2(const std::int64_t* regs, const compile::AtomGroup* groups,
-                    std::int32_t count, const std::int64_t* lo, const std::uint64_t* span,
-                    std::uint64_t* words);
+using RangeFunction = std::uint64_t (*)(const std::int64_t* regs, const std::int32_t* reg,
+                                        const std::int64_t* lo, const std::uint64_t* span,
+                                        std::int32_t count);
+using MaskFunction = std::uint64_t (*)(const std::int64_t* regs, const std::int32_t* reg,
+                                       const std::uint64_t* span, std::int32_t count);
+
+std::uint64_t RangeAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
+                              const std::int64_t* lo, const std::uint64_t* span,
+                              std::int32_t count);
+std::uint64_t RangeAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
+                             const std::int64_t* lo, const std::uint64_t* span,
+                             std::int32_t count);
+std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
+                             const std::uint64_t* span, std::int32_t count);
+std::uint64_t MaskAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
+                            const std::uint64_t* span, std::int32_t count);
 
 // The best variants for this processor, chosen once.
 FireFunction Fire();
-GroupFunction RangeGroups();
-GroupFunction MaskGroups();
+RangeFunction RangeAtoms();
+MaskFunction MaskAtoms();
 
 }  // namespace loket::eval

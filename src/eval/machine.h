@@ -35,8 +35,8 @@ struct Outcome::Scratch {
   bool facts_absent = false;  // the loaded case leaves an (optional) fact absent
   // The variants of the bit-parallel tests for this processor (eval/fire.h).
   eval::FireFunction fire = eval::Fire();
-  eval::GroupFunction range_groups = eval::RangeGroups();
-  eval::GroupFunction mask_groups = eval::MaskGroups();
+  eval::RangeFunction range_atoms = eval::RangeAtoms();
+  eval::MaskFunction mask_atoms = eval::MaskAtoms();
   bool params_ready = false;
 };
 

@@ -41,11 +41,11 @@ TEST_CASE("eval: every fired-bit variant the processor has agrees with the plain
 
 TEST_CASE("eval: every variant of the atom passes agrees with the plain one", "[eval]") {
   std::mt19937_64 random(11);
-  std::vector<eval::GroupFunction> ranges{&eval::RangeGroupsPlain, eval::RangeGroups()};
-  std::vector<eval::GroupFunction> masks{&eval::MaskGroupsPlain, eval::MaskGroups()};
+  std::vector<eval::RangeFunction> ranges{&eval::RangeAtomsPlain, eval::RangeAtoms()};
+  std::vector<eval::MaskFunction> masks{&eval::MaskAtomsPlain, eval::MaskAtoms()};
   if (eval::CpuHasAvx2()) {
-    ranges.push_back(&eval::RangeGroupsAvx2);
-    masks.push_back(&eval::MaskGroupsAvx2);
+    ranges.push_back(&eval::RangeAtomsAvx2);
+    masks.push_back(&eval::MaskAtomsAvx2);
   }
   std::vector<std::int64_t> regs(32);
   for (int round = 0; round < 2000; ++round) {
@@ -57,50 +57,25 @@ TEST_CASE("eval: every variant of the atom passes agrees with the plain one", "[
           : pick == 2 ? -static_cast<std::int64_t>(random() % 5)
                       : static_cast<std::int64_t>(random());
     }
-    // Groups of one to four atoms with ascending ids, across up to three atom words.
-    std::vector<compile::AtomGroup> groups;
-    std::int32_t id = static_cast<std::int32_t>(random() % 70);
-    while (groups.size() < 1 + random() % 40 && id < 180) {
-      const std::int32_t count = static_cast<std::int32_t>(1 + random() % 4);
-      groups.push_back(compile::AtomGroup{static_cast<std::int32_t>(random() % regs.size()), id,
-                                          count});
-      id += count + static_cast<std::int32_t>(random() % 3);
-    }
-    std::vector<std::int64_t> lo(static_cast<std::size_t>(id) + 4);
-    std::vector<std::uint64_t> span(lo.size());
-    for (std::size_t i = 0; i < lo.size(); ++i) {
+    const std::int32_t count = static_cast<std::int32_t>(1 + random() % 64);
+    std::vector<std::int32_t> reg(static_cast<std::size_t>(count) + 8);
+    std::vector<std::int64_t> lo(reg.size());
+    std::vector<std::uint64_t> span(reg.size());
+    for (std::size_t i = 0; i < reg.size(); ++i) {
+      reg[i] = static_cast<std::int32_t>(random() % regs.size());
       lo[i] = random() % 3 ? static_cast<std::int64_t>(random() % 100) : INT64_MIN;
       span[i] = random() % 3 ? random() % 100 : random();
     }
-    const auto n = static_cast<std::int32_t>(groups.size());
-    std::vector<std::uint64_t> expected_ranges(4, 0);
-    std::vector<std::uint64_t> expected_masks(4, 0);
-    eval::RangeGroupsPlain(regs.data(), groups.data(), n, lo.data(), span.data(),
-                           expected_ranges.data());
-    eval::MaskGroupsPlain(regs.data(), groups.data(), n, lo.data(), span.data(),
-                          expected_masks.data());
-    // The plain variants against the definition, atom by atom.
-    for (const compile::AtomGroup& group : groups) {
-      for (std::int32_t i = 0; i < group.count; ++i) {
-        const std::int32_t atom = group.first + i;
-        const auto value = static_cast<std::uint64_t>(regs[static_cast<std::size_t>(group.reg)]);
-        const bool in_range = value - static_cast<std::uint64_t>(lo[static_cast<std::size_t>(atom)]) <=
-                              span[static_cast<std::size_t>(atom)];
-        const bool in_mask = ((span[static_cast<std::size_t>(atom)] >> (value & 63)) & 1) != 0;
-        const std::uint64_t bit = std::uint64_t{1} << (atom % 64);
-        CHECK(((expected_ranges[static_cast<std::size_t>(atom / 64)] & bit) != 0) == in_range);
-        CHECK(((expected_masks[static_cast<std::size_t>(atom / 64)] & bit) != 0) == in_mask);
-      }
+    const std::uint64_t expected_ranges =
+        eval::RangeAtomsPlain(regs.data(), reg.data(), lo.data(), span.data(), count);
+    const std::uint64_t expected_masks =
+        eval::MaskAtomsPlain(regs.data(), reg.data(), span.data(), count);
+    if (count < 64) CHECK((expected_ranges >> count) == 0);
+    for (eval::RangeFunction range : ranges) {
+      CHECK(range(regs.data(), reg.data(), lo.data(), span.data(), count) == expected_ranges);
     }
-    for (eval::GroupFunction range : ranges) {
-      std::vector<std::uint64_t> words(4, 0);
-      range(regs.data(), groups.data(), n, lo.data(), span.data(), words.data());
-      CHECK(words == expected_ranges);
-    }
-    for (eval::GroupFunction mask : masks) {
-      std::vector<std::uint64_t> words(4, 0);
-      mask(regs.data(), groups.data(), n, lo.data(), span.data(), words.data());
-      CHECK(words == expected_masks);
+    for (eval::MaskFunction mask : masks) {
+      CHECK(mask(regs.data(), reg.data(), span.data(), count) == expected_masks);
     }
   }
 }
