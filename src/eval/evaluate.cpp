@@ -1026,11 +1026,13 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   for (const auto& kept : out.programs_) known |= kept.get() == program.get();  // no branch
   out.program_ = program.get();
   const std::size_t decisions = program->decisions.size();
-  out.status_.resize(decisions);
-  out.raw_.resize(decisions);
-  out.winner_begin_.resize(decisions);
-  out.winner_end_.resize(decisions);
-  out.error_detail_.resize(decisions);
+  if (out.status_.size() != decisions) {  // the five are always resized together
+    out.status_.resize(decisions);
+    out.raw_.resize(decisions);
+    out.winner_begin_.resize(decisions);
+    out.winner_end_.resize(decisions);
+    out.error_detail_.resize(decisions);
+  }
   if (!out.scratch_) out.scratch_ = std::make_unique<Outcome::Scratch>();
   Outcome::Scratch& s = *out.scratch_;
   s.params_ready = false;
@@ -1152,9 +1154,12 @@ void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
     std::fill(s.defeated_by.begin(),
               s.defeated_by.begin() + static_cast<std::ptrdiff_t>(p.rules.size()), -1);
   const std::size_t words = static_cast<std::size_t>(p.atom_words);
-  for (std::size_t i = 0; i < words; ++i) {  // usually one word: no memset call
-    s.atom_bits[i] = 0;
-    s.atom_faults[i] = 0;
+  if (words == 1) {  // the usual case, without the memset calls the loop becomes
+    s.atom_bits[0] = 0;
+    s.atom_faults[0] = 0;
+  } else {
+    std::fill_n(s.atom_bits.begin(), words, 0);
+    std::fill_n(s.atom_faults.begin(), words, 0);
   }
   Evaluator evaluator(p, out, on.day);
   for (const compile::Step& step : p.steps) {
