@@ -1177,8 +1177,7 @@ class Compiler {
     if (e.kind == ExprKind::kOr) {
       std::vector<std::vector<Atom>> left;
       std::vector<std::vector<Atom>> right;
-      if (!Disjunction(*e.operands[0], slots, left) ||
-          !Disjunction(*e.operands[1], slots, right)) {
+      if (!Disjunction(*e.operands[0], slots, left) || !Disjunction(*e.operands[1], slots, right)) {
         return false;
       }
       terms = std::move(left);
@@ -1188,8 +1187,7 @@ class Compiler {
     if (e.kind == ExprKind::kAnd) {
       std::vector<std::vector<Atom>> left;
       std::vector<std::vector<Atom>> right;
-      if (!Disjunction(*e.operands[0], slots, left) ||
-          !Disjunction(*e.operands[1], slots, right) ||
+      if (!Disjunction(*e.operands[0], slots, left) || !Disjunction(*e.operands[1], slots, right) ||
           left.size() * right.size() > kMaxTerms) {
         return false;
       }

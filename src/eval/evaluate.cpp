@@ -58,8 +58,7 @@ void Case::Resize(int slots) {
   }
 }
 
-Case::Case(const Case& other)
-    : program_(other.program_), slot_count_(other.slot_count_) {
+Case::Case(const Case& other) : program_(other.program_), slot_count_(other.slot_count_) {
   std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
   std::copy(std::begin(other.inline_present_), std::end(other.inline_present_), inline_present_);
   if (other.heap_) {
@@ -92,8 +91,7 @@ Case& Case::operator=(Case&& other) noexcept {
     slot_count_ = other.slot_count_;
     heap_ = std::move(other.heap_);
     std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
-    std::copy(std::begin(other.inline_present_), std::end(other.inline_present_),
-              inline_present_);
+    std::copy(std::begin(other.inline_present_), std::end(other.inline_present_), inline_present_);
     other.slot_count_ = 0;
   }
   return *this;
@@ -588,8 +586,7 @@ class Engine::Evaluator {
   // rule state alone: no other decision or exception asks about them, and an applying one is
   // always a winner, which is what explanations look at.
   template <bool kOneWord, bool kAlwaysInForce, bool kCollect>
-  void Fast(const compile::Decision& d, std::int64_t& value, bool& conflict,
-            RunResult& failure) {
+  void Fast(const compile::Decision& d, std::int64_t& value, bool& conflict, RunResult& failure) {
     const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
     const std::int32_t* general = d.general.data();
     const std::int32_t* const general_end = general + d.general.size();
@@ -847,9 +844,9 @@ class Engine::Evaluator {
       *w = e.rule;
       w += any;
       const std::uint64_t pick = 0 - any;
-      value = static_cast<std::int64_t>(
-          (static_cast<std::uint64_t>(e.value) & pick) |
-          (static_cast<std::uint64_t>(d.default_value.constant) & ~pick));
+      value =
+          static_cast<std::int64_t>((static_cast<std::uint64_t>(e.value) & pick) |
+                                    (static_cast<std::uint64_t>(d.default_value.constant) & ~pick));
       for (fired &= fired - 1; fired; fired &= fired - 1) {
         const compile::FastEntry& other = entries[__builtin_ctzll(fired)];
         conflict = conflict || other.value != e.value;

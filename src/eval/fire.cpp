@@ -12,8 +12,8 @@
 
 namespace loket::eval {
 
-std::uint64_t FirePlain(const std::uint64_t* masks, const std::uint64_t* wants,
-                        std::int32_t count, std::uint64_t bits) {
+std::uint64_t FirePlain(const std::uint64_t* masks, const std::uint64_t* wants, std::int32_t count,
+                        std::uint64_t bits) {
   std::uint64_t fired = 0;
   for (std::int32_t i = 0; i < count; ++i) {
     fired |= static_cast<std::uint64_t>((bits & masks[i]) == wants[i]) << i;
@@ -154,8 +154,8 @@ std::uint64_t MaskAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
   return MaskAtomsPlain(regs, reg, span, count);
 }
 
-std::uint64_t FireAvx2(const std::uint64_t* masks, const std::uint64_t* wants,
-                       std::int32_t count, std::uint64_t bits) {
+std::uint64_t FireAvx2(const std::uint64_t* masks, const std::uint64_t* wants, std::int32_t count,
+                       std::uint64_t bits) {
   return FirePlain(masks, wants, count, bits);
 }
 bool CpuHasAvx2() {

@@ -18,10 +18,10 @@ using FireFunction = std::uint64_t (*)(const std::uint64_t* masks, const std::ui
                                        std::int32_t count, std::uint64_t bits);
 
 // The variants; the AVX2 ones only where the processor has it.
-std::uint64_t FirePlain(const std::uint64_t* masks, const std::uint64_t* wants,
-                        std::int32_t count, std::uint64_t bits);
-std::uint64_t FireAvx2(const std::uint64_t* masks, const std::uint64_t* wants,
-                       std::int32_t count, std::uint64_t bits);
+std::uint64_t FirePlain(const std::uint64_t* masks, const std::uint64_t* wants, std::int32_t count,
+                        std::uint64_t bits);
+std::uint64_t FireAvx2(const std::uint64_t* masks, const std::uint64_t* wants, std::int32_t count,
+                       std::uint64_t bits);
 bool CpuHasAvx2();
 
 using RangeFunction = std::uint64_t (*)(const std::int64_t* regs, const std::int32_t* reg,
@@ -34,8 +34,7 @@ std::uint64_t RangeAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
                               const std::int64_t* lo, const std::uint64_t* span,
                               std::int32_t count);
 std::uint64_t RangeAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
-                             const std::int64_t* lo, const std::uint64_t* span,
-                             std::int32_t count);
+                             const std::int64_t* lo, const std::uint64_t* span, std::int32_t count);
 std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
                              const std::uint64_t* span, std::int32_t count);
 std::uint64_t MaskAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,

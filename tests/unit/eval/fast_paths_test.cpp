@@ -16,8 +16,7 @@
 namespace loket::evaltest {
 namespace {
 
-TEST_CASE("eval: every fired-bit variant the processor has agrees with the plain one",
-          "[eval]") {
+TEST_CASE("eval: every fired-bit variant the processor has agrees with the plain one", "[eval]") {
   std::mt19937_64 random(7);
   std::vector<eval::FireFunction> variants;
   if (eval::CpuHasAvx2()) variants.push_back(&eval::FireAvx2);
@@ -109,9 +108,7 @@ TEST_CASE("eval: lets that choose on atoms decide as their code does", "[eval]")
     program.Evaluate(Facts(program, yaml), D("2025-01-01"), out);
   };
   auto value = [&](const char* decision) { return ValueOf(program, out, decision); };
-  auto status = [&](const char* decision) {
-    return out.status(program.DecisionIndex(decision));
-  };
+  auto status = [&](const char* decision) { return out.status(program.DecisionIndex(decision)); };
   run("{age: 56, stay: 0, income: 0}");
   CHECK(value("dz") == "true");
   run("{age: 30, stay: 60, income: 1499}");
@@ -187,9 +184,7 @@ struct RangeFixture {
   Program program = Compile(rule_base, "national");
   Outcome out;
 
-  Case Base() {
-    return Facts(program, "{age: 30, permit: none, income: 100, threshold: 200}");
-  }
+  Case Base() { return Facts(program, "{age: 30, permit: none, income: 100, threshold: 200}"); }
   std::int64_t Raw(const char* decision) {
     const int d = program.DecisionIndex(decision);
     REQUIRE(d >= 0);
@@ -198,15 +193,25 @@ struct RangeFixture {
   }
 };
 
-TEST_CASE_METHOD(RangeFixture, "eval: atoms decide values outside the declared range as the rules say",
+TEST_CASE_METHOD(RangeFixture,
+                 "eval: atoms decide values outside the declared range as the rules say",
                  "[eval]") {
   Case c = Base();
   const int age = program.FactSlot("age");
   const int permit = program.FactSlot("permit");
   const std::vector<std::pair<std::int64_t, std::int64_t>> bands = {
-      {0, 1}, {17, 1}, {18, 2}, {66, 2}, {67, 3}, {130, 3},
+      {0, 1},
+      {17, 1},
+      {18, 2},
+      {66, 2},
+      {67, 3},
+      {130, 3},
       // Outside 0..130: only reachable through the unchecked setters, still decided literally.
-      {131, 3}, {500, 3}, {-1, 1}, {INT64_MIN, 1}, {INT64_MAX, 3}};
+      {131, 3},
+      {500, 3},
+      {-1, 1},
+      {INT64_MIN, 1},
+      {INT64_MAX, 3}};
   for (const auto& [value, band] : bands) {
     INFO("age " << value);
     c.SetInt(age, value);
