@@ -1548,9 +1548,9 @@ class Compiler {
           p.step_atoms.push_back(static_cast<int>(id));
         }
       }
-      if (step.is_let) {
-        const Let& let = p.lets[static_cast<std::size_t>(step.index)];
-        for (int a = let.atom_begin; a < let.atom_end; ++a) {
+      // The atoms p.atoms[begin, end) not scheduled yet, into this step.
+      auto schedule = [&](std::int32_t begin, std::int32_t end) {
+        for (std::int32_t a = begin; a < end; ++a) {
           const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
           int id =
               index[std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span)];
@@ -1558,18 +1558,14 @@ class Compiler {
           scheduled[static_cast<std::size_t>(id)] = true;
           p.step_atoms.push_back(id);
         }
+      };
+      if (step.is_let) {
+        const Let& let = p.lets[static_cast<std::size_t>(step.index)];
+        schedule(let.atom_begin, let.atom_end);
       } else {
         for (int r : StepRules(p.decisions[static_cast<std::size_t>(step.index)])) {
           const Rule& rule = p.rules[static_cast<std::size_t>(r)];
-          if (!rule.has_tests) continue;
-          for (int a = rule.atom_begin; a < rule.atom_end; ++a) {
-            const Atom& atom = p.atoms[static_cast<std::size_t>(a)];
-            int id =
-                index[std::make_tuple(atom.reg, static_cast<int>(atom.kind), atom.lo, atom.span)];
-            if (scheduled[static_cast<std::size_t>(id)]) continue;
-            scheduled[static_cast<std::size_t>(id)] = true;
-            p.step_atoms.push_back(id);
-          }
+          if (rule.has_tests) schedule(rule.atom_begin, rule.atom_end);
         }
       }
       step.atoms_end = static_cast<std::int32_t>(p.step_atoms.size());
