@@ -855,7 +855,9 @@ bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
     case ExprKind::kName: {
       if (e.type.kind != TypeKind::kBool) return false;
       int reg = NameRegister(e, slots, may_fail);
-      return reg >= 0 && range(reg, may_fail, 1, 1, negate);
+      // `x` holds when x is not 0, as in the bytecode (a raw value set by Case::SetRaw may be
+      // other than 1): the range [0, 0], negated.
+      return reg >= 0 && range(reg, may_fail, 0, 0, !negate);
     }
     case ExprKind::kKnown: {
       if (e.symbol.kind != ast::SymbolKind::kFact) return false;
@@ -1218,8 +1220,8 @@ class Compiler {
       let.if_true = *if_true;
       let.if_false = *if_false;
       condition = value.operands[0].get();
-    } else if (value.type.kind != TypeKind::kBool) {
-      return;
+    } else if (value.type.kind != TypeKind::kBool || value.kind == ExprKind::kName) {
+      return;  // not a choice, or a copy of another bool (its raw value is kept as is)
     }
     std::vector<std::vector<Atom>> terms;
     if (!Disjunction(*condition, slots_, terms) || terms.empty()) return;
@@ -1242,6 +1244,9 @@ class Compiler {
     auto file = file_validity_.find(decl.range.file);
     if (file != file_validity_.end()) narrow(file->second);
     narrow(layer.validity);
+    // Periods that do not overlap (a rule `valid until` before its layer's `valid from`)
+    // leave an empty one: never in force, with until == from for the evaluator's range test.
+    if (rule.until < rule.from) rule.until = rule.from;
   }
 
   void CompileRules() {

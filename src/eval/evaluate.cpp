@@ -452,8 +452,10 @@ class Engine::Evaluator {
         mask_atoms_(s_.mask_atoms),
         day_(day) {}
 
-  // The atoms this step needs first, into the atom words: ranges and masks a register at a
-  // time (compile::AtomGroup), then `known` atoms and comparisons, then the fault bits.
+  // The atoms this step needs first, into the atom words: the range and the mask atoms in a
+  // bit-parallel pass each (consecutive ids, see compile::Step), then `known` atoms and
+  // comparisons, then the fault bits. (Only the first step, a let's or a decision's, computes
+  // the atoms on the case's facts.)
   void ComputeAtoms(const compile::Step& step) {
     // Adds the bits of `count` (at most 64) consecutive atoms from id `first` to the words.
     const auto add_run = [&](std::int32_t first, std::int32_t count, std::uint64_t bits) {
@@ -1015,7 +1017,8 @@ void SetFactDetails(const CompiledProgram& program, Outcome::Scratch& s) {
 }  // namespace
 
 void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outcome& out) {
-  if (out.program_ == program.get()) return;
+  // (A moved-from outcome keeps its program pointer but no scratch: prepare it anew.)
+  if (out.program_ == program.get() && out.scratch_) return;
   // Switching programs (e.g. a batch across municipalities) only resizes: once every buffer
   // has grown to the largest program, this allocates nothing. Registers need no clearing:
   // each evaluation writes every register (and fault) it reads.
@@ -1160,7 +1163,7 @@ void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
   }
   Evaluator evaluator(p, out, on.day);
   for (const compile::Step& step : p.steps) {
-    if (step.has_atoms) evaluator.ComputeAtoms(step);  // a let's step: only as the first
+    if (step.has_atoms) evaluator.ComputeAtoms(step);
     if (step.is_let) {
       evaluator.ComputeLet(step.index);
     } else {

@@ -281,6 +281,70 @@ TEST_CASE_METHOD(RangeFixture, "eval: a comparison reports the first absent oper
   CHECK(Raw("capped") == 1);
 }
 
+// A rule `valid until` before its layer's `valid from` is in force on no day, also on the fast
+// path of a decision whose rules are not always in force.
+TEST_CASE("eval: a rule whose periods do not overlap is never in force", "[eval]") {
+  RuleBase rule_base = Load({R"(layer national "Nederland" valid from 2025-06-01
+fact n: int in 0..10
+decision level: int default 0
+rule l.never "test" valid until 2025-01-01 when n >= 2 then level = 1
+rule l.later "test" valid from 2026-01-01 when n >= 5 then level = 2
+)"});
+  Program program = Compile(rule_base, "national");
+  Outcome out;
+  const int level = program.DecisionIndex("level");
+  for (const char* day : {"2024-03-01", "2025-03-01", "2025-07-01", "2026-02-01"}) {
+    INFO(day);
+    program.Evaluate(Facts(program, "{n: 3}"), D(day), out);
+    CHECK(out.status(level) == DecisionStatus::kDefault);
+    CHECK(out.raw(level) == 0);
+  }
+  program.Evaluate(Facts(program, "{n: 6}"), D("2026-02-01"), out);
+  CHECK(out.raw(level) == 2);
+  CHECK(WinnerIds(program, out, "level") == std::vector<std::string>{"national.l.later"});
+}
+
+// Case::SetRaw may store a bool as any number: not 0 is true, as the bytecode and the
+// reference read it, in conditions and in lets.
+TEST_CASE("eval: a raw bool other than 0 or 1 counts as true", "[eval]") {
+  RuleBase rule_base = Load({R"(layer national "Nederland"
+fact x: bool
+fact y: bool
+let copy = x
+let both = x and y
+decision direct: bool default false
+rule d.direct "test" when x then direct = true
+decision negated: bool default false
+rule d.negated "test" when not x then negated = true
+decision via_copy: bool default false
+rule d.copy "test" when copy then via_copy = true
+decision via_both: bool default false
+rule d.both "test" when both then via_both = true
+)"});
+  Program program = Compile(rule_base, "national");
+  Case c = program.NewCase();
+  c.SetRaw(program.FactSlot("x"), 2);
+  c.SetBool(program.FactSlot("y"), true);
+  Outcome out;
+  program.Evaluate(c, D("2025-01-01"), out);
+  CHECK(ValueOf(program, out, "direct") == "true");
+  CHECK(ValueOf(program, out, "negated") == "false");
+  CHECK(ValueOf(program, out, "via_copy") == "true");
+  CHECK(ValueOf(program, out, "via_both") == "true");
+}
+
+TEST_CASE("eval: a moved-from outcome can be used again", "[eval]") {
+  RuleBase rule_base = Load({kRanges});
+  Program program = Compile(rule_base, "national");
+  Case c = Facts(program, "{age: 70, permit: none, income: 100, threshold: 200}");
+  Outcome first;
+  program.Evaluate(c, D("2025-01-01"), first);
+  Outcome second(std::move(first));
+  CHECK(ValueOf(program, second, "band") == "3");
+  program.Evaluate(c, D("2025-01-01"), first);  // NOLINT(bugprone-use-after-move): on purpose
+  CHECK(ValueOf(program, first, "band") == "3");
+}
+
 // Twenty facts: more than a case keeps inline.
 std::string ManyFacts() {
   std::string text = "layer national \"Nederland\"\n";
