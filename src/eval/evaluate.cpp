@@ -716,7 +716,7 @@ class Engine::Evaluator {
           bit = v - static_cast<std::uint64_t>(atom->lo) <= atom->span;
           break;
         case compile::Atom::kMask:
-          bit = (atom->span >> (v & 63u)) & 1u;
+          bit = eval::InMask(static_cast<std::int64_t>(atom->span), regs_[reg]);
           break;
         case compile::Atom::kLess:
         case compile::Atom::kLessEqual:

@@ -43,8 +43,9 @@ std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
                              const std::uint64_t* span, std::int32_t count) {
   std::uint64_t bits = 0;
   for (std::int32_t i = 0; i < count; ++i) {
+    // A value that names no member (under 0 or over 63) is in no set.
     const std::uint64_t value = static_cast<std::uint64_t>(regs[reg[i]]);
-    bits |= ((span[i] >> (value & 63u)) & 1u) << i;
+    bits |= static_cast<std::uint64_t>(value < 64 && ((span[i] >> value) & 1u) != 0) << i;
   }
   return bits;
 }
@@ -79,12 +80,11 @@ __attribute__((target("avx2"))) inline unsigned RangeLanes(const std::int64_t* r
 __attribute__((target("avx2"))) inline unsigned MaskLanes(const std::int64_t* regs,
                                                           const std::int32_t* reg,
                                                           const std::uint64_t* span) {
-  const __m256i low6 = _mm256_set1_epi64x(63);
   const __m256i one = _mm256_set1_epi64x(1);
   const __m256i value = Load4(regs, reg);
   const __m256i members = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(span));
-  const __m256i bit =
-      _mm256_and_si256(_mm256_srlv_epi64(members, _mm256_and_si256(value, low6)), one);
+  // A shift by 64 or more (a value under 0 or over 63: no member) gives 0.
+  const __m256i bit = _mm256_and_si256(_mm256_srlv_epi64(members, value), one);
   return static_cast<unsigned>(
       _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(bit, one))));
 }

@@ -5,9 +5,9 @@
 //   (bits & masks[i]) == wants[i], for `count` tests (a multiple of 8, at most 64). The pure
 //   decisions (compile::Decision::pure) spend most of their time here.
 // - RangeAtoms / MaskAtoms: consecutive atoms of a step (compile::Step): bit i is set when
-//   atom i holds on regs[reg[i]]: `(uint64)(value - lo[i]) <= span[i]`, or bit `value & 63`
-//   of span[i]; for `count` atoms (at most 64; the arrays are readable eight entries past the
-//   end); the bits from `count` up are 0.
+//   atom i holds on regs[reg[i]]: `(uint64)(value - lo[i]) <= span[i]`, or bit `value` of
+//   span[i] (none when the value is under 0 or over 63); for `count` atoms (at most 64; the arrays
+//   are readable eight entries past the end); the bits from `count` up are 0.
 #pragma once
 
 #include <cstdint>

@@ -10,6 +10,13 @@
 namespace loket::eval {
 
 // Full years from date `from` to date `to` (an age); negative when `to` is earlier.
+// Whether enum member `member` is in the set `mask` (bit i = member i); a value that names no
+// member (only Case::SetRaw can store one) is in no set.
+inline bool InMask(std::int64_t mask, std::int64_t member) {
+  const auto index = static_cast<std::uint64_t>(member);
+  return index < 64 && ((static_cast<std::uint64_t>(mask) >> index) & 1u) != 0;
+}
+
 inline std::int64_t YearsBetween(std::int64_t from, std::int64_t to) {
   if (to < from) return -YearsBetween(to, from);
   support::CivilDate a = support::CivilFromDays(static_cast<support::DayNumber>(from));
@@ -146,7 +153,7 @@ __attribute__((always_inline)) inline RunResult RunInline(const compile::Instr* 
         r[in.dst] = r[in.a] >= in.imm;
         break;
       case Op::kInMask:
-        r[in.dst] = (static_cast<std::uint64_t>(in.imm) >> (r[in.a] & 63)) & 1u;
+        r[in.dst] = InMask(in.imm, r[in.a]);
         break;
       case Op::kAnd:
         r[in.dst] = r[in.a] & r[in.b];
@@ -202,9 +209,9 @@ __attribute__((always_inline)) inline RunResult RunInline(const compile::Instr* 
       case Op::kJumpGeImm:
         LOKET_JUMP_IF(r[in.a] >= in.imm)
       case Op::kJumpInMask:
-        LOKET_JUMP_IF(((static_cast<std::uint64_t>(in.imm) >> (r[in.a] & 63)) & 1u) != 0)
+        LOKET_JUMP_IF(InMask(in.imm, r[in.a]))
       case Op::kJumpNotInMask:
-        LOKET_JUMP_IF(((static_cast<std::uint64_t>(in.imm) >> (r[in.a] & 63)) & 1u) == 0)
+        LOKET_JUMP_IF(!InMask(in.imm, r[in.a]))
       case Op::kJumpKnown:
         LOKET_JUMP_IF(fault[in.a] == Fault::kNone)
       case Op::kJumpUnknown:

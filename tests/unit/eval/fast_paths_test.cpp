@@ -218,8 +218,10 @@ TEST_CASE_METHOD(RangeFixture,
     program.Evaluate(c, D("2025-01-01"), out);
     CHECK(Raw("band") == band);
   }
-  // Enum members by index; 3 names no member.
-  const std::vector<std::pair<int, std::int64_t>> kinds = {{0, 1}, {1, 2}, {2, 0}, {3, 0}};
+  // Enum members by index; 3, 65 and -63 name no member and are in no set (65 & 63 and
+  // -63 & 63 would be member 1).
+  const std::vector<std::pair<int, std::int64_t>> kinds = {{0, 1}, {1, 2},  {2, 0},
+                                                           {3, 0}, {65, 0}, {-63, 0}};
   for (const auto& [member, kind] : kinds) {
     INFO("permit " << member);
     c.SetEnum(permit, member);
