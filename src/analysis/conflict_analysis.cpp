@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <map>
 #include <set>
@@ -1070,9 +1069,12 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
       if (contexts.size() <= workers.size()) contexts.push_back(std::make_unique<z3::context>());
       workers.push_back(std::make_unique<Worker>(*contexts[workers.size()], options.solver_rlimit));
     }
-    std::atomic<std::size_t> next{0};
-    auto work = [&](Worker& worker) {
-      for (std::size_t k = next++; k < todo.size(); k = next++) {
+    // Each worker takes every `used`-th layer, in order: which context analyses which layer,
+    // and after which others, is then the same on every run, so Z3 returns the same models
+    // and the witnesses in a report do not change between runs.
+    const std::size_t used = std::min<std::size_t>(workers.size(), todo.size());
+    auto work = [&](Worker& worker, std::size_t first) {
+      for (std::size_t k = first; k < todo.size(); k += used) {
         std::size_t i = todo[k];
         const sema::Layer& layer = *model.layers[i];
         const std::set<std::string>* parent_gaps =
@@ -1081,10 +1083,9 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
         results[i] = analysis.Run();
       }
     };
-    std::size_t used = std::min<std::size_t>(workers.size(), todo.size());
     std::vector<std::thread> threads;
-    for (std::size_t t = 1; t < used; ++t) threads.emplace_back(work, std::ref(*workers[t]));
-    work(*workers[0]);
+    for (std::size_t t = 1; t < used; ++t) threads.emplace_back(work, std::ref(*workers[t]), t);
+    work(*workers[0], 0);
     for (std::thread& t : threads) t.join();
   }
 

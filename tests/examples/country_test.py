@@ -7,7 +7,8 @@
       list at least one planted finding of every analysis kind.
   country_test.py check --generator GEN --loket BIN --out DIR [--municipalities N]
                         [--errors none|graph|sema]
-      Generates a small country and compares `loket check` with its expected.json.
+      Generates a small country and compares `loket check` with its expected.json; three
+      more runs must give byte-identical JSON reports.
 """
 
 import argparse
@@ -72,7 +73,15 @@ def deterministic(args):
 def check(args):
     out = os.path.join(args.out, "check")
     generate(args.generator, out, args.seed, args.municipalities, args.errors)
-    return check_findings.main(["--loket", args.loket, out])
+    status = check_findings.main(["--loket", args.loket, out])
+    # The same input gives the same report, witness cases included, run after run (the
+    # analysis runs on two threads; which one analyses which layer must not matter).
+    reports = [subprocess.run([args.loket, "check", out, "--format", "json"],
+                              capture_output=True, text=True).stdout for _ in range(3)]
+    if any(report != reports[0] for report in reports[1:]):
+        print("FAIL: `loket check --format json` gave different reports for the same input")
+        return 1
+    return status
 
 
 def main(argv):
