@@ -1,6 +1,7 @@
 // `loket eval`: the one-desk answer for one case (text for people, JSON for programs), or,
 // with --cases, a JSON Lines batch decided in input order.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -58,6 +59,37 @@ std::string LayerTitle(const RuleBase& rules, const std::string& name) {
 
 // Gives case errors a location in the case file: ParseYaml fills the line; for JSON (and any
 // error without a line) the first line mentioning the fact's `name` is used.
+// The value given for `name` on a line `name: value` or `"name": value` (YAML or JSON):
+// [begin, end) byte offsets, up to a `,`, `}` or `#` outside quotes, without trailing spaces.
+bool ValueSpan(const std::string& line, const std::string& name, std::size_t& begin,
+               std::size_t& end) {
+  std::size_t key = line.find("\"" + name + "\"");
+  std::size_t after = key == std::string::npos ? key : key + name.size() + 2;
+  if (key == std::string::npos) {
+    key = line.find(name);
+    // The name on its own, not the tail of a longer one.
+    while (key != std::string::npos && key > 0 &&
+           (std::isalnum(static_cast<unsigned char>(line[key - 1])) || line[key - 1] == '_')) {
+      key = line.find(name, key + 1);
+    }
+    after = key == std::string::npos ? key : key + name.size();
+  }
+  if (key == std::string::npos) return false;
+  std::size_t colon = line.find_first_not_of(" \t", after);
+  if (colon == std::string::npos || line[colon] != ':') return false;
+  begin = line.find_first_not_of(" \t", colon + 1);
+  if (begin == std::string::npos) return false;
+  bool quoted = false;
+  end = begin;
+  for (; end < line.size(); ++end) {
+    const char c = line[end];
+    if (c == '"') quoted = !quoted;
+    if (!quoted && (c == ',' || c == '}' || c == '#')) break;
+  }
+  while (end > begin && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
+  return end > begin;
+}
+
 void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
                       const std::string& text) {
   std::vector<std::string> lines;
@@ -103,9 +135,26 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
         error.location.end_column = static_cast<int>(error.location.source_line.size()) + 1;
       }
     }
+    // A wrong type (L602) or a value out of range (L603): the caret goes under the value
+    // given for the fact, not under its name.
+    const std::string& line = error.location.source_line;
+    if ((error.code == "L602" || error.code == "L603") && error.location.line > 0) {
+      std::size_t open = error.message.find('`');
+      std::size_t close = open == std::string::npos ? open : error.message.find('`', open + 1);
+      if (close != std::string::npos) {
+        const std::string name = error.message.substr(open + 1, close - open - 1);
+        std::size_t begin = 0;
+        std::size_t end = 0;
+        if (ValueSpan(line, name, begin, end)) {
+          error.location.column = static_cast<int>(begin) + 1;
+          error.location.end_line = error.location.line;
+          error.location.end_column = static_cast<int>(end) + 1;
+          continue;
+        }
+      }
+    }
     // A whole-line range: narrow it to the first `quoted` word of the message found on the
     // line (the offending value or key), so the caret points at it.
-    const std::string& line = error.location.source_line;
     if (error.location.line > 0 && error.location.column <= 1 &&
         error.location.end_line == error.location.line &&
         error.location.end_column > static_cast<int>(line.size())) {

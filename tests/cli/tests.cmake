@@ -129,6 +129,17 @@ loket_cli_test(eval_invalid_case
          --stderr [=[^   \|            \^~~~~~~~~~~$]=]
          --stderr [=[did you mean `asylum_fixed`]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/bad_case.yaml --color never)
+# L602 / L603: the caret goes under the value, not the fact's name.
+loket_cli_test(eval_wrong_type_caret
+  EXPECT --exit 1
+         --stderr [=[^tests/cli/fixtures/wrong_type_case\.yaml:2:6: error\[L602\]: fact `age` expects int]=]
+         --stderr [=[^   \|      \^~~~~~~~$]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/wrong_type_case.yaml --color never)
+loket_cli_test(eval_out_of_range_caret
+  EXPECT --exit 1
+         --stderr [=[^tests/cli/fixtures/out_of_range_case\.json:1:38: error\[L603\]: fact `age` = 131]=]
+         --stderr [=[^   \|                                      \^~~$]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/out_of_range_case.json --color never)
 loket_cli_test(eval_invalid_case_json
   EXPECT --exit 1
          --json [=[d["decisions"] == {} and d["errors"][0]["code"] == "L604"]=]
