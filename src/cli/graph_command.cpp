@@ -1,4 +1,4 @@
-// `loket graph PATH... [--municipality X] [--decision D] [--format dot|json|svg] [-o FILE]`:
+// `loket graph PATH... [-m X] [--decision D] [--format dot|json|svg] [-o FILE]`:
 // the dependency graph of a rule base; declarations with findings are drawn in red.
 #include <fstream>
 #include <iostream>
@@ -19,10 +19,27 @@ struct GraphCommandOptions {
   std::vector<std::string> paths;
   std::string jurisdiction;
   std::string decision;
-  std::string format = "dot";
+  std::string format;  // empty: from the extension of `output`, else DOT
   std::string output;
   bool no_analysis = false;
 };
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// --format when given, else what the output file's extension says (.json, .svg), else DOT.
+GraphFormat FormatOf(const GraphCommandOptions& options) {
+  const std::string& format = options.format;
+  if (format == "json" || (format.empty() && EndsWith(options.output, ".json"))) {
+    return GraphFormat::kJson;
+  }
+  if (format == "svg" || (format.empty() && EndsWith(options.output, ".svg"))) {
+    return GraphFormat::kSvg;
+  }
+  return GraphFormat::kDot;
+}
 
 int RunGraph(const GraphCommandOptions& options) {
   LoadOptions load;
@@ -32,9 +49,7 @@ int RunGraph(const GraphCommandOptions& options) {
   GraphExportOptions export_options;
   export_options.jurisdiction = options.jurisdiction;
   export_options.decision = options.decision;
-  export_options.format = options.format == "json"  ? GraphFormat::kJson
-                          : options.format == "svg" ? GraphFormat::kSvg
-                                                    : GraphFormat::kDot;
+  export_options.format = FormatOf(options);
   Result<std::string> text = ExportGraph(*rules, export_options);
   if (!text.ok()) {
     if (text.status().code() == StatusCode::kInvalidArgument) {
@@ -68,13 +83,15 @@ const RegisterCommand kGraph{
        app.add_option("PATH", options->paths,
                       "Rule files, or folders searched recursively for *.loket files")
            ->required();
-       app.add_option("--municipality,--jurisdiction", options->jurisdiction,
+       app.add_option("-m,--municipality,--jurisdiction", options->jurisdiction,
                       "Only the layers in force for this jurisdiction");
        app.add_option("--decision", options->decision,
                       "Only this decision, its rules and what they read");
-       app.add_option("--format", options->format, "Output format (svg needs Graphviz `dot`)")
+       app.add_option("--format", options->format,
+                      "Output format (svg needs Graphviz `dot`); default: from the extension "
+                      "of -o (.json, .svg), else dot")
            ->check(CLI::IsMember({"dot", "json", "svg"}));
-       app.add_option("-o,--output", options->output, "Write to FILE instead of stdout");
+       app.add_option("-o,--output,--out", options->output, "Write to FILE instead of stdout");
        app.add_flag("--no-analysis", options->no_analysis,
                     "Do not run the conflict analysis (no findings drawn in red)");
        return [options] { return RunGraph(*options); };

@@ -242,6 +242,24 @@ loket_cli_test(test_suite_errors_json
 loket_cli_test(test_missing_suite EXPECT --exit 2 --stderr [=[no such test suite]=]
   COMMAND test ${F}/desk ${F}/no_such_suite.yaml)
 
+# --- graph: the real rule base as DOT, JSON and (Graphviz) SVG ---------------------------------
+loket_cli_test(graph_dot
+  EXPECT --exit 0 --stdout [=[^digraph loket \{$]=] --stdout [=[cluster_westland]=]
+  COMMAND graph rules -m westland)
+# Without --format the extension of -o chooses; --out is an alias of -o.
+loket_cli_test(graph_json_by_extension
+  EXPECT --exit 0 --file ${CMAKE_CURRENT_BINARY_DIR}/cli_graph.json
+         --file-text [=["edges": \x5b]=] --file-text [=["kind": "under"]=]
+  COMMAND graph rules -m westland --no-analysis -o ${CMAKE_CURRENT_BINARY_DIR}/cli_graph.json)
+loket_cli_test(graph_svg_by_extension
+  EXPECT --exit 0 --file ${CMAKE_CURRENT_BINARY_DIR}/cli_graph.svg --file-text [=[<svg ]=]
+  COMMAND graph rules -m westland --no-analysis --out ${CMAKE_CURRENT_BINARY_DIR}/cli_graph.svg)
+loket_cli_test(graph_format_wins
+  EXPECT --exit 0 --file ${CMAKE_CURRENT_BINARY_DIR}/cli_graph_dot.json
+         --file-text [=[^digraph loket \{$]=]
+  COMMAND graph rules -m westland --no-analysis --format dot
+          -o ${CMAKE_CURRENT_BINARY_DIR}/cli_graph_dot.json)
+
 # --- bench (no timing assertions: only that it runs and reports) ------------------------------
 loket_cli_test(bench
   EXPECT --exit 0 --stdout [=[^cases: +2 \(0 invalid, 0 undecided\), 1 rounds$]=]
