@@ -550,6 +550,13 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
         break;
     }
   }
+  // `{...}{...}`: a second object would otherwise be ignored without a word.
+  const char* rest = nullptr;
+  if (doc.current_location().get(rest) == simdjson::SUCCESS) {  // not at the end
+    errors.push_back(NotAnObject(
+        "the case has more after its JSON object (one object per case, one case per line)"));
+    return false;
+  }
   return Finish(p, out, errors, errors_before, options, &writer);
 }
 

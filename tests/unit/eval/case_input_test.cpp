@@ -176,6 +176,15 @@ TEST_CASE_METHOD(Fixture, "case: L605 missing required facts, optional ones may 
 }
 
 TEST_CASE_METHOD(Fixture, "case: L611 not an object", "[eval][case]") {
+  // Two objects on one line: the second is not silently dropped.
+  CHECK_FALSE(program.ParseJson(
+      R"({"age": 1, "permit": "none", "income": 1, "arrival": "2024-01-01", "married": false,)"
+      R"( "wishes": []}{"age": 2})",
+      facts, errors));
+  REQUIRE_FALSE(errors.empty());
+  CHECK(errors.back().code == "L611");
+  CHECK(errors.back().message.find("more after its JSON object") != std::string::npos);
+  errors.clear();
   CHECK_FALSE(program.ParseJson("[1, 2]", facts, errors));
   CHECK(Only().code == "L611");
   errors.clear();
