@@ -219,7 +219,14 @@ class CaseWriter {
         "L601", "UnknownFactKey",
         fmt::format("unknown fact `{}` in the case for jurisdiction `{}`", key, p_.jurisdiction));
     std::string closest = diag::ClosestName(key, names);
-    if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
+    if (!closest.empty()) {
+      d.help.push_back(fmt::format("did you mean `{}`?", closest));
+      // One mistake, one error: the fact the key was probably meant for is not reported
+      // missing (L605) as well.
+      for (int i = 0; i < n; ++i) {
+        if (p_.slots[static_cast<std::size_t>(i)].name == closest) rejected_.push_back(i);
+      }
+    }
     d.location.line = line;
     errors_.push_back(std::move(d));
     return -1;

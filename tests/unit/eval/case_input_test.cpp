@@ -93,6 +93,13 @@ TEST_CASE_METHOD(Fixture, "case: L601 unknown key with a suggestion", "[eval][ca
   CHECK(Only().help[0] == "did you mean `age`?");
   // The rest of the case was still read.
   CHECK(facts.raw(program.FactSlot("age")) == 34);
+  // A misspelt required fact is one error (L601 with the suggestion), not also L605.
+  errors.clear();
+  std::string misspelt = kValidJson;
+  misspelt.replace(misspelt.find("\"age\""), 5, "\"agee\"");
+  CHECK_FALSE(program.ParseJson(misspelt, facts, errors));
+  CHECK(Only().code == "L601");
+  CHECK(Only().help[0] == "did you mean `age`?");
 }
 
 TEST_CASE_METHOD(Fixture, "case: L602 wrong type names the fact and the type", "[eval][case]") {
