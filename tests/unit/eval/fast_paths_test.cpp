@@ -4,6 +4,7 @@
 // comparisons between two registers (values and the order of their fault reports), and the
 // case's storage (inline up to 16 facts, on the heap beyond) through copies and moves.
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +16,17 @@
 
 namespace loket::evaltest {
 namespace {
+
+TEST_CASE("eval: LOKET_SIMD=plain selects the plain variants", "[eval]") {
+  const char* simd = std::getenv("LOKET_SIMD");
+  if (simd == nullptr || std::string(simd) != "plain") {
+    CHECK((eval::Fire() == &eval::FireAvx2) == eval::CpuHasAvx2());
+    return;
+  }
+  CHECK(eval::Fire() == &eval::FirePlain);
+  CHECK(eval::RangeAtoms() == &eval::RangeAtomsPlain);
+  CHECK(eval::MaskAtoms() == &eval::MaskAtomsPlain);
+}
 
 TEST_CASE("eval: every fired-bit variant the processor has agrees with the plain one", "[eval]") {
   std::mt19937_64 random(7);
