@@ -173,7 +173,8 @@ class Case {
   const std::int64_t* values() const {
     return slot_count_ <= kInlineSlots ? inline_values_ : heap_.get();
   }
-  // On the heap the presence bytes follow the values in the same block.
+  // On the heap the presence bytes follow the values in the same block. Either way they are
+  // padded to whole eight-byte words (the evaluator reads them eight at a time).
   std::uint8_t* present() {
     return slot_count_ <= kInlineSlots ? inline_present_
                                        : reinterpret_cast<std::uint8_t*>(heap_.get() + slot_count_);

@@ -1084,7 +1084,7 @@ class Compiler {
       }
     }
     p.fact_count = static_cast<int>(p.slots.size());
-    p.required_flags.assign(p.slots.size(), 0);
+    p.required_flags.assign(p.slots.size() + 8, 0);  // read eight at a time (LoadCase)
     for (int slot : p.required_facts) p.required_flags[static_cast<std::size_t>(slot)] = 1;
     for (const sema::Layer* layer : chain_) {
       for (const ast::ParamDecl* param : layer->params) {

@@ -466,16 +466,38 @@ class Engine::Evaluator {
     const std::int32_t* const atom_regs = p_.atom_regs.data();
     const std::int64_t* const atom_lo = p_.atom_lo.data();
     const std::uint64_t* const atom_span = p_.atom_span.data();
-    for (std::int32_t done = 0; done < step.range_count; done += 64) {
-      const std::int32_t first = step.range_first + done;
-      const std::int32_t count = std::min<std::int32_t>(64, step.range_count - done);
-      add_run(first, count,
-              range_atoms_(regs_, atom_regs + first, atom_lo + first, atom_span + first, count));
+    if (step.range_count <= 4) {  // a few atoms (a later step's): tested in place
+      std::uint64_t bits = 0;
+      for (std::int32_t i = 0; i < step.range_count; ++i) {
+        const std::int32_t id = step.range_first + i;
+        const std::uint64_t offset = static_cast<std::uint64_t>(regs_[atom_regs[id]]) -
+                                     static_cast<std::uint64_t>(atom_lo[id]);
+        bits |= static_cast<std::uint64_t>(offset <= atom_span[id]) << i;
+      }
+      if (step.range_count > 0) add_run(step.range_first, step.range_count, bits);
+    } else {
+      for (std::int32_t done = 0; done < step.range_count; done += 64) {
+        const std::int32_t first = step.range_first + done;
+        const std::int32_t count = std::min<std::int32_t>(64, step.range_count - done);
+        add_run(first, count,
+                range_atoms_(regs_, atom_regs + first, atom_lo + first, atom_span + first, count));
+      }
     }
-    for (std::int32_t done = 0; done < step.mask_count; done += 64) {
-      const std::int32_t first = step.mask_first + done;
-      const std::int32_t count = std::min<std::int32_t>(64, step.mask_count - done);
-      add_run(first, count, mask_atoms_(regs_, atom_regs + first, atom_span + first, count));
+    if (step.mask_count <= 4) {
+      std::uint64_t bits = 0;
+      for (std::int32_t i = 0; i < step.mask_count; ++i) {
+        const std::int32_t id = step.mask_first + i;
+        bits |= static_cast<std::uint64_t>(
+                    eval::InMask(static_cast<std::int64_t>(atom_span[id]), regs_[atom_regs[id]]))
+                << i;
+      }
+      if (step.mask_count > 0) add_run(step.mask_first, step.mask_count, bits);
+    } else {
+      for (std::int32_t done = 0; done < step.mask_count; done += 64) {
+        const std::int32_t first = step.mask_first + done;
+        const std::int32_t count = std::min<std::int32_t>(64, step.mask_count - done);
+        add_run(first, count, mask_atoms_(regs_, atom_regs + first, atom_span + first, count));
+      }
     }
     const compile::AtomOp* const ops = p_.atom_ops.data();
     for (std::int32_t i = step.ops_begin; i != step.ops_end; ++i) {
@@ -819,8 +841,22 @@ class Engine::Evaluator {
   void DecidePure(const compile::Decision& d, int decision_index) {
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
-    std::uint64_t fired = fire_(p_.fire_masks.data() + d.fire_begin,
-                                p_.fire_wants.data() + d.fire_begin, d.fire_count, bits_[0]);
+    // A few rules (most single-valued decisions have one to four) are tested in place; the
+    // vector pass pays off from a handful on.
+    std::uint64_t fired;
+    if (d.fire_count == 8) {
+      const std::uint64_t bits = bits_[0];
+      const std::uint64_t* const masks = p_.fire_masks.data() + d.fire_begin;
+      const std::uint64_t* const wants = p_.fire_wants.data() + d.fire_begin;
+      const std::size_t size = d.entries.size();
+      fired = 0;
+      for (std::size_t i = 0; i < size; ++i) {
+        fired |= static_cast<std::uint64_t>((bits & masks[i]) == wants[i]) << i;
+      }
+    } else {
+      fired = fire_(p_.fire_masks.data() + d.fire_begin, p_.fire_wants.data() + d.fire_begin,
+                    d.fire_count, bits_[0]);
+    }
     const std::int32_t begin = count_;
     std::int32_t* w = winners_ + begin;
     winner_begin_[di] = begin;
@@ -1049,7 +1085,7 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   const std::size_t registers = static_cast<std::size_t>(program->register_count);
   const std::size_t rules = program->rules.size();
   grow(s.regs, registers);
-  grow(s.fault, registers);
+  grow(s.fault, registers + 8);  // LoadCase reads and writes the facts' faults a word at a time
   grow(s.detail, registers);
   grow(s.rule_state, (rules + 7) / 8 * 8);  // cleared eight bytes at a time
   grow(s.defeated_by, rules);
@@ -1106,13 +1142,24 @@ bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outc
       missing_words |= absent & needed;
       any_absent |= absent;
     }
-    std::uint8_t missing = missing_words != 0;
-    for (; i < n; ++i) {
-      const std::uint8_t absent = present[i] == 0;
-      fault[i] = static_cast<Fault>(absent);
-      missing |= absent & required[i];
+    if (i < n) {
+      // The last one to seven facts as one word too: the presence bytes and the required
+      // flags are padded to whole words (Case, compile), the fault buffer by eight bytes
+      // (Prepare); the fault bytes past the facts are kept.
+      const std::uint64_t keep = ~std::uint64_t{0} << (8 * (n - i));
+      std::uint64_t word;
+      std::uint64_t needed;
+      std::uint64_t old;
+      std::memcpy(&word, present + i, sizeof word);
+      std::memcpy(&needed, required + i, sizeof needed);
+      std::memcpy(&old, fault + i, sizeof old);
+      const std::uint64_t absent = (~(((word & kLow7) + kLow7) | word | kLow7) >> 7) & ~keep;
+      const std::uint64_t merged = (old & keep) | absent;
+      std::memcpy(fault + i, &merged, sizeof merged);
+      missing_words |= absent & needed;
       any_absent |= absent;
     }
+    const bool missing = missing_words != 0;
     s.facts_absent = any_absent != 0;
     if (missing) {
       for (int slot : p.required_facts) {
