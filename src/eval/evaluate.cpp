@@ -425,7 +425,7 @@ using eval::RunInline;
 using eval::RunResult;
 
 // The evaluation of one case; lives on the stack of Program::Evaluate.
-class Engine::Evaluator {
+class __attribute__((visibility("hidden"))) Engine::Evaluator {
  public:
   Evaluator(const CompiledProgram& program, Outcome& out, std::int32_t day)
       : p_(program),
