@@ -467,14 +467,12 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     const std::int64_t* const atom_lo = p_.atom_lo.data();
     const std::uint64_t* const atom_span = p_.atom_span.data();
     if (step.range_count <= 4) {  // a few atoms (a later step's): tested in place
-      std::uint64_t bits = 0;
-      for (std::int32_t i = 0; i < step.range_count; ++i) {
-        const std::int32_t id = step.range_first + i;
-        const std::uint64_t offset = static_cast<std::uint64_t>(regs_[atom_regs[id]]) -
-                                     static_cast<std::uint64_t>(atom_lo[id]);
-        bits |= static_cast<std::uint64_t>(offset <= atom_span[id]) << i;
+      if (step.range_count > 0) {
+        const std::int32_t first = step.range_first;
+        add_run(first, step.range_count,
+                eval::RangeAtomsPlain(regs_, atom_regs + first, atom_lo + first, atom_span + first,
+                                      step.range_count));
       }
-      if (step.range_count > 0) add_run(step.range_first, step.range_count, bits);
     } else {
       for (std::int32_t done = 0; done < step.range_count; done += 64) {
         const std::int32_t first = step.range_first + done;
@@ -484,14 +482,11 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
       }
     }
     if (step.mask_count <= 4) {
-      std::uint64_t bits = 0;
-      for (std::int32_t i = 0; i < step.mask_count; ++i) {
-        const std::int32_t id = step.mask_first + i;
-        bits |= static_cast<std::uint64_t>(
-                    eval::InMask(static_cast<std::int64_t>(atom_span[id]), regs_[atom_regs[id]]))
-                << i;
+      if (step.mask_count > 0) {
+        const std::int32_t first = step.mask_first;
+        add_run(first, step.mask_count,
+                eval::MaskAtomsPlain(regs_, atom_regs + first, atom_span + first, step.mask_count));
       }
-      if (step.mask_count > 0) add_run(step.mask_first, step.mask_count, bits);
     } else {
       for (std::int32_t done = 0; done < step.mask_count; done += 64) {
         const std::int32_t first = step.mask_first + done;
@@ -845,14 +840,9 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     // vector pass pays off from a handful on.
     std::uint64_t fired;
     if (d.fire_count == 8) {
-      const std::uint64_t bits = bits_[0];
-      const std::uint64_t* const masks = p_.fire_masks.data() + d.fire_begin;
-      const std::uint64_t* const wants = p_.fire_wants.data() + d.fire_begin;
-      const std::size_t size = d.entries.size();
-      fired = 0;
-      for (std::size_t i = 0; i < size; ++i) {
-        fired |= static_cast<std::uint64_t>((bits & masks[i]) == wants[i]) << i;
-      }
+      fired =
+          eval::FirePlain(p_.fire_masks.data() + d.fire_begin, p_.fire_wants.data() + d.fire_begin,
+                          static_cast<std::int32_t>(d.entries.size()), bits_[0]);
     } else {
       fired = fire_(p_.fire_masks.data() + d.fire_begin, p_.fire_wants.data() + d.fire_begin,
                     d.fire_count, bits_[0]);

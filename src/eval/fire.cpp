@@ -12,43 +12,11 @@
 
 namespace loket::eval {
 
-std::uint64_t FirePlain(const std::uint64_t* masks, const std::uint64_t* wants, std::int32_t count,
-                        std::uint64_t bits) {
-  std::uint64_t fired = 0;
-  for (std::int32_t i = 0; i < count; ++i) {
-    fired |= static_cast<std::uint64_t>((bits & masks[i]) == wants[i]) << i;
-  }
-  return fired;
-}
-
 namespace {
 std::uint64_t LowBits(std::int32_t count) {
   return count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
 }
 }  // namespace
-
-std::uint64_t RangeAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
-                              const std::int64_t* lo, const std::uint64_t* span,
-                              std::int32_t count) {
-  std::uint64_t bits = 0;
-  for (std::int32_t i = 0; i < count; ++i) {
-    const std::uint64_t offset =
-        static_cast<std::uint64_t>(regs[reg[i]]) - static_cast<std::uint64_t>(lo[i]);
-    bits |= static_cast<std::uint64_t>(offset <= span[i]) << i;
-  }
-  return bits;
-}
-
-std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t* reg,
-                             const std::uint64_t* span, std::int32_t count) {
-  std::uint64_t bits = 0;
-  for (std::int32_t i = 0; i < count; ++i) {
-    // A value that names no member (under 0 or over 63) is in no set.
-    const std::uint64_t value = static_cast<std::uint64_t>(regs[reg[i]]);
-    bits |= static_cast<std::uint64_t>(value < 64 && ((span[i] >> value) & 1u) != 0) << i;
-  }
-  return bits;
-}
 
 #ifdef LOKET_FIRE_X86
 
