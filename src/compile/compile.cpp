@@ -337,6 +337,13 @@ class CodeGen {
     }
   }
 
+  // `known(x)` as 0/1 in a temporary.
+  int KnownValue(const Expr& e) {
+    int t = Temp();
+    Emit(Op::kKnown, t, KnownRegister(e));
+    return t;
+  }
+
   // Straight-line code for a pure expression (see Pure).
   int PureValue(const Expr& e) {
     if (auto folded = Fold(e)) return Constant(*folded);
@@ -348,12 +355,8 @@ class CodeGen {
     switch (e.kind) {
       case ExprKind::kName:
         return Read(e);
-      case ExprKind::kKnown: {
-        int reg = KnownRegister(e);
-        int t = Temp();
-        Emit(Op::kKnown, t, reg);
-        return t;
-      }
+      case ExprKind::kKnown:
+        return KnownValue(e);
       case ExprKind::kNot: {
         int a = PureValue(*e.operands[0]);
         int t = Temp();
@@ -448,12 +451,8 @@ class CodeGen {
     switch (e.kind) {
       case ExprKind::kName:
         return Read(e);
-      case ExprKind::kKnown: {
-        int reg = KnownRegister(e);
-        int t = Temp();
-        Emit(Op::kKnown, t, reg);
-        return t;
-      }
+      case ExprKind::kKnown:
+        return KnownValue(e);
       case ExprKind::kNeg: {
         int a = ValueOf(*e.operands[0]);
         int t = Temp();

@@ -672,33 +672,33 @@ bool Program::CheckRequired(const Case& facts, std::vector<Diagnostic>& errors) 
   return Finish(*compiled_, facts, errors, errors_before, options);
 }
 
-std::string Program::CaseToYaml(const Case& facts) const {
-  const CompiledProgram& p = *compiled_;
+namespace {
+// Every set fact of a case as `{<fact>, <fact>}`, each written by `field(name, value)`.
+template <typename Field>
+std::string CaseFields(const CompiledProgram& p, const Case& facts, Field field) {
   std::string text = "{";
-  if (facts.program() == compiled_.get()) {
+  if (facts.program() == &p) {
     for (int slot = 0; slot < p.fact_count; ++slot) {
       if (!facts.IsSet(slot)) continue;
       if (text.size() > 1) text += ", ";
-      Value v = eval::SlotValue(p, slot, facts.raw(slot));
-      text += p.slots[static_cast<std::size_t>(slot)].name + ": ";
-      text += v.type == ValueType::kDate ? v.ToString() : v.ToYaml();
+      text += field(p.slots[static_cast<std::size_t>(slot)].name,
+                    eval::SlotValue(p, slot, facts.raw(slot)));
     }
   }
   return text + "}";
 }
+}  // namespace
+
+std::string Program::CaseToYaml(const Case& facts) const {
+  return CaseFields(*compiled_, facts, [](const std::string& name, const Value& v) {
+    return name + ": " + (v.type == ValueType::kDate ? v.ToString() : v.ToYaml());
+  });
+}
 
 std::string Program::CaseToJson(const Case& facts) const {
-  const CompiledProgram& p = *compiled_;
-  std::string text = "{";
-  if (facts.program() == compiled_.get()) {
-    for (int slot = 0; slot < p.fact_count; ++slot) {
-      if (!facts.IsSet(slot)) continue;
-      if (text.size() > 1) text += ", ";
-      Value v = eval::SlotValue(p, slot, facts.raw(slot));
-      text += "\"" + p.slots[static_cast<std::size_t>(slot)].name + "\": " + v.ToJson();
-    }
-  }
-  return text + "}";
+  return CaseFields(*compiled_, facts, [](const std::string& name, const Value& v) {
+    return "\"" + name + "\": " + v.ToJson();
+  });
 }
 
 }  // namespace loket
