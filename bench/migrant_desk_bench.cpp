@@ -220,6 +220,196 @@ void BM_EvaluateInMemory(benchmark::State& state) {
 }
 BENCHMARK(BM_EvaluateInMemory)->Arg(1000)->Arg(1000000);
 
+// Batches of cases in file order, as `loket bench` runs them: each batch's cases grouped by
+// municipality (their program), each group decided by Program::EvaluateBatch into a pool of
+// outcomes kept per program. The argument is the batch size.
+class BatchRunner {
+ public:
+  BatchRunner(const Workload& w, std::size_t batch) : w_(w) {
+    groups_.resize(w.programs.size());
+    for (Group& group : groups_) {
+      group.cases.reserve(batch);
+      group.outcomes.resize(batch);
+      group.outcome_pointers.reserve(batch);
+    }
+  }
+
+  // Decides cases [begin, end); returns how many were decided without an error.
+  std::size_t Run(std::size_t begin, std::size_t end) {
+    for (Group& group : groups_) {
+      group.cases.clear();
+      group.outcome_pointers.clear();
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      Group& group = groups_[static_cast<std::size_t>(w_.cases[i].municipality)];
+      group.outcome_pointers.push_back(&group.outcomes[group.cases.size()]);
+      group.cases.push_back(&w_.parsed[i]);
+    }
+    std::size_t ok = 0;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      Group& group = groups_[g];
+      w_.programs[g].EvaluateBatch(group.cases.data(), group.outcome_pointers.data(),
+                                   group.cases.size(), w_.date);
+      for (std::size_t i = 0; i < group.cases.size(); ++i) ok += group.outcomes[i].ok();
+    }
+    return ok;
+  }
+
+  // The CHECKSUM line of every case decided this way, in batches of `batch` in file order.
+  std::string Checksum(std::size_t batch) {
+    const loket::workload::DecisionIndexes decisions(w_.programs[0]);
+    std::vector<std::uint32_t> codes(w_.cases.size());
+    for (std::size_t begin = 0; begin < w_.cases.size(); begin += batch) {
+      const std::size_t end = std::min(w_.cases.size(), begin + batch);
+      Run(begin, end);
+      std::vector<std::size_t> next(groups_.size(), 0);
+      for (std::size_t i = begin; i < end; ++i) {
+        Group& group = groups_[static_cast<std::size_t>(w_.cases[i].municipality)];
+        const loket::Outcome& outcome =
+            group.outcomes[next[static_cast<std::size_t>(w_.cases[i].municipality)]++];
+        if (!outcome.ok()) return "case " + std::to_string(i) + " has an evaluation error";
+        codes[i] = loket::workload::DecisionCode(outcome, decisions);
+      }
+    }
+    loket::workload::Checksum sum;
+    for (std::uint32_t code : codes) sum.Add(code);
+    return sum.Line();
+  }
+
+ private:
+  struct Group {
+    std::vector<const loket::Case*> cases;
+    std::vector<loket::Outcome> outcomes;
+    std::vector<loket::Outcome*> outcome_pointers;
+  };
+  const Workload& w_;
+  std::vector<Group> groups_;
+};
+
+void BM_EvaluateBatch(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  const std::size_t batch = static_cast<std::size_t>(state.range(0));
+  BatchRunner runner(w, batch);
+  for (std::size_t begin = 0; begin < w.cases.size(); begin += batch) {  // warm-up
+    runner.Run(begin, std::min(w.cases.size(), begin + batch));
+  }
+  std::size_t begin = 0;
+  std::int64_t cases = 0;
+  const std::uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    const std::size_t end = std::min(w.cases.size(), begin + batch);
+    benchmark::DoNotOptimize(runner.Run(begin, end));
+    cases += static_cast<std::int64_t>(end - begin);
+    begin = end == w.cases.size() ? 0 : end;
+  }
+  const std::uint64_t allocations = g_allocations.load() - before;
+  state.counters["allocs_per_case"] =
+      benchmark::Counter(static_cast<double>(allocations) / static_cast<double>(cases));
+  state.SetItemsProcessed(cases);
+}
+BENCHMARK(BM_EvaluateBatch)->Arg(1000);
+
+// The same batches with the cases held in a CaseTable per municipality (16 bytes a case
+// instead of a Case's 176), decided by Program::EvaluateRows in chunks of 64 outcomes that
+// stay in the cache, as `loket bench` runs them.
+class TableRunner {
+ public:
+  static constexpr std::size_t kChunk = 64;
+
+  TableRunner(const Workload& w, std::size_t batch) : w_(w), batch_(batch) {
+    for (const loket::Program& program : w.programs) {
+      tables_.push_back(program.NewTable());
+      outcomes_.emplace_back(kChunk);
+    }
+    // Per batch, each table's first row: the rows of a municipality keep the file order.
+    std::vector<std::size_t> rows(w.programs.size(), 0);
+    for (std::size_t i = 0; i < w.cases.size(); ++i) {
+      if (i % batch == 0) first_rows_.push_back(rows);
+      const std::size_t m = static_cast<std::size_t>(w.cases[i].municipality);
+      tables_[m].Append(w.parsed[i]);
+      ++rows[m];
+    }
+    first_rows_.push_back(rows);
+  }
+
+  std::size_t batches() const { return first_rows_.size() - 1; }
+
+  // Decides batch `b`; `each(municipality, row, outcome)` sees every outcome.
+  template <typename Each>
+  void Run(std::size_t b, Each&& each) {
+    for (std::size_t m = 0; m < tables_.size(); ++m) {
+      const std::size_t end = first_rows_[b + 1][m];
+      for (std::size_t row = first_rows_[b][m]; row < end; row += kChunk) {
+        const std::size_t n = std::min(kChunk, end - row);
+        w_.programs[m].EvaluateRows(tables_[m], row, n, w_.date, outcomes_[m].data());
+        for (std::size_t i = 0; i < n; ++i) each(m, row + i, outcomes_[m][i]);
+      }
+    }
+  }
+
+  // The CHECKSUM line of every case decided this way.
+  std::string Checksum() {
+    const loket::workload::DecisionIndexes decisions(w_.programs[0]);
+    std::vector<std::vector<std::uint32_t>> codes(tables_.size());
+    for (std::size_t m = 0; m < tables_.size(); ++m) codes[m].resize(tables_[m].size());
+    bool ok = true;
+    for (std::size_t b = 0; b < batches(); ++b) {
+      Run(b, [&](std::size_t m, std::size_t row, const loket::Outcome& outcome) {
+        ok = ok && outcome.ok();
+        codes[m][row] = loket::workload::DecisionCode(outcome, decisions);
+      });
+    }
+    if (!ok) return "a case has an evaluation error";
+    loket::workload::Checksum sum;
+    std::vector<std::size_t> next(tables_.size(), 0);
+    for (const WorkloadCase& c : w_.cases) {
+      const std::size_t m = static_cast<std::size_t>(c.municipality);
+      sum.Add(codes[m][next[m]++]);
+    }
+    return sum.Line();
+  }
+
+ private:
+  const Workload& w_;
+  std::size_t batch_;
+  std::vector<loket::CaseTable> tables_;
+  std::vector<std::vector<loket::Outcome>> outcomes_;
+  std::vector<std::vector<std::size_t>> first_rows_;
+};
+
+void BM_EvaluateRows(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  TableRunner runner(w, static_cast<std::size_t>(state.range(0)));
+  std::size_t decided = 0;
+  const auto count = [&](std::size_t, std::size_t, const loket::Outcome& outcome) {
+    decided += outcome.ok();
+  };
+  for (std::size_t b = 0; b < runner.batches(); ++b) runner.Run(b, count);  // warm-up
+  std::size_t b = 0;
+  std::int64_t cases = 0;
+  const std::uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    const std::size_t before_batch = decided;
+    runner.Run(b, count);
+    cases += static_cast<std::int64_t>(decided - before_batch);
+    benchmark::DoNotOptimize(decided);
+    if (++b == runner.batches()) b = 0;
+  }
+  const std::uint64_t allocations = g_allocations.load() - before;
+  state.counters["allocs_per_case"] =
+      benchmark::Counter(static_cast<double>(allocations) / static_cast<double>(cases));
+  state.SetItemsProcessed(cases);
+}
+BENCHMARK(BM_EvaluateRows)->Arg(1000);
+
 void BM_ParseAndEvaluateJson(benchmark::State& state) {
   const Workload& w = GetWorkload();
   if (!w.error.empty()) {
@@ -259,6 +449,17 @@ int main(int argc, char** argv) {
   const Workload& w = GetWorkload();
   if (w.error.empty()) {
     std::printf("%s\n", w.checksum.c_str());
+    const std::string batched = BatchRunner(w, 1000).Checksum(1000);
+    if (batched != w.checksum) {
+      std::fprintf(stderr, "loket_bench: EvaluateBatch gives another CHECKSUM: %s\n",
+                   batched.c_str());
+      return 1;
+    }
+    const std::string rows = TableRunner(w, 1000).Checksum();
+    if (rows != w.checksum) {
+      std::fprintf(stderr, "loket_bench: EvaluateRows gives another CHECKSUM: %s\n", rows.c_str());
+      return 1;
+    }
   } else {
     std::fprintf(stderr, "loket_bench: %s\n", w.error.c_str());
   }

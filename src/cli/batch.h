@@ -42,6 +42,14 @@ class BatchEvaluator {
   bool ParseRecord(std::string_view record, Parsed& parsed, std::string& error);
   // Evaluates a parsed case with its program's reusable outcome; true when the outcome is ok.
   bool Evaluate(const Parsed& parsed);
+  // The program of a slot that ParseRecord returned (slots are numbered from 0 up).
+  const Program& ProgramOf(int slot) const {
+    return *slots_[static_cast<std::size_t>(slot)].program;
+  }
+  int slot_count() const { return static_cast<int>(slots_.size()); }
+  bool HasProgram(int slot) const {
+    return slots_[static_cast<std::size_t>(slot)].program != nullptr;
+  }
 
   // Compiles the fixed jurisdiction up front; prints the Status error and returns false.
   bool Prepare();

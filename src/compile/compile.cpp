@@ -993,6 +993,7 @@ class Compiler {
       BuildWordTests();
       ScheduleAtoms();
       BuildEntries();
+      PlanColumns();
     } catch (const CompileError& error) {
       sink_.Add(error.kind, error.range, error.message);
       return nullptr;
@@ -1815,6 +1816,33 @@ class Compiler {
         p.fire_masks.push_back(0);  // padding: never fires
         p.fire_wants.push_back(1);
       }
+    }
+  }
+
+  // Whether the program can be evaluated column-wise (CompiledProgram::columnar).
+  void PlanColumns() {
+    CompiledProgram& p = *program_;
+    p.columnar = p.atom_words == 1 && p.assumes.empty() && !p.has_exceptions;
+    for (const Step& step : p.steps) {
+      if (step.is_let) {
+        p.columnar = p.columnar && p.lets[static_cast<std::size_t>(step.index)].fast;
+      } else {
+        const Decision& d = p.decisions[static_cast<std::size_t>(step.index)];
+        p.columnar =
+            p.columnar && d.pure && (d.collect || !d.has_default || d.default_value.is_constant);
+      }
+    }
+    if (!p.columnar) return;
+    std::vector<bool> read(static_cast<std::size_t>(p.fact_count), false);
+    const auto mark = [&](std::int64_t reg) {
+      if (reg >= 0 && reg < p.fact_count) read[static_cast<std::size_t>(reg)] = true;
+    };
+    for (const Atom& atom : p.unique_atoms) {
+      mark(atom.reg);
+      if (atom.IsComparison()) mark(atom.lo);
+    }
+    for (int slot = 0; slot < p.fact_count; ++slot) {
+      if (read[static_cast<std::size_t>(slot)]) p.column_facts.push_back(slot);
     }
   }
 

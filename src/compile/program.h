@@ -373,6 +373,15 @@ struct CompiledProgram {
   std::vector<Step> steps;
   bool has_exceptions = false;
 
+  // Column-wise evaluation (Program::EvaluateBatch, eval/batch.cpp): many cases side by side,
+  // each step over all of them at once. Possible when every step is a fast let or a pure
+  // decision (compile::Let::fast, Decision::pure) with a constant default or none, the atoms
+  // fit one word, and there are no exceptions or assumptions: then a case whose facts are all
+  // present can fault only where a decision has a gap or a conflict, which the batch notices
+  // and hands to the case-by-case evaluator. `column_facts`: the fact slots the atoms read.
+  bool columnar = false;
+  std::vector<std::int32_t> column_facts;
+
   // Fact lookup for case parsing.
   int FindFact(std::string_view name) const;
   int FindDecision(std::string_view name) const;

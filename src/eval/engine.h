@@ -23,6 +23,23 @@ struct Engine {
   static void EvaluateLoaded(const compile::CompiledProgram& program, Date on, Outcome& out,
                              const EvalOptions& options);
 
+  // Program::EvaluateBatch and EvaluateRows (eval/batch.cpp): column-wise where the program
+  // allows it. The sources of cases: Case objects, or rows of a CaseTable.
+  struct CaseSource;
+  struct TableSource;
+  template <typename Source>
+  static void EvaluateBatch(const std::shared_ptr<const compile::CompiledProgram>& program,
+                            Source& source, std::size_t count, Date on, const EvalOptions& options);
+  // Gives the outcome the case error L611 with `message` (the case could not be read).
+  static void Reject(const std::shared_ptr<const compile::CompiledProgram>& program, Outcome& out,
+                     std::string message);
+  // Program::Evaluate: one case.
+  static void EvaluateOne(const std::shared_ptr<const compile::CompiledProgram>& program,
+                          const Case& facts, Date on, Outcome& out, const EvalOptions& options) {
+    Prepare(program, out);
+    if (LoadCase(*program, facts, on, out)) EvaluateLoaded(*program, on, out, options);
+  }
+
   static Outcome::Scratch& ScratchOf(Outcome& out) { return *out.scratch_; }
   static const Outcome::Scratch& ScratchOf(const Outcome& out) { return *out.scratch_; }
   static std::vector<Diagnostic>& CaseErrors(Outcome& out) { return out.case_errors_; }

@@ -1087,6 +1087,17 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   grow(out.winners_, program->assignments.size() + 1);
 }
 
+void Engine::Reject(const std::shared_ptr<const CompiledProgram>& program, Outcome& out,
+                    std::string message) {
+  Prepare(program, out);
+  out.case_errors_.clear();
+  out.case_errors_.push_back(eval::MakeDiagnostic("L611", "MalformedCase", std::move(message)));
+  std::fill(out.status_.begin(), out.status_.end(), DecisionStatus::kNotEvaluated);
+  std::fill(out.raw_.begin(), out.raw_.end(), 0);
+  std::fill(out.winner_begin_.begin(), out.winner_begin_.end(), 0);
+  std::fill(out.winner_end_.begin(), out.winner_end_.end(), 0);
+}
+
 namespace {
 void MarkNotEvaluated(Outcome& out, std::vector<DecisionStatus>& status,
                       std::vector<std::int64_t>& raw, std::vector<std::int32_t>& begin,
@@ -1222,10 +1233,7 @@ void Engine::EvaluateLoaded(const CompiledProgram& p, Date on, Outcome& out,
 }  // namespace internal
 
 void Program::Evaluate(const Case& facts, Date on, Outcome& out, const EvalOptions& options) const {
-  const CompiledProgram& p = *compiled_;
-  internal::Engine::Prepare(compiled_, out);
-  if (!internal::Engine::LoadCase(p, facts, on, out)) return;
-  internal::Engine::EvaluateLoaded(p, on, out, options);
+  internal::Engine::EvaluateOne(compiled_, facts, on, out, options);
 }
 
 }  // namespace loket

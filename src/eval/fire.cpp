@@ -146,6 +146,10 @@ int SimdLevel() {
 }
 }  // namespace
 
+bool UseAvx2() {
+  return SimdLevel() == 1;
+}
+
 RangeFunction RangeAtoms() {
   static const RangeFunction chosen = [] {
     if (SimdLevel() == 1) return &RangeAtomsAvx2;

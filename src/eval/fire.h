@@ -66,6 +66,9 @@ inline std::uint64_t MaskAtomsPlain(const std::int64_t* regs, const std::int32_t
 std::uint64_t MaskAtomsAvx2(const std::int64_t* regs, const std::int32_t* reg,
                             const std::uint64_t* span, std::int32_t count);
 
+// Whether the AVX2 variants are in use: the processor has AVX2 and LOKET_SIMD is not `plain`.
+bool UseAvx2();
+
 // The best variants for this processor, chosen once.
 FireFunction Fire();
 RangeFunction RangeAtoms();

@@ -38,6 +38,16 @@ struct Outcome::Scratch {
   eval::RangeFunction range_atoms = eval::RangeAtoms();
   eval::MaskFunction mask_atoms = eval::MaskAtoms();
   bool params_ready = false;
+  // Program::EvaluateBatch's column-wise blocks (eval/batch.cpp), in a batch's first outcome:
+  // a column of eval::kBlockLanes values per register, each lane's atom word, and per decision
+  // each lane's fired entries. The params' and the reference date's columns hold the values
+  // for `columns_program` on `columns_day`.
+  std::vector<std::int64_t> columns;
+  std::vector<std::uint64_t> lane_bits;
+  std::vector<std::uint64_t> lane_fired;
+  const compile::CompiledProgram* columns_program = nullptr;
+  std::int32_t columns_day = 0;
+  Case table_row;  // Program::EvaluateRows: a row evaluated on its own
 };
 
 namespace eval {

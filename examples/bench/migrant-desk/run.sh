@@ -89,6 +89,7 @@ bench_out=$("$loket" bench "$here" --cases "$work/cases.jsonl" --jurisdiction-fi
   --date "$date_iso" 2>&1) || die "loket bench failed: $bench_out"
 echo "$bench_out"
 loket_mem_cps=$(sed -n 's/^evaluate: *\([0-9][0-9.]*\) cases\/s.*/\1/p' <<<"$bench_out")
+loket_single_cps=$(sed -n 's/^evaluate 1 by 1: *\([0-9][0-9.]*\) cases\/s.*/\1/p' <<<"$bench_out")
 loket_json_cps=$(sed -n 's/^parse+evaluate: *\([0-9][0-9.]*\) cases\/s.*/\1/p' <<<"$bench_out")
 loket_bench_rss=$(sed -n 's/^peak RSS: *\([0-9][0-9.]*\) MiB.*/\1/p' <<<"$bench_out")
 
@@ -106,9 +107,12 @@ echo "== summary (N=$n, seed $seed; ratio = reference speed / loket speed)"
 printf '%-44s %14s %12s %12s\n' "path" "cases/s" "peak MiB" "vs reference"
 printf '%-44s %14s %12s %12s\n' "reference: decisions in memory" "$ref_mem_cps" "$ref_rss" "1.0x"
 printf '%-44s %14s %12s %12s\n' "reference: JSON parsing + decisions" "$ref_json_cps" "$ref_rss" "1.0x"
-printf '%-44s %14s %12s %12s\n' "loket bench: evaluate in memory" "${loket_mem_cps:-n/a}" \
+printf '%-44s %14s %12s %12s\n' "loket bench: evaluate in memory (batches)" "${loket_mem_cps:-n/a}" \
   "${loket_bench_rss:-}" \
   "$(ratio "$ref_mem_cps" "${loket_mem_cps:-0}")"
+printf '%-44s %14s %12s %12s\n' "loket bench: evaluate in memory (1 by 1)" \
+  "${loket_single_cps:-n/a}" "${loket_bench_rss:-}" \
+  "$(ratio "$ref_mem_cps" "${loket_single_cps:-0}")"
 printf '%-44s %14s %12s %12s\n' "loket bench: parse JSON + evaluate" "${loket_json_cps:-n/a}" \
   "${loket_bench_rss:-}" \
   "$(ratio "$ref_json_cps" "${loket_json_cps:-0}")"

@@ -74,4 +74,20 @@ inline std::vector<std::string> WinnerIds(const Program& program, const Outcome&
   return ids;
 }
 
+// Everything an outcome says, on one line: case errors, then per decision its status, raw
+// value, winners in order and error message (for comparing two ways of evaluating).
+inline std::string DescribeOutcome(const Program& program, const Outcome& out) {
+  std::string text;
+  for (const Diagnostic& error : out.case_errors()) text += error.code + " " + error.message + "; ";
+  for (int d = 0; d < out.decision_count(); ++d) {
+    text += program.decisions()[static_cast<std::size_t>(d)].name + "=" +
+            DecisionStatusName(out.status(d)) + ":" + std::to_string(out.raw(d)) + " by";
+    const auto winners = out.winner_indices(d);
+    for (const int* r = winners.first; r != winners.second; ++r) text += " " + std::to_string(*r);
+    if (std::optional<Diagnostic> error = out.error(d)) text += " (" + error->message + ")";
+    text += "; ";
+  }
+  return text;
+}
+
 }  // namespace loket::evaltest
