@@ -449,7 +449,7 @@ class Program {
   void Evaluate(const Case& facts, Date on, Outcome& out, const EvalOptions& options = {}) const;
   // Many cases on one date: *cases[i] into *outcomes[i], each exactly as Evaluate decides it
   // (the same values, statuses, winners and errors). Faster for a batch: a program whose
-  // decisions are made of simple rules only (docs/evaluator.md, "Batches") is evaluated
+  // decisions are made of simple rules only (docs/architecture.md, "Batches") is evaluated
   // column-wise, 64 cases side by side; cases with an absent fact, a gap or a conflict, and
   // every case of other programs, are evaluated one by one. Cases and outcomes must be
   // distinct objects. No heap allocation once the outcomes have been used with this program.

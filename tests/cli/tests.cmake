@@ -264,6 +264,13 @@ loket_cli_test(graph_format_wins
 loket_cli_test(bench
   EXPECT --exit 0 --stdout [=[^cases: +2 \(0 invalid, 0 undecided\), 1 rounds$]=]
          --stdout [=[^evaluate: +[0-9]+ cases/s]=] --stdout [=[^parse\+evaluate: +[0-9]+ cases/s]=]
+         --stdout [=[^evaluate 1 by 1: +[0-9]+ cases/s]=]
          --stdout [=[latency per case: p50]=] --stdout [=[^peak RSS:]=]
   COMMAND bench ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases_valid.jsonl --repeat 1)
+# Records of several jurisdictions (and bad ones) in one file: a table per jurisdiction.
+loket_cli_test(bench_jurisdiction_field
+  EXPECT --exit 0 --stdout [=[^cases: +6 \(2 invalid, 0 undecided\), 2 rounds$]=]
+         --stdout [=[^evaluate: +[0-9]+ cases/s \(.* for 8 evaluations. CaseTable batches]=]
+  COMMAND bench ${F}/desk --jurisdiction-field municipality --on 2025-03-01
+          --cases ${F}/cases_field.jsonl --repeat 2 --batch-size 3)
 endif()

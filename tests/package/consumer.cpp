@@ -3,6 +3,7 @@
 #include <loket/loket.h>
 
 #include <iostream>
+#include <vector>
 
 int main() {
   const char* rules =
@@ -48,6 +49,17 @@ int main() {
       outcome.winners(adult).empty() || outcome.winners(adult).front().id != "adult.by_age") {
     std::cerr << "expected adult = true by rule adult.by_age\n";
     return 1;
+  }
+  // Many cases at once: a CaseTable decided by EvaluateRows, as a batch job would.
+  loket::CaseTable table = program->NewTable();
+  for (int i = 0; i < 3; ++i) table.Append(facts);
+  std::vector<loket::Outcome> outcomes(table.size());
+  program->EvaluateRows(table, 0, table.size(), *loket::Date::Parse("2025-03-01"), outcomes.data());
+  for (const loket::Outcome& row : outcomes) {
+    if (!row.ok() || !row.value(adult).AsBool()) {
+      std::cerr << "expected adult = true for every row of the table\n";
+      return 1;
+    }
   }
   // A wrong type in the case is a diagnostic naming the fact.
   errors.clear();
