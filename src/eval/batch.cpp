@@ -242,6 +242,7 @@ void Engine::EvaluateBatch(const std::shared_ptr<const CompiledProgram>& program
     }
 
     // Each lane's outcome, decision by decision in step order (as the winners are laid out).
+    std::int32_t decided_here = n - __builtin_popcountll(single);
     for (std::int32_t lane = 0; lane < n; ++lane) {
       const std::size_t i = block + static_cast<std::size_t>(lane);
       if ((single >> lane) & 1u) {
@@ -280,8 +281,12 @@ void Engine::EvaluateBatch(const std::shared_ptr<const CompiledProgram>& program
         raw[di] = value;
         out.error_detail_[di] = -1;
       }
-      if (undecided) source.Single(program, i, on, options);
+      if (undecided) {
+        source.Single(program, i, on, options);
+        --decided_here;
+      }
     }
+    s.column_cases += static_cast<std::uint64_t>(decided_here);
   }
 }
 

@@ -1062,6 +1062,9 @@ void Engine::Prepare(const std::shared_ptr<const CompiledProgram>& program, Outc
   if (!out.scratch_) out.scratch_ = std::make_unique<Outcome::Scratch>();
   Outcome::Scratch& s = *out.scratch_;
   s.params_ready = false;
+  // Likewise the batch columns: a program freed and another compiled at its address must not
+  // find this one's params there.
+  s.columns_program = nullptr;
   // The buffers only grow, so a program used before with this outcome fits them.
   if (known) {
     SetFactDetails(*program, s);

@@ -47,7 +47,8 @@ struct Outcome::Scratch {
   std::vector<std::uint64_t> lane_fired;
   const compile::CompiledProgram* columns_program = nullptr;
   std::int32_t columns_day = 0;
-  Case table_row;  // Program::EvaluateRows: a row evaluated on its own
+  std::uint64_t column_cases = 0;  // cases this outcome's batches decided column-wise (tests)
+  Case table_row;                  // Program::EvaluateRows: a row evaluated on its own
 };
 
 namespace eval {

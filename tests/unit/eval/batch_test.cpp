@@ -11,6 +11,7 @@
 
 #include "compile/program.h"
 #include "eval/columns.h"
+#include "eval/engine.h"
 #include "eval/program_access.h"
 #include "eval_test_util.h"
 
@@ -180,8 +181,19 @@ TEST_CASE("batch: EvaluateBatch and EvaluateRows decide as Evaluate does", "[eva
     // The same outcomes on two dates (the param `limit` changes) and after another program.
     for (const char* on : {"2023-06-01", "2025-06-01"}) {
       INFO("jurisdiction " << program->jurisdiction() << " on " << on);
+      const std::uint64_t column_cases_before =
+          outcomes.empty() ? 0 : internal::Engine::ScratchOf(outcomes[0]).column_cases;
       program->EvaluateBatch(cases, D(on), outcomes);
       CheckSame(*program, cases, D(on), outcomes, "EvaluateBatch");
+      // The column-wise programs decide most cases column-wise (the rest have an absent fact,
+      // a gap or a conflict, or belong to another program); the other goes one by one.
+      const std::uint64_t column_cases =
+          internal::Engine::ScratchOf(outcomes[0]).column_cases - column_cases_before;
+      if (program == &p.delft) {
+        CHECK(column_cases == 0);
+      } else {
+        CHECK(column_cases > cases.size() / 3);
+      }
       // Straight after, the same outcomes on another date (the params' columns change).
       program->EvaluateBatch(cases, D("2024-02-01"), outcomes);
       CheckSame(*program, cases, D("2024-02-01"), outcomes, "EvaluateBatch");
@@ -230,6 +242,8 @@ TEST_CASE("batch: the column-wise path meets gaps, conflicts and agreeing winner
   std::vector<Outcome> outcomes;
   program.EvaluateBatch(cases, D("2025-01-01"), outcomes);
   CheckSame(program, cases, D("2025-01-01"), outcomes, "EvaluateBatch");
+  // Cases 0 and 3 were decided column-wise; the gap and the conflicts went one by one.
+  CHECK(internal::Engine::ScratchOf(outcomes[0]).column_cases == 2);
   CHECK(StatusOf(program, outcomes[0], "route") == DecisionStatus::kDecided);
   CHECK(ValueOf(program, outcomes[0], "route") == "low");
   CHECK(StatusOf(program, outcomes[1], "route") == DecisionStatus::kConflict);
@@ -238,6 +252,116 @@ TEST_CASE("batch: the column-wise path meets gaps, conflicts and agreeing winner
         std::vector<std::string>{"national.r.level_income", "national.r.level_kind"});
   CHECK(StatusOf(program, outcomes[4], "level") == DecisionStatus::kConflict);
   CHECK(ValueOf(program, outcomes[0], "services") == "{intake, course, housing}");
+}
+
+TEST_CASE("batch: an outcome used with another program drops its batch columns", "[eval][batch]") {
+  // The params' columns are kept per program address; a program freed and another compiled
+  // at the same address must not find them, so switching programs forgets them.
+  Programs p;
+  std::vector<Case> cases = MakeCases(p.national, p.westland, 10, 1);
+  std::vector<Outcome> outcomes;
+  p.national.EvaluateBatch(cases, D("2025-01-01"), outcomes);
+  CHECK(internal::Engine::ScratchOf(outcomes[0]).columns_program ==
+        &internal::ProgramAccess::Compiled(p.national));
+  p.westland.Evaluate(cases[0], D("2025-01-01"), outcomes[0]);
+  CHECK(internal::Engine::ScratchOf(outcomes[0]).columns_program == nullptr);
+}
+
+// Every kind of fact (negative and very wide ranges, money, dates, sets, unranged ints, more
+// than 16 facts so a Case keeps them on the heap), comparisons of two facts, of a fact with
+// the reference date and with a param, a decision without rules.
+const char* kEveryKind = R"(layer national "Test"
+enum Kind { a, b, c }
+enum Service { x, y, z }
+fact f1: int in -1000..1000
+fact f2: money in €0..€10.000
+fact f3: date in 2000-01-01..2099-12-31
+fact f4: Kind
+fact f5: set of Service
+fact f6: int
+fact f7: int in -9000000000000000000..9000000000000000000
+fact b8: bool
+fact b9: bool
+fact b10: bool
+fact b11: bool
+fact b12: bool
+fact b13: bool
+fact b14: bool
+fact b15: bool
+fact b16: bool
+fact b17: bool
+fact opt: int in 0..5 optional
+param p: int = 5
+decision d1: bool default false
+decision d2: int default 7
+decision d3: Kind
+decision s: set of Service collect
+rule r1 "Test"
+  when f1 < f6
+  then d1 = true
+rule r2 "Test"
+  when f3 < reference_date and f7 >= 0
+  then s += {z}
+rule r4 "Test"
+  when d1 and f4 == a
+  then d3 = a
+rule r5 "Test"
+  when not d1
+  then d3 = b
+rule r6 "Test"
+  when b17 and f2 < €5.000
+  then s += {y}
+rule r7 "Test"
+  when known(opt) and f1 < p
+  then s += {x}
+)";
+
+TEST_CASE("batch: every kind of fact, in a CaseTable and in batches", "[eval][batch]") {
+  RuleBase rules = Load({kEveryKind});
+  Program program = Compile(rules, "national");
+  REQUIRE(internal::ProgramAccess::Compiled(program).columnar);
+  std::mt19937_64 random(1);
+  std::vector<Case> cases;
+  for (int i = 0; i < 500; ++i) {
+    Case c = program.NewCase();
+    const std::uint64_t pick = random() % 20;
+    c.SetInt(program.FactSlot("f1"),
+             pick == 0 ? 5000 : static_cast<std::int64_t>(random() % 2001) - 1000);
+    c.SetMoneyCents(program.FactSlot("f2"),
+                    pick == 1 ? -5 : static_cast<std::int64_t>(random() % 1000001));
+    c.SetDate(program.FactSlot("f3"), Date{static_cast<std::int32_t>(10957 + random() % 36500)});
+    c.SetEnum(program.FactSlot("f4"), static_cast<int>(random() % 3));
+    c.SetSetMask(program.FactSlot("f5"), pick == 3 ? 64 : random() % 8);
+    c.SetInt(program.FactSlot("f6"), static_cast<std::int64_t>(random()));
+    c.SetInt(program.FactSlot("f7"),
+             pick == 2 ? INT64_MIN : static_cast<std::int64_t>(random()) % 9000000000000000000LL);
+    for (int b = 8; b <= 17; ++b) {
+      c.SetBool(program.FactSlot("b" + std::to_string(b)), random() % 2 == 0);
+    }
+    if (random() % 4 != 0)
+      c.SetInt(program.FactSlot("opt"), static_cast<std::int64_t>(random() % 6));
+    cases.push_back(std::move(c));
+  }
+  CaseTable table = program.NewTable();
+  for (const Case& c : cases) REQUIRE(table.Append(c));
+  Case row;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    REQUIRE(table.CopyRow(i, row));
+    for (int slot = 0; slot < cases[i].slot_count(); ++slot) {
+      INFO("row " << i << " slot " << slot);
+      REQUIRE(row.IsSet(slot) == cases[i].IsSet(slot));
+      if (row.IsSet(slot)) CHECK(row.raw(slot) == cases[i].raw(slot));
+    }
+  }
+  for (const char* on : {"2020-01-01", "2050-06-01"}) {
+    std::vector<Outcome> batch;
+    program.EvaluateBatch(cases, D(on), batch);
+    CheckSame(program, cases, D(on), batch, "EvaluateBatch");
+    CHECK(internal::Engine::ScratchOf(batch[0]).column_cases > 0);
+    std::vector<Outcome> rows(cases.size());
+    program.EvaluateRows(table, 0, cases.size(), D(on), rows.data());
+    CheckSame(program, cases, D(on), rows, "EvaluateRows");
+  }
 }
 
 TEST_CASE("batch: EvaluateRows reports rows it cannot read", "[eval][batch]") {
