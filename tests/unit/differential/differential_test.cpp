@@ -246,6 +246,26 @@ TEST_CASE("Differential: compiled evaluator agrees with the reference interprete
   CHECK(evaluated_rule_bases > 0);
 }
 
+// Calls `visit(model, layer, program)` for every jurisdiction of every rule base without
+// errors (the first test reports the others).
+template <typename Visit>
+void ForEachJurisdiction(Visit&& visit) {
+  for (const fs::path& folder : RuleBaseFolders()) {
+    LoadOptions options;
+    options.analyze_conflicts = false;
+    Result<RuleBase> loaded = RuleBase::LoadFiles({folder.string()}, options);
+    REQUIRE(loaded.ok());
+    if (loaded->has_errors()) continue;
+    const sema::Model& model = *loaded->impl().model;
+    for (const auto& layer : model.layers) {
+      Result<Program> program = loaded->Compile(layer->name);
+      INFO(folder.string() << " " << layer->name);
+      REQUIRE(program.ok());
+      visit(model, *layer, *program);
+    }
+  }
+}
+
 // Batches (Program::EvaluateBatch, EvaluateRows) against one-by-one evaluation on the same
 // random cases, for every jurisdiction: column-wise where the program allows it, case by case
 // otherwise. Each chunk of cases is decided on the date of its first case.
@@ -253,51 +273,42 @@ TEST_CASE("Differential: batches decide as one-by-one evaluation", "[differentia
   const long cases_per_jurisdiction = std::max(64L, EnvOr("LOKET_DIFF_CASES", 2000) / 2);
   const std::uint64_t seed = std::uint64_t(EnvOr("LOKET_DIFF_SEED", 20261127)) + 1;
   int columnar_programs = 0;
-  for (const fs::path& folder : RuleBaseFolders()) {
-    LoadOptions options;
-    options.analyze_conflicts = false;
-    Result<RuleBase> loaded = RuleBase::LoadFiles({folder.string()}, options);
-    REQUIRE(loaded.ok());
-    if (loaded->has_errors()) continue;  // reported by the test above
-    const sema::Model& model = *loaded->impl().model;
-    for (const auto& layer : model.layers) {
-      Result<Program> program = loaded->Compile(layer->name);
-      REQUIRE(program.ok());
-      INFO(folder.string() << " " << layer->name);
-      columnar_programs += internal::ProgramAccess::Compiled(*program).columnar;
-      CaseGenerator generator(model, *layer, seed ^ std::hash<std::string>()(layer->name));
-      constexpr std::size_t kChunk = 100;
-      std::vector<Case> cases;
-      std::vector<Outcome> batch(kChunk);
-      std::vector<Outcome> rows(kChunk);
-      Outcome single;
-      long differences = 0;
-      for (long done = 0; done < cases_per_jurisdiction; done += long(kChunk)) {
-        cases.clear();
-        const Date on{generator.Next().date};
-        CaseTable table = program->NewTable();
-        for (std::size_t i = 0; i < kChunk; ++i) {
-          cases.push_back(program->NewCase());
-          Fill(*program, generator.Next().facts, cases.back());
-          REQUIRE(table.Append(cases.back()));
-        }
-        program->EvaluateBatch(cases, on, batch);
-        program->EvaluateRows(table, 0, kChunk, on, rows.data());
-        for (std::size_t i = 0; i < kChunk; ++i) {
-          program->Evaluate(cases[i], on, single);
-          const std::string want = evaltest::DescribeOutcome(*program, single);
-          const std::string got_batch = evaltest::DescribeOutcome(*program, batch[i]);
-          const std::string got_rows = evaltest::DescribeOutcome(*program, rows[i]);
-          if ((want != got_batch || want != got_rows) && ++differences <= 3) {
-            INFO("case " << program->CaseToJson(cases[i]) << " on " << on.ToString());
-            CHECK(want == got_batch);
-            CHECK(want == got_rows);
+  ForEachJurisdiction(
+      [&](const sema::Model& model, const sema::Layer& layer, const Program& program_object) {
+        const Program* program = &program_object;
+        columnar_programs += internal::ProgramAccess::Compiled(*program).columnar;
+        CaseGenerator generator(model, layer, seed ^ std::hash<std::string>()(layer.name));
+        constexpr std::size_t kChunk = 100;
+        std::vector<Case> cases;
+        std::vector<Outcome> batch(kChunk);
+        std::vector<Outcome> rows(kChunk);
+        Outcome single;
+        long differences = 0;
+        for (long done = 0; done < cases_per_jurisdiction; done += long(kChunk)) {
+          cases.clear();
+          const Date on{generator.Next().date};
+          CaseTable table = program->NewTable();
+          for (std::size_t i = 0; i < kChunk; ++i) {
+            cases.push_back(program->NewCase());
+            Fill(*program, generator.Next().facts, cases.back());
+            REQUIRE(table.Append(cases.back()));
+          }
+          program->EvaluateBatch(cases, on, batch);
+          program->EvaluateRows(table, 0, kChunk, on, rows.data());
+          for (std::size_t i = 0; i < kChunk; ++i) {
+            program->Evaluate(cases[i], on, single);
+            const std::string want = evaltest::DescribeOutcome(*program, single);
+            const std::string got_batch = evaltest::DescribeOutcome(*program, batch[i]);
+            const std::string got_rows = evaltest::DescribeOutcome(*program, rows[i]);
+            if ((want != got_batch || want != got_rows) && ++differences <= 3) {
+              INFO("case " << program->CaseToJson(cases[i]) << " on " << on.ToString());
+              CHECK(want == got_batch);
+              CHECK(want == got_rows);
+            }
           }
         }
-      }
-      CHECK(differences == 0);
-    }
-  }
+        CHECK(differences == 0);
+      });
   // examples/bench/migrant-desk is column-wise: the comparison covers that path.
   CHECK(columnar_programs > 0);
 }
@@ -305,39 +316,31 @@ TEST_CASE("Differential: batches decide as one-by-one evaluation", "[differentia
 // The generated cases must be valid for the evaluator's own case validation; otherwise the
 // differential test would compare answers to cases no caller could submit.
 TEST_CASE("Differential: generated cases pass loket's case validation", "[differential]") {
-  for (const fs::path& folder : RuleBaseFolders()) {
-    LoadOptions options;
-    options.analyze_conflicts = false;
-    Result<RuleBase> loaded = RuleBase::LoadFiles({folder.string()}, options);
-    REQUIRE(loaded.ok());
-    if (loaded->has_errors()) continue;  // reported by the test above
-    const sema::Model& model = *loaded->impl().model;
-    for (const auto& layer : model.layers) {
-      Result<Program> program = loaded->Compile(layer->name);
-      REQUIRE(program.ok());
-      CaseGenerator generator(model, *layer, 7);
-      Case facts = program->NewCase();
-      Case reparsed = program->NewCase();
-      for (int i = 0; i < 200; ++i) {
-        GeneratedCase generated = generator.Next();
-        Fill(*program, generated.facts, facts);
-        std::string json = program->CaseToJson(facts);
-        std::vector<Diagnostic> errors;
-        INFO(folder.string() << " " << layer->name << ": " << json);
-        bool has_huge_int =
-            std::any_of(generated.facts.begin(), generated.facts.end(), [](const auto& fact) {
-              return fact.second.number > (std::int64_t(1) << 52) ||
-                     fact.second.number < -(std::int64_t(1) << 52);
-            });
-        if (has_huge_int) continue;  // beyond what JSON numbers carry exactly
-        CHECK(program->ParseJson(json, reparsed, errors));
-        for (int slot = 0; slot < facts.slot_count(); ++slot) {
-          REQUIRE(facts.IsSet(slot) == reparsed.IsSet(slot));
-          if (facts.IsSet(slot)) CHECK(facts.raw(slot) == reparsed.raw(slot));
+  ForEachJurisdiction(
+      [&](const sema::Model& model, const sema::Layer& layer, const Program& program_object) {
+        const Program* program = &program_object;
+        CaseGenerator generator(model, layer, 7);
+        Case facts = program->NewCase();
+        Case reparsed = program->NewCase();
+        for (int i = 0; i < 200; ++i) {
+          GeneratedCase generated = generator.Next();
+          Fill(*program, generated.facts, facts);
+          std::string json = program->CaseToJson(facts);
+          std::vector<Diagnostic> errors;
+          INFO(json);
+          bool has_huge_int =
+              std::any_of(generated.facts.begin(), generated.facts.end(), [](const auto& fact) {
+                return fact.second.number > (std::int64_t(1) << 52) ||
+                       fact.second.number < -(std::int64_t(1) << 52);
+              });
+          if (has_huge_int) continue;  // beyond what JSON numbers carry exactly
+          CHECK(program->ParseJson(json, reparsed, errors));
+          for (int slot = 0; slot < facts.slot_count(); ++slot) {
+            REQUIRE(facts.IsSet(slot) == reparsed.IsSet(slot));
+            if (facts.IsSet(slot)) CHECK(facts.raw(slot) == reparsed.raw(slot));
+          }
         }
-      }
-    }
-  }
+      });
 }
 
 }  // namespace
