@@ -396,6 +396,9 @@ const char* WhyNotReasonName(WhyNotExplanation::Reason reason);
 struct ParseOptions {
   bool reset = true;        // clear the case first (false: layer values over earlier ones)
   bool require_all = true;  // report L605 for required facts still absent at the end
+  // A top-level member that is not a fact and is left out (not reported as unknown): the
+  // jurisdiction field of a record in a batch across municipalities. Empty: none.
+  std::string_view skip_member;
 };
 
 class Program {

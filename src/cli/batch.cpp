@@ -157,7 +157,7 @@ namespace {
 // followed by `:` is a key, and without a nested `{` it is a top-level one. Returns false
 // when the record needs the full scanner (nested objects, escapes, anything unusual).
 bool ExtractFlatMember(std::string_view object, std::string_view field, std::string_view& value,
-                       std::string& rest) {
+                       std::string* rest) {
   const char* begin = object.data();
   const char* end = begin + object.size();
   const char* p = SkipSpace(begin, end);
@@ -205,8 +205,10 @@ bool ExtractFlatMember(std::string_view object, std::string_view field, std::str
     } else {
       return false;
     }
-    rest.assign(begin, static_cast<std::size_t>(cut_begin - begin));
-    rest.append(cut_end, static_cast<std::size_t>(end - cut_end));
+    if (rest) {
+      rest->assign(begin, static_cast<std::size_t>(cut_begin - begin));
+      rest->append(cut_end, static_cast<std::size_t>(end - cut_end));
+    }
     return true;
   }
 }
@@ -214,7 +216,7 @@ bool ExtractFlatMember(std::string_view object, std::string_view field, std::str
 }  // namespace
 
 bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
-                         std::string& rest, std::string& error) {
+                         std::string* rest, std::string& error) {
   if (ExtractFlatMember(object, field, value, rest)) return true;
   const char* begin = object.data();
   const char* end = begin + object.size();
@@ -272,8 +274,10 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
       } else if (previous_separator) {
         cut_begin = previous_separator;
       }
-      rest.assign(begin, static_cast<std::size_t>(cut_begin - begin));
-      rest.append(cut_end, static_cast<std::size_t>(end - cut_end));
+      if (rest) {
+        rest->assign(begin, static_cast<std::size_t>(cut_begin - begin));
+        rest->append(cut_end, static_cast<std::size_t>(end - cut_end));
+      }
       return true;
     }
     if (last) break;
@@ -285,9 +289,7 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
 }
 
 BatchEvaluator::BatchEvaluator(const RuleBase& rules, BatchOptions options)
-    : rules_(rules), options_(std::move(options)) {
-  stripped_.reserve(4096);
-}
+    : rules_(rules), options_(std::move(options)) {}
 
 bool BatchEvaluator::Prepare() {
   if (options_.jurisdiction_field.empty()) {
@@ -346,7 +348,7 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
     return true;
   }
   std::string_view jurisdiction;
-  if (!ExtractStringMember(record, options_.jurisdiction_field, jurisdiction, stripped_,
+  if (!ExtractStringMember(record, options_.jurisdiction_field, jurisdiction, nullptr,
                            error_message)) {
     error_code = error_message.rfind("record is not", 0) == 0 ? "L611" : "L607";
     return false;
@@ -357,7 +359,7 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
     error_message = slots_[static_cast<std::size_t>(slot)].failure;
     return false;
   }
-  facts_text = stripped_;
+  facts_text = record;  // ParseJson skips the field (SkipJurisdiction)
   return true;
 }
 
@@ -442,7 +444,7 @@ bool BatchEvaluator::DecideRecord(std::string_view record, std::int64_t record_n
   }
   Slot& slot = slots_[static_cast<std::size_t>(slot_index)];
   diagnostics_.clear();
-  if (slot.program->ParseJson(facts_text, slot.facts, diagnostics_)) {
+  if (slot.program->ParseJson(facts_text, slot.facts, diagnostics_, SkipJurisdiction())) {
     slot.program->Evaluate(slot.facts, options_.on, slot.outcome);
     if (slot.outcome.ok()) {
       AppendDecisions(slot, out);
@@ -474,7 +476,7 @@ bool BatchEvaluator::ParseRecord(std::string_view record, Parsed& parsed, std::s
   const Slot& slot = slots_[static_cast<std::size_t>(parsed.slot)];
   parsed.facts = slot.program->NewCase();
   diagnostics_.clear();
-  if (!slot.program->ParseJson(facts_text, parsed.facts, diagnostics_)) {
+  if (!slot.program->ParseJson(facts_text, parsed.facts, diagnostics_, SkipJurisdiction())) {
     error = diagnostics_.empty() ? "invalid case" : diagnostics_.front().message;
     parsed.slot = -1;
     return false;

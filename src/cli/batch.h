@@ -65,6 +65,12 @@ class BatchEvaluator {
   };
 
   int SlotFor(std::string_view jurisdiction);
+  // Case parsing leaves the jurisdiction field out (it names the layer, it is not a fact).
+  ParseOptions SkipJurisdiction() const {
+    ParseOptions parse;
+    parse.skip_member = options_.jurisdiction_field;
+    return parse;
+  }
   bool SelectProgram(std::string_view record, std::string_view& facts_text, int& slot,
                      std::string& error_code, std::string& error_message);
   void AppendDecisions(const Slot& slot, std::string& out) const;
@@ -78,7 +84,6 @@ class BatchEvaluator {
   std::map<std::string, int, std::less<>> slot_by_name_;
   int last_slot_ = -1;
   std::string last_name_;
-  std::string stripped_;  // the record without the jurisdiction field, reused
   std::vector<Diagnostic> diagnostics_;
   std::vector<std::pair<std::string, std::string>> errors_;
 };
@@ -87,10 +92,10 @@ class BatchEvaluator {
 void AppendJsonString(std::string& out, std::string_view text);
 
 // Finds the top-level member `field` of a JSON object. On success `value` is its string
-// value (without quotes; escapes left as written) and `rest` the object without the member.
-// Returns false with `error` set when the text is not an object, the member is absent or
-// not a string.
+// value (without quotes; escapes left as written) and, when `rest` is given, `*rest` the
+// object without the member. Returns false with `error` set when the text is not an object,
+// the member is absent or not a string.
 bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
-                         std::string& rest, std::string& error);
+                         std::string* rest, std::string& error);
 
 }  // namespace loket::cli

@@ -497,6 +497,7 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
   for (auto field : fields) {
     std::string_view key;
     if (auto error = field.unescaped_key().get(key)) return malformed(error);
+    if (!options.skip_member.empty() && key == options.skip_member) continue;
     simdjson::ondemand::value value;
     if (auto error = field.value().get(value)) return malformed(error);
     int slot = writer.Slot(key);
@@ -599,6 +600,7 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
       errors.push_back(NotAnObject("a fact name must be a plain name", line));
       continue;
     }
+    if (!options.skip_member.empty() && key.Scalar() == options.skip_member) continue;
     int slot = writer.Slot(key.Scalar(), line);
     if (slot < 0) continue;
     if (value.IsNull()) {
@@ -645,6 +647,7 @@ bool Program::ParseFacts(const std::vector<std::pair<std::string, std::string>>&
   Begin(p, out, options);
   CaseWriter writer(p, out, errors);
   for (const auto& [name, text] : facts) {
+    if (!options.skip_member.empty() && name == options.skip_member) continue;
     int slot = writer.Slot(name);
     if (slot >= 0) StoreText(writer, slot, text);
   }

@@ -102,6 +102,30 @@ TEST_CASE_METHOD(Fixture, "case: L601 unknown key with a suggestion", "[eval][ca
   CHECK(Only().help[0] == "did you mean `age`?");
 }
 
+TEST_CASE_METHOD(Fixture, "case: a skipped member (a record's jurisdiction) is not a fact",
+                 "[eval][case]") {
+  ParseOptions skip;
+  skip.skip_member = "municipality";
+  std::string json = kValidJson;
+  json.insert(1, R"("municipality": "westland", )");
+  CHECK(program.ParseJson(json, facts, errors, skip));
+  CHECK(errors.empty());
+  CHECK(facts.raw(program.FactSlot("age")) == 34);
+  // Without the option it is an unknown key, as any other.
+  CHECK_FALSE(program.ParseJson(json, facts, errors));
+  CHECK(Only().code == "L601");
+  errors.clear();
+  // The same for YAML and for name/value texts; only the named member is skipped.
+  ParseOptions partial = skip;
+  partial.require_all = false;
+  CHECK_FALSE(program.ParseYaml("municipality: westland\nagee: 3\n", facts, errors, partial));
+  CHECK(Only().code == "L601");
+  CHECK(Only().message.find("agee") != std::string::npos);
+  errors.clear();
+  CHECK(program.ParseFacts({{"municipality", "westland"}, {"age", "40"}}, facts, errors, partial));
+  CHECK(facts.raw(program.FactSlot("age")) == 40);
+}
+
 TEST_CASE_METHOD(Fixture, "case: L602 wrong type names the fact and the type", "[eval][case]") {
   CHECK_FALSE(program.ParseJson(
       R"({"age": "34", "permit": "none", "income": 1, "arrival": "2024-01-01", "married": false,)"
@@ -222,8 +246,9 @@ TEST_CASE_METHOD(Fixture, "case: YAML with lines, quoted strings and lists", "[e
   CHECK(facts.raw(program.FactSlot("wishes")) == 0b011);
   CHECK(facts.raw(program.FactSlot("schooling_years")) == 9);
   errors.clear();
-  CHECK_FALSE(
-      program.ParseYaml("age: \"34\"\npermitt: none\n", facts, errors, ParseOptions{true, false}));
+  ParseOptions partial;
+  partial.require_all = false;
+  CHECK_FALSE(program.ParseYaml("age: \"34\"\npermitt: none\n", facts, errors, partial));
   REQUIRE(errors.size() == 2);
   CHECK(errors[0].code == "L602");
   CHECK(errors[0].location.line == 1);
