@@ -363,8 +363,8 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
   return true;
 }
 
-void BatchEvaluator::AppendDecisions(const Slot& slot, std::string& out) const {
-  const Outcome& outcome = slot.outcome;
+void BatchEvaluator::AppendDecisions(const Slot& slot, const Outcome& outcome,
+                                     std::string& out) const {
   const std::vector<DecisionInfo>& decisions = slot.program->decisions();
   out += '{';
   for (std::size_t d = 0; d < decisions.size(); ++d) {
@@ -432,11 +432,11 @@ void BatchEvaluator::AppendErrorRecord(
 
 bool BatchEvaluator::DecideRecord(std::string_view record, std::int64_t record_number,
                                   std::string& out, std::string& error) {
-  errors_.clear();
   std::string_view facts_text;
   int slot_index = -1;
   std::string code;
   if (!SelectProgram(record, facts_text, slot_index, code, error)) {
+    errors_.clear();
     errors_.emplace_back(code, error);
     AppendErrorRecord(record_number, errors_, out);
     error = "error[" + code + "]: " + error;
@@ -444,14 +444,26 @@ bool BatchEvaluator::DecideRecord(std::string_view record, std::int64_t record_n
   }
   Slot& slot = slots_[static_cast<std::size_t>(slot_index)];
   diagnostics_.clear();
-  if (slot.program->ParseJson(facts_text, slot.facts, diagnostics_, SkipJurisdiction())) {
-    slot.program->Evaluate(slot.facts, options_.on, slot.outcome);
-    if (slot.outcome.ok()) {
-      AppendDecisions(slot, out);
-      return true;
-    }
-    diagnostics_ = slot.outcome.errors();
+  if (!slot.program->ParseJson(facts_text, slot.facts, diagnostics_, SkipJurisdiction())) {
+    return FailRecord(record_number, out, error);
   }
+  slot.program->Evaluate(slot.facts, options_.on, slot.outcome);
+  return FinishRecord(slot, slot.outcome, record_number, out, error);
+}
+
+bool BatchEvaluator::FinishRecord(const Slot& slot, const Outcome& outcome,
+                                  std::int64_t record_number, std::string& out,
+                                  std::string& error) {
+  if (outcome.ok()) {
+    AppendDecisions(slot, outcome, out);
+    return true;
+  }
+  diagnostics_ = outcome.errors();
+  return FailRecord(record_number, out, error);
+}
+
+bool BatchEvaluator::FailRecord(std::int64_t record_number, std::string& out, std::string& error) {
+  errors_.clear();
   error.clear();
   for (const Diagnostic& diagnostic : diagnostics_) {
     errors_.emplace_back(diagnostic.code, diagnostic.message);
@@ -464,6 +476,81 @@ bool BatchEvaluator::DecideRecord(std::string_view record, std::int64_t record_n
   }
   AppendErrorRecord(record_number, errors_, out);
   return false;
+}
+
+void BatchEvaluator::Queue(std::string_view record, std::int64_t record_number) {
+  Queued queued;
+  queued.record_number = record_number;
+  std::string_view facts_text;
+  int slot_index = -1;
+  std::string code;
+  const auto fail = [&] {
+    queued.line_end = failed_lines_.size();
+    failed_messages_ += error_;
+    queued.message_end = failed_messages_.size();
+    queued_.push_back(queued);
+  };
+  queued.line_begin = failed_lines_.size();
+  queued.message_begin = failed_messages_.size();
+  if (!SelectProgram(record, facts_text, slot_index, code, error_)) {
+    errors_.clear();
+    errors_.emplace_back(code, error_);
+    AppendErrorRecord(record_number, errors_, failed_lines_);
+    error_ = "error[" + code + "]: " + error_;
+    fail();
+    return;
+  }
+  Slot& slot = slots_[static_cast<std::size_t>(slot_index)];
+  if (slot.queued == slot.queued_cases.size()) {
+    slot.queued_cases.push_back(slot.program->NewCase());
+    slot.queued_outcomes.emplace_back();
+  }
+  diagnostics_.clear();
+  if (!slot.program->ParseJson(facts_text, slot.queued_cases[slot.queued], diagnostics_,
+                               SkipJurisdiction())) {
+    FailRecord(record_number, failed_lines_, error_);
+    fail();
+    return;
+  }
+  queued.slot = slot_index;
+  queued.index = slot.queued++;
+  queued_.push_back(queued);
+}
+
+std::size_t BatchEvaluator::Flush(
+    std::string& out, const std::function<void(std::int64_t, const std::string&)>& failed) {
+  for (Slot& slot : slots_) {
+    if (slot.queued == 0) continue;
+    slot.case_pointers.clear();
+    slot.outcome_pointers.clear();
+    for (std::size_t i = 0; i < slot.queued; ++i) {
+      slot.case_pointers.push_back(&slot.queued_cases[i]);
+      slot.outcome_pointers.push_back(&slot.queued_outcomes[i]);
+    }
+    slot.program->EvaluateBatch(slot.case_pointers.data(), slot.outcome_pointers.data(),
+                                slot.queued, options_.on);
+  }
+  std::size_t decided = 0;
+  for (const Queued& queued : queued_) {
+    if (queued.slot < 0) {
+      out.append(failed_lines_, queued.line_begin, queued.line_end - queued.line_begin);
+      error_.assign(failed_messages_, queued.message_begin,
+                    queued.message_end - queued.message_begin);
+      failed(queued.record_number, error_);
+      continue;
+    }
+    const Slot& slot = slots_[static_cast<std::size_t>(queued.slot)];
+    if (FinishRecord(slot, slot.queued_outcomes[queued.index], queued.record_number, out, error_)) {
+      ++decided;
+    } else {
+      failed(queued.record_number, error_);
+    }
+  }
+  queued_.clear();
+  failed_lines_.clear();
+  failed_messages_.clear();
+  for (Slot& slot : slots_) slot.queued = 0;
+  return decided;
 }
 
 bool BatchEvaluator::ParseRecord(std::string_view record, Parsed& parsed, std::string& error) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,6 +33,16 @@ class BatchEvaluator {
   // Returns false when the record failed; `error` then holds a one-line message.
   bool DecideRecord(std::string_view record, std::int64_t record_number, std::string& out,
                     std::string& error);
+
+  // The same for many records, decided together: Queue parses a record into its
+  // jurisdiction's pool (or notes why it failed) until Full(); Flush decides the queued
+  // records (Program::EvaluateBatch per jurisdiction), appends their output lines to `out` in
+  // input order, calls `failed(record_number, error)` for each record that failed, and
+  // returns how many were decided.
+  void Queue(std::string_view record, std::int64_t record_number);
+  bool Full() const { return queued_.size() >= kQueueSize; }
+  std::size_t Flush(std::string& out,
+                    const std::function<void(std::int64_t, const std::string&)>& failed);
 
   // Parses one record into its program's case (for bench: parse once, evaluate many).
   // Returns the program slot or -1 with `error` set.
@@ -62,7 +73,23 @@ class BatchEvaluator {
     Outcome outcome;
     std::vector<std::string> keys;                      // `"name":` per decision, ready to append
     std::vector<std::vector<std::string>> member_json;  // per decision: `"member"` texts
+    // The queued records of this jurisdiction (Queue): their cases and outcomes, reused.
+    std::vector<Case> queued_cases;
+    std::vector<Outcome> queued_outcomes;
+    std::vector<const Case*> case_pointers;
+    std::vector<Outcome*> outcome_pointers;
+    std::size_t queued = 0;
   };
+  // A queued record: its slot and index in the slot's pool, or slot -1 when it failed before
+  // evaluation (its output line and message are in failed_lines_ / failed_messages_).
+  struct Queued {
+    int slot = -1;
+    std::size_t index = 0;
+    std::int64_t record_number = 0;
+    std::size_t line_begin = 0, line_end = 0;
+    std::size_t message_begin = 0, message_end = 0;
+  };
+  static constexpr std::size_t kQueueSize = 256;
 
   int SlotFor(std::string_view jurisdiction);
   // Case parsing leaves the jurisdiction field out (it names the layer, it is not a fact).
@@ -73,7 +100,12 @@ class BatchEvaluator {
   }
   bool SelectProgram(std::string_view record, std::string_view& facts_text, int& slot,
                      std::string& error_code, std::string& error_message);
-  void AppendDecisions(const Slot& slot, std::string& out) const;
+  void AppendDecisions(const Slot& slot, const Outcome& outcome, std::string& out) const;
+  // The output line of an evaluated record: its decisions, or its error record.
+  bool FinishRecord(const Slot& slot, const Outcome& outcome, std::int64_t record_number,
+                    std::string& out, std::string& error);
+  // The error record of diagnostics_ (L611 when there are none); sets `error`, returns false.
+  bool FailRecord(std::int64_t record_number, std::string& out, std::string& error);
   static void AppendErrorRecord(std::int64_t record_number,
                                 const std::vector<std::pair<std::string, std::string>>& errors,
                                 std::string& out);
@@ -86,6 +118,10 @@ class BatchEvaluator {
   std::string last_name_;
   std::vector<Diagnostic> diagnostics_;
   std::vector<std::pair<std::string, std::string>> errors_;
+  std::vector<Queued> queued_;
+  std::string failed_lines_;
+  std::string failed_messages_;
+  std::string error_;
 };
 
 // Appends `text` as a JSON string literal.

@@ -476,32 +476,36 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
   std::string buffer(kChunk, '\0');
   std::string output;
   output.reserve(kFlushAt + (64u << 10));
-  std::string error;
   std::size_t carried = 0;  // bytes of an unfinished line kept at the buffer's start
   std::uint64_t consumed = 0;
   std::int64_t line_number = 0, records = 0, decided = 0, failed = 0;
   bool write_failed = false;
   const auto start = std::chrono::steady_clock::now();
 
+  const auto report_failure = [&](std::int64_t record_line, const std::string& message) {
+    ++failed;
+    if (failed <= kMaxShownErrors) {
+      std::cerr << options.cases << ": record " << record_line << ": " << message << "\n";
+    } else if (failed == kMaxShownErrors + 1) {
+      std::cerr << "loket: further record errors are not shown (see the output records)\n";
+    }
+  };
+  // Records are parsed as they are read and decided a few hundred at a time (batches per
+  // jurisdiction), their output lines in input order.
+  const auto decide_queued = [&] {
+    decided += static_cast<std::int64_t>(evaluator.Flush(output, report_failure));
+    if (output.size() >= kFlushAt) {
+      if (std::fwrite(output.data(), 1, output.size(), out) != output.size()) write_failed = true;
+      output.clear();
+    }
+  };
   auto handle_line = [&](std::string_view line) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) return;  // blank: no record
     ++records;
-    if (evaluator.DecideRecord(line, line_number, output, error)) {
-      ++decided;
-    } else {
-      ++failed;
-      if (failed <= kMaxShownErrors) {
-        std::cerr << options.cases << ": record " << line_number << ": " << error << "\n";
-      } else if (failed == kMaxShownErrors + 1) {
-        std::cerr << "loket: further record errors are not shown (see the output records)\n";
-      }
-    }
-    if (output.size() >= kFlushAt) {
-      if (std::fwrite(output.data(), 1, output.size(), out) != output.size()) write_failed = true;
-      output.clear();
-    }
+    evaluator.Queue(line, line_number);
+    if (evaluator.Full()) decide_queued();
   };
 
   while (true) {
@@ -526,6 +530,7 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
     if (carried > 0 && line_start > 0) std::memmove(&buffer[0], data + line_start, carried);
     progress.Update(consumed, records);
   }
+  decide_queued();
   const bool read_failed = std::ferror(in) != 0;
   if (!output.empty() && std::fwrite(output.data(), 1, output.size(), out) != output.size()) {
     write_failed = true;

@@ -191,6 +191,22 @@ loket_cli_test(eval_batch_jurisdiction_field
          --stderr [=[records: 6, decided: 4, errors: 2]=]
   COMMAND eval ${F}/desk --jurisdiction-field municipality --on 2025-03-01
           --cases ${F}/cases_field.jsonl)
+# 600 records (those six a hundred times): several batches of queued records with bad ones
+# throughout; the output keeps the input order and every record is counted.
+file(READ ${PROJECT_SOURCE_DIR}/${F}/cases_field.jsonl cli_six_records)
+string(REPEAT "${cli_six_records}" 100 cli_many_records)
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/cli_cases_many.jsonl "${cli_many_records}")
+loket_cli_test(eval_batch_many_records
+  EXPECT --exit 1
+         --jsonl [=[len(d) == 600]=]
+         --jsonl [=[(lambda d: all(d[i]["record"] == i + 1 for i in range(600) if i % 6 in (2, 4)))(d)]=]
+         --jsonl [=[(lambda d: all(d[i] == d[i % 6] for i in range(600) if i % 6 not in (2, 4)))(d)]=]
+         --jsonl [=[d[0]["referrals"] == ["integration_intake", "integration_course"]]=]
+         --stderr [=[record 3: error\[L607\]]=]
+         --stderr [=[further record errors are not shown]=]
+         --stderr [=[records: 600, decided: 400, errors: 200]=]
+  COMMAND eval ${F}/desk --jurisdiction-field municipality --on 2025-03-01
+          --cases ${CMAKE_CURRENT_BINARY_DIR}/cli_cases_many.jsonl)
 loket_cli_test(eval_batch_all_valid
   EXPECT --exit 0 --jsonl [=[len(d) == 2]=] --stderr [=[records: 2, decided: 2, errors: 0]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases_valid.jsonl)
