@@ -470,7 +470,9 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
   }
   ProgressBar progress(StderrIsTerminal() && total_bytes > (64u << 20), total_bytes);
 
-  constexpr std::size_t kChunk = 16u << 20;
+  // Read 1 MiB at a time (longer lines grow the buffer): 16 MiB cost 17 ms of page faults at
+  // start-up, measured.
+  constexpr std::size_t kChunk = 1u << 20;
   constexpr std::size_t kFlushAt = 1u << 20;
   constexpr int kMaxShownErrors = 100;
   std::string buffer(kChunk, '\0');

@@ -207,6 +207,16 @@ loket_cli_test(eval_batch_many_records
          --stderr [=[records: 600, decided: 400, errors: 200]=]
   COMMAND eval ${F}/desk --jurisdiction-field municipality --on 2025-03-01
           --cases ${CMAKE_CURRENT_BINARY_DIR}/cli_cases_many.jsonl)
+# A record longer than the read buffer (1 MiB), between two short ones.
+string(REPEAT " " 1600000 cli_spaces)
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/cli_cases_long.jsonl
+  "{\"age\": 30, \"residence\": \"asylum_fixed\"}\n{\"age\": 30,${cli_spaces}\"residence\": \"none\"}\n{\"age\": 12, \"residence\": \"asylum_fixed\"}\n")
+loket_cli_test(eval_batch_long_record
+  EXPECT --exit 0 --jsonl [=[len(d) == 3 and d[1] == {"integration_duty": False, "referrals": []}]=]
+         --jsonl [=[d[0]["integration_duty"] is True and d[2]["integration_duty"] is False]=]
+         --stderr [=[records: 3, decided: 3, errors: 0]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01
+          --cases ${CMAKE_CURRENT_BINARY_DIR}/cli_cases_long.jsonl)
 loket_cli_test(eval_batch_all_valid
   EXPECT --exit 0 --jsonl [=[len(d) == 2]=] --stderr [=[records: 2, decided: 2, errors: 0]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases_valid.jsonl)
