@@ -516,7 +516,10 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
             }
             std::set<std::string> want;
             if (it->second.IsSequence()) {
-              for (const YAML::Node& id : it->second) want.insert(FlowText(id));
+              // By value: `it->` is a proxy that lives to the end of the statement only,
+              // and a range-for over its member would outlive it (ASan: use after scope).
+              const YAML::Node ids = it->second;
+              for (const YAML::Node& id : ids) want.insert(FlowText(id));
             } else {
               want.insert(FlowText(it->second));
             }
