@@ -154,13 +154,6 @@ struct Engine::TableSource {
               const EvalOptions& options) const {
     const std::size_t row = first_row + i;
     Outcome& out = outcomes[i];
-    if (table.whole_[row]) {
-      const auto kept = std::lower_bound(
-          table.kept_.begin(), table.kept_.end(), row,
-          [](const std::pair<std::size_t, Case>& entry, std::size_t r) { return entry.first < r; });
-      EvaluateOne(program, kept->second, on, out, options);
-      return;
-    }
     Prepare(program, out);
     Case& facts = out.scratch_->table_row;
     table.CopyRow(row, facts);
