@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../country_files.h"
 #include "analysis_helpers.h"
 
 namespace {
@@ -31,17 +32,13 @@ double CpuSeconds() {
 
 TEST_CASE("country benchmark", "[.country]") {
   namespace fs = std::filesystem;
-  const char* env = std::getenv("LOKET_COUNTRY_DIR");
-  fs::path dir = env ? env : "/tmp/country";
-  if (!fs::exists(dir / "expected.json")) {
-    WARN("no country at " << dir << "; run examples/country/generate " << dir);
+  std::string why;
+  const fs::path dir = loket::testing::CountryDir(why);
+  if (dir.empty()) {
+    WARN(why);
     return;
   }
-  std::vector<std::string> paths;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.path().extension() == ".loket") paths.push_back(entry.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
+  const std::vector<std::string> paths = loket::testing::CountryFiles(dir);
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : paths) {
     files.emplace_back(path, loket::analysis::testing::ReadText(path));

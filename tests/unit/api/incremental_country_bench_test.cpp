@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "../country_files.h"
 #include "analysis/analysis.h"
 #include "ast/clone.h"
 #include "diag/diagnostic.h"
@@ -41,17 +42,13 @@ double CpuMillis(std::clock_t since) {
 
 TEST_CASE("country re-check through the IncrementalChecker", "[.country-recheck]") {
   namespace fs = std::filesystem;
-  const char* env = std::getenv("LOKET_COUNTRY_DIR");
-  fs::path dir = env ? env : "/tmp/country";
-  if (!fs::exists(dir / "expected.json")) {
-    WARN("no country at " << dir << "; run examples/country/generate " << dir);
+  std::string why;
+  const fs::path dir = loket::testing::CountryDir(why);
+  if (dir.empty()) {
+    WARN(why);
     return;
   }
-  std::vector<std::string> paths;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.path().extension() == ".loket") paths.push_back(entry.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
+  const std::vector<std::string> paths = loket::testing::CountryFiles(dir);
   std::vector<loket::SourceText> sources;
   for (const auto& path : paths) {
     std::ifstream in(path, std::ios::binary);
