@@ -95,9 +95,8 @@ inline std::string ReadText(const std::string& path) {
   return buffer.str();
 }
 
-// Every *.loket file of an examples/conflicts folder, in name order.
-inline std::unique_ptr<Checked> CheckExample(const std::string& name,
-                                             AnalysisOptions options = {}) {
+// Every *.loket file of an examples/conflicts folder with its text, in name order.
+inline std::vector<std::pair<std::string, std::string>> ExampleFiles(const std::string& name) {
   namespace fs = std::filesystem;
   std::vector<std::string> paths;
   for (const auto& entry :
@@ -107,7 +106,12 @@ inline std::unique_ptr<Checked> CheckExample(const std::string& name,
   std::sort(paths.begin(), paths.end());
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : paths) files.emplace_back(path, ReadText(path));
-  return Check(files, options);
+  return files;
+}
+
+inline std::unique_ptr<Checked> CheckExample(const std::string& name,
+                                             AnalysisOptions options = {}) {
+  return Check(ExampleFiles(name), options);
 }
 
 }  // namespace loket::analysis::testing

@@ -43,17 +43,8 @@ std::unique_ptr<Front> Run(const std::vector<std::pair<std::string, std::string>
 }
 
 std::unique_ptr<Front> RunExample(const std::string& name) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> paths;
-  for (const auto& entry :
-       fs::directory_iterator(fs::path(LOKET_SOURCE_DIR) / "examples" / "conflicts" / name)) {
-    if (entry.path().extension() == ".loket") paths.push_back(entry.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& path : paths) {
-    files.emplace_back(path, loket::analysis::testing::ReadText(path));
-  }
+  const std::vector<std::pair<std::string, std::string>> files =
+      loket::analysis::testing::ExampleFiles(name);
   return Run(files);
 }
 
