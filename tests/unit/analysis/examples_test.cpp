@@ -31,7 +31,7 @@ void ExpectOnly(const loket::analysis::testing::Checked& checked, const std::str
   CHECK(checked.graph.empty());
   CHECK(checked.stats.undetermined == 0);
   // Every witness replayed as its finding claims: no L514.
-  for (const auto& code : checked.Codes()) CHECK(code != "L514");
+  for (const auto& found : checked.Codes()) CHECK(found != "L514");
 }
 
 void ExpectReplayed(const loket::diag::Diagnostic& d, std::size_t witnesses = 1) {
