@@ -192,11 +192,15 @@ const ColumnPasses& PlainColumns() {
   return kPlain;
 }
 
-const ColumnPasses& Columns() {
+const ColumnPasses* Avx2Columns() {
 #ifdef LOKET_COLUMNS_X86
-  if (UseAvx2()) return kAvx2;
+  if (CpuHasAvx2()) return &kAvx2;
 #endif
-  return kPlain;
+  return nullptr;
+}
+
+const ColumnPasses& Columns() {
+  return UseAvx2() ? *Avx2Columns() : kPlain;
 }
 
 }  // namespace loket::eval

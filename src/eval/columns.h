@@ -37,7 +37,9 @@ struct ColumnPasses {
 
 // The best variants for this processor, chosen once.
 const ColumnPasses& Columns();
-// The plain loops, whatever the processor (for tests).
+// The plain loops, whatever the processor, and the AVX2 ones where the processor has AVX2
+// (null elsewhere), whatever LOKET_SIMD says (for tests).
 const ColumnPasses& PlainColumns();
+const ColumnPasses* Avx2Columns();
 
 }  // namespace loket::eval
