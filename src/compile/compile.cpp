@@ -1,7 +1,6 @@
 #include "compile/compile.h"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -12,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "graph/dependency_graph.h"
 #include "support/date.h"
 
 namespace loket::compile {
@@ -1166,7 +1166,6 @@ class Compiler {
       }
       let.value = CompileValue(*decl->value, reads);
       LetAsAtoms(*decl->value, let);
-      let_reads_.push_back(std::move(reads));
       program_->lets.push_back(std::move(let));
     }
   }
@@ -1355,7 +1354,6 @@ class Compiler {
       } else if (decl->collect) {
         decision.has_default = true;  // the empty set
       }
-      default_reads_.push_back(std::move(reads));
       DecisionInfo info;
       info.name = decl->name;
       info.type = ValueTypeOf(decl->type.type);
@@ -1395,62 +1393,22 @@ class Compiler {
     }
   }
 
-  // Lets and decisions in dependency order. The graph stage (src/graph) rejects cycles with
-  // L401 before anything compiles; this local depth-first order only needs the same edges.
-  // TODO(graph): take the order from src/graph once it exposes one.
+  // Lets and decisions in the jurisdiction's one dependency order, which src/graph owns (the
+  // graph the L401 check looks for cycles in, exception trees included).
   void OrderSteps() {
     CompiledProgram& p = *program_;
-    // Node per let and decision, keyed by register.
-    std::unordered_map<int, Step> node_of;
-    for (std::size_t i = 0; i < p.lets.size(); ++i) {
-      node_of[p.lets[i].slot] = Step{true, static_cast<int>(i)};
+    std::unordered_map<const ast::LetDecl*, int> let_index;
+    for (std::size_t i = 0; i < lets_.size(); ++i) let_index[lets_[i]] = static_cast<int>(i);
+    for (const graph::EvaluationStep& step : graph::EvaluationOrder(model_, jurisdiction_)) {
+      if (step.on_cycle) {  // L401 stops a rule base before it compiles; this is a safeguard
+        const std::string& name = step.let ? step.let->name : step.decision->name;
+        throw CompileError{diag::Kind::kDependencyCycle,
+                           step.let ? step.let->name_range : step.decision->name_range,
+                           "`" + name + "` depends on itself"};
+      }
+      p.steps.push_back(step.let ? Step{true, let_index.at(step.let)}
+                                 : Step{false, decision_index_.at(step.decision)});
     }
-    for (std::size_t i = 0; i < p.decisions.size(); ++i) {
-      node_of[p.decisions[i].slot] = Step{false, static_cast<int>(i)};
-    }
-    auto deps_of = [&](const Step& step) {
-      std::vector<int> deps;
-      if (step.is_let) {
-        deps = let_reads_[static_cast<std::size_t>(step.index)];
-      } else {
-        const Decision& d = p.decisions[static_cast<std::size_t>(step.index)];
-        deps = default_reads_[static_cast<std::size_t>(step.index)];
-        std::vector<int> pending;
-        std::unordered_set<int> seen;
-        for (int a : d.assignments)
-          pending.push_back(p.assignments[static_cast<std::size_t>(a)].rule);
-        while (!pending.empty()) {
-          int r = pending.back();
-          pending.pop_back();
-          if (!seen.insert(r).second) continue;
-          const Rule& rule = p.rules[static_cast<std::size_t>(r)];
-          deps.insert(deps.end(), rule.reads.begin(), rule.reads.end());
-          for (int defeater : rule.defeaters) pending.push_back(defeater);
-        }
-      }
-      return deps;
-    };
-    std::unordered_map<int, int> state;  // register -> 1 visiting, 2 done
-    std::function<void(int)> visit = [&](int reg) {
-      auto node = node_of.find(reg);
-      if (node == node_of.end()) return;
-      int& s = state[reg];
-      if (s == 2) return;
-      if (s == 1) {
-        throw CompileError{
-            diag::Kind::kDependencyCycle,
-            {},
-            "`" + p.slots[static_cast<std::size_t>(reg)].name + "` depends on itself"};
-      }
-      s = 1;
-      for (int dep : deps_of(node->second)) {
-        if (dep != reg) visit(dep);
-      }
-      state[reg] = 2;
-      p.steps.push_back(node->second);
-    };
-    for (const Let& let : p.lets) visit(let.slot);
-    for (const Decision& d : p.decisions) visit(d.slot);
   }
 
   // Distinct atoms and each atom-form rule's tests on the atom words.
@@ -1861,8 +1819,6 @@ class Compiler {
   std::unordered_map<const ast::DecisionDecl*, int> decision_index_;
   std::unordered_map<const ast::RuleDecl*, int> rule_index_;
   std::vector<const ast::RuleDecl*> rule_decls_;
-  std::vector<std::vector<int>> let_reads_;
-  std::vector<std::vector<int>> default_reads_;
   std::vector<source::SourceRange> assume_ranges_;
 };
 
