@@ -255,8 +255,14 @@ WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view r
     why.defeated_by.push_back(eval::RuleRef(p, by));
     why.defeat_how = "exception";
     const compile::Rule& winner = p.rules[static_cast<std::size_t>(by)];
-    why.message = fmt::format("rule `{}` applies but is defeated by its exception `{}.{}`", name,
-                              winner.layer, winner.id);
+    const bool direct =
+        std::find(rule.defeaters.begin(), rule.defeaters.end(), by) != rule.defeaters.end();
+    why.message = direct ? fmt::format("rule `{}` applies but is defeated by its exception `{}.{}`",
+                                       name, winner.layer, winner.id)
+                         : fmt::format(
+                               "rule `{}` applies but is defeated by `{}.{}`, which holds further "
+                               "down its exception tree (an exception to one of its exceptions)",
+                               name, winner.layer, winner.id);
     return why;
   }
   // Replaced by a deeper layer on a delegated decision?
