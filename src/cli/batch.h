@@ -67,8 +67,7 @@ class BatchEvaluator {
 
  private:
   struct Slot {
-    std::unique_ptr<Program> program;  // null: the jurisdiction does not compile / exist
-    std::string failure;               // why, when program is null
+    std::unique_ptr<Program> program;
     Case facts;
     Outcome outcome;
     std::vector<std::string> keys;                      // `"name":` per decision, ready to append
@@ -90,7 +89,10 @@ class BatchEvaluator {
     std::size_t message_begin = 0, message_end = 0;
   };
   static constexpr std::size_t kQueueSize = 256;
+  static constexpr std::size_t kMaxRememberedFailures = 64;
 
+  // The slot of a jurisdiction's program, compiled on first use; -1 with failure_ set when it
+  // does not compile (no such layer).
   int SlotFor(std::string_view jurisdiction);
   // Case parsing leaves the jurisdiction field out (it names the layer, it is not a fact).
   ParseOptions SkipJurisdiction() const {
@@ -116,6 +118,9 @@ class BatchEvaluator {
   std::map<std::string, int, std::less<>> slot_by_name_;
   int last_slot_ = -1;
   std::string last_name_;
+  std::map<std::string, std::string, std::less<>> failed_names_;  // at most 64: name -> why
+  std::string failure_;                                           // why the last SlotFor failed
+  std::string decoded_name_;  // a jurisdiction name with its escapes decoded
   std::vector<Diagnostic> diagnostics_;
   std::vector<std::pair<std::string, std::string>> errors_;
   std::vector<Queued> queued_;
@@ -124,8 +129,11 @@ class BatchEvaluator {
   std::string error_;
 };
 
-// Appends `text` as a JSON string literal.
+// Appends `text` as a JSON string literal; bytes that are not valid UTF-8 become U+FFFD.
 void AppendJsonString(std::string& out, std::string_view text);
+
+// Decodes the inside of a JSON string literal (its escapes); false when an escape is malformed.
+bool DecodeJsonString(std::string_view text, std::string& out);
 
 // Finds the top-level member `field` of a JSON object. On success `value` is its string
 // value (without quotes; escapes left as written) and, when `rest` is given, `*rest` the

@@ -2,10 +2,12 @@
 // with --cases, a JSON Lines batch decided in input order.
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -22,6 +24,7 @@
 #include "batch.h"
 #include "command.h"
 #include "common.h"
+#include "output_file.h"
 
 namespace loket::cli {
 namespace {
@@ -38,14 +41,23 @@ struct EvalCommandOptions {
   std::string cases;
   std::string out;
   std::string jurisdiction_field;
+  int error_limit = kDefaultErrorLimit;
 };
 
+std::string LowerExtension(const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return extension;
+}
+
+// Case files by their extension, in any case (`Case.YAML`).
 bool IsCaseFile(const std::string& path) {
-  auto ends_with = [&](const char* suffix) {
-    std::size_t n = std::strlen(suffix);
-    return path.size() >= n && path.compare(path.size() - n, n, suffix) == 0;
-  };
-  return ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+  const std::string extension = LowerExtension(path);
+  return extension == ".yaml" || extension == ".yml" || extension == ".json";
+}
+
+bool IsJsonLines(const std::string& path) {
+  return LowerExtension(path) == ".jsonl";
 }
 
 std::string LayerTitle(const RuleBase& rules, const std::string& name) {
@@ -53,6 +65,20 @@ std::string LayerTitle(const RuleBase& rules, const std::string& name) {
     if (layer.name == name) return layer.title;
   }
   return "";
+}
+
+// A folder without rule files but with case files was meant as cases, not rules.
+bool FolderHoldsCasesNotRules(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(path, error)) return false;
+  bool cases = false;
+  for (std::filesystem::recursive_directory_iterator it(path, error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string extension = LowerExtension(it->path().string());
+    if (extension == ".loket") return false;
+    if (extension == ".jsonl" || IsCaseFile(it->path().string())) cases = true;
+  }
+  return cases;
 }
 
 // --- single case ----------------------------------------------------------------------------
@@ -355,7 +381,7 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   }
   Case facts = program.NewCase();
   std::vector<Diagnostic> errors;
-  const bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  const bool json = LowerExtension(path) == ".json";
   const bool ok =
       json ? program.ParseJson(text, facts, errors) : program.ParseYaml(text, facts, errors);
   // An invalid case: diagnostics at the case file's lines (and, for --format json, the
@@ -439,28 +465,42 @@ class ProgressBar {
 };
 
 int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on) {
-  std::FILE* in = options.cases == "-" ? stdin : std::fopen(options.cases.c_str(), "rb");
-  if (!in) {
-    PrintError("cannot open `" + options.cases + "`: " + std::strerror(errno));
-    return kExitUsage;
-  }
-  std::FILE* out =
-      options.out.empty() || options.out == "-" ? stdout : std::fopen(options.out.c_str(), "wb");
-  if (!out) {
-    PrintError("cannot write `" + options.out + "`: " + std::strerror(errno));
-    if (in != stdin) std::fclose(in);
-    return kExitUsage;
-  }
+  // Everything that can fail is checked before the output is touched: the jurisdiction, the
+  // input, and that --out is not the input.
   BatchOptions batch_options;
   batch_options.jurisdiction = options.jurisdiction;
   batch_options.jurisdiction_field = options.jurisdiction_field;
   batch_options.on = on;
   BatchEvaluator evaluator(rules, batch_options);
-  if (!evaluator.Prepare()) {
-    if (in != stdin) std::fclose(in);
-    if (out != stdout) std::fclose(out);
+  if (!evaluator.Prepare()) return kExitUsage;
+
+  std::FILE* in = options.cases == "-" ? stdin : std::fopen(options.cases.c_str(), "rb");
+  if (!in) {
+    PrintError("cannot open `" + options.cases + "`: " + std::strerror(errno));
     return kExitUsage;
   }
+  struct CloseInput {
+    std::FILE* file;
+    ~CloseInput() {
+      if (file != stdin) std::fclose(file);
+    }
+  } close_input{in};
+  const bool to_file = !options.out.empty() && options.out != "-";
+  if (to_file && options.cases != "-" && SameFile(options.cases, options.out)) {
+    PrintError("--out `" + options.out + "` is the input `" + options.cases +
+               "`; write the decisions to another file");
+    return kExitUsage;
+  }
+  InterruptGuard interrupts;
+  AtomicOutputFile out_file;
+  if (to_file) {
+    Status opened = out_file.Open(options.out);
+    if (!opened.ok()) {
+      PrintError(opened);
+      return kExitUsage;
+    }
+  }
+  std::FILE* out = to_file ? out_file.file() : stdout;
 
   std::uint64_t total_bytes = 0;
   if (in != stdin && std::fseek(in, 0, SEEK_END) == 0) {
@@ -481,7 +521,7 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
   std::size_t carried = 0;  // bytes of an unfinished line kept at the buffer's start
   std::uint64_t consumed = 0;
   std::int64_t line_number = 0, records = 0, decided = 0, failed = 0;
-  bool write_failed = false;
+  int write_error = 0;  // errno of the first failed write
   const auto start = std::chrono::steady_clock::now();
 
   const auto report_failure = [&](std::int64_t record_line, const std::string& message) {
@@ -492,17 +532,23 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
       std::cerr << "loket: further record errors are not shown (see the output records)\n";
     }
   };
+  const auto write_output = [&] {
+    if (output.empty() || write_error != 0) return;
+    if (std::fwrite(output.data(), 1, output.size(), out) != output.size()) {
+      write_error = errno != 0 ? errno : EIO;
+    }
+    output.clear();
+  };
   // Records are parsed as they are read and decided a few hundred at a time (batches per
   // jurisdiction), their output lines in input order.
   const auto decide_queued = [&] {
     decided += static_cast<std::int64_t>(evaluator.Flush(output, report_failure));
-    if (output.size() >= kFlushAt) {
-      if (std::fwrite(output.data(), 1, output.size(), out) != output.size()) write_failed = true;
-      output.clear();
-    }
+    if (output.size() >= kFlushAt) write_output();
   };
   auto handle_line = [&](std::string_view line) {
     ++line_number;
+    // A byte order mark (editors on Windows write one) is no part of the first record.
+    if (line_number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) return;  // blank: no record
     ++records;
@@ -510,17 +556,18 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
     if (evaluator.Full()) decide_queued();
   };
 
-  while (true) {
+  while (!InterruptGuard::Interrupted()) {
     if (carried == buffer.size()) buffer.resize(buffer.size() * 2);  // a very long line
     std::size_t got = std::fread(&buffer[carried], 1, buffer.size() - carried, in);
     std::size_t filled = carried + got;
     if (got == 0) {
+      if (InterruptGuard::Interrupted()) break;
       if (carried > 0) handle_line(std::string_view(buffer.data(), carried));
       break;
     }
     std::size_t line_start = 0;
     const char* data = buffer.data();
-    while (true) {
+    while (!InterruptGuard::Interrupted()) {
       const void* newline = std::memchr(data + line_start, '\n', filled - line_start);
       if (!newline) break;
       std::size_t line_end = static_cast<std::size_t>(static_cast<const char*>(newline) - data);
@@ -532,17 +579,24 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
     if (carried > 0 && line_start > 0) std::memmove(&buffer[0], data + line_start, carried);
     progress.Update(consumed, records);
   }
-  decide_queued();
-  const bool read_failed = std::ferror(in) != 0;
-  if (!output.empty() && std::fwrite(output.data(), 1, output.size(), out) != output.size()) {
-    write_failed = true;
+  if (InterruptGuard::Interrupted()) {
+    // Nothing half-written stays behind: the temporary file goes, an old --out stays as it was.
+    progress.Finish();
+    out_file.Discard();
+    std::cerr << "\nloket: interrupted after " << decided << " of " << records
+              << " records read were decided; "
+              << (to_file ? "nothing was written (`" + options.out + "` is unchanged)"
+                          : std::string("the output on stdout is incomplete"))
+              << "\n";
+    interrupts.Reraise();
   }
-  if (std::fflush(out) != 0) write_failed = true;
+  decide_queued();
+  write_output();
+  const bool read_failed = std::ferror(in) != 0;
+  if (!to_file && write_error == 0 && std::fflush(out) != 0) write_error = errno;
   progress.Finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (in != stdin) std::fclose(in);
-  if (out != stdout && std::fclose(out) != 0) write_failed = true;
 
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.0f cases/s (%.3f s)",
@@ -550,12 +604,24 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
   std::cerr << "records: " << records << ", decided: " << decided << ", errors: " << failed << ", "
             << rate << "\n";
   if (read_failed) {
-    PrintError("error while reading `" + options.cases + "`");
+    out_file.Discard();
+    PrintError("error while reading `" + options.cases + "`" +
+               (to_file ? "; nothing was written (`" + options.out + "` is unchanged)" : ""));
     return kExitUsage;
   }
-  if (write_failed) {
-    PrintError("error while writing `" + (options.out.empty() ? "-" : options.out) + "`");
+  if (write_error != 0) {
+    out_file.Discard();
+    PrintError("cannot write `" + (to_file ? options.out : std::string("-")) +
+               "`: " + std::strerror(write_error) +
+               (to_file ? "; nothing was written (`" + options.out + "` is unchanged)" : ""));
     return kExitUsage;
+  }
+  if (to_file) {
+    Status committed = out_file.Commit();
+    if (!committed.ok()) {
+      PrintError(committed.message() + "; nothing was written");
+      return kExitUsage;
+    }
   }
   return failed > 0 ? kExitFindings : kExitOk;
 }
@@ -563,6 +629,16 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
 int RunEval(EvalCommandOptions options) {
   std::vector<std::string> rule_paths, case_paths;
   for (const std::string& input : options.inputs) {
+    if (IsJsonLines(input)) {
+      PrintError("`" + input + "` is JSON Lines (a batch of cases): use --cases " + input);
+      return kExitUsage;
+    }
+    if (FolderHoldsCasesNotRules(input)) {
+      PrintError("`" + input +
+                 "` is a folder of cases, not rules: name the case files (.yaml, "
+                 ".yml, .json) one by one, or use --cases FILE for JSON Lines");
+      return kExitUsage;
+    }
     (IsCaseFile(input) ? case_paths : rule_paths).push_back(input);
   }
   if (rule_paths.empty()) {
@@ -591,7 +667,7 @@ int RunEval(EvalCommandOptions options) {
   if (!on) return kExitUsage;
 
   int exit_code = kExitOk;
-  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code);
+  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code, options.error_limit);
   if (!rules) return exit_code;
   if (batch) return EvalBatch(*rules, options, *on);
 
@@ -626,6 +702,10 @@ const RegisterCommand kEval{
            ->capture_default_str();
        app.add_option("--color", options->color, "Colour diagnostics")
            ->check(CLI::IsMember({"auto", "always", "never"}))
+           ->capture_default_str();
+       app.add_option("--error-limit", options->error_limit,
+                      "Show at most this many errors of the rules (0: all)")
+           ->check(CLI::NonNegativeNumber)
            ->capture_default_str();
        app.add_option("--cases", options->cases,
                       "Batch: JSON Lines file of cases (one object per line; - for stdin)");

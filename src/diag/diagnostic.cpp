@@ -58,32 +58,48 @@ void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
 }
 
 namespace {
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+// The edit distance of a and b when it is at most `limit`, else limit + 1. Bounded so that a
+// 1 MB identifier costs linear time: a length difference beyond the limit needs no table,
+// only the band of cells within `limit` of the diagonal is filled, and a row whose every
+// cell exceeds the limit ends the comparison.
+std::size_t BoundedEditDistance(std::string_view a, std::string_view b, std::size_t limit) {
+  const std::size_t too_far = limit + 1;
+  const std::size_t difference = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (difference > limit) return too_far;
+  std::vector<std::size_t> row(b.size() + 1, too_far);
+  for (std::size_t j = 0; j <= std::min(b.size(), limit); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+    const std::size_t lo = i > limit ? i - limit : 1;
+    const std::size_t hi = std::min(b.size(), i + limit);
+    std::size_t diagonal = row[lo - 1];
+    row[lo - 1] = lo == 1 ? std::min(i, too_far) : too_far;
+    std::size_t row_min = row[lo - 1];
+    for (std::size_t j = lo; j <= hi; ++j) {
+      const std::size_t above = row[j];
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + cost, too_far});
+      row_min = std::min(row_min, row[j]);
       diagonal = above;
     }
+    if (row_min > limit) return too_far;
   }
   return row[b.size()];
 }
 }  // namespace
 
 std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates) {
-  // A third of the name's length, at least one edit: catches typos, not unrelated words.
-  std::size_t best_distance = std::max<std::size_t>(1, name.size() / 3) + 1;
+  // A third of the name's length, at least one edit and at most 16: catches typos, not
+  // unrelated words (and keeps the comparison linear in the name's length).
+  constexpr std::size_t kMaxEdits = 16;
+  const std::size_t limit = std::clamp<std::size_t>(name.size() / 3, 1, kMaxEdits);
+  std::size_t best_distance = limit + 1;
   std::string best;
   for (const auto& candidate : candidates) {
-    std::size_t distance = EditDistance(name, candidate);
+    std::size_t distance = BoundedEditDistance(name, candidate, limit);
+    if (distance > limit) continue;
     if (distance < best_distance ||
         (distance == best_distance && !best.empty() && candidate < best)) {
-      if (distance < best_distance) best_distance = distance;
+      best_distance = distance;
       best = candidate;
     }
   }

@@ -299,4 +299,6 @@ loket_cli_test(bench_jurisdiction_field
          --stdout [=[^evaluate: +[0-9]+ cases/s \(.* for 8 evaluations. CaseTable batches]=]
   COMMAND bench ${F}/desk --jurisdiction-field municipality --on 2025-03-01
           --cases ${F}/cases_field.jsonl --repeat 2 --batch-size 3)
+
+include(${CMAKE_CURRENT_LIST_DIR}/hostile.cmake)
 endif()

@@ -111,8 +111,25 @@ rule ws.housing "Huisvestingsverordening Westland, art. 4"
 const char* kBase =
     "{age: 35, permit: asylum_fixed, income: 900, arrival: 2024-01-31, birth_date: 1990-03-01";
 
+// The base case with `extra` facts ("name: value, ..."); one given in both takes the value
+// in `extra` (a case names each fact once).
 std::string CaseText(const std::string& extra = "") {
-  return std::string(kBase) + (extra.empty() ? "" : ", " + extra) + "}";
+  std::string text = std::string(kBase) + ", ";
+  std::size_t start = 0;
+  while (start < extra.size()) {
+    std::size_t comma = extra.find(", ", start);
+    if (comma == std::string::npos) comma = extra.size();
+    const std::string fact = extra.substr(start, comma - start);
+    const std::string name = fact.substr(0, fact.find(':'));
+    std::size_t at = text.find(name + ": ");
+    if (at != std::string::npos) {
+      text.replace(at, text.find(", ", at) - at, fact);
+    } else {
+      text += fact + ", ";
+    }
+    start = comma + 2;
+  }
+  return text.substr(0, text.size() - 2) + "}";
 }
 
 struct Fixture {
