@@ -185,8 +185,8 @@ loket::DecisionExplanation Decision(const std::string& name, const std::string& 
   decision.domain_title = title;
   decision.answer = answer;
   decision.default_used = answer == loket::AnswerStatus::kDefaultWithoutBasis;
-  decision.status = decision.default_used ? loket::DecisionStatus::kDefault
-                                          : loket::DecisionStatus::kDecided;
+  decision.status =
+      decision.default_used ? loket::DecisionStatus::kDefault : loket::DecisionStatus::kDecided;
   return decision;
 }
 
@@ -206,12 +206,11 @@ loket::Explanation Sheet() {
   loket::Explanation ex;
   ex.jurisdiction = "westland";
   ex.date = "2025-06-01";
-  auto duty = Decision("integration_duty", "true", AnswerStatus::kDecided, "integration",
-                       "Inburgering");
-  duty.winners.push_back(Winner(Rule("wi.duty", "Wet inburgering 2021, art. 3 lid 1",
-                                     {"DUO decides the exemption"}),
-                                {Read("in_scope", "let", "true"), Read("age", "fact", "30")},
-                                "in_scope and age >= 16"));
+  auto duty =
+      Decision("integration_duty", "true", AnswerStatus::kDecided, "integration", "Inburgering");
+  duty.winners.push_back(Winner(
+      Rule("wi.duty", "Wet inburgering 2021, art. 3 lid 1", {"DUO decides the exemption"}),
+      {Read("in_scope", "let", "true"), Read("age", "fact", "30")}, "in_scope and age >= 16"));
   ex.decisions.push_back(duty);
   ex.decisions.push_back(
       Decision("exempt", "false", AnswerStatus::kDefaultWithoutBasis, "integration"));
@@ -300,8 +299,7 @@ TEST_CASE("RenderAnswerText: a derived value is expanded once per decision", "[a
   CHECK_FALSE(rules[1]["reads"][0].contains("from"));
 }
 
-TEST_CASE("RenderAnswerText: the line of what does not apply wraps for reading",
-          "[api][answer]") {
+TEST_CASE("RenderAnswerText: the line of what does not apply wraps for reading", "[api][answer]") {
   loket::Explanation ex;
   ex.jurisdiction = "national";
   ex.date = "2025-06-01";
@@ -354,8 +352,9 @@ TEST_CASE("RenderRunErrorJson and RenderInvalidCaseJson", "[api][answer]") {
   const std::string line = loket::RenderRunErrorJson("usage", "no case given");
   CHECK(line.find('\n') == std::string::npos);
   const nlohmann::json error = nlohmann::json::parse(line);
-  CHECK(error == nlohmann::json::parse(
-                     R"({"errors": [{"code": "usage", "severity": "error", "message": "no case given"}]})"));
+  CHECK(error ==
+        nlohmann::json::parse(
+            R"({"errors": [{"code": "usage", "severity": "error", "message": "no case given"}]})"));
 
   loket::Diagnostic missing;
   missing.code = "L605";

@@ -165,7 +165,6 @@ TEST_CASE_METHOD(Fixture, "why-not: an invalid case", "[eval][explain]") {
   CHECK(why.case_errors[0].code == "L605");
 }
 
-
 // A rule base with an exclusion rule (a "no" with its own article), a let between the facts
 // and a rule, a decision read by another rule, and notes.
 const char* kAnswers = R"(layer national "Nederland"
@@ -221,8 +220,7 @@ struct AnswerFixture {
   }
 };
 
-TEST_CASE_METHOD(AnswerFixture, "explain: the answer status of each decision",
-                 "[eval][explain]") {
+TEST_CASE_METHOD(AnswerFixture, "explain: the answer status of each decision", "[eval][explain]") {
   Case eu = Facts(national, "{age: 30, nationality: eu, aow_age_reached: false}");
   Explanation ex = national.Explain(eu, D("2025-03-01"));
   // Decided by the exclusion rule with the default's value: a "no" with its basis.
