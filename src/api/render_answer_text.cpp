@@ -174,6 +174,12 @@ void WriteDecision(std::ostream& out, const Explanation& explanation,
   }
 }
 
+// A value that says "no": false, the empty set, zero (an amount or a count).
+bool IsNo(const DecisionExplanation& decision) {
+  return decision.value_json == "false" || decision.value_json == "[]" ||
+         decision.value_json == "0";
+}
+
 // `prefix` then the items separated by ", ", wrapped at kWidth with a hanging indent.
 void WriteWrapped(std::ostream& out, const std::string& prefix,
                   const std::vector<std::string>& items) {
@@ -192,12 +198,10 @@ void WriteWrapped(std::ostream& out, const std::string& prefix,
   out << line << "\n";
 }
 
-// A value that does not apply, as the short line names it: a bare name for `false` and for
-// an empty collect decision.
+// A value that does not apply, as the short line names it: a bare name for a "no" (false,
+// nothing, zero), else `name = value` (`route = none`).
 std::string ShortValue(const DecisionExplanation& decision) {
-  if (decision.value == "false" || (decision.collect && decision.value == "{}")) {
-    return decision.name;
-  }
+  if (IsNo(decision)) return decision.name;
   return decision.name + " = " + decision.value;
 }
 
@@ -239,8 +243,7 @@ bool Applies(const DecisionExplanation& decision) {
     case AnswerStatus::kError:
       return true;
     case AnswerStatus::kDefaultWithBasis:
-      return decision.value_json != "false" && decision.value_json != "[]" &&
-             decision.value_json != "0";
+      return !IsNo(decision);
     case AnswerStatus::kDefaultWithoutBasis:
       return false;
   }

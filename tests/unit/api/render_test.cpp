@@ -218,7 +218,12 @@ loket::Explanation Sheet() {
   loan.winners.push_back(
       Winner(Rule("wi.no_loan", "Wet inburgering 2021, art. 20 lid 2", {"ask DUO"}), {}));
   ex.decisions.push_back(loan);
-  ex.decisions.push_back(Decision("fine", "€0", AnswerStatus::kDefaultWithoutBasis));
+  auto fine = Decision("fine", "€0", AnswerStatus::kDefaultWithoutBasis);
+  fine.value_json = "0";  // money as euros
+  ex.decisions.push_back(fine);
+  auto route = Decision("route", "none", AnswerStatus::kDefaultWithoutBasis);
+  route.value_json = "\"none\"";
+  ex.decisions.push_back(route);
   loket::DerivedValue scope;
   scope.name = "in_scope";
   scope.kind = "let";
@@ -252,7 +257,7 @@ TEST_CASE("RenderAnswerText: what applies first, then one line of what does not 
         "  No rule decides (default): exempt\n"
         "\n"
         "Other decisions\n"
-        "  No rule decides (default): fine = €0\n");
+        "  No rule decides (default): fine, route = none\n");
 }
 
 TEST_CASE("RenderAnswerText: --all shows every decision; --explain the facts behind them",
@@ -332,7 +337,7 @@ TEST_CASE("RenderAnswerJson: every decision with status, rules, notes, candidate
   CHECK(json["jurisdiction"] == "westland");
   CHECK(json["decisions"]["integration_duty"] == true);
   const nlohmann::json& details = json["details"];
-  REQUIRE(details.size() == 4);
+  REQUIRE(details.size() == 5);
   CHECK(details[0]["status"] == "decided");
   CHECK(details[0]["domain_title"] == "Inburgering");
   CHECK(details[0]["rules"][0]["citation"] == "Wet inburgering 2021, art. 3 lid 1");
