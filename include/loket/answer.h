@@ -34,8 +34,10 @@ struct AnswerOptions {
 std::string RenderAnswerText(const Explanation& explanation, const AnswerOptions& options = {});
 
 // "Why not <rule>: ..." with the false part and the values it read (`requested`: the rule as
-// the user named it, for an unknown rule).
-std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requested);
+// the user named it, for an unknown rule); given the case's explanation, the derived values
+// read are followed down to the case facts.
+std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requested,
+                             const Explanation* explanation = nullptr);
 
 // The answer as one JSON object (pretty-printed): jurisdiction, date, `decisions` (values by
 // name), `details` (every decision with its status, value, rules with citations, notes and

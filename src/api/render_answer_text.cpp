@@ -279,12 +279,18 @@ std::string RenderAnswerText(const Explanation& explanation, const AnswerOptions
   return out.str();
 }
 
-std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requested) {
+std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requested,
+                             const Explanation* explanation) {
   std::ostringstream out;
   out << "Why not " << (why.rule.id.empty() ? std::string(requested) : why.rule.id) << ": "
       << why.message << "\n";
   if (!why.failed_part.empty()) out << "  false: " << OneLine(why.failed_part) << "\n";
-  if (!why.reads.empty()) out << "  read: " << JoinReads(why.reads) << "\n";
+  if (explanation) {
+    std::set<std::string> expanded;
+    WriteReads(out, *explanation, why.reads, "  ", expanded);
+  } else if (!why.reads.empty()) {
+    out << "  read: " << JoinReads(why.reads) << "\n";
+  }
   for (const RuleRefInfo& rule : why.defeated_by) out << "  defeated by " << RuleLine(rule) << "\n";
   std::set<std::string> noted;
   WriteNotes(out, why.rule, "  ", noted);

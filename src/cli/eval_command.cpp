@@ -231,7 +231,7 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
     answer.explain = options.explain;
     answer.jurisdiction_title = LayerTitle(rules, program.jurisdiction());
     std::cout << RenderAnswerText(explanation, answer);
-    if (why_not) std::cout << "\n" << RenderWhyNotText(*why_not, options.why_not);
+    if (why_not) std::cout << "\n" << RenderWhyNotText(*why_not, options.why_not, &explanation);
   }
   return all_decided ? kExitOk : kExitFindings;
 }

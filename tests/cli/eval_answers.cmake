@@ -80,3 +80,7 @@ loket_cli_test(check_json_error_missing_path
 loket_cli_test(doc_shows_notes_by_cbs_code
   EXPECT --exit 0 --stdout [=[DUO decides the exemption]=] --stdout [=[Gemeente Westland]=]
   COMMAND doc ${A} -m GM1783 --on 2025-03-01)
+loket_cli_test(eval_why_not_reaches_the_facts
+  EXPECT --exit 0
+         --stdout [=[^Why not ref\.integration_intake: .*`integration_duty` is false.*\n  false: integration_duty\n  read: integration_duty = false\n    integration_duty = false  by wi\.eu \(national\): Wet inburgering 2021, art\. 3 lid 2  from residence = eu_free_movement$]=]
+  COMMAND eval ${A} -m westland --on 2025-03-01 ${F}/answers_eu.yaml --why-not ref.integration_intake)
