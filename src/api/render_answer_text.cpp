@@ -71,6 +71,9 @@ std::string JoinReads(const std::vector<ReadValue>& reads) {
 }
 
 // A rule's notes, once per sheet: `noted` holds the rules whose notes were shown already.
+void WriteWrapped(std::ostream& out, const std::string& prefix,
+                  const std::vector<std::string>& items);
+
 void WriteNotes(std::ostream& out, const RuleRefInfo& rule, const std::string& indent,
                 std::set<std::string>& noted) {
   if (!noted.insert(rule.layer + "." + rule.id).second) return;
@@ -152,9 +155,27 @@ void WriteDecision(std::ostream& out, const Explanation& explanation,
     }
     return;
   }
-  out << "  " << decision.name << " = " << decision.value;
-  if (decision.answer == AnswerStatus::kDefaultWithoutBasis) out << "  (default, no rule decides)";
-  out << "\n";
+  if (decision.value.size() > 2 && decision.value.front() == '{' &&
+      4 + decision.name.size() + decision.value.size() > kWidth) {
+    // A long set (the referrals): its members wrapped like the line of what does not apply.
+    std::vector<std::string> members;
+    const std::string inner = decision.value.substr(1, decision.value.size() - 2);
+    for (std::size_t start = 0; start <= inner.size();) {
+      std::size_t end = inner.find(", ", start);
+      if (end == std::string::npos) end = inner.size();
+      members.push_back(inner.substr(start, end - start));
+      start = end + 2;
+    }
+    members.front() = "{" + members.front();
+    members.back() += "}";
+    WriteWrapped(out, "  " + decision.name + " =", members);
+  } else {
+    out << "  " << decision.name << " = " << decision.value;
+    if (decision.answer == AnswerStatus::kDefaultWithoutBasis) {
+      out << "  (default, no rule decides)";
+    }
+    out << "\n";
+  }
   for (const RuleExplanation& rule : decision.winners) {
     out << "      by " << RuleLine(rule.rule) << "\n";
     WriteNotes(out, rule.rule, "         ", noted);

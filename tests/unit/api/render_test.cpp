@@ -369,3 +369,23 @@ TEST_CASE("RenderRunErrorJson and RenderInvalidCaseJson", "[api][answer]") {
   CHECK(invalid["decisions"] == nlohmann::json::object());
   CHECK(invalid["errors"][0]["code"] == "L605");
 }
+
+TEST_CASE("RenderAnswerText: a long set is wrapped member by member", "[api][answer]") {
+  loket::Explanation ex;
+  ex.jurisdiction = "westland";
+  ex.date = "2025-06-01";
+  auto referrals = Decision("referrals",
+                            "{duo_voluntary_loan, brp_registration, voluntary_dutch_lessons, "
+                            "welcome_meeting, short_stay_housing, tenant_protection}",
+                            loket::AnswerStatus::kDecided, "referrals", "Doorverwijzingen");
+  referrals.winners.push_back(Winner(Rule("ref.brp", "Wet BRP, art. 2.38 lid 1"), {}));
+  ex.decisions.push_back(referrals);
+  CHECK(loket::RenderAnswerText(ex) ==
+        "Decisions for westland on 2025-06-01\n"
+        "\n"
+        "Doorverwijzingen [referrals]\n"
+        "  referrals = {duo_voluntary_loan, brp_registration, voluntary_dutch_lessons, "
+        "welcome_meeting,\n"
+        "    short_stay_housing, tenant_protection}\n"
+        "      by ref.brp (national): Wet BRP, art. 2.38 lid 1\n");
+}
