@@ -77,6 +77,19 @@ bool RejectMissingValues(const CLI::App& command, int argc, char** argv) {
   return false;
 }
 
+// `--format json` (or `--format=json`) on the command line: a usage error is answered in JSON
+// too, although the parser failed before the option was read.
+bool AsksForJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--format=json" ||
+        (arg == "--format" && i + 1 < argc && std::string(argv[i + 1]) == "json")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Output that did not reach stdout (`> /dev/full`, a closed pipe) is a failed run.
 int CheckedExit(int code) {
   std::string reason;
@@ -99,6 +112,8 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   const std::vector<loket::cli::CommandSpec> commands = loket::cli::RegisteredCommands();
+  // Errors before the command's own options are read are JSON too when JSON was asked for.
+  if (AsksForJson(argc, argv)) loket::cli::SetJsonErrors(true);
   if (RejectUnknownCommand(argc, argv, commands)) return loket::cli::kExitUsage;
   std::vector<std::pair<CLI::App*, loket::cli::Action>> actions;
   for (const loket::cli::CommandSpec& spec : commands) {
@@ -123,6 +138,7 @@ int main(int argc, char** argv) {
     return CheckedExit(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);  // prints the message and a pointer to --help
+    if (AsksForJson(argc, argv)) std::cout << loket::RenderRunErrorJson("usage", e.what()) << "\n";
     return loket::cli::kExitUsage;
   }
 

@@ -234,6 +234,7 @@ class Lowering {
       }
       let.value = CompileValue(*decl->value, reads);
       LetAsAtoms(*decl->value, let);
+      let.reads = reads;
       program_->lets.push_back(std::move(let));
     }
   }

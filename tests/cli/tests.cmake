@@ -110,7 +110,7 @@ loket_cli_test(eval_explain
          --stdout [=[read: age = 30, residence = asylum_fixed]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/holder.yaml --explain)
 loket_cli_test(eval_explain_lists_defaults
-  EXPECT --exit 0 --stdout [=[^  integration_duty = false  \(default: no rule applied\)$]=]
+  EXPECT --exit 0 --stdout [=[^  integration_duty = false  \(default, no rule decides\)$]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --explain)
 loket_cli_test(eval_why_not_unknown_rule_is_usage_error
   EXPECT --exit 2 --stderr [=[--why-not: .*nosuch\.rule]=]
@@ -119,7 +119,7 @@ loket_cli_test(eval_unknown_jurisdiction_lists_layers
   EXPECT --exit 2 --stderr [=[no layer named `nowhere` \(layers: national, ]=]
   COMMAND eval ${F}/desk -m nowhere --on 2025-03-01 ${F}/child.yaml)
 loket_cli_test(eval_default_and_why_not
-  EXPECT --exit 0 --stdout [=[^  no rule applied, so the default: .*integration_duty = false]=]
+  EXPECT --exit 0 --stdout [=[^  No rule decides \(default\): integration_duty$]=]
          --stdout [=[^Why not wi\.duty: .*age >= 16]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --why-not wi.duty)
 loket_cli_test(eval_invalid_case
@@ -225,6 +225,8 @@ loket_cli_test(eval_batch_needs_one_jurisdiction EXPECT --exit 2
           --cases ${F}/cases_field.jsonl)
 loket_cli_test(eval_batch_missing_input EXPECT --exit 2 --stderr [=[cannot open]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/nothing.jsonl)
+
+include(${LOKET_CLI_TEST_DIR}/eval_answers.cmake)
 
 # --- test -------------------------------------------------------------------------------------
 loket_cli_test(test_pass
