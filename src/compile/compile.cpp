@@ -1300,6 +1300,7 @@ class Compiler {
       info.layer = rule.layer;
       info.qualified_id = rule.layer + "." + rule.id;
       info.citation = rule.citation;
+      info.citations = CitationInfos(decl);
       info.notes = decl.notes;
       if (rule.from != std::numeric_limits<std::int32_t>::min()) info.valid_from = Date{rule.from};
       if (rule.until != std::numeric_limits<std::int32_t>::max()) {
@@ -1332,6 +1333,36 @@ class Compiler {
     }
   }
 
+  // A rule's sources for the public schema: its citation list, or its one citation string as
+  // one free-text source.
+  static std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& decl) {
+    std::vector<CitationInfo> infos;
+    if (decl.citations.empty()) {
+      CitationInfo info;
+      info.text = decl.citation;
+      info.remark = decl.citation;
+      infos.push_back(std::move(info));
+      return infos;
+    }
+    for (const ast::Citation& citation : decl.citations) {
+      CitationInfo info;
+      info.law = citation.law;
+      info.remark = citation.remark;
+      info.article = citation.article;
+      info.article_to = citation.article_to;
+      info.paragraph = citation.paragraph;
+      info.sub = citation.sub;
+      if (citation.law_decl != nullptr) {
+        info.law_title = citation.law_decl->title;
+        info.registry = citation.law_decl->register_kind;
+        info.identifier = citation.law_decl->identifier;
+      }
+      info.text = citation.text;  // composed by sema
+      infos.push_back(std::move(info));
+    }
+    return infos;
+  }
+
   std::string DomainTitle(const std::string& domain) const {
     for (const sema::Layer* layer : chain_) {
       for (const ast::DomainDecl* d : layer->domains) {
@@ -1355,6 +1386,11 @@ class Compiler {
       } else if (decl->collect) {
         decision.has_default = true;  // the empty set
       }
+      // What the applicability condition reads comes first, as what the default reads.
+      if (decl->applies_when) {
+        decision.applies = CompileCondition(*decl->applies_when, decision.applies_reads);
+        reads.insert(reads.end(), decision.applies_reads.begin(), decision.applies_reads.end());
+      }
       default_reads_.push_back(std::move(reads));
       DecisionInfo info;
       info.name = decl->name;
@@ -1371,6 +1407,9 @@ class Compiler {
       info.collect = decl->collect;
       info.has_default = decl->default_value != nullptr;
       info.delegated = decision.delegated;
+      if (decl->applies_when) {
+        info.applies_when = SourceText(model_.sources, decl->applies_when->range);
+      }
       p.decisions.push_back(std::move(decision));
       p.decision_infos.push_back(std::move(info));
     }
@@ -1823,6 +1862,9 @@ class Compiler {
   void PlanColumns() {
     CompiledProgram& p = *program_;
     p.columnar = p.atom_words == 1 && p.assumes.empty() && !p.has_exceptions;
+    for (const Decision& d : p.decisions) {
+      p.columnar = p.columnar && d.applies.empty();  // the column steps know no `applies when`
+    }
     for (const Step& step : p.steps) {
       if (step.is_let) {
         p.columnar = p.columnar && p.lets[static_cast<std::size_t>(step.index)].fast;

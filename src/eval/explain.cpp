@@ -33,6 +33,8 @@ const char* WhyNotReasonName(WhyNotExplanation::Reason reason) {
       return "defeated";
     case Reason::kInvalidCase:
       return "invalid case";
+    case Reason::kDecisionNotApplicable:
+      return "decision not applicable";
   }
   return "?";
 }
@@ -147,6 +149,11 @@ Explanation Program::Explain(const Case& facts, Date on) const {
       e.value_json = out.value(d).ToJson();
     }
     if (!ex.case_errors.empty()) {
+      ex.decisions.push_back(std::move(e));
+      continue;
+    }
+    if (e.status == DecisionStatus::kNotApplicable) {
+      e.applies_reads = Reads(p, s, decision.applies_reads);
       ex.decisions.push_back(std::move(e));
       continue;
     }
@@ -282,6 +289,26 @@ WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view r
     why.message = fmt::format(
         "rule `{}` applies but on the delegated decision `{}` the lower layer's {} replace it",
         name, p.decision_infos[static_cast<std::size_t>(d)].name, names);
+    return why;
+  }
+  // Every decision it decides is not applicable: it was not consulted.
+  bool consulted = rule.assignments.empty();
+  std::string not_applicable;
+  for (int a : rule.assignments) {
+    const int d = p.assignments[static_cast<std::size_t>(a)].decision;
+    if (out.status(d) != DecisionStatus::kNotApplicable) {
+      consulted = true;
+      break;
+    }
+    const DecisionInfo& info = p.decision_infos[static_cast<std::size_t>(d)];
+    if (!not_applicable.empty()) not_applicable += ", ";
+    not_applicable += fmt::format("`{}` (applies when `{}`)", info.name, info.applies_when);
+  }
+  if (!consulted) {
+    why.reason = Reason::kDecisionNotApplicable;
+    why.message =
+        fmt::format("rule `{}` would apply, but what it decides does not apply to this case: {}",
+                    name, not_applicable);
     return why;
   }
   why.reason = Reason::kApplied;

@@ -167,6 +167,8 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
     if (def.let) CollectDependencies(def.let->value.get(), index, nullptr, deps.edges[i]);
     if (def.decision) {
       CollectDependencies(def.decision->default_value.get(), index, nullptr, deps.edges[i]);
+      // `applies when`: the condition is evaluated before the decision's rules.
+      CollectDependencies(def.decision->applies_when.get(), index, nullptr, deps.edges[i]);
     }
   }
   // A decision needs every rule of the chain that decides it: their conditions and values.
@@ -296,6 +298,7 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
     for (const ast::AssumeDecl* assume : layer->assumes) add_reads(none, assume->condition.get());
     for (const ast::DecisionDecl* decision : layer->decisions) {
       add_reads(impl->vertex_of[decision], decision->default_value.get());
+      add_reads(impl->vertex_of[decision], decision->applies_when.get());  // `applies when`
     }
     for (const ast::RuleDecl* rule : layer->rules) {
       VertexId rv = impl->vertex_of[rule];
@@ -471,6 +474,7 @@ std::vector<Use> LayerUses(const sema::Layer& layer,
   for (const ast::AssumeDecl* assume : layer.assumes) add_reads(assume->condition.get());
   for (const ast::DecisionDecl* decision : layer.decisions) {
     add_reads(decision->default_value.get());
+    add_reads(decision->applies_when.get());  // `applies when`
   }
   for (const ast::RuleDecl* rule : layer.rules) {
     add_reads(rule->condition.get());
