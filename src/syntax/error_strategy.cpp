@@ -225,7 +225,10 @@ void FriendlyErrorStrategy::Report(antlr4::Parser* parser, antlr4::Token* found,
   message += ", found " + DescribeToken(found);
   // The mistakes policy officers make most get a direct hint.
   if (context->getRuleIndex() == LoketParser::RuleRuleDecl &&
-      expected.contains(static_cast<std::size_t>(LoketLexer::STRING)) && expected.size() == 1) {
+      expected.contains(static_cast<std::size_t>(LoketLexer::STRING)) &&
+      expected.contains(static_cast<std::size_t>(LoketLexer::LBRACK)) && expected.size() == 2) {
+    // (A citation list `[wi2021 art 3]` is the other form; the quoted text is the one every
+    // rule base knows.)
     message =
         "expected the rule's legal basis in double quotes after its id, such as "
         "\"Wet inburgering 2021, art. 3\"; found " +
