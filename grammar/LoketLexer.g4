@@ -45,6 +45,8 @@ IMPLIES    : 'implies';
 TRUE       : 'true';
 FALSE      : 'false';
 KNOWN      : 'known';
+LAW        : 'law';
+APPLIES    : 'applies';
 
 // Duration units: `3 years`, `10 weeks`, `5 days`, `6 months`.
 UNIT       : 'day' | 'days' | 'week' | 'weeks' | 'month' | 'months' | 'year' | 'years';
@@ -68,6 +70,8 @@ DOT        : '.';
 COMMA      : ',';
 COLON      : ':';
 SEMI       : ';';
+LBRACK     : '[';
+RBRACK     : ']';
 LBRACE     : '{';
 RBRACE     : '}';
 LPAREN     : '(';

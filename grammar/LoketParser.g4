@@ -19,6 +19,7 @@ layerHeader
 declaration
     : enumDecl
     | authorityDecl
+    | lawDecl
     | domainDecl
     | factDecl
     | paramDecl
@@ -38,6 +39,12 @@ enumMember
 
 authorityDecl
     : AUTHORITY name=ID description=STRING?
+    ;
+
+// `law wi2021 "Wet inburgering 2021" bwb BWBR0044770`: a source rules cite by name. The
+// register (`bwb`, `cvdr`) is a plain identifier that sema checks, so it reserves no word.
+lawDecl
+    : LAW name=ID title=STRING (registry=ID identifier=ID)?
     ;
 
 // A domain groups decisions for the one-desk view; it may be reopened in lower layers.
@@ -78,6 +85,7 @@ decisionModifier
     | DELEGATED TO kind=ID (WITHIN bound=boundSpec)? (FAVOURS favours=favourDirection)?  # delegatedModifier
     | CLOSED                                                        # closedModifier
     | OWNED BY authority=ID                                         # ownedModifier
+    | APPLIES WHEN expr                                             # appliesModifier
     ;
 boundSpec
     : setLiteral
@@ -88,7 +96,20 @@ favourDirection
     ;
 
 ruleDecl
-    : RULE ruleId citation=STRING ruleClause* thenClause
+    : RULE ruleId (citation=STRING | citationList) ruleClause* thenClause
+    ;
+// `[wi2021 art 3 lid 2 sub c; besluit_wi2021 art 2.2 "remark"; "a council decision"]`: each
+// entry a declared law with an article reference (its words and numbers are read by sema,
+// which reports a malformed one) or free text.
+citationList
+    : LBRACK citationEntry (SEMI citationEntry)* SEMI? RBRACK
+    ;
+citationEntry
+    : text=STRING                                                   # freeCitation
+    | law=ID articleToken* remark=STRING?                           # lawCitation
+    ;
+articleToken
+    : ID | INT | DOT | COLON | MINUS
     ;
 ruleId
     : ID (DOT ID)*

@@ -111,13 +111,36 @@ struct DecisionInfo {
   bool collect = false;
   bool has_default = false;
   bool delegated = false;
+  // The `applies when` condition as written; empty when the decision always applies.
+  std::string applies_when;
 };
 
+// One source a rule rests on: a declared law with its official identifier and an article
+// reference (`[wi2021 art 3 lid 2]` in the rules), or free text (a municipal policy rule, a
+// council decision, or a rule written with a single citation string).
+struct CitationInfo {
+  std::string text;        // as people read it: "Wet inburgering 2021, art. 3 lid 2"
+  std::string law;         // the law's name in the rules ("wi2021"); empty: free text
+  std::string law_title;   // "Wet inburgering 2021"
+  std::string registry;    // "bwb" or "cvdr"; empty when no official identifier is known
+  std::string identifier;  // "BWBR0044770", "CVDR718456"
+  std::string article;     // "3", "2.2", "4a"; empty: the law as a whole
+  std::string article_to;  // the last article of a range (`art 15-16`); usually empty
+  std::string paragraph;   // lid
+  std::string sub;         // sub / onder
+  std::string remark;      // free text, or a remark after a law reference
+};
+// The official text of a cited law: for a BWB identifier the wetten.overheid.nl Juriconnect
+// (jci 1.3) link to the article (lid, onderdeel) in the version valid on `on`; for a CVDR
+// identifier its lokaleregelgeving.overheid.nl page. Empty without an identifier.
+std::string CitationLink(const CitationInfo& citation, Date on);
+
 struct RuleInfo {
-  std::string id;            // "wi.duty"
-  std::string layer;         // "national"
-  std::string qualified_id;  // "national.wi.duty"
-  std::string citation;
+  std::string id;                       // "wi.duty"
+  std::string layer;                    // "national"
+  std::string qualified_id;             // "national.wi.duty"
+  std::string citation;                 // every source as one text, as people read it
+  std::vector<CitationInfo> citations;  // the same, source by source
   std::vector<std::string> notes;
   std::optional<Date> valid_from;         // inclusive; absent: open
   std::optional<Date> valid_until;        // exclusive; absent: open
@@ -249,6 +272,9 @@ enum class DecisionStatus : std::uint8_t {
   kOverflow,        // L612: arithmetic overflow
   kDivisionByZero,  // L613
   kNotEvaluated,    // the case itself was invalid (missing fact L605, broken assume L606)
+  // Its `applies when` condition is false for this case: it has no meaning here, no rule was
+  // consulted, and value() is its default (what rules reading it see), or 0 without one.
+  kNotApplicable,
 };
 const char* DecisionStatusName(DecisionStatus status);  // "decided", "default", "gap", ...
 // The diagnostic code of an error status ("L608"); empty for kDecided / kDefault.
@@ -259,7 +285,8 @@ struct RuleRefInfo {
   std::string id;
   std::string layer;
   std::string citation;
-  std::vector<std::string> notes;  // the rule's `note` texts (filled in explanations)
+  std::vector<std::string> notes;        // the rule's `note` texts (filled in explanations)
+  std::vector<CitationInfo> citations;  // as RuleInfo::citations
 };
 
 class Outcome {
@@ -271,7 +298,7 @@ class Outcome {
   Outcome& operator=(const Outcome&);
   ~Outcome();
 
-  // True when the case was valid and every decision was decided or defaulted.
+  // True when the case was valid and every decision was decided, defaulted or not applicable.
   bool ok() const;
   // L605 / L606 (and L611 from the parsing helpers, when given): the case could not be
   // evaluated at all. Built only when the case is invalid.
@@ -356,8 +383,9 @@ enum class AnswerStatus : std::uint8_t {
   kDefaultWithBasis,     // a rule decided it, with the default's value: a "no" with its article
   kDefaultWithoutBasis,  // no rule decides it: the default
   kError,                // not decided (gap, conflict, absent optional fact, ...): see `error`
+  kNotApplicable,        // its `applies when` is false: the question does not arise
 };
-// "decided", "default_with_basis", "default_without_basis", "error".
+// "decided", "default_with_basis", "default_without_basis", "error", "not_applicable".
 const char* AnswerStatusName(AnswerStatus status);
 
 struct WhyNotExplanation {
@@ -369,6 +397,9 @@ struct WhyNotExplanation {
     kError,           // evaluating the condition failed (absent optional fact, overflow, ...)
     kDefeated,        // it applied but was defeated by `defeated_by`
     kInvalidCase,     // the case itself is invalid (see case_errors)
+    // It would apply, but every decision it decides is not applicable to this case (their
+    // `applies when` is false), so it was not consulted.
+    kDecisionNotApplicable,
   };
   Reason reason = Reason::kUnknownRule;
   RuleRefInfo rule;
@@ -401,6 +432,9 @@ struct DecisionExplanation {
   // assigns it, in force or not, with why it did not decide (Program::WhyNot's answer).
   std::vector<WhyNotExplanation> candidates;
   std::optional<Diagnostic> error;
+  // kNotApplicable: the `applies when` condition (DecisionInfo::applies_when) and the values
+  // it read, which say why the decision has no meaning for this case.
+  std::vector<ReadValue> applies_reads;
 };
 
 // A derived value (a let, or a decision read by a rule) with what it was computed from, so an

@@ -189,6 +189,7 @@ class LayerAnalysis {
     CheckShadowed();
     CheckDelegated(live);
     CheckGaps();
+    CheckNotApplicable(live);
     CheckRestatements(live);
     CheckProtected(live);
   }
@@ -489,7 +490,9 @@ class LayerAnalysis {
       return;
     }
     Term ta = enc_.Assigned(a, decision), tb = enc_.Assigned(b, decision);
-    z3::expr q = enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb);
+    // Only where the decision applies: elsewhere its rules are not consulted.
+    z3::expr q =
+        enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) && enc_.AppliesWhen(decision);
     Answer answer = Check(w_, q, {&enc_}, true);
     if (Undetermined(answer, b.id_range,
                      fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id))) {
@@ -838,7 +841,7 @@ class LayerAnalysis {
           result_.gaps.insert(decision->layer + "." + decision->name);
           continue;
         }
-        z3::expr none = w_.ctx.bool_val(true);
+        z3::expr none = enc_.AppliesWhen(*decision);  // not applicable is no gap
         for (const ast::RuleDecl* rule : enc_.RulesOn(*decision)) {
           none = none && !enc_.Applies(*rule);
         }
@@ -860,6 +863,58 @@ class LayerAnalysis {
           int dec = o.FindDecision(decision->name);
           if (dec < 0 || o.status(dec) != DecisionStatus::kGap) {
             return "the evaluator found no gap";
+          }
+          return {};
+        });
+      }
+    }
+  }
+
+  std::string ConditionText(const ast::Expr& condition) const {
+    const source::SourceRange range = condition.range;
+    if (!model_.sources || !range.valid() || range.file >= model_.sources->file_count()) return {};
+    std::string_view text = model_.sources->text(range.file);
+    if (range.end > text.size() || range.begin > range.end) return {};
+    return std::string(text.substr(range.begin, range.end - range.begin));
+  }
+
+  // --- L520 a rule deciding a decision where it does not apply ------------------------------
+  // The rule applies to some case where the decision's `applies when` is false: there it is
+  // not consulted, so its condition claims more than it can decide (usually the rule lacks the
+  // applicability condition, or the decision's condition is too narrow).
+  void CheckNotApplicable(const std::vector<const ast::RuleDecl*>& live) {
+    for (const ast::RuleDecl* rule : live) {
+      for (const ast::Assignment& assignment : rule->assignments) {
+        const ast::DecisionDecl* decision = assignment.decision;
+        if (!decision || !decision->applies_when) continue;
+        z3::expr q = enc_.Applies(*rule) && !enc_.AppliesWhen(*decision);
+        Answer answer = Check(w_, q, {&enc_}, true);
+        if (Undetermined(answer, rule->id_range,
+                         fmt::format("whether rule `{}` decides `{}` where it does not apply",
+                                     rule->id, decision->name))) {
+          continue;
+        }
+        if (answer.verdict != Verdict::kSat) continue;
+        const std::string condition = ConditionText(*decision->applies_when);
+        z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
+        auto& d = Add(diag::Kind::kDecidedWhereNotApplicable, rule->id_range,
+                      fmt::format("rule {} decides `{}` for cases where it does not apply "
+                                  "(`applies when {}` is false); there the rule is not consulted",
+                                  Cite(*rule), decision->name, condition));
+        d.notes.push_back({decision->applies_when->range,
+                           fmt::format("`{}` applies only when this holds", decision->name)});
+        d.help.push_back(fmt::format(
+            "add the condition to the rule (`when {} and ...`), or widen the decision's "
+            "`applies when` if the rule is right",
+            condition));
+        std::size_t index = result_.diagnostics.size() - 1;
+        Built built = Build(model, q, 0, layer_);
+        Attach(result_.diagnostics[index], built, "the rule applies, the decision does not", layer_,
+               {decision->name});
+        Confirm(index, built, [&](const Program&, const Outcome& o) -> std::string {
+          int dec = o.FindDecision(decision->name);
+          if (dec < 0 || o.status(dec) != DecisionStatus::kNotApplicable) {
+            return "the evaluator did not find `" + decision->name + "` not applicable";
           }
           return {};
         });

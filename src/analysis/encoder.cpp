@@ -235,6 +235,10 @@ Term Encoder::Outcome(const ast::DecisionDecl& decision) {
           result.members[i] = result.members[i] || (applies && value.members[i]);
         }
       }
+      if (decision.applies_when) {
+        z3::expr applies = AppliesWhen(decision);
+        for (z3::expr& m : result.members) m = applies && m;
+      }
       for (z3::expr& m : result.members) m = m.simplify();
       decl_memo_.emplace(&decision, result);
       return result;
@@ -293,6 +297,22 @@ Term Encoder::Outcome(const ast::DecisionDecl& decision) {
       any = any || applies;
     }
     value = ite(any, pick, value);
+  }
+  if (decision.applies_when) {
+    // Not applicable: the default, or (without one) a value of its own, unconstrained.
+    Term elsewhere = fallback;
+    if (!decision.default_value) {
+      std::string name = fmt::format("na!{}!{}", decision.name, tag_);
+      if (fallback.is_set) {
+        for (std::size_t i = 0; i < elsewhere.members.size(); ++i) {
+          elsewhere.members[i] = ctx().bool_const(fmt::format("{}#{}", name, i).c_str());
+        }
+      } else {
+        elsewhere.scalar = type.kind == ast::TypeKind::kBool ? ctx().bool_const(name.c_str())
+                                                             : ctx().int_const(name.c_str());
+      }
+    }
+    value = ite(AppliesWhen(decision), value, elsewhere);
   }
   decl_memo_.emplace(&decision, value);
   return value;

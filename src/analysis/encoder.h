@@ -73,7 +73,13 @@ class Encoder {
   Term Assigned(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
   // The decision's outcome for this chain: the winning rules' value (the first applying one
   // when several disagree), the default, or an unconstrained value when there is a gap.
+  // Where its `applies when` is false: the default (the empty set for collect), or an
+  // unconstrained value without one, as readers of a decision that does not apply see it.
   Term Outcome(const ast::DecisionDecl& decision);
+  // The decision's `applies when` condition (true when it has none).
+  z3::expr AppliesWhen(const ast::DecisionDecl& decision) {
+    return Bool(decision.applies_when.get());
+  }
   // The rules of this chain deciding `decision`, root layer first, in file order.
   const std::vector<const ast::RuleDecl*>& RulesOn(const ast::DecisionDecl& decision);
   // Exceptions (in this chain) to `rule`.

@@ -212,6 +212,9 @@ std::string DescribeDecision(const Program& program, const Outcome& outcome,
       return fmt::format("{} = {} (default)", decision, outcome.value(d).ToString());
     case DecisionStatus::kConflict:
       return fmt::format("{}: conflict between {} (L609)", decision, rules);
+    case DecisionStatus::kNotApplicable:
+      return fmt::format("{}: not applicable (`applies when {}` is false)", decision,
+                         outcome.info(d).applies_when);
     default: {
       std::optional<Diagnostic> error = outcome.error(d);
       return fmt::format("{}: {} ({})", decision, DecisionStatusName(outcome.status(d)),

@@ -155,6 +155,11 @@ void WriteDecision(std::ostream& out, const Explanation& explanation,
     }
     return;
   }
+  if (decision.answer == AnswerStatus::kNotApplicable) {
+    out << "  " << decision.name << ": not applicable (its `applies when` does not hold)\n";
+    if (explain) WriteReads(out, explanation, decision.applies_reads, "      ", expanded);
+    return;
+  }
   if (decision.value.size() > 2 && decision.value.front() == '{' &&
       4 + decision.name.size() + decision.value.size() > kWidth) {
     // A long set (the referrals): its members wrapped like the line of what does not apply.
@@ -232,9 +237,12 @@ void WriteNotApplying(std::ostream& out, const std::vector<const DecisionExplana
                       std::set<std::string>& noted) {
   std::vector<std::string> with_basis;
   std::vector<std::string> without_basis;
+  std::vector<std::string> not_applicable;
   std::vector<std::string> notes;
   for (const DecisionExplanation* decision : decisions) {
-    if (decision->answer == AnswerStatus::kDefaultWithoutBasis) {
+    if (decision->answer == AnswerStatus::kNotApplicable) {
+      not_applicable.push_back(decision->name);
+    } else if (decision->answer == AnswerStatus::kDefaultWithoutBasis) {
       without_basis.push_back(ShortValue(*decision));
     } else if (decision->answer == AnswerStatus::kDefaultWithBasis) {
       std::string item = ShortValue(*decision);
@@ -253,6 +261,7 @@ void WriteNotApplying(std::ostream& out, const std::vector<const DecisionExplana
   if (!with_basis.empty()) WriteWrapped(out, "  Does not apply:", with_basis);
   for (const std::string& note : notes) out << note << "\n";
   if (!without_basis.empty()) WriteWrapped(out, "  No rule decides (default):", without_basis);
+  if (!not_applicable.empty()) WriteWrapped(out, "  Not applicable:", not_applicable);
 }
 
 // What the compact sheet shows in full: what a rule decided for the person, and errors. A
@@ -266,6 +275,7 @@ bool Applies(const DecisionExplanation& decision) {
     case AnswerStatus::kDefaultWithBasis:
       return !IsNo(decision);
     case AnswerStatus::kDefaultWithoutBasis:
+    case AnswerStatus::kNotApplicable:
       return false;
   }
   return true;

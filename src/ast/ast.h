@@ -206,6 +206,21 @@ struct AuthorityDecl {
   std::string layer;
 };
 
+// `law wi2021 "Wet inburgering 2021" bwb BWBR0044770`: a source that rules cite by name. The
+// register says where the official text lives: `bwb` (national law, wetten.overheid.nl) or
+// `cvdr` (local regulations, lokaleregelgeving.overheid.nl); both absent when unknown.
+struct LawDecl {
+  std::string name;
+  std::string title;
+  std::string register_kind;  // "bwb", "cvdr" or empty
+  std::string identifier;     // "BWBR0044770", "CVDR718456" or empty
+  SourceRange range;
+  SourceRange name_range;
+  SourceRange register_range;
+  SourceRange identifier_range;
+  std::string layer;
+};
+
 struct DomainDecl {
   std::string name;
   std::string title;  // empty when a domain is reopened without a title
@@ -279,7 +294,10 @@ struct DecisionDecl {
   std::string name;
   TypeRef type;
   ExprPtr default_value;  // null: no default (a gap is an error)
-  bool collect = false;   // set-typed, the union of every applying rule's `+=`
+  // `applies when C`: the decision has meaning only where C holds; elsewhere it is "not
+  // applicable" and its rules are not consulted. Null: it always applies.
+  ExprPtr applies_when;
+  bool collect = false;  // set-typed, the union of every applying rule's `+=`
   std::optional<Delegation> delegation;
   bool closed = false;                  // explicit `closed` (the default without delegation)
   std::optional<std::string> owned_by;  // an authority: no layer may decide it
@@ -298,6 +316,26 @@ struct RuleRef {
   const RuleDecl* target = nullptr;  // set by sema
 };
 
+// One source a rule rests on: a declared law with an article reference
+// (`wi2021 art 3 lid 2 sub c`), or free text (`"Beleidsregels ..."`). The old single-string
+// citation is one free-text entry.
+struct Citation {
+  std::string law;        // the law's name as written; empty: free text
+  std::string reference;  // the article reference as written, e.g. "art 3 lid 2"; may be empty
+  std::string remark;     // free text, or a remark after a law reference
+  SourceRange range;
+  SourceRange law_range;
+  SourceRange reference_range;
+
+  // Set by sema.
+  std::string text;  // as people read it: "Wet inburgering 2021, art. 3 lid 2"
+  const LawDecl* law_decl = nullptr;
+  std::string article;     // "3", "2.2", "4a", "2:6"; empty: the law as a whole
+  std::string article_to;  // the end of a range `art 15-16`; empty when none
+  std::string paragraph;   // lid
+  std::string sub;         // sub / onder
+};
+
 enum class AssignOp : std::uint8_t { kSet, kAdd };
 
 struct Assignment {
@@ -311,7 +349,10 @@ struct Assignment {
 
 struct RuleDecl {
   std::string id;  // "wi.duty", unique within its layer
+  // The legal basis as people read it: the string as written, or, for a citation list, the
+  // entries joined by "; " with each law's title (set by sema).
   std::string citation;
+  std::vector<Citation> citations;  // a citation list; empty for a single string
   std::vector<std::string> notes;
   Validity validity;
   std::vector<RuleRef> exception_to;
@@ -330,6 +371,7 @@ struct File {
   std::optional<LayerHeader> header;  // absent only when the file did not parse
   std::vector<std::unique_ptr<EnumDecl>> enums;
   std::vector<std::unique_ptr<AuthorityDecl>> authorities;
+  std::vector<std::unique_ptr<LawDecl>> laws;
   std::vector<std::unique_ptr<DomainDecl>> domains;
   std::vector<std::unique_ptr<FactDecl>> facts;
   std::vector<std::unique_ptr<ParamDecl>> params;

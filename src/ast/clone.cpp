@@ -87,6 +87,20 @@ class Cloner {
     return copy;
   }
 
+  std::unique_ptr<LawDecl> Clone(const LawDecl& decl) const {
+    auto copy = std::make_unique<LawDecl>();
+    copy->name = decl.name;
+    copy->title = decl.title;
+    copy->register_kind = decl.register_kind;
+    copy->identifier = decl.identifier;
+    copy->range = R(decl.range);
+    copy->name_range = R(decl.name_range);
+    copy->register_range = R(decl.register_range);
+    copy->identifier_range = R(decl.identifier_range);
+    copy->layer = decl.layer;
+    return copy;
+  }
+
   std::unique_ptr<DomainDecl> Clone(const DomainDecl& decl) const {
     auto copy = std::make_unique<DomainDecl>();
     copy->name = decl.name;
@@ -157,6 +171,7 @@ class Cloner {
     copy->name = decl.name;
     copy->type = CloneTypeRef(decl.type);
     copy->default_value = CloneExpr(decl.default_value);
+    copy->applies_when = CloneExpr(decl.applies_when);
     copy->collect = decl.collect;
     if (decl.delegation) {
       const Delegation& delegation = *decl.delegation;
@@ -188,6 +203,17 @@ class Cloner {
     auto copy = std::make_unique<RuleDecl>();
     copy->id = decl.id;
     copy->citation = decl.citation;
+    copy->citations.reserve(decl.citations.size());
+    for (const Citation& citation : decl.citations) {
+      Citation citation_copy;
+      citation_copy.law = citation.law;
+      citation_copy.reference = citation.reference;
+      citation_copy.remark = citation.remark;
+      citation_copy.range = R(citation.range);
+      citation_copy.law_range = R(citation.law_range);
+      citation_copy.reference_range = R(citation.reference_range);
+      copy->citations.push_back(std::move(citation_copy));
+    }
     copy->notes = decl.notes;
     copy->validity = CloneValidity(decl.validity);
     copy->exception_to.reserve(decl.exception_to.size());
@@ -228,6 +254,7 @@ class Cloner {
     if (file.header) copy->header = CloneHeader(*file.header);
     CloneAll(file.enums, copy->enums);
     CloneAll(file.authorities, copy->authorities);
+    CloneAll(file.laws, copy->laws);
     CloneAll(file.domains, copy->domains);
     CloneAll(file.facts, copy->facts);
     CloneAll(file.params, copy->params);

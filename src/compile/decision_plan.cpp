@@ -109,6 +109,9 @@ class DecisionPlanner {
   void PlanColumns() {
     CompiledProgram& p = *program_;
     p.columnar = p.atom_words == 1 && p.assumes.empty() && !p.has_exceptions;
+    for (const Decision& d : p.decisions) {
+      p.columnar = p.columnar && d.applies.empty();  // the column steps know no `applies when`
+    }
     for (const Step& step : p.steps) {
       if (step.is_let) {
         p.columnar = p.columnar && p.lets[static_cast<std::size_t>(step.index)].fast;

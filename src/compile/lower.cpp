@@ -330,6 +330,7 @@ class Lowering {
       info.layer = rule.layer;
       info.qualified_id = rule.layer + "." + rule.id;
       info.citation = rule.citation;
+      info.citations = CitationInfos(decl);
       info.notes = decl.notes;
       if (rule.from != std::numeric_limits<std::int32_t>::min()) info.valid_from = Date{rule.from};
       if (rule.until != std::numeric_limits<std::int32_t>::max()) {
@@ -362,6 +363,36 @@ class Lowering {
     }
   }
 
+  // A rule's sources for the public schema: its citation list, or its one citation string as
+  // one free-text source.
+  static std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& decl) {
+    std::vector<CitationInfo> infos;
+    if (decl.citations.empty()) {
+      CitationInfo info;
+      info.text = decl.citation;
+      info.remark = decl.citation;
+      infos.push_back(std::move(info));
+      return infos;
+    }
+    for (const ast::Citation& citation : decl.citations) {
+      CitationInfo info;
+      info.law = citation.law;
+      info.remark = citation.remark;
+      info.article = citation.article;
+      info.article_to = citation.article_to;
+      info.paragraph = citation.paragraph;
+      info.sub = citation.sub;
+      if (citation.law_decl != nullptr) {
+        info.law_title = citation.law_decl->title;
+        info.registry = citation.law_decl->register_kind;
+        info.identifier = citation.law_decl->identifier;
+      }
+      info.text = citation.text;  // composed by sema
+      infos.push_back(std::move(info));
+    }
+    return infos;
+  }
+
   std::string DomainTitle(const std::string& domain) const {
     for (const sema::Layer* layer : chain_) {
       for (const ast::DomainDecl* d : layer->domains) {
@@ -385,6 +416,10 @@ class Lowering {
       } else if (decl->collect) {
         decision.has_default = true;  // the empty set
       }
+      // `applies when`: evaluated before the decision's rules (the graph orders what it reads).
+      if (decl->applies_when) {
+        decision.applies = CompileCondition(*decl->applies_when, decision.applies_reads);
+      }
       DecisionInfo info;
       info.name = decl->name;
       info.type = ValueTypeOf(decl->type.type);
@@ -400,6 +435,9 @@ class Lowering {
       info.collect = decl->collect;
       info.has_default = decl->default_value != nullptr;
       info.delegated = decision.delegated;
+      if (decl->applies_when) {
+        info.applies_when = SourceText(model_.sources, decl->applies_when->range);
+      }
       p.decisions.push_back(std::move(decision));
       p.decision_infos.push_back(std::move(info));
     }

@@ -302,7 +302,11 @@ struct Decision {
   bool delegated = false;
   bool has_default = false;
   ValueCode default_value;
-  std::vector<int> assignments;  // into CompiledProgram::assignments, rules in layer order
+  // `applies when`: a condition block evaluated before the rules; empty when it always
+  // applies. Where it is false the decision is not applicable and no rule is consulted.
+  CodeRef applies;
+  std::vector<int> applies_reads;  // registers the condition reads (for explanations)
+  std::vector<int> assignments;    // into CompiledProgram::assignments, rules in layer order
 };
 
 struct Assume {

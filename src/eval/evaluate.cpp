@@ -118,6 +118,8 @@ const char* DecisionStatusName(DecisionStatus status) {
       return "division by zero";
     case DecisionStatus::kNotEvaluated:
       return "not evaluated";
+    case DecisionStatus::kNotApplicable:
+      return "not applicable";
   }
   return "?";
 }
@@ -170,7 +172,10 @@ Outcome& Outcome::operator=(const Outcome& other) {
 bool Outcome::ok() const {
   if (!case_errors_.empty()) return false;
   for (DecisionStatus s : status_) {
-    if (s != DecisionStatus::kDecided && s != DecisionStatus::kDefault) return false;
+    if (s != DecisionStatus::kDecided && s != DecisionStatus::kDefault &&
+        s != DecisionStatus::kNotApplicable) {
+      return false;
+    }
   }
   return true;
 }
@@ -209,7 +214,10 @@ std::vector<RuleRefInfo> Outcome::winners(int decision) const {
 
 std::optional<Diagnostic> Outcome::error(int decision) const {
   const DecisionStatus s = status(decision);
-  if (s == DecisionStatus::kDecided || s == DecisionStatus::kDefault) return std::nullopt;
+  if (s == DecisionStatus::kDecided || s == DecisionStatus::kDefault ||
+      s == DecisionStatus::kNotApplicable) {
+    return std::nullopt;
+  }
   const DecisionInfo& d = info(decision);
   const CompiledProgram& p = *program_;
   Diagnostic diagnostic;
@@ -233,11 +241,14 @@ std::optional<Diagnostic> Outcome::error(int decision) const {
       diagnostic.kind = gap ? "EvalGap" : "EvalConflict";
       const int origin = error_detail_[static_cast<std::size_t>(decision)];
       if (origin >= 0 && origin != decision) {
+        const bool not_applicable =
+            status(origin) == DecisionStatus::kNotApplicable;  // `applies when` was false
         diagnostic.message =
             fmt::format("`{}` cannot be decided: it reads `{}`, {}", d.name,
                         p.decision_infos[static_cast<std::size_t>(origin)].name,
-                        gap ? "which no rule decides for this case (and it has no default)"
-                            : "on which the rules disagree for this case");
+                        not_applicable ? "which does not apply to this case (and it has no default)"
+                        : gap ? "which no rule decides for this case (and it has no default)"
+                              : "on which the rules disagree for this case");
         break;
       }
       if (gap) {
@@ -355,7 +366,8 @@ RunResult Run(const compile::Instr* code, std::int64_t* regs, const Fault* fault
 
 RuleRefInfo RuleRef(const CompiledProgram& program, int rule) {
   const compile::Rule& r = program.rules[static_cast<std::size_t>(rule)];
-  return RuleRefInfo{rule, r.id, r.layer, r.citation};
+  return RuleRefInfo{rule, r.id, r.layer, r.citation,
+                     program.rule_infos[static_cast<std::size_t>(rule)].citations};
 }
 
 DecisionStatus StatusOf(Fault fault) {
@@ -938,11 +950,48 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
   }
 
   void Decide(const compile::Decision& d, int decision_index) {
+    if (!d.applies.empty() && !AppliesToCase(d, decision_index)) return;
     if (d.pure && (faults_[0] & d.pure_fault_mask) == 0) {
       DecidePure(d, decision_index);
       return;
     }
     DecideGeneral(d, decision_index);
+  }
+
+  // `applies when`: true when the condition holds and the rules are to be consulted; else
+  // the decision is settled here, as not applicable or, when reading the condition failed,
+  // with that failure. A decision that does not apply holds its default for its readers;
+  // without a default, reading it fails as reading a gap does (the message says why).
+  __attribute__((noinline)) bool AppliesToCase(const compile::Decision& d, int decision_index) {
+    const std::size_t di = static_cast<std::size_t>(decision_index);
+    const RunResult condition = Exec(d.applies);
+    if (condition.fault == Fault::kNone && condition.value != 0) return true;
+    winner_begin_[di] = count_;
+    winner_end_[di] = count_;
+    if (condition.fault != Fault::kNone) {
+      Fail(di, d.slot, condition);
+      return false;
+    }
+    std::int64_t value = 0;
+    if (d.has_default) {
+      const RunResult v = ValueOf(d.default_value);
+      if (v.fault != Fault::kNone) {
+        Fail(di, d.slot, v);
+        return false;
+      }
+      value = v.value;
+    }
+    status_[di] = DecisionStatus::kNotApplicable;
+    raw_[di] = value;
+    error_detail_[di] = -1;
+    regs_[d.slot] = value;
+    fault_[d.slot] = Fault::kNone;
+    if (!d.has_default) {
+      fault_[d.slot] = Fault::kGap;
+      detail_[d.slot] = decision_index;
+      faulted_ = true;
+    }
+    return false;
   }
 
   __attribute__((noinline)) void DecideGeneral(const compile::Decision& d, int decision_index) {

@@ -33,6 +33,8 @@ const char* WhyNotReasonName(WhyNotExplanation::Reason reason) {
       return "defeated";
     case Reason::kInvalidCase:
       return "invalid case";
+    case Reason::kDecisionNotApplicable:
+      return "decision not applicable";
   }
   return "?";
 }
@@ -47,6 +49,8 @@ const char* AnswerStatusName(AnswerStatus status) {
       return "default_without_basis";
     case AnswerStatus::kError:
       return "error";
+    case AnswerStatus::kNotApplicable:
+      return "not_applicable";
   }
   return "?";
 }
@@ -254,6 +258,26 @@ WhyNotExplanation WhyNotRule(const CompiledProgram& p, const Outcome& out, Outco
         name, p.decision_infos[static_cast<std::size_t>(d)].name, names);
     return why;
   }
+  // Every decision it decides is not applicable: it was not consulted.
+  bool consulted = rule.assignments.empty();
+  std::string not_applicable;
+  for (int a : rule.assignments) {
+    const int d = p.assignments[static_cast<std::size_t>(a)].decision;
+    if (out.status(d) != DecisionStatus::kNotApplicable) {
+      consulted = true;
+      break;
+    }
+    const DecisionInfo& info = p.decision_infos[static_cast<std::size_t>(d)];
+    if (!not_applicable.empty()) not_applicable += ", ";
+    not_applicable += fmt::format("`{}` (applies when `{}`)", info.name, info.applies_when);
+  }
+  if (!consulted) {
+    why.reason = Reason::kDecisionNotApplicable;
+    why.message =
+        fmt::format("rule `{}` would apply, but what it decides does not apply to this case: {}",
+                    name, not_applicable);
+    return why;
+  }
   why.reason = Reason::kApplied;
   std::string decided;
   for (int a : rule.assignments) {
@@ -337,6 +361,8 @@ Explanation Program::Explain(const Case& facts, Date on) const {
     }
     if (e.status == DecisionStatus::kDefault) {
       e.answer = AnswerStatus::kDefaultWithoutBasis;
+    } else if (e.status == DecisionStatus::kNotApplicable) {
+      e.answer = AnswerStatus::kNotApplicable;
     } else if (e.status != DecisionStatus::kDecided) {
       e.answer = AnswerStatus::kError;
     } else {
@@ -344,6 +370,11 @@ Explanation Program::Explain(const Case& facts, Date on) const {
                                                    : AnswerStatus::kDecided;
     }
     if (!ex.case_errors.empty()) {
+      ex.decisions.push_back(std::move(e));
+      continue;
+    }
+    if (e.status == DecisionStatus::kNotApplicable) {
+      e.applies_reads = Reads(p, s, decision.applies_reads);
       ex.decisions.push_back(std::move(e));
       continue;
     }

@@ -173,6 +173,9 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
     if (def.decision) {
       CollectDependencies(def.decision->default_value.get(), index, nullptr, nullptr,
                           deps.edges[i]);
+      // `applies when`: the condition is evaluated before the decision's rules.
+      CollectDependencies(def.decision->applies_when.get(), index, nullptr, nullptr,
+                          deps.edges[i]);
     }
   }
   // The exceptions of the chain's rules, by base rule, in chain and file order.
@@ -332,6 +335,7 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
     for (const ast::AssumeDecl* assume : layer->assumes) add_reads(none, assume->condition.get());
     for (const ast::DecisionDecl* decision : layer->decisions) {
       add_reads(impl->vertex_of[decision], decision->default_value.get());
+      add_reads(impl->vertex_of[decision], decision->applies_when.get());  // `applies when`
     }
     for (const ast::RuleDecl* rule : layer->rules) {
       VertexId rv = impl->vertex_of[rule];
@@ -579,6 +583,7 @@ std::vector<Use> LayerUses(const sema::Layer& layer,
   for (const ast::AssumeDecl* assume : layer.assumes) add_reads(assume->condition.get());
   for (const ast::DecisionDecl* decision : layer.decisions) {
     add_reads(decision->default_value.get());
+    add_reads(decision->applies_when.get());  // `applies when`
   }
   for (const ast::RuleDecl* rule : layer.rules) {
     add_reads(rule->condition.get());

@@ -29,6 +29,8 @@ std::string_view EntityKindName(EntityKind kind) {
       return "let";
     case EntityKind::kDecision:
       return "decision";
+    case EntityKind::kLaw:
+      return "law";
   }
   return "name";
 }

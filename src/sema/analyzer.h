@@ -18,10 +18,11 @@
 
 namespace loket::sema::detail {
 
-// Names live in three separate spaces: enum types, authorities and values.
-enum class NameSpace : std::uint8_t { kType, kAuthority, kValue };
+// Names live in four separate spaces: enum types, authorities, values and laws.
+enum class NameSpace : std::uint8_t { kType, kAuthority, kValue, kLaw };
+constexpr int kNameSpaces = 4;
 
-enum class EntityKind : std::uint8_t { kEnum, kAuthority, kFact, kParam, kLet, kDecision };
+enum class EntityKind : std::uint8_t { kEnum, kAuthority, kFact, kParam, kLet, kDecision, kLaw };
 
 // One declared name.
 struct Entity {
@@ -34,6 +35,7 @@ struct Entity {
   const ast::ParamDecl* param = nullptr;
   ast::LetDecl* let = nullptr;  // mutable: sema fills in its type lazily
   const ast::DecisionDecl* decision = nullptr;
+  const ast::LawDecl* law = nullptr;
 };
 
 // Where an expression is checked: its layer and the optional facts that a surrounding
@@ -125,6 +127,14 @@ class Analyzer {
   bool ExpectType(const ast::Expr& value, const ast::Type& actual, const ast::Type& expected,
                   std::string_view what);
 
+  // --- citations.cpp
+  void CheckLaw(const ast::LawDecl& law);
+  // Resolves a citation list's laws, reads its article references and sets the rule's
+  // citation text from them.
+  void CheckCitations(ast::RuleDecl& rule, const Layer& layer);
+  // L241 when `citation.reference` is not an article reference; fills article, lid, sub.
+  void ReadArticleReference(ast::Citation& citation);
+
   // --- rules.cpp
   void CheckRules();
   void CheckRuleBody(ast::RuleDecl& rule, const Layer& layer);
@@ -143,11 +153,11 @@ class Analyzer {
 
   // Per layer, per name space, the names it declares itself.
   struct OwnNames {
-    std::unordered_map<std::string, Entity> names[3];
+    std::unordered_map<std::string, Entity> names[kNameSpaces];
   };
   std::unordered_map<const Layer*, OwnNames> own_;
   // Every declaration of a name in any layer, for L308.
-  std::unordered_map<std::string, std::vector<Entity>> all_[3];
+  std::unordered_map<std::string, std::vector<Entity>> all_[kNameSpaces];
   // Layer -> its files, in file order (a file whose header failed or names an unknown layer
   // belongs to none).
   std::unordered_map<const Layer*, std::vector<ast::File*>> layer_files_;

@@ -84,6 +84,7 @@ std::vector<std::uint64_t> ChainKeys(const Model& model,
     h = MixDay(h, layer.validity.until);
     h = hasher.Decls(h, layer.enums);
     h = hasher.Decls(h, layer.authorities);
+    h = hasher.Decls(h, layer.laws);
     h = hasher.Decls(h, layer.domains);
     h = hasher.Decls(h, layer.facts);
     h = hasher.Decls(h, layer.params);

@@ -206,6 +206,10 @@ void Analyzer::CheckDecision(ast::DecisionDecl& decision, const Layer& layer) {
                            decision.name_range);
     }
   }
+  if (decision.applies_when) {
+    CheckCondition(*decision.applies_when, scope,
+                   fmt::format("the `applies when` condition of `{}`", decision.name));
+  }
   if (decision.delegation) {
     // `delegated` opens the decision to lower layers; `closed` and `owned by` shut it. Both at
     // once leave the officer's intent unknown, so neither reading is guessed.

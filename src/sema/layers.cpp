@@ -252,6 +252,7 @@ void Analyzer::AttachDeclarations() {
       for (auto& decl : file->enums) decl->layer = layer->name, layer->enums.push_back(decl.get());
       for (auto& decl : file->authorities)
         decl->layer = layer->name, layer->authorities.push_back(decl.get());
+      for (auto& decl : file->laws) decl->layer = layer->name, layer->laws.push_back(decl.get());
       for (auto& decl : file->domains)
         decl->layer = layer->name, layer->domains.push_back(decl.get());
       for (auto& decl : file->facts) decl->layer = layer->name, layer->facts.push_back(decl.get());

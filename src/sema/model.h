@@ -30,6 +30,7 @@ struct Layer {
   // This layer's own declarations, in file order.
   std::vector<const ast::EnumDecl*> enums;
   std::vector<const ast::AuthorityDecl*> authorities;
+  std::vector<const ast::LawDecl*> laws;
   std::vector<const ast::DomainDecl*> domains;
   std::vector<const ast::FactDecl*> facts;
   std::vector<const ast::ParamDecl*> params;

@@ -91,6 +91,12 @@ void Analyzer::DeclareNames() {
         entity.authority = decl.get();
         Declare(NameSpace::kAuthority, decl->name, entity);
       }
+      for (auto& decl : file->laws) {
+        Entity entity{EntityKind::kLaw, layer, decl->name_range};
+        entity.law = decl.get();
+        Declare(NameSpace::kLaw, decl->name, entity);
+        CheckLaw(*decl);
+      }
       for (auto& decl : file->facts) {
         Entity entity{EntityKind::kFact, layer, decl->name_range};
         entity.fact = decl.get();

@@ -88,6 +88,7 @@ void Analyzer::CheckRules() {
 }
 
 void Analyzer::CheckRuleBody(ast::RuleDecl& rule, const Layer& layer) {
+  if (!rule.citations.empty()) CheckCitations(rule, layer);
   if (IsBlank(rule.citation)) {
     Report(diag::Kind::kMissingCitation, rule.citation_range,
            fmt::format("rule `{}` cites no legal basis", rule.id))

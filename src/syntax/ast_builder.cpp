@@ -55,6 +55,7 @@ class Builder {
       if (HasError(declaration)) continue;
       if (auto* decl = declaration->enumDecl()) BuildEnum(decl);
       if (auto* decl = declaration->authorityDecl()) BuildAuthority(decl);
+      if (auto* decl = declaration->lawDecl()) BuildLaw(decl);
       if (auto* decl = declaration->factDecl()) BuildFact(decl);
       if (auto* decl = declaration->paramDecl()) BuildParam(decl);
       if (auto* decl = declaration->letDecl()) BuildLet(decl);
@@ -182,6 +183,51 @@ class Builder {
     decl->range = Range(context);
     decl->layer = layer_;
     file_.authorities.push_back(std::move(decl));
+  }
+
+  void BuildLaw(LoketParser::LawDeclContext* context) {
+    auto decl = std::make_unique<ast::LawDecl>();
+    decl->name = context->name->getText();
+    decl->name_range = Range(context->name);
+    decl->title = Text(context->title);
+    if (context->registry != nullptr && context->identifier != nullptr) {
+      decl->register_kind = context->registry->getText();
+      decl->register_range = Range(context->registry);
+      decl->identifier = context->identifier->getText();
+      decl->identifier_range = Range(context->identifier);
+    }
+    decl->range = Range(context);
+    decl->layer = layer_;
+    file_.laws.push_back(std::move(decl));
+  }
+
+  // The source text from the first to the last token of a context, as written.
+  static std::string SourceText(antlr4::Token* first, antlr4::Token* last) {
+    return first->getInputStream()->getText(
+        antlr4::misc::Interval(first->getStartIndex(), last->getStopIndex()));
+  }
+
+  void BuildCitations(LoketParser::CitationListContext* context, ast::RuleDecl& rule) {
+    rule.citation = SourceText(context->getStart(), context->getStop());
+    rule.citation_range = Range(context);
+    for (auto* entry : context->citationEntry()) {
+      ast::Citation citation;
+      citation.range = Range(entry);
+      if (auto* text = dynamic_cast<LoketParser::FreeCitationContext*>(entry)) {
+        citation.remark = Text(text->text);
+      } else if (auto* law = dynamic_cast<LoketParser::LawCitationContext*>(entry)) {
+        citation.law = law->law->getText();
+        citation.law_range = Range(law->law);
+        std::vector<LoketParser::ArticleTokenContext*> tokens = law->articleToken();
+        if (!tokens.empty()) {
+          citation.reference = SourceText(tokens.front()->getStart(), tokens.back()->getStop());
+          citation.reference_range =
+              state_.Range(Range(tokens.front()).begin, Range(tokens.back()).end);
+        }
+        citation.remark = Text(law->remark);
+      }
+      rule.citations.push_back(std::move(citation));
+    }
   }
 
   void BuildDomain(LoketParser::DomainDeclContext* context) {
@@ -338,6 +384,9 @@ class Builder {
       } else if (auto* delegated = dynamic_cast<LoketParser::DelegatedModifierContext*>(modifier)) {
         if (decl->delegation) duplicate("a `delegated to`");
         decl->delegation = BuildDelegation(delegated);
+      } else if (auto* applies = dynamic_cast<LoketParser::AppliesModifierContext*>(modifier)) {
+        if (decl->applies_when) duplicate("an `applies when`");
+        decl->applies_when = BuildExpr(applies->expr());
       }
     }
     decl->domain = domain;
@@ -391,8 +440,12 @@ class Builder {
     auto decl = std::make_unique<ast::RuleDecl>();
     decl->id = context->ruleId()->getText();
     decl->id_range = Range(context->ruleId());
-    decl->citation = Text(context->citation);
-    decl->citation_range = Range(context->citation);
+    if (context->citationList() != nullptr) {
+      BuildCitations(context->citationList(), *decl);
+    } else {
+      decl->citation = Text(context->citation);
+      decl->citation_range = Range(context->citation);
+    }
     bool has_validity = false;
     std::vector<LoketParser::ExprContext*> whens;
     for (auto* clause : context->ruleClause()) {

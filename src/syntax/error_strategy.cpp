@@ -51,9 +51,9 @@ const std::vector<std::size_t> kOperators = {
     LoketLexer::GT,   LoketLexer::GE,    LoketLexer::IN,      LoketLexer::NOT,
     LoketLexer::AND,  LoketLexer::OR,    LoketLexer::IMPLIES, LoketLexer::UNIT};
 const std::vector<std::size_t> kDeclarationStarts = {
-    LoketLexer::ENUM,  LoketLexer::AUTHORITY, LoketLexer::DOMAIN, LoketLexer::FACT,
-    LoketLexer::PARAM, LoketLexer::LET,       LoketLexer::ASSUME, LoketLexer::DECISION,
-    LoketLexer::RULE,  LoketLexer::SEMI};
+    LoketLexer::ENUM,     LoketLexer::AUTHORITY, LoketLexer::LAW, LoketLexer::DOMAIN,
+    LoketLexer::FACT,     LoketLexer::PARAM,     LoketLexer::LET, LoketLexer::ASSUME,
+    LoketLexer::DECISION, LoketLexer::RULE,      LoketLexer::SEMI};
 
 std::string DescribeExpected(antlr4::misc::IntervalSet expected) {
   std::vector<std::string> parts;
@@ -105,6 +105,12 @@ std::string DescribeWhere(antlr4::ParserRuleContext* context) {
       }
       case LoketParser::RuleAuthorityDecl:
         return "in an authority declaration";
+      case LoketParser::RuleLawDecl:
+        return "in a law declaration (`law name \"Title\" bwb BWBR...`)";
+      case LoketParser::RuleCitationList:
+      case LoketParser::RuleCitationEntry:
+      case LoketParser::RuleArticleToken:
+        return "in the rule's citations (`[law art 3 lid 2; \"free text\"]`)";
       case LoketParser::RuleDomainDecl: {
         auto* decl = static_cast<LoketParser::DomainDeclContext*>(node);
         std::string name = TokenName(decl->name);
@@ -146,7 +152,9 @@ std::string DescribeWhere(antlr4::ParserRuleContext* context) {
             return "after the rule's conditions";
           }
         }
-        return rule->citation != nullptr ? "after the rule's legal basis" : "in a rule";
+        return rule->citation != nullptr || rule->citationList() != nullptr
+                   ? "after the rule's legal basis"
+                   : "in a rule";
       }
       default:
         break;
@@ -217,7 +225,10 @@ void FriendlyErrorStrategy::Report(antlr4::Parser* parser, antlr4::Token* found,
   message += ", found " + DescribeToken(found);
   // The mistakes policy officers make most get a direct hint.
   if (context->getRuleIndex() == LoketParser::RuleRuleDecl &&
-      expected.contains(static_cast<std::size_t>(LoketLexer::STRING)) && expected.size() == 1) {
+      expected.contains(static_cast<std::size_t>(LoketLexer::STRING)) &&
+      expected.contains(static_cast<std::size_t>(LoketLexer::LBRACK)) && expected.size() == 2) {
+    // (A citation list `[wi2021 art 3]` is the other form; the quoted text is the one every
+    // rule base knows.)
     message =
         "expected the rule's legal basis in double quotes after its id, such as "
         "\"Wet inburgering 2021, art. 3\"; found " +

@@ -72,6 +72,7 @@ bool EndsChain(std::size_t type) {
     case LoketLexer::LAYER:
     case LoketLexer::ENUM:
     case LoketLexer::AUTHORITY:
+    case LoketLexer::LAW:
     case LoketLexer::DOMAIN:
     case LoketLexer::FACT:
     case LoketLexer::PARAM:
@@ -90,6 +91,7 @@ bool EndsChain(std::size_t type) {
     case LoketLexer::FAVOURS:
     case LoketLexer::CLOSED:
     case LoketLexer::OWNED:
+    case LoketLexer::APPLIES:
     case LoketLexer::COMMA:
     case LoketLexer::SEMI:
     case LoketLexer::COLON:

@@ -143,6 +143,19 @@ class JurisdictionCheck {
       }
       DecisionStatus status = outcome.status(index);
       const ast::Type& type = decision_types_[name];
+      if (want.not_applicable || status == DecisionStatus::kNotApplicable) {
+        const bool same_value =
+            !want.value || outcome.raw(index) == (type.kind == ast::TypeKind::kSet
+                                                      ? std::int64_t(MaskOf(*want.value))
+                                                      : want.value->number);
+        if (!want.not_applicable || status != DecisionStatus::kNotApplicable || !same_value ||
+            outcome.winner_indices(index).first != outcome.winner_indices(index).second) {
+          diff << "  " << name << ": loket " << DecisionStatusName(status) << " "
+               << outcome.value(index).ToString() << ", reference "
+               << (want.not_applicable ? "not applicable" : "applicable") << "\n";
+        }
+        continue;
+      }
       if (!want.error_code.empty() || DecisionStatusCode(status)[0] != '\0') {
         if (CodeOf(status) != want.error_code) {
           diff << "  " << name << ": loket " << DecisionStatusName(status) << " " << CodeOf(status)
@@ -237,7 +250,7 @@ TEST_CASE("Differential: compiled evaluator agrees with the reference interprete
       for (DecisionStatus status :
            {DecisionStatus::kDecided, DecisionStatus::kDefault, DecisionStatus::kGap,
             DecisionStatus::kConflict, DecisionStatus::kAbsentOptional, DecisionStatus::kOverflow,
-            DecisionStatus::kNotEvaluated}) {
+            DecisionStatus::kNotEvaluated, DecisionStatus::kNotApplicable}) {
         INFO("status never reached in the corpus: " << DecisionStatusName(status));
         CHECK(seen.count(status) == 1);
       }

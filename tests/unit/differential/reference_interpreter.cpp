@@ -96,6 +96,12 @@ class Evaluation {
           result.value.reset();
           result.error_code = error.code;
         }
+        // Not applicable is an answer, also without a default (only its readers fail).
+        if (not_applicable_.count(decision) &&
+            (result.error_code.empty() || !decision->default_value)) {
+          result.not_applicable = true;
+          result.error_code.clear();
+        }
       }
     }
     return outcome;
@@ -160,7 +166,9 @@ class Evaluation {
     in_progress_.insert(&decision);
     Memo entry;
     try {
-      entry.value = decision.collect ? Collect(decision) : DecideSingle(decision);
+      entry.value = NotApplicable(decision) ? ValueWhereNotApplicable(decision)
+                    : decision.collect      ? Collect(decision)
+                                            : DecideSingle(decision);
     } catch (const EvalError& error) {
       entry.error = error;
     }
@@ -168,6 +176,23 @@ class Evaluation {
     decisions_[&decision] = entry;
     if (entry.error) throw *entry.error;
     return entry.value;
+  }
+
+  // `applies when` false: no rule is consulted; readers see the default, or fail without one.
+  bool NotApplicable(const ast::DecisionDecl& decision) {
+    if (!decision.applies_when || Eval(*decision.applies_when).number != 0) return false;
+    not_applicable_.insert(&decision);
+    deciding_rules_[&decision] = {};
+    return true;
+  }
+  RefValue ValueWhereNotApplicable(const ast::DecisionDecl& decision) {
+    if (decision.collect) {
+      RefValue empty;
+      empty.kind = TypeKind::kSet;
+      return empty;
+    }
+    if (!decision.default_value) Fail("L608", "not applicable, no default: " + decision.name);
+    return Eval(*decision.default_value);
   }
 
   struct Candidate {
@@ -460,6 +485,7 @@ class Evaluation {
   std::map<const ast::LetDecl*, Memo> lets_;
   std::map<const ast::DecisionDecl*, Memo> decisions_;
   std::map<const ast::DecisionDecl*, std::vector<std::string>> deciding_rules_;
+  std::set<const ast::DecisionDecl*> not_applicable_;
   std::set<const ast::DecisionDecl*> in_progress_;
 };
 

@@ -43,6 +43,7 @@ struct RefDecision {
   std::optional<RefValue> value;   // absent when the decision is an error
   std::string error_code;          // "L608" (gap), "L609" (conflict), "L610", "L612", ...
   std::vector<std::string> rules;  // the deciding rules as "layer.id", sorted
+  bool not_applicable = false;     // `applies when` is false; `value`: the default, if any
 };
 
 struct RefOutcome {
