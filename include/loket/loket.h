@@ -5,5 +5,6 @@
 #include "loket/checker.h"
 #include "loket/diagnostic.h"
 #include "loket/evaluate.h"
+#include "loket/receipt.h"
 #include "loket/rule_base.h"
 #include "loket/status.h"

@@ -88,6 +88,7 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     diag::DiagnosticSink& sink, CheckCaches caches) {
   const LoadOptions& options = impl.options;
   analysis::AnalysisStats analysis_stats;
+  impl.content_hash = ContentHash(*impl.sources);
   impl.model = sema::Analyze(std::move(files), *impl.sources, sink);
 
   // The caches' keys, computed once for both.
@@ -373,6 +374,23 @@ std::vector<LayerInfo> RuleBase::layers() const {
     layers.push_back(std::move(info));
   }
   return layers;
+}
+
+std::string RuleBase::ResolveJurisdiction(std::string_view name_or_code) const {
+  if (!impl_->model) return {};
+  const sema::Layer* layer = internal::FindJurisdiction(*impl_->model, name_or_code);
+  return layer ? layer->name : std::string();
+}
+
+std::vector<SourceText> RuleBase::Sources() const {
+  std::vector<SourceText> sources;
+  const source::SourceManager& files = *impl_->sources;
+  sources.reserve(files.file_count());
+  for (std::size_t i = 0; i < files.file_count(); ++i) {
+    auto id = static_cast<source::FileId>(i);
+    sources.push_back({files.path(id), std::string(files.text(id))});
+  }
+  return sources;
 }
 
 RuleBase::RuleBase(std::shared_ptr<const internal::RuleBaseImpl> impl) : impl_(std::move(impl)) {}

@@ -27,7 +27,11 @@ struct RuleBaseImpl {
   std::vector<Diagnostic> diagnostics;                 // sorted by file and position
   RuleBaseStats stats;
   bool has_errors = false;
+  std::string content_hash;  // RuleBase::ContentHash(), computed when the sources are added
 };
+
+// RuleBase::ContentHash() of the files in `sources` (in the order they were added).
+std::string ContentHash(const source::SourceManager& sources);
 
 // The pipeline behind RuleBase::LoadFiles and FromSources: parse, analyze, graph checks and,
 // when asked and the rule base has no errors, the conflict analysis.
