@@ -366,8 +366,13 @@ RunResult Run(const compile::Instr* code, std::int64_t* regs, const Fault* fault
 
 RuleRefInfo RuleRef(const CompiledProgram& program, int rule) {
   const compile::Rule& r = program.rules[static_cast<std::size_t>(rule)];
-  return RuleRefInfo{rule, r.id, r.layer, r.citation,
-                     program.rule_infos[static_cast<std::size_t>(rule)].citations};
+  RuleRefInfo info;
+  info.rule = rule;
+  info.id = r.id;
+  info.layer = r.layer;
+  info.citation = r.citation;
+  info.citations = program.rule_infos[static_cast<std::size_t>(rule)].citations;
+  return info;
 }
 
 DecisionStatus StatusOf(Fault fault) {
