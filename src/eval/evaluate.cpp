@@ -524,7 +524,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
 
   // One rule of a decision: -1 on a fault (in `failure`), 0 when it does not apply or is
   // defeated, 1 when it contributes `contribution`.
-  int General(const compile::Entry& e, RunResult& failure, std::int64_t& contribution) {
+  int DecideEntry(const compile::Entry& e, RunResult& failure, std::int64_t& contribution) {
     const int r = e.rule;
     bool applies;
     if (e.flags & compile::Entry::kMemo) {
@@ -578,34 +578,35 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     return false;
   }
 
-  void FastDecide(const compile::Decision& d, std::int64_t& value, bool& conflict,
-                  RunResult& failure) {
+  void DecideByWordTests(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                         RunResult& failure) {
     const bool one_word = p_.atom_words == 1;
     if (d.collect) {
       if (d.always_in_force) {
-        one_word ? Fast<true, true, true>(d, value, conflict, failure)
-                 : Fast<false, true, true>(d, value, conflict, failure);
+        one_word ? WordTests<true, true, true>(d, value, conflict, failure)
+                 : WordTests<false, true, true>(d, value, conflict, failure);
       } else {
-        one_word ? Fast<true, false, true>(d, value, conflict, failure)
-                 : Fast<false, false, true>(d, value, conflict, failure);
+        one_word ? WordTests<true, false, true>(d, value, conflict, failure)
+                 : WordTests<false, false, true>(d, value, conflict, failure);
       }
     } else if (d.always_in_force) {
-      one_word ? Fast<true, true, false>(d, value, conflict, failure)
-               : Fast<false, true, false>(d, value, conflict, failure);
+      one_word ? WordTests<true, true, false>(d, value, conflict, failure)
+               : WordTests<false, true, false>(d, value, conflict, failure);
     } else {
-      one_word ? Fast<true, false, false>(d, value, conflict, failure)
-               : Fast<false, false, false>(d, value, conflict, failure);
+      one_word ? WordTests<true, false, false>(d, value, conflict, failure)
+               : WordTests<false, false, false>(d, value, conflict, failure);
     }
   }
 
-  // The fast path (compile::Decision::fast): the simple entries' word tests give a bit per
+  // compile::DecisionPath::kWordTests: the simple entries' word tests give a bit per
   // entry that fires, 64 entries at a time, without data-dependent branches; then the fired
-  // entries and the general ones (evaluated here) are taken in entry order, so winners and
-  // the partial winners on a fault are exactly the general loop's. Simple rules leave their
+  // entries and the others (decided rule by rule here) are taken in entry order, so winners
+  // and the partial winners on a fault are exactly DecideRuleByRule's. Simple rules leave their
   // rule state alone: no other decision or exception asks about them, and an applying one is
   // always a winner, which is what explanations look at.
   template <bool kOneWord, bool kAlwaysInForce, bool kCollect>
-  void Fast(const compile::Decision& d, std::int64_t& value, bool& conflict, RunResult& failure) {
+  void WordTests(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                 RunResult& failure) {
     const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
     const std::int32_t* general = d.general.data();
     const std::int32_t* const general_end = general + d.general.size();
@@ -653,7 +654,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
           ++general;
           std::int64_t contribution = 0;
           const int result =
-              General(d.entries[static_cast<std::size_t>(next)], failure, contribution);
+              DecideEntry(d.entries[static_cast<std::size_t>(next)], failure, contribution);
           if (result < 0) {
             count_ = n;
             return;
@@ -670,17 +671,17 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     conflict = disagree;
   }
 
-  // Every entry the general way, in order (a delegated single-valued decision, or a faulted
-  // atom read by a simple entry).
-  void GeneralDecide(const compile::Decision& d, std::int64_t& value, bool& conflict,
-                     RunResult& failure) {
+  // compile::DecisionPath::kRuleByRule: every entry in order (a delegated single-valued
+  // decision, or a faulted atom read by a simple entry).
+  void DecideRuleByRule(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                        RunResult& failure) {
     std::int32_t* const winners = winners_;
     const std::int32_t begin = count_;
     bool have_value = false;
     int best_depth = -1;
     for (const compile::Entry& e : d.entries) {
       std::int64_t contribution = 0;
-      const int result = General(e, failure, contribution);
+      const int result = DecideEntry(e, failure, contribution);
       if (result < 0) break;
       if (result == 0) continue;
       if (d.collect) {
@@ -840,9 +841,9 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     regs_[slot] = 0;
   }
 
-  // A pure decision (compile::Decision::pure): a bit per entry that fires, then the winners
+  // compile::DecisionPath::kMasks: a bit per entry that fires, then the winners
   // in entry order; nothing here can fault but a computed default.
-  void DecidePure(const compile::Decision& d, int decision_index) {
+  void DecideByMasks(const compile::Decision& d, int decision_index) {
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
     // A few rules (most single-valued decisions have one to four) are tested in place; the
@@ -937,15 +938,18 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     }
   }
 
+  // One decision by its compile::DecisionPath; a fault in the atoms a path relies on sends it
+  // down the next path (masks -> word tests -> rule by rule).
   void Decide(const compile::Decision& d, int decision_index) {
-    if (d.pure && (faults_[0] & d.pure_fault_mask) == 0) {
-      DecidePure(d, decision_index);
+    if (d.path == compile::DecisionPath::kMasks && (faults_[0] & d.masks_fault_mask) == 0) {
+      DecideByMasks(d, decision_index);
       return;
     }
-    DecideGeneral(d, decision_index);
+    DecideByEntries(d, decision_index);
   }
 
-  __attribute__((noinline)) void DecideGeneral(const compile::Decision& d, int decision_index) {
+  // kWordTests or kRuleByRule, then the status from the winners (or the default).
+  __attribute__((noinline)) void DecideByEntries(const compile::Decision& d, int decision_index) {
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const int slot = d.slot;
     const std::int32_t begin = count_;
@@ -953,10 +957,10 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     std::int64_t value = 0;
     bool conflict = false;
     RunResult failure{0, Fault::kNone, 0};
-    if (d.fast && !FaultTouches(d)) {
-      FastDecide(d, value, conflict, failure);
+    if (d.path != compile::DecisionPath::kRuleByRule && !FaultTouches(d)) {
+      DecideByWordTests(d, value, conflict, failure);
     } else {
-      GeneralDecide(d, value, conflict, failure);
+      DecideRuleByRule(d, value, conflict, failure);
     }
     winner_end_[di] = count_;
     if (failure.fault != Fault::kNone) {
