@@ -13,7 +13,7 @@
 namespace loket::compile {
 
 // `jurisdiction` must be a layer of `model`, which must have no errors. Constructs the
-// language cannot run yet (an enum of more than 64 members in a set, an unknown builtin) are
+// language cannot run yet (an enum of more than 64 members, L231; an unknown builtin) are
 // reported to `sink`; then the result is null.
 std::shared_ptr<const CompiledProgram> Compile(const sema::Model& model,
                                                const sema::Layer& jurisdiction,

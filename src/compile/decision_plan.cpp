@@ -1,6 +1,6 @@
 // Acceleration planning, decisions: each decision's entries (one per rule deciding it) with
-// the flags the evaluator dispatches on, the word-test fast path and the pure path where they
-// apply, and whether the whole program can run column-wise.
+// the flags the evaluator dispatches on, and its compile::DecisionPath (word tests, masks, or
+// rule by rule), and whether the whole program can run column-wise.
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -52,17 +52,17 @@ class DecisionPlanner {
         return e.from == std::numeric_limits<std::int32_t>::min() &&
                e.until == std::numeric_limits<std::int32_t>::max();
       });
-      BuildFastPath(d);
+      ChoosePath(d);
     }
   }
 
   // A collect decision, or a single-valued one that is not delegated, decides its simple
-  // entries by their word tests at once (CompiledProgram::fast_*); the other entries go the
-  // general way, in entry order.
-  void BuildFastPath(Decision& d) {
+  // entries by their word tests at once (DecisionPath::kWordTests, CompiledProgram::fast_*);
+  // the other entries go rule by rule, in entry order. At its simplest: DecisionPath::kMasks.
+  void ChoosePath(Decision& d) {
     CompiledProgram& p = *program_;
     if (p.atom_words == 0 || (d.delegated && !d.collect)) return;
-    d.fast = true;
+    d.path = DecisionPath::kWordTests;
     d.fast_begin = static_cast<std::int32_t>(p.fast_entries.size());
     std::map<int, std::uint64_t> fault_masks;  // word -> the simple entries' atoms in it
     for (std::size_t i = 0; i < d.entries.size(); ++i) {
@@ -88,9 +88,11 @@ class DecisionPlanner {
       p.fast_entries.push_back(fast);
     }
     for (const auto& [word, mask] : fault_masks) d.fault_masks.push_back(WordTest{word, mask, 0});
-    d.pure = p.atom_words == 1 && d.general.empty() && d.entries.size() <= 64 && d.always_in_force;
-    if (!d.pure) return;
-    if (!d.fault_masks.empty()) d.pure_fault_mask = d.fault_masks.front().mask;
+    if (p.atom_words != 1 || !d.general.empty() || d.entries.size() > 64 || !d.always_in_force) {
+      return;
+    }
+    d.path = DecisionPath::kMasks;
+    if (!d.fault_masks.empty()) d.masks_fault_mask = d.fault_masks.front().mask;
     d.fire_begin = static_cast<std::int32_t>(p.fire_masks.size());
     d.fire_count = static_cast<std::int32_t>((d.entries.size() + 7) / 8 * 8);
     for (std::int32_t i = 0; i < d.fire_count; ++i) {
@@ -117,8 +119,8 @@ class DecisionPlanner {
         p.columnar = p.columnar && p.lets[static_cast<std::size_t>(step.index)].fast;
       } else {
         const Decision& d = p.decisions[static_cast<std::size_t>(step.index)];
-        p.columnar =
-            p.columnar && d.pure && (d.collect || !d.has_default || d.default_value.is_constant);
+        p.columnar = p.columnar && d.path == DecisionPath::kMasks &&
+                     (d.collect || !d.has_default || d.default_value.is_constant);
       }
     }
     if (!p.columnar) return;

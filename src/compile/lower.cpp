@@ -101,7 +101,7 @@ class Lowering {
     program_->enums.push_back(std::move(info));
     enum_index_[decl] = index;
     if (decl->members.size() > 64) {
-      throw CompileError{diag::Kind::kTypeMismatch, decl->range,
+      throw CompileError{diag::Kind::kEnumTooLarge, decl->range,
                          "enum `" + decl->name +
                              "` has more than 64 members; the evaluator "
                              "supports at most 64"};
@@ -229,7 +229,7 @@ class Lowering {
       let.slot = slots_.lets[decl];
       std::vector<int> reads;
       if (!decl->value) {
-        throw CompileError{diag::Kind::kTypeMismatch, decl->range,
+        throw CompileError{diag::Kind::kEnumTooLarge, decl->range,
                            "let `" + decl->name + "` has no value"};
       }
       let.value = CompileValue(*decl->value, reads);

@@ -141,7 +141,7 @@ struct Param {
   std::vector<DatedValue> values;  // ascending `from`; before the first: the first value
 };
 
-// A decision's rules as its fast path sees them, in entry order: a simple rule's word test
+// A decision's rules as its word-test paths see them, in entry order: a simple rule's word test
 // (mask 0, want 0: unconditional), its rule, constant value and validity; any other entry
 // never fires here (mask 0, want 1) and is left to the general path (Decision::general).
 struct FastEntry {
@@ -278,20 +278,35 @@ struct Entry {
   std::int64_t value = 0;
 };
 
+// How the evaluator decides a decision; chosen by the compiler (decision_plan.cpp), run by
+// src/eval (Engine::Evaluator::Decide). Each path decides exactly as the rule-by-rule one.
+enum class DecisionPath : std::uint8_t {
+  // Every entry in order, each rule's condition run as word tests, atoms or code, exceptions
+  // and layers looked at (DecideRuleByRule). Delegated single-valued decisions, and programs
+  // without atom words.
+  kRuleByRule,
+  // The simple entries (one word test, constant value, no exceptions) fire by their word
+  // tests 64 at a time; the other entries go rule by rule, all in entry order
+  // (DecideByWordTests). Collect decisions and single-valued ones that are not delegated.
+  // Rule by rule when an atom a simple entry reads faulted.
+  kWordTests,
+  // Word tests at their simplest: one atom word, every entry simple, at most 64, always in
+  // force: one bit-parallel pass fires them all (DecideByMasks, and the column-wise batches).
+  // As kWordTests when an atom in `masks_fault_mask` faulted.
+  kMasks,
+};
+
 struct Decision {
   int slot = -1;
   std::vector<Entry> entries;    // one per assignment, in the order of `assignments`
   bool always_in_force = false;  // every entry's rule is in force on every day
-  // The fast path (collect, or single-valued and not delegated): its entries at
-  // fast_entries[fast_begin, fast_begin + entries.size()), the entries it leaves to
-  // the general path (ascending entry indexes), and the atom bits whose fault sends the whole
-  // decision down the general path.
-  bool fast = false;
-  // The fast path at its simplest: one atom word, every entry simple, at most 64, always in
-  // force; unless the atoms in `pure_fault_mask` faulted.
-  bool pure = false;
-  std::uint64_t pure_fault_mask = 0;
-  // The pure path's tests, for eight at a time: fire_masks / fire_wants[fire_begin, + fire_count)
+  DecisionPath path = DecisionPath::kRuleByRule;
+  // kWordTests and kMasks: the entries at fast_entries[fast_begin, fast_begin +
+  // entries.size()), the entries left to rule by rule (`general`, ascending entry indexes),
+  // and the atom bits whose fault sends the whole decision rule by rule (`fault_masks`).
+  // kMasks: the atoms whose fault sends the decision down the word-test path.
+  std::uint64_t masks_fault_mask = 0;
+  // kMasks: the tests, for eight at a time: fire_masks / fire_wants[fire_begin, + fire_count)
   // (fire_count a multiple of 8, padded with tests that never fire).
   std::int32_t fire_begin = 0;
   std::int32_t fire_count = 0;
@@ -366,7 +381,7 @@ struct CompiledProgram {
   std::vector<AtomOp> atom_ops;
   std::vector<AtomCheck> atom_checks;
   int atom_words = 0;
-  std::vector<FastEntry> fast_entries;  // per decision with a fast path (Decision::fast_begin)
+  std::vector<FastEntry> fast_entries;  // per decision with word tests (Decision::fast_begin)
   std::vector<std::uint64_t> fire_masks;
   std::vector<std::uint64_t> fire_wants;
   std::vector<Param> params;
@@ -379,8 +394,8 @@ struct CompiledProgram {
   bool has_exceptions = false;
 
   // Column-wise evaluation (Program::EvaluateBatch, eval/batch.cpp): many cases side by side,
-  // each step over all of them at once. Possible when every step is a fast let or a pure
-  // decision (compile::Let::fast, Decision::pure) with a constant default or none, the atoms
+  // each step over all of them at once. Possible when every step is a fast let or a decision
+  // on DecisionPath::kMasks (compile::Let::fast) with a constant default or none, the atoms
   // fit one word, and there are no exceptions or assumptions: then a case whose facts are all
   // present can fault only where a decision has a gap or a conflict, which the batch notices
   // and hands to the case-by-case evaluator. `column_facts`: the fact slots the atoms read.

@@ -3,7 +3,7 @@
 // (compile::CompiledProgram::columnar) is evaluated a block of eval::kBlockLanes cases at a
 // time, each step over the whole block (eval/columns.h): the facts the atoms read are copied
 // into columns, the atoms of every case computed atom by atom, then each let and decision
-// for every case at once. Each case's outcome is then written as DecidePure writes it.
+// for every case at once. Each case's outcome is then written as DecideByMasks writes it.
 //
 // The column-wise steps assume what a columnar program guarantees for a case whose facts are
 // all present: no register faults, except a decision with a gap or a conflict. A case with an

@@ -27,7 +27,7 @@ struct ColumnPasses {
   void (*let)(const std::uint64_t* bits, const compile::FastEntry* terms, std::int32_t count,
               std::int64_t if_true, std::int64_t if_false, std::int64_t* column,
               std::int32_t lanes);
-  // A pure decision (compile::Decision::pure) of `count` entries (at most 64): bit e of
+  // A decision on compile::DecisionPath::kMasks of `count` entries (at most 64): bit e of
   // fired[lane] when entry e's test holds; column[lane] the union of the fired entries'
   // values (`collect`), else the first fired entry's value, or `none` when none fired.
   void (*decide)(const std::uint64_t* bits, const compile::FastEntry* entries, std::int32_t count,

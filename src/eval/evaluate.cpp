@@ -1,4 +1,5 @@
-// The evaluator: runs a compiled program on one case (language-sketch §5).
+// The evaluator: runs a compiled program on one case (docs/language.md §9). The public value
+// types it fills (Date, Case, Outcome) are in values.cpp.
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -21,300 +22,6 @@ namespace loket {
 
 using compile::CompiledProgram;
 using compile::Fault;
-
-// ---------------------------------------------------------------------------------------------
-// Date
-
-std::optional<Date> Date::Parse(std::string_view iso) {
-  auto day = support::ParseIsoDate(iso);
-  if (!day) return std::nullopt;
-  return Date{*day};
-}
-
-std::optional<Date> Date::FromCivil(int year, int month, int day_of_month) {
-  support::CivilDate civil{year, month, day_of_month};
-  if (!support::IsValidCivil(civil)) return std::nullopt;
-  return Date{support::DaysFromCivil(civil)};
-}
-
-std::string Date::ToString() const {
-  return support::FormatIsoDate(day);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Case
-
-void Case::Clear() {
-  std::fill(present(), present() + slot_count_, std::uint8_t{0});
-}
-
-void Case::Resize(int slots) {
-  slot_count_ = slots;
-  heap_.reset();
-  std::fill(std::begin(inline_values_), std::end(inline_values_), 0);
-  std::fill(std::begin(inline_present_), std::end(inline_present_), std::uint8_t{0});
-  if (slots > kInlineSlots) {
-    heap_.reset(new std::int64_t[HeapWords(slots)]());
-  }
-}
-
-Case::Case(const Case& other) : program_(other.program_), slot_count_(other.slot_count_) {
-  std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
-  std::copy(std::begin(other.inline_present_), std::end(other.inline_present_), inline_present_);
-  if (other.heap_) {
-    const std::size_t words = HeapWords(slot_count_);
-    heap_.reset(new std::int64_t[words]);
-    std::copy(other.heap_.get(), other.heap_.get() + words, heap_.get());
-  }
-}
-
-Case& Case::operator=(const Case& other) {
-  if (this != &other) {
-    Case copy(other);
-    *this = std::move(copy);
-  }
-  return *this;
-}
-
-Case::Case(Case&& other) noexcept
-    : program_(std::move(other.program_)),
-      slot_count_(other.slot_count_),
-      heap_(std::move(other.heap_)) {
-  std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
-  std::copy(std::begin(other.inline_present_), std::end(other.inline_present_), inline_present_);
-  other.slot_count_ = 0;
-}
-
-Case& Case::operator=(Case&& other) noexcept {
-  if (this != &other) {
-    program_ = std::move(other.program_);
-    slot_count_ = other.slot_count_;
-    heap_ = std::move(other.heap_);
-    std::copy(std::begin(other.inline_values_), std::end(other.inline_values_), inline_values_);
-    std::copy(std::begin(other.inline_present_), std::end(other.inline_present_), inline_present_);
-    other.slot_count_ = 0;
-  }
-  return *this;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Statuses
-
-const char* DecisionStatusName(DecisionStatus status) {
-  switch (status) {
-    case DecisionStatus::kDecided:
-      return "decided";
-    case DecisionStatus::kDefault:
-      return "default";
-    case DecisionStatus::kGap:
-      return "gap";
-    case DecisionStatus::kConflict:
-      return "conflict";
-    case DecisionStatus::kAbsentOptional:
-      return "absent optional fact";
-    case DecisionStatus::kOverflow:
-      return "overflow";
-    case DecisionStatus::kDivisionByZero:
-      return "division by zero";
-    case DecisionStatus::kNotEvaluated:
-      return "not evaluated";
-    case DecisionStatus::kNotApplicable:
-      return "not applicable";
-  }
-  return "?";
-}
-
-const char* DecisionStatusCode(DecisionStatus status) {
-  switch (status) {
-    case DecisionStatus::kGap:
-      return "L608";
-    case DecisionStatus::kConflict:
-      return "L609";
-    case DecisionStatus::kAbsentOptional:
-      return "L610";
-    case DecisionStatus::kOverflow:
-      return "L612";
-    case DecisionStatus::kDivisionByZero:
-      return "L613";
-    case DecisionStatus::kNotEvaluated:
-      return "L605";
-    default:
-      return "";
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Outcome
-
-Outcome::Outcome() : scratch_(std::make_unique<Scratch>()) {}
-Outcome::Outcome(Outcome&&) noexcept = default;
-Outcome& Outcome::operator=(Outcome&&) noexcept = default;
-Outcome::~Outcome() = default;
-Outcome::Outcome(const Outcome& other)
-    : program_(other.program_),
-      programs_(other.programs_),
-      status_(other.status_),
-      raw_(other.raw_),
-      winner_begin_(other.winner_begin_),
-      winner_end_(other.winner_end_),
-      winners_(other.winners_),
-      error_detail_(other.error_detail_),
-      case_errors_(other.case_errors_),
-      scratch_(std::make_unique<Scratch>(other.scratch_ ? *other.scratch_ : Scratch{})) {}
-Outcome& Outcome::operator=(const Outcome& other) {
-  if (this != &other) {
-    Outcome copy(other);
-    *this = std::move(copy);
-  }
-  return *this;
-}
-
-bool Outcome::ok() const {
-  if (!case_errors_.empty()) return false;
-  for (DecisionStatus s : status_) {
-    if (s != DecisionStatus::kDecided && s != DecisionStatus::kDefault &&
-        s != DecisionStatus::kNotApplicable) {
-      return false;
-    }
-  }
-  return true;
-}
-
-int Outcome::FindDecision(std::string_view name) const {
-  return program_ ? program_->FindDecision(name) : -1;
-}
-
-const DecisionInfo& Outcome::info(int decision) const {
-  return program_->decision_infos[static_cast<std::size_t>(decision)];
-}
-
-Value Outcome::value(int decision) const {
-  const DecisionInfo& d = info(decision);
-  Value v;
-  v.type = d.type;
-  v.raw = raw_[static_cast<std::size_t>(decision)];
-  if (d.type == ValueType::kEnum || d.type == ValueType::kSet) v.members = &d.members;
-  return v;
-}
-
-std::pair<const int*, const int*> Outcome::winner_indices(int decision) const {
-  const int* base = winners_.data();
-  return {base + winner_begin_[static_cast<std::size_t>(decision)],
-          base + winner_end_[static_cast<std::size_t>(decision)]};
-}
-
-std::vector<RuleRefInfo> Outcome::winners(int decision) const {
-  std::vector<RuleRefInfo> out;
-  auto range = winner_indices(decision);
-  for (const int* r = range.first; r != range.second; ++r) {
-    out.push_back(eval::RuleRef(*program_, *r));
-  }
-  return out;
-}
-
-std::optional<Diagnostic> Outcome::error(int decision) const {
-  const DecisionStatus s = status(decision);
-  if (s == DecisionStatus::kDecided || s == DecisionStatus::kDefault ||
-      s == DecisionStatus::kNotApplicable) {
-    return std::nullopt;
-  }
-  const DecisionInfo& d = info(decision);
-  const CompiledProgram& p = *program_;
-  Diagnostic diagnostic;
-  diagnostic.severity = Severity::kError;
-  diagnostic.code = DecisionStatusCode(s);
-  diagnostic.layer = p.jurisdiction;
-  auto names = [&]() {
-    std::string text;
-    auto range = winner_indices(decision);
-    for (const int* r = range.first; r != range.second; ++r) {
-      const compile::Rule& rule = p.rules[static_cast<std::size_t>(*r)];
-      if (!text.empty()) text += r + 1 == range.second ? " and " : ", ";
-      text += "`" + rule.layer + "." + rule.id + "`";
-    }
-    return text;
-  };
-  switch (s) {
-    case DecisionStatus::kGap:
-    case DecisionStatus::kConflict: {
-      const bool gap = s == DecisionStatus::kGap;
-      diagnostic.kind = gap ? "EvalGap" : "EvalConflict";
-      const int origin = error_detail_[static_cast<std::size_t>(decision)];
-      if (origin >= 0 && origin != decision) {
-        const bool not_applicable =
-            status(origin) == DecisionStatus::kNotApplicable;  // `applies when` was false
-        diagnostic.message =
-            fmt::format("`{}` cannot be decided: it reads `{}`, {}", d.name,
-                        p.decision_infos[static_cast<std::size_t>(origin)].name,
-                        not_applicable ? "which does not apply to this case (and it has no default)"
-                        : gap ? "which no rule decides for this case (and it has no default)"
-                              : "on which the rules disagree for this case");
-        break;
-      }
-      if (gap) {
-        diagnostic.message =
-            fmt::format("no rule decides `{}` for this case and it has no default", d.name);
-        break;
-      }
-      diagnostic.message = fmt::format("rules {} disagree on `{}`", names(), d.name);
-      auto range = winner_indices(decision);
-      for (const int* r = range.first; r != range.second; ++r) {
-        const compile::Rule& rule = p.rules[static_cast<std::size_t>(*r)];
-        std::string value;
-        for (int a : rule.assignments) {
-          const compile::Assignment& assignment = p.assignments[static_cast<std::size_t>(a)];
-          if (assignment.decision == decision && assignment.value.is_constant) {
-            Value v{d.type, assignment.value.constant,
-                    d.type == ValueType::kEnum || d.type == ValueType::kSet ? &d.members : nullptr};
-            value = v.ToString();
-          }
-        }
-        DiagnosticNote note;
-        note.message = fmt::format("`{}.{}` (\"{}\") applies{}", rule.layer, rule.id, rule.citation,
-                                   value.empty() ? "" : " and decides " + value);
-        diagnostic.notes.push_back(std::move(note));
-      }
-      break;
-    }
-    case DecisionStatus::kAbsentOptional: {
-      diagnostic.kind = "AbsentOptionalRead";
-      int slot = error_detail_[static_cast<std::size_t>(decision)];
-      std::string fact = slot >= 0 && static_cast<std::size_t>(slot) < p.slots.size()
-                             ? p.slots[static_cast<std::size_t>(slot)].name
-                             : std::string("?");
-      diagnostic.message = fmt::format(
-          "deciding `{}` read the optional fact `{}`, which this case does not give", d.name, fact);
-      diagnostic.help.push_back(
-          fmt::format("give `{}` in the case, or guard the read with `known({})`", fact, fact));
-      break;
-    }
-    case DecisionStatus::kOverflow:
-      diagnostic.kind = "ArithmeticOverflow";
-      diagnostic.message = fmt::format("arithmetic overflow while deciding `{}`", d.name);
-      break;
-    case DecisionStatus::kDivisionByZero:
-      diagnostic.kind = "EvalDivisionByZero";
-      diagnostic.message = fmt::format("division by zero while deciding `{}`", d.name);
-      break;
-    case DecisionStatus::kNotEvaluated:
-      diagnostic.kind = "MissingFact";
-      diagnostic.message = fmt::format("`{}` was not evaluated: the case is invalid", d.name);
-      if (!case_errors_.empty()) diagnostic.code = case_errors_.front().code;
-      break;
-    default:
-      break;
-  }
-  return diagnostic;
-}
-
-std::vector<Diagnostic> Outcome::errors() const {
-  std::vector<Diagnostic> out = case_errors_;
-  if (!case_errors_.empty()) return out;
-  for (int d = 0; d < decision_count(); ++d) {
-    if (auto e = error(d)) out.push_back(std::move(*e));
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Program: schema
@@ -541,7 +248,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
 
   // One rule of a decision: -1 on a fault (in `failure`), 0 when it does not apply or is
   // defeated, 1 when it contributes `contribution`.
-  int General(const compile::Entry& e, RunResult& failure, std::int64_t& contribution) {
+  int DecideEntry(const compile::Entry& e, RunResult& failure, std::int64_t& contribution) {
     const int r = e.rule;
     bool applies;
     if (e.flags & compile::Entry::kMemo) {
@@ -595,34 +302,35 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     return false;
   }
 
-  void FastDecide(const compile::Decision& d, std::int64_t& value, bool& conflict,
-                  RunResult& failure) {
+  void DecideByWordTests(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                         RunResult& failure) {
     const bool one_word = p_.atom_words == 1;
     if (d.collect) {
       if (d.always_in_force) {
-        one_word ? Fast<true, true, true>(d, value, conflict, failure)
-                 : Fast<false, true, true>(d, value, conflict, failure);
+        one_word ? WordTests<true, true, true>(d, value, conflict, failure)
+                 : WordTests<false, true, true>(d, value, conflict, failure);
       } else {
-        one_word ? Fast<true, false, true>(d, value, conflict, failure)
-                 : Fast<false, false, true>(d, value, conflict, failure);
+        one_word ? WordTests<true, false, true>(d, value, conflict, failure)
+                 : WordTests<false, false, true>(d, value, conflict, failure);
       }
     } else if (d.always_in_force) {
-      one_word ? Fast<true, true, false>(d, value, conflict, failure)
-               : Fast<false, true, false>(d, value, conflict, failure);
+      one_word ? WordTests<true, true, false>(d, value, conflict, failure)
+               : WordTests<false, true, false>(d, value, conflict, failure);
     } else {
-      one_word ? Fast<true, false, false>(d, value, conflict, failure)
-               : Fast<false, false, false>(d, value, conflict, failure);
+      one_word ? WordTests<true, false, false>(d, value, conflict, failure)
+               : WordTests<false, false, false>(d, value, conflict, failure);
     }
   }
 
-  // The fast path (compile::Decision::fast): the simple entries' word tests give a bit per
+  // compile::DecisionPath::kWordTests: the simple entries' word tests give a bit per
   // entry that fires, 64 entries at a time, without data-dependent branches; then the fired
-  // entries and the general ones (evaluated here) are taken in entry order, so winners and
-  // the partial winners on a fault are exactly the general loop's. Simple rules leave their
+  // entries and the others (decided rule by rule here) are taken in entry order, so winners
+  // and the partial winners on a fault are exactly DecideRuleByRule's. Simple rules leave their
   // rule state alone: no other decision or exception asks about them, and an applying one is
   // always a winner, which is what explanations look at.
   template <bool kOneWord, bool kAlwaysInForce, bool kCollect>
-  void Fast(const compile::Decision& d, std::int64_t& value, bool& conflict, RunResult& failure) {
+  void WordTests(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                 RunResult& failure) {
     const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
     const std::int32_t* general = d.general.data();
     const std::int32_t* const general_end = general + d.general.size();
@@ -670,7 +378,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
           ++general;
           std::int64_t contribution = 0;
           const int result =
-              General(d.entries[static_cast<std::size_t>(next)], failure, contribution);
+              DecideEntry(d.entries[static_cast<std::size_t>(next)], failure, contribution);
           if (result < 0) {
             count_ = n;
             return;
@@ -687,17 +395,17 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     conflict = disagree;
   }
 
-  // Every entry the general way, in order (a delegated single-valued decision, or a faulted
-  // atom read by a simple entry).
-  void GeneralDecide(const compile::Decision& d, std::int64_t& value, bool& conflict,
-                     RunResult& failure) {
+  // compile::DecisionPath::kRuleByRule: every entry in order (a delegated single-valued
+  // decision, or a faulted atom read by a simple entry).
+  void DecideRuleByRule(const compile::Decision& d, std::int64_t& value, bool& conflict,
+                        RunResult& failure) {
     std::int32_t* const winners = winners_;
     const std::int32_t begin = count_;
     bool have_value = false;
     int best_depth = -1;
     for (const compile::Entry& e : d.entries) {
       std::int64_t contribution = 0;
-      const int result = General(e, failure, contribution);
+      const int result = DecideEntry(e, failure, contribution);
       if (result < 0) break;
       if (result == 0) continue;
       if (d.collect) {
@@ -857,9 +565,9 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     regs_[slot] = 0;
   }
 
-  // A pure decision (compile::Decision::pure): a bit per entry that fires, then the winners
+  // compile::DecisionPath::kMasks: a bit per entry that fires, then the winners
   // in entry order; nothing here can fault but a computed default.
-  void DecidePure(const compile::Decision& d, int decision_index) {
+  void DecideByMasks(const compile::Decision& d, int decision_index) {
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const compile::FastEntry* const entries = p_.fast_entries.data() + d.fast_begin;
     // A few rules (most single-valued decisions have one to four) are tested in place; the
@@ -954,13 +662,15 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     }
   }
 
+  // One decision by its compile::DecisionPath; a fault in the atoms a path relies on sends it
+  // down the next path (masks -> word tests -> rule by rule).
   void Decide(const compile::Decision& d, int decision_index) {
     if (!d.applies.empty() && !AppliesToCase(d, decision_index)) return;
-    if (d.pure && (faults_[0] & d.pure_fault_mask) == 0) {
-      DecidePure(d, decision_index);
+    if (d.path == compile::DecisionPath::kMasks && (faults_[0] & d.masks_fault_mask) == 0) {
+      DecideByMasks(d, decision_index);
       return;
     }
-    DecideGeneral(d, decision_index);
+    DecideByEntries(d, decision_index);
   }
 
   // `applies when`: true when the condition holds and the rules are to be consulted; else
@@ -999,7 +709,8 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     return false;
   }
 
-  __attribute__((noinline)) void DecideGeneral(const compile::Decision& d, int decision_index) {
+  // kWordTests or kRuleByRule, then the status from the winners (or the default).
+  __attribute__((noinline)) void DecideByEntries(const compile::Decision& d, int decision_index) {
     const std::size_t di = static_cast<std::size_t>(decision_index);
     const int slot = d.slot;
     const std::int32_t begin = count_;
@@ -1007,10 +718,10 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     std::int64_t value = 0;
     bool conflict = false;
     RunResult failure{0, Fault::kNone, 0};
-    if (d.fast && !FaultTouches(d)) {
-      FastDecide(d, value, conflict, failure);
+    if (d.path != compile::DecisionPath::kRuleByRule && !FaultTouches(d)) {
+      DecideByWordTests(d, value, conflict, failure);
     } else {
-      GeneralDecide(d, value, conflict, failure);
+      DecideRuleByRule(d, value, conflict, failure);
     }
     winner_end_[di] = count_;
     if (failure.fault != Fault::kNone) {

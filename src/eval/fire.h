@@ -3,7 +3,7 @@
 //
 // - Fire: which of a decision's word tests hold: bit i of the result is set when
 //   (bits & masks[i]) == wants[i], for `count` tests (a multiple of 8, at most 64). The pure
-//   decisions (compile::Decision::pure) spend most of their time here.
+//   decisions (compile::DecisionPath::kMasks) spend most of their time here.
 // - RangeAtoms / MaskAtoms: consecutive atoms of a step (compile::Step): bit i is set when
 //   atom i holds on regs[reg[i]]: `(uint64)(value - lo[i]) <= span[i]`, or bit `value` of
 //   span[i] (none when the value is under 0 or over 63); for `count` atoms (at most 64; the arrays

@@ -136,5 +136,26 @@ TEST_CASE("compile: the compiled program outlives the rule base", "[compile]") {
   CHECK(p->FindRule("r.nothing") == -1);
 }
 
+TEST_CASE("compile: an enum of more than 64 members is L231", "[compile]") {
+  std::string members;
+  for (int i = 0; i <= 64; ++i) members += (i ? ", m" : "m") + std::to_string(i);
+  RuleBase rule_base = evaltest::Load({"layer national \"Nederland\"\nenum Big { " + members +
+                                       " }\nfact kind: Big\ndecision last: bool default false\n"
+                                       "rule r.last \"Test\"\n  when kind == m64\n"
+                                       "  then last = true\n"});
+  const internal::RuleBaseImpl& impl = rule_base.impl();
+  REQUIRE(impl.model);
+  diag::DiagnosticSink sink;
+  CHECK(Compile(*impl.model, *impl.model->FindLayer("national"), sink) == nullptr);
+  REQUIRE(sink.diagnostics().size() == 1);
+  CHECK(sink.diagnostics()[0].kind == diag::Kind::kEnumTooLarge);
+  CHECK(std::string(diag::Info(diag::Kind::kEnumTooLarge).code) == "L231");
+  CHECK(sink.diagnostics()[0].message.find("`Big` has more than 64 members") != std::string::npos);
+  // Through the public API: the jurisdiction cannot be compiled, and the status says why.
+  Result<Program> program = rule_base.Compile("national");
+  REQUIRE_FALSE(program.ok());
+  CHECK(program.status().message().find("L231") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace loket::compile
