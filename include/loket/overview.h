@@ -19,6 +19,7 @@ struct OverviewRule {
   std::string id;
   std::string layer;
   std::string citation;
+  std::vector<CitationInfo> citations;  // source by source, linked on the overview's date
   std::vector<std::string> notes;
   std::string valid_from;   // ISO date, empty when open
   std::string valid_until;  // ISO date (exclusive), empty when open

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/rule_base_impl.h"
+#include "compile/compile.h"
 #include "sema/model.h"
 #include "support/date.h"
 
@@ -160,6 +161,7 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
           shown.id = rule->id;
           shown.layer = layer->name;
           shown.citation = rule->citation;
+          shown.citations = compile::CitationInfos(*rule);
           shown.notes = rule->notes;
           if (rule->validity.from) shown.valid_from = support::FormatIsoDate(*rule->validity.from);
           if (rule->validity.until) {

@@ -180,6 +180,16 @@ std::string RuleLine(const RuleRefInfo& rule) {
   return line;
 }
 
+// The official texts of a rule's sources on the date (docs/language.md, "Citations").
+void PrintSourceLinks(const RuleRefInfo& rule, const std::string& date, std::ostream& out) {
+  std::optional<Date> on = Date::Parse(date);
+  if (!on) return;
+  for (const CitationInfo& citation : rule.citations) {
+    std::string link = CitationLink(citation, *on);
+    if (!link.empty()) out << "         " << link << "\n";
+  }
+}
+
 std::string Join(const std::vector<ReadValue>& reads) {
   std::string text;
   for (const ReadValue& read : reads) {
@@ -227,7 +237,23 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
     // Without --explain, decisions that merely took their default are folded into one line,
     // so the answers rules actually gave stand out for the officer.
     std::string defaults;
+    std::string not_applicable;
     for (const DecisionExplanation* decision : group.decisions) {
+      if (decision->status == DecisionStatus::kNotApplicable) {
+        const std::string& condition =
+            program.decisions()[static_cast<std::size_t>(decision->decision)].applies_when;
+        if (!explain) {
+          not_applicable += (not_applicable.empty() ? "" : ", ") + decision->name +
+                            " (applies when " + OneLine(condition) + ")";
+          continue;
+        }
+        out << "  " << decision->name << ": not applicable (niet van toepassing)\n"
+            << "         applies when " << OneLine(condition) << "\n";
+        if (!decision->applies_reads.empty()) {
+          out << "         read: " << Join(decision->applies_reads) << "\n";
+        }
+        continue;
+      }
       if (!explain && decision->default_used && !decision->error && decision->defeated.empty()) {
         defaults += (defaults.empty() ? "" : ", ") + decision->name + " = " + decision->value;
         continue;
@@ -245,6 +271,7 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
       out << "\n";
       for (const RuleExplanation& rule : decision->winners) {
         out << "      by " << RuleLine(rule.rule) << "\n";
+        PrintSourceLinks(rule.rule, explanation.date, out);
         if (explain) {
           if (!rule.condition.empty()) out << "         when " << OneLine(rule.condition) << "\n";
           if (!rule.reads.empty()) out << "         read: " << Join(rule.reads) << "\n";
@@ -259,6 +286,9 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
       }
     }
     if (!defaults.empty()) out << "  no rule applied, so the default: " << defaults << "\n";
+    if (!not_applicable.empty()) {
+      out << "  not applicable (niet van toepassing): " << not_applicable << "\n";
+    }
   }
 }
 
@@ -272,8 +302,29 @@ void PrintWhyNot(const WhyNotExplanation& why, const std::string& requested, std
   }
 }
 
-nlohmann::ordered_json RuleJson(const RuleRefInfo& rule) {
-  return {{"id", rule.id}, {"layer", rule.layer}, {"citation", rule.citation}};
+// `date`: the reference date, for the links to the official texts valid on it.
+nlohmann::ordered_json RuleJson(const RuleRefInfo& rule, const std::string& date) {
+  std::optional<Date> on = Date::Parse(date);
+  nlohmann::ordered_json citations = nlohmann::ordered_json::array();
+  for (const CitationInfo& c : rule.citations) {
+    std::string link = on ? CitationLink(c, *on) : std::string();
+    citations.push_back(
+        {{"text", c.text},
+         {"law", c.law},
+         {"law_title", c.law_title},
+         {"registry", c.registry},
+         {"identifier", c.identifier},
+         {"article", c.article},
+         {"article_to", c.article_to},
+         {"lid", c.paragraph},
+         {"sub", c.sub},
+         {"remark", c.remark},
+         {"url", link.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(link)}});
+  }
+  return {{"id", rule.id},
+          {"layer", rule.layer},
+          {"citation", rule.citation},
+          {"citations", citations}};
 }
 
 nlohmann::ordered_json ReadsJson(const std::vector<ReadValue>& reads) {
@@ -300,7 +351,7 @@ nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& ex
     decisions[decision.name] = value;
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     for (const RuleExplanation& rule : decision.winners) {
-      nlohmann::ordered_json entry = RuleJson(rule.rule);
+      nlohmann::ordered_json entry = RuleJson(rule.rule, explanation.date);
       if (explain) {
         entry["condition"] = rule.condition;
         entry["reads"] = ReadsJson(rule.reads);
@@ -314,11 +365,17 @@ nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& ex
                                      {"value", value},
                                      {"default_used", decision.default_used},
                                      {"rules", rules}};
+    const std::string& applies_when =
+        program.decisions()[static_cast<std::size_t>(decision.decision)].applies_when;
+    if (!applies_when.empty()) detail["applies_when"] = applies_when;
+    if (decision.status == DecisionStatus::kNotApplicable) {
+      detail["applies_reads"] = ReadsJson(decision.applies_reads);
+    }
     if (explain) {
       nlohmann::ordered_json defeated = nlohmann::ordered_json::array();
       for (const DefeatExplanation& defeat : decision.defeated) {
-        defeated.push_back({{"rule", RuleJson(defeat.rule)},
-                            {"defeated_by", RuleJson(defeat.defeated_by)},
+        defeated.push_back({{"rule", RuleJson(defeat.rule, explanation.date)},
+                            {"defeated_by", RuleJson(defeat.defeated_by, explanation.date)},
                             {"how", defeat.how}});
       }
       detail["defeated"] = defeated;
@@ -336,11 +393,15 @@ nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& ex
                                    {"errors", nlohmann::ordered_json::parse(RenderJson(errors))}};
   if (why_not) {
     nlohmann::ordered_json defeated_by = nlohmann::ordered_json::array();
-    for (const RuleRefInfo& rule : why_not->defeated_by) defeated_by.push_back(RuleJson(rule));
-    result["why_not"] = {
-        {"rule", RuleJson(why_not->rule)},    {"reason", WhyNotReasonName(why_not->reason)},
-        {"message", why_not->message},        {"failed_part", why_not->failed_part},
-        {"reads", ReadsJson(why_not->reads)}, {"defeated_by", defeated_by}};
+    for (const RuleRefInfo& rule : why_not->defeated_by) {
+      defeated_by.push_back(RuleJson(rule, explanation.date));
+    }
+    result["why_not"] = {{"rule", RuleJson(why_not->rule, explanation.date)},
+                         {"reason", WhyNotReasonName(why_not->reason)},
+                         {"message", why_not->message},
+                         {"failed_part", why_not->failed_part},
+                         {"reads", ReadsJson(why_not->reads)},
+                         {"defeated_by", defeated_by}};
   }
   return result;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "compile/program.h"
 #include "diag/diagnostic.h"
@@ -15,6 +16,10 @@ namespace loket::compile {
 // `jurisdiction` must be a layer of `model`, which must have no errors. Constructs the
 // language cannot run yet (an enum of more than 64 members in a set, an unknown builtin) are
 // reported to `sink`; then the result is null.
+// A rule's sources as the public schema gives them (RuleInfo::citations): its citation list,
+// or its one citation string as one free-text source.
+std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule);
+
 std::shared_ptr<const CompiledProgram> Compile(const sema::Model& model,
                                                const sema::Layer& jurisdiction,
                                                diag::DiagnosticSink& sink);
