@@ -237,14 +237,20 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
     // Without --explain, decisions that merely took their default are folded into one line,
     // so the answers rules actually gave stand out for the officer.
     std::string defaults;
-    std::string not_applicable;
+    // Decisions that do not apply, by their condition: "only when integration_duty: route, ...".
+    std::vector<std::pair<std::string, std::string>> not_applicable;
     for (const DecisionExplanation* decision : group.decisions) {
       if (decision->status == DecisionStatus::kNotApplicable) {
         const std::string& condition =
             program.decisions()[static_cast<std::size_t>(decision->decision)].applies_when;
         if (!explain) {
-          not_applicable += (not_applicable.empty() ? "" : ", ") + decision->name +
-                            " (applies when " + OneLine(condition) + ")";
+          auto same = std::find_if(not_applicable.begin(), not_applicable.end(),
+                                   [&](const auto& entry) { return entry.first == condition; });
+          if (same == not_applicable.end()) {
+            not_applicable.emplace_back(condition, decision->name);
+          } else {
+            same->second += ", " + decision->name;
+          }
           continue;
         }
         out << "  " << decision->name << ": not applicable (niet van toepassing)\n"
@@ -286,8 +292,9 @@ void PrintTextOutcome(const Program& program, const Explanation& explanation,
       }
     }
     if (!defaults.empty()) out << "  no rule applied, so the default: " << defaults << "\n";
-    if (!not_applicable.empty()) {
-      out << "  not applicable (niet van toepassing): " << not_applicable << "\n";
+    for (const auto& [condition, names] : not_applicable) {
+      out << "  not applicable (niet van toepassing), only when " << OneLine(condition) << ": "
+          << names << "\n";
     }
   }
 }

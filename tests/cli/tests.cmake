@@ -315,7 +315,7 @@ loket_cli_test(eval_citation_json
   COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_old.json --format json)
 loket_cli_test(eval_not_applicable
   EXPECT --exit 0
-         --stdout [=[^  not applicable \(niet van toepassing\): wi_exempt \(applies when integration_duty\)$]=]
+         --stdout [=[^  not applicable \(niet van toepassing\), only when integration_duty: wi_exempt$]=]
   COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_young.json)
 loket_cli_test(eval_not_applicable_json
   EXPECT --exit 0
