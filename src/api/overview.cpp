@@ -139,6 +139,9 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
       }
       entry.collect = decision->collect;
       entry.competence_text = CompetenceText(*decision, sources);
+      if (decision->applies_when) {
+        entry.applies_when = TextOf(sources, decision->applies_when->range);
+      }
       if (declaring != model.root) {
         entry.competence = OverviewCompetence::kLocal;
         entry.competence_text = "local decision of " + declaring->name;

@@ -203,7 +203,11 @@ std::string RenderOverviewMarkdown(const Overview& overview) {
         out << ", default `" << decision.default_value << "`";
       else
         out << ", no default";
-      out << ". " << CompetenceSentence(decision) << "\n\n";
+      out << ". " << CompetenceSentence(decision);
+      if (!decision.applies_when.empty()) {
+        out << " Applies only when " << MdCode(decision.applies_when) << ".";
+      }
+      out << "\n\n";
       if (decision.rules.empty()) {
         out << "No rule in force on " << overview.date << "; the default applies.\n\n";
         continue;
@@ -294,7 +298,11 @@ std::string RenderOverviewHtml(const Overview& overview) {
       } else {
         out << ", no default";
       }
-      out << ". " << internal::HtmlEscape(CompetenceSentence(decision)) << "</p>\n";
+      out << ". " << internal::HtmlEscape(CompetenceSentence(decision));
+      if (!decision.applies_when.empty()) {
+        out << " Applies only when " << HtmlCode(decision.applies_when) << ".";
+      }
+      out << "</p>\n";
       if (decision.rules.empty()) {
         out << "<p>No rule in force on " << internal::HtmlEscape(overview.date)
             << "; the default applies.</p>\n";

@@ -30,6 +30,10 @@ law woonurgentie "Uitvoeringsregels woonurgentie Amstelveen 2024" cvdr CVDR71845
 law gemeentewet "Gemeentewet"
 fact age: int in 0..130
 decision duty: bool default false
+decision exempt: bool default false applies when duty
+rule wi.exempt "test"
+  when duty and age >= 67
+  then exempt = true
 rule wi.duty [wi2021 art 3 lid 2 sub c; woonurgentie art 4; gemeentewet art 108; "Beleid (test)"]
   when age >= 16
   then duty = true
@@ -117,6 +121,7 @@ TEST_CASE("loket doc links each source to its official text on the overview's da
   CHECK(md.find("[Uitvoeringsregels woonurgentie Amstelveen 2024, art. 4](https://"
                 "lokaleregelgeving.overheid.nl/CVDR718456)") != std::string::npos);
   CHECK(md.find("; Gemeentewet, art. 108; Beleid (test)") != std::string::npos);
+  CHECK(md.find("Applies only when `duty`.") != std::string::npos);
   std::string html = RenderOverviewHtml(*overview);
   CHECK(
       html.find("<a href=\"https://wetten.overheid.nl/jci1.3:c:BWBR0044770&amp;artikel=3&amp;"
