@@ -8,6 +8,13 @@ find_package(nlohmann_json REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(simdjson REQUIRED)
 find_package(Threads REQUIRED)
+# SHA-256 of a rule base's files for decision receipts (libssl-dev): a well-kept implementation
+# rather than one of our own.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# The HTTP service (`loket serve`): Debian's libcpp-httplib-dev, a compiled library with a
+# pkg-config file and no CMake package.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # Debian's libz3-dev ships no CMake package.
 find_path(Z3_INCLUDE_DIR z3++.h REQUIRED)

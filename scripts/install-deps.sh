@@ -8,6 +8,7 @@ packages=(
   antlr4 libantlr4-runtime-dev
   libboost-graph-dev libfmt-dev libyaml-cpp-dev catch2 libz3-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libsimdjson-dev
+  libssl-dev libcpp-httplib-dev
   graphviz nodejs ccache python3 time
 )
 

@@ -569,7 +569,7 @@ class LayerAnalysis {
         if (!ref.target) continue;
         const ast::RuleDecl& base = *ref.target;
         CheckBroader(*e, base);
-        if (base.layer != e->layer) CheckOutlives(*e, base, ref.range);
+        CheckOutlives(*e, base, ref.range);  // in any layer: a local base can expire too
       }
     }
   }

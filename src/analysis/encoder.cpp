@@ -164,19 +164,31 @@ std::vector<const ast::RuleDecl*> Encoder::ExceptionsTo(const ast::RuleDecl& rul
   return it == exceptions_.end() ? std::vector<const ast::RuleDecl*>{} : it->second;
 }
 
+z3::expr Encoder::Holds(const ast::RuleDecl& rule) {
+  return InForce(rule) && Condition(rule);
+}
+
+// docs/language.md §4: a rule is defeated when some rule of its exception tree holds, whether or
+// not that rule is itself defeated (Catala's exception trees: the most specific holding rule
+// decides).
 z3::expr Encoder::Defeated(const ast::RuleDecl& rule) {
+  auto it = defeated_memo_.find(&rule);
+  if (it != defeated_memo_.end()) return it->second;
+  // Guard against exception cycles (an L402 error): the guard only makes the encoding end.
+  defeated_memo_.emplace(&rule, ctx().bool_val(false));
   z3::expr result = ctx().bool_val(false);
-  for (const ast::RuleDecl* exception : ExceptionsTo(rule)) result = result || Applies(*exception);
+  for (const ast::RuleDecl* exception : ExceptionsTo(rule)) {
+    result = result || Holds(*exception) || Defeated(*exception);
+  }
+  defeated_memo_.erase(&rule);
+  defeated_memo_.emplace(&rule, result);
   return result;
 }
 
 z3::expr Encoder::Applies(const ast::RuleDecl& rule) {
   auto it = applies_memo_.find(&rule);
   if (it != applies_memo_.end()) return it->second;
-  // Guard against exception cycles (reported as L402): a rule in a cycle is never defeated.
-  applies_memo_.emplace(&rule, InForce(rule) && Condition(rule));
-  z3::expr result = InForce(rule) && Condition(rule) && !Defeated(rule);
-  applies_memo_.erase(&rule);
+  z3::expr result = Holds(rule) && !Defeated(rule);
   applies_memo_.emplace(&rule, result);
   return result;
 }

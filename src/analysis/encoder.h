@@ -63,8 +63,12 @@ class Encoder {
   // Rules in this chain.
   z3::expr InForce(const ast::RuleDecl& rule);
   z3::expr Condition(const ast::RuleDecl& rule) { return Bool(rule.condition.get()); }
-  // In force, condition true, and no applying exception in this chain defeats it.
+  // In force and condition true (docs/language.md §9: the rule holds).
+  z3::expr Holds(const ast::RuleDecl& rule);
+  // Holds and is not defeated: the rule decides (before a delegated decision's layer choice).
   z3::expr Applies(const ast::RuleDecl& rule);
+  // Some rule of its exception tree in this chain holds (an exception, an exception to one,
+  // ...), whether or not that rule is defeated itself (docs/language.md §4).
   z3::expr Defeated(const ast::RuleDecl& rule);
   Term Assigned(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
   // The decision's outcome for this chain: the winning rules' value (the first applying one
@@ -119,6 +123,7 @@ class Encoder {
   std::unordered_map<const ast::Expr*, Term> memo_;
   std::unordered_map<const void*, Term> decl_memo_;  // lets, params, decisions
   std::unordered_map<const ast::RuleDecl*, z3::expr> applies_memo_;
+  std::unordered_map<const ast::RuleDecl*, z3::expr> defeated_memo_;
   std::unordered_map<const ast::DecisionDecl*, std::vector<const ast::RuleDecl*>> rules_on_;
   std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions_;
   std::unordered_map<const ast::RuleDecl*, const ast::Validity*> file_validity_;

@@ -122,13 +122,38 @@ int Digits(int n) {
   return digits;
 }
 
+// A long line (minified JSON, a generated rule) is shown as a window around the caret: 4 000
+// errors on one 55 KB line must not print the line 4 000 times.
+constexpr int kSnippetWindow = 160;  // bytes of the line shown at most
+constexpr int kSnippetBefore = 60;   // of them before the caret
+
 void RenderSnippet(std::ostream& out, const Location& location, const Style& style) {
   if (location.line <= 0) return;
-  DisplayLine display = ToDisplay(location.source_line);
-  const int size = static_cast<int>(location.source_line.size());
+  std::string_view line = location.source_line;
+  int size = static_cast<int>(line.size());
   int begin_byte = std::clamp(location.column - 1, 0, size);
   int end_byte = location.end_line == location.line ? location.end_column - 1 : size;
   end_byte = std::clamp(end_byte, begin_byte, size);
+  std::string windowed;
+  if (size > kSnippetWindow) {
+    const auto continuation = [&](int at) {
+      return at < size &&
+             (static_cast<unsigned char>(line[static_cast<std::size_t>(at)]) & 0xC0) == 0x80;
+    };
+    int from = std::max(0, begin_byte - kSnippetBefore);
+    while (from > 0 && continuation(from)) --from;
+    int to = std::min(size, from + kSnippetWindow);
+    while (to < size && continuation(to)) --to;
+    const std::string_view ellipsis = "...";
+    const int shift = from > 0 ? static_cast<int>(ellipsis.size()) : 0;
+    if (from > 0) windowed += ellipsis;
+    windowed += line.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+    if (to < size) windowed += ellipsis;
+    begin_byte = std::clamp(begin_byte - from + shift, shift, shift + (to - from));
+    end_byte = std::clamp(end_byte - from + shift, begin_byte, shift + (to - from));
+    line = windowed;
+  }
+  DisplayLine display = ToDisplay(line);
   int begin = display.column_of_byte[static_cast<std::size_t>(begin_byte)];
   int end = display.column_of_byte[static_cast<std::size_t>(end_byte)];
   int width = std::max(1, end - begin);

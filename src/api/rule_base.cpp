@@ -2,6 +2,7 @@
 #include "loket/rule_base.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -87,6 +88,7 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     diag::DiagnosticSink& sink, CheckCaches caches) {
   const LoadOptions& options = impl.options;
   analysis::AnalysisStats analysis_stats;
+  impl.content_hash = ContentHash(*impl.sources);
   impl.model = sema::Analyze(std::move(files), *impl.sources, sink);
 
   // The caches' keys, computed once for both.
@@ -150,6 +152,57 @@ Status ReadFile(const fs::path& path, std::size_t limit, std::string& text) {
   return Status::Ok();
 }
 
+// "permission denied", as a sentence continues, not "Permission denied".
+std::string Reason(const std::error_code& error) {
+  std::string text = error.message();
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z' && (text.size() < 2 || text[1] > 'Z')) {
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
+  return text;
+}
+
+// The *.loket files under `folder`, recursively (symlinked folders are not followed). Nothing
+// is skipped in silence: a folder that cannot be read, a dangling *.loket symlink or a
+// symlink loop is an error naming the path and the reason.
+Status FindRuleFiles(const fs::path& folder, std::vector<fs::path>& found) {
+  std::vector<fs::path> pending{folder};
+  while (!pending.empty()) {
+    const fs::path current = std::move(pending.back());
+    pending.pop_back();
+    std::error_code error;
+    fs::directory_iterator it(current, error);
+    for (; !error && it != fs::directory_iterator(); it.increment(error)) {
+      const fs::path& entry = it->path();
+      std::error_code entry_error;
+      const fs::file_status link = it->symlink_status(entry_error);
+      if (entry_error) {
+        return {StatusCode::kIoError,
+                "cannot read `" + entry.generic_string() + "`: " + Reason(entry_error)};
+      }
+      if (fs::is_directory(link)) {
+        pending.push_back(entry);
+        continue;
+      }
+      const bool rule_file = entry.extension() == ".loket";
+      if (!rule_file && !fs::is_symlink(link)) continue;
+      const fs::file_status target = fs::status(entry, entry_error);
+      if (entry_error && (rule_file || entry_error != std::errc::no_such_file_or_directory)) {
+        // ENOENT through a symlink: it dangles; ELOOP: a symlink loop.
+        std::string reason = entry_error == std::errc::no_such_file_or_directory
+                                 ? "a symlink to a file that does not exist"
+                                 : Reason(entry_error);
+        return {StatusCode::kIoError, "cannot read `" + entry.generic_string() + "`: " + reason};
+      }
+      if (rule_file && fs::is_regular_file(target)) found.push_back(entry);
+    }
+    if (error) {
+      return {StatusCode::kIoError,
+              "cannot read folder `" + current.generic_string() + "`: " + Reason(error)};
+    }
+  }
+  return Status::Ok();
+}
+
 // Expands folders to their *.loket files (sorted, recursively); keeps files as given.
 Status CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>& files) {
   if (paths.empty()) return {StatusCode::kInvalidArgument, "no rule files or folders given"};
@@ -163,27 +216,18 @@ Status CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>
   for (const std::string& given : paths) {
     fs::path path(given);
     std::error_code error;
+    Status status_or_error = Status::Ok();
     fs::file_status status = fs::status(path, error);
+    if (error && error != std::errc::no_such_file_or_directory) {
+      return {StatusCode::kIoError, "cannot read `" + given + "`: " + Reason(error)};
+    }
     if (error || !fs::exists(status)) {
       return {StatusCode::kNotFound, "no such file or folder: `" + given + "`"};
     }
     if (fs::is_directory(status)) {
       std::vector<fs::path> found;
-      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
-                                          error);
-      if (error) {
-        return {StatusCode::kIoError, "cannot read folder `" + given + "`: " + error.message()};
-      }
-      for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
-        if (error) break;
-        std::error_code entry_error;
-        if (it->path().extension() == ".loket" && it->is_regular_file(entry_error)) {
-          found.push_back(it->path());
-        }
-      }
-      if (error) {
-        return {StatusCode::kIoError, "cannot read folder `" + given + "`: " + error.message()};
-      }
+      status_or_error = FindRuleFiles(path, found);
+      if (!status_or_error.ok()) return status_or_error;
       if (found.empty()) {
         return {StatusCode::kNotFound, "no .loket files in folder `" + given + "`"};
       }
@@ -244,6 +288,27 @@ RuleBase RuleBase::FromSources(std::vector<SourceText> sources, const LoadOption
   }
 }
 
+namespace internal {
+
+const sema::Layer* FindJurisdiction(const sema::Model& model, std::string_view name_or_code) {
+  if (const sema::Layer* layer = model.FindLayer(name_or_code)) return layer;
+  const auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const auto& layer : model.layers) {
+    if (same(layer->name, name_or_code) ||
+        (!layer->code.empty() && same(layer->code, name_or_code))) {
+      return layer.get();
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace internal
+
 Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
   try {
     if (!impl_->model || impl_->has_errors) {
@@ -251,7 +316,7 @@ Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
                     "the rule base has " + std::to_string(impl_->stats.errors) +
                         " error(s); fix them before evaluating (see `loket check`)");
     }
-    const sema::Layer* layer = impl_->model->FindLayer(jurisdiction);
+    const sema::Layer* layer = internal::FindJurisdiction(*impl_->model, jurisdiction);
     if (!layer) {
       std::vector<std::string> names;
       for (const auto& candidate : impl_->model->layers) names.push_back(candidate->name);
@@ -309,6 +374,23 @@ std::vector<LayerInfo> RuleBase::layers() const {
     layers.push_back(std::move(info));
   }
   return layers;
+}
+
+std::string RuleBase::ResolveJurisdiction(std::string_view name_or_code) const {
+  if (!impl_->model) return {};
+  const sema::Layer* layer = internal::FindJurisdiction(*impl_->model, name_or_code);
+  return layer ? layer->name : std::string();
+}
+
+std::vector<SourceText> RuleBase::Sources() const {
+  std::vector<SourceText> sources;
+  const source::SourceManager& files = *impl_->sources;
+  sources.reserve(files.file_count());
+  for (std::size_t i = 0; i < files.file_count(); ++i) {
+    auto id = static_cast<source::FileId>(i);
+    sources.push_back({files.path(id), std::string(files.text(id))});
+  }
+  return sources;
 }
 
 RuleBase::RuleBase(std::shared_ptr<const internal::RuleBaseImpl> impl) : impl_(std::move(impl)) {}

@@ -27,7 +27,11 @@ struct RuleBaseImpl {
   std::vector<Diagnostic> diagnostics;                 // sorted by file and position
   RuleBaseStats stats;
   bool has_errors = false;
+  std::string content_hash;  // RuleBase::ContentHash(), computed when the sources are added
 };
+
+// RuleBase::ContentHash() of the files in `sources` (in the order they were added).
+std::string ContentHash(const source::SourceManager& sources);
 
 // The pipeline behind RuleBase::LoadFiles and FromSources: parse, analyze, graph checks and,
 // when asked and the rule base has no errors, the conflict analysis.
@@ -49,6 +53,10 @@ struct CheckCaches {
 analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     std::vector<std::unique_ptr<ast::File>> files,
                                     diag::DiagnosticSink& sink, CheckCaches caches = {});
+
+// The layer a user names as the jurisdiction: by its name, else by its name or its code (the
+// CBS code, `GM0363`) in any case; null when none matches.
+const sema::Layer* FindJurisdiction(const sema::Model& model, std::string_view name_or_code);
 
 Severity ToPublic(diag::Severity severity);
 // Converts one internal diagnostic, resolving byte ranges to lines, columns and source text.

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "api/rule_base_impl.h"
@@ -76,6 +77,42 @@ Diagnostic Make(const char* code, Severity severity, Location location, std::str
   diagnostic.location = std::move(location);
   diagnostic.message = std::move(message);
   return diagnostic;
+}
+
+// Aliases (`*name`) let 500 bytes stand for gigabytes ("billion laughs"): a suite is walked
+// node by node, so they are refused, as case files refuse nested values. Returns true and the
+// alias's mark when `text` has one.
+bool FindAlias(const std::string& text, YAML::Mark& where) {
+  struct Found {
+    YAML::Mark mark;
+  };
+  struct AliasFinder : YAML::EventHandler {
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { throw Found{mark}; }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  };
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  AliasFinder finder;
+  try {
+    while (parser.HandleNextDocument(finder)) {
+    }
+  } catch (const Found& found) {
+    where = found.mark;
+    return true;
+  } catch (const YAML::Exception&) {
+    // Malformed YAML: YAML::Load reports it.
+  }
+  return false;
 }
 
 std::string FlowText(const YAML::Node& node) {
@@ -261,6 +298,13 @@ void SuiteRunner::RunFile(const std::string& path) {
       file.lines.push_back(line);
     }
   }
+  YAML::Mark alias;
+  if (FindAlias(text, alias)) {
+    Malformed(file, alias,
+              "YAML aliases (`*name`) are not allowed in a test suite; write the "
+              "values out");
+    return;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -368,15 +412,20 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       std::istringstream lines(text);
       std::string line;
       while (std::getline(lines, line)) owned->lines.push_back(line);
-      try {
-        YAML::Node case_facts = YAML::Load(text);
-        const SuiteFile& case_file = *owned;
-        files_.push_back(std::move(owned));
-        CollectFacts(case_file, case_facts, facts);
-      } catch (const YAML::ParserException& e) {
-        result.errors.push_back(Make("L611", Severity::kError, At(*owned, e.mark),
-                                     "case file is not valid YAML: " + e.msg));
-      }
+      YAML::Mark alias;
+      if (FindAlias(text, alias)) {
+        result.errors.push_back(Make("L611", Severity::kError, At(*owned, alias),
+                                     "YAML aliases (`*name`) are not allowed in a case file"));
+      } else
+        try {
+          YAML::Node case_facts = YAML::Load(text);
+          const SuiteFile& case_file = *owned;
+          files_.push_back(std::move(owned));
+          CollectFacts(case_file, case_facts, facts);
+        } catch (const YAML::ParserException& e) {
+          result.errors.push_back(Make("L611", Severity::kError, At(*owned, e.mark),
+                                       "case file is not valid YAML: " + e.msg));
+        }
     }
   }
   if (entry["facts"]) CollectFacts(file, entry["facts"], facts);

@@ -23,6 +23,7 @@ struct CheckOptions {
   bool no_analysis = false;
   std::string witnesses_dir;
   std::string report;
+  int error_limit = kDefaultErrorLimit;
 };
 
 std::string Plural(int count, const char* singular, const char* plural) {
@@ -30,6 +31,7 @@ std::string Plural(int count, const char* singular, const char* plural) {
 }
 
 int RunCheck(const CheckOptions& options) {
+  SetJsonErrors(options.format == "json");
   LoadOptions load;
   load.analyze_conflicts = !options.no_analysis;
   std::optional<RuleBase> rules = LoadRuleBase(options.paths, load);
@@ -42,13 +44,18 @@ int RunCheck(const CheckOptions& options) {
       Plural(stats.errors, "error", "errors") + ", " +
       Plural(stats.warnings, "warning", "warnings") +
       (stats.notes > 0 ? ", " + Plural(stats.notes, "note", "notes") : std::string());
+  std::vector<Diagnostic> shown = rules->diagnostics();
+  const std::size_t left_out = LimitErrors(shown, options.error_limit);
   if (options.format == "json") {
-    std::cout << RenderJson(rules->diagnostics()) << "\n";
+    std::cout << RenderJson(shown) << "\n";
+    PrintErrorsLeftOut(left_out);
     std::cerr << summary << "\n";  // stdout stays pure JSON
   } else {
     RenderOptions render;
     render.color = UseColor(options.color);
-    RenderText(std::cout, rules->diagnostics(), render);
+    RenderText(std::cout, shown, render);
+    std::cout.flush();
+    PrintErrorsLeftOut(left_out);
     std::cout << summary << "\n";
   }
   if (!options.witnesses_dir.empty()) {
@@ -84,6 +91,10 @@ const RegisterCommand kCheck{
            ->capture_default_str();
        app.add_option("--color", options->color, "Colour the text output")
            ->check(CLI::IsMember({"auto", "always", "never"}))
+           ->capture_default_str();
+       app.add_option("--error-limit", options->error_limit,
+                      "Show at most this many errors (0: all); the summary counts them all")
+           ->check(CLI::NonNegativeNumber)
            ->capture_default_str();
        app.add_flag("--no-analysis", options->no_analysis,
                     "Skip the conflict analysis (L5xx findings)");

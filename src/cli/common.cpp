@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -25,11 +26,45 @@ bool UseColor(const std::string& when) {
   return StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
 }
 
-void PrintError(const std::string& message) {
+namespace {
+bool json_errors = false;
+
+const char* StatusCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kIoError:
+      return "io_error";
+    case StatusCode::kLimitExceeded:
+      return "limit_exceeded";
+    case StatusCode::kInternal:
+      return "internal";
+  }
+  return "error";
+}
+
+void PrintError(const char* code, const std::string& message) {
   std::cerr << "loket: error: " << message << "\n";
+  if (json_errors) std::cout << RenderRunErrorJson(code, message) << "\n" << std::flush;
+}
+}  // namespace
+
+void SetJsonErrors(bool on) {
+  json_errors = on;
+}
+bool JsonErrors() {
+  return json_errors;
+}
+
+void PrintError(const std::string& message) {
+  PrintError("usage", message);
 }
 void PrintError(const Status& status) {
-  PrintError(status.message());
+  PrintError(StatusCodeName(status.code()), status.message());
 }
 
 std::optional<RuleBase> LoadRuleBase(const std::vector<std::string>& paths,
@@ -42,7 +77,28 @@ std::optional<RuleBase> LoadRuleBase(const std::vector<std::string>& paths,
   return std::move(loaded).value();
 }
 
-std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths, int& exit_code) {
+std::size_t LimitErrors(std::vector<Diagnostic>& diagnostics, int limit) {
+  if (limit <= 0) return 0;
+  std::size_t errors = 0;
+  std::size_t keep = diagnostics.size();
+  std::size_t left_out = 0;
+  for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+    if (diagnostics[i].severity != Severity::kError) continue;
+    if (++errors == static_cast<std::size_t>(limit) + 1) keep = i;
+    if (errors > static_cast<std::size_t>(limit)) ++left_out;
+  }
+  diagnostics.resize(keep);
+  return left_out;
+}
+
+void PrintErrorsLeftOut(std::size_t left_out) {
+  if (left_out == 0) return;
+  PrintError("too many errors: " + std::to_string(left_out) +
+             " more not shown (--error-limit N shows N, 0 shows all)");
+}
+
+std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths, int& exit_code,
+                                          int error_limit) {
   LoadOptions options;
   options.analyze_conflicts = false;  // evaluation needs a correct rule base, not findings
   std::optional<RuleBase> rules = LoadRuleBase(paths, options);
@@ -57,9 +113,12 @@ std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths,
     for (const Diagnostic& diagnostic : rules->diagnostics()) {
       if (diagnostic.severity == Severity::kError) errors.push_back(diagnostic);
     }
+    const std::size_t total = errors.size();
+    const std::size_t left_out = LimitErrors(errors, error_limit);
     RenderText(std::cerr, errors, render);
-    PrintError("the rules have " + std::to_string(errors.size()) +
-               " error(s); nothing was evaluated");
+    PrintErrorsLeftOut(left_out);
+    if (json_errors) std::cout << "{\"errors\": " << RenderJson(errors) << "}\n";
+    PrintError("the rules have " + std::to_string(total) + " error(s); nothing was evaluated");
     exit_code = 1;
     return std::nullopt;
   }
@@ -89,6 +148,33 @@ Status ReadWholeFile(const std::string& path, std::string& text) {
   if (in.bad()) return {StatusCode::kIoError, "error while reading `" + path + "`"};
   text = std::move(buffer).str();
   return Status::Ok();
+}
+
+std::string ClosestWord(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  std::size_t best_distance = limit + 1;
+  std::string best;
+  for (const std::string& candidate : candidates) {
+    const std::size_t longer = std::max(word.size(), candidate.size());
+    if (longer - std::min(word.size(), candidate.size()) > limit) continue;
+    std::vector<std::size_t> row(candidate.size() + 1);
+    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= candidate.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min(
+            {row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == candidate[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[candidate.size()] < best_distance) {
+      best_distance = row[candidate.size()];
+      best = candidate;
+    }
+  }
+  return best;
 }
 
 Date Today() {

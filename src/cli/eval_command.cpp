@@ -2,10 +2,12 @@
 // with --cases, a JSON Lines batch decided in input order.
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -14,14 +16,15 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include <loket/answer.h>
 #include <loket/evaluate.h>
+#include <loket/batch.h>
 #include <loket/loket.h>
+#include <loket/receipt.h>
 
-#include "batch.h"
 #include "command.h"
 #include "common.h"
+#include "output_file.h"
 
 namespace loket::cli {
 namespace {
@@ -31,6 +34,7 @@ struct EvalCommandOptions {
   std::string jurisdiction;
   std::string on;
   bool explain = false;
+  bool all = false;
   std::string why_not;
   std::string format = "text";
   std::string color = "auto";
@@ -38,14 +42,23 @@ struct EvalCommandOptions {
   std::string cases;
   std::string out;
   std::string jurisdiction_field;
+  int error_limit = kDefaultErrorLimit;
 };
 
+std::string LowerExtension(const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return extension;
+}
+
+// Case files by their extension, in any case (`Case.YAML`).
 bool IsCaseFile(const std::string& path) {
-  auto ends_with = [&](const char* suffix) {
-    std::size_t n = std::strlen(suffix);
-    return path.size() >= n && path.compare(path.size() - n, n, suffix) == 0;
-  };
-  return ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+  const std::string extension = LowerExtension(path);
+  return extension == ".yaml" || extension == ".yml" || extension == ".json";
+}
+
+bool IsJsonLines(const std::string& path) {
+  return LowerExtension(path) == ".jsonl";
 }
 
 std::string LayerTitle(const RuleBase& rules, const std::string& name) {
@@ -53,6 +66,20 @@ std::string LayerTitle(const RuleBase& rules, const std::string& name) {
     if (layer.name == name) return layer.title;
   }
   return "";
+}
+
+// A folder without rule files but with case files was meant as cases, not rules.
+bool FolderHoldsCasesNotRules(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(path, error)) return false;
+  bool cases = false;
+  for (std::filesystem::recursive_directory_iterator it(path, error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string extension = LowerExtension(it->path().string());
+    if (extension == ".loket") return false;
+    if (extension == ".jsonl" || IsCaseFile(it->path().string())) cases = true;
+  }
+  return cases;
 }
 
 // --- single case ----------------------------------------------------------------------------
@@ -174,245 +201,6 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
   }
 }
 
-std::string RuleLine(const RuleRefInfo& rule) {
-  std::string line = rule.id + " (" + rule.layer + ")";
-  if (!rule.citation.empty()) line += ": " + rule.citation;
-  return line;
-}
-
-// The official texts of a rule's sources on the date (docs/language.md, "Citations").
-void PrintSourceLinks(const RuleRefInfo& rule, const std::string& date, std::ostream& out) {
-  std::optional<Date> on = Date::Parse(date);
-  if (!on) return;
-  for (const CitationInfo& citation : rule.citations) {
-    std::string link = CitationLink(citation, *on);
-    if (!link.empty()) out << "         " << link << "\n";
-  }
-}
-
-std::string Join(const std::vector<ReadValue>& reads) {
-  std::string text;
-  for (const ReadValue& read : reads) {
-    if (!text.empty()) text += ", ";
-    text += read.name + " = " + (read.known ? read.value : "(absent)");
-  }
-  return text;
-}
-
-struct DomainGroup {
-  std::string name;
-  std::string title;
-  std::vector<const DecisionExplanation*> decisions;
-};
-
-std::vector<DomainGroup> GroupByDomain(const Explanation& explanation) {
-  std::vector<DomainGroup> groups;
-  for (const DecisionExplanation& decision : explanation.decisions) {
-    DomainGroup* group = nullptr;
-    for (DomainGroup& existing : groups) {
-      if (existing.name == decision.domain) group = &existing;
-    }
-    if (!group) {
-      groups.push_back({decision.domain, decision.domain_title, {}});
-      group = &groups.back();
-    }
-    if (group->title.empty()) group->title = decision.domain_title;
-    group->decisions.push_back(&decision);
-  }
-  return groups;
-}
-
-void PrintTextOutcome(const Program& program, const Explanation& explanation,
-                      const std::string& title, bool explain, std::ostream& out) {
-  out << "Decisions for " << program.jurisdiction();
-  if (!title.empty()) out << " (" << title << ")";
-  out << " on " << explanation.date << "\n";
-  for (const DomainGroup& group : GroupByDomain(explanation)) {
-    out << "\n";
-    if (group.name.empty()) {
-      out << "Other decisions\n";
-    } else {
-      out << (group.title.empty() ? group.name : group.title) << " [" << group.name << "]\n";
-    }
-    // Without --explain, decisions that merely took their default are folded into one line,
-    // so the answers rules actually gave stand out for the officer.
-    std::string defaults;
-    // Decisions that do not apply, by their condition: "only when integration_duty: route, ...".
-    std::vector<std::pair<std::string, std::string>> not_applicable;
-    for (const DecisionExplanation* decision : group.decisions) {
-      if (decision->status == DecisionStatus::kNotApplicable) {
-        const std::string& condition =
-            program.decisions()[static_cast<std::size_t>(decision->decision)].applies_when;
-        if (!explain) {
-          auto same = std::find_if(not_applicable.begin(), not_applicable.end(),
-                                   [&](const auto& entry) { return entry.first == condition; });
-          if (same == not_applicable.end()) {
-            not_applicable.emplace_back(condition, decision->name);
-          } else {
-            same->second += ", " + decision->name;
-          }
-          continue;
-        }
-        out << "  " << decision->name << ": not applicable (niet van toepassing)\n"
-            << "         applies when " << OneLine(condition) << "\n";
-        if (!decision->applies_reads.empty()) {
-          out << "         read: " << Join(decision->applies_reads) << "\n";
-        }
-        continue;
-      }
-      if (!explain && decision->default_used && !decision->error && decision->defeated.empty()) {
-        defaults += (defaults.empty() ? "" : ", ") + decision->name + " = " + decision->value;
-        continue;
-      }
-      if (decision->error) {
-        out << "  " << decision->name << ": not decided, error[" << decision->error->code
-            << "]: " << decision->error->message << "\n";
-        for (const RuleExplanation& rule : decision->winners) {
-          out << "      " << RuleLine(rule.rule) << " says " << rule.contributes << "\n";
-        }
-        continue;
-      }
-      out << "  " << decision->name << " = " << decision->value;
-      if (decision->default_used) out << "  (default: no rule applied)";
-      out << "\n";
-      for (const RuleExplanation& rule : decision->winners) {
-        out << "      by " << RuleLine(rule.rule) << "\n";
-        PrintSourceLinks(rule.rule, explanation.date, out);
-        if (explain) {
-          if (!rule.condition.empty()) out << "         when " << OneLine(rule.condition) << "\n";
-          if (!rule.reads.empty()) out << "         read: " << Join(rule.reads) << "\n";
-        }
-      }
-      if (explain) {
-        for (const DefeatExplanation& defeat : decision->defeated) {
-          out << "      defeated: " << defeat.rule.id << " (" << defeat.rule.layer << ") by "
-              << (defeat.how == "exception" ? "exception " : "lower-layer rule ")
-              << defeat.defeated_by.id << " (" << defeat.defeated_by.layer << ")\n";
-        }
-      }
-    }
-    if (!defaults.empty()) out << "  no rule applied, so the default: " << defaults << "\n";
-    for (const auto& [condition, names] : not_applicable) {
-      out << "  not applicable (niet van toepassing), only when " << OneLine(condition) << ": "
-          << names << "\n";
-    }
-  }
-}
-
-void PrintWhyNot(const WhyNotExplanation& why, const std::string& requested, std::ostream& out) {
-  out << "\nWhy not " << (why.rule.id.empty() ? requested : why.rule.id) << ": " << why.message
-      << "\n";
-  if (!why.failed_part.empty()) out << "  false: " << OneLine(why.failed_part) << "\n";
-  if (!why.reads.empty()) out << "  read: " << Join(why.reads) << "\n";
-  for (const RuleRefInfo& rule : why.defeated_by) {
-    out << "  defeated by " << RuleLine(rule) << "\n";
-  }
-}
-
-// `date`: the reference date, for the links to the official texts valid on it.
-nlohmann::ordered_json RuleJson(const RuleRefInfo& rule, const std::string& date) {
-  std::optional<Date> on = Date::Parse(date);
-  nlohmann::ordered_json citations = nlohmann::ordered_json::array();
-  for (const CitationInfo& c : rule.citations) {
-    std::string link = on ? CitationLink(c, *on) : std::string();
-    citations.push_back(
-        {{"text", c.text},
-         {"law", c.law},
-         {"law_title", c.law_title},
-         {"registry", c.registry},
-         {"identifier", c.identifier},
-         {"article", c.article},
-         {"article_to", c.article_to},
-         {"lid", c.paragraph},
-         {"sub", c.sub},
-         {"remark", c.remark},
-         {"url", link.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(link)}});
-  }
-  return {{"id", rule.id},
-          {"layer", rule.layer},
-          {"citation", rule.citation},
-          {"citations", citations}};
-}
-
-nlohmann::ordered_json ReadsJson(const std::vector<ReadValue>& reads) {
-  nlohmann::ordered_json array = nlohmann::ordered_json::array();
-  for (const ReadValue& read : reads) {
-    array.push_back(
-        {{"name", read.name},
-         {"kind", read.kind},
-         {"known", read.known},
-         {"value", read.known ? nlohmann::ordered_json(read.value) : nlohmann::ordered_json()}});
-  }
-  return array;
-}
-
-nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& explanation,
-                                   bool explain, const std::optional<WhyNotExplanation>& why_not) {
-  nlohmann::ordered_json decisions = nlohmann::ordered_json::object();
-  nlohmann::ordered_json details = nlohmann::ordered_json::array();
-  std::vector<Diagnostic> errors;
-  for (const DecisionExplanation& decision : explanation.decisions) {
-    nlohmann::ordered_json value = nlohmann::ordered_json::parse(
-        decision.value_json.empty() ? std::string("null") : decision.value_json, nullptr, false);
-    if (value.is_discarded()) value = nullptr;
-    decisions[decision.name] = value;
-    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
-    for (const RuleExplanation& rule : decision.winners) {
-      nlohmann::ordered_json entry = RuleJson(rule.rule, explanation.date);
-      if (explain) {
-        entry["condition"] = rule.condition;
-        entry["reads"] = ReadsJson(rule.reads);
-        entry["contributes"] = rule.contributes;
-      }
-      rules.push_back(entry);
-    }
-    nlohmann::ordered_json detail = {{"name", decision.name},
-                                     {"domain", decision.domain},
-                                     {"status", DecisionStatusName(decision.status)},
-                                     {"value", value},
-                                     {"default_used", decision.default_used},
-                                     {"rules", rules}};
-    const std::string& applies_when =
-        program.decisions()[static_cast<std::size_t>(decision.decision)].applies_when;
-    if (!applies_when.empty()) detail["applies_when"] = applies_when;
-    if (decision.status == DecisionStatus::kNotApplicable) {
-      detail["applies_reads"] = ReadsJson(decision.applies_reads);
-    }
-    if (explain) {
-      nlohmann::ordered_json defeated = nlohmann::ordered_json::array();
-      for (const DefeatExplanation& defeat : decision.defeated) {
-        defeated.push_back({{"rule", RuleJson(defeat.rule, explanation.date)},
-                            {"defeated_by", RuleJson(defeat.defeated_by, explanation.date)},
-                            {"how", defeat.how}});
-      }
-      detail["defeated"] = defeated;
-    }
-    if (decision.error) {
-      detail["error"] = {{"code", decision.error->code}, {"message", decision.error->message}};
-      errors.push_back(*decision.error);
-    }
-    details.push_back(detail);
-  }
-  nlohmann::ordered_json result = {{"jurisdiction", program.jurisdiction()},
-                                   {"date", explanation.date},
-                                   {"decisions", decisions},
-                                   {"details", details},
-                                   {"errors", nlohmann::ordered_json::parse(RenderJson(errors))}};
-  if (why_not) {
-    nlohmann::ordered_json defeated_by = nlohmann::ordered_json::array();
-    for (const RuleRefInfo& rule : why_not->defeated_by) {
-      defeated_by.push_back(RuleJson(rule, explanation.date));
-    }
-    result["why_not"] = {{"rule", RuleJson(why_not->rule, explanation.date)},
-                         {"reason", WhyNotReasonName(why_not->reason)},
-                         {"message", why_not->message},
-                         {"failed_part", why_not->failed_part},
-                         {"reads", ReadsJson(why_not->reads)},
-                         {"defeated_by", defeated_by}};
-  }
-  return result;
-}
-
 int EvalOneCase(const RuleBase& rules, const Program& program, const std::string& path, Date on,
                 const EvalCommandOptions& options) {
   std::string text;
@@ -423,7 +211,7 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   }
   Case facts = program.NewCase();
   std::vector<Diagnostic> errors;
-  const bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  const bool json = LowerExtension(path) == ".json";
   const bool ok =
       json ? program.ParseJson(text, facts, errors) : program.ParseYaml(text, facts, errors);
   // An invalid case: diagnostics at the case file's lines (and, for --format json, the
@@ -431,20 +219,15 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   auto report_invalid = [&](std::vector<Diagnostic> case_errors, const std::string& what) {
     LocateCaseErrors(case_errors, path, text);
     if (options.format == "json") {
-      nlohmann::ordered_json result = {
-          {"jurisdiction", program.jurisdiction()},
-          {"date", on.ToString()},
-          {"decisions", nlohmann::ordered_json::object()},
-          {"details", nlohmann::ordered_json::array()},
-          {"errors", nlohmann::ordered_json::parse(RenderJson(case_errors))}};
-      std::cout << result.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+      std::cout << RenderInvalidCaseJson(program.jurisdiction(), on.ToString(), case_errors)
                 << "\n";
     }
     RenderOptions render;
     render.color = options.color == "always" ||
                    (options.color == "auto" && StderrIsTerminal() && !std::getenv("NO_COLOR"));
     RenderText(std::cerr, case_errors, render);
-    PrintError("the case in `" + path + "` " + what);
+    // As text only: the JSON object above already carries the errors.
+    std::cerr << "loket: error: the case in `" << path << "` " << what << "\n";
     return kExitFindings;
   };
   if (!ok) return report_invalid(std::move(errors), "is not valid; nothing was decided");
@@ -468,13 +251,16 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
     if (decision.error) all_decided = false;
   }
   if (options.format == "json") {
-    std::cout << OutcomeJson(program, explanation, options.explain, why_not)
-                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-              << "\n";
+    // The receipt makes the answer reproducible (loket/receipt.h).
+    Receipt receipt = MakeReceipt(rules, program.jurisdiction(), on);
+    std::cout << RenderAnswerJson(explanation, why_not ? &*why_not : nullptr, &receipt) << "\n";
   } else {
-    PrintTextOutcome(program, explanation, LayerTitle(rules, program.jurisdiction()),
-                     options.explain, std::cout);
-    if (why_not) PrintWhyNot(*why_not, options.why_not, std::cout);
+    AnswerOptions answer;
+    answer.all = options.all;
+    answer.explain = options.explain;
+    answer.jurisdiction_title = LayerTitle(rules, program.jurisdiction());
+    std::cout << RenderAnswerText(explanation, answer);
+    if (why_not) std::cout << "\n" << RenderWhyNotText(*why_not, options.why_not, &explanation);
   }
   return all_decided ? kExitOk : kExitFindings;
 }
@@ -507,28 +293,45 @@ class ProgressBar {
 };
 
 int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on) {
-  std::FILE* in = options.cases == "-" ? stdin : std::fopen(options.cases.c_str(), "rb");
-  if (!in) {
-    PrintError("cannot open `" + options.cases + "`: " + std::strerror(errno));
-    return kExitUsage;
-  }
-  std::FILE* out =
-      options.out.empty() || options.out == "-" ? stdout : std::fopen(options.out.c_str(), "wb");
-  if (!out) {
-    PrintError("cannot write `" + options.out + "`: " + std::strerror(errno));
-    if (in != stdin) std::fclose(in);
-    return kExitUsage;
-  }
+  // Everything that can fail is checked before the output is touched: the jurisdiction, the
+  // input, and that --out is not the input.
   BatchOptions batch_options;
   batch_options.jurisdiction = options.jurisdiction;
   batch_options.jurisdiction_field = options.jurisdiction_field;
   batch_options.on = on;
   BatchEvaluator evaluator(rules, batch_options);
-  if (!evaluator.Prepare()) {
-    if (in != stdin) std::fclose(in);
-    if (out != stdout) std::fclose(out);
+  if (Status prepared = evaluator.Prepare(); !prepared.ok()) {
+    PrintError(prepared);
     return kExitUsage;
   }
+
+  std::FILE* in = options.cases == "-" ? stdin : std::fopen(options.cases.c_str(), "rb");
+  if (!in) {
+    PrintError("cannot open `" + options.cases + "`: " + std::strerror(errno));
+    return kExitUsage;
+  }
+  struct CloseInput {
+    std::FILE* file;
+    ~CloseInput() {
+      if (file != stdin) std::fclose(file);
+    }
+  } close_input{in};
+  const bool to_file = !options.out.empty() && options.out != "-";
+  if (to_file && options.cases != "-" && SameFile(options.cases, options.out)) {
+    PrintError("--out `" + options.out + "` is the input `" + options.cases +
+               "`; write the decisions to another file");
+    return kExitUsage;
+  }
+  InterruptGuard interrupts;
+  AtomicOutputFile out_file;
+  if (to_file) {
+    Status opened = out_file.Open(options.out);
+    if (!opened.ok()) {
+      PrintError(opened);
+      return kExitUsage;
+    }
+  }
+  std::FILE* out = to_file ? out_file.file() : stdout;
 
   std::uint64_t total_bytes = 0;
   if (in != stdin && std::fseek(in, 0, SEEK_END) == 0) {
@@ -549,7 +352,7 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
   std::size_t carried = 0;  // bytes of an unfinished line kept at the buffer's start
   std::uint64_t consumed = 0;
   std::int64_t line_number = 0, records = 0, decided = 0, failed = 0;
-  bool write_failed = false;
+  int write_error = 0;  // errno of the first failed write
   const auto start = std::chrono::steady_clock::now();
 
   const auto report_failure = [&](std::int64_t record_line, const std::string& message) {
@@ -560,17 +363,23 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
       std::cerr << "loket: further record errors are not shown (see the output records)\n";
     }
   };
+  const auto write_output = [&] {
+    if (output.empty() || write_error != 0) return;
+    if (std::fwrite(output.data(), 1, output.size(), out) != output.size()) {
+      write_error = errno != 0 ? errno : EIO;
+    }
+    output.clear();
+  };
   // Records are parsed as they are read and decided a few hundred at a time (batches per
   // jurisdiction), their output lines in input order.
   const auto decide_queued = [&] {
     decided += static_cast<std::int64_t>(evaluator.Flush(output, report_failure));
-    if (output.size() >= kFlushAt) {
-      if (std::fwrite(output.data(), 1, output.size(), out) != output.size()) write_failed = true;
-      output.clear();
-    }
+    if (output.size() >= kFlushAt) write_output();
   };
   auto handle_line = [&](std::string_view line) {
     ++line_number;
+    // A byte order mark (editors on Windows write one) is no part of the first record.
+    if (line_number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) return;  // blank: no record
     ++records;
@@ -578,17 +387,18 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
     if (evaluator.Full()) decide_queued();
   };
 
-  while (true) {
+  while (!InterruptGuard::Interrupted()) {
     if (carried == buffer.size()) buffer.resize(buffer.size() * 2);  // a very long line
     std::size_t got = std::fread(&buffer[carried], 1, buffer.size() - carried, in);
     std::size_t filled = carried + got;
     if (got == 0) {
+      if (InterruptGuard::Interrupted()) break;
       if (carried > 0) handle_line(std::string_view(buffer.data(), carried));
       break;
     }
     std::size_t line_start = 0;
     const char* data = buffer.data();
-    while (true) {
+    while (!InterruptGuard::Interrupted()) {
       const void* newline = std::memchr(data + line_start, '\n', filled - line_start);
       if (!newline) break;
       std::size_t line_end = static_cast<std::size_t>(static_cast<const char*>(newline) - data);
@@ -600,17 +410,24 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
     if (carried > 0 && line_start > 0) std::memmove(&buffer[0], data + line_start, carried);
     progress.Update(consumed, records);
   }
-  decide_queued();
-  const bool read_failed = std::ferror(in) != 0;
-  if (!output.empty() && std::fwrite(output.data(), 1, output.size(), out) != output.size()) {
-    write_failed = true;
+  if (InterruptGuard::Interrupted()) {
+    // Nothing half-written stays behind: the temporary file goes, an old --out stays as it was.
+    progress.Finish();
+    out_file.Discard();
+    std::cerr << "\nloket: interrupted after " << decided << " of " << records
+              << " records read were decided; "
+              << (to_file ? "nothing was written (`" + options.out + "` is unchanged)"
+                          : std::string("the output on stdout is incomplete"))
+              << "\n";
+    interrupts.Reraise();
   }
-  if (std::fflush(out) != 0) write_failed = true;
+  decide_queued();
+  write_output();
+  const bool read_failed = std::ferror(in) != 0;
+  if (!to_file && write_error == 0 && std::fflush(out) != 0) write_error = errno;
   progress.Finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (in != stdin) std::fclose(in);
-  if (out != stdout && std::fclose(out) != 0) write_failed = true;
 
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.0f cases/s (%.3f s)",
@@ -618,19 +435,42 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
   std::cerr << "records: " << records << ", decided: " << decided << ", errors: " << failed << ", "
             << rate << "\n";
   if (read_failed) {
-    PrintError("error while reading `" + options.cases + "`");
+    out_file.Discard();
+    PrintError("error while reading `" + options.cases + "`" +
+               (to_file ? "; nothing was written (`" + options.out + "` is unchanged)" : ""));
     return kExitUsage;
   }
-  if (write_failed) {
-    PrintError("error while writing `" + (options.out.empty() ? "-" : options.out) + "`");
+  if (write_error != 0) {
+    out_file.Discard();
+    PrintError("cannot write `" + (to_file ? options.out : std::string("-")) +
+               "`: " + std::strerror(write_error) +
+               (to_file ? "; nothing was written (`" + options.out + "` is unchanged)" : ""));
     return kExitUsage;
+  }
+  if (to_file) {
+    Status committed = out_file.Commit();
+    if (!committed.ok()) {
+      PrintError(committed.message() + "; nothing was written");
+      return kExitUsage;
+    }
   }
   return failed > 0 ? kExitFindings : kExitOk;
 }
 
 int RunEval(EvalCommandOptions options) {
+  SetJsonErrors(options.format == "json");
   std::vector<std::string> rule_paths, case_paths;
   for (const std::string& input : options.inputs) {
+    if (IsJsonLines(input)) {
+      PrintError("`" + input + "` is JSON Lines (a batch of cases): use --cases " + input);
+      return kExitUsage;
+    }
+    if (FolderHoldsCasesNotRules(input)) {
+      PrintError("`" + input +
+                 "` is a folder of cases, not rules: name the case files (.yaml, "
+                 ".yml, .json) one by one, or use --cases FILE for JSON Lines");
+      return kExitUsage;
+    }
     (IsCaseFile(input) ? case_paths : rule_paths).push_back(input);
   }
   if (rule_paths.empty()) {
@@ -659,7 +499,7 @@ int RunEval(EvalCommandOptions options) {
   if (!on) return kExitUsage;
 
   int exit_code = kExitOk;
-  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code);
+  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code, options.error_limit);
   if (!rules) return exit_code;
   if (batch) return EvalBatch(*rules, options, *on);
 
@@ -685,8 +525,11 @@ const RegisterCommand kEval{
        app.add_option("--municipality,--jurisdiction,-m", options->jurisdiction,
                       "The layer to decide for (a municipality, or any layer)");
        app.add_option("--on,--date", options->on, "Reference date, YYYY-MM-DD (default: today)");
+       app.add_flag("--all", options->all,
+                    "Show every decision in full, not only what applies to the person");
        app.add_flag("--explain", options->explain,
-                    "Show the facts each deciding rule read and the rules that were defeated");
+                    "Show every decision with the facts behind it, the rules that could have "
+                    "decided a default and why they did not, and defeated rules (implies --all)");
        app.add_option("--why-not", options->why_not,
                       "Explain why this rule did not decide anything for the case");
        app.add_option("--format", options->format, "Output format for a single case")
@@ -694,6 +537,10 @@ const RegisterCommand kEval{
            ->capture_default_str();
        app.add_option("--color", options->color, "Colour diagnostics")
            ->check(CLI::IsMember({"auto", "always", "never"}))
+           ->capture_default_str();
+       app.add_option("--error-limit", options->error_limit,
+                      "Show at most this many errors of the rules (0: all)")
+           ->check(CLI::NonNegativeNumber)
            ->capture_default_str();
        app.add_option("--cases", options->cases,
                       "Batch: JSON Lines file of cases (one object per line; - for stdin)");

@@ -13,13 +13,13 @@
 
 namespace loket::compile {
 
+// A rule's sources as the public schema gives them (RuleInfo::citations): its citation list,
+// or its one citation string as one free-text source. Defined in lower.cpp.
+std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule);
+
 // `jurisdiction` must be a layer of `model`, which must have no errors. Constructs the
 // language cannot run yet (an enum of more than 64 members in a set, an unknown builtin) are
 // reported to `sink`; then the result is null.
-// A rule's sources as the public schema gives them (RuleInfo::citations): its citation list,
-// or its one citation string as one free-text source.
-std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule);
-
 std::shared_ptr<const CompiledProgram> Compile(const sema::Model& model,
                                                const sema::Layer& jurisdiction,
                                                diag::DiagnosticSink& sink);

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "diag/diagnostic.h"
@@ -54,6 +55,36 @@ std::string_view Trim(std::string_view text) {
     text.remove_suffix(1);
   }
   return text;
+}
+
+// A value quoted in a message: whole when short, else its start and its length, so a rejected
+// 100 MB value is not echoed (cut on a UTF-8 character boundary).
+std::string Shown(std::string_view text) {
+  constexpr std::size_t kMax = 64;
+  if (text.size() <= kMax) return std::string(text);
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("{}… ({} bytes)", text.substr(0, cut), text.size());
+}
+
+// Where a byte offset lies in a text: `line L, column C`, or `column C` on a one-line text.
+std::string Place(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  const std::size_t newlines =
+      static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
+  const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const std::size_t column =
+      offset - (line_start == std::string_view::npos || newlines == 0 ? 0 : line_start + 1) + 1;
+  if (text.find('\n') == std::string_view::npos) return fmt::format("column {}", column);
+  return fmt::format("line {}, column {}", newlines + 1, column);
+}
+
+// Whole numbers written with digits only: too large for 64 bits is out of range, not a
+// wrong type.
+bool AllDigits(std::string_view text) {
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // ASCII case folding, as std::tolower does in the "C" locale, without a call per character.
@@ -193,7 +224,42 @@ class CaseWriter {
       : p_(program),
         values_(internal::Engine::Values(c)),
         present_(internal::Engine::Present(c)),
-        errors_(errors) {}
+        errors_(errors) {
+    // A generation per case marks the facts given so far without clearing an array per case.
+    Marks& marks = ThreadMarks();
+    if (++marks.generation == 0) {
+      std::fill(marks.stamp.begin(), marks.stamp.end(), 0u);
+      marks.generation = 1;
+    }
+    if (marks.stamp.size() < static_cast<std::size_t>(p_.fact_count)) {
+      marks.stamp.resize(static_cast<std::size_t>(p_.fact_count), 0u);
+      marks.place.resize(static_cast<std::size_t>(p_.fact_count), 0);
+    }
+  }
+
+  // Notes that the fact in `slot` is given at `place` (a line, or a byte offset); when it was
+  // given before, sets `earlier` to that place and returns false.
+  bool FirstTime(int slot, std::int64_t place, std::int64_t& earlier) {
+    Marks& marks = ThreadMarks();
+    const auto index = static_cast<std::size_t>(slot);
+    if (marks.stamp[index] == marks.generation) {
+      earlier = marks.place[index];
+      return false;
+    }
+    marks.stamp[index] = marks.generation;
+    marks.place[index] = place;
+    return true;
+  }
+
+  void GivenTwice(int slot, const std::string& first, const std::string& second, int line) {
+    rejected_.push_back(slot);
+    Diagnostic d = eval::MakeDiagnostic(
+        "L611", "MalformedCase",
+        fmt::format("fact `{}` is given twice, at {} and at {}: give each fact once",
+                    Fact(slot).name, first, second));
+    d.location.line = line;
+    errors_.push_back(std::move(d));
+  }
 
   std::size_t error_count() const { return errors_.size(); }
 
@@ -215,10 +281,12 @@ class CaseWriter {
     }
     std::vector<std::string> names;
     for (int i = 0; i < n; ++i) names.push_back(p_.slots[static_cast<std::size_t>(i)].name);
-    Diagnostic d = eval::MakeDiagnostic(
-        "L601", "UnknownFactKey",
-        fmt::format("unknown fact `{}` in the case for jurisdiction `{}`", key, p_.jurisdiction));
+    Diagnostic d =
+        eval::MakeDiagnostic("L601", "UnknownFactKey",
+                             fmt::format("unknown fact `{}` in the case for jurisdiction `{}`",
+                                         Shown(key), p_.jurisdiction));
     std::string closest = diag::ClosestName(key, names);
+    if (closest.empty()) closest = diag::RelatedName(key, names);
     if (!closest.empty()) {
       d.help.push_back(fmt::format("did you mean `{}`?", closest));
       // One mistake, one error: the fact the key was probably meant for is not reported
@@ -238,7 +306,7 @@ class CaseWriter {
                  std::string_view why = {}) {
     const FactInfo& fact = Fact(slot);
     std::string given = text.empty() ? std::string(InputKindName(kind))
-                                     : fmt::format("{} `{}`", InputKindName(kind), text);
+                                     : fmt::format("{} `{}`", InputKindName(kind), Shown(text));
     rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
         "L602", "FactWrongType",
@@ -268,6 +336,27 @@ class CaseWriter {
     return true;
   }
 
+  // Digits beyond 64 bits: outside the declared range, or else outside what loket holds.
+  bool TooLarge(int slot, std::string_view text, int line) {
+    const FactInfo& fact = Fact(slot);
+    rejected_.push_back(slot);
+    std::string range;
+    if (fact.has_range) {
+      range = fmt::format("its range {}..{}", Value{fact.type, fact.lo, nullptr}.ToString(),
+                          Value{fact.type, fact.hi, nullptr}.ToString());
+    } else {
+      range = fmt::format("the whole numbers loket holds, {}..{}",
+                          std::numeric_limits<std::int64_t>::min(),
+                          std::numeric_limits<std::int64_t>::max());
+    }
+    Diagnostic d = eval::MakeDiagnostic(
+        "L603", "FactOutOfRange",
+        fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range));
+    d.location.line = line;
+    errors_.push_back(std::move(d));
+    return false;
+  }
+
   void Absent(int slot) { present_[static_cast<std::size_t>(slot)] = 0; }
 
   // The index of an enum member, or -1 after reporting L604.
@@ -277,9 +366,9 @@ class CaseWriter {
       if (fact.members[i] == name) return static_cast<int>(i);
     }
     rejected_.push_back(slot);
-    Diagnostic d = eval::MakeDiagnostic(
-        "L604", "FactUnknownEnumMember",
-        fmt::format("`{}` is not a member of {} (fact `{}`)", name, fact.enum_name, fact.name));
+    Diagnostic d = eval::MakeDiagnostic("L604", "FactUnknownEnumMember",
+                                        fmt::format("`{}` is not a member of {} (fact `{}`)",
+                                                    Shown(name), fact.enum_name, fact.name));
     std::string closest = diag::ClosestName(name, fact.members);
     if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
     std::string list;
@@ -319,6 +408,7 @@ class CaseWriter {
       case ValueType::kInt:
         if (kind == InputKind::kNumber || kind == InputKind::kPlain) {
           if (auto v = ParseInteger(text)) return Store(slot, *v, line);
+          if (AllDigits(text)) return TooLarge(slot, text, line);
           WrongType(slot, kind, text, line, "a whole number is needed");
           return false;
         }
@@ -354,6 +444,16 @@ class CaseWriter {
   const CompiledProgram& program() const { return p_; }
 
  private:
+  struct Marks {
+    std::vector<std::uint32_t> stamp;
+    std::vector<std::int64_t> place;
+    std::uint32_t generation = 0;
+  };
+  static Marks& ThreadMarks() {
+    thread_local Marks marks;
+    return marks;
+  }
+
   const CompiledProgram& p_;
   std::int64_t* values_;
   std::uint8_t* present_;
@@ -494,15 +594,39 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
   }
   simdjson::ondemand::object fields;
   if (auto error = doc.get_object().get(fields)) return malformed(error);
+  std::size_t skip_member_at = std::string_view::npos;
   for (auto field : fields) {
+    // The key's opening quote, to name the places of a fact given twice.
+    simdjson::ondemand::raw_json_string raw;
+    if (auto error = field.key().get(raw)) return malformed(error);
+    const char* raw_key = raw.raw();
+    const std::size_t key_at =
+        raw_key > buffer.data() ? static_cast<std::size_t>(raw_key - buffer.data()) - 1 : 0;
     std::string_view key;
     if (auto error = field.unescaped_key().get(key)) return malformed(error);
-    if (!options.skip_member.empty() && key == options.skip_member) continue;
+    if (!options.skip_member.empty() && key == options.skip_member) {
+      if (skip_member_at != std::string_view::npos) {
+        errors.push_back(NotAnObject(
+            fmt::format("the jurisdiction field `{}` is given twice, at {} and at {}: give it once",
+                        Shown(key), Place(object, skip_member_at), Place(object, key_at))));
+        return false;
+      }
+      skip_member_at = key_at;
+      continue;
+    }
     simdjson::ondemand::value value;
     if (auto error = field.value().get(value)) return malformed(error);
     int slot = writer.Slot(key);
     // Values not visited (unknown keys, wrong types) are skipped by the next iteration.
     if (slot < 0) continue;
+    std::int64_t earlier = 0;
+    if (!writer.FirstTime(slot, static_cast<std::int64_t>(key_at), earlier)) {
+      const int line =
+          1 + static_cast<int>(std::count(object.begin(), object.begin() + key_at, '\n'));
+      writer.GivenTwice(slot, Place(object, static_cast<std::size_t>(earlier)),
+                        Place(object, key_at), line);
+      continue;
+    }
     simdjson::ondemand::json_type type;
     if (auto error = value.type().get(type)) return malformed(error);
     switch (type) {
@@ -577,7 +701,22 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
   CaseWriter writer(p, out, errors);
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(mapping));
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(mapping));
+    if (documents.size() > 1) {
+      // `---` and more: one case per file, never a second one ignored.
+      const int line = documents[1].Mark().line >= 0 ? documents[1].Mark().line + 1 : 0;
+      errors.push_back(NotAnObject(
+          "the file holds more than one YAML document (`---`); give one case per file", line));
+      return false;
+    }
+    if (!documents.empty()) root = documents.front();
+  } catch (const YAML::DeepRecursion& e) {
+    errors.push_back(NotAnObject(
+        fmt::format("the case is nested more than {} levels deep, the limit of the YAML reader "
+                    "(a case is a mapping of facts to values)",
+                    e.depth() - 1),
+        e.mark.line >= 0 ? e.mark.line + 1 : 0));
+    return false;
   } catch (const YAML::Exception& e) {
     errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", e.msg),
                                  e.mark.line >= 0 ? e.mark.line + 1 : 0));
@@ -603,6 +742,11 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
     if (!options.skip_member.empty() && key.Scalar() == options.skip_member) continue;
     int slot = writer.Slot(key.Scalar(), line);
     if (slot < 0) continue;
+    std::int64_t earlier = 0;
+    if (!writer.FirstTime(slot, line, earlier)) {
+      writer.GivenTwice(slot, fmt::format("line {}", earlier), fmt::format("line {}", line), line);
+      continue;
+    }
     if (value.IsNull()) {
       writer.Scalar(slot, InputKind::kNull, {}, line);
     } else if (value.IsScalar()) {

@@ -366,8 +366,9 @@ RunResult Run(const compile::Instr* code, std::int64_t* regs, const Fault* fault
 
 RuleRefInfo RuleRef(const CompiledProgram& program, int rule) {
   const compile::Rule& r = program.rules[static_cast<std::size_t>(rule)];
-  return RuleRefInfo{rule, r.id, r.layer, r.citation,
-                     program.rule_infos[static_cast<std::size_t>(rule)].citations};
+  RuleRefInfo info{rule, r.id, r.layer, r.citation, {}, {}};  // notes: filled by explanations
+  info.citations = program.rule_infos[static_cast<std::size_t>(rule)].citations;
+  return info;
 }
 
 DecisionStatus StatusOf(Fault fault) {
@@ -807,30 +808,39 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     return st;
   }
 
-  // Whether an applying exception that is not itself defeated defeats the rule. On a fault
-  // (an exception whose condition failed) `failure` is set.
+  // Whether some rule of the rule's exception tree holds (docs/language.md §4): its
+  // exceptions in rule order, depth first, each exception before its own exceptions, up to the
+  // first that holds; that one goes into defeated_by. Whether the holding exception is itself
+  // defeated does not matter. On a fault (a condition of the tree that cannot be evaluated
+  // before a holding rule is found) `failure` is set.
   bool Defeated(int rule_index, RunResult& failure, int depth = 0) {
     std::uint8_t& st = state_[rule_index];
     if (st & kDefeatComputed) return (st & kDefeated) != 0;
     const compile::Rule& rule = p_.rules[static_cast<std::size_t>(rule_index)];
-    bool defeated = false;
+    int by = -1;
     if (depth < 64) {  // exception cycles are rejected by the checker (L402)
       for (int defeater : rule.defeaters) {
         std::uint8_t dst = Applies(defeater, failure);
         if (dst & kFaulted) return false;
-        if (!(dst & kApplies)) continue;
-        bool defeater_defeated = Defeated(defeater, failure, depth + 1);
+        if (dst & kApplies) {
+          by = defeater;
+          break;
+        }
+        if (p_.rules[static_cast<std::size_t>(defeater)].defeaters.empty()) continue;
+        const bool below = Defeated(defeater, failure, depth + 1);
         if (failure.fault != Fault::kNone) return false;
-        if (!defeater_defeated) {
-          defeated = true;
-          s_.defeated_by[static_cast<std::size_t>(rule_index)] = defeater;
+        if (below) {
+          by = s_.defeated_by[static_cast<std::size_t>(defeater)];
           break;
         }
       }
     }
     state_[rule_index] |= kDefeatComputed;
-    if (defeated) state_[rule_index] |= kDefeated;
-    return defeated;
+    if (by >= 0) {
+      state_[rule_index] |= kDefeated;
+      s_.defeated_by[static_cast<std::size_t>(rule_index)] = by;
+    }
+    return by >= 0;
   }
 
   void Fail(std::size_t d, int slot, RunResult failure) {

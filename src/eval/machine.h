@@ -25,7 +25,9 @@ struct Outcome::Scratch {
   // Per rule: bit 0 computed, bit 1 applies, bit 2 faulted, bit 3 defeat computed,
   // bit 4 defeated.
   std::vector<std::uint8_t> rule_state;
-  std::vector<std::int32_t> defeated_by;    // per rule: the first defeater, or -1
+  // Per defeated rule: the holding rule of its exception tree that defeats it (the first
+  // found, see Engine::Evaluator::Defeated).
+  std::vector<std::int32_t> defeated_by;
   std::vector<eval::RunResult> rule_fault;  // per faulted rule: why
   std::vector<std::uint64_t> atom_bits;     // the atoms computed so far (see WordTest)
   std::vector<std::uint64_t> atom_faults;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <boost/graph/adjacency_list.hpp>
@@ -38,11 +39,14 @@ using BoostGraph =
 using VertexId = BoostGraph::vertex_descriptor;
 
 // The graph used for ordering and cycles: lets and decisions, with an edge from each to what
-// it needs computed first. `via` is the rule through which a decision reads something.
+// it needs computed first. `via` is the rule through which a decision reads something;
+// `reader` the rule whose expression reads it: `via` itself, or a rule of `via`'s exception
+// tree (whether `via` is defeated depends on what that rule's condition reads).
 struct DependencyEdge {
   std::size_t to = 0;
   source::SourceRange range;
   const ast::RuleDecl* via = nullptr;
+  const ast::RuleDecl* reader = nullptr;
 };
 
 }  // namespace
@@ -119,7 +123,8 @@ const void* SymbolDecl(const ast::Symbol& symbol) {
 // Lets and decisions an expression reads, with where.
 void CollectDependencies(const ast::Expr* expr,
                          const std::unordered_map<const void*, std::size_t>& index,
-                         const ast::RuleDecl* via, std::vector<DependencyEdge>& out) {
+                         const ast::RuleDecl* via, const ast::RuleDecl* reader,
+                         std::vector<DependencyEdge>& out) {
   if (!expr) return;
   ForEachName(*expr, [&](const ast::Expr& name) {
     const void* decl = nullptr;
@@ -127,7 +132,7 @@ void CollectDependencies(const ast::Expr* expr,
     if (name.symbol.kind == ast::SymbolKind::kDecision) decl = name.symbol.decision;
     if (!decl) return;
     auto it = index.find(decl);
-    if (it != index.end()) out.push_back({it->second, name.name_range, via});
+    if (it != index.end()) out.push_back({it->second, name.name_range, via, reader});
   });
 }
 
@@ -164,21 +169,53 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
   deps.edges.resize(deps.definitions.size());
   for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
     const Definition& def = deps.definitions[i];
-    if (def.let) CollectDependencies(def.let->value.get(), index, nullptr, deps.edges[i]);
+    if (def.let) CollectDependencies(def.let->value.get(), index, nullptr, nullptr, deps.edges[i]);
     if (def.decision) {
-      CollectDependencies(def.decision->default_value.get(), index, nullptr, deps.edges[i]);
+      CollectDependencies(def.decision->default_value.get(), index, nullptr, nullptr,
+                          deps.edges[i]);
       // `applies when`: the condition is evaluated before the decision's rules.
-      CollectDependencies(def.decision->applies_when.get(), index, nullptr, deps.edges[i]);
+      CollectDependencies(def.decision->applies_when.get(), index, nullptr, nullptr,
+                          deps.edges[i]);
     }
   }
-  // A decision needs every rule of the chain that decides it: their conditions and values.
+  // The exceptions of the chain's rules, by base rule, in chain and file order.
+  std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions_to;
   for (const sema::Layer* layer : chain) {
     for (const ast::RuleDecl* rule : layer->rules) {
+      for (const ast::RuleRef& ref : rule->exception_to) {
+        if (ref.target) exceptions_to[ref.target].push_back(rule);
+      }
+    }
+  }
+  // A decision needs every rule of the chain that decides it: their conditions and values,
+  // and the conditions of every rule of their exception trees, which say whether they are
+  // defeated (docs/language.md §4).
+  std::vector<const ast::RuleDecl*> tree;
+  std::unordered_set<const ast::RuleDecl*> in_tree;
+  for (const sema::Layer* layer : chain) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      tree.clear();
+      in_tree.clear();
+      in_tree.insert(rule);
+      for (std::size_t next = 0;; ++next) {  // breadth first: tree[next] is the next base
+        auto found = exceptions_to.find(next == 0 ? rule : tree[next - 1]);
+        if (found != exceptions_to.end()) {
+          for (const ast::RuleDecl* exception : found->second) {
+            // An exception cycle (L402) ends the walk where it comes round.
+            if (in_tree.insert(exception).second) tree.push_back(exception);
+          }
+        }
+        if (next == tree.size()) break;
+      }
       for (const ast::Assignment& assignment : rule->assignments) {
         auto it = index.find(assignment.decision);
         if (it == index.end()) continue;
-        CollectDependencies(rule->condition.get(), index, rule, deps.edges[it->second]);
-        CollectDependencies(assignment.value.get(), index, rule, deps.edges[it->second]);
+        std::vector<DependencyEdge>& edges = deps.edges[it->second];
+        CollectDependencies(rule->condition.get(), index, rule, rule, edges);
+        CollectDependencies(assignment.value.get(), index, rule, rule, edges);
+        for (const ast::RuleDecl* exception : tree) {
+          CollectDependencies(exception->condition.get(), index, rule, exception, edges);
+        }
       }
     }
   }
@@ -336,9 +373,28 @@ std::size_t DependencyGraph::edge_count() const {
   return boost::num_edges(impl_->graph);
 }
 
-std::vector<EvaluationStep> DependencyGraph::EvaluationOrder(
-    const sema::Layer& jurisdiction) const {
-  ChainDependencies deps = BuildChainDependencies(impl_->model->Chain(jurisdiction));
+namespace {
+
+// Whether each definition lies on a cycle: its strong component has two or more members, or
+// it reads itself.
+std::vector<bool> OnCycle(const ChainDependencies& deps) {
+  std::vector<std::size_t> component_size(static_cast<std::size_t>(deps.component_count), 0);
+  for (int c : deps.component) ++component_size[static_cast<std::size_t>(c)];
+  std::vector<bool> on_cycle(deps.definitions.size(), false);
+  for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
+    on_cycle[i] = component_size[static_cast<std::size_t>(deps.component[i])] > 1 ||
+                  std::any_of(deps.edges[i].begin(), deps.edges[i].end(),
+                              [&](const DependencyEdge& e) { return e.to == i; });
+  }
+  return on_cycle;
+}
+
+}  // namespace
+
+std::vector<EvaluationStep> EvaluationOrder(const sema::Model& model,
+                                            const sema::Layer& jurisdiction) {
+  ChainDependencies deps = BuildChainDependencies(model.Chain(jurisdiction));
+  const std::vector<bool> on_cycle = OnCycle(deps);
   // Tarjan numbers a component after everything it reaches: ascending = dependencies first.
   std::vector<std::size_t> order(deps.definitions.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -347,9 +403,15 @@ std::vector<EvaluationStep> DependencyGraph::EvaluationOrder(
   });
   std::vector<EvaluationStep> steps;
   steps.reserve(order.size());
-  for (std::size_t i : order)
-    steps.push_back({deps.definitions[i].let, deps.definitions[i].decision});
+  for (std::size_t i : order) {
+    steps.push_back({deps.definitions[i].let, deps.definitions[i].decision, on_cycle[i]});
+  }
   return steps;
+}
+
+std::vector<EvaluationStep> DependencyGraph::EvaluationOrder(
+    const sema::Layer& jurisdiction) const {
+  return graph::EvaluationOrder(*impl_->model, jurisdiction);
 }
 
 namespace {
@@ -367,46 +429,93 @@ struct LeafCycle {
 // strong component, in definition order. A pure function of the chain's declarations.
 std::vector<LeafCycle> LeafCycles(const sema::Model& model, const sema::Layer& leaf) {
   std::vector<LeafCycle> cycles;
-  ChainDependencies deps = BuildChainDependencies(model.Chain(leaf));
-  std::vector<std::size_t> component_size(deps.component_count, 0);
-  for (int c : deps.component) ++component_size[c];
+  const std::vector<const sema::Layer*> chain = model.Chain(leaf);
+  std::unordered_map<std::string_view, std::size_t> chain_position;
+  for (std::size_t l = 0; l < chain.size(); ++l) chain_position.emplace(chain[l]->name, l);
+  ChainDependencies deps = BuildChainDependencies(chain);
+  const std::vector<bool> on_cycle = OnCycle(deps);
   std::vector<std::vector<std::size_t>> targets(deps.definitions.size());
   for (std::size_t i = 0; i < deps.edges.size(); ++i) {
     for (const DependencyEdge& e : deps.edges[i]) targets[i].push_back(e.to);
   }
-  std::vector<bool> done(deps.component_count, false);
+  const auto layer_of = [&](std::size_t definition) -> const std::string& {
+    const Definition& d = deps.definitions[definition];
+    return d.let ? d.let->layer : d.decision->layer;
+  };
+  // The layer that wrote an edge: the reading rule's, or the let's or decision's own.
+  const auto edge_layer = [&](std::size_t from, const DependencyEdge& edge) -> const std::string& {
+    return edge.reader ? edge.reader->layer : layer_of(from);
+  };
+  const auto position = [&](const std::string& layer) {
+    auto it = chain_position.find(layer);
+    return it == chain_position.end() ? std::size_t{0} : it->second;
+  };
+  std::vector<bool> done(static_cast<std::size_t>(deps.component_count), false);
   for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
-    int c = deps.component[i];
-    bool self_loop = std::find(targets[i].begin(), targets[i].end(), i) != targets[i].end();
-    if (done[c] || (component_size[c] < 2 && !self_loop)) continue;
+    const std::size_t c = static_cast<std::size_t>(deps.component[i]);
+    if (done[c] || !on_cycle[i]) continue;
     done[c] = true;
     LeafCycle cycle;
     for (std::size_t j = 0; j < deps.definitions.size(); ++j) {
-      if (deps.component[j] != c) continue;
-      const Definition& d = deps.definitions[j];
-      cycle.members.emplace_back(d.let ? d.let->layer : d.decision->layer, d.ordinal);
+      if (deps.component[j] != deps.component[i]) continue;
+      cycle.members.emplace_back(layer_of(j), deps.definitions[j].ordinal);
     }
     std::sort(cycle.members.begin(), cycle.members.end());
     auto path =
         CycleThrough(i, deps.component, deps.definitions.size(),
                      [&](std::size_t v) -> const std::vector<std::size_t>& { return targets[v]; });
-    std::string text = deps.definitions[i].name();
+    // The cycle is reported where its deepest edge was written: a cycle that a lower layer's
+    // rule closes among higher layers' definitions belongs to that rule's file. The path is
+    // rotated to start there.
+    std::size_t deepest = 0;
+    for (std::size_t k = 1; k < path.size(); ++k) {
+      const auto [v, e] = path[k];
+      const auto [dv, de] = path[deepest];
+      if (position(edge_layer(v, deps.edges[v][e])) >
+          position(edge_layer(dv, deps.edges[dv][de]))) {
+        deepest = k;
+      }
+    }
+    std::size_t start = i;
+    source::SourceRange location = deps.definitions[i].name_range();
+    std::string layer = layer_of(i);
+    if (!path.empty()) {
+      const auto [v, e] = path[deepest];
+      const DependencyEdge& edge = deps.edges[v][e];
+      if (position(edge_layer(v, edge)) > position(layer_of(i))) {
+        std::rotate(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(deepest), path.end());
+        start = v;
+        location = edge.range;
+        layer = edge_layer(v, edge);
+      }
+    }
+    std::string text = deps.definitions[start].name();
     for (auto [v, e] : path) text += " -> " + deps.definitions[targets[v][e]].name();
     diag::DiagnosticSink local;
     diag::Diagnostic& d =
-        local.Report(diag::Kind::kDependencyCycle, deps.definitions[i].name_range(),
-                     "`{}` depends on itself: {}", deps.definitions[i].name(), text);
-    d.layer = deps.definitions[i].let ? deps.definitions[i].let->layer
-                                      : deps.definitions[i].decision->layer;
+        local.Report(diag::Kind::kDependencyCycle, location, "`{}` depends on itself: {}",
+                     deps.definitions[start].name(), text);
+    d.layer = layer;
     for (auto [v, e] : path) {
       const DependencyEdge& edge = deps.edges[v][e];
       const std::string& from = deps.definitions[v].name();
       const std::string& to = deps.definitions[edge.to].name();
-      if (edge.via) {
+      if (edge.via == nullptr) {
+        d.notes.push_back({edge.range, fmt::format("`{}` reads `{}`", from, to)});
+      } else if (edge.reader == edge.via) {
         d.notes.push_back({edge.range, fmt::format("`{}` is decided by rule `{}`, which reads `{}`",
                                                    from, edge.via->id, to)});
       } else {
-        d.notes.push_back({edge.range, fmt::format("`{}` reads `{}`", from, to)});
+        const bool direct =
+            std::any_of(edge.reader->exception_to.begin(), edge.reader->exception_to.end(),
+                        [&](const ast::RuleRef& ref) { return ref.target == edge.via; });
+        d.notes.push_back(
+            {edge.range,
+             fmt::format("`{}` is decided by rule `{}`, which {} `{}` defeats where it holds; "
+                         "`{}` reads `{}`",
+                         from, edge.via->id,
+                         direct ? "its exception" : "the rule of its exception tree",
+                         edge.reader->id, edge.reader->id, to)});
       }
     }
     cycle.diagnostic = std::move(local.Take().front());
@@ -516,7 +625,9 @@ void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, Struct
     chain_keys = &computed_keys;
   }
   std::unordered_map<std::uint64_t, std::vector<LeafCycle>> next;
-  std::set<std::vector<DefinitionId>> reported;
+  // A cycle is reported once per layer it is reported in (a cycle that two municipalities
+  // each close is theirs to fix twice).
+  std::set<std::pair<std::vector<DefinitionId>, std::string>> reported;
   for (std::size_t l = 0; l < model.layers.size(); ++l) {
     const sema::Layer& layer = *model.layers[l];
     if (!layer.is_leaf()) continue;
@@ -533,7 +644,9 @@ void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, Struct
       computed = LeafCycles(model, layer);
     }
     for (const LeafCycle& cycle : *cycles) {
-      if (reported.insert(cycle.members).second) sink.Append(cycle.diagnostic);
+      if (reported.insert({cycle.members, cycle.diagnostic.layer}).second) {
+        sink.Append(cycle.diagnostic);
+      }
     }
   }
   if (cache) cache->impl().leaves = std::move(next);

@@ -31,6 +31,7 @@ const char* EdgeKindName(EdgeKind kind);
 struct EvaluationStep {
   const ast::LetDecl* let = nullptr;  // exactly one of let / decision is set
   const ast::DecisionDecl* decision = nullptr;
+  bool on_cycle = false;  // depends on itself (an L401 error): no order exists for it
 };
 
 struct GraphExportOptions {
@@ -44,9 +45,7 @@ class DependencyGraph {
  public:
   static DependencyGraph Build(const sema::Model& model);
 
-  // Lets and decisions visible in the jurisdiction (its layer and every layer above), in an
-  // order where everything a let or a decision's rules and default read comes first. On a
-  // cycle (reported by CheckStructure) the members of the cycle follow declaration order.
+  // graph::EvaluationOrder on the graph's model.
   std::vector<EvaluationStep> EvaluationOrder(const sema::Layer& jurisdiction) const;
 
   // graph::CheckStructure on the graph's model.
@@ -85,11 +84,24 @@ class StructureCache {
   std::unique_ptr<Impl> impl_;
 };
 
-// The structural checks of a model without errors: L401 definition cycles (per jurisdiction,
-// each reported once), L402 exception cycles, L403 unused facts, L404 decisions no rule
-// decides, L405 unused lets. Needs no DependencyGraph. With `cache`, a jurisdiction whose
-// chain of layers is unchanged since the last check reuses its cycles; the findings are the
-// same as without. `chain_keys`: sema::ChainKeys(model) when the caller has them already.
+// The one dependency order of a jurisdiction, which the compiler runs and L401 checks: its
+// lets and decisions (its layer's and every layer's above), strong components in topological
+// order, dependencies first (the model: Souffle's TopologicallySortedSCCGraph). A let depends
+// on what its value reads; a decision on what its default reads and, for every rule of the
+// chain deciding it, on what the rule's condition and assigned value read and on what the
+// conditions of every rule of the rule's exception tree read (they say whether it is
+// defeated). On a cycle the members follow declaration order and are marked `on_cycle`.
+// Needs no DependencyGraph.
+std::vector<EvaluationStep> EvaluationOrder(const sema::Model& model,
+                                            const sema::Layer& jurisdiction);
+
+// The structural checks of a model without errors: L401 definition cycles in the graph of
+// graph::EvaluationOrder (per jurisdiction, each reported once per layer, in the layer whose
+// rule or declaration wrote the cycle's deepest edge), L402 exception cycles, L403 unused facts,
+// L404 decisions no rule decides, L405 unused lets. Needs no DependencyGraph. With `cache`, a
+// jurisdiction whose chain of layers is unchanged since the last check reuses its cycles; the
+// findings are the same as without. `chain_keys`: sema::ChainKeys(model) when the caller has them
+// already.
 void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink,
                     StructureCache* cache = nullptr,
                     const std::vector<std::uint64_t>* chain_keys = nullptr);

@@ -94,6 +94,11 @@ diag::Diagnostic& Analyzer::Report(diag::Kind kind, source::SourceRange range,
   return diagnostic;
 }
 
+diag::Diagnostic& Analyzer::Discard() {
+  discarded_ = diag::Diagnostic{};
+  return discarded_;
+}
+
 const std::vector<ast::File*>& Analyzer::FilesOf(const Layer* layer) const {
   static const std::vector<ast::File*> kNone;
   auto found = layer_files_.find(layer);

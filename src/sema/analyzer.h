@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ast/ast.h"
@@ -161,6 +162,12 @@ class Analyzer {
   // belongs to none).
   std::unordered_map<const Layer*, std::vector<ast::File*>> layer_files_;
   const std::vector<ast::File*>& FilesOf(const Layer* layer) const;
+
+  // Layers cut off from the root by an unknown or cyclic `under` (L301, L303): what they do
+  // not see is the consequence of that one error, not another one (no L308 cascade).
+  std::unordered_set<const Layer*> cut_off_;
+  diag::Diagnostic discarded_;  // the target of reports that are left out
+  diag::Diagnostic& Discard();
 
   enum class LetState : std::uint8_t { kInProgress, kDone };
   std::unordered_map<const ast::LetDecl*, LetState> let_state_;

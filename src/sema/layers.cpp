@@ -214,6 +214,12 @@ void Analyzer::BuildLayers() {
       order.push_back(child);
     }
   }
+  // Under a layer whose `under` is unknown or cyclic: cut off from the root.
+  for (Layer* layer : order) {
+    const Layer* top = layer;
+    while (top->parent) top = top->parent;
+    if (detached.count(top)) cut_off_.insert(layer);
+  }
   std::unordered_map<const Layer*, std::unique_ptr<Layer>> owned;
   for (auto& layer : created) owned[layer.get()] = std::move(layer);
   for (Layer* layer : order) model_.layers.push_back(std::move(owned[layer]));

@@ -161,6 +161,9 @@ diag::Diagnostic& Analyzer::ReportUnresolved(const Layer& layer, NameSpace space
                                              std::string_view name, source::SourceRange range,
                                              diag::Kind unknown_kind, std::string_view what,
                                              std::optional<EntityKind> only) {
+  // Cut off from the root (L301/L303), the layer sees none of the names above it: that one
+  // error is the cause, not each name it hides.
+  if (cut_off_.count(&layer)) return Discard();
   if (const Entity* hidden = LookupHidden(layer, space, name)) {
     bool lower = IsAncestorOrSelf(&layer, hidden->layer);
     auto& diagnostic =

@@ -203,6 +203,7 @@ void Analyzer::ResolveExceptions(ast::RuleDecl& rule, const Layer& layer) {
         }
       }
     }
+    if (!target && elsewhere && cut_off_.count(&layer)) continue;  // L301/L303 said why
     if (!target && elsewhere) {
       const Layer* owner = model_.FindLayer(elsewhere->layer);
       bool lower = owner && IsAncestorOrSelf(&layer, owner);

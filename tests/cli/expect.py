@@ -4,14 +4,16 @@
 usage: expect.py [--exit N] [--stdout RE]... [--stderr RE]... [--not-stdout RE]...
                  [--json EXPR]... [--jsonl EXPR]...
                  [--file PATH (--file-jsonl EXPR | --file-text RE)...]
-                 [--cwd DIR] -- COMMAND...
+                 [--cwd DIR] [--stdout-to PATH] [--max-stderr BYTES] -- COMMAND...
 
 Regular expressions are searched with re.MULTILINE. --json evaluates EXPR with `d` bound to
 stdout parsed as JSON; --jsonl with `d` the list of JSON lines of stdout; --file-jsonl the
 same for PATH after the command ran. Every failed check is printed; the exit code is 1 when
-any check failed.
+any check failed. --stdout-to sends stdout to PATH (e.g. /dev/full) instead of capturing it;
+--max-stderr fails when stderr is longer than BYTES.
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -21,7 +23,8 @@ def main(argv):
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
     checks = {"exit": None, "stdout": [], "stderr": [], "not-stdout": [], "json": [],
-              "jsonl": [], "file": None, "file-jsonl": [], "file-text": [], "cwd": None}
+              "jsonl": [], "file": None, "file-jsonl": [], "file-text": [], "cwd": None,
+              "stdout-to": None, "max-stderr": None}
     i = 0
     while i < len(options):
         key = options[i].lstrip("-")
@@ -32,9 +35,23 @@ def main(argv):
             checks[key] = value
         i += 2
 
-    run = subprocess.run(command, capture_output=True, text=True, cwd=checks["cwd"],
-                         timeout=300)
-    failures = []
+    # LOKET_CLI=/path/to/an/older/loket runs the same checks against another build (to see
+    # that a test fails without the fix it guards).
+    if os.environ.get("LOKET_CLI"):
+        command[0] = os.environ["LOKET_CLI"]
+    if checks["stdout-to"]:
+        with open(checks["stdout-to"], "w") as sink:
+            run = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, text=True,
+                                 cwd=checks["cwd"], timeout=300, errors="replace")
+        run.stdout = ""
+    else:
+        run = subprocess.run(command, capture_output=True, text=True, cwd=checks["cwd"],
+                             timeout=300, errors="replace")
+    if checks["max-stderr"] is not None and len(run.stderr) > int(checks["max-stderr"]):
+        failures_early = [f"stderr has {len(run.stderr)} characters, more than {checks['max-stderr']}"]
+    else:
+        failures_early = []
+    failures = failures_early
     if checks["exit"] is not None and run.returncode != int(checks["exit"]):
         failures.append(f"exit code {run.returncode}, expected {checks['exit']}")
     for pattern in checks["stdout"]:
@@ -82,7 +99,7 @@ def main(argv):
 
     if failures:
         print("command:", " ".join(command))
-        print("---- stdout\n" + run.stdout + "---- stderr\n" + run.stderr + "----")
+        print("---- stdout\n" + run.stdout[:20000] + "---- stderr\n" + run.stderr[:20000] + "----")
         for failure in failures:
             print("FAILED:", failure)
         return 1

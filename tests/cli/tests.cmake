@@ -110,7 +110,7 @@ loket_cli_test(eval_explain
          --stdout [=[read: age = 30, residence = asylum_fixed]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/holder.yaml --explain)
 loket_cli_test(eval_explain_lists_defaults
-  EXPECT --exit 0 --stdout [=[^  integration_duty = false  \(default: no rule applied\)$]=]
+  EXPECT --exit 0 --stdout [=[^  integration_duty = false  \(default, no rule decides\)$]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --explain)
 loket_cli_test(eval_why_not_unknown_rule_is_usage_error
   EXPECT --exit 2 --stderr [=[--why-not: .*nosuch\.rule]=]
@@ -119,7 +119,7 @@ loket_cli_test(eval_unknown_jurisdiction_lists_layers
   EXPECT --exit 2 --stderr [=[no layer named `nowhere` \(layers: national, ]=]
   COMMAND eval ${F}/desk -m nowhere --on 2025-03-01 ${F}/child.yaml)
 loket_cli_test(eval_default_and_why_not
-  EXPECT --exit 0 --stdout [=[^  no rule applied, so the default: .*integration_duty = false]=]
+  EXPECT --exit 0 --stdout [=[^  No rule decides \(default\): integration_duty$]=]
          --stdout [=[^Why not wi\.duty: .*age >= 16]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${F}/child.yaml --why-not wi.duty)
 loket_cli_test(eval_invalid_case
@@ -226,6 +226,8 @@ loket_cli_test(eval_batch_needs_one_jurisdiction EXPECT --exit 2
 loket_cli_test(eval_batch_missing_input EXPECT --exit 2 --stderr [=[cannot open]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/nothing.jsonl)
 
+include(${LOKET_CLI_TEST_DIR}/eval_answers.cmake)
+
 # --- test -------------------------------------------------------------------------------------
 loket_cli_test(test_pass
   EXPECT --exit 0 --stdout [=[^3 passed, 0 failed$]=]
@@ -299,6 +301,8 @@ loket_cli_test(bench_jurisdiction_field
          --stdout [=[^evaluate: +[0-9]+ cases/s \(.* for 8 evaluations. CaseTable batches]=]
   COMMAND bench ${F}/desk --jurisdiction-field municipality --on 2025-03-01
           --cases ${F}/cases_field.jsonl --repeat 2 --batch-size 3)
+
+include(${CMAKE_CURRENT_LIST_DIR}/hostile.cmake)
 # --- laws, citation lists, `applies when` (docs/language.md §4) ------------------------------
 loket_cli_test(eval_citation_links
   EXPECT --exit 0
@@ -315,11 +319,16 @@ loket_cli_test(eval_citation_json
   COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_old.json --format json)
 loket_cli_test(eval_not_applicable
   EXPECT --exit 0
-         --stdout [=[^  not applicable \(niet van toepassing\), only when integration_duty: wi_exempt$]=]
+         --stdout [=[^  Not applicable \(niet van toepassing\): wi_exempt$]=]
   COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_young.json)
+loket_cli_test(eval_not_applicable_all
+  EXPECT --exit 0
+         --stdout [=[^  wi_exempt: not applicable \(niet van toepassing\): applies only when integration_duty$]=]
+         --stdout [=[read: integration_duty = false]=]
+  COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_young.json --explain)
 loket_cli_test(eval_not_applicable_json
   EXPECT --exit 0
-         --json [=[d["details"][1]["status"] == "not applicable" and d["details"][1]["value"] is None]=]
+         --json [=[d["details"][1]["status"] == "not_applicable" and d["details"][1]["value"] is None]=]
          --json [=[d["details"][1]["applies_when"] == "integration_duty" and d["details"][1]["rules"] == []]=]
          --json [=[d["details"][1]["applies_reads"][0]["name"] == "integration_duty" and d["details"][1]["applies_reads"][0]["value"] == "false"]=]
          --json [=[d["decisions"]["wi_exempt"] is None]=]
@@ -327,5 +336,6 @@ loket_cli_test(eval_not_applicable_json
 loket_cli_test(doc_citation_links
   EXPECT --exit 0
          --stdout [=[\x5bWet inburgering 2021, art\. 3 lid 1\x5d\(https://wetten\.overheid\.nl/jci1\.3:c:BWBR0044770&artikel=3&lid=1&g=2025-06-01\)]=]
+         --stdout [=[Applies only when `integration_duty`\.]=]
   COMMAND doc ${F}/lawcite -m national --on 2025-06-01)
 endif()

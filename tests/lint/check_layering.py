@@ -2,8 +2,9 @@
 """Fails when a source file includes a stage it must not depend on.
 
 Stages may include only earlier stages (docs/architecture.md); ANTLR only in src/syntax;
-Boost only in src/graph (and src/analysis may not either); Z3 only in src/analysis; the CLI
-and the public headers only <loket/...> plus the standard library and CLI/format helpers.
+Boost only in src/graph (and src/analysis may not either); Z3 only in src/analysis; the CLI,
+the HTTP service (src/serve) and the public headers only <loket/...> plus the standard library
+and CLI/format/HTTP helpers.
 """
 import pathlib
 import re
@@ -33,9 +34,10 @@ for path in sorted((ROOT / "src").rglob("*")):
     for header in INCLUDE.findall(text):
         first = header.split("/")[0]
         rel = path.relative_to(ROOT)
-        if stage == "cli":
+        if stage in {"cli", "serve"}:
+            # The CLI and the HTTP service are clients of the public API (include/loket).
             if first in ORDER:
-                problems.append(f"{rel}: the CLI includes internal `{header}`; use <loket/...>")
+                problems.append(f"{rel}: `{stage}` includes internal `{header}`; use <loket/...>")
             continue
         if first in ORDER and not allowed_stage(stage, first):
             problems.append(f"{rel}: stage `{stage}` includes later stage `{header}`")

@@ -135,6 +135,17 @@ TEST_CASE("L511: a local exception in force before its national base", "[analysi
   ExpectReplayed(*checked->Of(Kind::kValidityOutsideBase).at(0));
 }
 
+TEST_CASE("L511: a local exception outliving a local base in the same municipality", "[analysis]") {
+  auto checked = CheckExample("exception-outlives-local-base");
+  ExpectOnly(*checked, "L511");
+  const auto* d = Find(*checked, Kind::kValidityOutsideBase, "meerstad",
+                       {"ms.z_route_young", "ms.z_route_extra"});
+  REQUIRE(d != nullptr);
+  ExpectReplayed(*d);
+  CHECK(d->witnesses[0].date >= "2025-01-01");
+  CHECK(d->witnesses[0].replay.find("by meerstad.ms.z_route_young") != std::string::npos);
+}
+
 TEST_CASE("legitimate local variations give no finding", "[analysis]") {
   auto checked = CheckExample("legitimate");
   INFO(checked->Dump());

@@ -88,6 +88,18 @@ TEST_CASE("RuleBase: Compile of an unknown layer suggests the closest name", "[a
   CHECK(program.status().message() == "no layer named `westlnd`; did you mean `westland`?");
 }
 
+TEST_CASE("RuleBase: Compile takes a layer by its CBS code or its name in any case", "[api]") {
+  loket::RuleBase rules = loket::RuleBase::FromSources(
+      {{"national.loket", kNational}, {"westland.loket", kWestland}}, NoAnalysis());
+  for (const char* given : {"GM1783", "gm1783", "WestLand", "NATIONAL"}) {
+    loket::Result<loket::Program> program = rules.Compile(given);
+    INFO(given);
+    REQUIRE(program.ok());
+    CHECK(program->jurisdiction() == (given[0] == 'N' ? "national" : "westland"));
+  }
+  CHECK_FALSE(rules.Compile("GM1784").ok());
+}
+
 TEST_CASE("RuleBase: errors are diagnostics with positions, and block Compile", "[api]") {
   std::string typo = kNational;
   typo.replace(typo.find("when age"), 8, "when agee");

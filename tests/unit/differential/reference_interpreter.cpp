@@ -72,7 +72,7 @@ class Evaluation {
 
   RefOutcome Run() {
     RefOutcome outcome;
-    // §5.1: a case that breaks a domain assumption is an error as a whole.
+    // §9.1: a case that breaks a domain assumption is an error as a whole.
     for (const sema::Layer* layer : chain_) {
       for (const ast::AssumeDecl* assume : layer->assumes) {
         try {
@@ -121,25 +121,35 @@ class Evaluation {
     return true;
   }
 
-  // A rule applies when it is in force, its condition holds and no exception to it applies.
-  // Exceptions form an acyclic graph (the checker rejects cycles), so this terminates.
-  bool Applies(const ast::RuleDecl& rule) {
-    auto memo = applies_.find(&rule);
-    if (memo != applies_.end()) return memo->second;
-    bool applies = InForce(rule) && (!rule.condition || Eval(*rule.condition).number != 0);
-    if (applies) {
-      auto exceptions = exceptions_to_.find(&rule);
-      if (exceptions != exceptions_to_.end()) {
-        for (const ast::RuleDecl* exception : exceptions->second) {
-          if (Applies(*exception)) {
-            applies = false;
-            break;
-          }
-        }
-      }
+  // docs/language.md §9: a rule holds when it is in force and its condition is true.
+  bool Holds(const ast::RuleDecl& rule) {
+    return InForce(rule) && (!rule.condition || Eval(*rule.condition).number != 0);
+  }
+
+  // §4: the exception tree of a rule — its exceptions, their exceptions, and so on — listed
+  // depth first in rule order, each exception before its own exceptions. Exceptions form an
+  // acyclic graph (the checker rejects cycles, L402), so this ends.
+  void ExceptionTree(const ast::RuleDecl& rule, std::vector<const ast::RuleDecl*>& tree) const {
+    auto exceptions = exceptions_to_.find(&rule);
+    if (exceptions == exceptions_to_.end()) return;
+    for (const ast::RuleDecl* exception : exceptions->second) {
+      tree.push_back(exception);
+      ExceptionTree(*exception, tree);
     }
-    applies_[&rule] = applies;
-    return applies;
+  }
+
+  // §4: a rule is defeated when any rule of its exception tree holds, defeated or not; the
+  // tree is searched in the order above up to the first rule that holds (an error on the way
+  // is the decision's error). A rule applies (takes part in §9's step 3) when it holds and is
+  // not defeated.
+  bool Applies(const ast::RuleDecl& rule) {
+    if (!Holds(rule)) return false;
+    std::vector<const ast::RuleDecl*> tree;
+    ExceptionTree(rule, tree);
+    for (const ast::RuleDecl* member : tree) {
+      if (Holds(*member)) return false;
+    }
+    return true;
   }
 
   std::string Qualified(const ast::RuleDecl& rule) const { return rule.layer + "." + rule.id; }
@@ -201,7 +211,7 @@ class Evaluation {
     return found;
   }
 
-  // §5.4: the union of every applying rule's contribution, in every layer in force.
+  // §9.4: the union of every applying rule's contribution, in every layer in force.
   RefValue Collect(const ast::DecisionDecl& decision) {
     RefValue result;
     result.kind = TypeKind::kSet;
@@ -217,7 +227,7 @@ class Evaluation {
     return result;
   }
 
-  // §5.3: the applying rules; on a delegated decision only those of the lowest layer that has
+  // §9.3: the applying rules; on a delegated decision only those of the lowest layer that has
   // any; one value if they agree, the default if there are none, else a conflict.
   RefValue DecideSingle(const ast::DecisionDecl& decision) {
     std::vector<Candidate> candidates = ApplyingAssignments(decision);
@@ -472,7 +482,6 @@ class Evaluation {
   std::map<const ast::RuleDecl*, const sema::Layer*> layer_of_rule_;
   std::map<const ast::RuleDecl*, const ast::File*> file_of_rule_;
   std::map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions_to_;
-  std::map<const ast::RuleDecl*, bool> applies_;
   std::map<const ast::LetDecl*, Memo> lets_;
   std::map<const ast::DecisionDecl*, Memo> decisions_;
   std::map<const ast::DecisionDecl*, std::vector<std::string>> deciding_rules_;

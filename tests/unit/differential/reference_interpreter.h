@@ -1,8 +1,8 @@
 // A deliberately simple reference interpreter for loket, used only by the differential tests.
 //
-// It walks the checked AST of a sema::Model directly and follows docs/language-sketch §5 as
+// It walks the checked AST of a sema::Model directly and follows docs/language.md §4 and §9 as
 // literally as possible: lets and decisions are evaluated on demand and memoised, a rule
-// applies when it is in force and its condition holds and no applying exception defeats it,
+// applies when it holds (in force, condition true) and no rule of its exception tree holds,
 // lower-layer rules replace higher ones on a delegated decision, collect decisions take the
 // union, and no rule means the default (or a gap). It is written to be obviously right, not
 // fast: values are small structs, sets are std::set, errors are C++ exceptions internally.

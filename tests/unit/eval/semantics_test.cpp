@@ -111,8 +111,25 @@ rule ws.housing "Huisvestingsverordening Westland, art. 4"
 const char* kBase =
     "{age: 35, permit: asylum_fixed, income: 900, arrival: 2024-01-31, birth_date: 1990-03-01";
 
+// The base case with `extra` facts ("name: value, ..."); one given in both takes the value
+// in `extra` (a case names each fact once).
 std::string CaseText(const std::string& extra = "") {
-  return std::string(kBase) + (extra.empty() ? "" : ", " + extra) + "}";
+  std::string text = std::string(kBase) + ", ";
+  std::size_t start = 0;
+  while (start < extra.size()) {
+    std::size_t comma = extra.find(", ", start);
+    if (comma == std::string::npos) comma = extra.size();
+    const std::string fact = extra.substr(start, comma - start);
+    const std::string name = fact.substr(0, fact.find(':'));
+    std::size_t at = text.find(name + ": ");
+    if (at != std::string::npos) {
+      text.replace(at, text.find(", ", at) - at, fact);
+    } else {
+      text += fact + ", ";
+    }
+    start = comma + 2;
+  }
+  return text.substr(0, text.size() - 2) + "}";
 }
 
 struct Fixture {
@@ -178,13 +195,19 @@ TEST_CASE_METHOD(Fixture, "eval: an applying exception defeats its base rule", "
         std::vector<std::string>{"national.wi.duty"});
 }
 
-TEST_CASE_METHOD(Fixture, "eval: a defeated exception does not defeat its base", "[eval]") {
-  // wi.exempt applies, but wi.exempt_revoked (an exception to it) applies too: wi.duty stands,
-  // and agrees with wi.exempt_revoked.
+TEST_CASE_METHOD(Fixture, "eval: an exception to an exception defeats the whole chain above it",
+                 "[eval]") {
+  // wi.exempt holds, and so does wi.exempt_revoked (an exception to it): both wi.exempt and
+  // wi.duty are defeated, the deepest holding link decides alone (docs/language.md §4).
   Run(national, CaseText("schooling_years: 10, diploma: false"));
   CHECK(ValueOf(national, out, "integration_duty") == "true");
   CHECK(WinnerIds(national, out, "integration_duty") ==
-        std::vector<std::string>{"national.wi.duty", "national.wi.exempt_revoked"});
+        std::vector<std::string>{"national.wi.exempt_revoked"});
+  // wi.exempt_revoked holds where wi.exempt does not (7 years of schooling): it still
+  // defeats wi.duty, two levels up.
+  Run(national, CaseText("schooling_years: 7, diploma: false"));
+  CHECK(WinnerIds(national, out, "integration_duty") ==
+        std::vector<std::string>{"national.wi.exempt_revoked"});
   Run(national, CaseText("schooling_years: 10, diploma: true"));
   CHECK(ValueOf(national, out, "integration_duty") == "false");
 }
@@ -209,13 +232,27 @@ TEST_CASE_METHOD(Fixture, "eval: disagreeing rules are a conflict naming them", 
 }
 
 TEST_CASE_METHOD(Fixture, "eval: agreeing rules are all winners", "[eval]") {
-  // Only one route rule applies at 35; at 29 both apply with different values (above). Two
-  // rules that agree: wi.duty and wi.exempt_revoked (see the nested exception test).
+  // Only one route rule applies at 35; at 29 both apply with different values (above).
   Run(national, CaseText());
   CHECK(ValueOf(national, out, "route") == "b1");
   CHECK(StatusOf(national, out, "route") == DecisionStatus::kDecided);
-  Run(national, CaseText("diploma: true"));
-  CHECK(out.ok());
+  // Two rules, neither an exception to the other, that agree.
+  const RuleBase agreeing = Load({R"L(layer national "Test"
+fact age: int in 0..130 "age"
+decision adult: bool default false
+rule a.by_age "Test: adult by age"
+  when age >= 18
+  then adult = true
+rule a.by_law "Test: adult by another law"
+  when age >= 21
+  then adult = true
+)L"});
+  const Program program = Compile(agreeing, "national");
+  Outcome both;
+  program.Evaluate(Facts(program, "{age: 25}"), D("2025-03-01"), both);
+  CHECK(StatusOf(program, both, "adult") == DecisionStatus::kDecided);
+  CHECK(WinnerIds(program, both, "adult") ==
+        std::vector<std::string>{"national.a.by_age", "national.a.by_law"});
 }
 
 TEST_CASE_METHOD(Fixture, "eval: no rule and no default is a gap", "[eval]") {

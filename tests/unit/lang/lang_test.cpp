@@ -7,8 +7,8 @@
 //   // expect@-2: L204                                         two lines up
 //   // expect@global: L305                                     a diagnostic without a location
 //
-// The quoted text must occur in the message. Syntax (L1xx) and sema (L2xx, L3xx) run here;
-// later stages have their own tests.
+// The quoted text must occur in the message. Syntax (L1xx) and sema (L2xx, L3xx) run here,
+// and for tests/lang/graph/ the structural checks (L4xx); later stages have their own tests.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +23,7 @@
 #include <catch2/catch.hpp>
 
 #include "diag/diagnostic.h"
+#include "graph/dependency_graph.h"
 #include "sema/model.h"
 #include "source/source_manager.h"
 #include "syntax/parse.h"
@@ -134,6 +135,11 @@ std::string Run(const LangTest& test) {
     files.push_back(syntax::ParseFile(sources, id, syntax::ParseLimits{}, sink));
   }
   auto model = sema::Analyze(std::move(files), sources, sink);
+  // tests/lang/graph/: the structural checks (L4xx) too, as the pipeline runs them on a model
+  // without errors.
+  if (test.name.rfind("graph/", 0) == 0 && model && !sink.has_errors()) {
+    graph::CheckStructure(*model, sink);
+  }
   std::vector<diag::Diagnostic> diagnostics = sink.Take();
   diag::SortDiagnostics(diagnostics);
   for (const diag::Diagnostic& diagnostic : diagnostics) {

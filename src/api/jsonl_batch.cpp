@@ -1,13 +1,14 @@
-#include "batch.h"
+#include "loket/batch.h"
+
+#include "api/json_text.h"
 
 #include <string.h>  // memmem
 #include <charconv>
 
 #include <cstring>
-#include <iostream>
 #include <utility>
 
-namespace loket::cli {
+namespace loket {
 namespace {
 
 void AppendInt(std::string& out, std::int64_t value) {
@@ -117,9 +118,79 @@ const char* SkipValue(const char* p, const char* end) {
 
 }  // namespace
 
+namespace {
+// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when it is not one.
+std::size_t Utf8Length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+void AppendUtf8(std::string& out, std::uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+bool ReadHex4(std::string_view text, std::size_t at, std::uint32_t& code) {
+  if (at + 4 > text.size()) return false;
+  code = 0;
+  for (std::size_t k = at; k < at + 4; ++k) {
+    const char c = text[k];
+    code <<= 4;
+    if (c >= '0' && c <= '9') {
+      code |= static_cast<std::uint32_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      code |= static_cast<std::uint32_t>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      code |= static_cast<std::uint32_t>(c - 'A' + 10);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+// Every byte that is not valid UTF-8 becomes U+FFFD, so each output line is valid JSON
+// whatever the input held.
 void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -142,12 +213,77 @@ void AppendJsonString(std::string& out, std::string_view text) {
           out += "\\u00";
           out += kHex[(c >> 4) & 0xF];
           out += kHex[c & 0xF];
+        } else if (static_cast<unsigned char>(c) >= 0x80) {
+          const std::size_t length = Utf8Length(text, i);
+          if (length == 0) {
+            out += "\\ufffd";
+            ++i;
+          } else {
+            out.append(text.data() + i, length);
+            i += length;
+          }
+          continue;
         } else {
           out += c;
         }
     }
+    ++i;
   }
   out += '"';
+}
+
+bool DecodeJsonString(std::string_view text, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out += text[i];
+      continue;
+    }
+    if (++i == text.size()) return false;
+    switch (text[i]) {
+      case '"':
+      case '\\':
+      case '/':
+        out += text[i];
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        std::uint32_t code = 0;
+        if (!ReadHex4(text, i + 1, code)) return false;
+        i += 4;
+        if (code >= 0xD800 && code <= 0xDBFF) {  // a surrogate pair
+          std::uint32_t low = 0;
+          if (i + 2 >= text.size() || text[i + 1] != '\\' || text[i + 2] != 'u' ||
+              !ReadHex4(text, i + 3, low) || low < 0xDC00 || low > 0xDFFF) {
+            return false;
+          }
+          i += 6;
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        } else if (code >= 0xDC00 && code <= 0xDFFF) {
+          return false;
+        }
+        AppendUtf8(out, code);
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
 }
 
 namespace {
@@ -291,15 +427,11 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
 BatchEvaluator::BatchEvaluator(const RuleBase& rules, BatchOptions options)
     : rules_(rules), options_(std::move(options)) {}
 
-bool BatchEvaluator::Prepare() {
-  if (options_.jurisdiction_field.empty()) {
-    int slot = SlotFor(options_.jurisdiction);
-    if (!slots_[static_cast<std::size_t>(slot)].program) {
-      std::cerr << "loket: error: " << slots_[static_cast<std::size_t>(slot)].failure << "\n";
-      return false;
-    }
+Status BatchEvaluator::Prepare() {
+  if (options_.jurisdiction_field.empty() && SlotFor(options_.jurisdiction) < 0) {
+    return Status(StatusCode::kNotFound, failure_);
   }
-  return true;
+  return Status::Ok();
 }
 
 int BatchEvaluator::SlotFor(std::string_view jurisdiction) {
@@ -309,27 +441,35 @@ int BatchEvaluator::SlotFor(std::string_view jurisdiction) {
   if (found != slot_by_name_.end()) {
     index = found->second;
   } else {
-    Slot slot;
+    // Names that are no layer keep only their message, in a bounded cache: a batch where every
+    // record names another unknown jurisdiction must not grow without end.
+    if (auto failed = failed_names_.find(jurisdiction); failed != failed_names_.end()) {
+      failure_ = failed->second;
+      return -1;
+    }
     Result<Program> program = rules_.Compile(std::string(jurisdiction));
-    if (program.ok()) {
-      slot.program = std::make_unique<Program>(std::move(program).value());
-      slot.facts = slot.program->NewCase();
-      const std::vector<DecisionInfo>& decisions = slot.program->decisions();
-      for (const DecisionInfo& decision : decisions) {
-        std::string key;
-        AppendJsonString(key, decision.name);
-        key += ':';
-        slot.keys.push_back(std::move(key));
-        std::vector<std::string> members;
-        for (const std::string& member : decision.members) {
-          std::string text;
-          AppendJsonString(text, member);
-          members.push_back(std::move(text));
-        }
-        slot.member_json.push_back(std::move(members));
+    if (!program.ok()) {
+      failure_ = program.status().message();
+      if (failed_names_.size() >= kMaxRememberedFailures) failed_names_.clear();
+      failed_names_.emplace(std::string(jurisdiction), failure_);
+      return -1;
+    }
+    Slot slot;
+    slot.program = std::make_unique<Program>(std::move(program).value());
+    slot.facts = slot.program->NewCase();
+    const std::vector<DecisionInfo>& decisions = slot.program->decisions();
+    for (const DecisionInfo& decision : decisions) {
+      std::string key;
+      AppendJsonString(key, decision.name);
+      key += ':';
+      slot.keys.push_back(std::move(key));
+      std::vector<std::string> members;
+      for (const std::string& member : decision.members) {
+        std::string text;
+        AppendJsonString(text, member);
+        members.push_back(std::move(text));
       }
-    } else {
-      slot.failure = program.status().message();
+      slot.member_json.push_back(std::move(members));
     }
     index = static_cast<int>(slots_.size());
     slots_.push_back(std::move(slot));
@@ -342,9 +482,9 @@ int BatchEvaluator::SlotFor(std::string_view jurisdiction) {
 
 bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& facts_text, int& slot,
                                    std::string& error_code, std::string& error_message) {
+  facts_text = record;  // ParseJson skips the jurisdiction field (SkipJurisdiction)
   if (options_.jurisdiction_field.empty()) {
     slot = SlotFor(options_.jurisdiction);
-    facts_text = record;
     return true;
   }
   std::string_view jurisdiction;
@@ -353,13 +493,21 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
     error_code = error_message.rfind("record is not", 0) == 0 ? "L611" : "L607";
     return false;
   }
+  // `"municipality": "west\u006cand"` names westland: escapes are decoded first.
+  if (jurisdiction.find('\\') != std::string_view::npos) {
+    if (!DecodeJsonString(jurisdiction, decoded_name_)) {
+      error_code = "L611";
+      error_message = "the `" + options_.jurisdiction_field + "` field has a malformed escape";
+      return false;
+    }
+    jurisdiction = decoded_name_;
+  }
   slot = SlotFor(jurisdiction);
-  if (!slots_[static_cast<std::size_t>(slot)].program) {
+  if (slot < 0) {
     error_code = "L607";
-    error_message = slots_[static_cast<std::size_t>(slot)].failure;
+    error_message = failure_;
     return false;
   }
-  facts_text = record;  // ParseJson skips the field (SkipJurisdiction)
   return true;
 }
 
@@ -518,7 +666,8 @@ void BatchEvaluator::Queue(std::string_view record, std::int64_t record_number) 
 }
 
 std::size_t BatchEvaluator::Flush(
-    std::string& out, const std::function<void(std::int64_t, const std::string&)>& failed) {
+    std::string& out, const std::function<void(std::int64_t, const std::string&)>& failed,
+    const DecidedRecord& decided_record) {
   for (Slot& slot : slots_) {
     if (slot.queued == 0) continue;
     slot.case_pointers.clear();
@@ -542,6 +691,10 @@ std::size_t BatchEvaluator::Flush(
     const Slot& slot = slots_[static_cast<std::size_t>(queued.slot)];
     if (FinishRecord(slot, slot.queued_outcomes[queued.index], queued.record_number, out, error_)) {
       ++decided;
+      if (decided_record) {
+        decided_record(*slot.program, slot.queued_cases[queued.index],
+                       slot.queued_outcomes[queued.index]);
+      }
     } else {
       failed(queued.record_number, error_);
     }
@@ -577,4 +730,4 @@ bool BatchEvaluator::Evaluate(const Parsed& parsed) {
   return slot.outcome.ok();
 }
 
-}  // namespace loket::cli
+}  // namespace loket

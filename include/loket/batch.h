@@ -1,5 +1,6 @@
 // Deciding many JSON cases fast: one JSON object per line in, one JSON object per line out,
-// in input order. Shared by `loket eval --cases` and `loket bench`.
+// in input order. The one JSON Lines batch path: `loket eval --cases`, `loket bench` and the
+// HTTP service's decide-batch all use it, so a record is answered the same way everywhere.
 //
 // Per record the engine picks the program (a fixed jurisdiction, or the value of a
 // jurisdiction field, compiled once per jurisdiction), parses the case with the evaluator's
@@ -15,9 +16,11 @@
 #include <string_view>
 #include <vector>
 
-#include <loket/loket.h>
+#include "loket/evaluate.h"
+#include "loket/rule_base.h"
+#include "loket/status.h"
 
-namespace loket::cli {
+namespace loket {
 
 struct BatchOptions {
   std::string jurisdiction;        // fixed jurisdiction, or
@@ -41,8 +44,12 @@ class BatchEvaluator {
   // returns how many were decided.
   void Queue(std::string_view record, std::int64_t record_number);
   bool Full() const { return queued_.size() >= kQueueSize; }
+  // `decided`, when given, sees each record that was decided: its program, case and outcome
+  // (the HTTP service logs them).
+  using DecidedRecord = std::function<void(const Program&, const Case&, const Outcome&)>;
   std::size_t Flush(std::string& out,
-                    const std::function<void(std::int64_t, const std::string&)>& failed);
+                    const std::function<void(std::int64_t, const std::string&)>& failed,
+                    const DecidedRecord& decided = nullptr);
 
   // Parses one record into its program's case (for bench: parse once, evaluate many).
   // Returns the program slot or -1 with `error` set.
@@ -62,13 +69,12 @@ class BatchEvaluator {
     return slots_[static_cast<std::size_t>(slot)].program != nullptr;
   }
 
-  // Compiles the fixed jurisdiction up front; prints the Status error and returns false.
-  bool Prepare();
+  // Compiles the fixed jurisdiction up front; the Status says why it cannot be.
+  Status Prepare();
 
  private:
   struct Slot {
-    std::unique_ptr<Program> program;  // null: the jurisdiction does not compile / exist
-    std::string failure;               // why, when program is null
+    std::unique_ptr<Program> program;
     Case facts;
     Outcome outcome;
     std::vector<std::string> keys;                      // `"name":` per decision, ready to append
@@ -90,7 +96,10 @@ class BatchEvaluator {
     std::size_t message_begin = 0, message_end = 0;
   };
   static constexpr std::size_t kQueueSize = 256;
+  static constexpr std::size_t kMaxRememberedFailures = 64;
 
+  // The slot of a jurisdiction's program, compiled on first use; -1 with failure_ set when it
+  // does not compile (no such layer).
   int SlotFor(std::string_view jurisdiction);
   // Case parsing leaves the jurisdiction field out (it names the layer, it is not a fact).
   ParseOptions SkipJurisdiction() const {
@@ -116,6 +125,9 @@ class BatchEvaluator {
   std::map<std::string, int, std::less<>> slot_by_name_;
   int last_slot_ = -1;
   std::string last_name_;
+  std::map<std::string, std::string, std::less<>> failed_names_;  // at most 64: name -> why
+  std::string failure_;                                           // why the last SlotFor failed
+  std::string decoded_name_;  // a jurisdiction name with its escapes decoded
   std::vector<Diagnostic> diagnostics_;
   std::vector<std::pair<std::string, std::string>> errors_;
   std::vector<Queued> queued_;
@@ -124,14 +136,4 @@ class BatchEvaluator {
   std::string error_;
 };
 
-// Appends `text` as a JSON string literal.
-void AppendJsonString(std::string& out, std::string_view text);
-
-// Finds the top-level member `field` of a JSON object. On success `value` is its string
-// value (without quotes; escapes left as written) and, when `rest` is given, `*rest` the
-// object without the member. Returns false with `error` set when the text is not an object,
-// the member is absent or not a string.
-bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
-                         std::string* rest, std::string& error);
-
-}  // namespace loket::cli
+}  // namespace loket

@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""Hostile-input scenarios for the `loket` command that expect.py cannot express: signals,
+files that alias each other, unreadable folders, memory bounds.
+
+usage: hostile.py SCENARIO LOKET WORKDIR
+
+Runs from the repository root (the fixtures are tests/cli/fixtures). Exit 0 when every check
+of the scenario holds; otherwise prints what failed and exits 1. LOKET_CLI=/path/to/loket
+replaces LOKET (to see a scenario fail on a build without the fix). No check depends on
+timing: the interrupt scenarios wait for the temporary output file to appear, then signal.
+"""
+import glob
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+
+DESK = "tests/cli/fixtures/desk"
+RECORD = '{"age": 30, "residence": "asylum_fixed"}\n'
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def run(command, memory_limit=None, as_nobody=False, **kwargs):
+    """Runs a command (list); returns (CompletedProcess, peak RSS of the child in KiB)."""
+    def limit():
+        if memory_limit:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        if as_nobody:
+            os.setgid(65534)
+            os.setgroups([])
+            os.setuid(65534)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run(command, capture_output=True, preexec_fn=limit, timeout=600,
+                            **kwargs)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result.stdout_text = result.stdout.decode("utf-8", "replace")
+    result.stderr_text = result.stderr.decode("utf-8", "replace")
+    return result, max(peak, before) if peak > before else peak
+
+
+def fresh(workdir, name):
+    path = os.path.join(workdir, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+# --- 1. --out is written atomically; an interrupt leaves the old one ------------------------
+def interrupt(loket, workdir, signal_number):
+    folder = fresh(workdir, f"interrupt_{signal_number}")
+    out = os.path.join(folder, "decisions.jsonl")
+    with open(out, "w") as f:
+        f.write("the old decisions\n")
+    process = subprocess.Popen(
+        [loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01", "--cases", "-",
+         "--out", out], stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    process.stdin.write((RECORD * 2000).encode())
+    process.stdin.flush()
+    # The input stays open: loket waits for more. Once its temporary file exists it has
+    # started writing; then the signal comes. (A build that writes --out in place empties it
+    # instead: that ends the wait too, and fails the checks below.)
+    temporaries = os.path.join(folder, ".decisions.jsonl.loket-tmp-*")
+    while (not glob.glob(temporaries) and process.poll() is None and
+           read(out) == b"the old decisions\n"):
+        os.sched_yield()
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=300)
+    stderr = stderr.decode("utf-8", "replace")
+    check(process.returncode == -signal_number,
+          f"exit status {process.returncode}, expected death by signal {signal_number}")
+    check(read(out) == b"the old decisions\n", "the old --out was changed")
+    check(not glob.glob(temporaries), "the temporary file was left behind")
+    check(re.search(r"interrupted after \d+ of \d+ records read were decided; nothing was "
+                    r"written \(`.*decisions\.jsonl` is unchanged\)", stderr),
+          f"no interrupt message on stderr: {stderr!r}")
+
+
+def interrupt_sigint(loket, workdir):
+    interrupt(loket, workdir, signal.SIGINT)
+
+
+def interrupt_sigterm(loket, workdir):
+    interrupt(loket, workdir, signal.SIGTERM)
+
+
+# Completed runs replace --out whole: a larger old file leaves no tail behind, and the file
+# keeps its permissions.
+def out_replaced_whole(loket, workdir):
+    folder = fresh(workdir, "replaced")
+    out = os.path.join(folder, "decisions.jsonl")
+    with open(out, "w") as f:
+        f.write("x" * 100000 + "\n")
+    os.chmod(out, 0o640)
+    result, _ = run([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01", "--cases",
+                     "tests/cli/fixtures/cases_valid.jsonl", "--out", out])
+    check(result.returncode == 0, f"exit {result.returncode}: {result.stderr_text}")
+    lines = read(out).decode().splitlines()
+    check(len(lines) == 2 and all(json.loads(line) for line in lines), f"output {lines!r}")
+    check(os.stat(out).st_mode & 0o777 == 0o640, "the permissions of --out changed")
+    check(os.listdir(folder) == ["decisions.jsonl"], f"left behind: {os.listdir(folder)}")
+
+
+# --- 2. everything is validated before --out is touched --------------------------------------
+def validate_before_output(loket, workdir):
+    folder = fresh(workdir, "validate")
+    out = os.path.join(folder, "decisions.jsonl")
+    for arguments in (["-m", "amsterdm", "--cases", "tests/cli/fixtures/cases.jsonl"],
+                      ["-m", "westland", "--cases", "tests/cli/fixtures/no_such.jsonl"],
+                      ["-m", "westland", "--on", "2025-02-30", "--cases",
+                       "tests/cli/fixtures/cases.jsonl"]):
+        with open(out, "w") as f:
+            f.write("keep me\n")
+        result, _ = run([loket, "eval", "tests/cli/fixtures/desk"] + arguments + ["--out", out])
+        check(result.returncode == 2, f"{arguments}: exit {result.returncode}")
+        check(read(out) == b"keep me\n", f"{arguments}: --out was changed")
+        check(os.listdir(folder) == ["decisions.jsonl"], f"left behind: {os.listdir(folder)}")
+
+
+# --- 3. --out that is the input (by name, symlink or hard link) is refused -----------------
+def out_is_input(loket, workdir):
+    folder = fresh(workdir, "same_file")
+    cases = os.path.join(folder, "cases.jsonl")
+    shutil.copy("tests/cli/fixtures/cases.jsonl", cases)
+    original = read(cases)
+    os.symlink(cases, os.path.join(folder, "symlink.jsonl"))
+    os.link(cases, os.path.join(folder, "hardlink.jsonl"))
+    for name in ("cases.jsonl", "symlink.jsonl", "hardlink.jsonl"):
+        result, _ = run([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01", "--cases",
+                         cases, "--out", os.path.join(folder, name)])
+        check(result.returncode == 2, f"{name}: exit {result.returncode}")
+        check("is the input" in result.stderr_text, f"{name}: {result.stderr_text!r}")
+        check(read(cases) == original, f"{name}: the input was changed")
+
+
+# --- 5. no silent skips under a rule folder ----------------------------------------------------
+def rule_folder(workdir, name):
+    folder = fresh(workdir, name)
+    rules = os.path.join(folder, "rules")
+    shutil.copytree(DESK, rules)
+    os.chmod(folder, 0o755)
+    return rules
+
+
+def unreadable_subfolder(loket, workdir):
+    rules = rule_folder(workdir, "unreadable")
+    sub = os.path.join(rules, "westland_extra")
+    os.makedirs(sub)
+    shutil.move(os.path.join(rules, "westland.loket"), os.path.join(sub, "westland.loket"))
+    for root, dirs, files in os.walk(rules):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+    os.chmod(sub, 0)
+    # root reads any folder: run as nobody to meet "permission denied" as users do.
+    result, _ = run([loket, "check", rules, "--no-analysis"], as_nobody=os.geteuid() == 0)
+    os.chmod(sub, 0o755)
+    check(result.returncode == 2, f"exit {result.returncode}: {result.stdout_text}")
+    check(re.search(r"cannot read folder `.*westland_extra`: permission denied",
+                    result.stderr_text), f"stderr {result.stderr_text!r}")
+
+
+def dangling_symlink(loket, workdir):
+    rules = rule_folder(workdir, "dangling")
+    os.symlink("nowhere.loket", os.path.join(rules, "ghost.loket"))
+    result, _ = run([loket, "check", rules, "--no-analysis"])
+    check(result.returncode == 2, f"exit {result.returncode}")
+    check(re.search(r"cannot read `.*ghost\.loket`: a symlink to a file that does not exist",
+                    result.stderr_text), f"stderr {result.stderr_text!r}")
+
+
+def symlink_loop(loket, workdir):
+    rules = rule_folder(workdir, "loop")
+    os.symlink("loop.loket", os.path.join(rules, "loop.loket"))
+    result, _ = run([loket, "check", rules, "--no-analysis"])
+    check(result.returncode == 2, f"exit {result.returncode}")
+    check(re.search(r"cannot read `.*loop\.loket`: too many levels of symbolic links",
+                    result.stderr_text), f"stderr {result.stderr_text!r}")
+
+
+# --- 7. an empty value (an unset shell variable) is a usage error, not "today" -------------
+def empty_values(loket, workdir):
+    for arguments in (["-m", "westland", "--on", ""], ["-m", "westland", "--on="],
+                      ["-m", "", "--on", "2025-03-01"]):
+        result, _ = run([loket, "eval", DESK] + arguments + ["tests/cli/fixtures/holder.yaml"])
+        check(result.returncode == 2, f"{arguments}: exit {result.returncode}")
+        check(re.search(r"option (--on|-m) needs a value, and the one given is empty",
+                        result.stderr_text), f"{arguments}: {result.stderr_text!r}")
+
+
+# --- 10. unknown jurisdictions do not accumulate ---------------------------------------------
+def many_unknown_jurisdictions(loket, workdir):
+    folder = fresh(workdir, "jurisdictions")
+    cases = os.path.join(folder, "cases.jsonl")
+    with open(cases, "w") as f:
+        for i in range(400000):
+            f.write(f'{{"municipality": "nowhere{i}", "age": 30, "residence": "none"}}\n')
+    result, peak_kib = run([loket, "eval", DESK, "--jurisdiction-field", "municipality", "--on",
+                            "2025-03-01", "--cases", cases, "--out",
+                            os.path.join(folder, "out.jsonl")])
+    check(result.returncode == 1, f"exit {result.returncode}: {result.stderr_text[-500:]}")
+    check("records: 400000, decided: 0, errors: 400000" in result.stderr_text,
+          result.stderr_text[-500:])
+    # Kept per name, 400 000 messages of ~100 bytes and their names would take well over
+    # 100 MB; bounded, the run stays near its start-up size.
+    check(peak_kib < 120 * 1024, f"peak RSS {peak_kib} KiB")
+
+
+# --- 12. "did you mean" is bounded ------------------------------------------------------------
+def long_identifier(loket, workdir):
+    folder = fresh(workdir, "long_name")
+    name = "a" * 1000000
+    text = read(os.path.join(DESK, "national.loket")).decode()
+    text = text.replace('fact age: int in 0..130 "age in full years"',
+                        f'fact age: int in 0..130 "age in full years"\nfact {name}: bool "long"')
+    text = text.replace("when age >= 16 and", f"when {name}b and age >= 16 and")
+    with open(os.path.join(folder, "national.loket"), "w") as f:
+        f.write(text)
+    # Unbounded, this comparison of two 1 MB names takes most of an hour (the timeout of
+    # run() fails the test); bounded, it is linear.
+    result, _ = run([loket, "check", folder, "--no-analysis", "--format", "json"])
+    check(result.returncode == 1, f"exit {result.returncode}")
+    diagnostics = json.loads(result.stdout_text)
+    check([d["code"] for d in diagnostics] == ["L201"], [d["code"] for d in diagnostics])
+    check(diagnostics and diagnostics[0]["help"] and "did you mean" in diagnostics[0]["help"][0],
+          "no suggestion for the long name")
+
+
+# --- 13. YAML aliases in a test suite -----------------------------------------------------------
+def suite_aliases(loket, workdir):
+    result, _ = run([loket, "test", DESK, "tests/cli/fixtures/hostile/laughs_suite.yaml",
+                     "--no-coverage-warnings", "--color", "never"], memory_limit=1 << 30)
+    check(result.returncode == 1, f"exit {result.returncode}: {result.stderr_text[-300:]}")
+    check(re.search(r"laughs_suite\.yaml:\d+:\d+: error\[L702\]: YAML aliases", result.stdout_text),
+          result.stdout_text[-500:])
+
+
+# --- 14. diagnostics are capped and long lines windowed --------------------------------------
+def error_cap(loket, workdir):
+    folder = fresh(workdir, "error_cap")
+    names = " and ".join(f"unknown_{i:05d}" for i in range(4000))
+    text = read(os.path.join(DESK, "national.loket")).decode()
+    text = text.replace("when age >= 16 and", f"when {names} and age >= 16 and")
+    with open(os.path.join(folder, "national.loket"), "w") as f:
+        f.write(text)
+    result, _ = run([loket, "check", folder, "--no-analysis", "--color", "never"])
+    check(result.returncode == 1, f"exit {result.returncode}")
+    check(len(result.stdout) < 100000, f"{len(result.stdout)} bytes of diagnostics")
+    check(result.stdout_text.count("error[L201]") == 50, "not 50 errors shown")
+    check("too many errors: 3950 more not shown" in result.stderr_text, result.stderr_text[-300:])
+    check(re.search(r"^ +\d+ \| \.\.\.", result.stdout_text, re.MULTILINE), "no windowed snippet")
+    check("4000 errors" in result.stdout_text, "the summary does not count every error")
+    limited, _ = run([loket, "check", folder, "--no-analysis", "--error-limit", "3"])
+    check(limited.stdout_text.count("error[L201]") == 3, "--error-limit 3 not honoured")
+
+
+def huge_json_case(loket, workdir):
+    folder = fresh(workdir, "huge_case")
+    case = os.path.join(folder, "case.json")
+    with open(case, "w") as f:
+        f.write('{"age": 30, "residence": "' + "x" * (20 << 20) + '"}\n')
+    result, _ = run([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01", case,
+                     "--color", "never"])
+    check(result.returncode == 1, f"exit {result.returncode}")
+    check("L604" in result.stderr_text, result.stderr_text[:300])
+    check(len(result.stderr) < 20000, f"{len(result.stderr)} bytes on stderr")
+
+
+# --- 15. parser memory is bounded by the file size ------------------------------------------
+def long_chain_memory(loket, workdir):
+    folder = fresh(workdir, "chain")
+    text = read(os.path.join(DESK, "national.loket")).decode()
+    chain = " and ".join(["age >= 16"] * 200000)
+    text = text.replace("when age >= 16 and residence == asylum_fixed", f"when {chain}")
+    with open(os.path.join(folder, "national.loket"), "w") as f:
+        f.write(text)
+    size_kib = len(text) // 1024
+    result, peak_kib = run([loket, "check", folder, "--no-analysis"])
+    check(result.returncode in (0, 1), f"exit {result.returncode}: {result.stderr_text[-300:]}")
+    check(peak_kib < 60 * 1024 + 40 * size_kib,
+          f"peak RSS {peak_kib} KiB for a {size_kib} KiB file")
+
+
+SCENARIOS = {f.__name__: f for f in [
+    interrupt_sigint, interrupt_sigterm, out_replaced_whole, validate_before_output,
+    out_is_input, empty_values, unreadable_subfolder, dangling_symlink, symlink_loop,
+    many_unknown_jurisdictions, long_identifier, suite_aliases, error_cap, huge_json_case,
+    long_chain_memory]}
+
+
+def main(argv):
+    scenario, loket, workdir = argv
+    loket = os.environ.get("LOKET_CLI") or loket
+    os.makedirs(workdir, exist_ok=True)
+    SCENARIOS[scenario](loket, workdir)
+    for failure in failures:
+        print("FAILED:", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
