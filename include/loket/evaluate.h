@@ -432,8 +432,10 @@ struct DecisionExplanation {
   // assigns it, in force or not, with why it did not decide (Program::WhyNot's answer).
   std::vector<WhyNotExplanation> candidates;
   std::optional<Diagnostic> error;
-  // kNotApplicable: the `applies when` condition (DecisionInfo::applies_when) and the values
-  // it read, which say why the decision has no meaning for this case.
+  // The `applies when` condition as written (DecisionInfo::applies_when); empty when the
+  // decision always applies. kNotApplicable: applies_reads are the values it read, which say
+  // why the decision has no meaning for this case.
+  std::string applies_when;
   std::vector<ReadValue> applies_reads;
 };
 

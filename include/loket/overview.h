@@ -19,6 +19,7 @@ struct OverviewRule {
   std::string id;
   std::string layer;
   std::string citation;
+  std::vector<CitationInfo> citations;  // source by source, linked on the overview's date
   std::vector<std::string> notes;
   std::string valid_from;   // ISO date, empty when open
   std::string valid_until;  // ISO date (exclusive), empty when open
@@ -43,6 +44,7 @@ struct OverviewDecision {
   std::string default_value;  // as written; empty when none (or a collect decision)
   bool collect = false;
   OverviewCompetence competence = OverviewCompetence::kClosed;
+  std::string applies_when;         // the `applies when` condition as written; empty: always
   std::string competence_text;      // e.g. "delegated to municipality within 0..50"
   std::vector<OverviewRule> rules;  // in force on the date, higher layers first
   // Local rules in force decide it, or the municipality declares it: it differs from what

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/rule_base_impl.h"
+#include "compile/compile.h"
 #include "sema/model.h"
 #include "support/date.h"
 
@@ -138,6 +139,9 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
       }
       entry.collect = decision->collect;
       entry.competence_text = CompetenceText(*decision, sources);
+      if (decision->applies_when) {
+        entry.applies_when = TextOf(sources, decision->applies_when->range);
+      }
       if (declaring != model.root) {
         entry.competence = OverviewCompetence::kLocal;
         entry.competence_text = "local decision of " + declaring->name;
@@ -160,6 +164,7 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
           shown.id = rule->id;
           shown.layer = layer->name;
           shown.citation = rule->citation;
+          shown.citations = compile::CitationInfos(*rule);
           shown.notes = rule->notes;
           if (rule->validity.from) shown.valid_from = support::FormatIsoDate(*rule->validity.from);
           if (rule->validity.until) {

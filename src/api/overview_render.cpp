@@ -1,6 +1,7 @@
 // Markdown and HTML renderings of an Overview. Both show the same content in the same order:
 // a header, the differences from the national default, then every domain with its decisions
 // and the rules in force.
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -109,6 +110,37 @@ std::string CompetenceSentence(const OverviewDecision& decision) {
 
 // --- Markdown --------------------------------------------------------------------------------
 
+// The official text of a source on the overview's date, or empty (docs/language.md,
+// "Citations").
+std::string LinkOf(const CitationInfo& citation, const std::string& date) {
+  std::optional<Date> on = Date::Parse(date);
+  return on ? CitationLink(citation, *on) : std::string();
+}
+
+std::string MdCell(const std::string& text);
+
+// The legal basis with each source that has an official identifier linked.
+std::string MdCitations(const OverviewRule& rule, const std::string& date) {
+  std::string out;
+  for (const CitationInfo& citation : rule.citations) {
+    if (!out.empty()) out += "; ";
+    std::string link = LinkOf(citation, date);
+    out += link.empty() ? MdCell(citation.text) : "[" + MdCell(citation.text) + "](" + link + ")";
+  }
+  return out.empty() ? MdCell(rule.citation) : out;
+}
+
+std::string HtmlCitations(const OverviewRule& rule, const std::string& date) {
+  std::string out;
+  for (const CitationInfo& citation : rule.citations) {
+    if (!out.empty()) out += "; ";
+    std::string link = LinkOf(citation, date);
+    std::string text = internal::HtmlEscape(citation.text);
+    out += link.empty() ? text : "<a href=\"" + internal::HtmlEscape(link) + "\">" + text + "</a>";
+  }
+  return out.empty() ? internal::HtmlEscape(rule.citation) : out;
+}
+
 std::string MdCell(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -171,7 +203,11 @@ std::string RenderOverviewMarkdown(const Overview& overview) {
         out << ", default `" << decision.default_value << "`";
       else
         out << ", no default";
-      out << ". " << CompetenceSentence(decision) << "\n\n";
+      out << ". " << CompetenceSentence(decision);
+      if (!decision.applies_when.empty()) {
+        out << " Applies only when " << MdCode(decision.applies_when) << ".";
+      }
+      out << "\n\n";
       if (decision.rules.empty()) {
         out << "No rule in force on " << overview.date << "; the default applies.\n\n";
         continue;
@@ -182,9 +218,9 @@ std::string RenderOverviewMarkdown(const Overview& overview) {
         std::string id = "`" + rule.id + "`";
         if (rule.local) id += " (local)";
         if (!rule.exception_to.empty()) id += " exception to " + Join(rule.exception_to, ", ");
-        out << "| " << MdCell(id) << " | " << rule.layer << " | " << MdCell(rule.citation) << " | "
-            << MdCode(rule.condition) << " | " << MdCode(rule.outcome) << " | " << Validity(rule)
-            << " |\n";
+        out << "| " << MdCell(id) << " | " << rule.layer << " | "
+            << MdCitations(rule, overview.date) << " | " << MdCode(rule.condition) << " | "
+            << MdCode(rule.outcome) << " | " << Validity(rule) << " |\n";
       }
       out << "\n";
       for (const OverviewRule& rule : decision.rules) {
@@ -262,7 +298,11 @@ std::string RenderOverviewHtml(const Overview& overview) {
       } else {
         out << ", no default";
       }
-      out << ". " << internal::HtmlEscape(CompetenceSentence(decision)) << "</p>\n";
+      out << ". " << internal::HtmlEscape(CompetenceSentence(decision));
+      if (!decision.applies_when.empty()) {
+        out << " Applies only when " << HtmlCode(decision.applies_when) << ".";
+      }
+      out << "</p>\n";
       if (decision.rules.empty()) {
         out << "<p>No rule in force on " << internal::HtmlEscape(overview.date)
             << "; the default applies.</p>\n";
@@ -277,7 +317,7 @@ std::string RenderOverviewHtml(const Overview& overview) {
           out << "<br>exception to " << internal::HtmlEscape(Join(rule.exception_to, ", "));
         }
         out << "</td><td>" << internal::HtmlEscape(rule.layer) << "</td><td>"
-            << internal::HtmlEscape(rule.citation) << "</td><td>" << HtmlCode(rule.condition)
+            << HtmlCitations(rule, overview.date) << "</td><td>" << HtmlCode(rule.condition)
             << "</td><td>" << HtmlCode(rule.outcome) << "</td><td>"
             << internal::HtmlEscape(Validity(rule)) << "</td><td>"
             << internal::HtmlEscape(Join(rule.notes, " ")) << "</td></tr>\n";

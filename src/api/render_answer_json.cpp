@@ -1,6 +1,7 @@
 // The answer as JSON (docs/cli.md, "JSON output"): every decision complete with its status,
 // value, deciding rules (citations, notes, conditions, fact trees), the rules that could have
 // decided a default and why they did not, and defeated rules.
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,9 +22,30 @@ std::string Dump(const Json& json, int indent) {
   return json.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
-Json RuleJson(const RuleRefInfo& rule) {
-  return {
-      {"id", rule.id}, {"layer", rule.layer}, {"citation", rule.citation}, {"notes", rule.notes}};
+// `date`: the reference date, for each source's link to the official text valid on it
+// (docs/language.md, "Citations").
+Json RuleJson(const RuleRefInfo& rule, const std::string& date) {
+  const std::optional<Date> on = Date::Parse(date);
+  Json citations = Json::array();
+  for (const CitationInfo& c : rule.citations) {
+    const std::string link = on ? CitationLink(c, *on) : std::string();
+    citations.push_back({{"text", c.text},
+                         {"law", c.law},
+                         {"law_title", c.law_title},
+                         {"registry", c.registry},
+                         {"identifier", c.identifier},
+                         {"article", c.article},
+                         {"article_to", c.article_to},
+                         {"lid", c.paragraph},
+                         {"sub", c.sub},
+                         {"remark", c.remark},
+                         {"url", link.empty() ? Json() : Json(link)}});
+  }
+  return {{"id", rule.id},
+          {"layer", rule.layer},
+          {"citation", rule.citation},
+          {"citations", citations},
+          {"notes", rule.notes}};
 }
 
 Json ValueJson(const ReadValue& read) {
@@ -32,7 +54,7 @@ Json ValueJson(const ReadValue& read) {
 
 // The fact tree: each read value; a derived one with `from` (what it was computed from) the
 // first time, `expanded_above: true` afterwards.
-Json TreeJson(const std::vector<internal::FactNode>& nodes) {
+Json TreeJson(const std::vector<internal::FactNode>& nodes, const std::string& date) {
   Json array = Json::array();
   for (const internal::FactNode& node : nodes) {
     Json entry = {{"name", node.read->name},
@@ -44,10 +66,10 @@ Json TreeJson(const std::vector<internal::FactNode>& nodes) {
       if (node.derived->kind == "decision") {
         entry["default_used"] = node.derived->default_used;
         Json rules = Json::array();
-        for (const RuleRefInfo& rule : node.derived->rules) rules.push_back(RuleJson(rule));
+        for (const RuleRefInfo& rule : node.derived->rules) rules.push_back(RuleJson(rule, date));
         entry["rules"] = rules;
       }
-      entry["from"] = TreeJson(node.children);
+      entry["from"] = TreeJson(node.children, date);
     }
     array.push_back(std::move(entry));
   }
@@ -56,15 +78,17 @@ Json TreeJson(const std::vector<internal::FactNode>& nodes) {
 
 Json ReadsJson(const Explanation& explanation, const std::vector<ReadValue>& reads,
                std::set<std::string>& expanded) {
-  return TreeJson(internal::BuildFactTree(explanation, reads, expanded));
+  return TreeJson(internal::BuildFactTree(explanation, reads, expanded), explanation.date);
 }
 
 Json WhyNotJson(const Explanation& explanation, const WhyNotExplanation& why,
                 std::set<std::string>& expanded) {
   Json defeated_by = Json::array();
-  for (const RuleRefInfo& rule : why.defeated_by) defeated_by.push_back(RuleJson(rule));
+  for (const RuleRefInfo& rule : why.defeated_by) {
+    defeated_by.push_back(RuleJson(rule, explanation.date));
+  }
   Json reads = ReadsJson(explanation, why.reads, expanded);
-  return {{"rule", RuleJson(why.rule)},
+  return {{"rule", RuleJson(why.rule, explanation.date)},
           {"reason", WhyNotReasonName(why.reason)},
           {"message", why.message},
           {"failed_part", why.failed_part},
@@ -83,7 +107,7 @@ Json DecisionJson(const Explanation& explanation, const DecisionExplanation& dec
   std::set<std::string> expanded;  // each derived value expanded once per decision
   Json rules = Json::array();
   for (const RuleExplanation& rule : decision.winners) {
-    Json entry = RuleJson(rule.rule);
+    Json entry = RuleJson(rule.rule, explanation.date);
     entry["condition"] = rule.condition;
     entry["reads"] = ReadsJson(explanation, rule.reads, expanded);
     entry["contributes"] = rule.contributes;
@@ -95,8 +119,8 @@ Json DecisionJson(const Explanation& explanation, const DecisionExplanation& dec
   }
   Json defeated = Json::array();
   for (const DefeatExplanation& defeat : decision.defeated) {
-    defeated.push_back({{"rule", RuleJson(defeat.rule)},
-                        {"defeated_by", RuleJson(defeat.defeated_by)},
+    defeated.push_back({{"rule", RuleJson(defeat.rule, explanation.date)},
+                        {"defeated_by", RuleJson(defeat.defeated_by, explanation.date)},
                         {"how", defeat.how}});
   }
   Json detail = {{"name", decision.name},
@@ -109,6 +133,10 @@ Json DecisionJson(const Explanation& explanation, const DecisionExplanation& dec
                  {"rules", rules},
                  {"candidates", candidates},
                  {"defeated", defeated}};
+  if (!decision.applies_when.empty()) detail["applies_when"] = decision.applies_when;
+  if (decision.answer == AnswerStatus::kNotApplicable) {
+    detail["applies_reads"] = ReadsJson(explanation, decision.applies_reads, expanded);
+  }
   if (decision.error) {
     detail["error"] = {{"code", decision.error->code}, {"message", decision.error->message}};
   }

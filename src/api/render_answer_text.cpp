@@ -2,6 +2,7 @@
 // to the person, with the deciding rules, their citations and notes, then one line of what
 // does not apply and why. With `all` every decision in full; with `explain` also the
 // conditions, the fact trees and, for a default, the rules that could have decided it.
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -58,6 +59,18 @@ std::string RuleLine(const RuleRefInfo& rule) {
   std::string line = rule.id + " (" + rule.layer + ")";
   if (!rule.citation.empty()) line += ": " + rule.citation;
   return line;
+}
+
+// The official texts of a rule's sources on the sheet's date (docs/language.md, "Citations"),
+// one link a line under the rule.
+void WriteLinks(std::ostream& out, const RuleRefInfo& rule, const std::string& date,
+                const std::string& indent) {
+  const std::optional<Date> on = Date::Parse(date);
+  if (!on) return;
+  for (const CitationInfo& citation : rule.citations) {
+    const std::string link = CitationLink(citation, *on);
+    if (!link.empty()) out << indent << link << "\n";
+  }
 }
 
 std::string ReadText(const ReadValue& read) {
@@ -156,7 +169,8 @@ void WriteDecision(std::ostream& out, const Explanation& explanation,
     return;
   }
   if (decision.answer == AnswerStatus::kNotApplicable) {
-    out << "  " << decision.name << ": not applicable (its `applies when` does not hold)\n";
+    out << "  " << decision.name << ": not applicable (niet van toepassing): applies only when "
+        << OneLine(decision.applies_when) << "\n";
     if (explain) WriteReads(out, explanation, decision.applies_reads, "      ", expanded);
     return;
   }
@@ -183,6 +197,7 @@ void WriteDecision(std::ostream& out, const Explanation& explanation,
   }
   for (const RuleExplanation& rule : decision.winners) {
     out << "      by " << RuleLine(rule.rule) << "\n";
+    WriteLinks(out, rule.rule, explanation.date, "         ");
     WriteNotes(out, rule.rule, "         ", noted);
     if (explain) {
       if (!rule.condition.empty()) out << "         when " << OneLine(rule.condition) << "\n";
@@ -261,7 +276,9 @@ void WriteNotApplying(std::ostream& out, const std::vector<const DecisionExplana
   if (!with_basis.empty()) WriteWrapped(out, "  Does not apply:", with_basis);
   for (const std::string& note : notes) out << note << "\n";
   if (!without_basis.empty()) WriteWrapped(out, "  No rule decides (default):", without_basis);
-  if (!not_applicable.empty()) WriteWrapped(out, "  Not applicable:", not_applicable);
+  if (!not_applicable.empty()) {
+    WriteWrapped(out, "  Not applicable (niet van toepassing):", not_applicable);
+  }
 }
 
 // What the compact sheet shows in full: what a rule decided for the person, and errors. A

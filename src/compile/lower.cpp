@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "compile/compile.h"
 #include "compile/passes.h"
 #include "graph/dependency_graph.h"
 
@@ -330,7 +331,7 @@ class Lowering {
       info.layer = rule.layer;
       info.qualified_id = rule.layer + "." + rule.id;
       info.citation = rule.citation;
-      info.citations = CitationInfos(decl);
+      info.citations = compile::CitationInfos(decl);
       info.notes = decl.notes;
       if (rule.from != std::numeric_limits<std::int32_t>::min()) info.valid_from = Date{rule.from};
       if (rule.until != std::numeric_limits<std::int32_t>::max()) {
@@ -361,36 +362,6 @@ class Lowering {
       }
       p.rule_infos.push_back(std::move(info));
     }
-  }
-
-  // A rule's sources for the public schema: its citation list, or its one citation string as
-  // one free-text source.
-  static std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& decl) {
-    std::vector<CitationInfo> infos;
-    if (decl.citations.empty()) {
-      CitationInfo info;
-      info.text = decl.citation;
-      info.remark = decl.citation;
-      infos.push_back(std::move(info));
-      return infos;
-    }
-    for (const ast::Citation& citation : decl.citations) {
-      CitationInfo info;
-      info.law = citation.law;
-      info.remark = citation.remark;
-      info.article = citation.article;
-      info.article_to = citation.article_to;
-      info.paragraph = citation.paragraph;
-      info.sub = citation.sub;
-      if (citation.law_decl != nullptr) {
-        info.law_title = citation.law_decl->title;
-        info.registry = citation.law_decl->register_kind;
-        info.identifier = citation.law_decl->identifier;
-      }
-      info.text = citation.text;  // composed by sema
-      infos.push_back(std::move(info));
-    }
-    return infos;
   }
 
   std::string DomainTitle(const std::string& domain) const {
@@ -498,6 +469,34 @@ class Lowering {
 };
 
 }  // namespace
+
+std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule) {
+  std::vector<CitationInfo> infos;
+  if (rule.citations.empty()) {  // one citation string: one free-text source
+    CitationInfo info;
+    info.text = rule.citation;
+    info.remark = rule.citation;
+    infos.push_back(std::move(info));
+    return infos;
+  }
+  for (const ast::Citation& citation : rule.citations) {
+    CitationInfo info;
+    info.text = citation.text;  // composed by sema
+    info.law = citation.law;
+    info.remark = citation.remark;
+    info.article = citation.article;
+    info.article_to = citation.article_to;
+    info.paragraph = citation.paragraph;
+    info.sub = citation.sub;
+    if (citation.law_decl != nullptr) {
+      info.law_title = citation.law_decl->title;
+      info.registry = citation.law_decl->register_kind;
+      info.identifier = citation.law_decl->identifier;
+    }
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
 
 void Lower(const sema::Model& model, const sema::Layer& jurisdiction, CompiledProgram& program) {
   Lowering(model, jurisdiction, program).Run();

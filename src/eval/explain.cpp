@@ -351,6 +351,7 @@ Explanation Program::Explain(const Case& facts, Date on) const {
     e.domain = info.domain;
     e.domain_title = info.domain_title;
     e.description = info.description;
+    e.applies_when = info.applies_when;
     e.collect = info.collect;
     e.status = out.status(d);
     e.default_used = e.status == DecisionStatus::kDefault;

@@ -303,4 +303,39 @@ loket_cli_test(bench_jurisdiction_field
           --cases ${F}/cases_field.jsonl --repeat 2 --batch-size 3)
 
 include(${CMAKE_CURRENT_LIST_DIR}/hostile.cmake)
+# --- laws, citation lists, `applies when` (docs/language.md §4) ------------------------------
+loket_cli_test(eval_citation_links
+  EXPECT --exit 0
+         --stdout [=[^      by wi\.duty \(national\): Wet inburgering 2021, art\. 3 lid 1. Besluit inburgering 2021, art\. 2\.2$]=]
+         --stdout [=[^         https://wetten\.overheid\.nl/jci1\.3:c:BWBR0044770&artikel=3&lid=1&g=2025-06-01$]=]
+         --stdout [=[^         https://wetten\.overheid\.nl/jci1\.3:c:BWBR0045555&artikel=2\.2&g=2025-06-01$]=]
+         --stdout [=[^         https://wetten\.overheid\.nl/jci1\.3:c:BWBR0044770&artikel=4&lid=1&o=a&g=2025-06-01$]=]
+  COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_old.json)
+loket_cli_test(eval_citation_json
+  EXPECT --exit 0
+         --json [=[d["details"][1]["rules"][0]["citations"][0]["url"] == "https://wetten.overheid.nl/jci1.3:c:BWBR0044770&artikel=4&lid=1&o=a&g=2025-06-01"]=]
+         --json [=[d["details"][1]["rules"][0]["citations"][1] == {"text": "Beleidsregel (test)", "law": "", "law_title": "", "registry": "", "identifier": "", "article": "", "article_to": "", "lid": "", "sub": "", "remark": "Beleidsregel (test)", "url": None}]=]
+         --json [=[d["details"][0]["rules"][0]["citations"][1]["law_title"] == "Besluit inburgering 2021"]=]
+  COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_old.json --format json)
+loket_cli_test(eval_not_applicable
+  EXPECT --exit 0
+         --stdout [=[^  Not applicable \(niet van toepassing\): wi_exempt$]=]
+  COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_young.json)
+loket_cli_test(eval_not_applicable_all
+  EXPECT --exit 0
+         --stdout [=[^  wi_exempt: not applicable \(niet van toepassing\): applies only when integration_duty$]=]
+         --stdout [=[read: integration_duty = false]=]
+  COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_young.json --explain)
+loket_cli_test(eval_not_applicable_json
+  EXPECT --exit 0
+         --json [=[d["details"][1]["status"] == "not_applicable" and d["details"][1]["value"] is None]=]
+         --json [=[d["details"][1]["applies_when"] == "integration_duty" and d["details"][1]["rules"] == []]=]
+         --json [=[d["details"][1]["applies_reads"][0]["name"] == "integration_duty" and d["details"][1]["applies_reads"][0]["value"] == "false"]=]
+         --json [=[d["decisions"]["wi_exempt"] is None]=]
+  COMMAND eval ${F}/lawcite -m national --on 2025-06-01 ${F}/lawcite_young.json --format json)
+loket_cli_test(doc_citation_links
+  EXPECT --exit 0
+         --stdout [=[\x5bWet inburgering 2021, art\. 3 lid 1\x5d\(https://wetten\.overheid\.nl/jci1\.3:c:BWBR0044770&artikel=3&lid=1&g=2025-06-01\)]=]
+         --stdout [=[Applies only when `integration_duty`\.]=]
+  COMMAND doc ${F}/lawcite -m national --on 2025-06-01)
 endif()
