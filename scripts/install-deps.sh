@@ -9,6 +9,7 @@ packages=(
   libboost-graph-dev libfmt-dev libyaml-cpp-dev catch2 libz3-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libsimdjson-dev
   graphviz nodejs ccache python3 time
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -115,6 +115,28 @@ def out_replaced_whole(loket, workdir):
     check(os.listdir(folder) == ["decisions.jsonl"], f"left behind: {os.listdir(folder)}")
 
 
+# Two runs writing the same --out: the file is one run's complete output, never a mix.
+def concurrent_writers(loket, workdir):
+    folder = fresh(workdir, "concurrent")
+    out = os.path.join(folder, "decisions.jsonl")
+    inputs = []
+    for name, record in (("adults", RECORD), ("children", '{"age": 12, "residence": "none"}\n')):
+        path = os.path.join(folder, name + ".jsonl")
+        with open(path, "w") as f:
+            f.write(record * 60000)  # ~3 MB of output each: several writes
+        inputs.append(path)
+    runs = [subprocess.Popen([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01",
+                              "--cases", path, "--out", out], stderr=subprocess.DEVNULL)
+            for path in inputs]
+    for process in runs:
+        check(process.wait(timeout=600) == 0, f"exit {process.returncode}")
+    lines = read(out).decode("utf-8", "replace").splitlines()
+    check(len(lines) == 60000, f"{len(lines)} lines, expected 60000")
+    check(len(set(lines)) == 1 and json.loads(lines[0]), "lines of both runs, or broken lines")
+    check(os.listdir(folder).count("decisions.jsonl") == 1 and len(os.listdir(folder)) == 3,
+          f"left behind: {os.listdir(folder)}")
+
+
 # --- 2. everything is validated before --out is touched --------------------------------------
 def validate_before_output(loket, workdir):
     folder = fresh(workdir, "validate")
@@ -307,7 +329,7 @@ def long_chain_memory(loket, workdir):
 
 
 SCENARIOS = {f.__name__: f for f in [
-    interrupt_sigint, interrupt_sigterm, out_replaced_whole, validate_before_output,
+    interrupt_sigint, interrupt_sigterm, out_replaced_whole, concurrent_writers, validate_before_output,
     out_is_input, empty_values, unreadable_subfolder, dangling_symlink, symlink_loop,
     many_unknown_jurisdictions, long_identifier, suite_aliases, error_cap, huge_json_case,
     long_chain_memory]}
