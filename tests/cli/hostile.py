@@ -98,21 +98,34 @@ def interrupt_sigterm(loket, workdir):
     interrupt(loket, workdir, signal.SIGTERM)
 
 
-# Completed runs replace --out whole: a larger old file leaves no tail behind, and the file
-# keeps its permissions.
+# Completed runs replace --out whole (eval, graph and doc): by a rename, so a reader of the old
+# file (here a hard link to it) keeps the old text whole, a larger old file leaves no tail
+# behind, and the file keeps its permissions.
 def out_replaced_whole(loket, workdir):
     folder = fresh(workdir, "replaced")
-    out = os.path.join(folder, "decisions.jsonl")
-    with open(out, "w") as f:
-        f.write("x" * 100000 + "\n")
-    os.chmod(out, 0o640)
-    result, _ = run([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01", "--cases",
-                     "tests/cli/fixtures/cases_valid.jsonl", "--out", out])
-    check(result.returncode == 0, f"exit {result.returncode}: {result.stderr_text}")
-    lines = read(out).decode().splitlines()
+    for name, arguments in (
+            ("decisions.jsonl", ["eval", DESK, "-m", "westland", "--on", "2025-03-01",
+                                 "--cases", "tests/cli/fixtures/cases_valid.jsonl", "--out"]),
+            ("graph.json", ["graph", DESK, "-m", "westland", "--no-analysis", "-o"]),
+            ("overview.md", ["doc", DESK, "-m", "westland", "--on", "2025-03-01", "-o"])):
+        out = os.path.join(folder, name)
+        old = "x" * 100000 + "\n"
+        with open(out, "w") as f:
+            f.write(old)
+        os.chmod(out, 0o640)
+        reader = os.path.join(folder, "reader")
+        os.link(out, reader)
+        result, _ = run([loket] + arguments + [out])
+        check(result.returncode == 0, f"{name}: exit {result.returncode}: {result.stderr_text}")
+        text = read(out).decode()
+        check(len(text) < 100000 and "xxxx" not in text, f"{name}: not replaced whole")
+        check(read(reader).decode() == old, f"{name}: the old file was overwritten in place")
+        check(os.stat(out).st_mode & 0o777 == 0o640, f"{name}: the permissions changed")
+        os.unlink(reader)
+    lines = read(os.path.join(folder, "decisions.jsonl")).decode().splitlines()
     check(len(lines) == 2 and all(json.loads(line) for line in lines), f"output {lines!r}")
-    check(os.stat(out).st_mode & 0o777 == 0o640, "the permissions of --out changed")
-    check(os.listdir(folder) == ["decisions.jsonl"], f"left behind: {os.listdir(folder)}")
+    check(sorted(os.listdir(folder)) == ["decisions.jsonl", "graph.json", "overview.md"],
+          f"left behind: {os.listdir(folder)}")
 
 
 # Two runs writing the same --out: the file is one run's complete output, never a mix.
