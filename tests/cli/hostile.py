@@ -301,6 +301,13 @@ def error_cap(loket, workdir):
     check("4000 errors" in result.stdout_text, "the summary does not count every error")
     limited, _ = run([loket, "check", folder, "--no-analysis", "--error-limit", "3"])
     check(limited.stdout_text.count("error[L201]") == 3, "--error-limit 3 not honoured")
+    # eval lists the rules' errors on stderr under the same cap.
+    evaluated, _ = run([loket, "eval", folder, "-m", "national", "--on", "2025-03-01",
+                        "tests/cli/fixtures/holder.yaml", "--color", "never"])
+    check(evaluated.returncode == 1, f"eval: exit {evaluated.returncode}")
+    check(evaluated.stderr_text.count("error[L201]") == 50, "eval: not 50 errors shown")
+    check("too many errors: 3950 more not shown" in evaluated.stderr_text, "eval: no cap line")
+    check("the rules have 4000 error(s)" in evaluated.stderr_text, "eval: not all counted")
 
 
 def huge_json_case(loket, workdir):
