@@ -23,6 +23,9 @@ DESK = "tests/cli/fixtures/desk"
 RECORD = '{"age": 30, "residence": "asylum_fixed"}\n'
 
 failures = []
+# Under AddressSanitizer (ctest --preset asan) memory figures mean nothing and an address
+# space limit stops the sanitizer itself: those checks are left out, the rest still run.
+SANITIZED = bool(os.environ.get("LOKET_SANITIZED"))
 
 
 def check(condition, message):
@@ -33,7 +36,7 @@ def check(condition, message):
 def run(command, memory_limit=None, as_nobody=False, **kwargs):
     """Runs a command (list); returns (CompletedProcess, peak RSS of the child in KiB)."""
     def limit():
-        if memory_limit:
+        if memory_limit and not SANITIZED:
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         if as_nobody:
             os.setgid(65534)
@@ -252,7 +255,7 @@ def many_unknown_jurisdictions(loket, workdir):
           result.stderr_text[-500:])
     # Kept per name, 400 000 messages of ~100 bytes and their names would take well over
     # 100 MB; bounded, the run stays near its start-up size.
-    check(peak_kib < 120 * 1024, f"peak RSS {peak_kib} KiB")
+    check(SANITIZED or peak_kib < 120 * 1024, f"peak RSS {peak_kib} KiB")
 
 
 # --- 12. "did you mean" is bounded ------------------------------------------------------------
@@ -335,7 +338,7 @@ def long_chain_memory(loket, workdir):
     check(result.returncode == 1, f"exit {result.returncode}: {result.stderr_text[-300:]}")
     check("error[L104]: this declaration has more than 20000 tokens" in result.stdout_text,
           result.stdout_text[-300:])
-    check(peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB for the refused chain")
+    check(SANITIZED or peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB for the refused chain")
     # Near the largest accepted file (236 000 tokens in 12 rules of 19 600): each rule's parse
     # tree is freed once it is built, so the peak stays near 115 MB (200 MB before).
     folder = fresh(workdir, "chains")
@@ -345,7 +348,7 @@ def long_chain_memory(loket, workdir):
         f.write(text + "\n" + rules)
     result, peak_kib = run([loket, "check", folder, "--no-analysis"])
     check(result.returncode == 0, f"exit {result.returncode}: {result.stdout_text[-300:]}")
-    check(peak_kib < 150 * 1024, f"peak RSS {peak_kib} KiB for an 825 KB file")
+    check(SANITIZED or peak_kib < 150 * 1024, f"peak RSS {peak_kib} KiB for an 825 KB file")
 
 
 SCENARIOS = {f.__name__: f for f in [
