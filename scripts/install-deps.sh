@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libsimdjson-dev
   libssl-dev libcpp-httplib-dev
   graphviz nodejs ccache python3 time
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -1,6 +1,5 @@
 // `loket doc RULES --municipality X [--on DATE] [--format md|html]`: the overview of one
 // municipality's rules for a council member (see include/loket/overview.h).
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "output_file.h"
 
 namespace loket::cli {
 namespace {
@@ -45,10 +45,9 @@ int RunDoc(const DocOptions& options) {
     std::cout << text;
     return kExitOk;
   }
-  std::ofstream file(options.out, std::ios::binary);
-  file << text;
-  if (!file) {
-    PrintError("could not write '" + options.out + "'");
+  Status written = WriteFileAtomically(options.out, text);
+  if (!written.ok()) {
+    PrintError(written);
     return kExitUsage;
   }
   return kExitOk;

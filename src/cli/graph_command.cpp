@@ -1,6 +1,5 @@
 // `loket graph PATH... [-m X] [--decision D] [--format dot|json|svg] [-o FILE]`:
 // the dependency graph of a rule base; declarations with findings are drawn in red.
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "output_file.h"
 
 namespace loket::cli {
 namespace {
@@ -65,11 +65,9 @@ int RunGraph(const GraphCommandOptions& options) {
   if (options.output.empty()) {
     std::cout << *text;
   } else {
-    std::ofstream out(options.output, std::ios::binary);
-    out << *text;
-    out.close();
-    if (!out) {
-      PrintError("cannot write `" + options.output + "`");
+    Status written = WriteFileAtomically(options.output, *text);
+    if (!written.ok()) {
+      PrintError(written);
       return kExitUsage;
     }
   }

@@ -74,6 +74,10 @@ class DiagnosticSink {
 
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
   std::vector<Diagnostic> Take() { return std::move(diagnostics_); }
+  // Drops the diagnostics after the first `count` (a pass that is redone from the start).
+  void Truncate(std::size_t count) {
+    if (count < diagnostics_.size()) diagnostics_.resize(count);
+  }
   std::size_t error_count() const;
   bool has_errors() const { return error_count() > 0; }
 

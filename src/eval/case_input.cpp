@@ -57,14 +57,64 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when there is none.
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+// The first `limit` bytes of `text` with every byte that is not UTF-8 replaced by U+FFFD, so
+// messages stay valid text for the JSON and text renderers; sets `cut` when text was longer.
+std::string ValidUtf8(std::string_view text, std::size_t limit, bool& cut) {
+  std::string valid;
+  std::size_t i = 0;
+  while (i < text.size() && i < limit) {
+    const std::size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      valid += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      valid.append(text.data() + i, length);
+      i += length;
+    }
+  }
+  cut = i < text.size();
+  return valid;
+}
+
+std::string ValidUtf8(std::string_view text) {
+  bool cut = false;
+  return ValidUtf8(text, text.size(), cut);
+}
+
 // A value quoted in a message: whole when short, else its start and its length, so a rejected
-// 100 MB value is not echoed (cut on a UTF-8 character boundary).
+// 100 MB value is not echoed.
 std::string Shown(std::string_view text) {
-  constexpr std::size_t kMax = 64;
-  if (text.size() <= kMax) return std::string(text);
-  std::size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return fmt::format("{}… ({} bytes)", text.substr(0, cut), text.size());
+  bool cut = false;
+  std::string shown = ValidUtf8(text, 64, cut);
+  if (cut) shown += fmt::format("\xE2\x80\xA6 ({} bytes)", text.size());
+  return shown;
 }
 
 // Where a byte offset lies in a text: `line L, column C`, or `column C` on a one-line text.
@@ -647,10 +697,14 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
         writer.Bool(slot, b);
         break;
       }
-      case simdjson::ondemand::json_type::null:
-        if (!value.is_null()) return malformed(simdjson::INCORRECT_TYPE);
+      case simdjson::ondemand::json_type::null: {
+        // `nul`, `nulls`: is_null() reports the error instead of throwing it out of here.
+        bool is_null = false;
+        if (auto error = value.is_null().get(is_null)) return malformed(error);
+        if (!is_null) return malformed(simdjson::INCORRECT_TYPE);
         writer.Scalar(slot, InputKind::kNull, {});
         break;
+      }
       case simdjson::ondemand::json_type::array: {
         if (writer.Fact(slot).type != ValueType::kSet) {
           writer.WrongType(slot, InputKind::kList, {}, 0);
@@ -718,7 +772,7 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
         e.mark.line >= 0 ? e.mark.line + 1 : 0));
     return false;
   } catch (const YAML::Exception& e) {
-    errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", e.msg),
+    errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", ValidUtf8(e.msg)),
                                  e.mark.line >= 0 ? e.mark.line + 1 : 0));
     return false;
   }

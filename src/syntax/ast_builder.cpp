@@ -44,15 +44,26 @@ class Builder {
   Builder(ParseState& state, ast::File& file) : state_(state), file_(file) {}
 
   void Build(LoketParser::FileContext* tree) {
-    auto* header = tree->layerHeader();
-    if (header == nullptr || HasError(header)) return;
+    if (!BuildHeaderOf(tree->layerHeader())) return;
+    for (auto* declaration : tree->declaration()) BuildDeclaration(declaration);
+  }
+
+  // The layer the declarations belong to, when the header was built by another Builder.
+  void ContinueLayer(std::string layer) { layer_ = std::move(layer); }
+
+  bool BuildHeaderOf(LoketParser::LayerHeaderContext* header) {
+    if (header == nullptr || HasError(header)) return false;
     BuildHeader(header);
-    for (auto* declaration : tree->declaration()) {
+    return true;
+  }
+
+  void BuildDeclaration(LoketParser::DeclarationContext* declaration) {
+    {
       if (declaration->domainDecl() != nullptr) {
         BuildDomain(declaration->domainDecl());
-        continue;
+        return;
       }
-      if (HasError(declaration)) continue;
+      if (HasError(declaration)) return;
       if (auto* decl = declaration->enumDecl()) BuildEnum(decl);
       if (auto* decl = declaration->authorityDecl()) BuildAuthority(decl);
       if (auto* decl = declaration->lawDecl()) BuildLaw(decl);
@@ -743,6 +754,17 @@ class Builder {
 
 void BuildAst(LoketParser::FileContext* tree, ParseState& state, ast::File& file) {
   Builder(state, file).Build(tree);
+}
+
+bool BuildHeaderAst(LoketParser::LayerHeaderContext* header, ParseState& state, ast::File& file) {
+  return Builder(state, file).BuildHeaderOf(header);
+}
+
+void BuildDeclarationAst(LoketParser::DeclarationContext* declaration, ParseState& state,
+                         ast::File& file) {
+  Builder builder(state, file);
+  builder.ContinueLayer(file.header ? file.header->name : std::string());
+  builder.BuildDeclaration(declaration);
 }
 
 }  // namespace loket::syntax

@@ -11,4 +11,12 @@ namespace loket::syntax {
 
 void BuildAst(loket_gen::LoketParser::FileContext* tree, ParseState& state, ast::File& file);
 
+// The same a piece at a time, so that the parse tree of each declaration can be freed once it
+// is built (memory in proportion to the largest declaration, not the file). BuildHeaderAst
+// returns false when the header has an error (then nothing further is built).
+bool BuildHeaderAst(loket_gen::LoketParser::LayerHeaderContext* header, ParseState& state,
+                    ast::File& file);
+void BuildDeclarationAst(loket_gen::LoketParser::DeclarationContext* declaration, ParseState& state,
+                         ast::File& file);
+
 }  // namespace loket::syntax

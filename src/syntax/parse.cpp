@@ -109,6 +109,28 @@ bool EndsChain(std::size_t type) {
 // `implies`), so their nesting is measured here and capped (L105) — 10 000 `(` never reach
 // the parser. Also caps the token count (L104), which bounds the parser's memory.
 class TokenScanner {
+  // The keywords a declaration begins with (a parse tree is built and freed per declaration,
+  // so its token count bounds the parser's memory; see ParseTokens).
+  static bool StartsDeclaration(std::size_t type) {
+    switch (type) {
+      case LoketLexer::LAYER:
+      case LoketLexer::ENUM:
+      case LoketLexer::AUTHORITY:
+      case LoketLexer::DOMAIN:
+      case LoketLexer::FACT:
+      case LoketLexer::PARAM:
+      case LoketLexer::LET:
+      case LoketLexer::ASSUME:
+      case LoketLexer::DECISION:
+      case LoketLexer::RULE:
+        return true;
+      default:
+        return false;
+    }
+  }
+  std::size_t declaration_start_ = 0;
+  source::SourceRange declaration_range_;
+
  public:
   TokenScanner(ParseState& state, std::string_view text) : state_(state), text_(text) {}
 
@@ -146,6 +168,16 @@ class TokenScanner {
         state_.sink().Report(diag::Kind::kFileTooLarge, range,
                              "the file has more than {} tokens; split it into several files",
                              state_.limits().max_tokens);
+        return false;
+      }
+      if (StartsDeclaration(type)) {
+        declaration_start_ = tokens.size();
+        declaration_range_ = range;
+      } else if (tokens.size() - declaration_start_ >= state_.limits().max_declaration_tokens) {
+        state_.sink().Report(diag::Kind::kFileTooLarge, declaration_range_,
+                             "this declaration has more than {} tokens; split it, e.g. name "
+                             "parts of a long condition with `let`",
+                             state_.limits().max_declaration_tokens);
         return false;
       }
       if (!Measure(type, range)) return false;
@@ -338,19 +370,32 @@ void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, a
   auto* interpreter = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
   interpreter->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  LoketParser::FileContext* tree = nullptr;
+  // The fast pass parses and builds one declaration at a time and frees its parse tree at
+  // once: a parse tree costs ~800 bytes a token, so a whole 2.8 MB file's took 660 MB; this
+  // way memory follows the largest declaration, not the file.
+  const std::size_t diagnostics_before = state.sink().diagnostics().size();
+  bool parsed = true;
   try {
-    tree = parser.file();
+    if (BuildHeaderAst(parser.layerHeader(), state, file)) {
+      while (tokens.LA(1) != antlr4::Token::EOF) {
+        BuildDeclarationAst(parser.declaration(), state, file);
+        parser.getTreeTracker().reset();
+      }
+    }
   } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
+    parsed = false;
   }
-  if (tree == nullptr) {
-    parser.reset();
-    interpreter->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    parser.setErrorHandler(std::make_shared<FriendlyErrorStrategy>(state));
-    tree = parser.file();
-  }
-  BuildAst(tree, state, file);
+  parser.getTreeTracker().reset();
+  if (parsed) return;
+  // A syntax error: start again, from a clean file, with full prediction and recovery.
+  const source::FileId id = file.id;
+  file = ast::File{};
+  file.id = id;
+  state.sink().Truncate(diagnostics_before);
+  parser.reset();
+  interpreter->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  parser.setErrorHandler(std::make_shared<FriendlyErrorStrategy>(state));
+  BuildAst(parser.file(), state, file);
 }
 
 struct ParseJob {

@@ -15,9 +15,11 @@ struct ParseLimits {
   std::size_t max_file_bytes = 16u << 20;
   unsigned max_nesting_depth = 200;
   unsigned max_errors = 50;
-  // Bounds the parser's memory (a token with its share of the parse tree costs ~500 bytes);
-  // real rule files have a few thousand tokens.
-  std::size_t max_tokens = 1'000'000;
+  // Bound the parser's memory: tokens, the AST and sema cost about 450 bytes a token, and
+  // the parse tree of the declaration being built about 800 more (it is freed after each).
+  // Real rule files have a few thousand tokens, real declarations a few hundred.
+  std::size_t max_tokens = 250'000;
+  std::size_t max_declaration_tokens = 20'000;
 };
 
 // Never throws. Returns a File even on errors (with what could be built; header may be

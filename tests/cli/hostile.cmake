@@ -16,6 +16,7 @@ endfunction()
 loket_hostile_test(interrupt_sigint)
 loket_hostile_test(interrupt_sigterm)
 loket_hostile_test(out_replaced_whole)
+loket_hostile_test(concurrent_writers)
 # 2. rules, jurisdiction, date and input are checked before --out is touched.
 loket_hostile_test(validate_before_output)
 # 3. --out that is the input (same name, symlink, hard link) is refused.
@@ -124,3 +125,9 @@ loket_cli_test(hostile.unknown_parent_no_cascade
 loket_cli_test(hostile.layer_cycle_no_cascade
   EXPECT --exit 1 --json [=[sorted(set(x["code"] for x in d)) == ["L303"]]=]
   COMMAND check ${H}/layer_cycle --no-analysis --format json)
+# Found by the batch fuzzer: a bad literal (`nul`) threw out of the JSON reader and ended
+# the whole batch (exit 2, "internal error"); it is one record's L611.
+loket_cli_test(hostile.bad_json_literal_is_one_record
+  EXPECT --exit 1 --jsonl [=[len(d) == 3 and d[1]["record"] == 2 and d[1]["errors"][0]["code"] == "L611"]=]
+         --jsonl [=[d[0]["integration_duty"] is True and d[2]["integration_duty"] is False]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${H}/nul_token.jsonl)

@@ -23,6 +23,9 @@ DESK = "tests/cli/fixtures/desk"
 RECORD = '{"age": 30, "residence": "asylum_fixed"}\n'
 
 failures = []
+# Under AddressSanitizer (ctest --preset asan) memory figures mean nothing and an address
+# space limit stops the sanitizer itself: those checks are left out, the rest still run.
+SANITIZED = bool(os.environ.get("LOKET_SANITIZED"))
 
 
 def check(condition, message):
@@ -33,7 +36,7 @@ def check(condition, message):
 def run(command, memory_limit=None, as_nobody=False, **kwargs):
     """Runs a command (list); returns (CompletedProcess, peak RSS of the child in KiB)."""
     def limit():
-        if memory_limit:
+        if memory_limit and not SANITIZED:
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         if as_nobody:
             os.setgid(65534)
@@ -98,21 +101,56 @@ def interrupt_sigterm(loket, workdir):
     interrupt(loket, workdir, signal.SIGTERM)
 
 
-# Completed runs replace --out whole: a larger old file leaves no tail behind, and the file
-# keeps its permissions.
+# Completed runs replace --out whole (eval, graph and doc): by a rename, so a reader of the old
+# file (here a hard link to it) keeps the old text whole, a larger old file leaves no tail
+# behind, and the file keeps its permissions.
 def out_replaced_whole(loket, workdir):
     folder = fresh(workdir, "replaced")
-    out = os.path.join(folder, "decisions.jsonl")
-    with open(out, "w") as f:
-        f.write("x" * 100000 + "\n")
-    os.chmod(out, 0o640)
-    result, _ = run([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01", "--cases",
-                     "tests/cli/fixtures/cases_valid.jsonl", "--out", out])
-    check(result.returncode == 0, f"exit {result.returncode}: {result.stderr_text}")
-    lines = read(out).decode().splitlines()
+    for name, arguments in (
+            ("decisions.jsonl", ["eval", DESK, "-m", "westland", "--on", "2025-03-01",
+                                 "--cases", "tests/cli/fixtures/cases_valid.jsonl", "--out"]),
+            ("graph.json", ["graph", DESK, "-m", "westland", "--no-analysis", "-o"]),
+            ("overview.md", ["doc", DESK, "-m", "westland", "--on", "2025-03-01", "-o"])):
+        out = os.path.join(folder, name)
+        old = "x" * 100000 + "\n"
+        with open(out, "w") as f:
+            f.write(old)
+        os.chmod(out, 0o640)
+        reader = os.path.join(folder, "reader")
+        os.link(out, reader)
+        result, _ = run([loket] + arguments + [out])
+        check(result.returncode == 0, f"{name}: exit {result.returncode}: {result.stderr_text}")
+        text = read(out).decode()
+        check(len(text) < 100000 and "xxxx" not in text, f"{name}: not replaced whole")
+        check(read(reader).decode() == old, f"{name}: the old file was overwritten in place")
+        check(os.stat(out).st_mode & 0o777 == 0o640, f"{name}: the permissions changed")
+        os.unlink(reader)
+    lines = read(os.path.join(folder, "decisions.jsonl")).decode().splitlines()
     check(len(lines) == 2 and all(json.loads(line) for line in lines), f"output {lines!r}")
-    check(os.stat(out).st_mode & 0o777 == 0o640, "the permissions of --out changed")
-    check(os.listdir(folder) == ["decisions.jsonl"], f"left behind: {os.listdir(folder)}")
+    check(sorted(os.listdir(folder)) == ["decisions.jsonl", "graph.json", "overview.md"],
+          f"left behind: {os.listdir(folder)}")
+
+
+# Two runs writing the same --out: the file is one run's complete output, never a mix.
+def concurrent_writers(loket, workdir):
+    folder = fresh(workdir, "concurrent")
+    out = os.path.join(folder, "decisions.jsonl")
+    inputs = []
+    for name, record in (("adults", RECORD), ("children", '{"age": 12, "residence": "none"}\n')):
+        path = os.path.join(folder, name + ".jsonl")
+        with open(path, "w") as f:
+            f.write(record * 60000)  # ~3 MB of output each: several writes
+        inputs.append(path)
+    runs = [subprocess.Popen([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01",
+                              "--cases", path, "--out", out], stderr=subprocess.DEVNULL)
+            for path in inputs]
+    for process in runs:
+        check(process.wait(timeout=600) == 0, f"exit {process.returncode}")
+    lines = read(out).decode("utf-8", "replace").splitlines()
+    check(len(lines) == 60000, f"{len(lines)} lines, expected 60000")
+    check(len(set(lines)) == 1 and json.loads(lines[0]), "lines of both runs, or broken lines")
+    check(os.listdir(folder).count("decisions.jsonl") == 1 and len(os.listdir(folder)) == 3,
+          f"left behind: {os.listdir(folder)}")
 
 
 # --- 2. everything is validated before --out is touched --------------------------------------
@@ -217,7 +255,7 @@ def many_unknown_jurisdictions(loket, workdir):
           result.stderr_text[-500:])
     # Kept per name, 400 000 messages of ~100 bytes and their names would take well over
     # 100 MB; bounded, the run stays near its start-up size.
-    check(peak_kib < 120 * 1024, f"peak RSS {peak_kib} KiB")
+    check(SANITIZED or peak_kib < 120 * 1024, f"peak RSS {peak_kib} KiB")
 
 
 # --- 12. "did you mean" is bounded ------------------------------------------------------------
@@ -266,6 +304,13 @@ def error_cap(loket, workdir):
     check("4000 errors" in result.stdout_text, "the summary does not count every error")
     limited, _ = run([loket, "check", folder, "--no-analysis", "--error-limit", "3"])
     check(limited.stdout_text.count("error[L201]") == 3, "--error-limit 3 not honoured")
+    # eval lists the rules' errors on stderr under the same cap.
+    evaluated, _ = run([loket, "eval", folder, "-m", "national", "--on", "2025-03-01",
+                        "tests/cli/fixtures/holder.yaml", "--color", "never"])
+    check(evaluated.returncode == 1, f"eval: exit {evaluated.returncode}")
+    check(evaluated.stderr_text.count("error[L201]") == 50, "eval: not 50 errors shown")
+    check("too many errors: 3950 more not shown" in evaluated.stderr_text, "eval: no cap line")
+    check("the rules have 4000 error(s)" in evaluated.stderr_text, "eval: not all counted")
 
 
 def huge_json_case(loket, workdir):
@@ -280,23 +325,34 @@ def huge_json_case(loket, workdir):
     check(len(result.stderr) < 20000, f"{len(result.stderr)} bytes on stderr")
 
 
-# --- 15. parser memory is bounded by the file size ------------------------------------------
+# --- 15. parser memory is bounded ------------------------------------------------------------
 def long_chain_memory(loket, workdir):
-    folder = fresh(workdir, "chain")
     text = read(os.path.join(DESK, "national.loket")).decode()
+    # A flat chain of 200 000 `and` (2.8 MB, one rule) took 660 MB: a declaration is now
+    # limited to 20 000 tokens and refused before parsing.
+    folder = fresh(workdir, "chain")
     chain = " and ".join(["age >= 16"] * 200000)
-    text = text.replace("when age >= 16 and residence == asylum_fixed", f"when {chain}")
     with open(os.path.join(folder, "national.loket"), "w") as f:
-        f.write(text)
-    size_kib = len(text) // 1024
+        f.write(text.replace("when age >= 16 and residence == asylum_fixed", f"when {chain}"))
+    result, peak_kib = run([loket, "check", folder, "--no-analysis", "--color", "never"])
+    check(result.returncode == 1, f"exit {result.returncode}: {result.stderr_text[-300:]}")
+    check("error[L104]: this declaration has more than 20000 tokens" in result.stdout_text,
+          result.stdout_text[-300:])
+    check(SANITIZED or peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB for the refused chain")
+    # Near the largest accepted file (236 000 tokens in 12 rules of 19 600): each rule's parse
+    # tree is freed once it is built, so the peak stays near 115 MB (200 MB before).
+    folder = fresh(workdir, "chains")
+    rules = "".join(f'rule r{r} "x"\n  when ' + " and ".join(["age >= 16"] * 4900) +
+                    "\n  then integration_duty = true\n" for r in range(12))
+    with open(os.path.join(folder, "national.loket"), "w") as f:
+        f.write(text + "\n" + rules)
     result, peak_kib = run([loket, "check", folder, "--no-analysis"])
-    check(result.returncode in (0, 1), f"exit {result.returncode}: {result.stderr_text[-300:]}")
-    check(peak_kib < 60 * 1024 + 40 * size_kib,
-          f"peak RSS {peak_kib} KiB for a {size_kib} KiB file")
+    check(result.returncode == 0, f"exit {result.returncode}: {result.stdout_text[-300:]}")
+    check(SANITIZED or peak_kib < 150 * 1024, f"peak RSS {peak_kib} KiB for an 825 KB file")
 
 
 SCENARIOS = {f.__name__: f for f in [
-    interrupt_sigint, interrupt_sigterm, out_replaced_whole, validate_before_output,
+    interrupt_sigint, interrupt_sigterm, out_replaced_whole, concurrent_writers, validate_before_output,
     out_is_input, empty_values, unreadable_subfolder, dangling_symlink, symlink_loop,
     many_unknown_jurisdictions, long_identifier, suite_aliases, error_cap, huge_json_case,
     long_chain_memory]}
