@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/fact_tree.h"
@@ -83,6 +84,27 @@ std::string JoinReads(const std::vector<ReadValue>& reads) {
   return text;
 }
 
+// `prefix` then `text` wrapped at spaces to kWidth columns (counted in bytes, so a line with
+// accents wraps a little early), later lines indented to where the text began.
+void WriteParagraph(std::ostream& out, const std::string& prefix, const std::string& text) {
+  const std::string indent(prefix.size(), ' ');
+  const std::size_t room = kWidth > prefix.size() + 20 ? kWidth - prefix.size() : 20;
+  std::size_t start = 0;
+  bool first = true;
+  while (start < text.size()) {
+    std::size_t end = text.size();
+    if (end - start > room) {
+      end = text.rfind(' ', start + room);
+      if (end == std::string::npos || end <= start) end = text.find(' ', start + room);
+      if (end == std::string::npos) end = text.size();
+    }
+    out << (first ? prefix : indent) << text.substr(start, end - start) << "\n";
+    first = false;
+    start = end + 1;
+  }
+  if (first) out << prefix << "\n";
+}
+
 // A rule's notes, once per sheet: `noted` holds the rules whose notes were shown already.
 void WriteWrapped(std::ostream& out, const std::string& prefix,
                   const std::vector<std::string>& items);
@@ -90,7 +112,7 @@ void WriteWrapped(std::ostream& out, const std::string& prefix,
 void WriteNotes(std::ostream& out, const RuleRefInfo& rule, const std::string& indent,
                 std::set<std::string>& noted) {
   if (!noted.insert(rule.layer + "." + rule.id).second) return;
-  for (const std::string& note : rule.notes) out << indent << "note: " << note << "\n";
+  for (const std::string& note : rule.notes) WriteParagraph(out, indent + "note: ", note);
 }
 
 // The derived values among `nodes`, each on its own line with what it was computed from,
@@ -253,7 +275,7 @@ void WriteNotApplying(std::ostream& out, const std::vector<const DecisionExplana
   std::vector<std::string> with_basis;
   std::vector<std::string> without_basis;
   std::vector<std::string> not_applicable;
-  std::vector<std::string> notes;
+  std::vector<std::pair<std::string, std::string>> notes;  // prefix, text
   for (const DecisionExplanation* decision : decisions) {
     if (decision->answer == AnswerStatus::kNotApplicable) {
       not_applicable.push_back(decision->name);
@@ -267,14 +289,14 @@ void WriteNotApplying(std::ostream& out, const std::vector<const DecisionExplana
         citations += (citations.empty() ? "" : "; ") + basis;
         if (!noted.insert(rule.rule.layer + "." + rule.rule.id).second) continue;
         for (const std::string& note : rule.rule.notes) {
-          notes.push_back("    note on " + decision->name + ": " + note);
+          notes.emplace_back("    note on " + decision->name + ": ", note);
         }
       }
       with_basis.push_back(item + " (" + citations + ")");
     }
   }
   if (!with_basis.empty()) WriteWrapped(out, "  Does not apply:", with_basis);
-  for (const std::string& note : notes) out << note << "\n";
+  for (const auto& [prefix, note] : notes) WriteParagraph(out, prefix, note);
   if (!without_basis.empty()) WriteWrapped(out, "  No rule decides (default):", without_basis);
   if (!not_applicable.empty()) {
     WriteWrapped(out, "  Not applicable (niet van toepassing):", not_applicable);

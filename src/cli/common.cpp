@@ -118,7 +118,8 @@ std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths,
     RenderText(std::cerr, errors, render);
     PrintErrorsLeftOut(left_out);
     if (json_errors) std::cout << "{\"errors\": " << RenderJson(errors) << "}\n";
-    PrintError("the rules have " + std::to_string(total) + " error(s); nothing was evaluated");
+    // As text only: with --format json the diagnostics above are the JSON answer.
+    std::cerr << "loket: error: the rules have " << total << " error(s); nothing was evaluated\n";
     exit_code = 1;
     return std::nullopt;
   }

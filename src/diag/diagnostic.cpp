@@ -120,9 +120,13 @@ std::vector<std::string_view> Words(std::string_view name) {
   return words;
 }
 
-// Every word of `name` among the words of `candidate`, in the same order.
+// Every word of `name` among the words of `candidate`, in the same order. A name of one word
+// must be the candidate's first or last word (`salary`: `gross_monthly_salary`), which
+// keeps `age` from suggesting `school_age_children`.
 bool WordsIn(const std::vector<std::string_view>& name, std::string_view candidate) {
   std::vector<std::string_view> words = Words(candidate);
+  if (name.empty() || words.empty()) return false;
+  if (name.size() == 1) return words.front() == name[0] || words.back() == name[0];
   std::size_t at = 0;
   for (std::string_view word : name) {
     while (at < words.size() && words[at] != word) ++at;
@@ -158,8 +162,8 @@ std::string RelatedName(std::string_view name, const std::vector<std::string>& c
   std::size_t best_prefix = kMinPrefix - 1;
   for (const std::string& candidate : candidates) {
     if (candidate == name) continue;
-    const bool contains = candidate.find(name) != std::string::npos ||
-                          (words.size() > 1 && WordsIn(words, candidate));
+    // By whole words: `age` is no part of `preferred_language`.
+    const bool contains = WordsIn(words, candidate);
     if (contains) {
       if (better(candidate, contained)) contained = candidate;
       continue;

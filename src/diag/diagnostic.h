@@ -92,11 +92,12 @@ void SortDiagnostics(std::vector<Diagnostic>& diagnostics);
 // none is close enough to be a plausible typo.
 std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
 
-// "did you mean" beyond typos: the candidate that contains `name`, or whose words
-// (`_`-separated) include all of `name`'s words in order (`gross_salary` ->
-// `gross_monthly_salary`), or failing that shares the longest common prefix of at least one
-// whole word of four letters or more; empty when none is related. Ties go to the shortest,
-// then the first in alphabetical order.
+// "did you mean" beyond typos: the candidate whose words (`_`-separated) include all of
+// `name`'s words in order (`gross_salary` -> `gross_monthly_salary`; a one-word name as the
+// first or last word: `salary` -> `gross_monthly_salary`), or failing that the one sharing
+// the longest common prefix of whole words, four letters or more (`gross_pay` ->
+// `gross_monthly_salary`); empty when none is related. Ties go to the shortest, then the
+// first in alphabetical order.
 std::string RelatedName(std::string_view name, const std::vector<std::string>& candidates);
 
 }  // namespace loket::diag

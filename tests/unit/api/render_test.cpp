@@ -389,3 +389,26 @@ TEST_CASE("RenderAnswerText: a long set is wrapped member by member", "[api][ans
         "    short_stay_housing, tenant_protection}\n"
         "      by ref.brp (national): Wet BRP, art. 2.38 lid 1\n");
 }
+
+TEST_CASE("RenderAnswerText: a long note is wrapped under itself", "[api][answer]") {
+  loket::Explanation ex;
+  ex.jurisdiction = "national";
+  ex.date = "2025-06-01";
+  auto duty = Decision("integration_duty", "true", loket::AnswerStatus::kDecided, "integration",
+                       "Inburgering");
+  duty.winners.push_back(
+      Winner(Rule("wi.duty", "Wet inburgering 2021, art. 3 lid 1",
+                  {"Only lawful residence under Vw 2000 art. 8 sub a or c creates the duty; no "
+                   "lawful stay, an asylum procedure or temporary protection does not."}),
+             {}));
+  ex.decisions.push_back(duty);
+  CHECK(loket::RenderAnswerText(ex) ==
+        "Decisions for national on 2025-06-01\n"
+        "\n"
+        "Inburgering [integration]\n"
+        "  integration_duty = true\n"
+        "      by wi.duty (national): Wet inburgering 2021, art. 3 lid 1\n"
+        "         note: Only lawful residence under Vw 2000 art. 8 sub a or c creates the duty; "
+        "no lawful\n"
+        "               stay, an asylum procedure or temporary protection does not.\n");
+}

@@ -11,7 +11,7 @@ using loket::diag::RelatedName;
 TEST_CASE("RelatedName: a name whose words are all in the candidate's, in order", "[diag]") {
   const std::vector<std::string> facts = {"age", "gross_monthly_salary", "residence"};
   CHECK(RelatedName("gross_salary", facts) == "gross_monthly_salary");
-  CHECK(RelatedName("salary", facts) == "gross_monthly_salary");  // contained
+  CHECK(RelatedName("salary", facts) == "gross_monthly_salary");  // one word of it
   CHECK(RelatedName("monthly_salary", facts) == "gross_monthly_salary");
   CHECK(RelatedName("salary_gross", facts).empty());  // the words in another order
 }
@@ -29,6 +29,11 @@ TEST_CASE("RelatedName: a common prefix of whole words", "[diag]") {
 TEST_CASE("RelatedName: nothing for unrelated, equal or overlong names", "[diag]") {
   const std::vector<std::string> facts = {"age", "residence"};
   CHECK(RelatedName("nationality", facts).empty());
+  // Words, not letters: `age` is no part of `preferred_language`.
+  CHECK(RelatedName("age", {"preferred_language", "garage_box"}).empty());
+  CHECK(RelatedName("age", {"preferred_language", "age_at_arrival"}) == "age_at_arrival");
+  // One word matches only as the candidate's first or last word.
+  CHECK(RelatedName("age", {"school_age_children"}).empty());
   CHECK(RelatedName("residence", facts).empty());  // the name itself is no suggestion
   CHECK(RelatedName("ag", facts).empty());         // too short to relate
   CHECK(RelatedName(std::string(10000, 'r') + "_residence", facts).empty());
