@@ -415,6 +415,15 @@ Encoder::Civil Encoder::Decompose(const z3::expr& day) {
   for (const auto& [known_day, civil] : civil_memo_) {
     if (z3::eq(known_day, day)) return civil;
   }
+  // A constant date (an anchor such as 1899-08-01) is split here rather than by the solver,
+  // which would otherwise re-solve its side constraint in every query.
+  if (day.is_numeral()) {
+    support::CivilDate c =
+        support::CivilFromDays(static_cast<support::DayNumber>(day.get_numeral_int64()));
+    Civil civil{Int(c.year), Int(c.month), Int(c.day)};
+    civil_memo_.emplace_back(day, civil);
+    return civil;
+  }
   int n = fresh_++;
   Civil civil{ctx().int_const(fmt::format("y!{}!{}", tag_, n).c_str()),
               ctx().int_const(fmt::format("m!{}!{}", tag_, n).c_str()),
