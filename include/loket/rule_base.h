@@ -29,6 +29,10 @@ struct LoadOptions {
   bool analyze_conflicts = true;
   // Resource limit per solver query; a query that hits it is reported as undetermined.
   unsigned solver_rlimit = 2'000'000;
+  // Wall-clock limit per layer of the analysis, in milliseconds (0: none). When it runs out
+  // the layer's analysis stops with one L513; unlike the resource limit it depends on the
+  // machine, so a report is reproducible only when it is not reached.
+  unsigned solver_time_limit_ms = 30'000;
   // Limits on untrusted input.
   std::size_t max_file_bytes = 16u << 20;
   unsigned max_nesting_depth = 200;

@@ -11,6 +11,7 @@
 #include "analysis/analysis.h"
 #include "analysis/box.h"
 #include "analysis/encoder.h"
+#include "analysis/query.h"
 #include "analysis/witness.h"
 #include "sema/content_key.h"
 #include "support/date.h"
@@ -40,60 +41,15 @@ std::size_t AnalysisCache::size() const {
 
 namespace {
 
-enum class Verdict { kSat, kUnsat, kUnknown };
-
-const std::int64_t kPreferredReferenceDate = support::DaysFromCivil({2025, 1, 1});
-
-struct Answer {
-  Verdict verdict = Verdict::kUnknown;
-  std::optional<z3::model> model;
-  std::string reason;
-};
-
 // One worker thread's solver state for one run: created up front on the main thread, on a
 // context that only this worker uses during the run.
 struct Worker {
-  Worker(z3::context& context, unsigned rlimit) : ctx(context), solver(ctx), vars(ctx) {
-    z3::params params(ctx);
-    params.set("rlimit", rlimit);
-    solver.set(params);
-  }
+  Worker(z3::context& context, unsigned rlimit) : ctx(context), solver(ctx, rlimit), vars(ctx) {}
   z3::context& ctx;
-  z3::solver solver;
+  QuerySolver solver;
   Variables vars;
   AnalysisStats stats;
 };
-
-// A query's formula plus the encoders whose side constraints it needs.
-Answer Check(Worker& w, const z3::expr& query, std::vector<Encoder*> encoders, bool want_model) {
-  Answer answer;
-  bool pushed = false;
-  try {
-    w.solver.push();
-    pushed = true;
-    w.solver.add(query);
-    for (Encoder* e : encoders) w.solver.add(e->SideConstraints());
-    ++w.stats.solver_queries;
-    z3::check_result r = w.solver.check();
-    if (r == z3::sat) {
-      answer.verdict = Verdict::kSat;
-      if (want_model) answer.model = w.solver.get_model();
-    } else if (r == z3::unsat) {
-      answer.verdict = Verdict::kUnsat;
-    } else {
-      answer.reason = w.solver.reason_unknown();
-    }
-    w.solver.pop();
-  } catch (const z3::exception& e) {
-    answer.verdict = Verdict::kUnknown;
-    answer.reason = e.msg();
-    try {
-      if (pushed) w.solver.pop();
-    } catch (const z3::exception&) {
-    }
-  }
-  return answer;
-}
 
 const char* LayerWord(const sema::Layer& layer) {
   return layer.kind.c_str();
@@ -158,26 +114,43 @@ class LayerAnalysis {
   }
 
   LayerResult Run() {
+    z3::solver& solver = w_.solver.solver();
     try {
-      w_.solver.push();
-      w_.solver.add(enc_.Axioms());
+      w_.solver.StartBudget(options_.layer_time_limit_ms);
+      solver.push();
+      solver.add(enc_.Axioms());
       RunChecks();
-      w_.solver.pop();
-    } catch (const z3::exception& e) {
+      solver.pop();
+    } catch (const OutOfTime& out) {
+      // Findings so far stand; what was not asked is undetermined, said once for the layer.
       auto& d = Add(diag::Kind::kUndetermined,
                     layer_.header ? layer_.header->name_range : source::SourceRange{},
-                    fmt::format("analysis of layer `{}` stopped: {}", layer_.name, e.msg()));
-      (void)d;
+                    fmt::format("analysis of layer `{}` stopped after its time limit of {} ms; "
+                                "the checks after that point were not made",
+                                layer_.name, out.limit_ms));
+      d.help.push_back(
+          "raise the time limit (`loket check --solver-time-limit SECONDS`, "
+          "LoadOptions::solver_time_limit_ms), or simplify the date arithmetic of the layer");
       ++w_.stats.undetermined;
-      try {
-        w_.solver.pop();
-      } catch (const z3::exception&) {
-      }
+      PopQuietly(solver);
+    } catch (const z3::exception& e) {
+      Add(diag::Kind::kUndetermined,
+          layer_.header ? layer_.header->name_range : source::SourceRange{},
+          fmt::format("analysis of layer `{}` stopped: {}", layer_.name, e.msg()));
+      ++w_.stats.undetermined;
+      PopQuietly(solver);
     }
     return std::move(result_);
   }
 
  private:
+  static void PopQuietly(z3::solver& solver) {
+    try {
+      solver.pop();
+    } catch (const z3::exception&) {
+    }
+  }
+
   void RunChecks() {
     CheckVersions();
     std::vector<const ast::RuleDecl*> live;
@@ -219,66 +192,9 @@ class LayerAnalysis {
     return true;
   }
 
-  // Re-solves with optional facts present and round values, for a readable witness.
-  z3::model Prettify(const z3::expr& query, std::vector<Encoder*> encoders, z3::model model,
-                     const std::vector<int>& copies) {
-    std::vector<z3::expr> preferences;
-    for (int copy : copies) {
-      for (const ast::FactDecl* fact : enc_.facts()) {
-        if (fact->is_optional) preferences.push_back(w_.vars.Known(fact, copy));
-      }
-    }
-    // Round values near the model's: multiples of 10 (ints), whole euros x 100 (money),
-    // the first of the month (dates).
-    for (int copy : copies) {
-      for (const ast::FactDecl* fact : enc_.facts()) {
-        const Term& t = w_.vars.Fact(fact, copy);
-        if (t.is_set || t.scalar.is_bool()) continue;
-        std::int64_t v = 0;
-        if (!model.eval(t.scalar, true).is_numeral_i64(v)) continue;
-        switch (fact->type.type.kind) {
-          case ast::TypeKind::kMoney: {
-            std::int64_t r = (v / 10000) * 10000;
-            if (r != v) preferences.push_back(t.scalar == w_.ctx.int_val(static_cast<int64_t>(r)));
-            break;
-          }
-          case ast::TypeKind::kDate: {
-            support::CivilDate c = support::CivilFromDays(static_cast<support::DayNumber>(v));
-            std::int64_t r = support::DaysFromCivil({c.year, c.month, 1});
-            if (r != v) preferences.push_back(t.scalar == w_.ctx.int_val(static_cast<int64_t>(r)));
-            break;
-          }
-          case ast::TypeKind::kInt: {
-            std::int64_t r = (v / 10) * 10;
-            if (r != v) preferences.push_back(t.scalar == w_.ctx.int_val(static_cast<int64_t>(r)));
-            break;
-          }
-          default:
-            break;
-        }
-      }
-    }
-    // A reference date in the present when nothing pins it, else the first of its month.
-    preferences.push_back(w_.vars.date() ==
-                          w_.ctx.int_val(static_cast<int64_t>(kPreferredReferenceDate)));
-    std::int64_t day = 0;
-    if (model.eval(w_.vars.date(), true).is_numeral_i64(day)) {
-      support::CivilDate c = support::CivilFromDays(static_cast<support::DayNumber>(day));
-      std::int64_t first = support::DaysFromCivil({c.year, c.month, 1});
-      if (first != day) {
-        preferences.push_back(w_.vars.date() == w_.ctx.int_val(static_cast<int64_t>(first)));
-      }
-    }
-    if (preferences.empty()) return model;
-    // Keep each preference that stays satisfiable, in one incremental pass.
-    z3::expr accepted = w_.ctx.bool_val(true);
-    for (const z3::expr& p : preferences) {
-      Answer a = Check(w_, query && accepted && p, encoders, false);
-      if (a.verdict == Verdict::kSat) accepted = accepted && p;
-    }
-    Answer final_answer = Check(w_, query && accepted, encoders, true);
-    if (final_answer.verdict == Verdict::kSat && final_answer.model) return *final_answer.model;
-    return model;
+  z3::model Prettify(const z3::expr& query, const std::vector<Encoder*>& encoders,
+                     const z3::model& model, const std::vector<int>& copies) {
+    return analysis::Prettify(w_.solver, w_.vars, enc_.facts(), query, encoders, model, copies);
   }
 
   // Builds a witness for copy `copy` of the facts, replayed in `layer`; returns the replay.
@@ -383,7 +299,7 @@ class LayerAnalysis {
           const ast::RuleDecl& a = *versions[i];
           const ast::RuleDecl& b = *versions[j];
           z3::expr both = enc_.InForce(a) && enc_.InForce(b);
-          Answer answer = Check(w_, both, {&enc_}, true);
+          Answer answer = w_.solver.Check(both, {&enc_}, true);
           if (Undetermined(answer, b.id_range, "whether versions overlap")) continue;
           if (answer.verdict != Verdict::kSat) continue;
           auto& d = Add(diag::Kind::kOverlappingVersions,
@@ -417,7 +333,7 @@ class LayerAnalysis {
   // --- L507 dead rules ------------------------------------------------------------------------
   bool CheckDead(const ast::RuleDecl& rule) {
     z3::expr q = enc_.InForce(rule) && enc_.Condition(rule);
-    Answer answer = Check(w_, q, {&enc_}, false);
+    Answer answer = w_.solver.Check(q, {&enc_}, false);
     if (Undetermined(answer, rule.id_range, fmt::format("whether rule `{}` can apply", rule.id))) {
       return true;
     }
@@ -490,7 +406,7 @@ class LayerAnalysis {
     }
     Term ta = enc_.Assigned(a, decision), tb = enc_.Assigned(b, decision);
     z3::expr q = enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb);
-    Answer answer = Check(w_, q, {&enc_}, true);
+    Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, b.id_range,
                      fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id))) {
       return;
@@ -585,7 +501,7 @@ class LayerAnalysis {
       }
       z3::expr q = enc_.InForce(e) && enc_.InForce(base) && enc_.Condition(e) &&
                    !enc_.Defeated(e) && !enc_.Condition(base) && changes;
-      Answer answer = Check(w_, q, {&enc_}, true);
+      Answer answer = w_.solver.Check(q, {&enc_}, true);
       if (Undetermined(answer, e.id_range,
                        fmt::format("whether exception `{}` is broader than `{}`", e.id, base.id))) {
         continue;
@@ -623,7 +539,7 @@ class LayerAnalysis {
 
   void CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base, source::SourceRange ref) {
     z3::expr q = enc_.Applies(e) && !enc_.InForce(base);
-    Answer answer = Check(w_, q, {&enc_}, true);
+    Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, e.id_range, "whether an exception outlives its base")) return;
     if (answer.verdict != Verdict::kSat) return;
     z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
@@ -664,10 +580,10 @@ class LayerAnalysis {
         if (!here) continue;
         z3::expr possible = enc_.InForce(*rule) && enc_.Condition(*rule);
         z3::expr wins = possible && !enc_.Defeated(*rule);
-        Answer answer = Check(w_, wins, {&enc_}, false);
+        Answer answer = w_.solver.Check(wins, {&enc_}, false);
         if (Undetermined(answer, rule->id_range, "whether a rule is always defeated")) continue;
         if (answer.verdict != Verdict::kUnsat) continue;
-        Answer applies = Check(w_, possible, {&enc_}, true);
+        Answer applies = w_.solver.Check(possible, {&enc_}, true);
         if (applies.verdict != Verdict::kSat) continue;  // dead: L507 says it
         z3::model model = Prettify(possible, {&enc_}, *applies.model, {0});
         const ast::RuleDecl& located = rule->layer == layer_.name ? *rule : *exceptions.front();
@@ -729,7 +645,7 @@ class LayerAnalysis {
                value.scalar <= enc_.Encode(*delegation.within_hi).scalar;
     }
     z3::expr q = enc_.Applies(rule) && !inside;
-    Answer answer = Check(w_, q, {&enc_}, true);
+    Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, assignment.range, "whether a value stays within its delegation")) {
       return;
     }
@@ -787,7 +703,7 @@ class LayerAnalysis {
       }
     }
     z3::expr q = enc_.Applies(rule) && parent_decides && worse;
-    Answer answer = Check(w_, q, {&enc_, parent_.get()}, true);
+    Answer answer = w_.solver.Check(q, {&enc_, parent_.get()}, true);
     if (Undetermined(answer, rule.id_range, "whether a local outcome is less favourable")) {
       return;
     }
@@ -842,7 +758,7 @@ class LayerAnalysis {
         for (const ast::RuleDecl* rule : enc_.RulesOn(*decision)) {
           none = none && !enc_.Applies(*rule);
         }
-        Answer answer = Check(w_, none, {&enc_}, true);
+        Answer answer = w_.solver.Check(none, {&enc_}, true);
         if (Undetermined(answer, decision->name_range, "whether a decision has gaps")) continue;
         if (answer.verdict != Verdict::kSat) continue;
         result_.gaps.insert(decision->layer + "." + decision->name);
@@ -886,13 +802,13 @@ class LayerAnalysis {
         }
         z3::expr both = enc_.InForce(*rule) && enc_.InForce(*other);
         z3::expr differ = both && (enc_.Condition(*rule) != enc_.Condition(*other));
-        Answer answer = Check(w_, differ, {&enc_}, false);
+        Answer answer = w_.solver.Check(differ, {&enc_}, false);
         if (Undetermined(answer, rule->id_range, "whether a rule restates a higher one")) {
           continue;
         }
         if (answer.verdict != Verdict::kUnsat) continue;
         z3::expr q = both && enc_.Condition(*rule);
-        Answer example = Check(w_, q, {&enc_}, true);
+        Answer example = w_.solver.Check(q, {&enc_}, true);
         if (example.verdict != Verdict::kSat) continue;
         z3::model model = Prettify(q, {&enc_}, *example.model, {0});
         auto& d = Add(diag::Kind::kRestatesHigherRule, rule->id_range,
@@ -969,7 +885,7 @@ class LayerAnalysis {
     z3::expr q =
         twin.Axioms() && !Encoder::Equal(local, local_twin) && Encoder::Equal(higher, higher_twin);
     std::vector<Encoder*> encoders{&enc_, &twin, parent_.get(), &parent_twin};
-    Answer answer = Check(w_, q, encoders, true);
+    Answer answer = w_.solver.Check(q, encoders, true);
     if (Undetermined(answer, rule.id_range, "whether an outcome depends on a protected fact")) {
       return;
     }
@@ -1090,7 +1006,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
   }
 
   for (const auto& worker : workers) {
-    stats.solver_queries += worker->stats.solver_queries;
+    stats.solver_queries += worker->solver.queries();
     stats.decided_without_solver += worker->stats.decided_without_solver;
     stats.undetermined += worker->stats.undetermined;
   }

@@ -103,6 +103,7 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
   if (impl.model && options.analyze_conflicts) {
     analysis::AnalysisOptions analysis_options;
     analysis_options.solver_rlimit = options.solver_rlimit;
+    analysis_options.layer_time_limit_ms = options.solver_time_limit_ms;
     unsigned hardware = std::thread::hardware_concurrency();
     analysis_options.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
     analysis_options.cache = caches.analysis;

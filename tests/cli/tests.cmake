@@ -42,6 +42,15 @@ loket_cli_test(check_no_analysis EXPECT --exit 0 --stdout [=[0 errors]=]
 loket_cli_test(check_missing_folder
   EXPECT --exit 2 --stderr [=[loket: error: no such file or folder: `tests/cli/fixtures/nowhere`]=]
   COMMAND check ${F}/nowhere)
+# The analysis' wall-clock limit per layer: a layer that needs more than a millisecond stops
+# with one L513 that names the limit (a warning: exit 0).
+loket_cli_test(check_solver_time_limit
+  EXPECT --exit 0
+         --stdout [=[warning\[L513\]: analysis of layer `havenstad` stopped after its time limit of 1 ms]=]
+         --stdout [=[help: raise the time limit \(`loket check --solver-time-limit SECONDS`]=]
+  COMMAND check examples/conflicts/ambiguity --solver-time-limit 0.001 --color never)
+loket_cli_test(check_solver_time_limit_negative EXPECT --exit 2 --stderr [=[--solver-time-limit]=]
+  COMMAND check examples/conflicts/ambiguity --solver-time-limit -1)
 loket_cli_test(check_folder_without_rules
   EXPECT --exit 2 --stderr [=[no \.loket files in folder]=] COMMAND check ${F}/empty_dir)
 # Readable by name but failing on read (EIO), even for root.

@@ -96,6 +96,22 @@ TEST_CASE("a tiny solver budget gives L513 undetermined, never silence", "[analy
   CHECK(checked->Of(Kind::kUndetermined)[0]->message.find("resource limit") != std::string::npos);
 }
 
+TEST_CASE("a layer over its wall-clock limit stops with one L513 naming the limit",
+          "[analysis]") {
+  AnalysisOptions options;
+  options.layer_time_limit_ms = 1;  // far less than the layer's queries take
+  auto checked = CheckExample("ambiguity", options);
+  INFO(checked->Dump());
+  CHECK(checked->Of(Kind::kAmbiguity).empty());
+  auto undetermined = checked->Of(Kind::kUndetermined);
+  int stopped = 0;
+  for (const auto* d : undetermined) {
+    stopped += d->message.find("stopped after its time limit of 1 ms") != std::string::npos;
+  }
+  CHECK(stopped >= 1);
+  CHECK(stopped <= 2);  // once per layer (national and havenstad), not once per question
+}
+
 TEST_CASE("dated params take the value in force on the reference date", "[analysis]") {
   auto checked = Check({{"national.loket", R"L(layer national "Nederland"
 fact age: int in 0..130 "age"
