@@ -36,6 +36,10 @@ struct LoadOptions {
   // Limits on untrusted input.
   std::size_t max_file_bytes = 16u << 20;
   unsigned max_nesting_depth = 200;
+  // Evaluate a rule base whose only errors are competence errors (L310, L311, L314) as the
+  // municipality wrote it: Compile then accepts it, so the witnesses of those findings can be
+  // replayed (`loket eval` / `loket test --as-written`). Any other error still refuses.
+  bool accept_competence_errors = false;
   // Worker threads for the analysis; 0 = hardware concurrency.
   unsigned threads = 0;
 };

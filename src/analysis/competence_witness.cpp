@@ -177,6 +177,7 @@ class CompetenceSearch {
     out.jurisdiction = jurisdiction.name;
     out.date = support::FormatIsoDate(static_cast<support::DayNumber>(witness.date));
     out.case_yaml = CaseToYaml(witness);
+    out.facts_read_yaml = CaseToYaml(witness, /*read_only=*/true);
     if (options_.replay_witnesses) {
       const Program* program = programs_.Get(jurisdiction);
       if (!program) {

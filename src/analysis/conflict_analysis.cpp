@@ -228,6 +228,7 @@ class LayerAnalysis {
     witness.jurisdiction = jurisdiction.name;
     witness.date = support::FormatIsoDate(static_cast<support::DayNumber>(built.witness.date));
     witness.case_yaml = CaseToYaml(built.witness);
+    witness.facts_read_yaml = CaseToYaml(built.witness, /*read_only=*/true);
     if (built.replay && built.replay->ok) {
       for (const std::string& decision : decisions) {
         witness.replay += DescribeDecision(*built.program, *built.replay->outcome, decision);
@@ -312,13 +313,47 @@ class LayerAnalysis {
           Note(d, a, fmt::format("the other version {}", Cite(a)));
           d.help.push_back("end the earlier version `until` the day the later one starts");
           std::size_t index = result_.diagnostics.size() - 1;
-          Built built = Build(*answer.model, both, 0, layer_);
+          // The witness shows the overlap: a case on a common day where both versions'
+          // conditions hold (both decide), else where one of them does.
+          int deciding = 0;
+          z3::expr shown = both;
+          z3::model model = *answer.model;
+          const std::pair<z3::expr, int> tries[] = {
+              {both && enc_.Condition(a) && enc_.Condition(b), 2},
+              {both && enc_.Condition(b), 1},
+              {both && enc_.Condition(a), 1}};
+          for (const auto& [q, count] : tries) {
+            Answer found = w_.solver.Check(q, {&enc_}, true);
+            if (found.verdict != Verdict::kSat) continue;
+            shown = q;
+            deciding = count;
+            model = Prettify(q, {&enc_}, *found.model, {0});
+            break;
+          }
+          Built built = Build(model, shown, 0, layer_);
           std::vector<std::string> decisions;
           for (const auto& assignment : b.assignments) {
             if (assignment.decision) decisions.push_back(assignment.decision->name);
           }
-          Attach(result_.diagnostics[index], built, "both versions in force", layer_, decisions);
-          Confirm(index, built, [](const Program&, const Outcome&) { return std::string(); });
+          Attach(result_.diagnostics[index], built,
+                 deciding == 2   ? "both versions in force and applying"
+                 : deciding == 1 ? "both versions in force, one applying"
+                                 : "both versions in force",
+                 layer_, decisions);
+          Confirm(index, built, [&](const Program&, const Outcome& o) -> std::string {
+            if (deciding == 0 || decisions.empty()) return {};
+            int dec = o.FindDecision(decisions.front());
+            if (dec < 0) return "decision missing";
+            int versions_deciding = 0;
+            for (const RuleRefInfo& winner : o.winners(dec)) {
+              versions_deciding += winner.layer == layer_.name && winner.id == id;
+            }
+            if (versions_deciding < deciding) {
+              return fmt::format("{} version(s) of `{}` decided, not {}", versions_deciding, id,
+                                 deciding);
+            }
+            return {};
+          });
         }
       }
     }
@@ -344,7 +379,25 @@ class LayerAnalysis {
                         "allowed by the facts' ranges and the `assume`s{}",
                         Cite(rule),
                         rule.validity.from || rule.validity.until ? " while it is in force" : ""));
-    d.help.push_back("no witness case exists; check the condition against the assumptions");
+    // Which part can never hold: a minimal set of the condition's conjuncts (and validity
+    // bounds) that no case allowed by the ranges and `assume`s satisfies.
+    std::vector<Encoder::Part> parts = enc_.ConditionParts(rule);
+    std::vector<z3::expr> terms;
+    for (const Encoder::Part& part : parts) terms.push_back(part.term);
+    std::vector<std::size_t> core = w_.solver.MinimalUnsatisfiable(terms, {&enc_});
+    std::string what;
+    for (std::size_t k = 0; k < core.size(); ++k) {
+      if (k > 0) what += k + 1 == core.size() ? " together with " : ", ";
+      what += parts[core[k]].what;
+    }
+    if (core.empty()) {
+      d.help.push_back(
+          "no witness case exists: the facts' ranges and the `assume`s exclude every case");
+    } else {
+      d.help.push_back(fmt::format(
+          "no witness case exists: {} can never hold{}; correct that part or remove the rule", what,
+          core.size() == 1 ? " for a case the facts' ranges and the `assume`s allow" : ""));
+    }
     return false;
   }
 
@@ -595,7 +648,22 @@ class LayerAnalysis {
           if (e != &located) Note(d, *e, fmt::format("exception {}", Cite(*e)));
         }
         if (&located != rule) Note(d, *rule, fmt::format("the shadowed rule {}", Cite(*rule)));
-        d.help.push_back("remove the rule, or narrow its exceptions");
+        if (rule->layer == layer_.name) {
+          d.help.push_back("remove the rule, or narrow its exceptions");
+        } else {
+          // The rule is a higher layer's law: this layer can only change its own exceptions.
+          std::string local;
+          for (const ast::RuleDecl* e : exceptions) {
+            if (e->layer != layer_.name) continue;
+            local += (local.empty() ? "`" : ", `") + e->id + "`";
+          }
+          d.help.push_back(fmt::format(
+              "in {} `{}` the {} rule `{}` never decides: narrow the local exception{} {} to the "
+              "cases it is meant for; the {} rule itself is not this {}'s to change",
+              LayerWord(layer_), layer_.name, rule->layer, RuleName(*rule),
+              local.find(',') == std::string::npos ? "" : "s", local, rule->layer,
+              LayerWord(layer_)));
+        }
         std::size_t index = result_.diagnostics.size() - 1;
         Built built = Build(model, possible, 0, layer_);
         std::vector<std::string> decisions;
@@ -712,11 +780,28 @@ class LayerAnalysis {
     std::string local_value = ValueOf(model, local, decision.type.type);
     std::string higher_value = ValueOf(model, higher, decision.type.type);
     const sema::Layer& parent_layer = *layer_.parent;
+    // The higher rules that decide the witness case: what the local rule falls short of.
+    std::vector<const ast::RuleDecl*> higher_rules;
+    for (const ast::RuleDecl* r : parent_->RulesOn(decision)) {
+      if (model.eval(parent_->Applies(*r), true).is_true()) higher_rules.push_back(r);
+    }
+    std::string higher_basis = higher_rules.empty()
+                                   ? fmt::format("the default of `{}`", decision.name)
+                                   : fmt::format("rule {}", Cite(*higher_rules.front()));
     auto& d = Add(diag::Kind::kLessFavourable, rule.id_range,
-                  fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {}; "
+                  fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {} by {}; "
                               "the delegation only allows outcomes in the person's favour",
                               Cite(rule), decision.name, local_value, LayerWord(parent_layer),
-                              parent_layer.name, higher_value));
+                              parent_layer.name, higher_value, higher_basis));
+    for (const ast::RuleDecl* r : higher_rules) {
+      Note(d, *r,
+           fmt::format("{} decides `{}` = {} for the witness case", Cite(*r), decision.name,
+                       higher_value));
+    }
+    d.help.push_back(fmt::format(
+        "give at least what {} gives ({} = {}), or limit `{}` to the cases where it is more "
+        "favourable",
+        higher_basis, decision.name, higher_value, rule.id));
     d.notes.push_back({decision.delegation->favours_range.valid()
                            ? decision.delegation->favours_range
                            : decision.delegation->range,

@@ -159,6 +159,46 @@ z3::expr Encoder::InForce(const ast::RuleDecl& rule) {
   return result;
 }
 
+std::vector<Encoder::Part> Encoder::ConditionParts(const ast::RuleDecl& rule) {
+  std::vector<Part> parts;
+  auto validity = [&](const ast::Validity& v, const std::string& whose) {
+    if (v.from) {
+      parts.push_back({vars_.date() >= ctx().int_val(*v.from),
+                       fmt::format("{} `valid from {}`", whose, support::FormatIsoDate(*v.from))});
+    }
+    if (v.until) {
+      parts.push_back({vars_.date() < ctx().int_val(*v.until),
+                       fmt::format("{} `until {}`", whose, support::FormatIsoDate(*v.until))});
+    }
+  };
+  validity(rule.validity, "the rule's");
+  auto file = file_validity_.find(&rule);
+  if (file != file_validity_.end()) validity(*file->second, "its file's");
+  if (const sema::Layer* layer = model_.FindLayer(rule.layer)) {
+    validity(layer->validity, fmt::format("layer `{}`'s", layer->name));
+  }
+  std::vector<const ast::Expr*> stack;
+  if (rule.condition) stack.push_back(rule.condition.get());
+  while (!stack.empty()) {
+    const ast::Expr* e = stack.back();
+    stack.pop_back();
+    if (e->kind == ast::ExprKind::kAnd) {  // left operand first
+      stack.push_back(e->operands[1].get());
+      stack.push_back(e->operands[0].get());
+      continue;
+    }
+    std::string text = "the condition";
+    if (model_.sources && e->range.valid()) {
+      std::string_view file_text = model_.sources->text(e->range.file);
+      if (e->range.end <= file_text.size() && e->range.begin < e->range.end) {
+        text = fmt::format("`{}`", file_text.substr(e->range.begin, e->range.end - e->range.begin));
+      }
+    }
+    parts.push_back({Bool(e), text});
+  }
+  return parts;
+}
+
 std::vector<const ast::RuleDecl*> Encoder::ExceptionsTo(const ast::RuleDecl& rule) const {
   auto it = exceptions_.find(&rule);
   return it == exceptions_.end() ? std::vector<const ast::RuleDecl*>{} : it->second;

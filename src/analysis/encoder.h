@@ -62,6 +62,14 @@ class Encoder {
 
   // Rules in this chain.
   z3::expr InForce(const ast::RuleDecl& rule);
+  // InForce and the condition as separate conjuncts (the condition split at its top-level
+  // `and`s), each with what it is for a person: "`age < 16`", "the rule's `valid from
+  // 2025-01-01`". Their conjunction is InForce(rule) && Condition(rule).
+  struct Part {
+    z3::expr term;
+    std::string what;
+  };
+  std::vector<Part> ConditionParts(const ast::RuleDecl& rule);
   z3::expr Condition(const ast::RuleDecl& rule) { return Bool(rule.condition.get()); }
   // In force, condition true, and no applying exception in this chain defeats it.
   z3::expr Applies(const ast::RuleDecl& rule);

@@ -75,6 +75,23 @@ Answer QuerySolver::Check(const z3::expr& query, const std::vector<Encoder*>& en
   return answer;
 }
 
+std::vector<std::size_t> QuerySolver::MinimalUnsatisfiable(const std::vector<z3::expr>& parts,
+                                                           const std::vector<Encoder*>& encoders) {
+  std::vector<bool> kept(parts.size(), true);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    z3::expr rest = ctx_.bool_val(true);
+    for (std::size_t j = 0; j < parts.size(); ++j) {
+      if (j != i && kept[j]) rest = rest && parts[j];
+    }
+    if (Check(rest, encoders, false).verdict == Verdict::kUnsat) kept[i] = false;
+  }
+  std::vector<std::size_t> core;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (kept[i]) core.push_back(i);
+  }
+  return core;
+}
+
 z3::model Prettify(QuerySolver& solver, Variables& vars,
                    const std::vector<const ast::FactDecl*>& facts, const z3::expr& query,
                    const std::vector<Encoder*>& encoders, z3::model model,

@@ -42,6 +42,10 @@ class QuerySolver {
   Answer Check(const z3::expr& query, const std::vector<Encoder*>& encoders, bool want_model,
                unsigned rlimit = 0);
   int queries() const { return queries_; }
+  // Of `parts`, whose conjunction is unsatisfiable, a minimal subset that still is (indices in
+  // order): each part left out in turn when the rest stays unsatisfiable. Deterministic.
+  std::vector<std::size_t> MinimalUnsatisfiable(const std::vector<z3::expr>& parts,
+                                                const std::vector<Encoder*>& encoders);
 
  private:
   z3::context& ctx_;

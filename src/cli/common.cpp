@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -42,9 +43,11 @@ std::optional<RuleBase> LoadRuleBase(const std::vector<std::string>& paths,
   return std::move(loaded).value();
 }
 
-std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths, int& exit_code) {
+std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths, int& exit_code,
+                                          bool as_written) {
   LoadOptions options;
   options.analyze_conflicts = false;  // evaluation needs a correct rule base, not findings
+  options.accept_competence_errors = as_written;
   std::optional<RuleBase> rules = LoadRuleBase(paths, options);
   if (!rules) {
     exit_code = 2;
@@ -58,6 +61,14 @@ std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths,
       if (diagnostic.severity == Severity::kError) errors.push_back(diagnostic);
     }
     RenderText(std::cerr, errors, render);
+    bool competence_only = std::all_of(errors.begin(), errors.end(), [](const Diagnostic& d) {
+      return d.code == "L310" || d.code == "L311" || d.code == "L314";
+    });
+    if (as_written && competence_only) {
+      std::cerr << "loket: warning: evaluating the rules as written, with " << errors.size()
+                << " competence error(s) (--as-written)\n";
+      return rules;
+    }
     PrintError("the rules have " + std::to_string(errors.size()) +
                " error(s); nothing was evaluated");
     exit_code = 1;

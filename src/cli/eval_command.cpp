@@ -31,6 +31,7 @@ struct EvalCommandOptions {
   std::string jurisdiction;
   std::string on;
   bool explain = false;
+  bool as_written = false;
   std::string why_not;
   std::string format = "text";
   std::string color = "auto";
@@ -591,7 +592,7 @@ int RunEval(EvalCommandOptions options) {
   if (!on) return kExitUsage;
 
   int exit_code = kExitOk;
-  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code);
+  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code, options.as_written);
   if (!rules) return exit_code;
   if (batch) return EvalBatch(*rules, options, *on);
 
@@ -617,6 +618,9 @@ const RegisterCommand kEval{
        app.add_option("--municipality,--jurisdiction,-m", options->jurisdiction,
                       "The layer to decide for (a municipality, or any layer)");
        app.add_option("--on,--date", options->on, "Reference date, YYYY-MM-DD (default: today)");
+       app.add_flag("--as-written", options->as_written,
+                    "Evaluate the rules as written when their only errors are competence errors "
+                    "(L310, L311, L314), to replay those findings' witnesses");
        app.add_flag("--explain", options->explain,
                     "Show the facts each deciding rule read and the rules that were defeated");
        app.add_option("--why-not", options->why_not,
