@@ -148,11 +148,13 @@ z3::model Prettify(QuerySolver& solver, Variables& vars,
           break;
         case ast::TypeKind::kInt:
         case ast::TypeKind::kMoney:
-          // Away from the ends of the range: the lower half, past its first eighth.
+          // Away from the ends of the range: the lower half, past its first eighth, else past
+          // its first hundredth (an income under a low threshold), else just inside.
           if (range && range->hi > range->lo) {
-            std::int64_t lo = range->lo + (range->hi - range->lo) / 8;
-            std::int64_t hi = range->lo + (range->hi - range->lo) / 2;
-            if (!prefer(v >= num(lo) && v <= num(hi))) {
+            std::int64_t span = range->hi - range->lo;
+            std::int64_t half = range->lo + span / 2;
+            if (!prefer(v >= num(range->lo + span / 8) && v <= num(half)) &&
+                !prefer(v >= num(range->lo + span / 100) && v <= num(half))) {
               prefer(v > num(range->lo) && v < num(range->hi));
             }
           }
@@ -169,21 +171,24 @@ z3::model Prettify(QuerySolver& solver, Variables& vars,
       if (t.is_set || t.scalar.is_bool() || !reads(t.scalar)) continue;
       std::int64_t v = 0;
       if (!value(t.scalar, v)) continue;
-      std::int64_t r = v;
+      std::int64_t unit = 0;  // round down to a multiple, else up
       switch (fact->type.type.kind) {
         case ast::TypeKind::kMoney:
-          r = (v / 10000) * 10000;
+          unit = 10000;  // whole hundreds of euros
           break;
         case ast::TypeKind::kDate:
-          r = first_of_month(v);
+          if (first_of_month(v) != v) prefer(t.scalar == num(first_of_month(v)));
           break;
         case ast::TypeKind::kInt:
-          r = (v / 10) * 10;
+          unit = 10;
           break;
         default:
           break;
       }
-      if (r != v) prefer(t.scalar == num(r));
+      if (unit == 0 || v % unit == 0) continue;
+      std::int64_t down = (v / unit) * unit;
+      if (v < 0) down -= unit;  // floor
+      if (!prefer(t.scalar == num(down))) prefer(t.scalar == num(down + unit));
     }
   }
   std::int64_t day = 0;

@@ -284,3 +284,25 @@ rule hs.all_status_holders "Beleidsregel (test)"
   CHECK(d->help[0].find("narrow the local exception `hs.all_status_holders`") != std::string::npos);
   CHECK(d->help[0].find("not this municipality's to change") != std::string::npos);
 }
+
+TEST_CASE("witness values look like a person's: inside the range, round, not at its ends",
+          "[analysis]") {
+  auto checked = Check({{"national.loket", R"L(layer national "Nederland"
+fact income: money in €0..€100000 "monthly income"
+fact age: int in 0..130 "age"
+decision support: bool default false "support"
+rule r.low "Wet X, art. 1"
+  when income < €2000
+  then support = true
+rule r.young "Wet X, art. 2"
+  when age < 30
+  then support = false
+)L"}});
+  INFO(checked->Dump());
+  REQUIRE(checked->Codes() == std::vector<std::string>{"L501"});
+  const auto& w = checked->findings.at(0).witnesses.at(0);
+  CHECK(w.date == "2025-01-01");
+  // Not a cent, not a newborn: the lower band of each range, in round numbers.
+  CHECK(w.case_yaml.find("income: 1000.00\n") != std::string::npos);
+  CHECK(w.case_yaml.find("age: 20\n") != std::string::npos);
+}
