@@ -31,6 +31,8 @@ struct Witness {
   std::string date;       // ISO 8601
   std::string case_yaml;  // every fact of the case, as a test-suite entry
   std::string replay;     // what the evaluator decided for it, and by which rules
+  // Only the facts the finding's rules read (what the text and the reports show).
+  std::string facts_read_yaml;
 };
 
 struct Diagnostic {

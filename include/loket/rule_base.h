@@ -30,9 +30,17 @@ struct LoadOptions {
   bool analyze_conflicts = true;
   // Resource limit per solver query; a query that hits it is reported as undetermined.
   unsigned solver_rlimit = 2'000'000;
+  // Wall-clock limit per layer of the analysis, in milliseconds (0: none). When it runs out
+  // the layer's analysis stops with one L513; unlike the resource limit it depends on the
+  // machine, so a report is reproducible only when it is not reached.
+  unsigned solver_time_limit_ms = 30'000;
   // Limits on untrusted input.
   std::size_t max_file_bytes = 16u << 20;
   unsigned max_nesting_depth = 200;
+  // Evaluate a rule base whose only errors are competence errors (L310, L311, L314) as the
+  // municipality wrote it: Compile then accepts it, so the witnesses of those findings can be
+  // replayed (`loket eval` / `loket test --as-written`). Any other error still refuses.
+  bool accept_competence_errors = false;
   // Worker threads for the analysis; 0 = hardware concurrency.
   unsigned threads = 0;
 };

@@ -22,9 +22,12 @@ class AnalysisCache;
 
 struct AnalysisOptions {
   unsigned solver_rlimit = 2'000'000;  // per query; exhausted -> L513 undetermined
-  unsigned threads = 2;                // worker threads (each with its own Z3 context)
-  bool replay_witnesses = true;        // replay every witness through the evaluator (L514)
-  AnalysisCache* cache = nullptr;      // reuse per-layer results of an earlier run
+  // Wall-clock budget per layer (0: none); spent -> the layer stops with one L513. Unlike the
+  // rlimit it depends on the machine: reports are reproducible only when it is not reached.
+  unsigned layer_time_limit_ms = 30'000;
+  unsigned threads = 2;            // worker threads (each with its own Z3 context)
+  bool replay_witnesses = true;    // replay every witness through the evaluator (L514)
+  AnalysisCache* cache = nullptr;  // reuse per-layer results of an earlier run
   // With a cache: sema::ChainKeys(model) when the caller has them already.
   const std::vector<std::uint64_t>* chain_keys = nullptr;
 };

@@ -12,14 +12,13 @@
 
 #include "analysis/analysis.h"
 #include "analysis/encoder.h"
+#include "analysis/query.h"
 #include "analysis/witness.h"
 #include "graph/dependency_graph.h"
 #include "support/date.h"
 
 namespace loket::analysis {
 namespace {
-
-const std::int64_t kPreferredReferenceDate = support::DaysFromCivil({2025, 1, 1});
 
 bool IsCompetenceError(diag::Kind kind) {
   return kind == diag::Kind::kNoCompetenceClosed || kind == diag::Kind::kNoCompetenceOwned ||
@@ -68,34 +67,31 @@ Offence FindOffence(const sema::Model& model, const diag::Diagnostic& d) {
 class CompetenceSearch {
  public:
   CompetenceSearch(const sema::Model& model, const AnalysisOptions& options)
-      : model_(model), options_(options), solver_(ctx_), vars_(ctx_), programs_(model) {
-    z3::params params(ctx_);
-    params.set("rlimit", options.solver_rlimit);
-    solver_.set(params);
-  }
+      : model_(model),
+        options_(options),
+        solver_(ctx_, options.solver_rlimit),
+        vars_(ctx_),
+        programs_(model) {}
 
   void Explain(diag::Diagnostic& d) {
     Offence offence = FindOffence(model_, d);
     if (!offence.rule || !offence.layer->parent) return;
     try {
+      solver_.StartBudget(options_.layer_time_limit_ms);
       Search(d, offence);
+    } catch (const OutOfTime& out) {
+      d.help.push_back(
+          fmt::format("no witness case: the solver's time limit of {} ms ran out", out.limit_ms));
     } catch (const z3::exception& e) {
       d.help.push_back(fmt::format("no witness case: the solver stopped ({})", e.msg()));
     }
   }
 
  private:
-  enum class Verdict { kSat, kUnsat, kUnknown };
-
   Verdict Check(const z3::expr& query, Encoder& a, Encoder& b, z3::model* model) {
-    solver_.push();
-    solver_.add(query);
-    solver_.add(a.SideConstraints());
-    solver_.add(b.SideConstraints());
-    z3::check_result r = solver_.check();
-    if (r == z3::sat && model) *model = solver_.get_model();
-    solver_.pop();
-    return r == z3::sat ? Verdict::kSat : r == z3::unsat ? Verdict::kUnsat : Verdict::kUnknown;
+    Answer answer = solver_.Check(query, {&a, &b}, model != nullptr);
+    if (answer.verdict == Verdict::kSat && model) *model = *answer.model;
+    return answer.verdict;
   }
 
   void Search(diag::Diagnostic& d, const Offence& offence) {
@@ -161,23 +157,8 @@ class CompetenceSearch {
     return replay.find(rule.layer + "." + rule.id) != std::string::npos;
   }
 
-  // Optional facts present and the reference date 2025-01-01 when the query allows it.
   z3::model Prettify(const z3::expr& query, Encoder& local, Encoder& higher, z3::model model) {
-    std::vector<z3::expr> preferences;
-    for (const ast::FactDecl* fact : local.facts()) {
-      if (fact->is_optional) preferences.push_back(vars_.Known(fact, 0));
-    }
-    preferences.push_back(vars_.date() ==
-                          ctx_.int_val(static_cast<int64_t>(kPreferredReferenceDate)));
-    z3::expr accepted = ctx_.bool_val(true);
-    for (const z3::expr& p : preferences) {
-      if (Check(query && accepted && p, local, higher, nullptr) == Verdict::kSat) {
-        accepted = accepted && p;
-      }
-    }
-    z3::model pretty(ctx_);
-    if (Check(query && accepted, local, higher, &pretty) == Verdict::kSat) return pretty;
-    return model;
+    return analysis::Prettify(solver_, vars_, local.facts(), query, {&local, &higher}, model, {0});
   }
 
   // Adds the case, replayed in `jurisdiction`; returns the replay text.
@@ -196,6 +177,7 @@ class CompetenceSearch {
     out.jurisdiction = jurisdiction.name;
     out.date = support::FormatIsoDate(static_cast<support::DayNumber>(witness.date));
     out.case_yaml = CaseToYaml(witness);
+    out.facts_read_yaml = CaseToYaml(witness, /*read_only=*/true);
     if (options_.replay_witnesses) {
       const Program* program = programs_.Get(jurisdiction);
       if (!program) {
@@ -219,7 +201,7 @@ class CompetenceSearch {
   const sema::Model& model_;
   const AnalysisOptions& options_;
   z3::context ctx_;
-  z3::solver solver_;
+  QuerySolver solver_;
   Variables vars_;
   ProgramCache programs_;
 };

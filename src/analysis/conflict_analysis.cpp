@@ -11,6 +11,7 @@
 #include "analysis/analysis.h"
 #include "analysis/box.h"
 #include "analysis/encoder.h"
+#include "analysis/query.h"
 #include "analysis/witness.h"
 #include "sema/content_key.h"
 #include "support/date.h"
@@ -40,60 +41,15 @@ std::size_t AnalysisCache::size() const {
 
 namespace {
 
-enum class Verdict { kSat, kUnsat, kUnknown };
-
-const std::int64_t kPreferredReferenceDate = support::DaysFromCivil({2025, 1, 1});
-
-struct Answer {
-  Verdict verdict = Verdict::kUnknown;
-  std::optional<z3::model> model;
-  std::string reason;
-};
-
 // One worker thread's solver state for one run: created up front on the main thread, on a
 // context that only this worker uses during the run.
 struct Worker {
-  Worker(z3::context& context, unsigned rlimit) : ctx(context), solver(ctx), vars(ctx) {
-    z3::params params(ctx);
-    params.set("rlimit", rlimit);
-    solver.set(params);
-  }
+  Worker(z3::context& context, unsigned rlimit) : ctx(context), solver(ctx, rlimit), vars(ctx) {}
   z3::context& ctx;
-  z3::solver solver;
+  QuerySolver solver;
   Variables vars;
   AnalysisStats stats;
 };
-
-// A query's formula plus the encoders whose side constraints it needs.
-Answer Check(Worker& w, const z3::expr& query, std::vector<Encoder*> encoders, bool want_model) {
-  Answer answer;
-  bool pushed = false;
-  try {
-    w.solver.push();
-    pushed = true;
-    w.solver.add(query);
-    for (Encoder* e : encoders) w.solver.add(e->SideConstraints());
-    ++w.stats.solver_queries;
-    z3::check_result r = w.solver.check();
-    if (r == z3::sat) {
-      answer.verdict = Verdict::kSat;
-      if (want_model) answer.model = w.solver.get_model();
-    } else if (r == z3::unsat) {
-      answer.verdict = Verdict::kUnsat;
-    } else {
-      answer.reason = w.solver.reason_unknown();
-    }
-    w.solver.pop();
-  } catch (const z3::exception& e) {
-    answer.verdict = Verdict::kUnknown;
-    answer.reason = e.msg();
-    try {
-      if (pushed) w.solver.pop();
-    } catch (const z3::exception&) {
-    }
-  }
-  return answer;
-}
 
 const char* LayerWord(const sema::Layer& layer) {
   return layer.kind.c_str();
@@ -158,26 +114,43 @@ class LayerAnalysis {
   }
 
   LayerResult Run() {
+    z3::solver& solver = w_.solver.solver();
     try {
-      w_.solver.push();
-      w_.solver.add(enc_.Axioms());
+      w_.solver.StartBudget(options_.layer_time_limit_ms);
+      solver.push();
+      solver.add(enc_.Axioms());
       RunChecks();
-      w_.solver.pop();
-    } catch (const z3::exception& e) {
+      solver.pop();
+    } catch (const OutOfTime& out) {
+      // Findings so far stand; what was not asked is undetermined, said once for the layer.
       auto& d = Add(diag::Kind::kUndetermined,
                     layer_.header ? layer_.header->name_range : source::SourceRange{},
-                    fmt::format("analysis of layer `{}` stopped: {}", layer_.name, e.msg()));
-      (void)d;
+                    fmt::format("analysis of layer `{}` stopped after its time limit of {} ms; "
+                                "the checks after that point were not made",
+                                layer_.name, out.limit_ms));
+      d.help.push_back(
+          "raise the time limit (`loket check --solver-time-limit SECONDS`, "
+          "LoadOptions::solver_time_limit_ms), or simplify the date arithmetic of the layer");
       ++w_.stats.undetermined;
-      try {
-        w_.solver.pop();
-      } catch (const z3::exception&) {
-      }
+      PopQuietly(solver);
+    } catch (const z3::exception& e) {
+      Add(diag::Kind::kUndetermined,
+          layer_.header ? layer_.header->name_range : source::SourceRange{},
+          fmt::format("analysis of layer `{}` stopped: {}", layer_.name, e.msg()));
+      ++w_.stats.undetermined;
+      PopQuietly(solver);
     }
     return std::move(result_);
   }
 
  private:
+  static void PopQuietly(z3::solver& solver) {
+    try {
+      solver.pop();
+    } catch (const z3::exception&) {
+    }
+  }
+
   void RunChecks() {
     CheckVersions();
     std::vector<const ast::RuleDecl*> live;
@@ -220,66 +193,9 @@ class LayerAnalysis {
     return true;
   }
 
-  // Re-solves with optional facts present and round values, for a readable witness.
-  z3::model Prettify(const z3::expr& query, std::vector<Encoder*> encoders, z3::model model,
-                     const std::vector<int>& copies) {
-    std::vector<z3::expr> preferences;
-    for (int copy : copies) {
-      for (const ast::FactDecl* fact : enc_.facts()) {
-        if (fact->is_optional) preferences.push_back(w_.vars.Known(fact, copy));
-      }
-    }
-    // Round values near the model's: multiples of 10 (ints), whole euros x 100 (money),
-    // the first of the month (dates).
-    for (int copy : copies) {
-      for (const ast::FactDecl* fact : enc_.facts()) {
-        const Term& t = w_.vars.Fact(fact, copy);
-        if (t.is_set || t.scalar.is_bool()) continue;
-        std::int64_t v = 0;
-        if (!model.eval(t.scalar, true).is_numeral_i64(v)) continue;
-        switch (fact->type.type.kind) {
-          case ast::TypeKind::kMoney: {
-            std::int64_t r = (v / 10000) * 10000;
-            if (r != v) preferences.push_back(t.scalar == w_.ctx.int_val(static_cast<int64_t>(r)));
-            break;
-          }
-          case ast::TypeKind::kDate: {
-            support::CivilDate c = support::CivilFromDays(static_cast<support::DayNumber>(v));
-            std::int64_t r = support::DaysFromCivil({c.year, c.month, 1});
-            if (r != v) preferences.push_back(t.scalar == w_.ctx.int_val(static_cast<int64_t>(r)));
-            break;
-          }
-          case ast::TypeKind::kInt: {
-            std::int64_t r = (v / 10) * 10;
-            if (r != v) preferences.push_back(t.scalar == w_.ctx.int_val(static_cast<int64_t>(r)));
-            break;
-          }
-          default:
-            break;
-        }
-      }
-    }
-    // A reference date in the present when nothing pins it, else the first of its month.
-    preferences.push_back(w_.vars.date() ==
-                          w_.ctx.int_val(static_cast<int64_t>(kPreferredReferenceDate)));
-    std::int64_t day = 0;
-    if (model.eval(w_.vars.date(), true).is_numeral_i64(day)) {
-      support::CivilDate c = support::CivilFromDays(static_cast<support::DayNumber>(day));
-      std::int64_t first = support::DaysFromCivil({c.year, c.month, 1});
-      if (first != day) {
-        preferences.push_back(w_.vars.date() == w_.ctx.int_val(static_cast<int64_t>(first)));
-      }
-    }
-    if (preferences.empty()) return model;
-    // Keep each preference that stays satisfiable, in one incremental pass.
-    z3::expr accepted = w_.ctx.bool_val(true);
-    for (const z3::expr& p : preferences) {
-      Answer a = Check(w_, query && accepted && p, encoders, false);
-      if (a.verdict == Verdict::kSat) accepted = accepted && p;
-    }
-    Answer final_answer = Check(w_, query && accepted, encoders, true);
-    if (final_answer.verdict == Verdict::kSat && final_answer.model) return *final_answer.model;
-    return model;
+  z3::model Prettify(const z3::expr& query, const std::vector<Encoder*>& encoders,
+                     const z3::model& model, const std::vector<int>& copies) {
+    return analysis::Prettify(w_.solver, w_.vars, enc_.facts(), query, encoders, model, copies);
   }
 
   // Builds a witness for copy `copy` of the facts, replayed in `layer`; returns the replay.
@@ -313,6 +229,7 @@ class LayerAnalysis {
     witness.jurisdiction = jurisdiction.name;
     witness.date = support::FormatIsoDate(static_cast<support::DayNumber>(built.witness.date));
     witness.case_yaml = CaseToYaml(built.witness);
+    witness.facts_read_yaml = CaseToYaml(built.witness, /*read_only=*/true);
     if (built.replay && built.replay->ok) {
       for (const std::string& decision : decisions) {
         witness.replay += DescribeDecision(*built.program, *built.replay->outcome, decision);
@@ -384,7 +301,7 @@ class LayerAnalysis {
           const ast::RuleDecl& a = *versions[i];
           const ast::RuleDecl& b = *versions[j];
           z3::expr both = enc_.InForce(a) && enc_.InForce(b);
-          Answer answer = Check(w_, both, {&enc_}, true);
+          Answer answer = w_.solver.Check(both, {&enc_}, true);
           if (Undetermined(answer, b.id_range, "whether versions overlap")) continue;
           if (answer.verdict != Verdict::kSat) continue;
           auto& d = Add(diag::Kind::kOverlappingVersions,
@@ -397,13 +314,47 @@ class LayerAnalysis {
           Note(d, a, fmt::format("the other version {}", Cite(a)));
           d.help.push_back("end the earlier version `until` the day the later one starts");
           std::size_t index = result_.diagnostics.size() - 1;
-          Built built = Build(*answer.model, both, 0, layer_);
+          // The witness shows the overlap: a case on a common day where both versions'
+          // conditions hold (both decide), else where one of them does.
+          int deciding = 0;
+          z3::expr shown = both;
+          z3::model model = *answer.model;
+          const std::pair<z3::expr, int> tries[] = {
+              {both && enc_.Condition(a) && enc_.Condition(b), 2},
+              {both && enc_.Condition(b), 1},
+              {both && enc_.Condition(a), 1}};
+          for (const auto& [q, count] : tries) {
+            Answer found = w_.solver.Check(q, {&enc_}, true);
+            if (found.verdict != Verdict::kSat) continue;
+            shown = q;
+            deciding = count;
+            model = Prettify(q, {&enc_}, *found.model, {0});
+            break;
+          }
+          Built built = Build(model, shown, 0, layer_);
           std::vector<std::string> decisions;
           for (const auto& assignment : b.assignments) {
             if (assignment.decision) decisions.push_back(assignment.decision->name);
           }
-          Attach(result_.diagnostics[index], built, "both versions in force", layer_, decisions);
-          Confirm(index, built, [](const Program&, const Outcome&) { return std::string(); });
+          Attach(result_.diagnostics[index], built,
+                 deciding == 2   ? "both versions in force and applying"
+                 : deciding == 1 ? "both versions in force, one applying"
+                                 : "both versions in force",
+                 layer_, decisions);
+          Confirm(index, built, [&](const Program&, const Outcome& o) -> std::string {
+            if (deciding == 0 || decisions.empty()) return {};
+            int dec = o.FindDecision(decisions.front());
+            if (dec < 0) return "decision missing";
+            int versions_deciding = 0;
+            for (const RuleRefInfo& winner : o.winners(dec)) {
+              versions_deciding += winner.layer == layer_.name && winner.id == id;
+            }
+            if (versions_deciding < deciding) {
+              return fmt::format("{} version(s) of `{}` decided, not {}", versions_deciding, id,
+                                 deciding);
+            }
+            return {};
+          });
         }
       }
     }
@@ -418,7 +369,7 @@ class LayerAnalysis {
   // --- L507 dead rules ------------------------------------------------------------------------
   bool CheckDead(const ast::RuleDecl& rule) {
     z3::expr q = enc_.InForce(rule) && enc_.Condition(rule);
-    Answer answer = Check(w_, q, {&enc_}, false);
+    Answer answer = w_.solver.Check(q, {&enc_}, false);
     if (Undetermined(answer, rule.id_range, fmt::format("whether rule `{}` can apply", rule.id))) {
       return true;
     }
@@ -429,7 +380,25 @@ class LayerAnalysis {
                         "allowed by the facts' ranges and the `assume`s{}",
                         Cite(rule),
                         rule.validity.from || rule.validity.until ? " while it is in force" : ""));
-    d.help.push_back("no witness case exists; check the condition against the assumptions");
+    // Which part can never hold: a minimal set of the condition's conjuncts (and validity
+    // bounds) that no case allowed by the ranges and `assume`s satisfies.
+    std::vector<Encoder::Part> parts = enc_.ConditionParts(rule);
+    std::vector<z3::expr> terms;
+    for (const Encoder::Part& part : parts) terms.push_back(part.term);
+    std::vector<std::size_t> core = w_.solver.MinimalUnsatisfiable(terms, {&enc_});
+    std::string what;
+    for (std::size_t k = 0; k < core.size(); ++k) {
+      if (k > 0) what += k + 1 == core.size() ? " together with " : ", ";
+      what += parts[core[k]].what;
+    }
+    if (core.empty()) {
+      d.help.push_back(
+          "no witness case exists: the facts' ranges and the `assume`s exclude every case");
+    } else {
+      d.help.push_back(fmt::format(
+          "no witness case exists: {} can never hold{}; correct that part or remove the rule", what,
+          core.size() == 1 ? " for a case the facts' ranges and the `assume`s allow" : ""));
+    }
     return false;
   }
 
@@ -493,7 +462,7 @@ class LayerAnalysis {
     // Only where the decision applies: elsewhere its rules are not consulted.
     z3::expr q =
         enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) && enc_.AppliesWhen(decision);
-    Answer answer = Check(w_, q, {&enc_}, true);
+    Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, b.id_range,
                      fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id))) {
       return;
@@ -588,7 +557,7 @@ class LayerAnalysis {
       }
       z3::expr q = enc_.InForce(e) && enc_.InForce(base) && enc_.Condition(e) &&
                    !enc_.Defeated(e) && !enc_.Condition(base) && changes;
-      Answer answer = Check(w_, q, {&enc_}, true);
+      Answer answer = w_.solver.Check(q, {&enc_}, true);
       if (Undetermined(answer, e.id_range,
                        fmt::format("whether exception `{}` is broader than `{}`", e.id, base.id))) {
         continue;
@@ -626,7 +595,7 @@ class LayerAnalysis {
 
   void CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base, source::SourceRange ref) {
     z3::expr q = enc_.Applies(e) && !enc_.InForce(base);
-    Answer answer = Check(w_, q, {&enc_}, true);
+    Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, e.id_range, "whether an exception outlives its base")) return;
     if (answer.verdict != Verdict::kSat) return;
     z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
@@ -667,10 +636,10 @@ class LayerAnalysis {
         if (!here) continue;
         z3::expr possible = enc_.InForce(*rule) && enc_.Condition(*rule);
         z3::expr wins = possible && !enc_.Defeated(*rule);
-        Answer answer = Check(w_, wins, {&enc_}, false);
+        Answer answer = w_.solver.Check(wins, {&enc_}, false);
         if (Undetermined(answer, rule->id_range, "whether a rule is always defeated")) continue;
         if (answer.verdict != Verdict::kUnsat) continue;
-        Answer applies = Check(w_, possible, {&enc_}, true);
+        Answer applies = w_.solver.Check(possible, {&enc_}, true);
         if (applies.verdict != Verdict::kSat) continue;  // dead: L507 says it
         z3::model model = Prettify(possible, {&enc_}, *applies.model, {0});
         const ast::RuleDecl& located = rule->layer == layer_.name ? *rule : *exceptions.front();
@@ -682,7 +651,22 @@ class LayerAnalysis {
           if (e != &located) Note(d, *e, fmt::format("exception {}", Cite(*e)));
         }
         if (&located != rule) Note(d, *rule, fmt::format("the shadowed rule {}", Cite(*rule)));
-        d.help.push_back("remove the rule, or narrow its exceptions");
+        if (rule->layer == layer_.name) {
+          d.help.push_back("remove the rule, or narrow its exceptions");
+        } else {
+          // The rule is a higher layer's law: this layer can only change its own exceptions.
+          std::string local;
+          for (const ast::RuleDecl* e : exceptions) {
+            if (e->layer != layer_.name) continue;
+            local += (local.empty() ? "`" : ", `") + e->id + "`";
+          }
+          d.help.push_back(fmt::format(
+              "in {} `{}` the {} rule `{}` never decides: narrow the local exception{} {} to the "
+              "cases it is meant for; the {} rule itself is not this {}'s to change",
+              LayerWord(layer_), layer_.name, rule->layer, RuleName(*rule),
+              local.find(',') == std::string::npos ? "" : "s", local, rule->layer,
+              LayerWord(layer_)));
+        }
         std::size_t index = result_.diagnostics.size() - 1;
         Built built = Build(model, possible, 0, layer_);
         std::vector<std::string> decisions;
@@ -732,7 +716,7 @@ class LayerAnalysis {
                value.scalar <= enc_.Encode(*delegation.within_hi).scalar;
     }
     z3::expr q = enc_.Applies(rule) && !inside;
-    Answer answer = Check(w_, q, {&enc_}, true);
+    Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, assignment.range, "whether a value stays within its delegation")) {
       return;
     }
@@ -790,7 +774,7 @@ class LayerAnalysis {
       }
     }
     z3::expr q = enc_.Applies(rule) && parent_decides && worse;
-    Answer answer = Check(w_, q, {&enc_, parent_.get()}, true);
+    Answer answer = w_.solver.Check(q, {&enc_, parent_.get()}, true);
     if (Undetermined(answer, rule.id_range, "whether a local outcome is less favourable")) {
       return;
     }
@@ -799,11 +783,28 @@ class LayerAnalysis {
     std::string local_value = ValueOf(model, local, decision.type.type);
     std::string higher_value = ValueOf(model, higher, decision.type.type);
     const sema::Layer& parent_layer = *layer_.parent;
+    // The higher rules that decide the witness case: what the local rule falls short of.
+    std::vector<const ast::RuleDecl*> higher_rules;
+    for (const ast::RuleDecl* r : parent_->RulesOn(decision)) {
+      if (model.eval(parent_->Applies(*r), true).is_true()) higher_rules.push_back(r);
+    }
+    std::string higher_basis = higher_rules.empty()
+                                   ? fmt::format("the default of `{}`", decision.name)
+                                   : fmt::format("rule {}", Cite(*higher_rules.front()));
     auto& d = Add(diag::Kind::kLessFavourable, rule.id_range,
-                  fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {}; "
+                  fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {} by {}; "
                               "the delegation only allows outcomes in the person's favour",
                               Cite(rule), decision.name, local_value, LayerWord(parent_layer),
-                              parent_layer.name, higher_value));
+                              parent_layer.name, higher_value, higher_basis));
+    for (const ast::RuleDecl* r : higher_rules) {
+      Note(d, *r,
+           fmt::format("{} decides `{}` = {} for the witness case", Cite(*r), decision.name,
+                       higher_value));
+    }
+    d.help.push_back(fmt::format(
+        "give at least what {} gives ({} = {}), or limit `{}` to the cases where it is more "
+        "favourable",
+        higher_basis, decision.name, higher_value, rule.id));
     d.notes.push_back({decision.delegation->favours_range.valid()
                            ? decision.delegation->favours_range
                            : decision.delegation->range,
@@ -845,7 +846,7 @@ class LayerAnalysis {
         for (const ast::RuleDecl* rule : enc_.RulesOn(*decision)) {
           none = none && !enc_.Applies(*rule);
         }
-        Answer answer = Check(w_, none, {&enc_}, true);
+        Answer answer = w_.solver.Check(none, {&enc_}, true);
         if (Undetermined(answer, decision->name_range, "whether a decision has gaps")) continue;
         if (answer.verdict != Verdict::kSat) continue;
         result_.gaps.insert(decision->layer + "." + decision->name);
@@ -941,13 +942,13 @@ class LayerAnalysis {
         }
         z3::expr both = enc_.InForce(*rule) && enc_.InForce(*other);
         z3::expr differ = both && (enc_.Condition(*rule) != enc_.Condition(*other));
-        Answer answer = Check(w_, differ, {&enc_}, false);
+        Answer answer = w_.solver.Check(differ, {&enc_}, false);
         if (Undetermined(answer, rule->id_range, "whether a rule restates a higher one")) {
           continue;
         }
         if (answer.verdict != Verdict::kUnsat) continue;
         z3::expr q = both && enc_.Condition(*rule);
-        Answer example = Check(w_, q, {&enc_}, true);
+        Answer example = w_.solver.Check(q, {&enc_}, true);
         if (example.verdict != Verdict::kSat) continue;
         z3::model model = Prettify(q, {&enc_}, *example.model, {0});
         auto& d = Add(diag::Kind::kRestatesHigherRule, rule->id_range,
@@ -1024,7 +1025,7 @@ class LayerAnalysis {
     z3::expr q =
         twin.Axioms() && !Encoder::Equal(local, local_twin) && Encoder::Equal(higher, higher_twin);
     std::vector<Encoder*> encoders{&enc_, &twin, parent_.get(), &parent_twin};
-    Answer answer = Check(w_, q, encoders, true);
+    Answer answer = w_.solver.Check(q, encoders, true);
     if (Undetermined(answer, rule.id_range, "whether an outcome depends on a protected fact")) {
       return;
     }
@@ -1145,7 +1146,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
   }
 
   for (const auto& worker : workers) {
-    stats.solver_queries += worker->stats.solver_queries;
+    stats.solver_queries += worker->solver.queries();
     stats.decided_without_solver += worker->stats.decided_without_solver;
     stats.undetermined += worker->stats.undetermined;
   }

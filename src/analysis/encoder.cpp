@@ -159,6 +159,46 @@ z3::expr Encoder::InForce(const ast::RuleDecl& rule) {
   return result;
 }
 
+std::vector<Encoder::Part> Encoder::ConditionParts(const ast::RuleDecl& rule) {
+  std::vector<Part> parts;
+  auto validity = [&](const ast::Validity& v, const std::string& whose) {
+    if (v.from) {
+      parts.push_back({vars_.date() >= ctx().int_val(*v.from),
+                       fmt::format("{} `valid from {}`", whose, support::FormatIsoDate(*v.from))});
+    }
+    if (v.until) {
+      parts.push_back({vars_.date() < ctx().int_val(*v.until),
+                       fmt::format("{} `until {}`", whose, support::FormatIsoDate(*v.until))});
+    }
+  };
+  validity(rule.validity, "the rule's");
+  auto file = file_validity_.find(&rule);
+  if (file != file_validity_.end()) validity(*file->second, "its file's");
+  if (const sema::Layer* layer = model_.FindLayer(rule.layer)) {
+    validity(layer->validity, fmt::format("layer `{}`'s", layer->name));
+  }
+  std::vector<const ast::Expr*> stack;
+  if (rule.condition) stack.push_back(rule.condition.get());
+  while (!stack.empty()) {
+    const ast::Expr* e = stack.back();
+    stack.pop_back();
+    if (e->kind == ast::ExprKind::kAnd) {  // left operand first
+      stack.push_back(e->operands[1].get());
+      stack.push_back(e->operands[0].get());
+      continue;
+    }
+    std::string text = "the condition";
+    if (model_.sources && e->range.valid()) {
+      std::string_view file_text = model_.sources->text(e->range.file);
+      if (e->range.end <= file_text.size() && e->range.begin < e->range.end) {
+        text = fmt::format("`{}`", file_text.substr(e->range.begin, e->range.end - e->range.begin));
+      }
+    }
+    parts.push_back({Bool(e), text});
+  }
+  return parts;
+}
+
 std::vector<const ast::RuleDecl*> Encoder::ExceptionsTo(const ast::RuleDecl& rule) const {
   auto it = exceptions_.find(&rule);
   return it == exceptions_.end() ? std::vector<const ast::RuleDecl*>{} : it->second;
@@ -394,21 +434,52 @@ Term Encoder::Cyclic(const ast::Expr& expr) {
   return Scalar(ctx().int_const(name.c_str()));
 }
 
-z3::expr Encoder::DaysInMonth(const z3::expr& y, const z3::expr& m) {
-  z3::expr leap = (z3::mod(y, 4) == 0) && (z3::mod(y, 100) != 0 || z3::mod(y, 400) == 0);
-  return z3::ite(m == 2, z3::ite(leap, Int(29), Int(28)),
+z3::expr Encoder::DaysInMonth(const Year& year, const z3::expr& m) {
+  return z3::ite(m == 2, z3::ite(year.leap, Int(29), Int(28)),
                  z3::ite(m == 4 || m == 6 || m == 9 || m == 11, Int(30), Int(31)));
 }
 
-// Howard Hinnant's days_from_civil: only divisions by constants, so linear integer arithmetic.
-z3::expr Encoder::FromCivil(const z3::expr& y, const z3::expr& m, const z3::expr& d) {
-  z3::expr yy = y - z3::ite(m <= 2, Int(1), Int(0));
-  z3::expr era = yy / 400;  // yy >= 0 for years 1..9999
-  z3::expr yoe = yy - era * 400;
-  z3::expr mp = z3::ite(m > 2, m - 3, m + 9);
-  z3::expr doy = (153 * mp + 2) / 5 + d - 1;
-  z3::expr doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+// With Y = year - 1 = 400 e + 100 c + 4 q + r (0 <= c, r <= 3, 0 <= q <= 24), the days
+// before the year are 146097 e + 36524 c + 1461 q + 365 r: the leap day of each cycle falls
+// in its last year. The year is a leap year when r = 3 (year % 4 == 0), unless q = 24 too
+// (year % 100 == 0) without c = 3 (year % 400 == 0). Exact for every year; no division.
+Encoder::Year Encoder::YearOf(const z3::expr& year) {
+  z3::expr simplified = year.simplify();
+  for (const auto& [known_year, shape] : year_memo_) {
+    if (z3::eq(known_year, simplified)) return shape;
+  }
+  std::int64_t value = 0;
+  if (simplified.is_numeral_i64(value)) {
+    std::int64_t before =
+        support::DaysFromCivil({static_cast<int>(value), 1, 1}) - support::DaysFromCivil({1, 1, 1});
+    bool leap = support::DaysInMonth(static_cast<int>(value), 2) == 29;
+    Year shape{Int(before), ctx().bool_val(leap)};
+    year_memo_.emplace_back(simplified, shape);
+    return shape;
+  }
+  int n = fresh_++;
+  auto var = [&](const char* what) {
+    return ctx().int_const(fmt::format("{}!{}!{}", what, tag_, n).c_str());
+  };
+  z3::expr e = var("cycle400"), c = var("cycle100"), q = var("cycle4"), r = var("year4");
+  // Years 1..9999 (the evaluator's range; its date arithmetic fails outside), with one
+  // 400-year cycle of slack on either side for the results of date + duration.
+  side_.push_back(e >= -1 && e <= 25 && c >= 0 && c <= 3 && q >= 0 && q <= 24 && r >= 0 && r <= 3 &&
+                  simplified - 1 == 400 * e + 100 * c + 4 * q + r);
+  Year shape{146097 * e + 36524 * c + 1461 * q + 365 * r, r == 3 && (q != 24 || c == 3)};
+  year_memo_.emplace_back(simplified, shape);
+  return shape;
+}
+
+z3::expr Encoder::FromCivil(const Year& year, const z3::expr& m, const z3::expr& d) {
+  static const int kDaysBeforeMonth[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  z3::expr before_month = Int(kDaysBeforeMonth[11]);
+  for (int month = 11; month >= 1; --month) {
+    before_month = z3::ite(m == month, Int(kDaysBeforeMonth[month - 1]), before_month);
+  }
+  z3::expr leap_day = z3::ite(m > 2 && year.leap, Int(1), Int(0));
+  return Int(support::DaysFromCivil({1, 1, 1})) + year.days_before + before_month + leap_day + d -
+         1;
 }
 
 Encoder::Civil Encoder::Decompose(const z3::expr& day) {
@@ -425,12 +496,12 @@ Encoder::Civil Encoder::Decompose(const z3::expr& day) {
     return civil;
   }
   int n = fresh_++;
-  Civil civil{ctx().int_const(fmt::format("y!{}!{}", tag_, n).c_str()),
-              ctx().int_const(fmt::format("m!{}!{}", tag_, n).c_str()),
-              ctx().int_const(fmt::format("d!{}!{}", tag_, n).c_str())};
-  side_.push_back(civil.year >= 0 && civil.year <= 10000 && civil.month >= 1 && civil.month <= 12 &&
-                  civil.day >= 1 && civil.day <= DaysInMonth(civil.year, civil.month) &&
-                  FromCivil(civil.year, civil.month, civil.day) == day);
+  z3::expr year = ctx().int_const(fmt::format("y!{}!{}", tag_, n).c_str());
+  Civil civil{year, ctx().int_const(fmt::format("m!{}!{}", tag_, n).c_str()),
+              ctx().int_const(fmt::format("d!{}!{}", tag_, n).c_str()), YearOf(year)};
+  side_.push_back(civil.month >= 1 && civil.month <= 12 && civil.day >= 1 &&
+                  civil.day <= DaysInMonth(civil.shape, civil.month) &&
+                  FromCivil(civil.shape, civil.month, civil.day) == day);
   civil_memo_.emplace_back(day, civil);
   return civil;
 }
@@ -442,12 +513,18 @@ z3::expr Encoder::AddMonths(const z3::expr& day, std::int64_t months) {
                                   months));
   }
   Civil c = Decompose(simplified);
-  z3::expr total = c.year * 12 + (c.month - 1) + Int(months);
-  z3::expr y = total / 12;
-  z3::expr m = z3::mod(total, 12) + 1;
-  z3::expr dim = DaysInMonth(y, m);
-  z3::expr d = z3::ite(c.day <= dim, c.day, dim);
-  return FromCivil(y, m, d);
+  z3::expr y = c.year + Int(months / 12);
+  z3::expr m = c.month;
+  if (months % 12 != 0) {  // a month of another year: y * 12 + m - 1 moves by `months`
+    int n = fresh_++;
+    y = ctx().int_const(fmt::format("y!{}!{}", tag_, n).c_str());
+    m = ctx().int_const(fmt::format("m!{}!{}", tag_, n).c_str());
+    side_.push_back(m >= 1 && m <= 12 && y * 12 + m == c.year * 12 + c.month + Int(months));
+  }
+  Year year = YearOf(y);
+  z3::expr dim = DaysInMonth(year, m);
+  z3::expr d = z3::ite(c.day <= dim, c.day, dim);  // clamped to the month's last day
+  return FromCivil(year, m, d);
 }
 
 // Full years from `from` to `to` as the evaluator counts them: the year difference, minus one

@@ -62,6 +62,14 @@ class Encoder {
 
   // Rules in this chain.
   z3::expr InForce(const ast::RuleDecl& rule);
+  // InForce and the condition as separate conjuncts (the condition split at its top-level
+  // `and`s), each with what it is for a person: "`age < 16`", "the rule's `valid from
+  // 2025-01-01`". Their conjunction is InForce(rule) && Condition(rule).
+  struct Part {
+    z3::expr term;
+    std::string what;
+  };
+  std::vector<Part> ConditionParts(const ast::RuleDecl& rule);
   z3::expr Condition(const ast::RuleDecl& rule) { return Bool(rule.condition.get()); }
   // In force and condition true (docs/language.md §9: the rule holds).
   z3::expr Holds(const ast::RuleDecl& rule);
@@ -103,13 +111,22 @@ class Encoder {
   Term Cyclic(const ast::Expr& expr);
   z3::expr AddMonths(const z3::expr& day, std::int64_t months);
   z3::expr YearsBetween(const z3::expr& from, const z3::expr& to);
+  // The calendar in linear arithmetic without division: a year is split into its 400-, 100-
+  // and 4-year cycles by fresh bounded variables, so that Z3's integer solver never has to
+  // reason about `div`/`mod` (which made date queries take minutes).
+  struct Year {
+    z3::expr days_before;  // days from 0001-01-01 to 1 January of the year
+    z3::expr leap;
+  };
+  Year YearOf(const z3::expr& year);
   // y, m, d of a day number (fresh variables tied by a side constraint).
   struct Civil {
     z3::expr year, month, day;
+    Year shape;
   };
   Civil Decompose(const z3::expr& day);
-  z3::expr FromCivil(const z3::expr& y, const z3::expr& m, const z3::expr& d);
-  z3::expr DaysInMonth(const z3::expr& y, const z3::expr& m);
+  z3::expr FromCivil(const Year& year, const z3::expr& m, const z3::expr& d);
+  z3::expr DaysInMonth(const Year& year, const z3::expr& m);
   z3::expr ValidityTerm(const ast::Validity& validity);
   int Copy(const ast::FactDecl* fact) const { return fact == twin_ ? copy_ : 0; }
 
@@ -128,6 +145,7 @@ class Encoder {
   std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions_;
   std::unordered_map<const ast::RuleDecl*, const ast::Validity*> file_validity_;
   std::vector<std::pair<z3::expr, Civil>> civil_memo_;
+  std::vector<std::pair<z3::expr, Year>> year_memo_;
   std::vector<z3::expr> side_;
   std::set<const void*> in_progress_;  // lets and decisions being encoded (cycle guard)
   int fresh_ = 0;

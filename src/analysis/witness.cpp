@@ -138,9 +138,10 @@ WitnessCase ExtractCase(const z3::model& model, Variables& vars,
   return out;
 }
 
-std::string CaseToYaml(const WitnessCase& witness) {
+std::string CaseToYaml(const WitnessCase& witness, bool read_only) {
   std::string out;
   for (const FactValue& value : witness.facts) {
+    if (read_only && value.any) continue;
     const ast::Type& type = value.fact->type.type;
     if (!value.present) {
       out += fmt::format("# {}: absent (optional)\n", value.fact->name);
@@ -149,6 +150,7 @@ std::string CaseToYaml(const WitnessCase& witness) {
     out += fmt::format("{}: {}{}\n", value.fact->name, ValueYaml(type, value.raw),
                        value.any ? "  # any value" : "");
   }
+  if (read_only && out.empty()) out = "# the finding reads no fact: any case shows it\n";
   return out;
 }
 

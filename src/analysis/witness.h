@@ -42,8 +42,9 @@ WitnessCase ExtractCase(const z3::model& model, Variables& vars,
 
 // Formats a raw value of a type for people: `true`, `34`, `€1.800,50`, `2025-03-01`, `b1`.
 std::string FormatValue(const ast::Type& type, std::int64_t raw);
-// The case as YAML lines `name: value` (money in euros, sets as [a, b]).
-std::string CaseToYaml(const WitnessCase& witness);
+// The case as YAML lines `name: value` (money in euros, sets as [a, b]); with `read_only`
+// only the facts the query reads (a comment line when it reads none).
+std::string CaseToYaml(const WitnessCase& witness, bool read_only = false);
 
 // Compiled programs per jurisdiction, shared by the worker threads.
 class ProgramCache {

@@ -45,9 +45,12 @@ Diagnostic ToPublic(const diag::Diagnostic& diagnostic, const source::SourceMana
     out.notes.push_back({ToLocation(note.range, sources), note.message});
   }
   out.help = diagnostic.help;
+  if (out.help.empty() && !diag::DefaultHelp(diagnostic.kind).empty()) {
+    out.help.emplace_back(diag::DefaultHelp(diagnostic.kind));
+  }
   for (const diag::Witness& witness : diagnostic.witnesses) {
-    out.witnesses.push_back(
-        {witness.title, witness.jurisdiction, witness.date, witness.case_yaml, witness.replay});
+    out.witnesses.push_back({witness.title, witness.jurisdiction, witness.date, witness.case_yaml,
+                             witness.replay, witness.facts_read_yaml});
   }
   out.layer = diagnostic.layer;
   return out;

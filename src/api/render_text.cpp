@@ -216,7 +216,10 @@ std::string RenderText(const Diagnostic& diagnostic, const RenderOptions& option
         out << ')';
       }
       out << '\n';
-      RenderIndented(out, witness.case_yaml, "    ");
+      // The facts the rules read; the complete case is in the JSON and the witness suites.
+      RenderIndented(out,
+                     witness.facts_read_yaml.empty() ? witness.case_yaml : witness.facts_read_yaml,
+                     "    ");
       if (!witness.replay.empty()) {
         out << "  replay:\n";
         RenderIndented(out, witness.replay, "    ");

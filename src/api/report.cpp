@@ -91,6 +91,11 @@ std::string SafeFileName(const std::string& name) {
   return out.empty() ? "witnesses" : out;
 }
 
+// A report shows the facts the finding's rules read; the witness suites keep every fact.
+const std::string& Shown(const Witness& w) {
+  return w.facts_read_yaml.empty() ? w.case_yaml : w.facts_read_yaml;
+}
+
 std::string Where(const Location& location) {
   if (location.path.empty()) return {};
   return fmt::format("{}:{}:{}", location.path, location.line, location.column);
@@ -179,14 +184,21 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
                          const std::string& title) {
   const bool html = format == ReportFormat::kHtml;
   auto esc = [&](const std::string& text) { return html ? internal::HtmlEscape(text) : text; };
-  // layer -> decision -> findings, in input order.
-  std::map<std::string, std::map<std::string, std::vector<const Diagnostic*>>> groups;
+  // layer -> section -> findings, in input order. A layer's legal findings come first, by
+  // decision; then findings about structure and validity; notes (unused facts, restated
+  // rules) last.
+  enum Section { kDecision, kStructure, kNotes };
+  std::map<std::string, std::map<std::pair<Section, std::string>, std::vector<const Diagnostic*>>>
+      groups;
   std::map<std::string, int> by_code;
   std::map<std::string, std::string> code_title;
   for (const Diagnostic& d : diagnostics) {
     std::string layer = d.layer.empty() ? "(no layer)" : d.layer;
     std::string decision = DecisionOf(d);
-    groups[layer][decision.empty() ? "" : decision].push_back(&d);
+    Section section = d.severity == Severity::kNote ? kNotes
+                      : decision.empty()            ? kStructure
+                                                    : kDecision;
+    groups[layer][{section, section == kDecision ? decision : ""}].push_back(&d);
     ++by_code[d.code];
     code_title[d.code] = d.kind;
   }
@@ -222,12 +234,13 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
   }
   for (const auto& [layer, decisions] : groups) {
     out += html ? "<h2>" + esc(layer) + "</h2>\n" : "## " + layer + "\n\n";
-    for (const auto& [decision, findings] : decisions) {
-      std::string heading =
-          decision.empty() ? "Structure and validity" : "Decision `" + decision + "`";
+    for (const auto& [key, findings] : decisions) {
+      const auto& [section, decision] = key;
+      std::string heading = section == kNotes       ? "Notes"
+                            : section == kStructure ? "Structure and validity"
+                                                    : "Decision `" + decision + "`";
       if (html) {
-        heading = decision.empty() ? "Structure and validity"
-                                   : "Decision <code>" + esc(decision) + "</code>";
+        heading = section == kDecision ? "Decision <code>" + esc(decision) + "</code>" : heading;
         out += "<h3>" + heading + "</h3>\n";
       } else {
         out += "### " + heading + "\n\n";
@@ -252,7 +265,7 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
           }
           for (const Witness& w : d->witnesses) {
             out += fmt::format("<p>Witness <em>{}</em> — {} on {}:</p>\n<pre>{}</pre>\n",
-                               esc(w.title), esc(w.jurisdiction), esc(w.date), esc(w.case_yaml));
+                               esc(w.title), esc(w.jurisdiction), esc(w.date), esc(Shown(w)));
             if (!w.replay.empty())
               out += "<p>The evaluator decides:</p>\n<pre>" + esc(w.replay) + "</pre>\n";
           }
@@ -268,7 +281,7 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
           if (!d->notes.empty() || !d->help.empty()) out += "\n";
           for (const Witness& w : d->witnesses) {
             out += fmt::format("Witness *{}* — {} on {}:\n\n```yaml\n{}```\n\n", w.title,
-                               w.jurisdiction, w.date, w.case_yaml);
+                               w.jurisdiction, w.date, Shown(w));
             if (!w.replay.empty()) {
               out += "The evaluator decides:\n\n```\n" + w.replay + "```\n\n";
             }

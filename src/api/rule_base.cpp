@@ -60,6 +60,21 @@ void CountStats(RuleBaseImpl& impl) {
 
 }  // namespace
 
+// With LoadOptions::accept_competence_errors: every error is a competence error (the model is
+// then fully annotated) and the dependency graph has no cycle, so it can be compiled.
+bool AcceptedAsWritten(const RuleBaseImpl& impl) {
+  if (!impl.options.accept_competence_errors || !impl.model) return false;
+  for (const Diagnostic& d : impl.diagnostics) {
+    if (d.severity == Severity::kError && d.code != "L310" && d.code != "L311" &&
+        d.code != "L314") {
+      return false;
+    }
+  }
+  diag::DiagnosticSink graph_sink;
+  graph::CheckStructure(*impl.model, graph_sink);
+  return !graph_sink.has_errors();
+}
+
 std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
                                           const LoadOptions& options) {
   auto impl = std::make_shared<RuleBaseImpl>();
@@ -105,6 +120,7 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
   if (impl.model && options.analyze_conflicts) {
     analysis::AnalysisOptions analysis_options;
     analysis_options.solver_rlimit = options.solver_rlimit;
+    analysis_options.layer_time_limit_ms = options.solver_time_limit_ms;
     unsigned hardware = std::thread::hardware_concurrency();
     analysis_options.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
     analysis_options.cache = caches.analysis;
@@ -311,7 +327,7 @@ const sema::Layer* FindJurisdiction(const sema::Model& model, std::string_view n
 
 Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
   try {
-    if (!impl_->model || impl_->has_errors) {
+    if (!impl_->model || (impl_->has_errors && !internal::AcceptedAsWritten(*impl_))) {
       return Status(StatusCode::kInvalidArgument,
                     "the rule base has " + std::to_string(impl_->stats.errors) +
                         " error(s); fix them before evaluating (see `loket check`)");

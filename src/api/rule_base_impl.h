@@ -35,6 +35,10 @@ std::string ContentHash(const source::SourceManager& sources);
 
 // The pipeline behind RuleBase::LoadFiles and FromSources: parse, analyze, graph checks and,
 // when asked and the rule base has no errors, the conflict analysis.
+// LoadOptions::accept_competence_errors is set, every error is a competence error (L310,
+// L311, L314) and the dependency graph has no cycle: the rules can be evaluated as written.
+bool AcceptedAsWritten(const RuleBaseImpl& impl);
+
 std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
                                           const LoadOptions& options);
 // What a check may reuse from earlier checks of the same rule base (IncrementalChecker);

@@ -21,6 +21,7 @@ struct CheckOptions {
   std::string format = "text";
   std::string color = "auto";
   bool no_analysis = false;
+  double solver_time_limit = 30;  // seconds per layer
   std::string witnesses_dir;
   std::string report;
   int error_limit = kDefaultErrorLimit;
@@ -34,6 +35,7 @@ int RunCheck(const CheckOptions& options) {
   SetJsonErrors(options.format == "json");
   LoadOptions load;
   load.analyze_conflicts = !options.no_analysis;
+  load.solver_time_limit_ms = static_cast<unsigned>(options.solver_time_limit * 1000);
   std::optional<RuleBase> rules = LoadRuleBase(options.paths, load);
   if (!rules) return kExitUsage;
 
@@ -98,6 +100,11 @@ const RegisterCommand kCheck{
            ->capture_default_str();
        app.add_flag("--no-analysis", options->no_analysis,
                     "Skip the conflict analysis (L5xx findings)");
+       app.add_option("--solver-time-limit", options->solver_time_limit,
+                      "Seconds the conflict analysis may spend on one layer before it stops "
+                      "with L513 undetermined (0: no limit)")
+           ->check(CLI::Range(0.0, 86400.0))
+           ->capture_default_str();
        app.add_option("--witnesses", options->witnesses_dir,
                       "Write the findings' witness cases as YAML test suites into this folder "
                       "(one per jurisdiction, ready for `loket test`)");

@@ -98,9 +98,10 @@ void PrintErrorsLeftOut(std::size_t left_out) {
 }
 
 std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths, int& exit_code,
-                                          int error_limit) {
+                                          int error_limit, bool as_written) {
   LoadOptions options;
   options.analyze_conflicts = false;  // evaluation needs a correct rule base, not findings
+  options.accept_competence_errors = as_written;
   std::optional<RuleBase> rules = LoadRuleBase(paths, options);
   if (!rules) {
     exit_code = 2;
@@ -113,9 +114,18 @@ std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths,
     for (const Diagnostic& diagnostic : rules->diagnostics()) {
       if (diagnostic.severity == Severity::kError) errors.push_back(diagnostic);
     }
+    bool competence_only = std::all_of(errors.begin(), errors.end(), [](const Diagnostic& d) {
+      return d.code == "L310" || d.code == "L311" || d.code == "L314";
+    });
     const std::size_t total = errors.size();
     const std::size_t left_out = LimitErrors(errors, error_limit);
     RenderText(std::cerr, errors, render);
+    if (as_written && competence_only) {
+      PrintErrorsLeftOut(left_out);
+      std::cerr << "loket: warning: evaluating the rules as written, with " << total
+                << " competence error(s) (--as-written)\n";
+      return rules;
+    }
     PrintErrorsLeftOut(left_out);
     if (json_errors) std::cout << "{\"errors\": " << RenderJson(errors) << "}\n";
     // As text only: with --format json the diagnostics above are the JSON answer.

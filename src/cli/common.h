@@ -45,8 +45,12 @@ std::optional<RuleBase> LoadRuleBase(const std::vector<std::string>& paths,
 // Loads like LoadRuleBase and, when the rule base has errors, prints them (text, to stderr)
 // and returns nullopt: evaluation needs a clean rule base. `exit_code` is set to 2 on a
 // Status error and to 1 on rule errors.
+// With `as_written`, a rule base whose only errors are competence errors (L310, L311, L314) is
+// loaded too, its errors printed as a warning: the rules are evaluated as the municipality
+// wrote them, to replay the witnesses of those findings.
 std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths, int& exit_code,
-                                          int error_limit = kDefaultErrorLimit);
+                                          int error_limit = kDefaultErrorLimit,
+                                          bool as_written = false);
 
 // Compiles a jurisdiction, printing the Status error on failure.
 std::optional<Program> CompileJurisdiction(const RuleBase& rules, const std::string& jurisdiction);

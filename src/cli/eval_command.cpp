@@ -35,6 +35,7 @@ struct EvalCommandOptions {
   std::string on;
   bool explain = false;
   bool all = false;
+  bool as_written = false;
   std::string why_not;
   std::string format = "text";
   std::string color = "auto";
@@ -499,7 +500,8 @@ int RunEval(EvalCommandOptions options) {
   if (!on) return kExitUsage;
 
   int exit_code = kExitOk;
-  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code, options.error_limit);
+  std::optional<RuleBase> rules =
+      LoadCleanRuleBase(rule_paths, exit_code, options.error_limit, options.as_written);
   if (!rules) return exit_code;
   if (batch) return EvalBatch(*rules, options, *on);
 
@@ -527,6 +529,9 @@ const RegisterCommand kEval{
        app.add_option("--on,--date", options->on, "Reference date, YYYY-MM-DD (default: today)");
        app.add_flag("--all", options->all,
                     "Show every decision in full, not only what applies to the person");
+       app.add_flag("--as-written", options->as_written,
+                    "Evaluate the rules as written when their only errors are competence errors "
+                    "(L310, L311, L314), to replay those findings' witnesses");
        app.add_flag("--explain", options->explain,
                     "Show every decision with the facts behind it, the rules that could have "
                     "decided a default and why they did not, and defeated rules (implies --all)");

@@ -23,6 +23,7 @@ struct TestCommandOptions {
   std::vector<std::string> suites;  // --suite: explicit suite files or folders
   bool require_coverage = false;
   bool quiet_coverage = false;
+  bool as_written = false;
   std::string format = "text";
   std::string color = "auto";
 };
@@ -97,7 +98,7 @@ int RunTest(const TestCommandOptions& options) {
     }
   }
   int exit_code = kExitOk;
-  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code);
+  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code, kDefaultErrorLimit, options.as_written);
   if (!rules) return exit_code;
 
   TestOptions test_options;
@@ -162,6 +163,9 @@ const RegisterCommand kTest{
                     "Fail when a rule fires in no test (L703 becomes an error)");
        app.add_flag("--no-coverage-warnings", options->quiet_coverage,
                     "Do not list the rules no test made fire");
+       app.add_flag("--as-written", options->as_written,
+                    "Evaluate the rules as written when their only errors are competence errors "
+                    "(L310, L311, L314), to replay those findings' witnesses");
        app.add_option("--format", options->format, "Output format")
            ->check(CLI::IsMember({"text", "json"}))
            ->capture_default_str();

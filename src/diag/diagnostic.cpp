@@ -15,6 +15,20 @@ const std::vector<KindInfo>& AllKinds() {
   return kinds;
 }
 
+std::string_view DefaultHelp(Kind kind) {
+  switch (kind) {
+#define LOKET_DIAG(name, code, severity, title)
+#define LOKET_DIAG_HELP(name, help) \
+  case Kind::k##name:               \
+    return help;
+#include "diag/kinds.def"
+#undef LOKET_DIAG_HELP
+#undef LOKET_DIAG
+    default:
+      return {};
+  }
+}
+
 const KindInfo& Info(Kind kind) {
   return AllKinds()[static_cast<std::size_t>(kind)];
 }

@@ -33,6 +33,9 @@ struct KindInfo {
 };
 
 const KindInfo& Info(Kind kind);
+// The registry's "what to do" for a kind, for findings without a help line of their own
+// (empty for kinds whose help always depends on the finding).
+std::string_view DefaultHelp(Kind kind);
 const std::vector<KindInfo>& AllKinds();
 std::string_view SeverityName(Severity severity);
 
@@ -43,11 +46,12 @@ struct Note {
 
 // A concrete case that shows a finding, with what the evaluator made of it.
 struct Witness {
-  std::string title;         // "case 1", "with nationality = syrian"
-  std::string jurisdiction;  // the leaf layer the case was replayed for
-  std::string date;          // ISO reference date
-  std::string case_yaml;     // every fact, ready to paste into a test suite
-  std::string replay;        // the evaluator's decisions and winning rules for the case
+  std::string title;            // "case 1", "with nationality = syrian"
+  std::string jurisdiction;     // the leaf layer the case was replayed for
+  std::string date;             // ISO reference date
+  std::string case_yaml;        // every fact, ready to paste into a test suite
+  std::string replay;           // the evaluator's decisions and winning rules for the case
+  std::string facts_read_yaml;  // only the facts the rules read: what the text shows
 };
 
 struct Diagnostic {

@@ -42,6 +42,15 @@ loket_cli_test(check_no_analysis EXPECT --exit 0 --stdout [=[0 errors]=]
 loket_cli_test(check_missing_folder
   EXPECT --exit 2 --stderr [=[loket: error: no such file or folder: `tests/cli/fixtures/nowhere`]=]
   COMMAND check ${F}/nowhere)
+# The analysis' wall-clock limit per layer: a layer that needs more than a millisecond stops
+# with one L513 that names the limit (a warning: exit 0).
+loket_cli_test(check_solver_time_limit
+  EXPECT --exit 0
+         --stdout [=[warning\[L513\]: analysis of layer `havenstad` stopped after its time limit of 1 ms]=]
+         --stdout [=[help: raise the time limit \(`loket check --solver-time-limit SECONDS`]=]
+  COMMAND check examples/conflicts/ambiguity --solver-time-limit 0.001 --color never)
+loket_cli_test(check_solver_time_limit_negative EXPECT --exit 2 --stderr [=[--solver-time-limit]=]
+  COMMAND check examples/conflicts/ambiguity --solver-time-limit -1)
 loket_cli_test(check_folder_without_rules
   EXPECT --exit 2 --stderr [=[no \.loket files in folder]=] COMMAND check ${F}/empty_dir)
 # Readable by name but failing on read (EIO), even for root.
@@ -67,6 +76,13 @@ loket_cli_test(check_typo_json
   COMMAND check ${F}/typo --format json)
 loket_cli_test(check_color_always EXPECT --exit 1 --stdout [=[\x1b\x5b1.31merror\x5bL201\x5d]=]
   COMMAND check ${F}/typo --color always)
+# Every finding says what to do: graph findings get the registry's help line.
+loket_cli_test(check_cycle_help
+  EXPECT --exit 1 --stdout [=[error\[L401\]]=] --stdout [=[^help: break the cycle: ]=]
+  COMMAND check examples/conflicts/dependency-cycle --color never)
+loket_cli_test(check_exception_cycle_help
+  EXPECT --exit 1 --stdout [=[error\[L402\]]=] --stdout [=[^help: keep one direction: ]=]
+  COMMAND check examples/conflicts/exception-cycle --color never)
 # Conflict findings carry witnesses. --witnesses writes them as test suites (one per
 # jurisdiction) that `loket test` runs as they are; --report writes a report for legal teams.
 loket_cli_test(check_conflict_witnesses
@@ -88,6 +104,32 @@ loket_cli_test(witness_suite_runs
           --no-coverage-warnings)
 set_tests_properties(cli.check_conflict_witnesses PROPERTIES FIXTURES_SETUP cli_witnesses)
 set_tests_properties(cli.witness_suite_runs PROPERTIES FIXTURES_REQUIRED cli_witnesses)
+# Witnesses of a competence error (L310) replay with --as-written: the rule base is refused
+# without it, and evaluated as the municipality wrote it with it.
+set(W ${CMAKE_CURRENT_BINARY_DIR}/cli_competence_witnesses)
+loket_cli_test(check_competence_witnesses
+  EXPECT --exit 1 --stdout [=[error\[L310\]: rule `ws\.rni_zoning`]=]
+         --file ${W}/westland.witnesses.yaml --file-text [=[expect_error: L609]=]
+  COMMAND check examples/conflicts/westland-rni-zoning --color never --witnesses ${W})
+loket_cli_test(competence_witness_suite_refused
+  EXPECT --exit 1 --stderr [=[nothing was evaluated]=]
+  COMMAND test examples/conflicts/westland-rni-zoning ${W}/westland.witnesses.yaml)
+loket_cli_test(competence_witness_suite_as_written
+  EXPECT --exit 0 --stdout [=[^1 passed, 0 failed$]=]
+         --stderr [=[warning: evaluating the rules as written, with 1 competence error]=]
+  COMMAND test examples/conflicts/westland-rni-zoning ${W}/westland.witnesses.yaml --as-written
+          --no-coverage-warnings)
+loket_cli_test(competence_witness_eval_as_written
+  EXPECT --exit 1 --stdout [=[L609]=] --stdout [=[westland\.ws\.rni_zoning]=]
+  COMMAND eval examples/conflicts/westland-rni-zoning -m westland --on 2025-01-01 --as-written
+          tests/cli/fixtures/competence_witness_case.yaml)
+loket_cli_test(as_written_still_refuses_other_errors
+  EXPECT --exit 1 --stderr [=[nothing was evaluated]=]
+  COMMAND eval ${F}/typo -m national --on 2025-01-01 tests/cli/fixtures/competence_witness_case.yaml
+          --as-written)
+set_tests_properties(cli.check_competence_witnesses PROPERTIES FIXTURES_SETUP cli_competence_witnesses)
+set_tests_properties(cli.competence_witness_suite_refused cli.competence_witness_suite_as_written
+  PROPERTIES FIXTURES_REQUIRED cli_competence_witnesses)
 
 # --- eval: one case ---------------------------------------------------------------------------
 loket_cli_test(eval_text

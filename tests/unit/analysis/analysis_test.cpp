@@ -97,6 +97,21 @@ TEST_CASE("a tiny solver budget gives L513 undetermined, never silence", "[analy
   CHECK(checked->Of(Kind::kUndetermined)[0]->message.find("resource limit") != std::string::npos);
 }
 
+TEST_CASE("a layer over its wall-clock limit stops with one L513 naming the limit", "[analysis]") {
+  AnalysisOptions options;
+  options.layer_time_limit_ms = 1;  // far less than the layer's queries take
+  auto checked = CheckExample("ambiguity", options);
+  INFO(checked->Dump());
+  CHECK(checked->Of(Kind::kAmbiguity).empty());
+  auto undetermined = checked->Of(Kind::kUndetermined);
+  int stopped = 0;
+  for (const auto* d : undetermined) {
+    stopped += d->message.find("stopped after its time limit of 1 ms") != std::string::npos;
+  }
+  CHECK(stopped >= 1);
+  CHECK(stopped <= 2);  // once per layer (national and havenstad), not once per question
+}
+
 TEST_CASE("dated params take the value in force on the reference date", "[analysis]") {
   auto checked = Check({{"national.loket", R"L(layer national "Nederland"
 fact age: int in 0..130 "age"
@@ -223,7 +238,10 @@ TEST_CASE("L512: two versions of one rule id in force together", "[analysis]") {
   REQUIRE(d->witnesses.size() == 1);
   CHECK(d->witnesses[0].date >= "2025-07-01");
   CHECK(d->witnesses[0].date < "2026-01-01");
-  CHECK(!d->witnesses[0].replay.empty());
+  // The witness shows the overlap: both versions decide the case together.
+  CHECK(d->witnesses[0].title == "both versions in force and applying");
+  CHECK(d->witnesses[0].replay.find("(by heuvelstad.hv.local_tie, heuvelstad.hv.local_tie)") !=
+        std::string::npos);
 }
 
 TEST_CASE("witness facts the finding does not read are marked any value", "[analysis]") {
@@ -237,6 +255,9 @@ TEST_CASE("witness facts the finding does not read are marked any value", "[anal
   INFO(witnesses.at(0).case_yaml);
   CHECK(witnesses.at(0).case_yaml.find("temporary_purpose: false  # any value") !=
         std::string::npos);
+  // The text shows only the facts the rules read; the complete case stays in case_yaml.
+  CHECK(witnesses.at(0).facts_read_yaml.find("temporary_purpose") == std::string::npos);
+  CHECK(witnesses.at(0).facts_read_yaml.find("nationality: dutch") != std::string::npos);
 }
 
 TEST_CASE("L514: a witness the evaluator decides otherwise is an internal error", "[analysis]") {
@@ -275,4 +296,45 @@ rule hs.fewer "Beleidsregel (test)"
   CHECK(d->witnesses[1].jurisdiction == "national");
   CHECK(d->witnesses[1].case_yaml.find("local_course_done") == std::string::npos);
   CHECK(d->witnesses[1].replay.find("hours = 800") != std::string::npos);
+}
+
+TEST_CASE("L508 on a national rule a municipality defeats asks to narrow the local exception",
+          "[analysis]") {
+  auto checked = Check({{"national.loket", kNational}, {"havenstad.loket", Local(R"L(
+rule hs.all_status_holders "Beleidsregel (test)"
+  exception to wi.hours
+  when category == status_holder
+  then hours = 1000
+)L")}});
+  INFO(checked->Dump());
+  auto shadowed = checked->Of(Kind::kShadowedRule);
+  REQUIRE(shadowed.size() == 1);
+  const auto* d = shadowed[0];
+  CHECK(d->layer == "havenstad");
+  REQUIRE(d->help.size() == 1);
+  CHECK(d->help[0].find("remove the rule") == std::string::npos);
+  CHECK(d->help[0].find("narrow the local exception `hs.all_status_holders`") != std::string::npos);
+  CHECK(d->help[0].find("not this municipality's to change") != std::string::npos);
+}
+
+TEST_CASE("witness values look like a person's: inside the range, round, not at its ends",
+          "[analysis]") {
+  auto checked = Check({{"national.loket", R"L(layer national "Nederland"
+fact income: money in €0..€100000 "monthly income"
+fact age: int in 0..130 "age"
+decision support: bool default false "support"
+rule r.low "Wet X, art. 1"
+  when income < €2000
+  then support = true
+rule r.young "Wet X, art. 2"
+  when age < 30
+  then support = false
+)L"}});
+  INFO(checked->Dump());
+  REQUIRE(checked->Codes() == std::vector<std::string>{"L501"});
+  const auto& w = checked->findings.at(0).witnesses.at(0);
+  CHECK(w.date == "2025-01-01");
+  // Not a cent, not a newborn: the lower band of each range, in round numbers.
+  CHECK(w.case_yaml.find("income: 1000.00\n") != std::string::npos);
+  CHECK(w.case_yaml.find("age: 20\n") != std::string::npos);
 }

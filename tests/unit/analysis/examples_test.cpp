@@ -67,6 +67,11 @@ TEST_CASE("L504: an added condition on a national entitlement", "[analysis]") {
   auto checked = CheckExample("statusholder-housing-b1");
   ExpectOnly(*checked, "L504");
   const auto* d = checked->Of(Kind::kLessFavourable).at(0);
+  // It names the national rule it is less favourable than, and says what that rule gives.
+  CHECK(d->message.find("by rule `national.hw.statusholder_housing`") != std::string::npos);
+  REQUIRE(!d->help.empty());
+  CHECK(d->help[0].find("national.hw.statusholder_housing") != std::string::npos);
+  CHECK(d->help[0].find("housing_offer = true") != std::string::npos);
   ExpectReplayed(*d, 2);
 }
 
@@ -88,7 +93,12 @@ TEST_CASE("L506: a decision without default has a gap", "[analysis]") {
 TEST_CASE("L507: a rule that no case allowed by the assumes reaches", "[analysis]") {
   auto checked = CheckExample("dead-rule");
   ExpectOnly(*checked, "L507");
-  CHECK(checked->Of(Kind::kDeadRule).at(0)->witnesses.empty());
+  const auto* d = checked->Of(Kind::kDeadRule).at(0);
+  CHECK(d->witnesses.empty());
+  // The help names the part that can never hold: the two conjuncts the `assume` excludes.
+  REQUIRE(d->help.size() == 1);
+  CHECK(d->help[0].find("`category == eu_worker` together with `residence_basis == regular` can "
+                        "never hold") != std::string::npos);
 }
 
 TEST_CASE("L508: a rule always defeated by its exception", "[analysis]") {
@@ -144,6 +154,8 @@ TEST_CASE("L511: a local exception outliving a local base in the same municipali
   ExpectReplayed(*d);
   CHECK(d->witnesses[0].date >= "2025-01-01");
   CHECK(d->witnesses[0].replay.find("by meerstad.ms.z_route_young") != std::string::npos);
+  // A person, not the lower bound of the range: the rule reads `age < 27`.
+  CHECK(d->witnesses[0].case_yaml.find("age: 0\n") == std::string::npos);
 }
 
 TEST_CASE("legitimate local variations give no finding", "[analysis]") {

@@ -103,3 +103,31 @@ TEST_CASE("RenderReport groups by layer and decision, with citations and witness
   auto bad = loket::WriteReport(rules.diagnostics(), "/tmp/report.txt");
   CHECK(bad.code() == loket::StatusCode::kInvalidArgument);
 }
+
+TEST_CASE("RenderReport puts a layer's legal findings first and its notes last",
+          "[analysis][report]") {
+  loket::RuleBase rules = Load("restated-rule");
+  std::vector<loket::Diagnostic> findings = rules.diagnostics();
+  loket::Diagnostic note;  // an unused-fact note placed first in the input
+  note.code = "L403";
+  note.kind = "UnusedFact";
+  note.severity = loket::Severity::kNote;
+  note.message = "fact `shoe_size` is never read";
+  note.layer = "polderstad";
+  loket::Diagnostic legal;
+  legal.code = "L501";
+  legal.kind = "Ambiguity";
+  legal.severity = loket::Severity::kError;
+  legal.message = "two rules decide `z_course_hours` differently";
+  legal.layer = "polderstad";
+  findings.insert(findings.begin(), note);
+  findings.push_back(legal);
+  std::string md = loket::RenderReport(findings, loket::ReportFormat::kMarkdown);
+  INFO(md);
+  std::size_t legal_at = md.find("#### L501");
+  std::size_t notes_at = md.find("### Notes");
+  REQUIRE(legal_at != std::string::npos);
+  REQUIRE(notes_at != std::string::npos);
+  CHECK(legal_at < notes_at);
+  CHECK(md.find("#### L403") > notes_at);
+}

@@ -84,7 +84,7 @@ TEST_CASE("RenderText: witnesses are indented YAML with their replay", "[api]") 
   d.code = "L501";
   d.message = "rules `a` and `b` can decide `route` differently";
   d.witnesses.push_back({"case 1", "westland", "2025-03-01", "age: 30\npermit: asylum_fixed\n",
-                         "route = b1 by a\nroute = z by b"});
+                         "route = b1 by a\nroute = z by b", /*facts_read_yaml=*/""});
   const std::string expected =
       "error[L501]: rules `a` and `b` can decide `route` differently\n"
       "witness: case 1 (jurisdiction westland, date 2025-03-01)\n"
