@@ -1,0 +1,129 @@
+// The one-desk answer sheet: per domain, the answers that apply first (decided by a rule),
+// then the defaults; each answer with the article it rests on and the rule's note; "why?"
+// unfolds the explanation down to the facts read; "why not?" asks about any rule. The
+// receipt closes the sheet (printed with it).
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+function valueText(value) {
+  if (Array.isArray(value)) return value.length ? value.join(', ') : '∅';
+  if (value === true) return t('yes');
+  if (value === false) return t('no');
+  return String(value);
+}
+
+export function renderErrors(diagnostics) {
+  if (!diagnostics || !diagnostics.length) return null;
+  return h('ul', { class: 'diagnostics' }, diagnostics.map((d) => h('li', { class: `sev-${d.severity || 'error'}` },
+    h('strong', {}, d.code || ''), ' ', d.message,
+    (d.help || []).map((help) => h('div', { class: 'help' }, `${t('help')}: ${help}`)))));
+}
+
+function notesOf(rule, rules) {
+  if (rule.notes && rule.notes.length) return rule.notes;
+  const found = (rules || []).find((r) => r.qualified_id === `${rule.layer}.${rule.id}` || (r.id === rule.id && r.layer === rule.layer));
+  return found ? found.notes : [];
+}
+
+function explanation(rule) {
+  if (rule.condition === undefined && !rule.reads) return null;
+  return h('details', { class: 'why' }, h('summary', {}, t('why')),
+    rule.condition ? h('p', {}, h('span', { class: 'k' }, `${t('condition')}: `), h('code', {}, rule.condition)) : null,
+    rule.reads && rule.reads.length ? h('ul', { class: 'reads' }, rule.reads.map((read) => h('li', {},
+      h('code', {}, read.name), ` (${read.kind}) = `, h('strong', {}, read.known ? read.value : t('unknown')),
+      read.kind === 'decision' ? h('a', { href: `#answer-${read.name}` }, ' ↗') : null))) : null);
+}
+
+function ruleLine(rule, rules) {
+  const notes = notesOf(rule, rules);
+  return h('li', { class: 'basis' },
+    h('span', { class: 'k' }, `${t('by_rule')} `), h('code', {}, rule.id),
+    h('span', { class: `layer ${rule.layer === 'national' ? 'national' : 'local'}` }, rule.layer),
+    h('div', { class: 'citation' }, rule.citation),
+    notes.map((note) => h('div', { class: 'note' }, `${t('note')}: ${note}`)),
+    explanation(rule));
+}
+
+function receiptBlock(receipt) {
+  if (!receipt) return null;
+  const row = (key, value) => (value ? [h('dt', {}, t(key)), h('dd', {}, h('code', {}, value))] : []);
+  return h('section', { class: 'receipt', 'aria-labelledby': 'receipt-title' },
+    h('h3', { id: 'receipt-title' }, t('receipt')),
+    h('dl', {}, row('decision_id', receipt.decision_id), row('rule_base_hash', receipt.rule_base_hash),
+      row('loket_version', receipt.loket_version), row('jurisdiction', receipt.jurisdiction),
+      row('date', receipt.reference_date), row('decided_at', receipt.decided_at)));
+}
+
+function whyNotForm(rules, ask) {
+  if (!ask || !rules || !rules.length) return null;
+  const select = h('select', { id: 'why-not-rule' },
+    rules.map((r) => h('option', { value: r.qualified_id || r.id }, `${r.qualified_id || r.id} — ${r.citation}`)));
+  const out = h('div', { id: 'why-not-answer', 'aria-live': 'polite' });
+  const run = async () => {
+    out.textContent = t('loading');
+    const result = await ask(select.value);
+    out.textContent = '';
+    if (!result.ok) {
+      out.append(h('p', { class: 'error' }, result.body.error ? result.body.error.message : String(result.status)));
+      return;
+    }
+    const why = result.body.why_not || {};
+    out.append(h('div', { class: 'why-not' },
+      h('p', {}, h('strong', {}, why.rule ? `${why.rule.layer}.${why.rule.id}` : select.value), ` — ${why.rule ? why.rule.citation : ''}`),
+      h('p', { class: 'why-not-message' }, why.message || why.reason || ''),
+      why.failed_part ? h('p', {}, h('span', { class: 'k' }, `${t('condition')}: `), h('code', {}, why.failed_part)) : null,
+      why.reads && why.reads.length ? h('ul', { class: 'reads' }, why.reads.map((read) => h('li', {},
+        h('code', {}, read.name), ` (${read.kind}) = `, h('strong', {}, read.known ? read.value : t('unknown'))))) : null,
+      why.defeated_by && why.defeated_by.length ? h('p', {}, `${t('defeated')}: `, why.defeated_by.map((d) => (typeof d === 'string' ? d : `${d.layer}.${d.id}`)).join(', ')) : null));
+  };
+  return h('section', { class: 'why-not-box no-print' },
+    h('h3', {}, t('why_not')),
+    h('div', { class: 'row' }, h('label', { for: 'why-not-rule' }, t('why_not_rule')), select,
+      h('button', { type: 'button', id: 'why-not-ask', onclick: run }, t('why_not_run'))), out);
+}
+
+export function renderSheet(answer, { schema, rules, whyNot }) {
+  const details = answer.details || [];
+  const byName = Object.fromEntries(details.map((d) => [d.name, d]));
+  // Domains in the schema's order with their titles; without a schema, as the details come.
+  let domains = [];
+  if (schema && schema.decisions) {
+    domains = schema.decisions.map((d) => ({ domain: d.domain, title: d.title, names: d.decisions.map((x) => x.name),
+      descriptions: Object.fromEntries(d.decisions.map((x) => [x.name, x.description])) }));
+  } else {
+    for (const d of details) {
+      let group = domains.find((x) => x.domain === d.domain);
+      if (!group) { group = { domain: d.domain, title: d.domain || '', names: [], descriptions: {} }; domains.push(group); }
+      group.names.push(d.name);
+    }
+  }
+  const decided = (name) => byName[name] && !byName[name].default_used && byName[name].status !== 'default';
+  // What applies first: domains where a rule decided something, before those with defaults only.
+  domains = [...domains.filter((d) => d.names.some(decided)), ...domains.filter((d) => !d.names.some(decided))];
+  const sections = domains.map((domain) => {
+    const applied = domain.names.filter(decided);
+    const defaults = domain.names.filter((n) => byName[n] && !decided(n));
+    return h('section', { class: 'domain', dataset: { domain: domain.domain || '' } },
+      h('h3', {}, domain.title || domain.domain || '—', domain.domain ? h('span', { class: 'muted' }, ` [${domain.domain}]`) : null),
+      applied.length ? h('ul', { class: 'answers' }, applied.map((name) => {
+        const d = byName[name];
+        return h('li', { class: 'answer', id: `answer-${name}`, dataset: { decision: name } },
+          h('div', { class: 'answer-head' }, h('code', {}, name), ' = ', h('strong', { class: 'value' }, valueText(d.value))),
+          domain.descriptions[name] ? h('div', { class: 'muted' }, domain.descriptions[name]) : null,
+          h('ul', { class: 'bases' }, (d.rules || []).map((rule) => ruleLine(rule, rules))),
+          d.defeated && d.defeated.length ? h('div', { class: 'muted' }, `${t('defeated')}: `,
+            d.defeated.map((x) => (typeof x === 'string' ? x : `${x.layer}.${x.id}`)).join(', ')) : null);
+      })) : null,
+      defaults.length ? h('p', { class: 'defaults' }, `${t('default_used')}: `,
+        defaults.map((n, i) => [i ? ', ' : '', h('span', { id: `answer-${n}` }, h('code', {}, n), ` = ${valueText(byName[n].value)}`)])) : null);
+  });
+  return h('article', { class: 'sheet' },
+    h('div', { class: 'row sheet-head' },
+      h('h2', { id: 'sheet-title' }, t('sheet_for', answer.jurisdiction, answer.date)),
+      h('button', { type: 'button', id: 'print', class: 'no-print', onclick: () => window.print() }, t('print'))),
+    answer.errors && answer.errors.length ? h('div', { class: 'errors', role: 'alert' }, h('h3', {}, t('errors')), renderErrors(answer.errors)) : null,
+    h('p', { class: 'muted' }, t('applies_first')),
+    sections,
+    receiptBlock(answer.receipt),
+    whyNotForm(rules, whyNot));
+}
