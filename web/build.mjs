@@ -74,7 +74,19 @@ function conflicts() {
   });
 }
 
-const data = { personas: personas(), conflicts: conflicts() };
+// The words the editor's syntax mode colours, from the language's reference (docs/language.md
+// §1 "Reserved words"), so the mode never keeps its own copy.
+function vocabulary() {
+  const text = readFileSync(join(root, 'docs/language.md'), 'utf8');
+  const block = text.match(/### Reserved words\s*```\n([\s\S]*?)```/);
+  const types = text.match(/the types `([^`]+)`/);
+  const builtins = text.match(/the built-ins `([^`]+)`/);
+  if (!block || !types || !builtins) throw new Error('docs/language.md: no "Reserved words" block with the types and built-ins');
+  const words = (s) => s.trim().split(/\s+/);
+  return { keywords: words(block[1]), types: words(types[1]), builtins: words(builtins[1]) };
+}
+
+const data = { personas: personas(), conflicts: conflicts(), vocabulary: vocabulary() };
 const dataModule = {
   name: 'loket-data',
   setup(b) {
@@ -101,4 +113,4 @@ writeFileSync(join(staging, 'app.css'), css.outputFiles[0].contents);
 writeFileSync(join(staging, 'index.html'), readFileSync(join(here, 'src/index.html')));
 rmSync(target, { recursive: true, force: true });
 renameSync(staging, target);
-console.log(`web desk built into ${out}: ${data.personas.length} personas, ${data.conflicts.length} conflict examples`);
+console.log(`web desk built into ${out}: ${data.personas.length} personas, ${data.conflicts.length} conflict examples, ${data.vocabulary.keywords.length} keywords`);

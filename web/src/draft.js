@@ -52,6 +52,8 @@ export class Draft {
     }
     this.files = result.body.files;
     this.status = h('p', { id: 'draft-status', role: 'status', 'aria-live': 'polite' });
+    // The diagnostics as a list too: underlines alone are not read out by a screen reader.
+    this.problems = h('ul', { id: 'draft-problems', class: 'diagnostics' });
     this.fileSelect = h('select', { id: 'draft-file', onchange: () => this.open(Number(this.fileSelect.value)) },
       this.files.map((f, i) => h('option', { value: String(i) }, f.path)));
     this.editorHost = h('div', { id: 'editor', class: 'editor' });
@@ -63,7 +65,7 @@ export class Draft {
         h('button', { type: 'button', id: 'draft-download', onclick: () => this.download() }, t('download')),
         h('button', { type: 'button', id: 'draft-try', onclick: () => this.tryIt() }, t('try_it'))),
       h('span', { id: 'editor-label', class: 'sr-only' }, `${t('draft_file')} ${s.jurisdiction}`),
-      this.editorHost, this.status, this.tryOut);
+      this.editorHost, this.status, this.problems, this.tryOut);
     this.open(0);
   }
 
@@ -84,6 +86,12 @@ export class Draft {
     });
   }
 
+  jump(location) {
+    const { from } = range(this.view.state.doc, location);
+    this.view.dispatch({ selection: { anchor: from }, scrollIntoView: true });
+    this.view.focus();
+  }
+
   text() {
     return this.view ? this.view.state.doc.toString() : '';
   }
@@ -100,6 +108,9 @@ export class Draft {
     const counts = { error: 0, warning: 0 };
     for (const d of mine) if (counts[d.severity] !== undefined) counts[d.severity] += 1;
     this.status.textContent = mine.length ? t('draft_counts', counts.error, counts.warning) : t('draft_ok');
+    clear(this.problems).append(...mine.map((d) => h('li', { class: `sev-${d.severity}`, dataset: { line: String(d.location.line) } },
+      h('button', { type: 'button', class: 'link', onclick: () => this.jump(d.location) }, `${t('line')} ${d.location.line}`),
+      ` ${d.code}: ${d.message}`, (d.help || []).map((x) => h('div', { class: 'help' }, `${t('help')}: ${x}`)))));
     return mine.map((d) => {
       const { from, to } = range(view.state.doc, d.location);
       const help = (d.help || []).map((x) => `${t('help')}: ${x}`).join('\n');

@@ -1,17 +1,14 @@
 // A CodeMirror 6 stream mode for the loket rule language: the reserved words of
-// docs/language.md §1, strings, comments (// and /* */), dates, money (€1.234,56 and
-// 1234.56 EUR), durations and numbers.
+// docs/language.md §1 (bundled by web/build.mjs), strings, comments (// and /* */), dates,
+// money (€1.234,56 and 1234.56 EUR), durations and numbers.
 import { StreamLanguage, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
+import { vocabulary } from 'loket-data';
 
-// docs/language.md §1 "Reserved words" (tests/web checks this list against the document).
-export const KEYWORDS = `layer under code enum authority domain fact param let assume decision rule note valid
-from until exception to when then else if default collect delegated within favours closed
-owned by optional protected set of in not and or implies true false known
-day days week weeks month months year years`.split(/\s+/);
-
-const TYPES = ['bool', 'int', 'money', 'date'];
-const BUILTINS = ['reference_date', 'min', 'max', 'days_between', 'years_between'];
+// docs/language.md §1 "Reserved words", the types and the built-ins, read by web/build.mjs.
+export const KEYWORDS = vocabulary.keywords;
+const TYPES = vocabulary.types;
+const BUILTINS = vocabulary.builtins;
 const keywordSet = new Set(KEYWORDS);
 
 const loket = {

@@ -1,0 +1,275 @@
+// The web desk end to end in a real browser: Debian's chromium driven by playwright-core
+// (no browser download) against a `loket serve` started here on a free loopback port with
+// the built bundle. Each test leaves a screenshot in build/web-test-screenshots/ and the
+// pages pass an axe-core check (no serious or critical violations).
+//
+//   node web/tests/desk.test.mjs        (ctest: web.desk; exit 77 = skipped)
+// Environment: LOKET_BIN (build/bin/loket), LOKET_WEB (build/web), CHROMIUM
+// (/usr/bin/chromium), LOKET_SCREENSHOTS (build/web-test-screenshots), and
+// LOKET_DESK_PNG=path to also save the desk screenshot there (docs/desk.png for the README).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const LOKET = process.env.LOKET_BIN || join(root, 'build/bin/loket');
+const WEB = process.env.LOKET_WEB || join(root, 'build/web');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.LOKET_SCREENSHOTS || join(root, 'build/web-test-screenshots');
+
+const missing = [[CHROMIUM, 'chromium'], [join(WEB, 'index.html'), 'the web bundle (node web/build.mjs build/web)'],
+  [LOKET, 'the loket binary']].filter(([path]) => !existsSync(path)).map(([path, what]) => `${what} at ${path}`);
+if (missing.length) {
+  console.log(`SKIP web desk tests: missing ${missing.join(', ')}`);
+  process.exit(77);
+}
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const AXE = require.resolve('axe-core/axe.min.js');
+
+let server;
+let serverLog = '';
+let base;
+let context;
+let profile;
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+// Starts `loket serve rules/` and resolves with its address once it says it listens.
+function startServer(port) {
+  return new Promise((resolveStart, reject) => {
+    server = spawn(LOKET, ['serve', 'rules/', '--listen', `127.0.0.1:${port}`, '--web', WEB, '--threads', '2'],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    server.stderr.setEncoding('utf8');
+    server.stderr.on('data', (chunk) => {
+      serverLog += chunk;
+      const match = serverLog.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) resolveStart(match[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`loket serve exited (${code}) before listening:\n${serverLog}`)));
+    server.once('error', reject);
+  });
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  base = await startServer(await freePort());
+  profile = mkdtempSync(join(tmpdir(), 'loket-web-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function open(hash = '') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+  await page.goto(`${base}/${hash}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  page.problems = problems;
+  return page;
+}
+
+async function axeCheck(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious, [], `${name}: axe-core found serious violations:\n${JSON.stringify(serious, null, 2)}`);
+}
+
+async function shot(page, name, options = {}) {
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true, ...options });
+  return path;
+}
+
+// Westland, the Polish greenhouse worker, decided: the desk the README shows.
+async function decidedPolishWorker() {
+  const page = await open();
+  await page.fill('#jurisdiction', 'GM1783');
+  await page.press('#jurisdiction', 'Enter');
+  await page.locator('#jurisdiction').blur();
+  await page.waitForSelector('#fact-age');
+  assert.equal(await page.inputValue('#jurisdiction'), 'westland');
+  const index = await page.$$eval('#persona option', (options) => options.findIndex((o) => o.textContent.includes('agency worker')));
+  assert.ok(index > 0, 'the persona menu lists the Polish greenhouse worker');
+  await page.selectOption('#persona', { index });
+  await page.click('#load-persona');
+  await page.waitForFunction(() => document.querySelector('#fact-age')?.value === '27');
+  assert.equal(await page.inputValue('#date'), '2025-06-01');
+  await page.click('#decide');
+  await page.waitForSelector('#answer-registration .value');
+  return page;
+}
+
+test('desk: Westland, the Polish greenhouse worker, decided with the BRP answer and its article', async () => {
+  const page = await decidedPolishWorker();
+  const answer = page.locator('#answer-registration');
+  assert.equal((await answer.locator('.value').textContent()).trim(), 'brp_resident');
+  assert.match(await answer.textContent(), /Wet BRP, art\. 2\.38 lid 1/);
+  assert.match(await page.locator('#answer-desk').textContent(), /municipal_desk/);
+  // Every fact has a label the browser associates with its input.
+  const unlabelled = await page.$$eval('#case-form input, #case-form select', (els) =>
+    els.filter((el) => el.type !== 'checkbox' && !(el.labels && el.labels.length) && !el.getAttribute('aria-labelledby')).map((el) => el.id));
+  assert.deepEqual(unlabelled, []);
+  const path = await shot(page, 'desk');
+  if (process.env.LOKET_DESK_PNG) copyFileSync(path, process.env.LOKET_DESK_PNG);
+  await axeCheck(page, 'desk');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('desk: a wrong value is shown at its field with the server\'s message', async () => {
+  const page = await decidedPolishWorker();
+  await page.fill('#fact-age', '300');
+  await page.click('#decide');
+  await page.waitForSelector('#fact-age-error:not(:empty)');
+  assert.match(await page.textContent('#fact-age-error'), /age.*300|300.*age/);
+  assert.equal(await page.getAttribute('#fact-age', 'aria-invalid'), 'true');
+  await shot(page, 'desk-field-error');
+  await page.close();
+});
+
+test('desk: "why?" unfolds the explanation down to the facts', async () => {
+  const page = await decidedPolishWorker();
+  const why = page.locator('#answer-registration details.why').first();
+  await why.locator('summary').click();
+  assert.equal(await why.evaluate((el) => el.open), true);
+  const text = await why.textContent();
+  assert.match(text, /expected_days_next_half_year/);
+  assert.match(text, /123/);
+  await shot(page, 'desk-why');
+  await page.close();
+});
+
+test('desk: "why not?" on a rule', async () => {
+  const page = await decidedPolishWorker();
+  await page.selectOption('#why-not-rule', 'national.wi.duty');
+  await page.click('#why-not-ask');
+  await page.waitForSelector('#why-not-answer .why-not-message');
+  const text = await page.textContent('#why-not-answer');
+  assert.match(text, /wi\.duty/);
+  assert.match(text, /Wet inburgering 2021, art\. 3 lid 1/);
+  assert.match(text, /in_wi2021_scope/);
+  await shot(page, 'desk-why-not');
+  await page.close();
+});
+
+test('desk: the print view shows the sheet and its receipt, not the form', async () => {
+  const page = await decidedPolishWorker();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible('#case-form'), false);
+  assert.equal(await page.isVisible('.tabs'), false);
+  assert.equal(await page.isVisible('#answer-registration'), true);
+  assert.equal(await page.isVisible('.receipt'), true);
+  assert.match(await page.textContent('.receipt'), /sha256:[0-9a-f]{64}/);
+  await shot(page, 'desk-print');
+  await page.close();
+});
+
+test('findings: a conflict example\'s finding, its witness opened in the desk and decided', async () => {
+  const page = await open('#findings');
+  await page.selectOption('#example', 'pip-deadline-outside-within');
+  await page.click('#check-example');
+  const finding = page.locator('.finding[data-code="L503"]');
+  await finding.waitFor();
+  assert.match(await finding.locator('pre.case').first().textContent(), /:/);
+  assert.match(await finding.locator('pre.replay').first().textContent(), /pip_deadline_weeks = 12/);
+  await shot(page, 'findings');
+  await axeCheck(page, 'findings');
+  await finding.locator('button.open-witness').first().click();
+  await page.waitForSelector('#panel-desk:not([hidden]) #answer-pip_deadline_weeks .value');
+  assert.equal((await page.textContent('#answer-pip_deadline_weeks .value')).trim(), '12');
+  assert.match(await page.textContent('#desk-banner'), /L503/);
+  await shot(page, 'findings-witness');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('rule book: the rules in force by domain, local ones marked', async () => {
+  const page = await open('#rules');
+  await page.waitForSelector('#panel-rules .decision');
+  assert.ok(await page.locator('#panel-rules .rule.is-local').count() > 0);
+  assert.match(await page.textContent('#panel-rules'), /Wet BRP, art\. 2\.38 lid 1/);
+  await shot(page, 'rule-book');
+  await axeCheck(page, 'rule book');
+  await page.close();
+});
+
+test('drafting: a misspelt fact name is underlined with its diagnostic at its line', async () => {
+  const source = await (await fetch(`${base}/v1/jurisdictions/westland/source`)).json();
+  const file = source.files.find((f) => f.path.endsWith('westland.loket'));
+  const lines = file.text.split('\n');
+  const index = lines.findIndex((l) => l.includes('known(housing_form)'));
+  assert.ok(index >= 0, 'westland.loket reads housing_form');
+  const page = await open('#draft');
+  await page.waitForSelector('#editor .cm-content');
+  await page.waitForSelector('#draft-status:not(:empty)');
+  assert.match(await page.textContent('#draft-status'), /Geen fouten/);
+  await page.click('#editor .cm-content');
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < index; i += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.type(lines[index].replace('known(housing_form)', 'known(housing_frm)').trimStart());
+  const problem = page.locator(`#draft-problems li[data-line="${index + 1}"]`);
+  await problem.waitFor();
+  assert.match(await problem.textContent(), /housing_frm/);
+  const underlined = page.locator('#editor .cm-lintRange-error');
+  await underlined.first().waitFor();
+  assert.equal((await underlined.first().textContent()).trim(), 'housing_frm');
+  await shot(page, 'draft');
+  await axeCheck(page, 'drafting');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the page says clearly when a file is not in the bundle, and serves no path outside it', async () => {
+  for (const path of ['/web/nosuch.js', '/web/..%2F..%2FCMakeLists.txt', '/web/%2e%2e', '/../CMakeLists.txt']) {
+    const response = await fetch(`${base}${path}`);
+    assert.equal(response.status, 404, path);
+    assert.doesNotMatch(await response.text(), /cmake_minimum_required/, path);
+  }
+  const page = await fetch(`${base}/`);
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+  const js = await fetch(`${base}/web/app.js`);
+  assert.match(js.headers.get('content-type'), /^text\/javascript/);
+  assert.equal(await js.text(), readFileSync(join(WEB, 'app.js'), 'utf8'));
+});
