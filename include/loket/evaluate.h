@@ -259,6 +259,7 @@ struct RuleRefInfo {
   std::string id;
   std::string layer;
   std::string citation;
+  std::vector<std::string> notes;  // the rule's `note` texts (filled in explanations)
 };
 
 class Outcome {
@@ -347,26 +348,17 @@ struct DefeatExplanation {
   std::string how;  // "exception" or "lower layer"
 };
 
-struct DecisionExplanation {
-  int decision = -1;
-  std::string name;
-  std::string domain;
-  std::string domain_title;
-  DecisionStatus status = DecisionStatus::kDecided;
-  std::string value;  // Value::ToString(); empty on errors
-  std::string value_json;
-  bool default_used = false;
-  std::vector<RuleExplanation> winners;
-  std::vector<DefeatExplanation> defeated;
-  std::optional<Diagnostic> error;
+// How an answer stands for the person: what the answer sheet shows first (kDecided), what it
+// sums up as not applying, with or without a legal basis, and what went wrong. New statuses
+// are added at the end (renderers name them with AnswerStatusName).
+enum class AnswerStatus : std::uint8_t {
+  kDecided,              // a rule decided a value other than the default (collect: not empty)
+  kDefaultWithBasis,     // a rule decided it, with the default's value: a "no" with its article
+  kDefaultWithoutBasis,  // no rule decides it: the default
+  kError,                // not decided (gap, conflict, absent optional fact, ...): see `error`
 };
-
-struct Explanation {
-  std::string jurisdiction;
-  std::string date;  // ISO
-  std::vector<Diagnostic> case_errors;
-  std::vector<DecisionExplanation> decisions;  // in decision order; group by domain to show
-};
+// "decided", "default_with_basis", "default_without_basis", "error".
+const char* AnswerStatusName(AnswerStatus status);
 
 struct WhyNotExplanation {
   enum class Reason {
@@ -390,6 +382,47 @@ struct WhyNotExplanation {
   std::vector<Diagnostic> case_errors;
 };
 const char* WhyNotReasonName(WhyNotExplanation::Reason reason);
+
+struct DecisionExplanation {
+  int decision = -1;
+  std::string name;
+  std::string domain;
+  std::string domain_title;
+  std::string description;  // the decision's description text
+  DecisionStatus status = DecisionStatus::kDecided;
+  AnswerStatus answer = AnswerStatus::kDecided;
+  std::string value;  // Value::ToString(); empty on errors
+  std::string value_json;
+  bool default_used = false;
+  bool collect = false;
+  std::vector<RuleExplanation> winners;
+  std::vector<DefeatExplanation> defeated;
+  // When no rule decided it (a default or a gap): every rule in the jurisdiction's layers that
+  // assigns it, in force or not, with why it did not decide (Program::WhyNot's answer).
+  std::vector<WhyNotExplanation> candidates;
+  std::optional<Diagnostic> error;
+};
+
+// A derived value (a let, or a decision read by a rule) with what it was computed from, so an
+// explanation can be followed down to the case facts.
+struct DerivedValue {
+  std::string name;
+  std::string kind;                // "let" or "decision"
+  bool known = true;               // false: its evaluation failed
+  std::string value;               // Value::ToString(), empty when unknown
+  bool default_used = false;       // a decision that took its default (no rule decided it)
+  std::vector<ReadValue> reads;    // a let: what its value read; a decision: its deciding rules'
+  std::vector<RuleRefInfo> rules;  // a decision: the rules that decided it
+};
+
+struct Explanation {
+  std::string jurisdiction;
+  std::string date;  // ISO
+  std::vector<Diagnostic> case_errors;
+  std::vector<DecisionExplanation> decisions;  // in decision order; group by domain to show
+  std::vector<DerivedValue> derived;           // every let and decision, for the fact trees
+  const DerivedValue* FindDerived(std::string_view name) const;
+};
 
 // ---------------------------------------------------------------------------------------------
 

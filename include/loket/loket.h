@@ -1,6 +1,7 @@
 // The whole public API of loket. See docs/architecture.md.
 #pragma once
 
+#include "loket/answer.h"
 #include "loket/checker.h"
 #include "loket/diagnostic.h"
 #include "loket/evaluate.h"

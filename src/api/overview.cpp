@@ -88,7 +88,7 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
   }
   const std::optional<support::DayNumber> day = on.day;
   const sema::Model& model = *impl.model;
-  const sema::Layer* leaf = model.FindLayer(jurisdiction);
+  const sema::Layer* leaf = internal::FindJurisdiction(model, jurisdiction);
   if (leaf == nullptr) {
     std::string known;
     for (const auto& layer : model.layers) known += (known.empty() ? "" : ", ") + layer->name;

@@ -2,6 +2,7 @@
 #include "loket/rule_base.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -245,6 +246,27 @@ RuleBase RuleBase::FromSources(std::vector<SourceText> sources, const LoadOption
   }
 }
 
+namespace internal {
+
+const sema::Layer* FindJurisdiction(const sema::Model& model, std::string_view name_or_code) {
+  if (const sema::Layer* layer = model.FindLayer(name_or_code)) return layer;
+  const auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const auto& layer : model.layers) {
+    if (same(layer->name, name_or_code) ||
+        (!layer->code.empty() && same(layer->code, name_or_code))) {
+      return layer.get();
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace internal
+
 Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
   try {
     if (!impl_->model || impl_->has_errors) {
@@ -252,7 +274,7 @@ Result<Program> RuleBase::Compile(const std::string& jurisdiction) const {
                     "the rule base has " + std::to_string(impl_->stats.errors) +
                         " error(s); fix them before evaluating (see `loket check`)");
     }
-    const sema::Layer* layer = impl_->model->FindLayer(jurisdiction);
+    const sema::Layer* layer = internal::FindJurisdiction(*impl_->model, jurisdiction);
     if (!layer) {
       std::vector<std::string> names;
       for (const auto& candidate : impl_->model->layers) names.push_back(candidate->name);

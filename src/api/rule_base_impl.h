@@ -54,6 +54,10 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     std::vector<std::unique_ptr<ast::File>> files,
                                     diag::DiagnosticSink& sink, CheckCaches caches = {});
 
+// The layer a user names as the jurisdiction: by its name, else by its name or its code (the
+// CBS code, `GM0363`) in any case; null when none matches.
+const sema::Layer* FindJurisdiction(const sema::Model& model, std::string_view name_or_code);
+
 Severity ToPublic(diag::Severity severity);
 // Converts one internal diagnostic, resolving byte ranges to lines, columns and source text.
 Diagnostic ToPublic(const diag::Diagnostic& diagnostic, const source::SourceManager& sources);

@@ -30,6 +30,7 @@ std::string Plural(int count, const char* singular, const char* plural) {
 }
 
 int RunCheck(const CheckOptions& options) {
+  SetJsonErrors(options.format == "json");
   LoadOptions load;
   load.analyze_conflicts = !options.no_analysis;
   std::optional<RuleBase> rules = LoadRuleBase(options.paths, load);

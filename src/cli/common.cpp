@@ -25,11 +25,45 @@ bool UseColor(const std::string& when) {
   return StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
 }
 
-void PrintError(const std::string& message) {
+namespace {
+bool json_errors = false;
+
+const char* StatusCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kIoError:
+      return "io_error";
+    case StatusCode::kLimitExceeded:
+      return "limit_exceeded";
+    case StatusCode::kInternal:
+      return "internal";
+  }
+  return "error";
+}
+
+void PrintError(const char* code, const std::string& message) {
   std::cerr << "loket: error: " << message << "\n";
+  if (json_errors) std::cout << RenderRunErrorJson(code, message) << "\n" << std::flush;
+}
+}  // namespace
+
+void SetJsonErrors(bool on) {
+  json_errors = on;
+}
+bool JsonErrors() {
+  return json_errors;
+}
+
+void PrintError(const std::string& message) {
+  PrintError("usage", message);
 }
 void PrintError(const Status& status) {
-  PrintError(status.message());
+  PrintError(StatusCodeName(status.code()), status.message());
 }
 
 std::optional<RuleBase> LoadRuleBase(const std::vector<std::string>& paths,
@@ -58,8 +92,9 @@ std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths,
       if (diagnostic.severity == Severity::kError) errors.push_back(diagnostic);
     }
     RenderText(std::cerr, errors, render);
-    PrintError("the rules have " + std::to_string(errors.size()) +
-               " error(s); nothing was evaluated");
+    if (json_errors) std::cout << "{\"errors\": " << RenderJson(errors) << "}\n";
+    std::cerr << "loket: error: the rules have " << errors.size()
+              << " error(s); nothing was evaluated\n";
     exit_code = 1;
     return std::nullopt;
   }

@@ -17,9 +17,14 @@ bool StderrIsTerminal();
 // `--color auto|always|never`: auto means "when stdout is a terminal".
 bool UseColor(const std::string& when);
 
-// Prints `loket: error: <message>` to stderr.
+// Prints `loket: error: <message>` to stderr; after SetJsonErrors(true) also, on stdout, the
+// JSON object {"errors": [{"code", "severity", "message"}]} (code "usage" for a message, the
+// StatusCode's name for a Status), so a program reading stdout always gets JSON.
 void PrintError(const std::string& message);
 void PrintError(const Status& status);
+// `--format json` of eval and check: errors as JSON on stdout as well (docs/cli.md).
+void SetJsonErrors(bool on);
+bool JsonErrors();
 
 // Loads and checks the rule base; on a Status error prints it and returns nullopt (exit 2).
 std::optional<RuleBase> LoadRuleBase(const std::vector<std::string>& paths,

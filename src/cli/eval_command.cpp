@@ -14,8 +14,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include <loket/answer.h>
 #include <loket/evaluate.h>
 #include <loket/loket.h>
 
@@ -31,6 +30,7 @@ struct EvalCommandOptions {
   std::string jurisdiction;
   std::string on;
   bool explain = false;
+  bool all = false;
   std::string why_not;
   std::string format = "text";
   std::string color = "auto";
@@ -174,177 +174,6 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
   }
 }
 
-std::string RuleLine(const RuleRefInfo& rule) {
-  std::string line = rule.id + " (" + rule.layer + ")";
-  if (!rule.citation.empty()) line += ": " + rule.citation;
-  return line;
-}
-
-std::string Join(const std::vector<ReadValue>& reads) {
-  std::string text;
-  for (const ReadValue& read : reads) {
-    if (!text.empty()) text += ", ";
-    text += read.name + " = " + (read.known ? read.value : "(absent)");
-  }
-  return text;
-}
-
-struct DomainGroup {
-  std::string name;
-  std::string title;
-  std::vector<const DecisionExplanation*> decisions;
-};
-
-std::vector<DomainGroup> GroupByDomain(const Explanation& explanation) {
-  std::vector<DomainGroup> groups;
-  for (const DecisionExplanation& decision : explanation.decisions) {
-    DomainGroup* group = nullptr;
-    for (DomainGroup& existing : groups) {
-      if (existing.name == decision.domain) group = &existing;
-    }
-    if (!group) {
-      groups.push_back({decision.domain, decision.domain_title, {}});
-      group = &groups.back();
-    }
-    if (group->title.empty()) group->title = decision.domain_title;
-    group->decisions.push_back(&decision);
-  }
-  return groups;
-}
-
-void PrintTextOutcome(const Program& program, const Explanation& explanation,
-                      const std::string& title, bool explain, std::ostream& out) {
-  out << "Decisions for " << program.jurisdiction();
-  if (!title.empty()) out << " (" << title << ")";
-  out << " on " << explanation.date << "\n";
-  for (const DomainGroup& group : GroupByDomain(explanation)) {
-    out << "\n";
-    if (group.name.empty()) {
-      out << "Other decisions\n";
-    } else {
-      out << (group.title.empty() ? group.name : group.title) << " [" << group.name << "]\n";
-    }
-    // Without --explain, decisions that merely took their default are folded into one line,
-    // so the answers rules actually gave stand out for the officer.
-    std::string defaults;
-    for (const DecisionExplanation* decision : group.decisions) {
-      if (!explain && decision->default_used && !decision->error && decision->defeated.empty()) {
-        defaults += (defaults.empty() ? "" : ", ") + decision->name + " = " + decision->value;
-        continue;
-      }
-      if (decision->error) {
-        out << "  " << decision->name << ": not decided, error[" << decision->error->code
-            << "]: " << decision->error->message << "\n";
-        for (const RuleExplanation& rule : decision->winners) {
-          out << "      " << RuleLine(rule.rule) << " says " << rule.contributes << "\n";
-        }
-        continue;
-      }
-      out << "  " << decision->name << " = " << decision->value;
-      if (decision->default_used) out << "  (default: no rule applied)";
-      out << "\n";
-      for (const RuleExplanation& rule : decision->winners) {
-        out << "      by " << RuleLine(rule.rule) << "\n";
-        if (explain) {
-          if (!rule.condition.empty()) out << "         when " << OneLine(rule.condition) << "\n";
-          if (!rule.reads.empty()) out << "         read: " << Join(rule.reads) << "\n";
-        }
-      }
-      if (explain) {
-        for (const DefeatExplanation& defeat : decision->defeated) {
-          out << "      defeated: " << defeat.rule.id << " (" << defeat.rule.layer << ") by "
-              << (defeat.how == "exception" ? "exception " : "lower-layer rule ")
-              << defeat.defeated_by.id << " (" << defeat.defeated_by.layer << ")\n";
-        }
-      }
-    }
-    if (!defaults.empty()) out << "  no rule applied, so the default: " << defaults << "\n";
-  }
-}
-
-void PrintWhyNot(const WhyNotExplanation& why, const std::string& requested, std::ostream& out) {
-  out << "\nWhy not " << (why.rule.id.empty() ? requested : why.rule.id) << ": " << why.message
-      << "\n";
-  if (!why.failed_part.empty()) out << "  false: " << OneLine(why.failed_part) << "\n";
-  if (!why.reads.empty()) out << "  read: " << Join(why.reads) << "\n";
-  for (const RuleRefInfo& rule : why.defeated_by) {
-    out << "  defeated by " << RuleLine(rule) << "\n";
-  }
-}
-
-nlohmann::ordered_json RuleJson(const RuleRefInfo& rule) {
-  return {{"id", rule.id}, {"layer", rule.layer}, {"citation", rule.citation}};
-}
-
-nlohmann::ordered_json ReadsJson(const std::vector<ReadValue>& reads) {
-  nlohmann::ordered_json array = nlohmann::ordered_json::array();
-  for (const ReadValue& read : reads) {
-    array.push_back(
-        {{"name", read.name},
-         {"kind", read.kind},
-         {"known", read.known},
-         {"value", read.known ? nlohmann::ordered_json(read.value) : nlohmann::ordered_json()}});
-  }
-  return array;
-}
-
-nlohmann::ordered_json OutcomeJson(const Program& program, const Explanation& explanation,
-                                   bool explain, const std::optional<WhyNotExplanation>& why_not) {
-  nlohmann::ordered_json decisions = nlohmann::ordered_json::object();
-  nlohmann::ordered_json details = nlohmann::ordered_json::array();
-  std::vector<Diagnostic> errors;
-  for (const DecisionExplanation& decision : explanation.decisions) {
-    nlohmann::ordered_json value = nlohmann::ordered_json::parse(
-        decision.value_json.empty() ? std::string("null") : decision.value_json, nullptr, false);
-    if (value.is_discarded()) value = nullptr;
-    decisions[decision.name] = value;
-    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
-    for (const RuleExplanation& rule : decision.winners) {
-      nlohmann::ordered_json entry = RuleJson(rule.rule);
-      if (explain) {
-        entry["condition"] = rule.condition;
-        entry["reads"] = ReadsJson(rule.reads);
-        entry["contributes"] = rule.contributes;
-      }
-      rules.push_back(entry);
-    }
-    nlohmann::ordered_json detail = {{"name", decision.name},
-                                     {"domain", decision.domain},
-                                     {"status", DecisionStatusName(decision.status)},
-                                     {"value", value},
-                                     {"default_used", decision.default_used},
-                                     {"rules", rules}};
-    if (explain) {
-      nlohmann::ordered_json defeated = nlohmann::ordered_json::array();
-      for (const DefeatExplanation& defeat : decision.defeated) {
-        defeated.push_back({{"rule", RuleJson(defeat.rule)},
-                            {"defeated_by", RuleJson(defeat.defeated_by)},
-                            {"how", defeat.how}});
-      }
-      detail["defeated"] = defeated;
-    }
-    if (decision.error) {
-      detail["error"] = {{"code", decision.error->code}, {"message", decision.error->message}};
-      errors.push_back(*decision.error);
-    }
-    details.push_back(detail);
-  }
-  nlohmann::ordered_json result = {{"jurisdiction", program.jurisdiction()},
-                                   {"date", explanation.date},
-                                   {"decisions", decisions},
-                                   {"details", details},
-                                   {"errors", nlohmann::ordered_json::parse(RenderJson(errors))}};
-  if (why_not) {
-    nlohmann::ordered_json defeated_by = nlohmann::ordered_json::array();
-    for (const RuleRefInfo& rule : why_not->defeated_by) defeated_by.push_back(RuleJson(rule));
-    result["why_not"] = {
-        {"rule", RuleJson(why_not->rule)},    {"reason", WhyNotReasonName(why_not->reason)},
-        {"message", why_not->message},        {"failed_part", why_not->failed_part},
-        {"reads", ReadsJson(why_not->reads)}, {"defeated_by", defeated_by}};
-  }
-  return result;
-}
-
 int EvalOneCase(const RuleBase& rules, const Program& program, const std::string& path, Date on,
                 const EvalCommandOptions& options) {
   std::string text;
@@ -363,20 +192,15 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   auto report_invalid = [&](std::vector<Diagnostic> case_errors, const std::string& what) {
     LocateCaseErrors(case_errors, path, text);
     if (options.format == "json") {
-      nlohmann::ordered_json result = {
-          {"jurisdiction", program.jurisdiction()},
-          {"date", on.ToString()},
-          {"decisions", nlohmann::ordered_json::object()},
-          {"details", nlohmann::ordered_json::array()},
-          {"errors", nlohmann::ordered_json::parse(RenderJson(case_errors))}};
-      std::cout << result.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+      std::cout << RenderInvalidCaseJson(program.jurisdiction(), on.ToString(), case_errors)
                 << "\n";
     }
     RenderOptions render;
     render.color = options.color == "always" ||
                    (options.color == "auto" && StderrIsTerminal() && !std::getenv("NO_COLOR"));
     RenderText(std::cerr, case_errors, render);
-    PrintError("the case in `" + path + "` " + what);
+    // As text only: the JSON object above already carries the errors.
+    std::cerr << "loket: error: the case in `" << path << "` " << what << "\n";
     return kExitFindings;
   };
   if (!ok) return report_invalid(std::move(errors), "is not valid; nothing was decided");
@@ -400,13 +224,14 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
     if (decision.error) all_decided = false;
   }
   if (options.format == "json") {
-    std::cout << OutcomeJson(program, explanation, options.explain, why_not)
-                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-              << "\n";
+    std::cout << RenderAnswerJson(explanation, why_not ? &*why_not : nullptr) << "\n";
   } else {
-    PrintTextOutcome(program, explanation, LayerTitle(rules, program.jurisdiction()),
-                     options.explain, std::cout);
-    if (why_not) PrintWhyNot(*why_not, options.why_not, std::cout);
+    AnswerOptions answer;
+    answer.all = options.all;
+    answer.explain = options.explain;
+    answer.jurisdiction_title = LayerTitle(rules, program.jurisdiction());
+    std::cout << RenderAnswerText(explanation, answer);
+    if (why_not) std::cout << "\n" << RenderWhyNotText(*why_not, options.why_not);
   }
   return all_decided ? kExitOk : kExitFindings;
 }
@@ -561,6 +386,7 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
 }
 
 int RunEval(EvalCommandOptions options) {
+  SetJsonErrors(options.format == "json");
   std::vector<std::string> rule_paths, case_paths;
   for (const std::string& input : options.inputs) {
     (IsCaseFile(input) ? case_paths : rule_paths).push_back(input);
@@ -617,8 +443,11 @@ const RegisterCommand kEval{
        app.add_option("--municipality,--jurisdiction,-m", options->jurisdiction,
                       "The layer to decide for (a municipality, or any layer)");
        app.add_option("--on,--date", options->on, "Reference date, YYYY-MM-DD (default: today)");
+       app.add_flag("--all", options->all,
+                    "Show every decision in full, not only what applies to the person");
        app.add_flag("--explain", options->explain,
-                    "Show the facts each deciding rule read and the rules that were defeated");
+                    "Show every decision with the facts behind it, the rules that could have "
+                    "decided a default and why they did not, and defeated rules (implies --all)");
        app.add_option("--why-not", options->why_not,
                       "Explain why this rule did not decide anything for the case");
        app.add_option("--format", options->format, "Output format for a single case")

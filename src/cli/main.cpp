@@ -17,6 +17,19 @@ constexpr const char* kEpilog =
     "  2  loket could not run: usage error, missing or unreadable file\n"
     "\nRun `loket COMMAND --help` for a command's options.";
 
+// `--format json` (or `--format=json`) on the command line: a usage error is answered in JSON
+// too, although the parser failed before the option was read.
+bool AsksForJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--format=json" ||
+        (arg == "--format" && i + 1 < argc && std::string(argv[i + 1]) == "json")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,6 +56,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);  // prints the message and a pointer to --help
+    if (AsksForJson(argc, argv)) std::cout << loket::RenderRunErrorJson("usage", e.what()) << "\n";
     return loket::cli::kExitUsage;
   }
 

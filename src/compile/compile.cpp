@@ -1166,6 +1166,7 @@ class Compiler {
       }
       let.value = CompileValue(*decl->value, reads);
       LetAsAtoms(*decl->value, let);
+      let.reads = reads;
       let_reads_.push_back(std::move(reads));
       program_->lets.push_back(std::move(let));
     }

@@ -157,6 +157,7 @@ struct FastEntry {
 struct Let {
   int slot = -1;
   ValueCode value;
+  std::vector<int> reads;  // registers its value reads (for explanations' fact trees)
   // A let that is a choice on atoms (`a or (b and c)`, `if a then 5000 else 3700`): its
   // condition in disjunctive form, atoms[atom_begin, atom_end) split into terms at
   // term_ends (offsets from atom_begin). When every term's atoms are in one atom word

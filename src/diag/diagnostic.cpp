@@ -90,4 +90,72 @@ std::string ClosestName(std::string_view name, const std::vector<std::string>& c
   return best;
 }
 
+namespace {
+
+std::vector<std::string_view> Words(std::string_view name) {
+  std::vector<std::string_view> words;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find('_', start);
+    if (end == std::string_view::npos) end = name.size();
+    if (end > start) words.push_back(name.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+// Every word of `name` among the words of `candidate`, in the same order.
+bool WordsIn(const std::vector<std::string_view>& name, std::string_view candidate) {
+  std::vector<std::string_view> words = Words(candidate);
+  std::size_t at = 0;
+  for (std::string_view word : name) {
+    while (at < words.size() && words[at] != word) ++at;
+    if (at == words.size()) return false;
+    ++at;
+  }
+  return true;
+}
+
+// The common prefix of a and b, cut back to a whole word of `a` (up to a `_` or a's end).
+std::size_t WholeWordPrefix(std::string_view a, std::string_view b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  if (n == a.size() && (n == b.size() || b[n] == '_')) return n;
+  while (n > 0 && a[n - 1] != '_') --n;
+  return n > 0 ? n - 1 : 0;  // without the `_`
+}
+
+}  // namespace
+
+std::string RelatedName(std::string_view name, const std::vector<std::string>& candidates) {
+  // Names are identifiers; a longer "name" is not a misspelt one (and stays cheap).
+  constexpr std::size_t kMaxName = 200;
+  constexpr std::size_t kMinPrefix = 4;
+  if (name.size() < 3 || name.size() > kMaxName) return {};
+  const std::vector<std::string_view> words = Words(name);
+  const auto better = [](const std::string& candidate, const std::string& best) {
+    return best.empty() || candidate.size() < best.size() ||
+           (candidate.size() == best.size() && candidate < best);
+  };
+  std::string contained;
+  std::string prefixed;
+  std::size_t best_prefix = kMinPrefix - 1;
+  for (const std::string& candidate : candidates) {
+    if (candidate == name) continue;
+    const bool contains = candidate.find(name) != std::string::npos ||
+                          (words.size() > 1 && WordsIn(words, candidate));
+    if (contains) {
+      if (better(candidate, contained)) contained = candidate;
+      continue;
+    }
+    const std::size_t prefix = WholeWordPrefix(name, candidate);
+    if (prefix > best_prefix ||
+        (prefix == best_prefix && !prefixed.empty() && better(candidate, prefixed))) {
+      best_prefix = prefix;
+      prefixed = candidate;
+    }
+  }
+  return contained.empty() ? prefixed : contained;
+}
+
 }  // namespace loket::diag

@@ -88,4 +88,11 @@ void SortDiagnostics(std::vector<Diagnostic>& diagnostics);
 // none is close enough to be a plausible typo.
 std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
 
+// "did you mean" beyond typos: the candidate that contains `name`, or whose words
+// (`_`-separated) include all of `name`'s words in order (`gross_salary` ->
+// `gross_monthly_salary`), or failing that shares the longest common prefix of at least one
+// whole word of four letters or more; empty when none is related. Ties go to the shortest,
+// then the first in alphabetical order.
+std::string RelatedName(std::string_view name, const std::vector<std::string>& candidates);
+
 }  // namespace loket::diag

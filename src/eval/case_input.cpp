@@ -219,6 +219,7 @@ class CaseWriter {
         "L601", "UnknownFactKey",
         fmt::format("unknown fact `{}` in the case for jurisdiction `{}`", key, p_.jurisdiction));
     std::string closest = diag::ClosestName(key, names);
+    if (closest.empty()) closest = diag::RelatedName(key, names);
     if (!closest.empty()) {
       d.help.push_back(fmt::format("did you mean `{}`?", closest));
       // One mistake, one error: the fact the key was probably meant for is not reported

@@ -37,6 +37,27 @@ const char* WhyNotReasonName(WhyNotExplanation::Reason reason) {
   return "?";
 }
 
+const char* AnswerStatusName(AnswerStatus status) {
+  switch (status) {
+    case AnswerStatus::kDecided:
+      return "decided";
+    case AnswerStatus::kDefaultWithBasis:
+      return "default_with_basis";
+    case AnswerStatus::kDefaultWithoutBasis:
+      return "default_without_basis";
+    case AnswerStatus::kError:
+      return "error";
+  }
+  return "?";
+}
+
+const DerivedValue* Explanation::FindDerived(std::string_view name) const {
+  for (const DerivedValue& value : derived) {
+    if (value.name == name) return &value;
+  }
+  return nullptr;
+}
+
 namespace {
 
 const char* SlotKindName(compile::SlotKind kind) {
@@ -94,6 +115,28 @@ std::string AssignedValue(const CompiledProgram& p, Outcome::Scratch& s, int rul
   return {};
 }
 
+// A rule reference for people: with the rule's notes, which explanations show under it.
+RuleRefInfo RuleWithNotes(const CompiledProgram& p, int rule) {
+  RuleRefInfo ref = eval::RuleRef(p, rule);
+  ref.notes = p.rule_infos[static_cast<std::size_t>(rule)].notes;
+  return ref;
+}
+
+// Whether a decided decision holds its default value (a collect decision: the empty set), so
+// the rule that decided it gave a "no" with a basis rather than something that applies.
+bool HoldsDefault(const CompiledProgram& p, Outcome::Scratch& s, int decision, std::int64_t raw) {
+  const compile::Decision& d = p.decisions[static_cast<std::size_t>(decision)];
+  if (d.collect) return raw == 0;
+  if (!d.has_default) return false;
+  std::int64_t default_raw = d.default_value.constant;
+  if (!d.default_value.is_constant) {
+    eval::RunResult r = RunBlock(p, d.default_value.code, s);
+    if (r.fault != Fault::kNone) return false;
+    default_raw = r.value;
+  }
+  return raw == default_raw;
+}
+
 std::string FaultText(const CompiledProgram& p, eval::RunResult r) {
   switch (r.fault) {
     case Fault::kAbsentOptional:
@@ -122,98 +165,19 @@ std::string FaultText(const CompiledProgram& p, eval::RunResult r) {
 
 }  // namespace
 
-Explanation Program::Explain(const Case& facts, Date on) const {
-  const CompiledProgram& p = *compiled_;
-  Outcome out;
-  Evaluate(facts, on, out);
-  Outcome::Scratch& s = internal::Engine::ScratchOf(out);
-  Explanation ex;
-  ex.jurisdiction = p.jurisdiction;
-  ex.date = on.ToString();
-  ex.case_errors = out.case_errors();
-  for (int d = 0; d < out.decision_count(); ++d) {
-    const DecisionInfo& info = p.decision_infos[static_cast<std::size_t>(d)];
-    const compile::Decision& decision = p.decisions[static_cast<std::size_t>(d)];
-    DecisionExplanation e;
-    e.decision = d;
-    e.name = info.name;
-    e.domain = info.domain;
-    e.domain_title = info.domain_title;
-    e.status = out.status(d);
-    e.default_used = e.status == DecisionStatus::kDefault;
-    e.error = out.error(d);
-    if (e.status == DecisionStatus::kDecided || e.status == DecisionStatus::kDefault) {
-      e.value = out.value(d).ToString();
-      e.value_json = out.value(d).ToJson();
-    }
-    if (!ex.case_errors.empty()) {
-      ex.decisions.push_back(std::move(e));
-      continue;
-    }
-    auto winners = out.winner_indices(d);
-    int winner_depth = -1;
-    for (const int* r = winners.first; r != winners.second; ++r) {
-      const compile::Rule& rule = p.rules[static_cast<std::size_t>(*r)];
-      winner_depth = std::max(winner_depth, rule.layer_depth);
-      RuleExplanation re;
-      re.rule = eval::RuleRef(p, *r);
-      re.condition = rule.condition_text;
-      re.reads = Reads(p, s, rule.reads);
-      re.contributes = AssignedValue(p, s, *r, d);
-      e.winners.push_back(std::move(re));
-    }
-    // Rules that applied but lost: to an exception, or to a deeper layer's rules.
-    for (int a : decision.assignments) {
-      const int r = p.assignments[static_cast<std::size_t>(a)].rule;
-      const std::uint8_t st = s.rule_state[static_cast<std::size_t>(r)];
-      if (!(st & eval::kApplies) || (st & eval::kFaulted)) continue;
-      if (std::find(winners.first, winners.second, r) != winners.second) continue;
-      DefeatExplanation de;
-      de.rule = eval::RuleRef(p, r);
-      if (st & eval::kDefeated) {
-        de.defeated_by = eval::RuleRef(p, s.defeated_by[static_cast<std::size_t>(r)]);
-        de.how = "exception";
-      } else if (decision.delegated && winners.first != winners.second &&
-                 p.rules[static_cast<std::size_t>(r)].layer_depth < winner_depth) {
-        de.defeated_by = eval::RuleRef(p, *winners.first);
-        de.how = "lower layer";
-      } else {
-        continue;  // the evaluation stopped before this rule mattered (an error)
-      }
-      e.defeated.push_back(std::move(de));
-    }
-    ex.decisions.push_back(std::move(e));
-  }
-  return ex;
-}
+namespace {
 
-WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view rule_id) const {
+// Why rule `r` did not take part in an evaluation already done into `out` (or that it did).
+// Shared by Program::WhyNot and the explanation of decisions no rule decided.
+WhyNotExplanation WhyNotRule(const CompiledProgram& p, const Outcome& out, Outcome::Scratch& s,
+                             int r, Date on) {
   using Reason = WhyNotExplanation::Reason;
-  const CompiledProgram& p = *compiled_;
   WhyNotExplanation why;
-  const int r = p.FindRule(rule_id);
-  if (r < 0) {
-    why.reason = Reason::kUnknownRule;
-    why.message =
-        fmt::format("there is no rule `{}` in jurisdiction `{}`", rule_id, p.jurisdiction);
-    return why;
-  }
   const compile::Rule& rule = p.rules[static_cast<std::size_t>(r)];
-  why.rule = eval::RuleRef(p, r);
+  why.rule = RuleWithNotes(p, r);
   why.valid_from = p.rule_infos[static_cast<std::size_t>(r)].valid_from;
   why.valid_until = p.rule_infos[static_cast<std::size_t>(r)].valid_until;
   const std::string name = rule.layer + "." + rule.id;
-
-  Outcome out;
-  Evaluate(facts, on, out);
-  if (!out.case_errors().empty()) {
-    why.reason = Reason::kInvalidCase;
-    why.case_errors = out.case_errors();
-    why.message = fmt::format("the case is invalid, so no rule was evaluated: {}",
-                              why.case_errors.front().message);
-    return why;
-  }
-  Outcome::Scratch& s = internal::Engine::ScratchOf(out);
 
   if (!rule.InForce(on.day)) {
     why.reason = Reason::kNotInForce;
@@ -252,7 +216,7 @@ WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view r
   if ((st & eval::kDefeated) && s.defeated_by[static_cast<std::size_t>(r)] >= 0) {
     const int by = s.defeated_by[static_cast<std::size_t>(r)];
     why.reason = Reason::kDefeated;
-    why.defeated_by.push_back(eval::RuleRef(p, by));
+    why.defeated_by.push_back(RuleWithNotes(p, by));
     why.defeat_how = "exception";
     const compile::Rule& winner = p.rules[static_cast<std::size_t>(by)];
     why.message = fmt::format("rule `{}` applies but is defeated by its exception `{}.{}`", name,
@@ -274,7 +238,7 @@ WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view r
     why.defeat_how = "lower layer";
     std::string names;
     for (const int* w = winners.first; w != winners.second; ++w) {
-      why.defeated_by.push_back(eval::RuleRef(p, *w));
+      why.defeated_by.push_back(RuleWithNotes(p, *w));
       if (!names.empty()) names += ", ";
       const compile::Rule& winner = p.rules[static_cast<std::size_t>(*w)];
       names += "`" + winner.layer + "." + winner.id + "`";
@@ -294,6 +258,162 @@ WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view r
   }
   why.message = fmt::format("rule `{}` applies and takes part in the outcome ({})", name, decided);
   return why;
+}
+
+// Every let and decision with the values it was computed from, for the fact trees.
+std::vector<DerivedValue> DerivedValues(const CompiledProgram& p, const Outcome& out,
+                                        const Outcome::Scratch& s) {
+  std::vector<DerivedValue> derived;
+  for (const compile::Let& let : p.lets) {
+    DerivedValue value;
+    value.name = p.slots[static_cast<std::size_t>(let.slot)].name;
+    value.kind = "let";
+    if (s.fault[static_cast<std::size_t>(let.slot)] == Fault::kNone) {
+      value.value =
+          eval::SlotValue(p, let.slot, s.regs[static_cast<std::size_t>(let.slot)]).ToString();
+    } else {
+      value.known = false;
+    }
+    value.reads = Reads(p, s, let.reads);
+    derived.push_back(std::move(value));
+  }
+  for (int d = 0; d < out.decision_count(); ++d) {
+    DerivedValue value;
+    value.name = p.decision_infos[static_cast<std::size_t>(d)].name;
+    value.kind = "decision";
+    const DecisionStatus status = out.status(d);
+    value.known = status == DecisionStatus::kDecided || status == DecisionStatus::kDefault;
+    if (value.known) value.value = out.value(d).ToString();
+    value.default_used = status == DecisionStatus::kDefault;
+    std::vector<int> registers;
+    auto winners = out.winner_indices(d);
+    for (const int* r = winners.first; r != winners.second; ++r) {
+      value.rules.push_back(RuleWithNotes(p, *r));
+      for (int reg : p.rules[static_cast<std::size_t>(*r)].reads) {
+        if (std::find(registers.begin(), registers.end(), reg) == registers.end()) {
+          registers.push_back(reg);
+        }
+      }
+    }
+    value.reads = Reads(p, s, registers);
+    derived.push_back(std::move(value));
+  }
+  return derived;
+}
+
+}  // namespace
+
+Explanation Program::Explain(const Case& facts, Date on) const {
+  const CompiledProgram& p = *compiled_;
+  Outcome out;
+  Evaluate(facts, on, out);
+  Outcome::Scratch& s = internal::Engine::ScratchOf(out);
+  Explanation ex;
+  ex.jurisdiction = p.jurisdiction;
+  ex.date = on.ToString();
+  ex.case_errors = out.case_errors();
+  for (int d = 0; d < out.decision_count(); ++d) {
+    const DecisionInfo& info = p.decision_infos[static_cast<std::size_t>(d)];
+    const compile::Decision& decision = p.decisions[static_cast<std::size_t>(d)];
+    DecisionExplanation e;
+    e.decision = d;
+    e.name = info.name;
+    e.domain = info.domain;
+    e.domain_title = info.domain_title;
+    e.description = info.description;
+    e.collect = info.collect;
+    e.status = out.status(d);
+    e.default_used = e.status == DecisionStatus::kDefault;
+    e.error = out.error(d);
+    if (e.status == DecisionStatus::kDecided || e.status == DecisionStatus::kDefault) {
+      e.value = out.value(d).ToString();
+      e.value_json = out.value(d).ToJson();
+    }
+    if (e.status == DecisionStatus::kDefault) {
+      e.answer = AnswerStatus::kDefaultWithoutBasis;
+    } else if (e.status != DecisionStatus::kDecided) {
+      e.answer = AnswerStatus::kError;
+    } else {
+      e.answer = HoldsDefault(p, s, d, out.raw(d)) ? AnswerStatus::kDefaultWithBasis
+                                                   : AnswerStatus::kDecided;
+    }
+    if (!ex.case_errors.empty()) {
+      ex.decisions.push_back(std::move(e));
+      continue;
+    }
+    auto winners = out.winner_indices(d);
+    int winner_depth = -1;
+    for (const int* r = winners.first; r != winners.second; ++r) {
+      const compile::Rule& rule = p.rules[static_cast<std::size_t>(*r)];
+      winner_depth = std::max(winner_depth, rule.layer_depth);
+      RuleExplanation re;
+      re.rule = RuleWithNotes(p, *r);
+      re.condition = rule.condition_text;
+      re.reads = Reads(p, s, rule.reads);
+      re.contributes = AssignedValue(p, s, *r, d);
+      e.winners.push_back(std::move(re));
+    }
+    // Rules that applied but lost: to an exception, or to a deeper layer's rules.
+    for (int a : decision.assignments) {
+      const int r = p.assignments[static_cast<std::size_t>(a)].rule;
+      const std::uint8_t st = s.rule_state[static_cast<std::size_t>(r)];
+      if (!(st & eval::kApplies) || (st & eval::kFaulted)) continue;
+      if (std::find(winners.first, winners.second, r) != winners.second) continue;
+      DefeatExplanation de;
+      de.rule = RuleWithNotes(p, r);
+      if (st & eval::kDefeated) {
+        de.defeated_by = RuleWithNotes(p, s.defeated_by[static_cast<std::size_t>(r)]);
+        de.how = "exception";
+      } else if (decision.delegated && winners.first != winners.second &&
+                 p.rules[static_cast<std::size_t>(r)].layer_depth < winner_depth) {
+        de.defeated_by = RuleWithNotes(p, *winners.first);
+        de.how = "lower layer";
+      } else {
+        continue;  // the evaluation stopped before this rule mattered (an error)
+      }
+      e.defeated.push_back(std::move(de));
+    }
+    // No rule decided it: every rule that could have, and why it did not.
+    if (winners.first == winners.second) {
+      std::vector<int> seen;
+      for (int a : decision.assignments) {
+        const int r = p.assignments[static_cast<std::size_t>(a)].rule;
+        if (std::find(seen.begin(), seen.end(), r) != seen.end()) continue;
+        seen.push_back(r);
+        e.candidates.push_back(WhyNotRule(p, out, s, r, on));
+      }
+    }
+    ex.decisions.push_back(std::move(e));
+  }
+  if (ex.case_errors.empty()) ex.derived = DerivedValues(p, out, s);
+  return ex;
+}
+
+WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view rule_id) const {
+  using Reason = WhyNotExplanation::Reason;
+  const CompiledProgram& p = *compiled_;
+  const int r = p.FindRule(rule_id);
+  if (r < 0) {
+    WhyNotExplanation why;
+    why.reason = Reason::kUnknownRule;
+    why.message =
+        fmt::format("there is no rule `{}` in jurisdiction `{}`", rule_id, p.jurisdiction);
+    return why;
+  }
+  Outcome out;
+  Evaluate(facts, on, out);
+  if (!out.case_errors().empty()) {
+    WhyNotExplanation why;
+    why.rule = RuleWithNotes(p, r);
+    why.valid_from = p.rule_infos[static_cast<std::size_t>(r)].valid_from;
+    why.valid_until = p.rule_infos[static_cast<std::size_t>(r)].valid_until;
+    why.reason = Reason::kInvalidCase;
+    why.case_errors = out.case_errors();
+    why.message = fmt::format("the case is invalid, so no rule was evaluated: {}",
+                              why.case_errors.front().message);
+    return why;
+  }
+  return WhyNotRule(p, out, internal::Engine::ScratchOf(out), r, on);
 }
 
 bool Program::CheckAssumptions(const Case& facts, Date on, std::vector<Diagnostic>& errors) const {

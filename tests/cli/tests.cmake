@@ -226,6 +226,8 @@ loket_cli_test(eval_batch_needs_one_jurisdiction EXPECT --exit 2
 loket_cli_test(eval_batch_missing_input EXPECT --exit 2 --stderr [=[cannot open]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/nothing.jsonl)
 
+include(${LOKET_CLI_TEST_DIR}/eval_answers.cmake)
+
 # --- test -------------------------------------------------------------------------------------
 loket_cli_test(test_pass
   EXPECT --exit 0 --stdout [=[^3 passed, 0 failed$]=]

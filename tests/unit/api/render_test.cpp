@@ -153,3 +153,215 @@ TEST_CASE("DiagnosticKinds: the registry, with codes, kinds and severities", "[a
   }
   CHECK(found);
 }
+
+// --- the answer sheet and the answer as JSON (include/loket/answer.h) -----------------------
+
+#include "loket/answer.h"
+
+namespace {
+
+loket::RuleRefInfo Rule(const std::string& id, const std::string& citation,
+                        std::vector<std::string> notes = {}) {
+  loket::RuleRefInfo rule;
+  rule.id = id;
+  rule.layer = "national";
+  rule.citation = citation;
+  rule.notes = std::move(notes);
+  return rule;
+}
+
+loket::ReadValue Read(const std::string& name, const std::string& kind, const std::string& value) {
+  return {name, kind, true, value};
+}
+
+loket::DecisionExplanation Decision(const std::string& name, const std::string& value,
+                                    loket::AnswerStatus answer, const std::string& domain = "",
+                                    const std::string& title = "") {
+  loket::DecisionExplanation decision;
+  decision.name = name;
+  decision.value = value;
+  decision.value_json = value;
+  decision.domain = domain;
+  decision.domain_title = title;
+  decision.answer = answer;
+  decision.default_used = answer == loket::AnswerStatus::kDefaultWithoutBasis;
+  decision.status = decision.default_used ? loket::DecisionStatus::kDefault
+                                          : loket::DecisionStatus::kDecided;
+  return decision;
+}
+
+loket::RuleExplanation Winner(loket::RuleRefInfo rule, std::vector<loket::ReadValue> reads,
+                              const std::string& condition = "") {
+  loket::RuleExplanation winner;
+  winner.rule = std::move(rule);
+  winner.reads = std::move(reads);
+  winner.condition = condition;
+  return winner;
+}
+
+// A person obliged to integrate, with a loan excluded by its own article, an exemption no rule
+// decides, and a fine outside any domain.
+loket::Explanation Sheet() {
+  using loket::AnswerStatus;
+  loket::Explanation ex;
+  ex.jurisdiction = "westland";
+  ex.date = "2025-06-01";
+  auto duty = Decision("integration_duty", "true", AnswerStatus::kDecided, "integration",
+                       "Inburgering");
+  duty.winners.push_back(Winner(Rule("wi.duty", "Wet inburgering 2021, art. 3 lid 1",
+                                     {"DUO decides the exemption"}),
+                                {Read("in_scope", "let", "true"), Read("age", "fact", "30")},
+                                "in_scope and age >= 16"));
+  ex.decisions.push_back(duty);
+  ex.decisions.push_back(
+      Decision("exempt", "false", AnswerStatus::kDefaultWithoutBasis, "integration"));
+  auto loan = Decision("loan", "false", AnswerStatus::kDefaultWithBasis, "integration");
+  loan.winners.push_back(
+      Winner(Rule("wi.no_loan", "Wet inburgering 2021, art. 20 lid 2", {"ask DUO"}), {}));
+  ex.decisions.push_back(loan);
+  ex.decisions.push_back(Decision("fine", "€0", AnswerStatus::kDefaultWithoutBasis));
+  loket::DerivedValue scope;
+  scope.name = "in_scope";
+  scope.kind = "let";
+  scope.value = "true";
+  scope.reads = {Read("residence", "fact", "asylum_fixed"), Read("adult", "let", "true")};
+  ex.derived.push_back(scope);
+  loket::DerivedValue adult;
+  adult.name = "adult";
+  adult.kind = "let";
+  adult.value = "true";
+  adult.reads = {Read("age", "fact", "30")};
+  ex.derived.push_back(adult);
+  return ex;
+}
+
+}  // namespace
+
+TEST_CASE("RenderAnswerText: what applies first, then one line of what does not and why",
+          "[api][answer]") {
+  loket::AnswerOptions options;
+  options.jurisdiction_title = "Gemeente Westland";
+  CHECK(loket::RenderAnswerText(Sheet(), options) ==
+        "Decisions for westland (Gemeente Westland) on 2025-06-01\n"
+        "\n"
+        "Inburgering [integration]\n"
+        "  integration_duty = true\n"
+        "      by wi.duty (national): Wet inburgering 2021, art. 3 lid 1\n"
+        "         note: DUO decides the exemption\n"
+        "  Does not apply: loan (Wet inburgering 2021, art. 20 lid 2)\n"
+        "    note on loan: ask DUO\n"
+        "  No rule decides (default): exempt\n"
+        "\n"
+        "Other decisions\n"
+        "  No rule decides (default): fine = €0\n");
+}
+
+TEST_CASE("RenderAnswerText: --all shows every decision; --explain the facts behind them",
+          "[api][answer]") {
+  loket::AnswerOptions options;
+  options.all = true;
+  const std::string all = loket::RenderAnswerText(Sheet(), options);
+  CHECK(all.find("  exempt = false  (default, no rule decides)\n") != std::string::npos);
+  CHECK(all.find("  loan = false\n      by wi.no_loan (national): Wet inburgering 2021, art. 20 "
+                 "lid 2\n         note: ask DUO\n") != std::string::npos);
+  CHECK(all.find("Does not apply") == std::string::npos);
+  CHECK(all.find("in_scope") == std::string::npos);  // no conditions without --explain
+
+  options.all = false;
+  options.explain = true;  // implies --all
+  const std::string explained = loket::RenderAnswerText(Sheet(), options);
+  CHECK(explained.find("  exempt = false  (default, no rule decides)\n") != std::string::npos);
+  // The let is expanded down to the facts, a level deeper per step.
+  CHECK(explained.find("         when in_scope and age >= 16\n"
+                       "         read: in_scope = true, age = 30\n"
+                       "           in_scope = true  from residence = asylum_fixed, adult = true\n"
+                       "             adult = true  from age = 30\n") != std::string::npos);
+}
+
+TEST_CASE("RenderAnswerText: a derived value is expanded once per decision", "[api][answer]") {
+  loket::Explanation ex = Sheet();
+  // A second rule deciding the duty reads the same let: referred to, not expanded again.
+  ex.decisions[0].winners.push_back(
+      Winner(Rule("wi.duty2", "Test"), {Read("in_scope", "let", "true")}));
+  loket::AnswerOptions options;
+  options.explain = true;
+  const std::string text = loket::RenderAnswerText(ex, options);
+  const std::string expansion = "in_scope = true  from";
+  const std::size_t first = text.find(expansion);
+  REQUIRE(first != std::string::npos);
+  CHECK(text.find(expansion, first + 1) == std::string::npos);
+  CHECK(text.find("      by wi.duty2 (national): Test\n         read: in_scope = true\n") !=
+        std::string::npos);
+
+  const nlohmann::json json = nlohmann::json::parse(loket::RenderAnswerJson(ex));
+  const nlohmann::json& rules = json["details"][0]["rules"];
+  CHECK(rules[0]["reads"][0]["from"][1]["from"][0]["name"] == "age");
+  CHECK(rules[1]["reads"][0]["expanded_above"] == true);
+  CHECK_FALSE(rules[1]["reads"][0].contains("from"));
+}
+
+TEST_CASE("RenderAnswerText: the line of what does not apply wraps for reading",
+          "[api][answer]") {
+  loket::Explanation ex;
+  ex.jurisdiction = "national";
+  ex.date = "2025-06-01";
+  for (int i = 0; i < 12; ++i) {
+    ex.decisions.push_back(Decision("a_rather_long_decision_" + std::to_string(i), "false",
+                                    loket::AnswerStatus::kDefaultWithoutBasis, "d", "Domein"));
+  }
+  const std::string text = loket::RenderAnswerText(ex);
+  std::istringstream lines(text);
+  std::string line;
+  int continued = 0;
+  while (std::getline(lines, line)) {
+    CHECK(line.size() <= 100);
+    if (line.rfind("    a_rather_long_decision_", 0) == 0) ++continued;
+  }
+  CHECK(continued >= 2);
+  CHECK(text.find("a_rather_long_decision_11\n") != std::string::npos);
+}
+
+TEST_CASE("RenderAnswerJson: every decision with status, rules, notes, candidates",
+          "[api][answer]") {
+  loket::Explanation ex = Sheet();
+  loket::WhyNotExplanation why;
+  why.rule = Rule("wi.exempt", "Wet inburgering 2021, art. 4", {"DUO decides"});
+  why.reason = loket::WhyNotExplanation::Reason::kConditionFalse;
+  why.failed_part = "in_scope";
+  why.reads = {Read("in_scope", "let", "false")};
+  ex.decisions[1].candidates.push_back(why);
+  const nlohmann::json json = nlohmann::json::parse(loket::RenderAnswerJson(ex));
+  CHECK(json["jurisdiction"] == "westland");
+  CHECK(json["decisions"]["integration_duty"] == true);
+  const nlohmann::json& details = json["details"];
+  REQUIRE(details.size() == 4);
+  CHECK(details[0]["status"] == "decided");
+  CHECK(details[0]["domain_title"] == "Inburgering");
+  CHECK(details[0]["rules"][0]["citation"] == "Wet inburgering 2021, art. 3 lid 1");
+  CHECK(details[0]["rules"][0]["notes"] == nlohmann::json::array({"DUO decides the exemption"}));
+  CHECK(details[0]["rules"][0]["condition"] == "in_scope and age >= 16");
+  CHECK(details[1]["status"] == "default_without_basis");
+  CHECK(details[1]["candidates"][0]["rule"]["id"] == "wi.exempt");
+  CHECK(details[1]["candidates"][0]["reason"] == "condition false");
+  CHECK(details[1]["candidates"][0]["failed_part"] == "in_scope");
+  CHECK(details[1]["candidates"][0]["reads"][0]["from"][0]["name"] == "residence");
+  CHECK(details[2]["status"] == "default_with_basis");
+  CHECK(details[2]["rules"][0]["notes"] == nlohmann::json::array({"ask DUO"}));
+  CHECK(json["errors"] == nlohmann::json::array());
+}
+
+TEST_CASE("RenderRunErrorJson and RenderInvalidCaseJson", "[api][answer]") {
+  const std::string line = loket::RenderRunErrorJson("usage", "no case given");
+  CHECK(line.find('\n') == std::string::npos);
+  const nlohmann::json error = nlohmann::json::parse(line);
+  CHECK(error == nlohmann::json::parse(
+                     R"({"errors": [{"code": "usage", "severity": "error", "message": "no case given"}]})"));
+
+  loket::Diagnostic missing;
+  missing.code = "L605";
+  missing.message = "missing fact `age`";
+  const nlohmann::json invalid =
+      nlohmann::json::parse(loket::RenderInvalidCaseJson("westland", "2025-06-01", {missing}));
+  CHECK(invalid["decisions"] == nlohmann::json::object());
+  CHECK(invalid["errors"][0]["code"] == "L605");
+}

@@ -165,5 +165,145 @@ TEST_CASE_METHOD(Fixture, "why-not: an invalid case", "[eval][explain]") {
   CHECK(why.case_errors[0].code == "L605");
 }
 
+
+// A rule base with an exclusion rule (a "no" with its own article), a let between the facts
+// and a rule, a decision read by another rule, and notes.
+const char* kAnswers = R"(layer national "Nederland"
+
+enum Nationality { dutch, eu, other }
+
+fact age: int in 0..130
+fact nationality: Nationality
+fact aow_age_reached: bool
+
+let of_working_age = age >= 18 and not aow_age_reached
+let in_scope = of_working_age and nationality == other
+
+domain integration "Inburgering" {
+  decision integration_duty: bool default false
+  decision exempt: bool default false
+  decision loan: bool default false
+}
+
+rule wi.duty "Wet inburgering 2021, art. 3 lid 1"
+  note "DUO decides the exemption"
+  when in_scope
+  then integration_duty = true
+
+rule wi.eu "Wet inburgering 2021, art. 3 lid 2"
+  note "EU citizens are outside the act"
+  when nationality == eu
+  then integration_duty = false
+
+rule wi.exempt "Wet inburgering 2021, art. 4 lid 1"
+  when integration_duty and age >= 60
+  then exempt = true
+
+rule wi.loan "Wet inburgering 2021, art. 20"
+  when integration_duty
+  then loan = true
+
+rule wi.loan_old "Wet inburgering 2013, art. 20"
+  valid until 2022-01-01
+  when integration_duty
+  then loan = true
+)";
+
+struct AnswerFixture {
+  RuleBase rule_base = Load({kAnswers});
+  Program national = Compile(rule_base, "national");
+
+  static const DecisionExplanation& Find(const Explanation& ex, const std::string& name) {
+    auto it = std::find_if(ex.decisions.begin(), ex.decisions.end(),
+                           [&](const DecisionExplanation& d) { return d.name == name; });
+    REQUIRE(it != ex.decisions.end());
+    return *it;
+  }
+};
+
+TEST_CASE_METHOD(AnswerFixture, "explain: the answer status of each decision",
+                 "[eval][explain]") {
+  Case eu = Facts(national, "{age: 30, nationality: eu, aow_age_reached: false}");
+  Explanation ex = national.Explain(eu, D("2025-03-01"));
+  // Decided by the exclusion rule with the default's value: a "no" with its basis.
+  const DecisionExplanation& duty = Find(ex, "integration_duty");
+  CHECK(duty.answer == AnswerStatus::kDefaultWithBasis);
+  CHECK(std::string(AnswerStatusName(duty.answer)) == "default_with_basis");
+  REQUIRE(duty.winners.size() == 1);
+  CHECK(duty.winners[0].rule.citation == "Wet inburgering 2021, art. 3 lid 2");
+  CHECK(duty.winners[0].rule.notes == std::vector<std::string>{"EU citizens are outside the act"});
+  CHECK(duty.candidates.empty());
+  // No rule decides it.
+  const DecisionExplanation& loan = Find(ex, "loan");
+  CHECK(loan.answer == AnswerStatus::kDefaultWithoutBasis);
+  CHECK(std::string(AnswerStatusName(loan.answer)) == "default_without_basis");
+
+  Case other = Facts(national, "{age: 30, nationality: other, aow_age_reached: false}");
+  Explanation ex2 = national.Explain(other, D("2025-03-01"));
+  CHECK(Find(ex2, "integration_duty").answer == AnswerStatus::kDecided);
+  CHECK(Find(ex2, "integration_duty").winners[0].rule.notes ==
+        std::vector<std::string>{"DUO decides the exemption"});
+  CHECK(Find(ex2, "loan").answer == AnswerStatus::kDecided);
+}
+
+TEST_CASE_METHOD(AnswerFixture, "explain: a default lists every rule that could have decided it",
+                 "[eval][explain]") {
+  Case eu = Facts(national, "{age: 30, nationality: eu, aow_age_reached: false}");
+  Explanation ex = national.Explain(eu, D("2025-03-01"));
+  const DecisionExplanation& loan = Find(ex, "loan");
+  REQUIRE(loan.candidates.size() == 2);
+  // In force, its condition false on this case: the part and the value it read.
+  CHECK(loan.candidates[0].rule.id == "wi.loan");
+  CHECK(loan.candidates[0].rule.citation == "Wet inburgering 2021, art. 20");
+  CHECK(loan.candidates[0].reason == WhyNotExplanation::Reason::kConditionFalse);
+  CHECK(loan.candidates[0].failed_part == "integration_duty");
+  REQUIRE(loan.candidates[0].reads.size() == 1);
+  CHECK(loan.candidates[0].reads[0].kind == "decision");
+  CHECK(loan.candidates[0].reads[0].value == "false");
+  // Not in force on the date: listed all the same.
+  CHECK(loan.candidates[1].rule.id == "wi.loan_old");
+  CHECK(loan.candidates[1].reason == WhyNotExplanation::Reason::kNotInForce);
+  // The same answer as Program::WhyNot gives for the rule.
+  WhyNotExplanation why = national.WhyNot(eu, D("2025-03-01"), "wi.loan");
+  CHECK(why.message == loan.candidates[0].message);
+}
+
+TEST_CASE_METHOD(AnswerFixture, "explain: derived values lead down to the case facts",
+                 "[eval][explain]") {
+  Case other = Facts(national, "{age: 30, nationality: other, aow_age_reached: false}");
+  Explanation ex = national.Explain(other, D("2025-03-01"));
+  const DerivedValue* scope = ex.FindDerived("in_scope");
+  REQUIRE(scope);
+  CHECK(scope->kind == "let");
+  CHECK(scope->value == "true");
+  REQUIRE(scope->reads.size() == 2);
+  CHECK(scope->reads[0].name == "of_working_age");
+  CHECK(scope->reads[0].kind == "let");
+  CHECK(scope->reads[1].name == "nationality");
+  const DerivedValue* working = ex.FindDerived("of_working_age");
+  REQUIRE(working);
+  REQUIRE(working->reads.size() == 2);
+  CHECK(working->reads[0].name == "age");
+  CHECK(working->reads[0].value == "30");
+  CHECK(working->reads[1].name == "aow_age_reached");
+  // A decision read by another rule: its value, its deciding rule and what that rule read.
+  const DerivedValue* duty = ex.FindDerived("integration_duty");
+  REQUIRE(duty);
+  CHECK(duty->kind == "decision");
+  CHECK(duty->value == "true");
+  REQUIRE(duty->rules.size() == 1);
+  CHECK(duty->rules[0].id == "wi.duty");
+  REQUIRE(duty->reads.size() == 1);
+  CHECK(duty->reads[0].name == "in_scope");
+  // A default decision has no deciding rule.
+  Case eu = Facts(national, "{age: 30, nationality: eu, aow_age_reached: false}");
+  Explanation ex2 = national.Explain(eu, D("2025-03-01"));
+  const DerivedValue* exempt = ex2.FindDerived("exempt");
+  REQUIRE(exempt);
+  CHECK(exempt->default_used);
+  CHECK(exempt->rules.empty());
+  CHECK(ex2.FindDerived("age") == nullptr);  // facts are leaves
+}
+
 }  // namespace
 }  // namespace loket::evaltest

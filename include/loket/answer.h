@@ -1,0 +1,55 @@
+// Rendering a decided case: the answer sheet for people (text) and the answer for programs
+// (JSON), the same for the CLI (`loket eval`) and any other front end. Built from an
+// Explanation (Program::Explain); see docs/cli.md for the sheet and the JSON shape.
+//
+//   loket::Explanation explanation = program->Explain(facts, on);
+//   loket::AnswerOptions options;
+//   options.jurisdiction_title = "Gemeente Westland";
+//   std::string sheet = loket::RenderAnswerText(explanation, options);
+//   std::string json = loket::RenderAnswerJson(explanation);
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loket/diagnostic.h"
+#include "loket/evaluate.h"
+
+namespace loket {
+
+struct AnswerOptions {
+  // The compact sheet (false) shows per domain what applies to the person, then one line of
+  // what does not and why; `all` shows every decision in full.
+  bool all = false;
+  // Conditions, the facts behind every value read (derived values expanded down to the case
+  // facts), the rules that could have decided a default and why they did not, and defeated
+  // rules. Implies `all`.
+  bool explain = false;
+  std::string jurisdiction_title;  // e.g. "Gemeente Westland"; empty: none
+};
+
+// The answer sheet: "Decisions for <jurisdiction> (<title>) on <date>", then per domain (its
+// title and name) the decisions with the deciding rules, their citations and notes.
+std::string RenderAnswerText(const Explanation& explanation, const AnswerOptions& options = {});
+
+// "Why not <rule>: ..." with the false part and the values it read (`requested`: the rule as
+// the user named it, for an unknown rule).
+std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requested);
+
+// The answer as one JSON object (pretty-printed): jurisdiction, date, `decisions` (values by
+// name), `details` (every decision with its status, value, rules with citations, notes and
+// fact trees, and for a default the rules that could have decided it), `errors`, and with
+// `why_not` given, the answer to --why-not. Every decision is always complete.
+std::string RenderAnswerJson(const Explanation& explanation,
+                             const WhyNotExplanation* why_not = nullptr);
+
+// The same object for a case that could not be decided: no decisions, the case errors.
+std::string RenderInvalidCaseJson(std::string_view jurisdiction, std::string_view date,
+                                  const std::vector<Diagnostic>& errors);
+
+// An error that stopped a command (a usage mistake, an unreadable file) as a JSON object:
+// {"errors": [{"code": <code>, "severity": "error", "message": <message>}]}, one line.
+std::string RenderRunErrorJson(std::string_view code, std::string_view message);
+
+}  // namespace loket
