@@ -23,7 +23,7 @@ const loket = {
     if (stream.match('//')) { stream.skipToEnd(); return 'comment'; }
     if (stream.match('/*')) { state.inComment = true; return 'comment'; }
     if (stream.match(/^"(?:[^"\\]|\\.)*"?/)) return 'string';
-    if (stream.match(/^\d{4}-\d{2}-\d{2}/)) return 'special';
+    if (stream.match(/^\d{4}-\d{2}-\d{2}/)) return 'atom';
     if (stream.match(/^€\s?\d[\d.]*(,\d+)?/)) return 'number';
     if (stream.match(/^\d[\d,]*(\.\d+)?\s*EUR\b/)) return 'number';
     if (stream.match(/^\d+(\.\.)?/)) { if (stream.current().endsWith('..')) stream.backUp(2); return 'number'; }
@@ -48,7 +48,7 @@ export const loketHighlight = syntaxHighlighting(HighlightStyle.define([
   { tag: tags.string, color: '#0b6b2c' },
   { tag: tags.comment, color: '#5c5c5c', fontStyle: 'italic' },
   { tag: tags.number, color: '#8a4b00' },
-  { tag: tags.special(tags.string), color: '#8a4b00' },
+  { tag: tags.atom, color: '#8a4b00' },
   { tag: tags.typeName, color: '#0b5394' },
   { tag: tags.standard(tags.name), color: '#0b5394' },
 ]));

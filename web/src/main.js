@@ -104,4 +104,9 @@ async function start() {
   document.body.dataset.ready = 'true';
 }
 
+window.addEventListener('hashchange', () => {
+  const view = location.hash.slice(1);
+  if (VIEWS.includes(view) && view !== state.view) show(view);
+});
+
 start();

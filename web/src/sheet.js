@@ -25,13 +25,35 @@ function notesOf(rule, rules) {
   return found ? found.notes : [];
 }
 
+const ruleName = (r) => (typeof r === 'string' ? r : `${r.layer}.${r.id}`);
+
+// The fact tree (docs/cli.md "JSON output"): each value read, a derived one unfolded into what
+// it came from, down to the case's facts.
+export function factTree(reads) {
+  if (!reads || !reads.length) return null;
+  return h('ul', { class: 'reads' }, reads.map((read) => h('li', {},
+    h('code', {}, read.name), h('span', { class: 'muted' }, ` (${read.kind})`), ' = ',
+    h('strong', {}, read.known ? String(read.value) : t('unknown')),
+    read.rules && read.rules.length ? h('span', { class: 'muted' }, ` ${t('by_rule')} `,
+      read.rules.map((r, i) => [i ? ', ' : '', h('code', {}, ruleName(r)), ` (${r.citation})`])) : null,
+    read.expanded_above ? h('span', { class: 'muted' }, ' ↑') : factTree(read.from))));
+}
+
 function explanation(rule) {
   if (rule.condition === undefined && !rule.reads) return null;
   return h('details', { class: 'why' }, h('summary', {}, t('why')),
     rule.condition ? h('p', {}, h('span', { class: 'k' }, `${t('condition')}: `), h('code', {}, rule.condition)) : null,
-    rule.reads && rule.reads.length ? h('ul', { class: 'reads' }, rule.reads.map((read) => h('li', {},
-      h('code', {}, read.name), ` (${read.kind}) = `, h('strong', {}, read.known ? read.value : t('unknown')),
-      read.kind === 'decision' ? h('a', { href: `#answer-${read.name}` }, ' ↗') : null))) : null);
+    factTree(rule.reads));
+}
+
+// Why a rule did not decide (a default's candidates, and the answer of why-not).
+export function whyNotBlock(why) {
+  return h('div', { class: 'why-not' },
+    h('p', {}, h('strong', {}, ruleName(why.rule)), ` — ${why.rule.citation}`),
+    h('p', { class: 'why-not-message' }, why.message || why.reason || ''),
+    why.failed_part ? h('p', {}, h('span', { class: 'k' }, `${t('condition')}: `), h('code', {}, why.failed_part)) : null,
+    factTree(why.reads),
+    why.defeated_by && why.defeated_by.length ? h('p', {}, `${t('defeated')}: `, why.defeated_by.map(ruleName).join(', ')) : null);
 }
 
 function ruleLine(rule, rules) {
@@ -67,14 +89,8 @@ function whyNotForm(rules, ask) {
       out.append(h('p', { class: 'error' }, result.body.error ? result.body.error.message : String(result.status)));
       return;
     }
-    const why = result.body.why_not || {};
-    out.append(h('div', { class: 'why-not' },
-      h('p', {}, h('strong', {}, why.rule ? `${why.rule.layer}.${why.rule.id}` : select.value), ` — ${why.rule ? why.rule.citation : ''}`),
-      h('p', { class: 'why-not-message' }, why.message || why.reason || ''),
-      why.failed_part ? h('p', {}, h('span', { class: 'k' }, `${t('condition')}: `), h('code', {}, why.failed_part)) : null,
-      why.reads && why.reads.length ? h('ul', { class: 'reads' }, why.reads.map((read) => h('li', {},
-        h('code', {}, read.name), ` (${read.kind}) = `, h('strong', {}, read.known ? read.value : t('unknown'))))) : null,
-      why.defeated_by && why.defeated_by.length ? h('p', {}, `${t('defeated')}: `, why.defeated_by.map((d) => (typeof d === 'string' ? d : `${d.layer}.${d.id}`)).join(', ')) : null));
+    const why = result.body.why_not || { rule: { id: select.value, layer: '', citation: '' } };
+    out.append(whyNotBlock(why));
   };
   return h('section', { class: 'why-not-box no-print' },
     h('h3', {}, t('why_not')),
@@ -85,44 +101,44 @@ function whyNotForm(rules, ask) {
 export function renderSheet(answer, { schema, rules, whyNot }) {
   const details = answer.details || [];
   const byName = Object.fromEntries(details.map((d) => [d.name, d]));
-  // Domains in the schema's order with their titles; without a schema, as the details come.
-  let domains = [];
-  if (schema && schema.decisions) {
-    domains = schema.decisions.map((d) => ({ domain: d.domain, title: d.title, names: d.decisions.map((x) => x.name),
-      descriptions: Object.fromEntries(d.decisions.map((x) => [x.name, x.description])) }));
-  } else {
-    for (const d of details) {
-      let group = domains.find((x) => x.domain === d.domain);
-      if (!group) { group = { domain: d.domain, title: d.domain || '', names: [], descriptions: {} }; domains.push(group); }
-      group.names.push(d.name);
-    }
+  // Domains in the order the library gives them (the schema's, the CLI's sheet's).
+  const domains = [];
+  for (const d of details) {
+    let group = domains.find((x) => x.domain === d.domain);
+    if (!group) { group = { domain: d.domain, title: d.domain_title || d.domain || '', names: [] }; domains.push(group); }
+    group.names.push(d.name);
   }
-  const decided = (name) => byName[name] && !byName[name].default_used && byName[name].status !== 'default';
-  // What applies first: domains where a rule decided something, before those with defaults only.
-  domains = [...domains.filter((d) => d.names.some(decided)), ...domains.filter((d) => !d.names.some(decided))];
+  const description = (name) => byName[name].description
+    || (schema && schema.decisions ? schema.decisions.flatMap((g) => g.decisions).find((x) => x.name === name)?.description : '');
+  const answerItem = (name) => {
+    const d = byName[name];
+    return h('li', { class: `answer status-${d.status}`, id: `answer-${name}`, dataset: { decision: name } },
+      h('div', { class: 'answer-head' }, h('code', {}, name), ' = ', h('strong', { class: 'value' }, d.status === 'error' ? '—' : valueText(d.value))),
+      description(name) ? h('div', { class: 'muted' }, description(name)) : null,
+      d.error ? h('p', { class: 'error' }, `${d.error.code}: ${d.error.message}`) : null,
+      h('ul', { class: 'bases' }, (d.rules || []).map((rule) => ruleLine(rule, rules))),
+      d.defeated && d.defeated.length ? h('div', { class: 'muted' }, `${t('defeated')}: `,
+        d.defeated.map((x) => (x.rule ? `${ruleName(x.rule)} (${ruleName(x.defeated_by)}, ${x.how})` : ruleName(x))).join('; ')) : null);
+  };
   const sections = domains.map((domain) => {
-    const applied = domain.names.filter(decided);
-    const defaults = domain.names.filter((n) => byName[n] && !decided(n));
+    // What applies to the person first; then what a rule decided "no"; then the defaults.
+    const applied = domain.names.filter((n) => byName[n].status === 'decided' || byName[n].status === 'error');
+    const notApplying = domain.names.filter((n) => byName[n].status === 'default_with_basis');
+    const defaults = domain.names.filter((n) => !applied.includes(n) && !notApplying.includes(n));
     return h('section', { class: 'domain', dataset: { domain: domain.domain || '' } },
       h('h3', {}, domain.title || domain.domain || '—', domain.domain ? h('span', { class: 'muted' }, ` [${domain.domain}]`) : null),
-      applied.length ? h('ul', { class: 'answers' }, applied.map((name) => {
-        const d = byName[name];
-        return h('li', { class: 'answer', id: `answer-${name}`, dataset: { decision: name } },
-          h('div', { class: 'answer-head' }, h('code', {}, name), ' = ', h('strong', { class: 'value' }, valueText(d.value))),
-          domain.descriptions[name] ? h('div', { class: 'muted' }, domain.descriptions[name]) : null,
-          h('ul', { class: 'bases' }, (d.rules || []).map((rule) => ruleLine(rule, rules))),
-          d.defeated && d.defeated.length ? h('div', { class: 'muted' }, `${t('defeated')}: `,
-            d.defeated.map((x) => (typeof x === 'string' ? x : `${x.layer}.${x.id}`)).join(', ')) : null);
-      })) : null,
-      defaults.length ? h('p', { class: 'defaults' }, `${t('default_used')}: `,
-        defaults.map((n, i) => [i ? ', ' : '', h('span', { id: `answer-${n}` }, h('code', {}, n), ` = ${valueText(byName[n].value)}`)])) : null);
+      applied.length ? h('ul', { class: 'answers' }, applied.map(answerItem)) : null,
+      notApplying.length ? [h('p', { class: 'k' }, t('does_not_apply')), h('ul', { class: 'answers not-applying' }, notApplying.map(answerItem))] : null,
+      defaults.length ? h('div', { class: 'defaults' }, h('p', {}, `${t('default_used')}: `,
+        defaults.map((n, i) => [i ? ', ' : '', h('span', { id: `answer-${n}` }, h('code', {}, n), ` = ${valueText(byName[n].value)}`)])),
+        h('details', { class: 'why' }, h('summary', {}, t('why')),
+          defaults.flatMap((n) => (byName[n].candidates || []).map((c) => h('div', {}, h('code', {}, n), whyNotBlock(c)))))) : null);
   });
   return h('article', { class: 'sheet' },
     h('div', { class: 'row sheet-head' },
       h('h2', { id: 'sheet-title' }, t('sheet_for', answer.jurisdiction, answer.date)),
       h('button', { type: 'button', id: 'print', class: 'no-print', onclick: () => window.print() }, t('print'))),
     answer.errors && answer.errors.length ? h('div', { class: 'errors', role: 'alert' }, h('h3', {}, t('errors')), renderErrors(answer.errors)) : null,
-    h('p', { class: 'muted' }, t('applies_first')),
     sections,
     receiptBlock(answer.receipt),
     whyNotForm(rules, whyNot));
