@@ -10,10 +10,13 @@ packages=(
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libsimdjson-dev
   libssl-dev libcpp-httplib-dev
   graphviz nodejs ccache python3 time
+  npm chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  # NodeSource's nodejs brings its own npm and conflicts with Debian's package of it.
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 

@@ -32,8 +32,15 @@ if (missing.length) {
 }
 
 const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
-const AXE = require.resolve('axe-core/axe.min.js');
+let chromium;
+let AXE;
+try {
+  ({ chromium } = require('playwright-core'));
+  AXE = require.resolve('axe-core/axe.min.js');
+} catch (error) {
+  console.error(`web desk tests: playwright-core and axe-core are not installed (run \`npm ci\` in web/, as scripts/build.sh does): ${error.message}`);
+  process.exit(1);
+}
 
 let server;
 let serverLog = '';
