@@ -233,7 +233,7 @@ void DecisionGraph(const Handlers& h, const Request& req, Response& res) {
   Reply(res, 200, *svg, "image/svg+xml");
 }
 
-// POST /v1/try?on=DATE&explain=true — body: `draft` or `files` as for POST /v1/check, the
+// POST /v1/try?on=DATE — body: `draft` or `files` as for POST /v1/check, the
 // `jurisdiction` and the `case`. Checks the draft rule base and decides the case against it;
 // nothing is served from it afterwards and no decision is logged (a try has no receipt).
 void TryDraft(const Handlers& h, const Request& req, Response& res) {
@@ -277,9 +277,7 @@ void TryDraft(const Handlers& h, const Request& req, Response& res) {
     FailCase(res, errors);
     return;
   }
-  AnswerJsonOptions answer;
-  answer.explain = req.get_param_value("explain") == "true";
-  Reply(res, 200, RenderAnswerJson(program->Explain(facts, ctx.on), answer));
+  Reply(res, 200, RenderAnswerJson(program->Explain(facts, ctx.on)));
 }
 
 }  // namespace loket::serve

@@ -32,5 +32,5 @@ export const api = {
   whyNot: (name, on, rule, body) =>
     call('POST', `${j(name)}/why-not/${encodeURIComponent(rule)}${q({ on })}`, body),
   check: (request) => call('POST', '/v1/check', request),
-  tryDraft: (on, request) => call('POST', `/v1/try${q({ on, explain: 'true' })}`, request),
+  tryDraft: (on, request) => call('POST', `/v1/try${q({ on })}`, request),
 };
