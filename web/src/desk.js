@@ -2,7 +2,7 @@
 // schema endpoint, or loaded from a persona), decide, read the answer sheet with its legal
 // basis, unfold why, ask why not, print it with its receipt.
 import { api } from './api.js';
-import { h, clear, uid } from './dom.js';
+import { h, clear, uid, add } from './dom.js';
 import { t } from './i18n.js';
 import { renderSheet, renderErrors } from './sheet.js';
 import { personas } from 'loket-data';
@@ -144,7 +144,7 @@ export class Desk {
     this.banner = h('div', { id: 'desk-banner', class: 'banner', role: 'status' });
     this.form = h('form', { id: 'case-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); this.decide(); } });
     this.sheet = h('section', { id: 'sheet', 'aria-live': 'polite', 'aria-label': t('sheet') });
-    this.root.append(
+    add(this.root,
       h('div', { class: 'pickers' },
         h('div', { class: 'field' }, h('label', { for: 'jurisdiction' }, t('jurisdiction')), this.picker,
           h('datalist', { id: 'jurisdiction-list' }, options)),
@@ -179,7 +179,7 @@ export class Desk {
   showBanner(text, isError = false, action = null) {
     clear(this.banner);
     this.banner.classList.toggle('error', isError);
-    if (text) this.banner.append(h('p', {}, text), action);
+    if (text) add(this.banner, h('p', {}, text), action);
   }
 
   async loadSchema() {
@@ -223,7 +223,7 @@ export class Desk {
         h('p', { class: 'hint', id: hintId }, `${fact.description || ''}${range}`),
         h('p', { class: 'field-error', id: errorId, role: 'alert' }));
     });
-    this.form.append(h('fieldset', {}, h('legend', {}, t('facts')), h('div', { class: 'facts' }, fields)),
+    add(this.form, h('fieldset', {}, h('legend', {}, t('facts')), h('div', { class: 'facts' }, fields)),
       h('div', { class: 'row actions' },
         h('button', { type: 'submit', id: 'decide', class: 'primary' }, t('decide')),
         h('button', { type: 'button', onclick: () => { this.state.values = {}; this.renderForm({}); clear(this.sheet); } }, t('clear'))));
@@ -301,7 +301,7 @@ export class Desk {
     if (!result.ok) {
       const error = result.body && result.body.error ? result.body.error : { message: String(result.body) };
       const unplaced = this.showFieldErrors(error.diagnostics || []);
-      this.sheet.append(h('div', { class: 'errors', role: 'alert' }, h('h2', {}, t('errors_in_case')),
+      add(this.sheet, h('div', { class: 'errors', role: 'alert' }, h('h2', {}, t('errors_in_case')),
         h('p', {}, `${error.code || result.status}: ${error.message}`), renderErrors(unplaced)));
       const first = this.form.querySelector('[aria-invalid]');
       if (first) first.focus();

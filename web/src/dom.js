@@ -12,6 +12,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// Appends children as h() does: arrays flattened, null/false skipped, text as text.
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 function append(el, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;

@@ -8,7 +8,7 @@ import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } f
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { linter, lintGutter } from '@codemirror/lint';
 import { api } from './api.js';
-import { h, clear } from './dom.js';
+import { h, clear, add } from './dom.js';
 import { t } from './i18n.js';
 import { loketLanguage, loketHighlight } from './loket-mode.js';
 import { renderSheet, renderErrors } from './sheet.js';
@@ -58,7 +58,7 @@ export class Draft {
       this.files.map((f, i) => h('option', { value: String(i) }, f.path)));
     this.editorHost = h('div', { id: 'editor', class: 'editor' });
     this.tryOut = h('div', { id: 'try-answer', 'aria-live': 'polite' });
-    this.root.append(
+    add(this.root,
       h('h2', {}, `${t('draft_title')}: ${s.jurisdiction}`),
       h('p', { class: 'muted' }, t('draft_hint')),
       h('div', { class: 'row' }, h('label', { for: 'draft-file' }, t('draft_file')), this.fileSelect,
@@ -81,7 +81,7 @@ export class Draft {
         extensions: [lineNumbers(), history(), drawSelection(), highlightActiveLine(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           loketLanguage, loketHighlight, check, lintGutter(),
-          EditorView.contentAttributes.of({ 'aria-labelledby': 'editor-label' })],
+          EditorView.contentAttributes.of({ 'aria-labelledby': 'editor-label', tabindex: '0' })],
       }),
     });
   }
@@ -140,7 +140,7 @@ export class Draft {
     clear(this.tryOut);
     if (!result.ok) {
       const error = result.body.error || { message: String(result.status) };
-      this.tryOut.append(h('div', { class: 'errors', role: 'alert' }, h('p', {}, `${error.code}: ${error.message}`), renderErrors(error.diagnostics)));
+      add(this.tryOut, h('div', { class: 'errors', role: 'alert' }, h('p', {}, `${error.code}: ${error.message}`), renderErrors(error.diagnostics)));
       return;
     }
     this.tryOut.append(renderSheet(result.body, { schema: s.schema, rules: [], whyNot: null }));

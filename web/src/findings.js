@@ -3,7 +3,7 @@
 // help and witness cases (the case and its replay), and a button that opens the witness in
 // the desk, decided.
 import { api } from './api.js';
-import { h, clear } from './dom.js';
+import { h, clear, add } from './dom.js';
 import { t } from './i18n.js';
 import { conflicts } from 'loket-data';
 
@@ -40,7 +40,7 @@ export function renderFindings(root, desk, showDesk) {
         h('p', { class: 'k' }, t('replay')), h('pre', { class: 'replay' }, w.replay),
         h('button', { type: 'button', class: 'open-witness', onclick: async () => { showDesk(); await desk.openWitness(w, f, example); } }, t('open_witness'))))))));
   };
-  root.append(h('h2', {}, t('findings_title')),
+  add(root, h('h2', {}, t('findings_title')),
     h('div', { class: 'row' }, h('label', { for: 'example' }, t('example')), select,
       h('button', { type: 'button', id: 'check-example', class: 'primary', onclick: run }, t('check'))),
     story, out);

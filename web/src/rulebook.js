@@ -3,7 +3,7 @@
 // competence of each decision and its delegated bounds; the delegated room left unused; the
 // dependency graph of a decision (GET …/graph, the SVG of `loket graph`).
 import { api } from './api.js';
-import { h, clear } from './dom.js';
+import { h, clear, add } from './dom.js';
 import { t } from './i18n.js';
 
 function rule(r) {
@@ -43,7 +43,7 @@ export async function renderRuleBook(root, state) {
   const decisionSelect = h('select', { id: 'graph-decision' },
     o.domains.flatMap((d) => d.decisions).map((d) => h('option', { value: d.name }, d.name)));
   const graph = h('div', { id: 'graph', class: 'graph' });
-  root.append(
+  add(root,
     h('h2', {}, `${t('rules_title')}: ${o.title || o.jurisdiction} ${o.code ? `(${o.code})` : ''} — ${o.date}`),
     h('p', {}, t('rules_count', o.rules_in_force, o.local_rules_in_force), ` · ${o.chain.join(' → ')}`),
     domains,
