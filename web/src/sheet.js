@@ -72,8 +72,8 @@ function receiptBlock(receipt) {
   return h('section', { class: 'receipt', 'aria-labelledby': 'receipt-title' },
     h('h3', { id: 'receipt-title' }, t('receipt')),
     h('dl', {}, row('decision_id', receipt.decision_id), row('rule_base_hash', receipt.rule_base_hash),
-      row('loket_version', receipt.loket_version), row('jurisdiction', receipt.jurisdiction),
-      row('date', receipt.reference_date), row('decided_at', receipt.decided_at)));
+      row('loket_version', receipt.loket_version), row('receipt_jurisdiction', receipt.jurisdiction),
+      row('reference_date', receipt.reference_date), row('decided_at', receipt.decided_at)));
 }
 
 function whyNotForm(rules, ask) {
