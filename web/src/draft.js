@@ -143,6 +143,6 @@ export class Draft {
       add(this.tryOut, h('div', { class: 'errors', role: 'alert' }, h('p', {}, `${error.code}: ${error.message}`), renderErrors(error.diagnostics)));
       return;
     }
-    this.tryOut.append(renderSheet(result.body, { schema: s.schema, rules: [], whyNot: null }));
+    this.tryOut.append(renderSheet(result.body, { schema: s.schema, rules: [], whyNot: null, prefix: 'try-' }));
   }
 }

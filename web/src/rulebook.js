@@ -6,12 +6,25 @@ import { api } from './api.js';
 import { h, clear, add } from './dom.js';
 import { t } from './i18n.js';
 
-function rule(r) {
+// What a local rule does to the national answer: it adds to a collected decision, decides a
+// delegated one in place of the national rules (within the delegated bounds), decides the
+// municipality's own decision, or makes an exception.
+function localEffect(r, decision) {
+  if (!r.local) return null;
+  if (r.exception_to && r.exception_to.length) return t('effect_exception', r.exception_to.join(', '));
+  if (decision.collect) return t('effect_adds');
+  if (decision.competence === 'delegated') return t('effect_replaces', decision.competence_text);
+  if (decision.competence === 'local') return t('effect_own');
+  return null;
+}
+
+function rule(r, decision) {
+  const effect = localEffect(r, decision);
   return h('li', { class: `rule ${r.local ? 'is-local' : ''}` },
-    h('div', {}, h('code', {}, r.id), h('span', { class: `layer ${r.local ? 'local' : 'national'}` }, r.local ? `${t('local')}: ${r.layer}` : r.layer)),
+    h('div', {}, h('code', {}, r.id), h('span', { class: `layer ${r.local ? 'local' : 'national'}` }, r.local ? `${t('local')}: ${r.layer}` : r.layer),
+      effect ? h('span', { class: 'effect' }, ` — ${effect}`) : null),
     h('div', { class: 'citation' }, r.citation),
     r.outcome ? h('div', {}, h('code', {}, r.outcome), r.condition ? [h('span', { class: 'k' }, ` ${t('condition')}: `), h('code', {}, r.condition)] : null) : null,
-    r.exception_to && r.exception_to.length ? h('div', { class: 'muted' }, `exception to ${r.exception_to.join(', ')}`) : null,
     (r.notes || []).map((n) => h('div', { class: 'note' }, `${t('note')}: ${n}`)));
 }
 
@@ -38,7 +51,7 @@ export async function renderRuleBook(root, state) {
           d.differs_from_national ? h('span', { class: 'badge differs' }, t('differs')) : null),
         d.description ? h('p', { class: 'muted' }, d.description) : null,
         d.competence_text ? h('p', { class: 'muted' }, d.competence_text) : null,
-        d.rules.length ? h('ul', { class: 'rules' }, d.rules.map(rule)) : null);
+        d.rules.length ? h('ul', { class: 'rules' }, d.rules.map((r) => rule(r, d))) : null);
     })));
   const decisionSelect = h('select', { id: 'graph-decision' },
     o.domains.flatMap((d) => d.decisions).map((d) => h('option', { value: d.name }, d.name)));
@@ -51,8 +64,8 @@ export async function renderRuleBook(root, state) {
       unused.length ? h('ul', {}, unused.map((d) => h('li', {}, h('code', {}, d.name), ` — ${d.competence_text}`))) : h('p', {}, '—')),
     h('section', { class: 'graph-box' }, h('h3', {}, t('graph')),
       h('div', { class: 'row' }, h('label', { for: 'graph-decision' }, t('graph')), decisionSelect,
-        h('button', { type: 'button', onclick: () => {
-          clear(graph).append(h('img', { src: api.graphUrl(state.jurisdiction, decisionSelect.value), alt: `${t('graph')}: ${decisionSelect.value}` }));
+        h('button', { type: 'button', id: 'graph-show', onclick: () => {
+          clear(graph).append(h('img', { id: 'graph-image', src: api.graphUrl(state.jurisdiction, decisionSelect.value), alt: `${t('graph')}: ${decisionSelect.value}` }));
         } }, t('graph_show'))),
       graph));
 }

@@ -66,11 +66,11 @@ function ruleLine(rule, rules) {
     explanation(rule));
 }
 
-function receiptBlock(receipt) {
+function receiptBlock(receipt, prefix) {
   if (!receipt) return null;
   const row = (key, value) => (value ? [h('dt', {}, t(key)), h('dd', {}, h('code', {}, value))] : []);
-  return h('section', { class: 'receipt', 'aria-labelledby': 'receipt-title' },
-    h('h3', { id: 'receipt-title' }, t('receipt')),
+  return h('section', { class: 'receipt', 'aria-labelledby': `${prefix}receipt-title` },
+    h('h3', { id: `${prefix}receipt-title` }, t('receipt')),
     h('dl', {}, row('decision_id', receipt.decision_id), row('rule_base_hash', receipt.rule_base_hash),
       row('loket_version', receipt.loket_version), row('receipt_jurisdiction', receipt.jurisdiction),
       row('reference_date', receipt.reference_date), row('decided_at', receipt.decided_at)));
@@ -98,7 +98,7 @@ function whyNotForm(rules, ask) {
       h('button', { type: 'button', id: 'why-not-ask', onclick: run }, t('why_not_run'))), out);
 }
 
-export function renderSheet(answer, { schema, rules, whyNot }) {
+export function renderSheet(answer, { schema, rules, whyNot, prefix = '' }) {
   const details = answer.details || [];
   const byName = Object.fromEntries(details.map((d) => [d.name, d]));
   // Domains in the order the library gives them (the schema's, the CLI's sheet's).
@@ -112,7 +112,7 @@ export function renderSheet(answer, { schema, rules, whyNot }) {
     || (schema && schema.decisions ? schema.decisions.flatMap((g) => g.decisions).find((x) => x.name === name)?.description : '');
   const answerItem = (name) => {
     const d = byName[name];
-    return h('li', { class: `answer status-${d.status}`, id: `answer-${name}`, dataset: { decision: name } },
+    return h('li', { class: `answer status-${d.status}`, id: `${prefix}answer-${name}`, dataset: { decision: name } },
       h('div', { class: 'answer-head' }, h('code', {}, name), ' = ', h('strong', { class: 'value' }, d.status === 'error' ? '—' : valueText(d.value))),
       description(name) ? h('div', { class: 'muted' }, description(name)) : null,
       d.error ? h('p', { class: 'error' }, `${d.error.code}: ${d.error.message}`) : null,
@@ -130,16 +130,16 @@ export function renderSheet(answer, { schema, rules, whyNot }) {
       applied.length ? h('ul', { class: 'answers' }, applied.map(answerItem)) : null,
       notApplying.length ? [h('p', { class: 'k' }, t('does_not_apply')), h('ul', { class: 'answers not-applying' }, notApplying.map(answerItem))] : null,
       defaults.length ? h('div', { class: 'defaults' }, h('p', {}, `${t('default_used')}: `,
-        defaults.map((n, i) => [i ? ', ' : '', h('span', { id: `answer-${n}` }, h('code', {}, n), ` = ${valueText(byName[n].value)}`)])),
+        defaults.map((n, i) => [i ? ', ' : '', h('span', { id: `${prefix}answer-${n}` }, h('code', {}, n), ` = ${valueText(byName[n].value)}`)])),
         h('details', { class: 'why' }, h('summary', {}, t('why')),
           defaults.flatMap((n) => (byName[n].candidates || []).map((c) => h('div', {}, h('code', {}, n), whyNotBlock(c)))))) : null);
   });
   return h('article', { class: 'sheet' },
     h('div', { class: 'row sheet-head' },
-      h('h2', { id: 'sheet-title' }, t('sheet_for', answer.jurisdiction, answer.date)),
-      h('button', { type: 'button', id: 'print', class: 'no-print', onclick: () => window.print() }, t('print'))),
+      h('h2', { id: `${prefix}sheet-title` }, t('sheet_for', answer.jurisdiction, answer.date)),
+      h('button', { type: 'button', id: `${prefix}print`, class: 'no-print', onclick: () => window.print() }, t('print'))),
     answer.errors && answer.errors.length ? h('div', { class: 'errors', role: 'alert' }, h('h3', {}, t('errors')), renderErrors(answer.errors)) : null,
     sections,
-    receiptBlock(answer.receipt),
+    receiptBlock(answer.receipt, prefix),
     whyNotForm(rules, whyNot));
 }

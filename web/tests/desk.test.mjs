@@ -240,6 +240,10 @@ test('rule book: the rules in force by domain, local ones marked', async () => {
   await page.waitForSelector('#panel-rules .decision');
   assert.ok(await page.locator('#panel-rules .rule.is-local').count() > 0);
   assert.match(await page.textContent('#panel-rules'), /Wet BRP, art\. 2\.38 lid 1/);
+  assert.match(await page.textContent('#panel-rules .rule.is-local'), /voegt toe|in plaats van landelijk|eigen beslissing|uitzondering/);
+  await page.selectOption('#graph-decision', 'registration');
+  await page.click('#graph-show');
+  await page.waitForFunction(() => document.querySelector('#graph-image')?.complete && document.querySelector('#graph-image').naturalWidth > 0);
   await shot(page, 'rule-book');
   await axeCheck(page, 'rule book');
   await page.close();
@@ -294,6 +298,49 @@ function rawGet(path) {
     request.end();
   });
 }
+
+test('drafting: "try it" decides the desk\'s case against the draft; the desk keeps the served rules', async () => {
+  const page = await decidedPolishWorker();
+  assert.equal((await page.textContent('#answer-occupancy_norm_exceeded .value')).trim(), 'ja');
+  await page.click('#tab-draft');
+  await page.waitForSelector('#draft-status:not(:empty)');
+  const source = await (await fetch(`${base}/v1/jurisdictions/westland/source`)).json();
+  const lines = source.files[0].text.split('\n');
+  const index = lines.findIndex((l) => l.includes('occupants * 12'));
+  assert.ok(index >= 0, 'westland.loket measures 12 m2 per occupant');
+  await page.click('#editor .cm-content');
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < index; i += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.type(lines[index].replace('occupants * 12', 'occupants * 8').trimStart());
+  await page.click('#draft-try');
+  await page.waitForSelector('#try-answer .sheet');
+  await shot(page, 'draft-try');
+  // 4 occupants on 36 m2: over 12 m2 each, not over 8.
+  assert.match(await page.textContent('#try-answer'), /occupancy_norm_exceeded = nee/);
+  await page.click('#tab-desk');
+  await page.click('#decide');
+  await page.waitForSelector('#answer-occupancy_norm_exceeded .value');
+  assert.equal((await page.textContent('#answer-occupancy_norm_exceeded .value')).trim(), 'ja');
+  await page.close();
+});
+
+test('the interface in English, and the views reached with the keyboard', async () => {
+  const page = await open();
+  await page.selectOption('#language', 'en');
+  assert.equal((await page.textContent('#tab-desk')).trim(), 'Desk');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal((await page.textContent('label[for="jurisdiction"]')).trim(), 'Municipality (name or CBS code)');
+  await page.focus('#tab-desk');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-rules');
+  assert.equal(await page.isVisible('#panel-rules'), true);
+  assert.equal(await page.isVisible('#panel-desk'), false);
+  await axeCheck(page, 'English');
+  await page.close();
+});
 
 test('the page says clearly when a file is not in the bundle, and serves no path outside it', async () => {
   const bundle = new Set(['index.html', 'app.js', 'app.css'].map((f) => readFileSync(join(WEB, f), 'utf8')));
