@@ -261,7 +261,7 @@ void TryDraft(const Handlers& h, const Request& req, Response& res) {
   load.analyze_conflicts = false;  // deciding needs a checked model, not the findings
   RuleBase draft = RuleBase::FromSources(std::move(sources), load);
   if (draft.has_errors()) {
-    Fail(res, 422, "rule_errors", "the draft has errors; fix them before trying a case",
+    Fail(res, 422, "rule_errors", "the rules given have errors; nothing was decided",
          "\"diagnostics\":" + RenderJson(draft.diagnostics()));
     return;
   }

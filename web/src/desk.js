@@ -248,7 +248,7 @@ export class Desk {
     this.date.value = persona.date;
     this.state.jurisdiction = persona.jurisdiction;
     this.picker.value = persona.jurisdiction;
-    this.showBanner('');
+    this.showBanner(persona.story);
     await this.loadSchema();
   }
 
@@ -301,7 +301,8 @@ export class Desk {
     if (!result.ok) {
       const error = result.body && result.body.error ? result.body.error : { message: String(result.body) };
       const unplaced = this.showFieldErrors(error.diagnostics || []);
-      add(this.sheet, h('div', { class: 'errors', role: 'alert' }, h('h2', {}, t('errors_in_case')),
+      const heading = error.code === 'rule_errors' ? t('errors_in_rules') : t('errors_in_case');
+      add(this.sheet, h('div', { class: 'errors', role: 'alert' }, h('h2', {}, heading),
         h('p', {}, `${error.code || result.status}: ${error.message}`), renderErrors(unplaced)));
       const first = this.form.querySelector('[aria-invalid]');
       if (first) first.focus();
