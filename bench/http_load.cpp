@@ -47,14 +47,22 @@ Options Parse(int argc, char** argv) {
     std::string flag = argv[i];
     if (i + 1 >= argc) Usage(("missing value for " + flag).c_str());
     std::string value = argv[++i];
-    if (flag == "--port") o.port = std::atoi(value.c_str());
-    else if (flag == "--path") o.path = value;
-    else if (flag == "--body") o.body_file = value;
-    else if (flag == "--content-type") o.content_type = value;
-    else if (flag == "--connections") o.connections = std::atoi(value.c_str());
-    else if (flag == "--seconds") o.seconds = std::atof(value.c_str());
-    else if (flag == "--requests") o.requests = std::atol(value.c_str());
-    else Usage(("unknown option " + flag).c_str());
+    if (flag == "--port")
+      o.port = std::atoi(value.c_str());
+    else if (flag == "--path")
+      o.path = value;
+    else if (flag == "--body")
+      o.body_file = value;
+    else if (flag == "--content-type")
+      o.content_type = value;
+    else if (flag == "--connections")
+      o.connections = std::atoi(value.c_str());
+    else if (flag == "--seconds")
+      o.seconds = std::atof(value.c_str());
+    else if (flag == "--requests")
+      o.requests = std::atol(value.c_str());
+    else
+      Usage(("unknown option " + flag).c_str());
   }
   if (o.connections < 1 || o.port <= 0) Usage("bad --connections or --port");
   return o;
@@ -84,13 +92,14 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, c] {
       httplib::Client client("127.0.0.1", o.port);
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
       client.set_read_timeout(60, 0);
       auto& mine = latencies[static_cast<std::size_t>(c)];
       mine.reserve(1 << 20);
       for (long i = 0; (o.requests == 0 || i < o.requests) && !stop; ++i) {
         auto t0 = std::chrono::steady_clock::now();
-        httplib::Result result = post ? client.Post(o.path, body, o.content_type)
-                                      : client.Get(o.path);
+        httplib::Result result =
+            post ? client.Post(o.path, body, o.content_type) : client.Get(o.path);
         auto t1 = std::chrono::steady_clock::now();
         if (!result || result->status != 200) {
           ++failures[static_cast<std::size_t>(c)];
@@ -105,8 +114,7 @@ int main(int argc, char** argv) {
     stop = true;
   }
   for (std::thread& t : threads) t.join();
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::vector<double> all;
   long failed = 0;

@@ -18,6 +18,8 @@
 
 namespace loket {
 
+struct Receipt;
+
 struct AnswerOptions {
   // The compact sheet (false) shows per domain what applies to the person, then one line of
   // what does not and why; `all` shows every decision in full.
@@ -41,8 +43,10 @@ std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requ
 // name), `details` (every decision with its status, value, rules with citations, notes and
 // fact trees, and for a default the rules that could have decided it), `errors`, and with
 // `why_not` given, the answer to --why-not. Every decision is always complete.
+// With `receipt` given (loket/receipt.h), it is the object's first member, `receipt`.
 std::string RenderAnswerJson(const Explanation& explanation,
-                             const WhyNotExplanation* why_not = nullptr);
+                             const WhyNotExplanation* why_not = nullptr,
+                             const Receipt* receipt = nullptr);
 
 // The same object for a case that could not be decided: no decisions, the case errors.
 std::string RenderInvalidCaseJson(std::string_view jurisdiction, std::string_view date,

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loket/diagnostic.h"
@@ -70,6 +71,10 @@ class RuleBase {
   bool has_errors() const;
   RuleBaseStats stats() const;
   std::vector<LayerInfo> layers() const;
+  // The name of the layer a user names as a jurisdiction — by its name, else by its name or
+  // CBS code (`GM0363`) in any case, as Compile accepts it; empty when none matches.
+  std::string ResolveJurisdiction(std::string_view name_or_code) const;
+
   // SHA-256 over the rule files in path order — each file's path relative to the folder all
   // files share, then its bytes — as "sha256:<hex>". The same files give the same hash from
   // any working directory; any change to a file, a file name or the set of files changes it.

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/json_text.h"
 #include "api/rule_base_impl.h"
 
 namespace loket {
@@ -70,7 +71,6 @@ const std::string& RuleBase::ContentHash() const {
   return impl_->content_hash;
 }
 
-
 std::string NewDecisionId() {
   thread_local std::mt19937_64 random{[] {
     std::random_device device;
@@ -78,12 +78,12 @@ std::string NewDecisionId() {
     return std::mt19937_64(seed);
   }()};
   std::uint64_t high = random(), low = random();
-  high = (high & ~0xF000ULL) | 0x4000ULL;                   // version 4
-  low = (low & ~(3ULL << 62)) | (2ULL << 62);               // RFC 4122 variant
+  high = (high & ~0xF000ULL) | 0x4000ULL;      // version 4
+  low = (low & ~(3ULL << 62)) | (2ULL << 62);  // RFC 4122 variant
   char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xFFFF),
-                static_cast<unsigned>(high & 0xFFFF), static_cast<unsigned>(low >> 48),
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
+                static_cast<unsigned>(low >> 48),
                 static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
   return text;
 }
@@ -93,7 +93,8 @@ namespace {
 std::string NowRfc3339() {
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[40];
@@ -101,26 +102,6 @@ std::string NowRfc3339() {
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 static_cast<int>(millis.count()));
   return text;
-}
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
-          out += escape;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "api/fact_tree.h"
 #include "loket/answer.h"
+#include "loket/receipt.h"
 
 namespace loket {
 namespace {
@@ -116,7 +117,8 @@ Json DecisionJson(const Explanation& explanation, const DecisionExplanation& dec
 
 }  // namespace
 
-std::string RenderAnswerJson(const Explanation& explanation, const WhyNotExplanation* why_not) {
+std::string RenderAnswerJson(const Explanation& explanation, const WhyNotExplanation* why_not,
+                             const Receipt* receipt) {
   Json decisions = Json::object();
   Json details = Json::array();
   std::vector<Diagnostic> errors = explanation.case_errors;
@@ -125,11 +127,13 @@ std::string RenderAnswerJson(const Explanation& explanation, const WhyNotExplana
     details.push_back(DecisionJson(explanation, decision));
     if (decision.error) errors.push_back(*decision.error);
   }
-  Json result = {{"jurisdiction", explanation.jurisdiction},
-                 {"date", explanation.date},
-                 {"decisions", decisions},
-                 {"details", details},
-                 {"errors", Json::parse(RenderJson(errors))}};
+  Json result = Json::object();
+  if (receipt) result["receipt"] = Json::parse(ReceiptJson(*receipt));
+  result["jurisdiction"] = explanation.jurisdiction;
+  result["date"] = explanation.date;
+  result["decisions"] = decisions;
+  result["details"] = details;
+  result["errors"] = Json::parse(RenderJson(errors));
   if (why_not) {
     std::set<std::string> expanded;
     result["why_not"] = WhyNotJson(explanation, *why_not, expanded);

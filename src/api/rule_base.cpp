@@ -334,6 +334,12 @@ std::vector<LayerInfo> RuleBase::layers() const {
   return layers;
 }
 
+std::string RuleBase::ResolveJurisdiction(std::string_view name_or_code) const {
+  if (!impl_->model) return {};
+  const sema::Layer* layer = internal::FindJurisdiction(*impl_->model, name_or_code);
+  return layer ? layer->name : std::string();
+}
+
 std::vector<SourceText> RuleBase::Sources() const {
   std::vector<SourceText> sources;
   const source::SourceManager& files = *impl_->sources;

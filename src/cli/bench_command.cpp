@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <loket/batch.h>
 #include <loket/loket.h>
 
-#include "batch.h"
 #include "command.h"
 #include "common.h"
 
@@ -86,7 +86,10 @@ int RunBench(const BenchOptions& options) {
 
   BatchOptions batch_options{options.jurisdiction, options.jurisdiction_field, *on};
   BatchEvaluator evaluator(*rules, batch_options);
-  if (!evaluator.Prepare()) return kExitUsage;
+  if (Status prepared = evaluator.Prepare(); !prepared.ok()) {
+    PrintError(prepared);
+    return kExitUsage;
+  }
 
   // Parse everything first, so the timed loop is evaluation only.
   std::vector<BatchEvaluator::Parsed> parsed;

@@ -16,9 +16,10 @@
 
 #include <loket/answer.h>
 #include <loket/evaluate.h>
+#include <loket/batch.h>
 #include <loket/loket.h>
+#include <loket/receipt.h>
 
-#include "batch.h"
 #include "command.h"
 #include "common.h"
 
@@ -224,7 +225,9 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
     if (decision.error) all_decided = false;
   }
   if (options.format == "json") {
-    std::cout << RenderAnswerJson(explanation, why_not ? &*why_not : nullptr) << "\n";
+    // The receipt makes the answer reproducible (loket/receipt.h).
+    Receipt receipt = MakeReceipt(rules, program.jurisdiction(), on);
+    std::cout << RenderAnswerJson(explanation, why_not ? &*why_not : nullptr, &receipt) << "\n";
   } else {
     AnswerOptions answer;
     answer.all = options.all;
@@ -281,7 +284,8 @@ int EvalBatch(const RuleBase& rules, const EvalCommandOptions& options, Date on)
   batch_options.jurisdiction_field = options.jurisdiction_field;
   batch_options.on = on;
   BatchEvaluator evaluator(rules, batch_options);
-  if (!evaluator.Prepare()) {
+  if (Status prepared = evaluator.Prepare(); !prepared.ok()) {
+    PrintError(prepared);
     if (in != stdin) std::fclose(in);
     if (out != stdout) std::fclose(out);
     return kExitUsage;

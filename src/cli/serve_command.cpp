@@ -68,7 +68,8 @@ const RegisterCommand kServe{
        app.add_option("--listen", options->listen,
                       "HOST:PORT to listen on (loopback unless told otherwise; port 0: any)")
            ->capture_default_str();
-       app.add_option("--threads", o.threads, "Request threads (0: one per core, at least 2)")
+       app.add_option("--threads", o.threads,
+                      "Connections served at once, one thread each (0: 4 per core, at least 16)")
            ->check(CLI::Range(0, 1024));
        app.add_option("--decision-log", o.decision_log,
                       "Append every decision (receipt, facts, outcome) to this JSON Lines file; "

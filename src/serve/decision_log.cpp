@@ -99,8 +99,8 @@ void DecisionLog::Write() {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
           ++errors;
-          std::fprintf(stderr, "loket serve: cannot write decision log `%s`: %s\n",
-                       path_.c_str(), std::strerror(errno));
+          std::fprintf(stderr, "loket serve: cannot write decision log `%s`: %s\n", path_.c_str(),
+                       std::strerror(errno));
           break;
         }
         done += static_cast<std::size_t>(n);

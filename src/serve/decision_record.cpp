@@ -138,8 +138,8 @@ Result<ReplaySummary> ReplayLog(const std::string& log_path, const RuleBase& rul
            << ") differs: " << differences << "\n";
     ++summary.different;
   }
-  report << "replayed " << summary.records << " decision(s): " << summary.same
-         << " the same, " << summary.different << " different, " << summary.other_hash
+  report << "replayed " << summary.records << " decision(s): " << summary.same << " the same, "
+         << summary.different << " different, " << summary.other_hash
          << " under another rule base, " << summary.unreadable << " unreadable\n";
   return summary;
 }

@@ -23,9 +23,9 @@ std::string OutcomeRecord(const Program& program, const Outcome& outcome);
 struct ReplaySummary {
   std::size_t records = 0;
   std::size_t same = 0;
-  std::size_t different = 0;     // another outcome today
-  std::size_t other_hash = 0;    // decided under another rule base than the one given
-  std::size_t unreadable = 0;    // not a record, or its case no longer reads
+  std::size_t different = 0;   // another outcome today
+  std::size_t other_hash = 0;  // decided under another rule base than the one given
+  std::size_t unreadable = 0;  // not a record, or its case no longer reads
 };
 
 // Re-decides every record of the log at `log_path` with `rules` and writes a line to `report`

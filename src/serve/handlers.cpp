@@ -138,7 +138,8 @@ std::string RangeBound(ValueType type, std::int64_t raw) {
 void Jurisdictions(const Handlers& h, const Request& req, Response& res) {
   Context ctx;
   if (!Resolve(h, req, res, ctx, false)) return;
-  std::string out = "{" + Member("rule_base_hash", JsonString(ctx.snapshot->rules.ContentHash()), true) +
+  std::string out = "{" +
+                    Member("rule_base_hash", JsonString(ctx.snapshot->rules.ContentHash()), true) +
                     ",\"jurisdictions\":[";
   bool first = true;
   for (const LayerInfo& layer : ctx.snapshot->layers) {
@@ -163,7 +164,8 @@ std::string JsonSchemaOf(const FactInfo& fact) {
     case ValueType::kInt:
       out += "\"type\":\"integer\"";
       if (fact.has_range) {
-        out += ",\"minimum\":" + std::to_string(fact.lo) + ",\"maximum\":" + std::to_string(fact.hi);
+        out +=
+            ",\"minimum\":" + std::to_string(fact.lo) + ",\"maximum\":" + std::to_string(fact.hi);
       }
       break;
     case ValueType::kMoney:
@@ -199,13 +201,15 @@ void Schema(const Handlers& h, const Request& req, Response& res) {
     std::string entry = "{" + Member("name", JsonString(fact.name), true) +
                         Member("type", JsonString(ValueTypeName(fact.type)));
     if (!fact.enum_name.empty()) {
-      entry += Member("enum", JsonString(fact.enum_name)) + Member("members", StringArray(fact.members));
+      entry +=
+          Member("enum", JsonString(fact.enum_name)) + Member("members", StringArray(fact.members));
     }
     if (fact.has_range) {
       entry += Member("range", "{" + Member("min", RangeBound(fact.type, fact.lo), true) +
                                    Member("max", RangeBound(fact.type, fact.hi)) + "}");
     }
-    entry += Member("optional", Bool(fact.optional)) + Member("protected", Bool(fact.is_protected)) +
+    entry += Member("optional", Bool(fact.optional)) +
+             Member("protected", Bool(fact.is_protected)) +
              Member("description", JsonString(fact.description)) +
              Member("layer", JsonString(fact.layer)) + "}";
     facts += (i ? "," : "") + entry;
@@ -265,15 +269,16 @@ void Rules(const Handlers& h, const Request& req, Response& res) {
     bool in_force = (!rule.valid_from || !(ctx.on < *rule.valid_from)) &&
                     (!rule.valid_until || ctx.on < *rule.valid_until);
     if (!in_force) continue;
-    out += std::string(first ? "{" : ",{") + Member("id", JsonString(rule.id), true) +
-           Member("layer", JsonString(rule.layer)) +
-           Member("qualified_id", JsonString(rule.qualified_id)) +
-           Member("citation", JsonString(rule.citation)) + Member("notes", StringArray(rule.notes)) +
-           Member("valid_from", rule.valid_from ? JsonString(rule.valid_from->ToString()) : "null") +
-           Member("valid_until",
-                  rule.valid_until ? JsonString(rule.valid_until->ToString()) : "null") +
-           Member("exception_to", StringArray(rule.exception_to)) +
-           Member("decisions", StringArray(rule.decisions)) + "}";
+    out +=
+        std::string(first ? "{" : ",{") + Member("id", JsonString(rule.id), true) +
+        Member("layer", JsonString(rule.layer)) +
+        Member("qualified_id", JsonString(rule.qualified_id)) +
+        Member("citation", JsonString(rule.citation)) + Member("notes", StringArray(rule.notes)) +
+        Member("valid_from", rule.valid_from ? JsonString(rule.valid_from->ToString()) : "null") +
+        Member("valid_until",
+               rule.valid_until ? JsonString(rule.valid_until->ToString()) : "null") +
+        Member("exception_to", StringArray(rule.exception_to)) +
+        Member("decisions", StringArray(rule.decisions)) + "}";
     first = false;
   }
   Reply(res, 200, out + "]}\n");
@@ -306,10 +311,8 @@ void Decide(const Handlers& h, const Request& req, Response& res) {
     FailCase(res, outcome.case_errors());
     return;
   }
-  AnswerJsonOptions answer;
-  answer.explain = explain;
-  answer.receipt = &receipt;
-  Reply(res, 200, RenderAnswerJson(program.Explain(facts, ctx.on), answer));
+  (void)explain;  // the answer always carries its explanation (see docs/openapi.yaml)
+  Reply(res, 200, RenderAnswerJson(program.Explain(facts, ctx.on), nullptr, &receipt));
   if (h.log) h.log->Append(DecisionRecord(receipt, program, facts, outcome));
   h.metrics.Decisions(ctx.layer->name, 1);
 }
@@ -330,7 +333,7 @@ void WhyNot(const Handlers& h, const Request& req, Response& res) {
     FailCase(res, why.case_errors);
     return;
   }
-  Reply(res, 200, RenderWhyNotJson(why));
+  Reply(res, 200, RenderAnswerJson(ctx.program->Explain(facts, ctx.on), &why));
 }
 
 // --- POST /v1/jurisdictions/{j}/decide-batch ----------------------------------------------------
@@ -342,9 +345,9 @@ void DecideBatch(const Handlers& h, const Request& req, Response& res) {
          "send JSON Lines as Content-Type: application/x-ndjson");
     return;
   }
-  std::size_t records = static_cast<std::size_t>(
-      std::count(req.body.begin(), req.body.end(), '\n') +
-      (!req.body.empty() && req.body.back() != '\n' ? 1 : 0));
+  std::size_t records =
+      static_cast<std::size_t>(std::count(req.body.begin(), req.body.end(), '\n') +
+                               (!req.body.empty() && req.body.back() != '\n' ? 1 : 0));
   if (records > h.options.limits.max_batch_records) {
     Fail(res, 413, "too_many_records",
          "at most " + std::to_string(h.options.limits.max_batch_records) +
@@ -463,10 +466,10 @@ std::vector<SourceText> WithDraft(const RuleBase& rules, SourceText draft) {
   std::vector<SourceText> sources = rules.Sources();
   for (SourceText& source : sources) {
     const std::string& path = source.path;
-    bool same = path == draft.path ||
-                (path.size() > draft.path.size() &&
-                 path.compare(path.size() - draft.path.size(), draft.path.size(), draft.path) == 0 &&
-                 path[path.size() - draft.path.size() - 1] == '/');
+    bool same = path == draft.path || (path.size() > draft.path.size() &&
+                                       path.compare(path.size() - draft.path.size(),
+                                                    draft.path.size(), draft.path) == 0 &&
+                                       path[path.size() - draft.path.size() - 1] == '/');
     if (same) {
       source.text = std::move(draft.text);
       return sources;
@@ -478,7 +481,7 @@ std::vector<SourceText> WithDraft(const RuleBase& rules, SourceText draft) {
 
 namespace {
 
-------------------------------------------------------------------------
+// POST /v1/check.
 // Body: {"files": [{"path": "...", "text": "..."}]} — a whole rule base given in the request —
 // or {"draft": {"path": "westland/westland.loket", "text": "..."}} — one file of the loaded rule
 // base replaced (or added) by a draft. Answers the diagnostics as `loket check --format json`.

@@ -40,11 +40,11 @@ std::size_t Utf8Length(std::string_view text, std::size_t i) {
   for (std::size_t k = 1; k < n; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
-  if (n == 2 && c < 0xC2) return 0;                                      // overlong
-  if (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) return 0;               // overlong
-  if (n == 3 && c == 0xED && byte(i + 1) >= 0xA0) return 0;              // surrogates
+  if (n == 2 && c < 0xC2) return 0;                          // overlong
+  if (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
+  if (n == 3 && c == 0xED && byte(i + 1) >= 0xA0) return 0;  // surrogates
   if (n == 4 && (c > 0xF4 || (c == 0xF0 && byte(i + 1) < 0x90))) return 0;
-  if (n == 4 && c == 0xF4 && byte(i + 1) >= 0x90) return 0;              // above U+10FFFF
+  if (n == 4 && c == 0xF4 && byte(i + 1) >= 0x90) return 0;  // above U+10FFFF
   return n;
 }
 
@@ -66,11 +66,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char escape[8];

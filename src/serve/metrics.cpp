@@ -68,8 +68,8 @@ std::string Metrics::Render(const std::string& rule_base_hash) const {
     out += "loket_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
            std::to_string(h.count) + "\n";
     out += "loket_http_request_duration_seconds_sum{" + labels + "} " + Number(h.sum) + "\n";
-    out += "loket_http_request_duration_seconds_count{" + labels + "} " +
-           std::to_string(h.count) + "\n";
+    out += "loket_http_request_duration_seconds_count{" + labels + "} " + std::to_string(h.count) +
+           "\n";
   }
   out += "# HELP loket_decisions_total Cases decided, by jurisdiction.\n";
   out += "# TYPE loket_decisions_total counter\n";

@@ -15,9 +15,8 @@ namespace loket::serve {
 class Metrics {
  public:
   // Upper bounds of the latency buckets, in seconds.
-  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                      0.005,  0.01,    0.025,  0.05,  0.1,
-                                                      0.5,    2.5};
+  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.5,    2.5};
 
   void Request(const std::string& route, int status, double seconds);
   void Decisions(const std::string& jurisdiction, std::uint64_t count);

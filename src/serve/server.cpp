@@ -167,8 +167,12 @@ bool Server::Start(std::string& error, bool& rule_errors) {
 
   std::shared_ptr<const WebAssets> web = LoadWebAssets(o.web_dir, error);
   if (!web) return false;
-  Handlers handlers{s.options, [&s] { return s.Current(); }, s.metrics, s.log.get(),
-                    [this](std::string& errors) { return Reload(errors); }, s.admin_token,
+  Handlers handlers{s.options,
+                    [&s] { return s.Current(); },
+                    s.metrics,
+                    s.log.get(),
+                    [this](std::string& errors) { return Reload(errors); },
+                    s.admin_token,
                     std::move(web)};
   InstallRoutes(s.http, handlers);
 
@@ -177,10 +181,14 @@ bool Server::Start(std::string& error, bool& rule_errors) {
   s.http.set_read_timeout(limits.request_timeout_seconds, 0);
   s.http.set_write_timeout(limits.request_timeout_seconds, 0);
   s.http.set_keep_alive_timeout(5);
-  s.http.set_keep_alive_max_count(10'000);
+  s.http.set_tcp_nodelay(true);  // answers are small: no Nagle delay on keep-alive connections
+  // httplib serves a keep-alive connection on one thread until it closes: threads are
+  // connections served at once, not cores. A connection is closed after 100 requests so that
+  // waiting connections get their turn.
+  s.http.set_keep_alive_max_count(100);
   unsigned cores = std::thread::hardware_concurrency();
   std::size_t threads = o.threads > 0 ? static_cast<std::size_t>(o.threads)
-                                      : std::max<std::size_t>(2, cores ? cores : 2);
+                                      : std::max<std::size_t>(16, 4 * std::size_t{cores});
   std::size_t waiting = static_cast<std::size_t>(std::max(0, limits.max_connections));
   s.http.new_task_queue = [threads, waiting] { return new BoundedPool(threads, waiting); };
 
@@ -304,8 +312,9 @@ int RunUntilSignalled(ServeOptions options) {
   std::string error;
   bool rule_errors = false;
   if (!server.Start(error, rule_errors)) {
-    std::cerr << (rule_errors || error.rfind("loket: error: ", 0) == 0 ? error
-                                                                       : "loket: error: " + error + "\n");
+    std::cerr << (rule_errors || error.rfind("loket: error: ", 0) == 0
+                      ? error
+                      : "loket: error: " + error + "\n");
     return rule_errors ? 1 : 2;
   }
   std::cerr << "loket serve: listening on http://" << options.host << ":" << server.port()

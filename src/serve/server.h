@@ -27,7 +27,7 @@ struct ServeOptions {
   std::vector<std::string> rule_paths;  // rule files or folders, as `loket check` takes them
   std::string host = "127.0.0.1";       // loopback unless told otherwise
   int port = 8080;                      // 0: any free port (Server::port() tells which)
-  int threads = 0;                      // request threads; 0: the number of cores (at least 2)
+  int threads = 0;                      // connections served at once; 0: 4 per core, at least 16
   std::string decision_log;             // append one JSON line per decision; empty: none
   std::string admin_token_file;         // enables POST /v1/admin/reload; empty: disabled
   std::string web_dir;                  // the page's bundle (GET /); missing: 404 "not built"
@@ -36,8 +36,8 @@ struct ServeOptions {
 
 // One route of the service: what docs/openapi.yaml must describe.
 struct Route {
-  const char* method;   // "GET", "POST"
-  const char* path;     // OpenAPI form: /v1/jurisdictions/{jurisdiction}/schema
+  const char* method;  // "GET", "POST"
+  const char* path;    // OpenAPI form: /v1/jurisdictions/{jurisdiction}/schema
 };
 const std::vector<Route>& Routes();
 

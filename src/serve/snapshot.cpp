@@ -1,34 +1,14 @@
 #include "serve/snapshot.h"
 
-#include <cctype>
 #include <sstream>
 #include <utility>
 
 namespace loket::serve {
-namespace {
-
-bool SameIgnoringCase(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 const LayerInfo* Snapshot::FindLayer(const std::string& name_or_code) const {
+  std::string name = rules.ResolveJurisdiction(name_or_code);
   for (const LayerInfo& layer : layers) {
-    if (layer.name == name_or_code) return &layer;
-  }
-  for (const LayerInfo& layer : layers) {
-    if (SameIgnoringCase(layer.name, name_or_code) ||
-        (!layer.code.empty() && SameIgnoringCase(layer.code, name_or_code))) {
-      return &layer;
-    }
+    if (layer.name == name) return &layer;
   }
   return nullptr;
 }

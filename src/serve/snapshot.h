@@ -19,7 +19,7 @@ struct Snapshot {
   std::map<std::string, Program> programs;  // by layer name
   std::uint64_t generation = 0;             // 1 for the first load, +1 per successful reload
 
-  // The layer named by its name or CBS code, compared without regard to case; nullptr when
+  // The layer named by its name or CBS code (RuleBase::ResolveJurisdiction); nullptr when
   // there is none.
   const LayerInfo* FindLayer(const std::string& name_or_code) const;
   const Program* ProgramOf(const std::string& layer_name) const;

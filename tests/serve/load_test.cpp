@@ -3,10 +3,10 @@
 // decision service must guarantee under load — not how fast it is (docs/benchmarks.md has the
 // figures): no 5xx caused by the server, every good answer exactly the library's, the decision
 // log complete and parseable, memory flat.
-#include <catch2/catch.hpp>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -49,7 +49,8 @@ void WriteAtomically(const fs::path& path, const std::string& text) {
 }  // namespace
 
 TEST_CASE("serve: load and soak with reloads", "[serve][load]") {
-  const double seconds = std::getenv("LOKET_SOAK_SECONDS") ? std::atof(std::getenv("LOKET_SOAK_SECONDS")) : 20.0;
+  const double seconds =
+      std::getenv("LOKET_SOAK_SECONDS") ? std::atof(std::getenv("LOKET_SOAK_SECONDS")) : 20.0;
   const int clients = 8;
   const long max_requests_per_client = 200'000;
 
@@ -64,7 +65,7 @@ TEST_CASE("serve: load and soak with reloads", "[serve][load]") {
   options.rule_paths = {(dir.path() / "desk").string()};
   options.decision_log = (dir.path() / "decisions.jsonl").string();
   options.admin_token_file = (dir.path() / "token").string();
-  options.threads = 4;
+  options.threads = 16;
   options.limits.max_connections = 64;
 
   // The expected decisions of every case, from the library (both versions decide alike).
@@ -75,7 +76,8 @@ TEST_CASE("serve: load and soak with reloads", "[serve][load]") {
   std::map<std::string, json> expected;
   for (int age = 0; age <= 130; ++age) {
     for (const std::string& residence : residences) {
-      std::string facts = "{\"age\":" + std::to_string(age) + ",\"residence\":\"" + residence + "\"}";
+      std::string facts =
+          "{\"age\":" + std::to_string(age) + ",\"residence\":\"" + residence + "\"}";
       loket::Case c = program.NewCase();
       std::vector<loket::Diagnostic> errors;
       REQUIRE(program.ParseJson(facts, c, errors));
@@ -126,12 +128,27 @@ TEST_CASE("serve: load and soak with reloads", "[serve][load]") {
         seed ^= seed << 17;
         int age = static_cast<int>(seed % 131);
         const std::string& residence = residences[(seed >> 8) % 3];
-        std::string facts = "{\"age\":" + std::to_string(age) + ",\"residence\":\"" + residence + "\"}";
+        std::string facts =
+            "{\"age\":" + std::to_string(age) + ",\"residence\":\"" + residence + "\"}";
         int kind = static_cast<int>(i % 10);
-        httplib::Result result;
-        if (kind < 6) {
-          result = client.Post("/v1/jurisdictions/westland/decide?on=2025-06-01", facts,
+        auto send = [&]() -> httplib::Result {
+          if (kind < 6) {
+            return client.Post("/v1/jurisdictions/westland/decide?on=2025-06-01", facts,
                                "application/json");
+          }
+          if (kind == 6) {
+            return client.Post("/v1/jurisdictions/westland/decide",
+                               "{\"age\": ", "application/json");
+          }
+          if (kind == 7) {
+            return client.Post("/v1/jurisdictions/atlantis/decide", facts, "application/json");
+          }
+          if (kind == 8) return client.Get("/v1/jurisdictions/westland/decide");
+          return client.Post("/v1/jurisdictions/westland/decide-batch?on=2025-06-01",
+                             facts + "\n" + facts + "\nnot json\n", "application/x-ndjson");
+        };
+        httplib::Result result = send();
+        if (kind < 6) {
           if (!result) {
             fail("no answer to a decide");
             continue;
@@ -148,24 +165,24 @@ TEST_CASE("serve: load and soak with reloads", "[serve][load]") {
           std::string hash = answer["receipt"]["rule_base_hash"];
           {
             std::lock_guard<std::mutex> lock(hashes_mutex);
-            if (hash == hash_a) hashes_seen_mask |= 1;
-            else if (hash == hash_b) hashes_seen_mask |= 2;
-            else fail("an unknown rule-base hash " + hash);
+            if (hash == hash_a)
+              hashes_seen_mask |= 1;
+            else if (hash == hash_b)
+              hashes_seen_mask |= 2;
+            else
+              fail("an unknown rule-base hash " + hash);
           }
           ++good;
         } else if (kind == 6) {
-          result = client.Post("/v1/jurisdictions/westland/decide", "{\"age\": ", "application/json");
-          if (result && result->status != 422) fail("malformed JSON answered " + std::to_string(result->status));
+          if (result && result->status != 422)
+            fail("malformed JSON answered " + std::to_string(result->status));
         } else if (kind == 7) {
-          result = client.Post("/v1/jurisdictions/atlantis/decide", facts, "application/json");
-          if (result && result->status != 404) fail("unknown jurisdiction answered " + std::to_string(result->status));
+          if (result && result->status != 404)
+            fail("unknown jurisdiction answered " + std::to_string(result->status));
         } else if (kind == 8) {
-          result = client.Get("/v1/jurisdictions/westland/decide");
-          if (result && result->status != 405) fail("GET decide answered " + std::to_string(result->status));
+          if (result && result->status != 405)
+            fail("GET decide answered " + std::to_string(result->status));
         } else {
-          std::string batch = facts + "\n" + facts + "\nnot json\n";
-          result = client.Post("/v1/jurisdictions/westland/decide-batch?on=2025-06-01", batch,
-                               "application/x-ndjson");
           if (result && result->status == 200) {
             int lines = 0;
             for (char c : result->body) lines += c == '\n';

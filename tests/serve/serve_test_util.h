@@ -20,8 +20,7 @@
 namespace loket::serve::testing {
 
 inline std::string FixtureDesk() {
-  return (std::filesystem::path(LOKET_SOURCE_DIR) / "tests" / "cli" / "fixtures" / "desk")
-      .string();
+  return (std::filesystem::path(LOKET_SOURCE_DIR) / "tests" / "cli" / "fixtures" / "desk").string();
 }
 
 inline std::string ReadText(const std::filesystem::path& path) {
@@ -73,6 +72,7 @@ class RunningServer {
   httplib::Client Client() const {
     httplib::Client client("127.0.0.1", port());
     client.set_keep_alive(true);
+    client.set_tcp_nodelay(true);
     client.set_read_timeout(30, 0);
     return client;
   }

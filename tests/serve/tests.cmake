@@ -8,3 +8,12 @@ target_link_libraries(loket_serve_tests PRIVATE loket_serve loket_warnings loket
 target_compile_definitions(loket_serve_tests PRIVATE LOKET_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 catch_discover_tests(loket_serve_tests WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   TEST_PREFIX "serve." PROPERTIES TIMEOUT 300)
+
+# `loket serve` and `loket replay` as processes (signals, exit codes, log rotation).
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME serve.process
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/serve_process_test.py
+            $<TARGET_FILE:loket_cli> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(serve.process PROPERTIES TIMEOUT 300)
+endif()

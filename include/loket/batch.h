@@ -1,5 +1,6 @@
 // Deciding many JSON cases fast: one JSON object per line in, one JSON object per line out,
-// in input order. Shared by `loket eval --cases` and `loket bench`.
+// in input order. The one JSON Lines batch path: `loket eval --cases`, `loket bench` and the
+// HTTP service's decide-batch all use it, so a record is answered the same way everywhere.
 //
 // Per record the engine picks the program (a fixed jurisdiction, or the value of a
 // jurisdiction field, compiled once per jurisdiction), parses the case with the evaluator's
@@ -15,9 +16,11 @@
 #include <string_view>
 #include <vector>
 
-#include <loket/loket.h>
+#include "loket/evaluate.h"
+#include "loket/rule_base.h"
+#include "loket/status.h"
 
-namespace loket::cli {
+namespace loket {
 
 struct BatchOptions {
   std::string jurisdiction;        // fixed jurisdiction, or
@@ -41,8 +44,12 @@ class BatchEvaluator {
   // returns how many were decided.
   void Queue(std::string_view record, std::int64_t record_number);
   bool Full() const { return queued_.size() >= kQueueSize; }
+  // `decided`, when given, sees each record that was decided: its program, case and outcome
+  // (the HTTP service logs them).
+  using DecidedRecord = std::function<void(const Program&, const Case&, const Outcome&)>;
   std::size_t Flush(std::string& out,
-                    const std::function<void(std::int64_t, const std::string&)>& failed);
+                    const std::function<void(std::int64_t, const std::string&)>& failed,
+                    const DecidedRecord& decided = nullptr);
 
   // Parses one record into its program's case (for bench: parse once, evaluate many).
   // Returns the program slot or -1 with `error` set.
@@ -62,8 +69,8 @@ class BatchEvaluator {
     return slots_[static_cast<std::size_t>(slot)].program != nullptr;
   }
 
-  // Compiles the fixed jurisdiction up front; prints the Status error and returns false.
-  bool Prepare();
+  // Compiles the fixed jurisdiction up front; the Status says why it cannot be.
+  Status Prepare();
 
  private:
   struct Slot {
@@ -124,14 +131,4 @@ class BatchEvaluator {
   std::string error_;
 };
 
-// Appends `text` as a JSON string literal.
-void AppendJsonString(std::string& out, std::string_view text);
-
-// Finds the top-level member `field` of a JSON object. On success `value` is its string
-// value (without quotes; escapes left as written) and, when `rest` is given, `*rest` the
-// object without the member. Returns false with `error` set when the text is not an object,
-// the member is absent or not a string.
-bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
-                         std::string* rest, std::string& error);
-
-}  // namespace loket::cli
+}  // namespace loket

@@ -1,13 +1,14 @@
-#include "batch.h"
+#include "loket/batch.h"
+
+#include "api/json_text.h"
 
 #include <string.h>  // memmem
 #include <charconv>
 
 #include <cstring>
-#include <iostream>
 #include <utility>
 
-namespace loket::cli {
+namespace loket {
 namespace {
 
 void AppendInt(std::string& out, std::int64_t value) {
@@ -291,15 +292,14 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
 BatchEvaluator::BatchEvaluator(const RuleBase& rules, BatchOptions options)
     : rules_(rules), options_(std::move(options)) {}
 
-bool BatchEvaluator::Prepare() {
+Status BatchEvaluator::Prepare() {
   if (options_.jurisdiction_field.empty()) {
     int slot = SlotFor(options_.jurisdiction);
     if (!slots_[static_cast<std::size_t>(slot)].program) {
-      std::cerr << "loket: error: " << slots_[static_cast<std::size_t>(slot)].failure << "\n";
-      return false;
+      return Status(StatusCode::kNotFound, slots_[static_cast<std::size_t>(slot)].failure);
     }
   }
-  return true;
+  return Status::Ok();
 }
 
 int BatchEvaluator::SlotFor(std::string_view jurisdiction) {
@@ -518,7 +518,8 @@ void BatchEvaluator::Queue(std::string_view record, std::int64_t record_number) 
 }
 
 std::size_t BatchEvaluator::Flush(
-    std::string& out, const std::function<void(std::int64_t, const std::string&)>& failed) {
+    std::string& out, const std::function<void(std::int64_t, const std::string&)>& failed,
+    const DecidedRecord& decided_record) {
   for (Slot& slot : slots_) {
     if (slot.queued == 0) continue;
     slot.case_pointers.clear();
@@ -542,6 +543,10 @@ std::size_t BatchEvaluator::Flush(
     const Slot& slot = slots_[static_cast<std::size_t>(queued.slot)];
     if (FinishRecord(slot, slot.queued_outcomes[queued.index], queued.record_number, out, error_)) {
       ++decided;
+      if (decided_record) {
+        decided_record(*slot.program, slot.queued_cases[queued.index],
+                       slot.queued_outcomes[queued.index]);
+      }
     } else {
       failed(queued.record_number, error_);
     }
@@ -577,4 +582,4 @@ bool BatchEvaluator::Evaluate(const Parsed& parsed) {
   return slot.outcome.ok();
 }
 
-}  // namespace loket::cli
+}  // namespace loket
