@@ -46,9 +46,10 @@ void ServeBundleFile(const Handlers& h, const std::string& name, Response& res) 
 }
 
 // The layer a rule file belongs to, from its header (docs/language.md §2): `layer NAME`,
-// `layer KIND NAME ...` or, for the root, `layer national "Title"`. Empty when the file does
-// not start with a header (the checker reports that as L109).
-std::string LayerOfFile(std::string_view text) {
+// `layer KIND NAME ...` or, for the root, `layer national "Title"`. The word after the kind
+// is the name only when it names a layer of the rule base: after a bare `layer national`
+// comes the first declaration. Empty when the file does not start with a header.
+std::string LayerOfFile(std::string_view text, const std::vector<LayerInfo>& layers) {
   std::size_t at = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
   auto skip_blank = [&] {
     for (;;) {
@@ -73,17 +74,18 @@ std::string LayerOfFile(std::string_view text) {
     }
     return std::string(text.substr(start, at - start));
   };
+  auto is_layer = [&](const std::string& name) {
+    return std::any_of(layers.begin(), layers.end(),
+                       [&](const LayerInfo& layer) { return layer.name == name; });
+  };
   if (word() != "layer") return "";
   std::string first = word();
   static const std::vector<std::string> kinds = {"national", "province", "region", "municipality"};
-  static const std::vector<std::string> clauses = {"under", "code", "valid"};
-  if (std::find(kinds.begin(), kinds.end(), first) == kinds.end()) return first;
-  std::string second = word();
-  if (second.empty() || std::isdigit(static_cast<unsigned char>(second[0])) ||
-      std::find(clauses.begin(), clauses.end(), second) != clauses.end()) {
-    return first;
+  if (std::find(kinds.begin(), kinds.end(), first) != kinds.end()) {
+    std::string second = word();
+    if (is_layer(second)) return second;
   }
-  return second;
+  return first;
 }
 
 // The folder every path shares (as in RuleBase::ContentHash), so that the page names files
@@ -154,7 +156,7 @@ void LayerSource(const Handlers& h, const Request& req, Response& res) {
   std::string files = "[";
   bool first = true;
   for (const SourceText& source : sources) {
-    if (LayerOfFile(source.text) != ctx.layer->name) continue;
+    if (LayerOfFile(source.text, ctx.snapshot->layers) != ctx.layer->name) continue;
     std::string path = common.empty()
                            ? source.path
                            : std::filesystem::path(source.path).lexically_relative(common).string();

@@ -359,3 +359,48 @@ test('the page says clearly when a file is not in the bundle, and serves no path
   assert.match(js.headers.get('content-type'), /^text\/javascript/);
   assert.equal(await js.text(), readFileSync(join(WEB, 'app.js'), 'utf8'));
 });
+
+test('the page\'s API: a layer\'s own files, and trying a draft without serving it', async () => {
+  const national = await (await fetch(`${base}/v1/jurisdictions/national/source`)).json();
+  const paths = national.files.map((f) => f.path);
+  assert.ok(paths.length > 1 && paths.every((p) => /^national\/[a-z_]+\.loket$/.test(p)), JSON.stringify(paths));
+  assert.ok(paths.includes('national/registration.loket'));
+  const westland = await (await fetch(`${base}/v1/jurisdictions/GM1783/source`)).json();
+  assert.deepEqual(westland.files.map((f) => f.path), ['westland/westland.loket']);
+
+  const post = (body) => fetch(`${base}/v1/try?on=2025-06-01`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const broken = await post({ draft: { path: 'westland/westland.loket', text: 'layer westland\nrule x "y" when nosuch then desk = municipal_desk\n' }, jurisdiction: 'westland', case: {} });
+  assert.equal(broken.status, 422);
+  const error = (await broken.json()).error;
+  assert.equal(error.code, 'rule_errors');
+  assert.ok(error.diagnostics.some((d) => d.location.path.endsWith('westland/westland.loket')));
+  const incomplete = await post({ draft: { path: 'westland/westland.loket', text: westland.files[0].text } });
+  assert.equal(incomplete.status, 400);
+  const hash = (await (await fetch(`${base}/readyz`)).json()).rule_base_hash;
+  assert.equal(hash, westland.rule_base_hash, 'trying a draft changes nothing served');
+});
+
+test('without a built page, GET / says so in JSON', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'loket-no-web-'));
+  const port = await freePort();
+  const other = spawn(LOKET, ['serve', 'rules/', '--listen', `127.0.0.1:${port}`, '--web', empty, '--threads', '2'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    let log = '';
+    other.stderr.setEncoding('utf8');
+    await new Promise((resolveStart, reject) => {
+      other.stderr.on('data', (chunk) => { log += chunk; if (/listening on/.test(log)) resolveStart(); });
+      other.once('exit', (code) => reject(new Error(`loket serve exited (${code}):\n${log}`)));
+    });
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(response.status, 404);
+    const body = await response.json();
+    assert.equal(body.error.code, 'page_not_built');
+    assert.match(body.error.message, /not built/);
+  } finally {
+    const exited = new Promise((r) => other.once('exit', r));
+    other.kill('SIGTERM');
+    await exited;
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
