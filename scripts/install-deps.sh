@@ -11,10 +11,13 @@ packages=(
   libssl-dev libcpp-httplib-dev
   graphviz nodejs ccache python3 time
   clang-14 libclang-rt-14-dev
+  npm chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  # NodeSource's nodejs brings its own npm and conflicts with Debian's package of it.
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 

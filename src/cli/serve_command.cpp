@@ -1,5 +1,6 @@
 // `loket serve RULES`: the desk as an HTTP service (src/serve), and `loket replay LOG RULES`,
 // which re-decides a decision log. The work is in src/serve; here only flags and files.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -43,6 +44,16 @@ int RunServe(ServeCommandOptions& options) {
   }
   options.serve.host = host;
   options.serve.port = port_number;
+  if (options.serve.web_dir.empty()) {
+    // The bundle beside the binary: build/web next to build/bin/loket (scripts/build.sh).
+    std::error_code ec;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) options.serve.web_dir = (exe.parent_path() / ".." / "web").lexically_normal().string();
+  } else if (!std::filesystem::is_directory(options.serve.web_dir)) {
+    PrintError("--web: no folder `" + options.serve.web_dir +
+               "` (build the page with `node web/build.mjs DIR`)");
+    return kExitUsage;
+  }
   return serve::RunUntilSignalled(options.serve);
 }
 
@@ -63,6 +74,8 @@ const RegisterCommand kServe{
        app.add_option("--decision-log", o.decision_log,
                       "Append every decision (receipt, facts, outcome) to this JSON Lines file; "
                       "reopened on SIGHUP");
+       app.add_option("--web", o.web_dir,
+                      "The web desk's bundle folder (default: ../web beside the binary)");
        app.add_option("--admin-token-file", o.admin_token_file,
                       "Enable POST /v1/admin/reload for the token in this file");
        app.add_option("--max-body-bytes", limits.max_body_bytes, "Largest request body")

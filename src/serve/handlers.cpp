@@ -19,35 +19,27 @@
 
 #include "serve/decision_log.h"
 #include "serve/decision_record.h"
+#include "serve/handler_support.h"
 #include "serve/json_util.h"
 #include "serve/metrics.h"
 #include "serve/snapshot.h"
 
 namespace loket::serve {
-namespace {
 
 using httplib::Request;
 using httplib::Response;
 
 constexpr const char* kJson = "application/json";
 
-void Reply(Response& res, int status, std::string body, const char* type = kJson) {
+void Reply(Response& res, int status, std::string body, const char* type) {
   res.status = status;
   res.set_content(std::move(body), type);
 }
 
 void Fail(Response& res, int status, std::string_view code, std::string_view message,
-          std::string_view extra = {}) {
+          std::string_view extra) {
   Reply(res, status, ErrorJson(status, code, message, extra));
 }
-
-// A request is answered from one snapshot from start to end.
-struct Context {
-  std::shared_ptr<const Snapshot> snapshot;
-  const LayerInfo* layer = nullptr;
-  const Program* program = nullptr;
-  Date on;
-};
 
 Date TodayUtc() {
   std::time_t now = std::time(nullptr);
@@ -58,7 +50,7 @@ Date TodayUtc() {
 
 // The snapshot, the jurisdiction of the path's first capture and `on` (today when absent).
 bool Resolve(const Handlers& h, const Request& req, Response& res, Context& ctx,
-             bool need_jurisdiction = true) {
+             bool need_jurisdiction) {
   ctx.snapshot = h.current();
   if (!ctx.snapshot) {
     Fail(res, 503, "loading", "the rule base is still loading");
@@ -119,7 +111,7 @@ void FailCase(Response& res, const std::vector<Diagnostic>& errors) {
   Fail(res, 422, code, message, "\"diagnostics\":" + RenderJson(errors));
 }
 
-std::string Member(std::string_view name, const std::string& json_value, bool first = false) {
+std::string Member(std::string_view name, const std::string& json_value, bool first) {
   return std::string(first ? "" : ",") + JsonString(name) + ":" + json_value;
 }
 
@@ -132,6 +124,8 @@ std::string StringArray(const std::vector<std::string>& items) {
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + JsonString(items[i]);
   return out + "]";
 }
+
+namespace {
 
 std::string RangeBound(ValueType type, std::int64_t raw) {
   Value value;
@@ -419,10 +413,7 @@ void DecideBatch(const Handlers& h, const Request& req, Response& res) {
 }
 
 // --- POST /v1/check -----
-struct CheckRequest {
-  std::vector<SourceText> files;
-  bool draft = false;  // files holds one draft file over the loaded rule base
-};
+}  // namespace
 
 bool ReadFileMember(const nlohmann::json& file, SourceText& out, std::string& error) {
   if (!file.is_object() || !file.contains("path") || !file["path"].is_string() ||
@@ -487,6 +478,8 @@ std::vector<SourceText> WithDraft(const RuleBase& rules, SourceText draft) {
   sources.push_back(std::move(draft));
   return sources;
 }
+
+namespace {
 
 // POST /v1/check.
 // Body: {"files": [{"path": "...", "text": "..."}]} — a whole rule base given in the request —
@@ -598,6 +591,13 @@ const std::vector<RouteEntry>& RouteTable() {
       {{"POST", "/v1/jurisdictions/{jurisdiction}/why-not/{rule}"}, WhyNot},
       {{"POST", "/v1/check"}, Check},
       {{"POST", "/v1/admin/reload"}, Reload},
+      // The web desk (web/, served from --web) and what only the page needs.
+      {{"GET", "/"}, WebPage},
+      {{"GET", "/web/{file}"}, WebBundleFile},
+      {{"GET", "/v1/jurisdictions/{jurisdiction}/source"}, LayerSource},
+      {{"GET", "/v1/jurisdictions/{jurisdiction}/overview"}, RuleOverview},
+      {{"GET", "/v1/jurisdictions/{jurisdiction}/graph"}, DecisionGraph},
+      {{"POST", "/v1/try"}, TryDraft},
   };
   return table;
 }

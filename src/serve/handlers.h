@@ -16,6 +16,7 @@ namespace loket::serve {
 class DecisionLog;
 class Metrics;
 struct Snapshot;
+struct WebAssets;
 
 // What the handlers need from the server; every member outlives the httplib::Server.
 struct Handlers {
@@ -24,7 +25,8 @@ struct Handlers {
   Metrics& metrics;
   DecisionLog* log;  // null: no decision log
   std::function<bool(std::string& errors)> reload;
-  const std::string& admin_token;  // empty: reload over HTTP is disabled
+  const std::string& admin_token;        // empty: reload over HTTP is disabled
+  std::shared_ptr<const WebAssets> web;  // the page's bundle, read at start
 };
 
 void InstallRoutes(httplib::Server& http, const Handlers& handlers);

@@ -27,6 +27,7 @@
 #include "serve/json_util.h"
 #include "serve/metrics.h"
 #include "serve/snapshot.h"
+#include "serve/web_assets.h"
 
 namespace loket::serve {
 namespace {
@@ -164,12 +165,15 @@ bool Server::Start(std::string& error, bool& rule_errors) {
     if (!s.log->Open(o.decision_log, error)) return false;
   }
 
+  std::shared_ptr<const WebAssets> web = LoadWebAssets(o.web_dir, error);
+  if (!web) return false;
   Handlers handlers{s.options,
                     [&s] { return s.Current(); },
                     s.metrics,
                     s.log.get(),
                     [this](std::string& errors) { return Reload(errors); },
-                    s.admin_token};
+                    s.admin_token,
+                    std::move(web)};
   InstallRoutes(s.http, handlers);
 
   const Limits& limits = o.limits;

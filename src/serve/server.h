@@ -30,6 +30,7 @@ struct ServeOptions {
   int threads = 0;                      // connections served at once; 0: 4 per core, at least 16
   std::string decision_log;             // append one JSON line per decision; empty: none
   std::string admin_token_file;         // enables POST /v1/admin/reload; empty: disabled
+  std::string web_dir;                  // the page's bundle (GET /); missing: 404 "not built"
   Limits limits;
 };
 
