@@ -1,5 +1,5 @@
 // libFuzzer target: any bytes as a JSON Lines batch, decided by the batch path of
-// `loket eval --cases` (src/cli/batch.cpp). The first byte picks the mode: a fixed
+// `loket eval --cases` (loket/batch.h, src/api/jsonl_batch.cpp). The first byte picks the mode: a fixed
 // jurisdiction, or each record's `municipality` field. Every record must give exactly one
 // output line, in order; every output line must be valid JSON (whatever bytes the input
 // held); an error record must carry its line number and a message; and the counts must add
@@ -14,20 +14,20 @@
 
 #include <loket/loket.h>
 
-#include "cli/batch.h"
+#include "loket/batch.h"
 #include "fuzz_rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  loket::cli::BatchOptions options;
+  loket::BatchOptions options;
   if (data[0] % 2 == 0) {
     options.jurisdiction = "westland";
   } else {
     options.jurisdiction_field = "municipality";
   }
   options.on = loket::Date::Parse("2025-03-01").value();
-  loket::cli::BatchEvaluator evaluator(loket::fuzz::FuzzRules(), options);
-  if (!evaluator.Prepare()) std::abort();
+  loket::BatchEvaluator evaluator(loket::fuzz::FuzzRules(), options);
+  if (!evaluator.Prepare().ok()) std::abort();
 
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string output;

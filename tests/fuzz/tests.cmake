@@ -18,4 +18,4 @@ endfunction()
 loket_fuzz_replay(parse_fuzzer CORPUS corpus SOURCES ${LOKET_FUZZ_DIR}/parse_fuzzer.cpp)
 loket_fuzz_replay(case_fuzzer CORPUS corpus_case SOURCES ${LOKET_FUZZ_DIR}/case_fuzzer.cpp)
 loket_fuzz_replay(batch_fuzzer CORPUS corpus_batch
-  SOURCES ${LOKET_FUZZ_DIR}/batch_fuzzer.cpp ${PROJECT_SOURCE_DIR}/src/cli/batch.cpp)
+  SOURCES ${LOKET_FUZZ_DIR}/batch_fuzzer.cpp)
