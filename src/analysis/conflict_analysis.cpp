@@ -889,7 +889,7 @@ class LayerAnalysis {
         const ast::DecisionDecl* decision = assignment.decision;
         if (!decision || !decision->applies_when) continue;
         z3::expr q = enc_.Applies(*rule) && !enc_.AppliesWhen(*decision);
-        Answer answer = Check(w_, q, {&enc_}, true);
+        Answer answer = w_.solver.Check(q, {&enc_}, true);
         if (Undetermined(answer, rule->id_range,
                          fmt::format("whether rule `{}` decides `{}` where it does not apply",
                                      rule->id, decision->name))) {
