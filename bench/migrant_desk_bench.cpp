@@ -1,5 +1,5 @@
 // Google Benchmark programs for loket's evaluator on the shared "migrant desk" workload
-// (/work/shared/bench/WORKLOAD.md, rule base examples/bench/migrant-desk), through the public
+// (docs/benchmarks.md, rule base examples/bench/migrant-desk), through the public
 // API only:
 //
 //   BM_EvaluateInMemory/N    cases already parsed into loket::Case; Program::Evaluate per case,

@@ -1,4 +1,4 @@
-// The shared "migrant desk" workload (/work/shared/bench/WORKLOAD.md) for loket's benchmarks
+// The shared "migrant desk" workload (docs/benchmarks.md) for loket's benchmarks
 // and tests: the seeded case generator of §4 (a port of gen/generate.js that writes the same
 // JSON Lines, byte for byte), the 30-bit decision code and the CHECKSUM line of §5.
 // Header-only and free of loket internals, so the bench programs and the unit tests share it.

@@ -31,7 +31,9 @@ loket_cli_test(eval_help EXPECT --exit 0 --stdout [=[--jurisdiction-field]=] --s
   COMMAND eval --help)
 loket_cli_test(no_subcommand EXPECT --exit 2 --stderr [=[subcommand is required]=] COMMAND)
 loket_cli_test(unknown_option EXPECT --exit 2 --stderr [=[--bogus]=] COMMAND check --bogus ${F}/desk)
-loket_cli_test(bad_format EXPECT --exit 2 COMMAND check ${F}/desk --format xml)
+loket_cli_test(bad_format
+  EXPECT --exit 2 --stderr [=[--format: xml not in \{text,json\}]=] --not-stdout [=[checked]=]
+  COMMAND check ${F}/desk --format xml)
 
 # --- check -------------------------------------------------------------------------------------
 loket_cli_test(check_clean
@@ -262,7 +264,10 @@ loket_cli_test(eval_batch_long_record
 loket_cli_test(eval_batch_all_valid
   EXPECT --exit 0 --jsonl [=[len(d) == 2]=] --stderr [=[records: 2, decided: 2, errors: 0]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${F}/cases_valid.jsonl)
-loket_cli_test(eval_batch_needs_one_jurisdiction EXPECT --exit 2
+loket_cli_test(eval_batch_needs_one_jurisdiction
+  EXPECT --exit 2
+         --stderr [=[^loket: error: give one of --municipality \(--jurisdiction\) or --jurisdiction-field$]=]
+         --not-stdout [=[.]=]
   COMMAND eval ${F}/desk -m westland --jurisdiction-field municipality --on 2025-03-01
           --cases ${F}/cases_field.jsonl)
 loket_cli_test(eval_batch_missing_input EXPECT --exit 2 --stderr [=[cannot open]=]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The shared "migrant desk" benchmark (/work/shared/bench/WORKLOAD.md) for loket, side by side
+# The shared "migrant desk" benchmark (docs/benchmarks.md) for loket, side by side
 # with the hand-written C++ reference on the same data, in the same run.
 #
 # usage: run.sh [--check] [N=100000] [SEED=42]

@@ -136,7 +136,13 @@ TEST_CASE("RenderJson: invalid UTF-8 is replaced, not thrown", "[api]") {
   loket::Diagnostic d;
   d.code = "L103";
   d.message = "bad \xFF byte";
-  CHECK_NOTHROW(nlohmann::json::parse(loket::RenderJson({d})));
+  d.location.path = "rules/\xC3(.loket";  // a truncated two-byte sequence
+  nlohmann::json parsed;
+  REQUIRE_NOTHROW(parsed = nlohmann::json::parse(loket::RenderJson({d})));
+  REQUIRE(parsed.size() == 1);
+  // Each invalid byte becomes U+FFFD (EF BF BD); the valid text around it is kept.
+  CHECK(parsed[0]["message"] == "bad \xEF\xBF\xBD byte");
+  CHECK(parsed[0]["location"]["path"] == "rules/\xEF\xBF\xBD(.loket");
 }
 
 TEST_CASE("DiagnosticKinds: the registry, with codes, kinds and severities", "[api]") {

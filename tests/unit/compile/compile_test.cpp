@@ -107,7 +107,7 @@ TEST_CASE("compile: lets and decisions in dependency order", "[compile]") {
   CHECK(position("route") < position("later"));
 }
 
-TEST_CASE("compile: dated params by date; validity includes the layer's", "[compile]") {
+TEST_CASE("compile: dated params by date, and validity includes the layer's", "[compile]") {
   RuleBase rule_base = evaltest::Load({kRules});
   auto p = CompileNational(rule_base);
   REQUIRE(p->params.size() == 1);

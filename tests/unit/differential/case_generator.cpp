@@ -185,6 +185,18 @@ GeneratedCase CaseGenerator::Next() {
     if (fact->is_optional && Chance(0.25)) continue;
     generated.facts[fact->name] = Value(*fact, generated.date);
   }
+  // Now and then a case without one of its required facts: an invalid case as a whole.
+  if (Chance(0.01)) {
+    std::vector<const ast::FactDecl*> required;
+    for (const ast::FactDecl* fact : facts_) {
+      if (!fact->is_optional) required.push_back(fact);
+    }
+    if (!required.empty()) {
+      generated.facts.erase(
+          required[std::size_t(Uniform(0, std::int64_t(required.size()) - 1))]->name);
+      generated.lacks_required = true;
+    }
+  }
   return generated;
 }
 

@@ -2,7 +2,8 @@
 // Values are drawn within each fact's type, range and enum, biased towards the constants the
 // rules compare with (and one either side of them), towards range ends and, for dates,
 // towards validity boundaries and "reference date minus N years", where off-by-one errors
-// live. Optional facts are sometimes absent. Deterministic for a seed.
+// live. Optional facts are sometimes absent; one case in a hundred lacks a required fact.
+// Deterministic for a seed.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@ namespace loket::difftest {
 struct GeneratedCase {
   support::DayNumber date = 0;  // the reference date
   RefCase facts;
+  bool lacks_required = false;  // a required fact was left out on purpose (L605)
 };
 
 class CaseGenerator {

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "reference_calendar.h"
+
 namespace loket::difftest {
 namespace {
 
@@ -38,18 +40,6 @@ std::int64_t CheckedMul(std::int64_t a, std::int64_t b) {
   return r;
 }
 
-// Full years from `from` to `to`: an age, counted on the calendar (someone born on 29 February
-// turns a year older on 1 March in a common year). Note that `date + N years` clamps to
-// 28 February instead (docs/language.md), so the two differ on that one day.
-std::int64_t YearsBetween(support::DayNumber from, support::DayNumber to) {
-  if (to < from) return -YearsBetween(to, from);
-  const support::CivilDate a = support::CivilFromDays(from);
-  const support::CivilDate b = support::CivilFromDays(to);
-  std::int64_t years = b.year - a.year;
-  if (b.month < a.month || (b.month == a.month && b.day < a.day)) --years;
-  return years;
-}
-
 // One evaluation of one case: the memo tables live here.
 class Evaluation {
  public:
@@ -72,6 +62,15 @@ class Evaluation {
 
   RefOutcome Run() {
     RefOutcome outcome;
+    // docs/language.md §9.1: a case without a required fact is an error as a whole.
+    for (const sema::Layer* layer : chain_) {
+      for (const ast::FactDecl* fact : layer->facts) {
+        if (!fact->is_optional && !facts_.count(fact->name)) {
+          outcome.case_error = "L605";
+          return outcome;
+        }
+      }
+    }
     // §9.1: a case that breaks a domain assumption is an error as a whole.
     for (const sema::Layer* layer : chain_) {
       for (const ast::AssumeDecl* assume : layer->assumes) {
@@ -111,11 +110,15 @@ class Evaluation {
   // --- rules ------------------------------------------------------------------------------
 
   bool InForce(const ast::RuleDecl& rule) const {
+    // The reference's own calendar (reference_calendar.h), not ast::Validity::InForce.
+    const auto in_force = [&](const ast::Validity& v) {
+      return refcal::InForce(date_, v.from, v.until);
+    };
     const sema::Layer* layer = layer_of_rule_.at(&rule);
-    if (!rule.validity.InForce(date_) || !layer->validity.InForce(date_)) return false;
+    if (!in_force(rule.validity) || !in_force(layer->validity)) return false;
     auto file = file_of_rule_.find(&rule);
     if (file != file_of_rule_.end() && file->second->header &&
-        !file->second->header->validity.InForce(date_)) {
+        !in_force(file->second->header->validity)) {
       return false;
     }
     return true;
@@ -432,11 +435,10 @@ class Evaluation {
         case ast::DurationUnit::kWeeks:
           return RefValue::Of(TypeKind::kDate, CheckedAdd(a.number, CheckedMul(amount, 7)));
         case ast::DurationUnit::kMonths:
-          return RefValue::Of(TypeKind::kDate,
-                              support::AddMonths(support::DayNumber(a.number), amount));
+          return RefValue::Of(TypeKind::kDate, refcal::PlusMonths(a.number, amount));
         case ast::DurationUnit::kYears:
-          return RefValue::Of(TypeKind::kDate, support::AddMonths(support::DayNumber(a.number),
-                                                                  CheckedMul(amount, 12)));
+          return RefValue::Of(TypeKind::kDate,
+                              refcal::PlusMonths(a.number, CheckedMul(amount, 12)));
       }
     }
     if (a.kind == TypeKind::kSet) {
@@ -464,8 +466,8 @@ class Evaluation {
       return RefValue::Of(TypeKind::kInt, args.at(1).number - args.at(0).number);
     }
     if (e.name == "years_between") {
-      return RefValue::Of(TypeKind::kInt, YearsBetween(support::DayNumber(args.at(0).number),
-                                                       support::DayNumber(args.at(1).number)));
+      return RefValue::Of(TypeKind::kInt,
+                          refcal::YearsBetween(args.at(0).number, args.at(1).number));
     }
     Fail("internal", "unknown builtin " + e.name);
   }

@@ -427,6 +427,7 @@ TEST_CASE("batch: the column-wise passes agree with the plain ones", "[eval][bat
   // The AVX2 passes against the plain ones, whatever LOKET_SIMD selects for evaluation.
   if (eval::Avx2Columns() == nullptr) {
     WARN("this processor has no AVX2: only the plain passes exist");
+    CHECK(&eval::Columns() == &eval::PlainColumns());
     return;
   }
   const eval::ColumnPasses& chosen = *eval::Avx2Columns();

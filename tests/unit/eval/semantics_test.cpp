@@ -145,7 +145,7 @@ struct Fixture {
   }
 };
 
-TEST_CASE_METHOD(Fixture, "eval: a rule that applies decides; otherwise the default", "[eval]") {
+TEST_CASE_METHOD(Fixture, "eval: a rule that applies decides, otherwise the default", "[eval]") {
   Run(national, CaseText());
   CHECK(ValueOf(national, out, "integration_duty") == "true");
   CHECK(StatusOf(national, out, "integration_duty") == DecisionStatus::kDecided);

@@ -90,15 +90,18 @@ void ReadExpectations(const std::string& path, const std::string& text,
                       std::vector<Expectation>& out, std::vector<std::string>& errors) {
   static const std::regex kExpect(
       R"(//\s*expect(?:@(global|[+-]\d+))?:\s*(L\d{3})(?:\s+col\s+(\d+))?(?:\s+\"([^\"]*)\")?\s*$)");
+  static const std::regex kExpectStart(R"(//\s*expect)");
   std::istringstream lines(text);
   std::string line;
   std::uint32_t number = 0;
   while (std::getline(lines, line)) {
     ++number;
-    std::size_t at = line.find("// expect");
-    if (at == std::string::npos) continue;
+    // Any comment that starts with `expect`, however it is spaced (`//expect:` too), so a
+    // misspaced expectation is read or reported, never silently ignored.
+    std::smatch start;
+    if (!std::regex_search(line, start, kExpectStart)) continue;
     std::smatch match;
-    std::string comment = line.substr(at);
+    std::string comment = line.substr(std::size_t(start.position(0)));
     if (!std::regex_match(comment, match, kExpect)) {
       errors.push_back(path + ":" + std::to_string(number) + ": malformed expectation: " + comment);
       continue;
@@ -203,11 +206,19 @@ TEST_CASE("Language tests: a malformed expectation is reported", "[lang]") {
   // The runner itself: an expectation that does not hold must be reported.
   std::vector<Expectation> expectations;
   std::vector<std::string> errors;
-  ReadExpectations("x.loket", "// expect@+1: L201 col 3 \"unknown\"\n// expect: L2\n", expectations,
-                   errors);
-  REQUIRE(expectations.size() == 1);
+  ReadExpectations("x.loket",
+                   "// expect@+1: L201 col 3 \"unknown\"\n// expect: L2\n"
+                   "rule a \"x\" //expect: L204\n//expect L205\n",
+                   expectations, errors);
+  REQUIRE(expectations.size() == 2);
   CHECK(expectations[0].line == 2);
   CHECK(expectations[0].column == 3);
   CHECK(expectations[0].text == "unknown");
-  REQUIRE(errors.size() == 1);
+  // `//expect:` without a space is an expectation like any other.
+  CHECK(expectations[1].line == 3);
+  CHECK(expectations[1].code == "L204");
+  // `// expect: L2` and `//expect L205` (no colon) are malformed, not ignored.
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].find("x.loket:2:") == 0);
+  CHECK(errors[1].find("x.loket:4:") == 0);
 }

@@ -44,7 +44,8 @@ TEST_CASE("Literals: integers must fit 64 bits", "[syntax]") {
   CHECK(overflow.error.find("too large") != std::string::npos);
 }
 
-TEST_CASE("Literals: strings understand \\\" \\\\ and \\n only", "[syntax]") {
+TEST_CASE("Literals: strings understand the escapes of a quote, a backslash and a newline only",
+          "[syntax]") {
   CHECK(ConvertString(R"("plain")").value == "plain");
   CHECK(ConvertString(R"("say \"hi\"")").value == "say \"hi\"");
   CHECK(ConvertString(R"("a\\b")").value == "a\\b");
