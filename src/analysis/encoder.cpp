@@ -491,7 +491,7 @@ Encoder::Civil Encoder::Decompose(const z3::expr& day) {
   if (day.is_numeral()) {
     support::CivilDate c =
         support::CivilFromDays(static_cast<support::DayNumber>(day.get_numeral_int64()));
-    Civil civil{Int(c.year), Int(c.month), Int(c.day)};
+    Civil civil{Int(c.year), Int(c.month), Int(c.day), YearOf(Int(c.year))};
     civil_memo_.emplace_back(day, civil);
     return civil;
   }
