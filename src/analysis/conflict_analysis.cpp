@@ -641,6 +641,19 @@ class LayerAnalysis {
         if (answer.verdict != Verdict::kUnsat) continue;
         Answer applies = w_.solver.Check(possible, {&enc_}, true);
         if (applies.verdict != Verdict::kSat) continue;  // dead: L507 says it
+        // The witness shows the rule applying and defeated: prefer a case where every decision
+        // of the chain is decided, so that a condition reading one can be evaluated.
+        z3::expr decided = w_.ctx.bool_val(true);
+        for (const sema::Layer* l : chain_) {
+          for (const ast::DecisionDecl* decision : l->decisions) {
+            decided = decided && enc_.Decisive(*decision);
+          }
+        }
+        Answer clear = w_.solver.Check(possible && decided, {&enc_}, true);
+        if (clear.verdict == Verdict::kSat) {
+          possible = possible && decided;
+          applies = std::move(clear);
+        }
         z3::model model = Prettify(possible, {&enc_}, *applies.model, {0});
         const ast::RuleDecl& located = rule->layer == layer_.name ? *rule : *exceptions.front();
         auto& d = Add(diag::Kind::kShadowedRule, located.id_range,

@@ -257,6 +257,24 @@ const std::vector<const ast::RuleDecl*>& Encoder::RulesOn(const ast::DecisionDec
   return rules_on_.emplace(&decision, std::move(rules)).first->second;
 }
 
+z3::expr Encoder::Decisive(const ast::DecisionDecl& decision) {
+  z3::expr decided = ctx().bool_val(true);
+  if (decision.collect) return decided;
+  const std::vector<const ast::RuleDecl*>& rules = RulesOn(decision);
+  z3::expr some = ctx().bool_val(false);
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    some = some || Applies(*rules[i]);
+    for (std::size_t j = i + 1; j < rules.size(); ++j) {
+      // Across layers a delegated decision's lower layer replaces the higher one.
+      if (decision.delegation && rules[i]->layer != rules[j]->layer) continue;
+      decided = decided && !(Applies(*rules[i]) && Applies(*rules[j]) &&
+                             !Equal(Assigned(*rules[i], decision), Assigned(*rules[j], decision)));
+    }
+  }
+  if (!decision.default_value) decided = decided && some;
+  return decided;
+}
+
 Term Encoder::Outcome(const ast::DecisionDecl& decision) {
   auto memo = decl_memo_.find(&decision);
   if (memo != decl_memo_.end()) return memo->second;

@@ -84,6 +84,10 @@ class Encoder {
   // Where its `applies when` is false: the default (the empty set for collect), or an
   // unconstrained value without one, as readers of a decision that does not apply see it.
   Term Outcome(const ast::DecisionDecl& decision);
+  // The evaluator decides `decision` (no conflict between two applying rules of one layer, and
+  // some rule applies when there is no default), so a rule reading it can be evaluated. A
+  // witness that should show a rule applying prefers cases where what it reads is decided.
+  z3::expr Decisive(const ast::DecisionDecl& decision);
   // The decision's `applies when` condition (true when it has none).
   z3::expr AppliesWhen(const ast::DecisionDecl& decision) {
     return Bool(decision.applies_when.get());

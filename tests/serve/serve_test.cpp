@@ -236,7 +236,7 @@ TEST_CASE("serve: check a draft against the loaded rule base without changing it
   CHECK(bad->status == 400);
 }
 
-TEST_CASE("serve: reload with the admin token swaps the rule base; errors keep the old one",
+TEST_CASE("serve: reload with the admin token swaps the rule base, errors keep the old one",
           "[serve]") {
   TempDir dir;
   fs::copy(loket::serve::testing::FixtureDesk(), dir.path() / "desk", fs::copy_options::recursive);

@@ -266,7 +266,7 @@ TEST_CASE("RenderAnswerText: what applies first, then one line of what does not 
         "  No rule decides (default): fine, route = none\n");
 }
 
-TEST_CASE("RenderAnswerText: --all shows every decision; --explain the facts behind them",
+TEST_CASE("RenderAnswerText: --all shows every decision, --explain the facts behind them",
           "[api][answer]") {
   loket::AnswerOptions options;
   options.all = true;
