@@ -135,13 +135,13 @@ async function decidedPolishWorker() {
   await page.fill('#jurisdiction', 'GM1783');
   await page.press('#jurisdiction', 'Enter');
   await page.locator('#jurisdiction').blur();
-  await page.waitForSelector('#fact-age');
+  await page.waitForSelector('#fact-expected_days_next_half_year');
   assert.equal(await page.inputValue('#jurisdiction'), 'westland');
   const index = await page.$$eval('#persona option', (options) => options.findIndex((o) => o.textContent.includes('agency worker')));
   assert.ok(index > 0, 'the persona menu lists the Polish greenhouse worker');
   await page.selectOption('#persona', { index });
   await page.click('#load-persona');
-  await page.waitForFunction(() => document.querySelector('#fact-age')?.value === '27');
+  await page.waitForFunction(() => document.querySelector('#fact-expected_days_next_half_year')?.value === '123');
   assert.equal(await page.inputValue('#date'), '2025-06-01');
   await page.click('#decide');
   await page.waitForSelector('#answer-registration .value');
@@ -170,11 +170,12 @@ test('desk: Westland, the Polish greenhouse worker, decided with the BRP answer 
 
 test('desk: a wrong value is shown at its field with the server\'s message', async () => {
   const page = await decidedPolishWorker();
-  await page.fill('#fact-age', '300');
+  await page.fill('#fact-expected_days_next_half_year', '300');
   await page.click('#decide');
-  await page.waitForSelector('#fact-age-error:not(:empty)');
-  assert.match(await page.textContent('#fact-age-error'), /age.*300|300.*age/);
-  assert.equal(await page.getAttribute('#fact-age', 'aria-invalid'), 'true');
+  await page.waitForSelector('#fact-expected_days_next_half_year-error:not(:empty)');
+  assert.match(await page.textContent('#fact-expected_days_next_half_year-error'),
+               /expected_days_next_half_year.*300|300.*expected_days_next_half_year/);
+  assert.equal(await page.getAttribute('#fact-expected_days_next_half_year', 'aria-invalid'), 'true');
   await shot(page, 'desk-field-error');
   await page.close();
 });
