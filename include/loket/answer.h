@@ -50,6 +50,14 @@ std::string RenderAnswerJson(const Explanation& explanation,
                              const WhyNotExplanation* why_not = nullptr,
                              const Receipt* receipt = nullptr);
 
+// The answer without its explanation, for callers that decide many single cases (the HTTP
+// service's decide without `explain`): `receipt` (when given), `jurisdiction`, `date`,
+// `decisions` (values by name, as in RenderAnswerJson), `basis` (per decision the citations of
+// the rules that decided it; empty for a default) and `errors`. One line, no allocation of an
+// explanation: a fraction of RenderAnswerJson's cost.
+std::string RenderDecisionsJson(const Program& program, const Outcome& outcome, Date on,
+                                const Receipt* receipt = nullptr);
+
 // The same object for a case that could not be decided: no decisions, the case errors.
 std::string RenderInvalidCaseJson(std::string_view jurisdiction, std::string_view date,
                                   const std::vector<Diagnostic>& errors);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/fact_tree.h"
+#include "api/json_text.h"
 #include "loket/answer.h"
 #include "loket/receipt.h"
 
@@ -167,6 +168,42 @@ std::string RenderAnswerJson(const Explanation& explanation, const WhyNotExplana
     result["why_not"] = WhyNotJson(explanation, *why_not, expanded);
   }
   return Dump(result, 2);
+}
+
+std::string RenderDecisionsJson(const Program& program, const Outcome& outcome, Date on,
+                                const Receipt* receipt) {
+  std::string out = "{";
+  if (receipt) out += "\"receipt\":" + ReceiptJson(*receipt) + ",";
+  out += "\"jurisdiction\":";
+  AppendJsonString(out, program.jurisdiction());
+  out += ",\"date\":\"" + on.ToString() + "\",\"decisions\":{";
+  std::string basis = "{";
+  for (int d = 0; d < outcome.decision_count(); ++d) {
+    const std::string& name = program.decisions()[static_cast<std::size_t>(d)].name;
+    const DecisionStatus status = outcome.status(d);
+    const bool valued = status == DecisionStatus::kDecided || status == DecisionStatus::kDefault ||
+                        status == DecisionStatus::kNotApplicable;
+    if (d > 0) {
+      out += ',';
+      basis += ',';
+    }
+    AppendJsonString(out, name);
+    out += ':';
+    out += valued ? outcome.value(d).ToJson() : "null";
+    AppendJsonString(basis, name);
+    basis += ":[";
+    if (status == DecisionStatus::kDecided) {
+      auto [first, last] = outcome.winner_indices(d);
+      for (const int* r = first; r != last; ++r) {
+        if (r != first) basis += ',';
+        AppendJsonString(basis, program.rules()[static_cast<std::size_t>(*r)].citation);
+      }
+    }
+    basis += ']';
+  }
+  out += "},\"basis\":" + basis + "},\"errors\":" + Dump(Json::parse(RenderJson(outcome.errors())), -1) +
+         "}";
+  return out;
 }
 
 std::string RenderInvalidCaseJson(std::string_view jurisdiction, std::string_view date,

@@ -81,8 +81,8 @@ TEST_CASE("serve: the schema of a case, by layer name or CBS code", "[serve]") {
 TEST_CASE("serve: decide answers as the library does, with a receipt", "[serve]") {
   RunningServer server;
   httplib::Client client = server.Client();
-  auto result =
-      client.Post("/v1/jurisdictions/westland/decide?on=2025-06-01", kGoodCase, "application/json");
+  auto result = client.Post("/v1/jurisdictions/westland/decide?on=2025-06-01&explain=true",
+                            kGoodCase, "application/json");
   REQUIRE(result);
   REQUIRE(result->status == 200);
   json answer = json::parse(result->body);
@@ -108,9 +108,16 @@ TEST_CASE("serve: decide answers as the library does, with a receipt", "[serve]"
   answer.erase("receipt");
   CHECK(answer == expected);
 
-  // A second decision gets another id, the same hash.
+  // Without `explain`: the same decisions with their legal basis, and no explanation. A second
+  // decision gets another id, the same hash.
   json again = Body(client.Post("/v1/jurisdictions/westland/decide?on=2025-06-01", kGoodCase,
                                 "application/json"));
+  CHECK(again["decisions"] == expected["decisions"]);
+  CHECK(again["basis"]["integration_duty"] == json::array({"Wet inburgering 2021, art. 3 lid 1"}));
+  CHECK(again["basis"]["referrals"] ==
+        json::array({"Wet inburgering 2021, art. 14", "Wet inburgering 2021, art. 16"}));
+  CHECK(again["errors"] == json::array());
+  CHECK(!again.contains("details"));
   CHECK(again["receipt"]["decision_id"] != receipt["decision_id"]);
   CHECK(again["receipt"]["rule_base_hash"] == receipt["rule_base_hash"]);
 }
