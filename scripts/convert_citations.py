@@ -8,7 +8,7 @@ date (docs/language.md, "Citations"). The laws are declared once, in
 rules/national/laws.loket, which this script writes.
 
 Only laws whose official BWB identifier is in the research notes are converted
-(/work/shared/docs/research/domain.md: §1 Wi2021 and the Besluit, §1 Participatiewet, §2.1
+(the shared research notes (../shared/docs/research/domain.md): §1 Wi2021 and the Besluit, §1 Participatiewet, §2.1
 Huisvestingswet 2014, §3 Wet BRP, §4 Leerplichtwet 1969, §5.1 Buwav). Every other source,
 and any part of a citation this script cannot read exactly, stays free text in quotes, so a
 conversion never changes what a citation says: the text people read is the same as before
@@ -161,7 +161,7 @@ def laws_file():
         "",
         "// The laws the rules cite, each once with its official BWB identifier, so citations link",
         "// to the text valid on the reference date (docs/language.md, \"Citations\"). Written by",
-        "// scripts/convert_citations.py; identifiers from /work/shared/docs/research/domain.md.",
+        "// scripts/convert_citations.py; identifiers from the shared research notes (../shared/docs/research/domain.md).",
         "// Sources without a known identifier stay free text in the rules.",
         "",
     ]

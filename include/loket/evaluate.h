@@ -285,7 +285,7 @@ struct RuleRefInfo {
   std::string id;
   std::string layer;
   std::string citation;
-  std::vector<std::string> notes;        // the rule's `note` texts (filled in explanations)
+  std::vector<std::string> notes;       // the rule's `note` texts (filled in explanations)
   std::vector<CitationInfo> citations;  // as RuleInfo::citations
 };
 

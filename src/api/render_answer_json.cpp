@@ -201,8 +201,8 @@ std::string RenderDecisionsJson(const Program& program, const Outcome& outcome, 
     }
     basis += ']';
   }
-  out += "},\"basis\":" + basis + "},\"errors\":" + Dump(Json::parse(RenderJson(outcome.errors())), -1) +
-         "}";
+  out += "},\"basis\":" + basis +
+         "},\"errors\":" + Dump(Json::parse(RenderJson(outcome.errors())), -1) + "}";
   return out;
 }
 

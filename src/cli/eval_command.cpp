@@ -17,8 +17,8 @@
 #include <vector>
 
 #include <loket/answer.h>
-#include <loket/evaluate.h>
 #include <loket/batch.h>
+#include <loket/evaluate.h>
 #include <loket/loket.h>
 #include <loket/receipt.h>
 

@@ -98,7 +98,8 @@ int RunTest(const TestCommandOptions& options) {
     }
   }
   int exit_code = kExitOk;
-  std::optional<RuleBase> rules = LoadCleanRuleBase(rule_paths, exit_code, kDefaultErrorLimit, options.as_written);
+  std::optional<RuleBase> rules =
+      LoadCleanRuleBase(rule_paths, exit_code, kDefaultErrorLimit, options.as_written);
   if (!rules) return exit_code;
 
   TestOptions test_options;

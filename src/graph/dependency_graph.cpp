@@ -174,8 +174,7 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
       CollectDependencies(def.decision->default_value.get(), index, nullptr, nullptr,
                           deps.edges[i]);
       // `applies when`: the condition is evaluated before the decision's rules.
-      CollectDependencies(def.decision->applies_when.get(), index, nullptr, nullptr,
-                          deps.edges[i]);
+      CollectDependencies(def.decision->applies_when.get(), index, nullptr, nullptr, deps.edges[i]);
     }
   }
   // The exceptions of the chain's rules, by base rule, in chain and file order.

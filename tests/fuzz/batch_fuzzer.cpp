@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes as a JSON Lines batch, decided by the batch path of
-// `loket eval --cases` (loket/batch.h, src/api/jsonl_batch.cpp). The first byte picks the mode: a fixed
-// jurisdiction, or each record's `municipality` field. Every record must give exactly one
+// `loket eval --cases` (loket/batch.h, src/api/jsonl_batch.cpp). The first byte picks the mode: a
+// fixed jurisdiction, or each record's `municipality` field. Every record must give exactly one
 // output line, in order; every output line must be valid JSON (whatever bytes the input
 // held); an error record must carry its line number and a message; and the counts must add
 // up.
@@ -14,8 +14,8 @@
 
 #include <loket/loket.h>
 
-#include "loket/batch.h"
 #include "fuzz_rules.h"
+#include "loket/batch.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -1,7 +1,7 @@
 // The conflict analysis on small rule bases: validity periods, undetermined results, the
 // cache, legitimate variants, witnesses.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "analysis_helpers.h"
 

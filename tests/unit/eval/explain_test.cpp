@@ -87,7 +87,8 @@ TEST_CASE_METHOD(Fixture, "explain: winners with citation, layer and the values 
   CHECK(winner.reads[1].value == "asylum_fixed");
 }
 
-TEST_CASE_METHOD(Fixture, "explain: defeated rules and by what, and the default", "[eval][explain]") {
+TEST_CASE_METHOD(Fixture, "explain: defeated rules and by what, and the default",
+                 "[eval][explain]") {
   Case c = Facts(westland, "{age: 25, permit: asylum_fixed, schooling_years: 10}");
   Explanation ex = westland.Explain(c, D("2025-03-01"));
   const DecisionExplanation& duty = Find(ex, "integration_duty");
