@@ -52,6 +52,10 @@ bool ParseCheckRequest(const std::string& body, std::size_t max_files, CheckRequ
                        std::string& error);
 // The loaded rule base's files with `draft` in place of the file it names, or added.
 std::vector<SourceText> WithDraft(const RuleBase& rules, SourceText draft);
+// The rule files of a check or try request's body (`files`, or `draft` over the served rule
+// base); false when the body was refused (the answer is set).
+bool SourcesOfRequest(const Handlers& h, const httplib::Request& req, httplib::Response& res,
+                      const Context& ctx, std::vector<SourceText>& sources);
 
 // The desk page and what it needs beyond the API above (web_handlers.cpp).
 void WebPage(const Handlers& h, const httplib::Request& req, httplib::Response& res);

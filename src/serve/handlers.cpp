@@ -482,6 +482,21 @@ std::vector<SourceText> WithDraft(const RuleBase& rules, SourceText draft) {
   return sources;
 }
 
+
+bool SourcesOfRequest(const Handlers& h, const Request& req, Response& res, const Context& ctx,
+                      std::vector<SourceText>& sources) {
+  if (!CheckJsonBody(h, req, res)) return false;
+  CheckRequest request;
+  std::string error;
+  if (!ParseCheckRequest(req.body, h.options.limits.max_check_files, request, error)) {
+    Fail(res, 400, "bad_request", error);
+    return false;
+  }
+  sources = request.draft ? WithDraft(ctx.snapshot->rules, std::move(request.files.front()))
+                          : std::move(request.files);
+  return true;
+}
+
 namespace {
 
 // POST /v1/check.
@@ -491,16 +506,8 @@ namespace {
 void Check(const Handlers& h, const Request& req, Response& res) {
   Context ctx;
   if (!Resolve(h, req, res, ctx, false)) return;
-  if (!CheckJsonBody(h, req, res)) return;
-  CheckRequest request;
-  std::string error;
-  if (!ParseCheckRequest(req.body, h.options.limits.max_check_files, request, error)) {
-    Fail(res, 400, "bad_request", error);
-    return;
-  }
-  std::vector<SourceText> sources =
-      request.draft ? WithDraft(ctx.snapshot->rules, std::move(request.files.front()))
-                    : std::move(request.files);
+  std::vector<SourceText> sources;
+  if (!SourcesOfRequest(h, req, res, ctx, sources)) return;
   LoadOptions options;
   options.threads = 1;  // a request thread; the other threads serve other requests
   RuleBase checked = RuleBase::FromSources(std::move(sources), options);

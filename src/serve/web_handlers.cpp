@@ -241,13 +241,8 @@ void DecisionGraph(const Handlers& h, const Request& req, Response& res) {
 void TryDraft(const Handlers& h, const Request& req, Response& res) {
   Context ctx;
   if (!Resolve(h, req, res, ctx, false)) return;
-  if (!CheckJsonBody(h, req, res)) return;
-  CheckRequest request;
-  std::string error;
-  if (!ParseCheckRequest(req.body, h.options.limits.max_check_files, request, error)) {
-    Fail(res, 400, "bad_request", error);
-    return;
-  }
+  std::vector<SourceText> sources;
+  if (!SourcesOfRequest(h, req, res, ctx, sources)) return;
   nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
   if (!body.contains("jurisdiction") || !body["jurisdiction"].is_string() ||
       !body.contains("case") || !body["case"].is_object()) {
@@ -255,9 +250,6 @@ void TryDraft(const Handlers& h, const Request& req, Response& res) {
          "give the `jurisdiction` (a layer name) and the `case` (an object of facts) to try");
     return;
   }
-  std::vector<SourceText> sources =
-      request.draft ? WithDraft(ctx.snapshot->rules, std::move(request.files.front()))
-                    : std::move(request.files);
   LoadOptions load;
   load.threads = 1;
   load.analyze_conflicts = false;  // deciding needs a checked model, not the findings
