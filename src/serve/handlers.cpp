@@ -482,7 +482,6 @@ std::vector<SourceText> WithDraft(const RuleBase& rules, SourceText draft) {
   return sources;
 }
 
-
 bool SourcesOfRequest(const Handlers& h, const Request& req, Response& res, const Context& ctx,
                       std::vector<SourceText>& sources) {
   if (!CheckJsonBody(h, req, res)) return false;
