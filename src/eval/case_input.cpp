@@ -151,7 +151,12 @@ int LeadingFlowEntryLine(std::string_view text) {
       } else if (c == '#') {
         break;  // a comment to the end of the line
       } else if (c == '!' || c == '&') {
-        while (at < row.size() && row[at] != ' ' && row[at] != '\t') ++at;  // a tag or anchor
+        // A tag or an anchor: it ends at white space or a flow indicator (`!,` is `!` then `,`).
+        ++at;
+        while (at < row.size() &&
+               std::string_view(" \t,[]{}").find(row[at]) == std::string_view::npos) {
+          ++at;
+        }
       } else if (c == ',') {
         return line;
       } else {
