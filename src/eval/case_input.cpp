@@ -129,6 +129,46 @@ std::string Place(std::string_view text, std::size_t offset) {
   return fmt::format("line {}, column {}", newlines + 1, column);
 }
 
+// yaml-cpp 0.7 never returns on a document whose first node is a bare `,` (`,`, ` ,a`,
+// `!!str ,`, `&x ,`, a second document `,`): found by tests/fuzz/case_fuzzer. Returns the
+// 1-based line of such a `,`, or 0.
+int LeadingFlowEntryLine(std::string_view text) {
+  int line = 1;
+  bool document_start = true;  // no node seen yet in this document
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t end = std::min(text.find('\n', i), text.size());
+    std::string_view row = text.substr(i, end - i);
+    if (row.substr(0, 3) == "---" || row.substr(0, 3) == "...") {
+      document_start = true;
+      row.remove_prefix(3);
+    }
+    std::size_t at = 0;
+    while (document_start && at < row.size()) {
+      const char c = row[at];
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++at;
+      } else if (c == '#') {
+        break;  // a comment to the end of the line
+      } else if (c == '!' || c == '&') {
+        // A tag or an anchor: it ends at white space or a flow indicator (`!,` is `!` then `,`).
+        ++at;
+        while (at < row.size() &&
+               std::string_view(" \t,[]{}").find(row[at]) == std::string_view::npos) {
+          ++at;
+        }
+      } else if (c == ',') {
+        return line;
+      } else {
+        document_start = false;
+      }
+    }
+    i = end + 1;
+    ++line;
+  }
+  return 0;
+}
+
 // Whole numbers written with digits only: too large for 64 bits is out of range, not a
 // wrong type.
 bool AllDigits(std::string_view text) {
@@ -753,6 +793,10 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
   if (out.program_ != compiled_) out = NewCase();
   Begin(p, out, options);
   CaseWriter writer(p, out, errors);
+  if (const int line = LeadingFlowEntryLine(mapping)) {
+    errors.push_back(NotAnObject("the case is not valid YAML: a `,` outside brackets", line));
+    return false;
+  }
   YAML::Node root;
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(std::string(mapping));

@@ -131,3 +131,10 @@ loket_cli_test(hostile.bad_json_literal_is_one_record
   EXPECT --exit 1 --jsonl [=[len(d) == 3 and d[1]["record"] == 2 and d[1]["errors"][0]["code"] == "L611"]=]
          --jsonl [=[d[0]["integration_duty"] is True and d[2]["integration_duty"] is False]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 --cases ${H}/nul_token.jsonl)
+# Found by the case fuzzer: yaml-cpp 0.7 never returns on a document that starts with a
+# bare `,`; loket eval hung on such a case file. It is refused before yaml-cpp sees it.
+loket_cli_test(hostile.leading_comma_yaml_case
+  EXPECT --exit 1 --stderr [=[leading_comma\.yaml:2:1: error\[L611\]: the case is not valid YAML: a `,` outside brackets]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${H}/leading_comma.yaml --color never)
+set_tests_properties(cli.hostile.leading_comma_yaml_case
+  PROPERTIES TIMEOUT 120)

@@ -19,3 +19,6 @@ loket_fuzz_replay(parse_fuzzer CORPUS corpus SOURCES ${LOKET_FUZZ_DIR}/parse_fuz
 loket_fuzz_replay(case_fuzzer CORPUS corpus_case SOURCES ${LOKET_FUZZ_DIR}/case_fuzzer.cpp)
 loket_fuzz_replay(batch_fuzzer CORPUS corpus_batch
   SOURCES ${LOKET_FUZZ_DIR}/batch_fuzzer.cpp)
+# An input that once hung (yaml_leading_comma_hang) fails by timeout, not by waiting forever.
+set_tests_properties(fuzz.replay.parse_fuzzer fuzz.replay.case_fuzzer fuzz.replay.batch_fuzzer
+  PROPERTIES TIMEOUT 300)
