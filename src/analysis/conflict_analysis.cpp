@@ -11,6 +11,7 @@
 #include "analysis/analysis.h"
 #include "analysis/box.h"
 #include "analysis/encoder.h"
+#include "analysis/finding.h"
 #include "analysis/query.h"
 #include "analysis/witness.h"
 #include "sema/content_key.h"
@@ -106,7 +107,9 @@ class LayerAnalysis {
         programs_(programs),
         parent_gaps_(parent_gaps),
         chain_(model.Chain(layer)),
-        enc_(worker.vars, model, chain_, layer.name) {
+        enc_(worker.vars, model, chain_, layer.name),
+        findings_({worker.solver, worker.vars, model, programs, options.replay_witnesses},
+                  layer.name, result_.diagnostics, worker.stats.undetermined) {
     if (layer.parent) {
       std::vector<const sema::Layer*> parent_chain(chain_.begin(), chain_.end() - 1);
       parent_ = std::make_unique<Encoder>(worker.vars, model, parent_chain, "parent!" + layer.name);
@@ -462,38 +465,37 @@ class LayerAnalysis {
     // Only where the decision applies: elsewhere its rules are not consulted.
     z3::expr q =
         enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) && enc_.AppliesWhen(decision);
-    Answer answer = w_.solver.Check(q, {&enc_}, true);
-    if (Undetermined(answer, b.id_range,
-                     fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id))) {
-      return;
-    }
-    if (answer.verdict != Verdict::kSat) return;
-    z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-    std::string value_a = ValueOf(model, ta, decision.type.type);
-    std::string value_b = ValueOf(model, tb, decision.type.type);
-    auto& d = Add(diag::Kind::kAmbiguity, b.id_range,
-                  fmt::format("rules {} and {} can both apply to one case and decide `{}` "
-                              "differently ({} vs {}); neither is an exception to the other",
-                              Cite(b), Cite(a), decision.name, value_b, value_a));
-    Note(d, a,
-         fmt::format("{} decides `{}` = {} for the witness case", Cite(a), decision.name, value_a));
-    d.help.push_back(
-        fmt::format("make one rule an exception to the other (`exception to {}`), "
-                    "or make their conditions exclusive",
-                    a.id));
-    std::size_t index = result_.diagnostics.size() - 1;
-    Built built = Build(model, q, 0, layer_);
-    Attach(result_.diagnostics[index], built, "both rules apply", layer_, {decision.name});
-    Confirm(index, built, [&](const Program& p, const Outcome& o) -> std::string {
-      int dec = o.FindDecision(decision.name);
-      if (dec < 0 || o.status(dec) != DecisionStatus::kConflict) {
-        return "the evaluator did not report a conflict on `" + decision.name + "`";
-      }
-      if (!IsWinner(o, dec, RuleIndexOf(p, a)) || !IsWinner(o, dec, RuleIndexOf(p, b))) {
-        return "the conflict does not name both rules";
-      }
-      return {};
-    });
+    std::optional<z3::model> model =
+        findings_.Find({q,
+                        {&enc_},
+                        b.id_range,
+                        fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id)});
+    if (!model) return;
+    std::string value_a = ValueOf(*model, ta, decision.type.type);
+    std::string value_b = ValueOf(*model, tb, decision.type.type);
+    findings_
+        .Report(diag::Kind::kAmbiguity, b.id_range,
+                fmt::format("rules {} and {} can both apply to one case and decide `{}` "
+                            "differently ({} vs {}); neither is an exception to the other",
+                            Cite(b), Cite(a), decision.name, value_b, value_a))
+        .Note(a, fmt::format("{} decides `{}` = {} for the witness case", Cite(a), decision.name,
+                             value_a))
+        .Help(fmt::format("make one rule an exception to the other (`exception to {}`), "
+                          "or make their conditions exclusive",
+                          a.id))
+        .Witness(
+            *model, q, {"both rules apply", &layer_, {decision.name}},
+            [&](const Program& p, const Replay& replay) -> std::string {
+              const Outcome& o = *replay.outcome;
+              int dec = o.FindDecision(decision.name);
+              if (dec < 0 || o.status(dec) != DecisionStatus::kConflict) {
+                return "the evaluator did not report a conflict on `" + decision.name + "`";
+              }
+              if (!IsWinner(o, dec, RuleIndexOf(p, a)) || !IsWinner(o, dec, RuleIndexOf(p, b))) {
+                return "the conflict does not name both rules";
+              }
+              return {};
+            });
   }
 
   static bool SameLiteral(const ast::Expr& a, const ast::Expr& b) {
@@ -1087,6 +1089,7 @@ class LayerAnalysis {
   std::unique_ptr<Encoder> parent_;
   std::unordered_map<const ast::RuleDecl*, Box> boxes_;
   LayerResult result_;
+  Findings findings_;
 };
 
 }  // namespace
