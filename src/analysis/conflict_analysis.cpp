@@ -88,6 +88,15 @@ const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl
   return nullptr;
 }
 
+// The decisions a rule assigns, by name.
+std::vector<std::string> DecisionsOf(const ast::RuleDecl& rule) {
+  std::vector<std::string> decisions;
+  for (const ast::Assignment& a : rule.assignments) {
+    if (a.decision) decisions.push_back(a.decision->name);
+  }
+  return decisions;
+}
+
 // What one layer's analysis produces.
 struct LayerResult {
   std::vector<diag::Diagnostic> diagnostics;
@@ -126,21 +135,19 @@ class LayerAnalysis {
       solver.pop();
     } catch (const OutOfTime& out) {
       // Findings so far stand; what was not asked is undetermined, said once for the layer.
-      auto& d = Add(diag::Kind::kUndetermined,
-                    layer_.header ? layer_.header->name_range : source::SourceRange{},
-                    fmt::format("analysis of layer `{}` stopped after its time limit of {} ms; "
-                                "the checks after that point were not made",
-                                layer_.name, out.limit_ms));
-      d.help.push_back(
-          "raise the time limit (`loket check --solver-time-limit SECONDS`, "
-          "LoadOptions::solver_time_limit_ms), or simplify the date arithmetic of the layer");
-      ++w_.stats.undetermined;
+      findings_
+          .Undetermined(layer_.header ? layer_.header->name_range : source::SourceRange{},
+                        fmt::format("analysis of layer `{}` stopped after its time limit of {} ms; "
+                                    "the checks after that point were not made",
+                                    layer_.name, out.limit_ms))
+          .Help(
+              "raise the time limit (`loket check --solver-time-limit SECONDS`, "
+              "LoadOptions::solver_time_limit_ms), or simplify the date arithmetic of the layer");
       PopQuietly(solver);
     } catch (const z3::exception& e) {
-      Add(diag::Kind::kUndetermined,
+      findings_.Undetermined(
           layer_.header ? layer_.header->name_range : source::SourceRange{},
           fmt::format("analysis of layer `{}` stopped: {}", layer_.name, e.msg()));
-      ++w_.stats.undetermined;
       PopQuietly(solver);
     }
     return std::move(result_);
@@ -170,115 +177,6 @@ class LayerAnalysis {
     CheckProtected(live);
   }
 
-  diag::Diagnostic& Add(diag::Kind kind, source::SourceRange range, std::string message) {
-    diag::Diagnostic d;
-    d.kind = kind;
-    d.severity = diag::Info(kind).severity;
-    d.range = range;
-    d.message = std::move(message);
-    d.layer = layer_.name;
-    result_.diagnostics.push_back(std::move(d));
-    return result_.diagnostics.back();
-  }
-
-  void Note(diag::Diagnostic& d, const ast::RuleDecl& rule, const std::string& message) {
-    d.notes.push_back({rule.id_range, message});
-  }
-
-  // An undetermined query is reported, never taken as "no finding".
-  bool Undetermined(const Answer& answer, source::SourceRange range, const std::string& what) {
-    if (answer.verdict != Verdict::kUnknown) return false;
-    ++w_.stats.undetermined;
-    auto& d = Add(diag::Kind::kUndetermined, range,
-                  fmt::format("could not decide {} within the solver's resource limit ({})", what,
-                              answer.reason.empty() ? "unknown" : answer.reason));
-    d.help.push_back("raise LoadOptions::solver_rlimit, or simplify the condition");
-    return true;
-  }
-
-  z3::model Prettify(const z3::expr& query, const std::vector<Encoder*>& encoders,
-                     const z3::model& model, const std::vector<int>& copies) {
-    return analysis::Prettify(w_.solver, w_.vars, enc_.facts(), query, encoders, model, copies);
-  }
-
-  // Builds a witness for copy `copy` of the facts, replayed in `layer`; returns the replay.
-  struct Built {
-    WitnessCase witness;
-    std::optional<Replay> replay;
-    const Program* program = nullptr;
-  };
-  Built Build(const z3::model& model, const z3::expr& query, int copy,
-              const sema::Layer& jurisdiction, const ast::FactDecl* twin = nullptr) {
-    std::set<std::string> constrained;
-    CollectConstants(query, constrained);
-    Built built;
-    // Only the facts of the replaying jurisdiction: a parent has no municipal facts.
-    std::vector<const ast::FactDecl*> facts;
-    for (const sema::Layer* layer : model_.Chain(jurisdiction)) {
-      facts.insert(facts.end(), layer->facts.begin(), layer->facts.end());
-    }
-    built.witness = ExtractCase(model, w_.vars, facts, copy ? twin : nullptr, constrained);
-    if (options_.replay_witnesses) {
-      built.program = programs_.Get(jurisdiction);
-      if (built.program) built.replay = RunReplay(*built.program, built.witness);
-    }
-    return built;
-  }
-
-  void Attach(diag::Diagnostic& d, const Built& built, const std::string& title,
-              const sema::Layer& jurisdiction, const std::vector<std::string>& decisions) {
-    diag::Witness witness;
-    witness.title = title;
-    witness.jurisdiction = jurisdiction.name;
-    witness.date = support::FormatIsoDate(static_cast<support::DayNumber>(built.witness.date));
-    witness.case_yaml = CaseToYaml(built.witness);
-    witness.facts_read_yaml = CaseToYaml(built.witness, /*read_only=*/true);
-    if (built.replay && built.replay->ok) {
-      for (const std::string& decision : decisions) {
-        witness.replay += DescribeDecision(*built.program, *built.replay->outcome, decision);
-        witness.replay += "\n";
-      }
-    } else if (built.replay) {
-      witness.replay = "could not replay: " + built.replay->error + "\n";
-    }
-    d.witnesses.push_back(std::move(witness));
-  }
-
-  // L514: the replay does not show what the finding claims.
-  void ReplayFailed(const diag::Diagnostic& finding, const std::string& why) {
-    diag::Diagnostic d;
-    d.kind = diag::Kind::kWitnessDidNotReplay;
-    d.severity = diag::Info(d.kind).severity;
-    d.range = finding.range;
-    d.layer = finding.layer;
-    d.message = fmt::format("internal: the witness of {} [{}] did not replay as claimed: {}",
-                            diag::Info(finding.kind).code, finding.message, why);
-    d.witnesses = finding.witnesses;
-    d.help.push_back("please report this: the analysis and the evaluator disagree");
-    result_.diagnostics.push_back(std::move(d));
-  }
-
-  bool Replayed(const Built& built) const { return built.replay && built.replay->ok; }
-
-  // Checks a replay claim; reports L514 and returns false when it does not hold.
-  bool Confirm(std::size_t finding_index, const Built& built,
-               const std::function<std::string(const Program&, const Outcome&)>& claim) {
-    if (!options_.replay_witnesses) return true;
-    const diag::Diagnostic& finding = result_.diagnostics[finding_index];
-    if (!built.program) {
-      ReplayFailed(finding, "the jurisdiction could not be compiled");
-      return false;
-    }
-    if (!Replayed(built)) {
-      ReplayFailed(finding, built.replay ? built.replay->error : "no replay");
-      return false;
-    }
-    std::string why = claim(*built.program, *built.replay->outcome);
-    if (why.empty()) return true;
-    ReplayFailed(finding, why);
-    return false;
-  }
-
   std::string ValueOf(const z3::model& model, const Term& term, const ast::Type& type) {
     if (term.is_set) {
       std::uint64_t mask = 0;
@@ -301,66 +199,63 @@ class LayerAnalysis {
     for (auto& [id, versions] : by_id) {
       for (std::size_t i = 0; i < versions.size(); ++i) {
         for (std::size_t j = i + 1; j < versions.size(); ++j) {
-          const ast::RuleDecl& a = *versions[i];
-          const ast::RuleDecl& b = *versions[j];
-          z3::expr both = enc_.InForce(a) && enc_.InForce(b);
-          Answer answer = w_.solver.Check(both, {&enc_}, true);
-          if (Undetermined(answer, b.id_range, "whether versions overlap")) continue;
-          if (answer.verdict != Verdict::kSat) continue;
-          auto& d = Add(diag::Kind::kOverlappingVersions,
-                        b.validity.range.valid() ? b.validity.range : b.id_range,
-                        fmt::format("two versions of rule `{}` are in force on the same days "
-                                    "(e.g. {})",
-                                    id,
-                                    support::FormatIsoDate(
-                                        static_cast<support::DayNumber>(ModelDay(*answer.model)))));
-          Note(d, a, fmt::format("the other version {}", Cite(a)));
-          d.help.push_back("end the earlier version `until` the day the later one starts");
-          std::size_t index = result_.diagnostics.size() - 1;
-          // The witness shows the overlap: a case on a common day where both versions'
-          // conditions hold (both decide), else where one of them does.
-          int deciding = 0;
-          z3::expr shown = both;
-          z3::model model = *answer.model;
-          const std::pair<z3::expr, int> tries[] = {
-              {both && enc_.Condition(a) && enc_.Condition(b), 2},
-              {both && enc_.Condition(b), 1},
-              {both && enc_.Condition(a), 1}};
-          for (const auto& [q, count] : tries) {
-            Answer found = w_.solver.Check(q, {&enc_}, true);
-            if (found.verdict != Verdict::kSat) continue;
-            shown = q;
-            deciding = count;
-            model = Prettify(q, {&enc_}, *found.model, {0});
-            break;
-          }
-          Built built = Build(model, shown, 0, layer_);
-          std::vector<std::string> decisions;
-          for (const auto& assignment : b.assignments) {
-            if (assignment.decision) decisions.push_back(assignment.decision->name);
-          }
-          Attach(result_.diagnostics[index], built,
-                 deciding == 2   ? "both versions in force and applying"
-                 : deciding == 1 ? "both versions in force, one applying"
-                                 : "both versions in force",
-                 layer_, decisions);
-          Confirm(index, built, [&](const Program&, const Outcome& o) -> std::string {
-            if (deciding == 0 || decisions.empty()) return {};
-            int dec = o.FindDecision(decisions.front());
-            if (dec < 0) return "decision missing";
-            int versions_deciding = 0;
-            for (const RuleRefInfo& winner : o.winners(dec)) {
-              versions_deciding += winner.layer == layer_.name && winner.id == id;
-            }
-            if (versions_deciding < deciding) {
-              return fmt::format("{} version(s) of `{}` decided, not {}", versions_deciding, id,
-                                 deciding);
-            }
-            return {};
-          });
+          CheckVersionPair(id, *versions[i], *versions[j]);
         }
       }
     }
+  }
+
+  void CheckVersionPair(const std::string& id, const ast::RuleDecl& a, const ast::RuleDecl& b) {
+    z3::expr both = enc_.InForce(a) && enc_.InForce(b);
+    Answer answer = findings_.Ask({both, {&enc_}, b.id_range, "whether versions overlap"}, true);
+    if (answer.verdict != Verdict::kSat) return;
+    Finding finding =
+        findings_
+            .Report(
+                diag::Kind::kOverlappingVersions,
+                b.validity.range.valid() ? b.validity.range : b.id_range,
+                fmt::format("two versions of rule `{}` are in force on the same days (e.g. {})", id,
+                            support::FormatIsoDate(
+                                static_cast<support::DayNumber>(ModelDay(*answer.model)))))
+            .Note(a, fmt::format("the other version {}", Cite(a)))
+            .Help("end the earlier version `until` the day the later one starts");
+    // The witness shows the overlap: a case on a common day where both versions' conditions
+    // hold (both decide), else where one of them does.
+    int deciding = 0;
+    z3::expr shown = both;
+    z3::model model = *answer.model;
+    const std::pair<z3::expr, int> tries[] = {{both && enc_.Condition(a) && enc_.Condition(b), 2},
+                                              {both && enc_.Condition(b), 1},
+                                              {both && enc_.Condition(a), 1}};
+    for (const auto& [q, count] : tries) {
+      Found found = findings_.tools().Example(q, {&enc_});
+      if (!found) continue;
+      shown = q;
+      deciding = count;
+      model = *found;
+      break;
+    }
+    std::vector<std::string> decisions = DecisionsOf(b);
+    finding.Witness(model, shown,
+                    {deciding == 2   ? "both versions in force and applying"
+                     : deciding == 1 ? "both versions in force, one applying"
+                                     : "both versions in force",
+                     &layer_, decisions},
+                    [&](const Program&, const Replay& replay) -> std::string {
+                      if (deciding == 0 || decisions.empty()) return {};
+                      const Outcome& o = *replay.outcome;
+                      int dec = o.FindDecision(decisions.front());
+                      if (dec < 0) return "decision missing";
+                      int versions_deciding = 0;
+                      for (const RuleRefInfo& winner : o.winners(dec)) {
+                        versions_deciding += winner.layer == layer_.name && winner.id == id;
+                      }
+                      if (versions_deciding < deciding) {
+                        return fmt::format("{} version(s) of `{}` decided, not {}",
+                                           versions_deciding, id, deciding);
+                      }
+                      return {};
+                    });
   }
 
   std::int64_t ModelDay(const z3::model& model) {
@@ -372,17 +267,15 @@ class LayerAnalysis {
   // --- L507 dead rules ------------------------------------------------------------------------
   bool CheckDead(const ast::RuleDecl& rule) {
     z3::expr q = enc_.InForce(rule) && enc_.Condition(rule);
-    Answer answer = w_.solver.Check(q, {&enc_}, false);
-    if (Undetermined(answer, rule.id_range, fmt::format("whether rule `{}` can apply", rule.id))) {
-      return true;
-    }
-    if (answer.verdict == Verdict::kSat) return true;
-    auto& d =
-        Add(diag::Kind::kDeadRule, rule.id_range,
-            fmt::format("rule {} can never apply: its condition is false for every case "
-                        "allowed by the facts' ranges and the `assume`s{}",
-                        Cite(rule),
-                        rule.validity.from || rule.validity.until ? " while it is in force" : ""));
+    Answer answer = findings_.Ask(
+        {q, {&enc_}, rule.id_range, fmt::format("whether rule `{}` can apply", rule.id)}, false);
+    if (answer.verdict != Verdict::kUnsat) return true;  // it can, or undetermined (L513)
+    Finding finding = findings_.Report(
+        diag::Kind::kDeadRule, rule.id_range,
+        fmt::format("rule {} can never apply: its condition is false for every case "
+                    "allowed by the facts' ranges and the `assume`s{}",
+                    Cite(rule),
+                    rule.validity.from || rule.validity.until ? " while it is in force" : ""));
     // Which part can never hold: a minimal set of the condition's conjuncts (and validity
     // bounds) that no case allowed by the ranges and `assume`s satisfies.
     std::vector<Encoder::Part> parts = enc_.ConditionParts(rule);
@@ -395,10 +288,10 @@ class LayerAnalysis {
       what += parts[core[k]].what;
     }
     if (core.empty()) {
-      d.help.push_back(
+      finding.Help(
           "no witness case exists: the facts' ranges and the `assume`s exclude every case");
     } else {
-      d.help.push_back(fmt::format(
+      finding.Help(fmt::format(
           "no witness case exists: {} can never hold{}; correct that part or remove the rule", what,
           core.size() == 1 ? " for a case the facts' ranges and the `assume`s allow" : ""));
     }
@@ -465,7 +358,7 @@ class LayerAnalysis {
     // Only where the decision applies: elsewhere its rules are not consulted.
     z3::expr q =
         enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) && enc_.AppliesWhen(decision);
-    std::optional<z3::model> model =
+    Found model =
         findings_.Find({q,
                         {&enc_},
                         b.id_range,
@@ -559,71 +452,63 @@ class LayerAnalysis {
       }
       z3::expr q = enc_.InForce(e) && enc_.InForce(base) && enc_.Condition(e) &&
                    !enc_.Defeated(e) && !enc_.Condition(base) && changes;
-      Answer answer = w_.solver.Check(q, {&enc_}, true);
-      if (Undetermined(answer, e.id_range,
-                       fmt::format("whether exception `{}` is broader than `{}`", e.id, base.id))) {
-        continue;
-      }
-      if (answer.verdict != Verdict::kSat) continue;
-      z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-      auto& d = Add(diag::Kind::kExceptionBroaderThanBase, e.id_range,
-                    fmt::format("exception {} also applies where its base rule {} does not, "
-                                "and there decides `{}` = {} on its own",
-                                Cite(e), Cite(base), decision->name,
-                                ValueOf(model, value, decision->type.type)));
-      Note(d, base,
-           fmt::format("base rule {}; its condition is false for the witness case", Cite(base)));
-      d.help.push_back(
-          fmt::format("repeat the base rule's condition in the exception, or make "
-                      "`{}` a rule of its own",
-                      e.id));
-      std::size_t index = result_.diagnostics.size() - 1;
-      Built built = Build(model, q, 0, layer_);
-      Attach(result_.diagnostics[index], built, "the exception applies, its base does not", layer_,
-             {decision->name});
-      Confirm(index, built, [&](const Program& p, const Outcome& o) -> std::string {
-        int dec = o.FindDecision(decision->name);
-        if (!IsWinner(o, dec, RuleIndexOf(p, e))) return "the exception did not decide";
-        WhyNotExplanation why = p.WhyNot(built.replay->facts, built.replay->date, RuleName(base));
-        if (why.reason == WhyNotExplanation::Reason::kApplied ||
-            why.reason == WhyNotExplanation::Reason::kDefeated) {
-          return "the base rule applied";
-        }
-        return {};
-      });
+      Found model = findings_.Find(
+          {q,
+           {&enc_},
+           e.id_range,
+           fmt::format("whether exception `{}` is broader than `{}`", e.id, base.id)});
+      if (!model) continue;
+      findings_
+          .Report(diag::Kind::kExceptionBroaderThanBase, e.id_range,
+                  fmt::format("exception {} also applies where its base rule {} does not, "
+                              "and there decides `{}` = {} on its own",
+                              Cite(e), Cite(base), decision->name,
+                              ValueOf(*model, value, decision->type.type)))
+          .Note(base, fmt::format("base rule {}; its condition is false for the witness case",
+                                  Cite(base)))
+          .Help(fmt::format("repeat the base rule's condition in the exception, or make "
+                            "`{}` a rule of its own",
+                            e.id))
+          .Witness(*model, q,
+                   {"the exception applies, its base does not", &layer_, {decision->name}},
+                   [&](const Program& p, const Replay& replay) -> std::string {
+                     const Outcome& o = *replay.outcome;
+                     int dec = o.FindDecision(decision->name);
+                     if (!IsWinner(o, dec, RuleIndexOf(p, e)))
+                       return "the exception did not decide";
+                     WhyNotExplanation why = p.WhyNot(replay.facts, replay.date, RuleName(base));
+                     if (why.reason == WhyNotExplanation::Reason::kApplied ||
+                         why.reason == WhyNotExplanation::Reason::kDefeated) {
+                       return "the base rule applied";
+                     }
+                     return {};
+                   });
       return;  // one finding per exception
     }
   }
 
   void CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base, source::SourceRange ref) {
     z3::expr q = enc_.Applies(e) && !enc_.InForce(base);
-    Answer answer = w_.solver.Check(q, {&enc_}, true);
-    if (Undetermined(answer, e.id_range, "whether an exception outlives its base")) return;
-    if (answer.verdict != Verdict::kSat) return;
-    z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-    auto& d =
-        Add(diag::Kind::kValidityOutsideBase, e.id_range,
+    Found model =
+        findings_.Find({q, {&enc_}, e.id_range, "whether an exception outlives its base"});
+    if (!model) return;
+    findings_
+        .Report(
+            diag::Kind::kValidityOutsideBase, e.id_range,
             fmt::format("exception {} is in force on {}, when its base rule {} is not", Cite(e),
-                        support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(model))),
-                        Cite(base)));
-    d.notes.push_back({ref, fmt::format("builds on {}", Cite(base))});
-    Note(d, base, "the base rule's validity");
-    d.help.push_back("align the exception's `valid from/until` with its base rule's");
-    std::size_t index = result_.diagnostics.size() - 1;
-    Built built = Build(model, q, 0, layer_);
-    std::vector<std::string> decisions;
-    for (const auto& a : e.assignments) {
-      if (a.decision) decisions.push_back(a.decision->name);
-    }
-    Attach(result_.diagnostics[index], built, "the exception applies without its base", layer_,
-           decisions);
-    Confirm(index, built, [&](const Program& p, const Outcome&) -> std::string {
-      WhyNotExplanation why = p.WhyNot(built.replay->facts, built.replay->date, RuleName(base));
-      if (why.reason != WhyNotExplanation::Reason::kNotInForce) {
-        return "the base rule was in force";
-      }
-      return {};
-    });
+                        support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(*model))),
+                        Cite(base)))
+        .Note(ref, fmt::format("builds on {}", Cite(base)))
+        .Note(base, "the base rule's validity")
+        .Help("align the exception's `valid from/until` with its base rule's")
+        .Witness(*model, q, {"the exception applies without its base", &layer_, DecisionsOf(e)},
+                 [&](const Program& p, const Replay& replay) -> std::string {
+                   WhyNotExplanation why = p.WhyNot(replay.facts, replay.date, RuleName(base));
+                   if (why.reason != WhyNotExplanation::Reason::kNotInForce) {
+                     return "the base rule was in force";
+                   }
+                   return {};
+                 });
   }
 
   // --- L508 shadowed rules --------------------------------------------------------------------
@@ -635,74 +520,71 @@ class LayerAnalysis {
         // Check where something new is: the rule or one of its exceptions is in this layer.
         bool here = rule->layer == layer_.name;
         for (const ast::RuleDecl* e : exceptions) here = here || e->layer == layer_.name;
-        if (!here) continue;
-        z3::expr possible = enc_.InForce(*rule) && enc_.Condition(*rule);
-        z3::expr wins = possible && !enc_.Defeated(*rule);
-        Answer answer = w_.solver.Check(wins, {&enc_}, false);
-        if (Undetermined(answer, rule->id_range, "whether a rule is always defeated")) continue;
-        if (answer.verdict != Verdict::kUnsat) continue;
-        Answer applies = w_.solver.Check(possible, {&enc_}, true);
-        if (applies.verdict != Verdict::kSat) continue;  // dead: L507 says it
-        // The witness shows the rule applying and defeated: prefer a case where every decision
-        // of the chain is decided, so that a condition reading one can be evaluated.
-        z3::expr decided = w_.ctx.bool_val(true);
-        for (const sema::Layer* l : chain_) {
-          for (const ast::DecisionDecl* decision : l->decisions) {
-            decided = decided && enc_.Decisive(*decision);
-          }
-        }
-        Answer clear = w_.solver.Check(possible && decided, {&enc_}, true);
-        if (clear.verdict == Verdict::kSat) {
-          possible = possible && decided;
-          applies = std::move(clear);
-        }
-        z3::model model = Prettify(possible, {&enc_}, *applies.model, {0});
-        const ast::RuleDecl& located = rule->layer == layer_.name ? *rule : *exceptions.front();
-        auto& d = Add(diag::Kind::kShadowedRule, located.id_range,
-                      fmt::format("rule {} is always defeated: wherever it applies, one of its "
-                                  "exceptions applies too",
-                                  Cite(*rule)));
-        for (const ast::RuleDecl* e : exceptions) {
-          if (e != &located) Note(d, *e, fmt::format("exception {}", Cite(*e)));
-        }
-        if (&located != rule) Note(d, *rule, fmt::format("the shadowed rule {}", Cite(*rule)));
-        if (rule->layer == layer_.name) {
-          d.help.push_back("remove the rule, or narrow its exceptions");
-        } else {
-          // The rule is a higher layer's law: this layer can only change its own exceptions.
-          std::string local;
-          for (const ast::RuleDecl* e : exceptions) {
-            if (e->layer != layer_.name) continue;
-            local += (local.empty() ? "`" : ", `") + e->id + "`";
-          }
-          d.help.push_back(fmt::format(
-              "in {} `{}` the {} rule `{}` never decides: narrow the local exception{} {} to the "
-              "cases it is meant for; the {} rule itself is not this {}'s to change",
-              LayerWord(layer_), layer_.name, rule->layer, RuleName(*rule),
-              local.find(',') == std::string::npos ? "" : "s", local, rule->layer,
-              LayerWord(layer_)));
-        }
-        std::size_t index = result_.diagnostics.size() - 1;
-        Built built = Build(model, possible, 0, layer_);
-        std::vector<std::string> decisions;
-        for (const auto& a : rule->assignments) {
-          if (a.decision) decisions.push_back(a.decision->name);
-        }
-        Attach(result_.diagnostics[index], built, "the rule's condition holds, yet it loses",
-               layer_, decisions);
-        Confirm(index, built, [&](const Program& p, const Outcome&) -> std::string {
-          WhyNotExplanation why =
-              p.WhyNot(built.replay->facts, built.replay->date, RuleName(*rule));
+        if (here) CheckShadowedRule(*rule, exceptions);
+      }
+    }
+  }
+
+  void CheckShadowedRule(const ast::RuleDecl& rule,
+                         const std::vector<const ast::RuleDecl*>& exceptions) {
+    z3::expr possible = enc_.InForce(rule) && enc_.Condition(rule);
+    z3::expr wins = possible && !enc_.Defeated(rule);
+    Answer answer =
+        findings_.Ask({wins, {&enc_}, rule.id_range, "whether a rule is always defeated"}, false);
+    if (answer.verdict != Verdict::kUnsat) return;
+    Answer applies = w_.solver.Check(possible, {&enc_}, true);
+    if (applies.verdict != Verdict::kSat) return;  // dead: L507 says it
+    // The witness shows the rule applying and defeated: prefer a case where every decision
+    // of the chain is decided, so that a condition reading one can be evaluated.
+    z3::expr decided = w_.ctx.bool_val(true);
+    for (const sema::Layer* l : chain_) {
+      for (const ast::DecisionDecl* decision : l->decisions) {
+        decided = decided && enc_.Decisive(*decision);
+      }
+    }
+    Answer clear = w_.solver.Check(possible && decided, {&enc_}, true);
+    if (clear.verdict == Verdict::kSat) {
+      possible = possible && decided;
+      applies = std::move(clear);
+    }
+    z3::model model = findings_.tools().Prettify(possible, {&enc_}, *applies.model);
+    const ast::RuleDecl& located = rule.layer == layer_.name ? rule : *exceptions.front();
+    Finding finding =
+        findings_.Report(diag::Kind::kShadowedRule, located.id_range,
+                         fmt::format("rule {} is always defeated: wherever it applies, one of its "
+                                     "exceptions applies too",
+                                     Cite(rule)));
+    for (const ast::RuleDecl* e : exceptions) {
+      if (e != &located) finding.Note(*e, fmt::format("exception {}", Cite(*e)));
+    }
+    if (&located != &rule) finding.Note(rule, fmt::format("the shadowed rule {}", Cite(rule)));
+    if (rule.layer == layer_.name) {
+      finding.Help("remove the rule, or narrow its exceptions");
+    } else {
+      // The rule is a higher layer's law: this layer can only change its own exceptions.
+      std::string local;
+      for (const ast::RuleDecl* e : exceptions) {
+        if (e->layer != layer_.name) continue;
+        local += (local.empty() ? "`" : ", `") + e->id + "`";
+      }
+      finding.Help(fmt::format(
+          "in {} `{}` the {} rule `{}` never decides: narrow the local exception{} {} to the "
+          "cases it is meant for; the {} rule itself is not this {}'s to change",
+          LayerWord(layer_), layer_.name, rule.layer, RuleName(rule),
+          local.find(',') == std::string::npos ? "" : "s", local, rule.layer, LayerWord(layer_)));
+    }
+    finding.Witness(
+        model, possible, {"the rule's condition holds, yet it loses", &layer_, DecisionsOf(rule)},
+        [&](const Program& p, const Replay& replay) -> std::string {
+          WhyNotExplanation why = p.WhyNot(replay.facts, replay.date, RuleName(rule));
           if (why.reason != WhyNotExplanation::Reason::kDefeated) {
             return std::string("the rule was not defeated (") + WhyNotReasonName(why.reason) + ")";
           }
           return {};
         });
-      }
-    }
   }
 
-  // --- L503 outside `within`, L504 less favourable, L511 outliving the delegating rules ------
+  // --- L503 outside `within`, L504 less favourable ------------------------------------------
   void CheckDelegated(const std::vector<const ast::RuleDecl*>& live) {
     if (!parent_) return;
     for (const ast::RuleDecl* rule : live) {
@@ -722,7 +604,6 @@ class LayerAnalysis {
     if (!has_within || !assignment.value || IsLiteral(*assignment.value)) return;  // L312
     Term value = enc_.Assigned(rule, decision);
     z3::expr inside = w_.ctx.bool_val(false);
-    std::vector<std::int64_t> allowed;
     for (const ast::ExprPtr& e : delegation.within_set) {
       inside = inside || Encoder::Equal(value, enc_.Encode(*e));
     }
@@ -731,30 +612,27 @@ class LayerAnalysis {
                value.scalar <= enc_.Encode(*delegation.within_hi).scalar;
     }
     z3::expr q = enc_.Applies(rule) && !inside;
-    Answer answer = w_.solver.Check(q, {&enc_}, true);
-    if (Undetermined(answer, assignment.range, "whether a value stays within its delegation")) {
-      return;
-    }
-    if (answer.verdict != Verdict::kSat) return;
-    z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-    std::string shown = ValueOf(model, value, decision.type.type);
-    auto& d = Add(diag::Kind::kOutsideWithinCase, assignment.range,
-                  fmt::format("rule {} can decide `{}` = {}, outside what the delegation by "
-                              "the {} layer allows",
-                              Cite(rule), decision.name, shown, decision.layer));
-    d.notes.push_back({delegation.range, fmt::format("`{}` is delegated here", decision.name)});
-    std::size_t index = result_.diagnostics.size() - 1;
-    Built built = Build(model, q, 0, layer_);
-    Attach(result_.diagnostics[index], built, "the local outcome leaves the delegated room", layer_,
-           {decision.name});
-    Confirm(index, built, [&](const Program& p, const Outcome& o) -> std::string {
-      int dec = o.FindDecision(decision.name);
-      if (!IsWinner(o, dec, RuleIndexOf(p, rule))) return "the rule did not decide";
-      if (o.value(dec).ToString() != shown) {
-        return "the evaluator decided " + o.value(dec).ToString() + ", not " + shown;
-      }
-      return {};
-    });
+    Found model = findings_.Find(
+        {q, {&enc_}, assignment.range, "whether a value stays within its delegation"});
+    if (!model) return;
+    std::string shown = ValueOf(*model, value, decision.type.type);
+    findings_
+        .Report(diag::Kind::kOutsideWithinCase, assignment.range,
+                fmt::format("rule {} can decide `{}` = {}, outside what the delegation by "
+                            "the {} layer allows",
+                            Cite(rule), decision.name, shown, decision.layer))
+        .Note(delegation.range, fmt::format("`{}` is delegated here", decision.name))
+        .Witness(*model, q,
+                 {"the local outcome leaves the delegated room", &layer_, {decision.name}},
+                 [&](const Program& p, const Replay& replay) -> std::string {
+                   const Outcome& o = *replay.outcome;
+                   int dec = o.FindDecision(decision.name);
+                   if (!IsWinner(o, dec, RuleIndexOf(p, rule))) return "the rule did not decide";
+                   if (o.value(dec).ToString() != shown) {
+                     return "the evaluator decided " + o.value(dec).ToString() + ", not " + shown;
+                   }
+                   return {};
+                 });
   }
 
   void CheckFavours(const ast::RuleDecl& rule, const ast::DecisionDecl& decision) {
@@ -789,62 +667,56 @@ class LayerAnalysis {
       }
     }
     z3::expr q = enc_.Applies(rule) && parent_decides && worse;
-    Answer answer = w_.solver.Check(q, {&enc_, parent_.get()}, true);
-    if (Undetermined(answer, rule.id_range, "whether a local outcome is less favourable")) {
-      return;
-    }
-    if (answer.verdict != Verdict::kSat) return;
-    z3::model model = Prettify(q, {&enc_, parent_.get()}, *answer.model, {0});
-    std::string local_value = ValueOf(model, local, decision.type.type);
-    std::string higher_value = ValueOf(model, higher, decision.type.type);
+    Found model = findings_.Find(
+        {q, {&enc_, parent_.get()}, rule.id_range, "whether a local outcome is less favourable"});
+    if (!model) return;
+    std::string local_value = ValueOf(*model, local, decision.type.type);
+    std::string higher_value = ValueOf(*model, higher, decision.type.type);
     const sema::Layer& parent_layer = *layer_.parent;
     // The higher rules that decide the witness case: what the local rule falls short of.
     std::vector<const ast::RuleDecl*> higher_rules;
     for (const ast::RuleDecl* r : parent_->RulesOn(decision)) {
-      if (model.eval(parent_->Applies(*r), true).is_true()) higher_rules.push_back(r);
+      if (model->eval(parent_->Applies(*r), true).is_true()) higher_rules.push_back(r);
     }
     std::string higher_basis = higher_rules.empty()
                                    ? fmt::format("the default of `{}`", decision.name)
                                    : fmt::format("rule {}", Cite(*higher_rules.front()));
-    auto& d = Add(diag::Kind::kLessFavourable, rule.id_range,
-                  fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {} by {}; "
-                              "the delegation only allows outcomes in the person's favour",
-                              Cite(rule), decision.name, local_value, LayerWord(parent_layer),
-                              parent_layer.name, higher_value, higher_basis));
+    Finding finding = findings_.Report(
+        diag::Kind::kLessFavourable, rule.id_range,
+        fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {} by {}; "
+                    "the delegation only allows outcomes in the person's favour",
+                    Cite(rule), decision.name, local_value, LayerWord(parent_layer),
+                    parent_layer.name, higher_value, higher_basis));
     for (const ast::RuleDecl* r : higher_rules) {
-      Note(d, *r,
-           fmt::format("{} decides `{}` = {} for the witness case", Cite(*r), decision.name,
-                       higher_value));
+      finding.Note(*r, fmt::format("{} decides `{}` = {} for the witness case", Cite(*r),
+                                   decision.name, higher_value));
     }
-    d.help.push_back(fmt::format(
-        "give at least what {} gives ({} = {}), or limit `{}` to the cases where it is more "
-        "favourable",
-        higher_basis, decision.name, higher_value, rule.id));
-    d.notes.push_back({decision.delegation->favours_range.valid()
-                           ? decision.delegation->favours_range
-                           : decision.delegation->range,
-                       fmt::format("`{}` is delegated in favour of the person", decision.name)});
-    std::size_t index = result_.diagnostics.size() - 1;
-    Built local_built = Build(model, q, 0, layer_);
-    Attach(result_.diagnostics[index], local_built, "in " + layer_.name, layer_, {decision.name});
-    Built higher_built = Build(model, q, 0, parent_layer);
-    Attach(result_.diagnostics[index], higher_built, "in " + parent_layer.name, parent_layer,
-           {decision.name});
-    if (Confirm(index, higher_built,
-                [](const Program&, const Outcome&) { return std::string(); })) {
-      Confirm(index, local_built, [&](const Program&, const Outcome& o) -> std::string {
-        const Outcome& h = *higher_built.replay->outcome;
-        int dl = o.FindDecision(decision.name), dh = h.FindDecision(decision.name);
-        if (dl < 0 || dh < 0) return "decision missing";
-        std::int64_t l = o.raw(dl), hv = h.raw(dh);
-        bool is_worse = favours == ast::Favours::kHigher  ? l < hv
-                        : favours == ast::Favours::kLower ? l > hv
-                        : favours == ast::Favours::kTrue  ? (hv && !l)
-                                                          : (!hv && l);
-        if (!is_worse) return "the local outcome was not less favourable";
-        return {};
-      });
-    }
+    finding
+        .Help(fmt::format(
+            "give at least what {} gives ({} = {}), or limit `{}` to the cases where it is more "
+            "favourable",
+            higher_basis, decision.name, higher_value, rule.id))
+        .Note(decision.delegation->favours_range.valid() ? decision.delegation->favours_range
+                                                         : decision.delegation->range,
+              fmt::format("`{}` is delegated in favour of the person", decision.name));
+    // The same case in both jurisdictions; the local one must come out worse.
+    Shown in_local = finding.Show(*model, q, {"in " + layer_.name, &layer_, {decision.name}});
+    Shown in_higher =
+        finding.Show(*model, q, {"in " + parent_layer.name, &parent_layer, {decision.name}});
+    if (!finding.Confirm(in_higher)) return;
+    finding.Confirm(in_local, [&](const Program&, const Replay& replay) -> std::string {
+      const Outcome& o = *replay.outcome;
+      const Outcome& h = *in_higher.replay->outcome;
+      int dl = o.FindDecision(decision.name), dh = h.FindDecision(decision.name);
+      if (dl < 0 || dh < 0) return "decision missing";
+      std::int64_t l = o.raw(dl), hv = h.raw(dh);
+      bool is_worse = favours == ast::Favours::kHigher  ? l < hv
+                      : favours == ast::Favours::kLower ? l > hv
+                      : favours == ast::Favours::kTrue  ? (hv && !l)
+                                                        : (!hv && l);
+      if (!is_worse) return "the local outcome was not less favourable";
+      return {};
+    });
   }
 
   // --- L506 gaps -----------------------------------------------------------------------------
@@ -857,33 +729,35 @@ class LayerAnalysis {
           result_.gaps.insert(decision->layer + "." + decision->name);
           continue;
         }
-        z3::expr none = enc_.AppliesWhen(*decision);  // not applicable is no gap
-        for (const ast::RuleDecl* rule : enc_.RulesOn(*decision)) {
-          none = none && !enc_.Applies(*rule);
-        }
-        Answer answer = w_.solver.Check(none, {&enc_}, true);
-        if (Undetermined(answer, decision->name_range, "whether a decision has gaps")) continue;
-        if (answer.verdict != Verdict::kSat) continue;
-        result_.gaps.insert(decision->layer + "." + decision->name);
-        z3::model model = Prettify(none, {&enc_}, *answer.model, {0});
-        auto& d = Add(diag::Kind::kGap, decision->name_range,
-                      fmt::format("in {} `{}`, no rule decides `{}` for some cases and it has "
-                                  "no default",
-                                  LayerWord(layer_), layer_.name, decision->name));
-        d.help.push_back(
-            fmt::format("add a `default` to `{}`, or a rule for the witness case", decision->name));
-        std::size_t index = result_.diagnostics.size() - 1;
-        Built built = Build(model, none, 0, layer_);
-        Attach(result_.diagnostics[index], built, "no rule applies", layer_, {decision->name});
-        Confirm(index, built, [&](const Program&, const Outcome& o) -> std::string {
-          int dec = o.FindDecision(decision->name);
-          if (dec < 0 || o.status(dec) != DecisionStatus::kGap) {
-            return "the evaluator found no gap";
-          }
-          return {};
-        });
+        CheckGap(*decision);
       }
     }
+  }
+
+  void CheckGap(const ast::DecisionDecl& decision) {
+    z3::expr none = enc_.AppliesWhen(decision);  // not applicable is no gap
+    for (const ast::RuleDecl* rule : enc_.RulesOn(decision)) {
+      none = none && !enc_.Applies(*rule);
+    }
+    Found model =
+        findings_.Find({none, {&enc_}, decision.name_range, "whether a decision has gaps"});
+    if (!model) return;
+    result_.gaps.insert(decision.layer + "." + decision.name);
+    findings_
+        .Report(diag::Kind::kGap, decision.name_range,
+                fmt::format("in {} `{}`, no rule decides `{}` for some cases and it has "
+                            "no default",
+                            LayerWord(layer_), layer_.name, decision.name))
+        .Help(fmt::format("add a `default` to `{}`, or a rule for the witness case", decision.name))
+        .Witness(*model, none, {"no rule applies", &layer_, {decision.name}},
+                 [&](const Program&, const Replay& replay) -> std::string {
+                   const Outcome& o = *replay.outcome;
+                   int dec = o.FindDecision(decision.name);
+                   if (dec < 0 || o.status(dec) != DecisionStatus::kGap) {
+                     return "the evaluator found no gap";
+                   }
+                   return {};
+                 });
   }
 
   std::string ConditionText(const ast::Expr& condition) const {
@@ -903,39 +777,41 @@ class LayerAnalysis {
       for (const ast::Assignment& assignment : rule->assignments) {
         const ast::DecisionDecl* decision = assignment.decision;
         if (!decision || !decision->applies_when) continue;
-        z3::expr q = enc_.Applies(*rule) && !enc_.AppliesWhen(*decision);
-        Answer answer = w_.solver.Check(q, {&enc_}, true);
-        if (Undetermined(answer, rule->id_range,
-                         fmt::format("whether rule `{}` decides `{}` where it does not apply",
-                                     rule->id, decision->name))) {
-          continue;
-        }
-        if (answer.verdict != Verdict::kSat) continue;
-        const std::string condition = ConditionText(*decision->applies_when);
-        z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-        auto& d = Add(diag::Kind::kDecidedWhereNotApplicable, rule->id_range,
-                      fmt::format("rule {} decides `{}` for cases where it does not apply "
-                                  "(`applies when {}` is false); there the rule is not consulted",
-                                  Cite(*rule), decision->name, condition));
-        d.notes.push_back({decision->applies_when->range,
-                           fmt::format("`{}` applies only when this holds", decision->name)});
-        d.help.push_back(fmt::format(
-            "add the condition to the rule (`when {} and ...`), or widen the decision's "
-            "`applies when` if the rule is right",
-            condition));
-        std::size_t index = result_.diagnostics.size() - 1;
-        Built built = Build(model, q, 0, layer_);
-        Attach(result_.diagnostics[index], built, "the rule applies, the decision does not", layer_,
-               {decision->name});
-        Confirm(index, built, [&](const Program&, const Outcome& o) -> std::string {
-          int dec = o.FindDecision(decision->name);
-          if (dec < 0 || o.status(dec) != DecisionStatus::kNotApplicable) {
-            return "the evaluator did not find `" + decision->name + "` not applicable";
-          }
-          return {};
-        });
+        CheckDecidedWhereNotApplicable(*rule, *decision);
       }
     }
+  }
+
+  void CheckDecidedWhereNotApplicable(const ast::RuleDecl& rule,
+                                      const ast::DecisionDecl& decision) {
+    z3::expr q = enc_.Applies(rule) && !enc_.AppliesWhen(decision);
+    Found model =
+        findings_.Find({q,
+                        {&enc_},
+                        rule.id_range,
+                        fmt::format("whether rule `{}` decides `{}` where it does not apply",
+                                    rule.id, decision.name)});
+    if (!model) return;
+    const std::string condition = ConditionText(*decision.applies_when);
+    findings_
+        .Report(diag::Kind::kDecidedWhereNotApplicable, rule.id_range,
+                fmt::format("rule {} decides `{}` for cases where it does not apply "
+                            "(`applies when {}` is false); there the rule is not consulted",
+                            Cite(rule), decision.name, condition))
+        .Note(decision.applies_when->range,
+              fmt::format("`{}` applies only when this holds", decision.name))
+        .Help(fmt::format("add the condition to the rule (`when {} and ...`), or widen the "
+                          "decision's `applies when` if the rule is right",
+                          condition))
+        .Witness(*model, q, {"the rule applies, the decision does not", &layer_, {decision.name}},
+                 [&](const Program&, const Replay& replay) -> std::string {
+                   const Outcome& o = *replay.outcome;
+                   int dec = o.FindDecision(decision.name);
+                   if (dec < 0 || o.status(dec) != DecisionStatus::kNotApplicable) {
+                     return "the evaluator did not find `" + decision.name + "` not applicable";
+                   }
+                   return {};
+                 });
   }
 
   // --- L509 restating a higher layer's rule --------------------------------------------------
@@ -955,37 +831,38 @@ class LayerAnalysis {
           ++w_.stats.decided_without_solver;
           continue;
         }
-        z3::expr both = enc_.InForce(*rule) && enc_.InForce(*other);
-        z3::expr differ = both && (enc_.Condition(*rule) != enc_.Condition(*other));
-        Answer answer = w_.solver.Check(differ, {&enc_}, false);
-        if (Undetermined(answer, rule->id_range, "whether a rule restates a higher one")) {
-          continue;
-        }
-        if (answer.verdict != Verdict::kUnsat) continue;
-        z3::expr q = both && enc_.Condition(*rule);
-        Answer example = w_.solver.Check(q, {&enc_}, true);
-        if (example.verdict != Verdict::kSat) continue;
-        z3::model model = Prettify(q, {&enc_}, *example.model, {0});
-        auto& d = Add(diag::Kind::kRestatesHigherRule, rule->id_range,
-                      fmt::format("rule {} restates {}: same condition, same outcome `{}`",
-                                  Cite(*rule), Cite(*other), decision->name));
-        Note(d, *other, fmt::format("the {} rule {}", other->layer, Cite(*other)));
-        d.help.push_back(
-            "drop the local copy: it would silently diverge after the next "
-            "amendment above");
-        std::size_t index = result_.diagnostics.size() - 1;
-        Built built = Build(model, q, 0, layer_);
-        Attach(result_.diagnostics[index], built, "both rules apply", layer_, {decision->name});
-        Confirm(index, built, [&](const Program& p, const Outcome& o) -> std::string {
-          int dec = o.FindDecision(decision->name);
-          if (!IsWinner(o, dec, RuleIndexOf(p, *rule))) {
-            return "the local rule did not decide";
-          }
-          return {};
-        });
-        break;
+        if (CheckRestates(*rule, *other, *decision)) break;
       }
     }
+  }
+
+  // True when `rule` restates `other` (reported): one finding per local rule.
+  bool CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl& other,
+                     const ast::DecisionDecl& decision) {
+    z3::expr both = enc_.InForce(rule) && enc_.InForce(other);
+    z3::expr differ = both && (enc_.Condition(rule) != enc_.Condition(other));
+    Answer answer = findings_.Ask(
+        {differ, {&enc_}, rule.id_range, "whether a rule restates a higher one"}, false);
+    if (answer.verdict != Verdict::kUnsat) return false;
+    z3::expr q = both && enc_.Condition(rule);
+    Found model = findings_.tools().Example(q, {&enc_});
+    if (!model) return false;
+    findings_
+        .Report(diag::Kind::kRestatesHigherRule, rule.id_range,
+                fmt::format("rule {} restates {}: same condition, same outcome `{}`", Cite(rule),
+                            Cite(other), decision.name))
+        .Note(other, fmt::format("the {} rule {}", other.layer, Cite(other)))
+        .Help("drop the local copy: it would silently diverge after the next amendment above")
+        .Witness(*model, q, {"both rules apply", &layer_, {decision.name}},
+                 [&](const Program& p, const Replay& replay) -> std::string {
+                   const Outcome& o = *replay.outcome;
+                   int dec = o.FindDecision(decision.name);
+                   if (!IsWinner(o, dec, RuleIndexOf(p, rule))) {
+                     return "the local rule did not decide";
+                   }
+                   return {};
+                 });
+    return true;
   }
 
   // Facts a rule reads, through lets and decisions of this chain.
@@ -1039,43 +916,41 @@ class LayerAnalysis {
     Term higher = parent_->Outcome(decision), higher_twin = parent_twin.Outcome(decision);
     z3::expr q =
         twin.Axioms() && !Encoder::Equal(local, local_twin) && Encoder::Equal(higher, higher_twin);
-    std::vector<Encoder*> encoders{&enc_, &twin, parent_.get(), &parent_twin};
-    Answer answer = w_.solver.Check(q, encoders, true);
-    if (Undetermined(answer, rule.id_range, "whether an outcome depends on a protected fact")) {
-      return;
-    }
-    if (answer.verdict != Verdict::kSat) return;
-    z3::model model = Prettify(q, encoders, *answer.model, {0, 1});
-    std::string a = ValueOf(model, local, decision.type.type);
-    std::string b = ValueOf(model, local_twin, decision.type.type);
-    std::string fa = ValueOf(model, w_.vars.Fact(&fact, 0), fact.type.type);
-    std::string fb = ValueOf(model, w_.vars.Fact(&fact, 1), fact.type.type);
-    auto& d = Add(diag::Kind::kProtectedCriterion, rule.id_range,
-                  fmt::format("in {} `{}`, `{}` changes ({} vs {}) when only the protected fact "
-                              "`{}` changes ({} vs {}); rule {} reads it",
-                              LayerWord(layer_), layer_.name, decision.name, a, b, fact.name, fa,
-                              fb, Cite(rule)));
-    d.notes.push_back({fact.name_range, fmt::format("`{}` is declared protected", fact.name)});
-    d.help.push_back("distinguish on residence status or another allowed criterion instead");
-    std::size_t index = result_.diagnostics.size() - 1;
-    Built first = Build(model, q, 0, layer_);
-    Built second = Build(model, q, 1, layer_, &fact);
-    second.witness.date = first.witness.date;
-    Attach(result_.diagnostics[index], first, fmt::format("with {} = {}", fact.name, fa), layer_,
-           {decision.name});
-    Attach(result_.diagnostics[index], second, fmt::format("with {} = {}", fact.name, fb), layer_,
-           {decision.name});
-    if (Confirm(index, first, [](const Program&, const Outcome&) { return std::string(); })) {
-      Confirm(index, second, [&](const Program&, const Outcome& o) -> std::string {
-        const Outcome& other = *first.replay->outcome;
-        int d1 = other.FindDecision(decision.name), d2 = o.FindDecision(decision.name);
-        if (d1 < 0 || d2 < 0) return "decision missing";
-        if (other.value(d1).ToString() == o.value(d2).ToString()) {
-          return "both cases got the same outcome";
-        }
-        return {};
-      });
-    }
+    Found model = findings_.Find({q,
+                                  {&enc_, &twin, parent_.get(), &parent_twin},
+                                  rule.id_range,
+                                  "whether an outcome depends on a protected fact"},
+                                 {0, 1});
+    if (!model) return;
+    std::string a = ValueOf(*model, local, decision.type.type);
+    std::string b = ValueOf(*model, local_twin, decision.type.type);
+    std::string fa = ValueOf(*model, w_.vars.Fact(&fact, 0), fact.type.type);
+    std::string fb = ValueOf(*model, w_.vars.Fact(&fact, 1), fact.type.type);
+    Finding finding =
+        findings_
+            .Report(diag::Kind::kProtectedCriterion, rule.id_range,
+                    fmt::format("in {} `{}`, `{}` changes ({} vs {}) when only the protected fact "
+                                "`{}` changes ({} vs {}); rule {} reads it",
+                                LayerWord(layer_), layer_.name, decision.name, a, b, fact.name, fa,
+                                fb, Cite(rule)))
+            .Note(fact.name_range, fmt::format("`{}` is declared protected", fact.name))
+            .Help("distinguish on residence status or another allowed criterion instead");
+    // The case and its twin, which differ only in the protected fact (its copy 1).
+    Shown first = finding.Show(
+        *model, q, {fmt::format("with {} = {}", fact.name, fa), &layer_, {decision.name}});
+    Shown second = finding.Show(
+        *model, q, {fmt::format("with {} = {}", fact.name, fb), &layer_, {decision.name}, &fact});
+    if (!finding.Confirm(first)) return;
+    finding.Confirm(second, [&](const Program&, const Replay& replay) -> std::string {
+      const Outcome& o = *replay.outcome;
+      const Outcome& other = *first.replay->outcome;
+      int d1 = other.FindDecision(decision.name), d2 = o.FindDecision(decision.name);
+      if (d1 < 0 || d2 < 0) return "decision missing";
+      if (other.value(d1).ToString() == o.value(d2).ToString()) {
+        return "both cases got the same outcome";
+      }
+      return {};
+    });
   }
 
   Worker& w_;

@@ -9,12 +9,13 @@
 
 namespace loket::analysis {
 
-std::optional<z3::model> FindingTools::Example(const z3::expr& query,
-                                               const std::vector<Encoder*>& encoders,
-                                               const std::vector<int>& copies) {
-  Answer answer = solver.Check(query, encoders, true);
-  if (answer.verdict != Verdict::kSat) return std::nullopt;
-  return Prettify(query, encoders, *answer.model, copies);
+Found FindingTools::Example(const z3::expr& query, const std::vector<Encoder*>& encoders,
+                            const std::vector<int>& copies) {
+  Found found{solver.Check(query, encoders, true), std::nullopt};
+  if (found.answer.verdict == Verdict::kSat) {
+    found.model = Prettify(query, encoders, *found.answer.model, copies);
+  }
+  return found;
 }
 
 z3::model FindingTools::Prettify(const z3::expr& query, const std::vector<Encoder*>& encoders,
@@ -118,10 +119,12 @@ Answer Findings::Ask(const Question& question, bool want_model) {
   return answer;
 }
 
-std::optional<z3::model> Findings::Find(const Question& question, const std::vector<int>& copies) {
-  Answer answer = Ask(question, true);
-  if (answer.verdict != Verdict::kSat) return std::nullopt;
-  return tools_.Prettify(question.query, question.encoders, *answer.model, copies);
+Found Findings::Find(const Question& question, const std::vector<int>& copies) {
+  Found found{Ask(question, true), std::nullopt};
+  if (found.answer.verdict == Verdict::kSat) {
+    found.model = tools_.Prettify(question.query, question.encoders, *found.answer.model, copies);
+  }
+  return found;
 }
 
 Finding Findings::Report(diag::Kind kind, source::SourceRange range, std::string message) {

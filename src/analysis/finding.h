@@ -26,6 +26,19 @@
 
 namespace loket::analysis {
 
+// A case the solver found: its answer and the case made to look like a person's. The answer
+// (with the solver's own model) lives as long as the case: Z3 reuses the ids of freed terms,
+// and which ids later terms get decides the values of the facts a witness leaves free ("any
+// value"), so keeping the lifetimes of the checks before this protocol keeps reports
+// byte-identical.
+struct Found {
+  Answer answer;
+  std::optional<z3::model> model;  // set when the query is satisfiable
+  explicit operator bool() const { return model.has_value(); }
+  const z3::model& operator*() const { return *model; }
+  const z3::model* operator->() const { return &*model; }
+};
+
 // The solver, variables and compiled programs the findings of one thread share.
 struct FindingTools {
   QuerySolver& solver;
@@ -35,10 +48,10 @@ struct FindingTools {
   bool replay_witnesses = true;
 
   // `query` checked without a report when undetermined (a follow-up to a question already
-  // asked, or a preference); when satisfiable, its case made to look like a person's.
-  // Prettify reads the facts of `encoders.front()`'s chain; `copies` are the fact copies.
-  std::optional<z3::model> Example(const z3::expr& query, const std::vector<Encoder*>& encoders,
-                                   const std::vector<int>& copies = {0});
+  // asked); when satisfiable, its case made to look like a person's.
+  Found Example(const z3::expr& query, const std::vector<Encoder*>& encoders,
+                const std::vector<int>& copies = {0});
+  // Prettify (query.h) over the facts of `encoders.front()`'s chain; `copies`: fact copies.
   z3::model Prettify(const z3::expr& query, const std::vector<Encoder*>& encoders,
                      const z3::model& found, const std::vector<int>& copies = {0});
 };
@@ -113,7 +126,7 @@ class Findings {
   // Check; an undetermined answer is reported (L513) and counted.
   Answer Ask(const Question& question, bool want_model);
   // Ask; when satisfiable, the case made to look like a person's.
-  std::optional<z3::model> Find(const Question& question, const std::vector<int>& copies = {0});
+  Found Find(const Question& question, const std::vector<int>& copies = {0});
   Finding Report(diag::Kind kind, source::SourceRange range, std::string message);
   // L513 for what could not be decided, counted.
   Finding Undetermined(source::SourceRange range, std::string message);
