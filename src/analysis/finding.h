@@ -6,8 +6,9 @@
 //   show     a witness case read from the model, replayed through the evaluator and attached
 //            (build, attach);
 //   confirm  that the replay shows what the finding claims; L514 when it does not.
-// A check is then its query and its words (the checks: layer_analysis.cpp lists them in order).
-// The competence witnesses (competence_witness.cpp) use the same find and show.
+// A check is then its query and its words. layer_analysis.h groups the checks by family;
+// LayerAnalysis::RunChecks (conflict_analysis.cpp) lists them in the order they run. The
+// competence witnesses (competence_witness.cpp) use the same prettify and show.
 #pragma once
 
 #include <cstddef>
@@ -27,10 +28,10 @@
 namespace loket::analysis {
 
 // A case the solver found: its answer and the case made to look like a person's. The answer
-// (with the solver's own model) lives as long as the case: Z3 reuses the ids of freed terms,
-// and which ids later terms get decides the values of the facts a witness leaves free ("any
-// value"), so keeping the lifetimes of the checks before this protocol keeps reports
-// byte-identical.
+// (with the solver's own model) lives as long as the case, as it did when each check held
+// both itself: Z3 reuses the ids of freed terms, later terms' ids steer the long-lived solver,
+// and freeing the answer earlier changed the values of facts witnesses leave free ("any
+// value") in the generated country's report.
 struct Found {
   Answer answer;
   std::optional<z3::model> model;  // set when the query is satisfiable
