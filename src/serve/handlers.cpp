@@ -203,6 +203,16 @@ void Schema(const Handlers& h, const Request& req, Response& res) {
     if (!fact.enum_name.empty()) {
       entry +=
           Member("enum", JsonString(fact.enum_name)) + Member("members", StringArray(fact.members));
+      // Each member's description as declared, keyed by member in declaration order: what a
+      // form shows in its choice list.
+      std::string described = "{";
+      for (std::size_t m = 0; m < fact.members.size(); ++m) {
+        const std::string none;
+        const std::string& text =
+            m < fact.member_descriptions.size() ? fact.member_descriptions[m] : none;
+        described += Member(fact.members[m], JsonString(text), m == 0);
+      }
+      entry += Member("member_descriptions", described + "}");
     }
     if (fact.has_range) {
       entry += Member("range", "{" + Member("min", RangeBound(fact.type, fact.lo), true) +

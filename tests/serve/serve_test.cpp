@@ -72,6 +72,12 @@ TEST_CASE("serve: the schema of a case, by layer name or CBS code", "[serve]") {
   CHECK(schema["facts"][0]["range"]["min"] == 0);
   CHECK(schema["facts"][0]["range"]["max"] == 130);
   CHECK(schema["facts"][1]["members"] == json::array({"asylum_fixed", "eu_free_movement", "none"}));
+  // Each enum member with its description as declared (docs/language.md, "enum").
+  json described = schema["facts"][1]["member_descriptions"];
+  CHECK(described == json{{"asylum_fixed", "asylum permit for a fixed period"},
+                          {"eu_free_movement", "EU citizen"},
+                          {"none", "no lawful stay"}});
+  CHECK(!schema["facts"][0].contains("member_descriptions"));  // `age` is no enum
   CHECK(schema["case_schema"]["required"] == json::array({"age", "residence"}));
   CHECK(schema["case_schema"]["properties"]["age"]["maximum"] == 130);
   CHECK(schema["decisions"][0]["title"] == "Inburgering");

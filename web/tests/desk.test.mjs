@@ -168,6 +168,20 @@ test('desk: Westland, the Polish greenhouse worker, decided with the BRP answer 
   await page.close();
 });
 
+test('desk: an enum fact\'s choice list shows each member with its description', async () => {
+  const page = await open();
+  await page.fill('#jurisdiction', 'westland');
+  await page.press('#jurisdiction', 'Enter');
+  await page.waitForSelector('#fact-residence');
+  const options = await page.$$eval('#fact-residence option', (els) => els.map((o) => [o.value, o.textContent]));
+  // rules/national/schema.loket: `asylum_fixed "asylum permit for a fixed period (Vw art. 8(c))"`.
+  assert.deepEqual(options.find(([value]) => value === 'asylum_fixed'),
+    ['asylum_fixed', 'asylum_fixed — asylum permit for a fixed period (Vw art. 8(c))']);
+  assert.ok(options.filter(([value]) => value).every(([value, text]) => text.startsWith(`${value} — `)),
+    JSON.stringify(options));
+  await page.close();
+});
+
 test('desk: a wrong value is shown at its field with the server\'s message', async () => {
   const page = await decidedPolishWorker();
   await page.fill('#fact-expected_days_next_half_year', '300');
