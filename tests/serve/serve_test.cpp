@@ -432,3 +432,46 @@ TEST_CASE("receipt: the content hash covers paths and bytes, not the folder", "[
   shifted[1].text.erase(shifted[1].text.size() - 1);
   CHECK(loket::RuleBase::FromSources(shifted).ContentHash() != hash);
 }
+
+TEST_CASE(
+    "serve: decide-batch answers from the request's jurisdiction and rule base, request "
+    "after request on one thread",
+    "[serve]") {
+  // One thread serves every request, so each batch reuses what the previous one left (the
+  // thread's evaluators): the jurisdiction and a reload must still be seen.
+  TempDir dir;
+  fs::copy(loket::serve::testing::FixtureDesk(), dir.path() / "desk", fs::copy_options::recursive);
+  fs::remove_all(dir.path() / "desk" / "tests");
+  std::ofstream(dir.path() / "token") << "0123456789abcdef0123\n";
+  loket::serve::ServeOptions options;
+  options.rule_paths = {(dir.path() / "desk").string()};
+  options.admin_token_file = (dir.path() / "token").string();
+  options.threads = 1;
+  RunningServer server(options);
+  httplib::Client client = server.Client();
+  const std::string batch = R"({"age": 17, "residence": "asylum_fixed"})"
+                            "\n";
+  auto referrals = [&](const std::string& jurisdiction) {
+    auto result = client.Post("/v1/jurisdictions/" + jurisdiction + "/decide-batch?on=2025-06-01",
+                              batch, "application/x-ndjson");
+    REQUIRE(result);
+    REQUIRE(result->status == 200);
+    return json::parse(result->body)["referrals"];
+  };
+  CHECK(referrals("westland") == json::array({"integration_intake", "integration_course"}));
+  CHECK(referrals("national") == json::array({"integration_intake"}));
+  CHECK(referrals("westland") == json::array({"integration_intake", "integration_course"}));
+
+  fs::path national = dir.path() / "desk" / "national.loket";
+  std::string text = loket::serve::testing::ReadText(national);
+  auto at = text.find("when age >= 16");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 14, "when age >= 18");
+  std::ofstream(national) << text;
+  httplib::Headers admin = {{"Authorization", "Bearer 0123456789abcdef0123"}};
+  auto reloaded = client.Post("/v1/admin/reload", admin, "", "application/json");
+  REQUIRE(reloaded);
+  REQUIRE(reloaded->status == 200);
+  CHECK(referrals("westland") == json::array());
+  CHECK(referrals("national") == json::array());
+}
