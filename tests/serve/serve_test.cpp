@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <loket/answer.h>
+#include <loket/batch.h>
 #include <loket/loket.h>
 
 #include "serve/decision_record.h"
@@ -474,4 +475,57 @@ TEST_CASE(
   REQUIRE(reloaded->status == 200);
   CHECK(referrals("westland") == json::array());
   CHECK(referrals("national") == json::array());
+}
+
+TEST_CASE("serve: a large decide-batch is answered line for line as the library answers it",
+          "[serve]") {
+  // More records than one evaluator holds, so the server decides them in parts (on two
+  // threads where there are two cores) and must still write them in input order.
+  TempDir dir;
+  loket::serve::ServeOptions options;
+  options.decision_log = (dir.path() / "decisions.jsonl").string();
+  std::string body;
+  int bad = 0;
+  for (int i = 0; i < 2000; ++i) {
+    if (i % 97 == 5) {
+      body += R"({"age": 30, "residence": "martian"})";
+      ++bad;
+    } else {
+      body += "{\"age\": " + std::to_string(i % 40) + ", \"residence\": \"" +
+              (i % 3 ? "asylum_fixed" : "none") + "\"}";
+    }
+    body += "\n";
+  }
+  std::string expected;
+  {
+    RunningServer server(options);
+    httplib::Client client = server.Client();
+    auto result = client.Post("/v1/jurisdictions/westland/decide-batch?on=2025-06-01", body,
+                              "application/x-ndjson");
+    REQUIRE(result);
+    REQUIRE(result->status == 200);
+
+    loket::BatchOptions batch;
+    batch.jurisdiction = "westland";
+    batch.on = *loket::Date::Parse("2025-06-01");
+    loket::BatchEvaluator library(server.rules(), batch);
+    REQUIRE(library.Prepare().ok());
+    std::istringstream lines(body);
+    std::string line, error;
+    for (std::int64_t record = 1; std::getline(lines, line); ++record) {
+      library.DecideRecord(line, record, expected, error);
+    }
+    CHECK(result->body == expected);
+  }
+  // Every decided record logged, in input order.
+  std::ifstream log(options.decision_log);
+  std::string line;
+  std::vector<int> ages;
+  while (std::getline(log, line)) ages.push_back(json::parse(line)["facts"]["age"].get<int>());
+  REQUIRE(ages.size() == static_cast<std::size_t>(2000 - bad));
+  std::size_t n = 0;
+  for (int i = 0; i < 2000; ++i) {
+    if (i % 97 == 5) continue;
+    CHECK(ages[n++] == i % 40);
+  }
 }
