@@ -228,9 +228,16 @@ bool Server::Bind(std::string& error) {
       res.status = 408;
       res.set_header("Connection", "close");
     }
+    // A POST without Content-Length (`curl -X POST URL` sends none) is refused by httplib as
+    // 400 before routing: say what is missing.
+    bool has_length = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+    if (res.status == 400 && !has_length && req.method != "GET" && req.method != "HEAD") {
+      res.status = 411;
+    }
     const char* code = res.status == 404   ? "not_found"
                        : res.status == 405 ? "method_not_allowed"
                        : res.status == 408 ? "request_timeout"
+                       : res.status == 411 ? "length_required"
                        : res.status == 413 ? "payload_too_large"
                        : res.status == 400 ? "bad_request"
                                            : "error";
@@ -239,6 +246,7 @@ bool Server::Bind(std::string& error) {
         : res.status == 405 ? "method " + req.method + " is not allowed on " + req.path
         : res.status == 408
             ? "the request did not arrive within " + std::to_string(limit_seconds) + " s"
+        : res.status == 411 ? "send a Content-Length header with the request (0 for no body)"
         : res.status == 413 ? "the request body is too large"
                             : "the request could not be served";
     res.set_content(ErrorJson(res.status, code, message), "application/json");

@@ -92,6 +92,15 @@ TEST_CASE("serve: a request that stops arriving is answered 408 after the reques
   CHECK(ok->status == 200);
 }
 
+TEST_CASE("serve: a POST without Content-Length is answered 411 in JSON, not a bare 400",
+          "[serve]") {
+  RunningServer server;
+  RawConnection connection(server.port());
+  connection.Send("POST /v1/admin/reload HTTP/1.1\r\nHost: loket\r\n\r\n");
+  RawConnection::Answer answer = connection.Read();
+  ExpectError(answer.status, answer.body, 411, "length_required");
+}
+
 TEST_CASE("serve: until the rule base is loaded, readiness and the API answer 503 loading",
           "[serve]") {
   loket::serve::ServeOptions options;
