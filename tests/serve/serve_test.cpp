@@ -408,7 +408,10 @@ TEST_CASE("serve: metrics count requests by route and status", "[serve]") {
   CHECK(metrics.find("loket_rule_base_info{hash=\"" + server.rules().ContentHash() + "\"} 1") !=
         std::string::npos);
   CHECK(metrics.find("loket_http_request_duration_seconds_bucket{route=\"/v1/jurisdictions/"
-                     "{jurisdiction}/decide\",le=\"+Inf\"} 3") != std::string::npos);
+                     "{jurisdiction}/decide\",status=\"200\",le=\"+Inf\"} 3") != std::string::npos);
+  CHECK(
+      metrics.find("loket_http_request_duration_seconds_count{route=\"unmatched\",status=\"404\"} "
+                   "1") != std::string::npos);
 }
 
 TEST_CASE("receipt: the content hash covers paths and bytes, not the folder", "[serve]") {
