@@ -665,6 +665,7 @@ const std::vector<RouteEntry>& RouteTable() {
       {{"GET", "/web/{file}"}, WebBundleFile},
       {{"GET", "/v1/jurisdictions/{jurisdiction}/source"}, LayerSource},
       {{"GET", "/v1/jurisdictions/{jurisdiction}/overview"}, RuleOverview},
+      {{"GET", "/v1/jurisdictions/{jurisdiction}/findings"}, Findings},
       {{"GET", "/v1/jurisdictions/{jurisdiction}/graph"}, DecisionGraph},
       {{"POST", "/v1/try"}, TryDraft},
   };

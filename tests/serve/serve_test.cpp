@@ -532,3 +532,26 @@ TEST_CASE("serve: a large decide-batch is answered line for line as the library 
     CHECK(ages[n++] == i % 40);
   }
 }
+
+TEST_CASE("serve: the checker's findings on the served rule base, by jurisdiction", "[serve]") {
+  // examples/conflicts/shadowed-rule has one warning (L508) about Amstelveen, with a witness.
+  loket::serve::ServeOptions options;
+  options.rule_paths = {
+      (fs::path(LOKET_SOURCE_DIR) / "examples" / "conflicts" / "shadowed-rule").string()};
+  RunningServer server(options);
+  httplib::Client client = server.Client();
+  json amstelveen = Body(client.Get("/v1/jurisdictions/amstelveen/findings"));
+  CHECK(amstelveen["jurisdiction"] == "amstelveen");
+  REQUIRE(amstelveen["diagnostics"].size() == 1);
+  json finding = amstelveen["diagnostics"][0];
+  CHECK(finding["code"] == "L508");
+  CHECK(finding["severity"] == "warning");
+  CHECK(finding["layer"] == "amstelveen");
+  REQUIRE(finding["witnesses"].size() == 1);
+  CHECK(finding["witnesses"][0]["jurisdiction"] == "amstelveen");
+  CHECK(finding["witnesses"][0]["case"].get<std::string>().find("employer_recognised_sponsor") !=
+        std::string::npos);
+  // The national layer is not about Amstelveen's rule.
+  json national = Body(client.Get("/v1/jurisdictions/national/findings"));
+  CHECK(national["diagnostics"] == json::array());
+}
