@@ -253,6 +253,21 @@ export class Desk {
     await this.loadSchema();
   }
 
+  // A witness of a finding on the served rules (findings.js): its municipality, date and facts
+  // in the desk's form, decided.
+  async openServedWitness(witness, finding) {
+    const s = this.state;
+    s.override = null;
+    s.values = parseFlatYaml(witness.case);
+    s.date = witness.date;
+    this.date.value = witness.date;
+    s.jurisdiction = witness.jurisdiction;
+    this.picker.value = witness.jurisdiction;
+    this.showBanner(t('served_witness_banner', finding.code));
+    await this.loadSchema();
+    await this.decide();
+  }
+
   // A witness of the checker (findings.js): its facts in the form, decided against the rules
   // of the example it came from (POST /v1/try with those files).
   async openWitness(witness, finding, example) {

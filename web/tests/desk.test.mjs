@@ -231,6 +231,23 @@ test('desk: the print view shows the sheet and its receipt, not the form', async
   await page.close();
 });
 
+test('findings: the loaded rules\' findings for the chosen municipality (rules/ checks clean)', async () => {
+  const page = await open();
+  await page.fill('#jurisdiction', 'westland');
+  await page.press('#jurisdiction', 'Enter');
+  await page.waitForSelector('#fact-residence');
+  await page.click('#tab-findings');
+  await page.selectOption('#example', 'served');
+  await page.click('#check-example');
+  await page.waitForFunction(() => !document.querySelector('#findings .busy') && document.querySelector('#findings').textContent.length > 0);
+  assert.match(await page.textContent('#example-story'), /westland/);
+  // rules/ checks clean (`loket check rules/`: 0 errors, 0 warnings), so: no findings.
+  assert.match(await page.textContent('#findings'), /Geen bevindingen/);
+  assert.equal(await page.locator('#findings .finding').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('findings: a conflict example\'s finding, its witness opened in the desk and decided', async () => {
   const page = await open('#findings');
   await page.selectOption('#example', 'pip-deadline-outside-within');
