@@ -248,6 +248,47 @@ test('findings: the loaded rules\' findings for the chosen municipality (rules/ 
   await page.close();
 });
 
+test('findings: a finding on the loaded rules, its witness opened in the desk and decided with them', async () => {
+  // A second server, serving examples/conflicts/shadowed-rule: one warning (L508) about Amstelveen.
+  const port = await freePort();
+  const other = spawn(LOKET, ['serve', 'examples/conflicts/shadowed-rule', '--listen', `127.0.0.1:${port}`, '--web', WEB, '--threads', '2'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    let log = '';
+    other.stderr.setEncoding('utf8');
+    await new Promise((resolveStart, reject) => {
+      other.stderr.on('data', (chunk) => { log += chunk; if (/listening on/.test(log)) resolveStart(); });
+      other.once('exit', (code) => reject(new Error(`loket serve exited (${code}):\n${log}`)));
+    });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('#jurisdiction', 'amstelveen');
+    await page.press('#jurisdiction', 'Enter');
+    await page.waitForSelector('#fact-category');
+    await page.click('#tab-findings');
+    await page.selectOption('#example', 'served');
+    await page.click('#check-example');
+    const finding = page.locator('.finding[data-code="L508"]');
+    await finding.waitFor();
+    assert.match(await finding.locator('pre.case').first().textContent(), /employer_recognised_sponsor: true/);
+    await finding.locator('button.open-witness').first().click();
+    await page.waitForSelector('#panel-desk:not([hidden]) #answer-welcome_home_visit .value');
+    assert.equal((await page.textContent('#answer-welcome_home_visit .value')).trim(), 'nee');  // false, in Dutch
+    assert.equal(await page.inputValue('#fact-category'), 'knowledge_migrant');
+    assert.match(await page.textContent('#desk-banner'), /L508/);
+    await shot(page, 'findings-served-witness');
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    const exited = new Promise((r) => other.once('exit', r));
+    other.kill('SIGTERM');
+    await exited;
+  }
+});
+
 test('findings: a conflict example\'s finding, its witness opened in the desk and decided', async () => {
   const page = await open('#findings');
   await page.selectOption('#example', 'pip-deadline-outside-within');
