@@ -179,6 +179,7 @@ test('desk: an enum fact\'s choice list shows each member with its description',
     ['asylum_fixed', 'asylum_fixed — asylum permit for a fixed period (Vw art. 8(c))']);
   assert.ok(options.filter(([value]) => value).every(([value, text]) => text.startsWith(`${value} — `)),
     JSON.stringify(options));
+  await shot(page, 'desk-choice-list');
   await page.close();
 });
 
@@ -244,6 +245,7 @@ test('findings: the loaded rules\' findings for the chosen municipality (rules/ 
   // rules/ checks clean (`loket check rules/`: 0 errors, 0 warnings), so: no findings.
   assert.match(await page.textContent('#findings'), /Geen bevindingen/);
   assert.equal(await page.locator('#findings .finding').count(), 0);
+  await shot(page, 'findings-served');
   assert.deepEqual(page.problems, []);
   await page.close();
 });
