@@ -15,6 +15,7 @@
 //       expect_error: L609
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +31,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "api/folder_files.h"
 #include "api/rule_base_impl.h"
 #include "diag/diagnostic.h"
 #include "loket/testing.h"
@@ -221,7 +223,8 @@ class SuiteRunner {
  public:
   SuiteRunner(const RuleBase& rules, TestReport& report) : rules_(rules), report_(report) {}
 
-  void RunFile(const std::string& path);
+  // An error status only when the file cannot be read; what is in it is diagnosed.
+  Status RunFile(const std::string& path);
   std::set<std::string> fired;  // qualified ids of rules that decided something
 
  private:
@@ -281,14 +284,21 @@ bool SuiteRunner::CollectFacts(const SuiteFile& file, const YAML::Node& map,
   return true;
 }
 
-void SuiteRunner::RunFile(const std::string& path) {
+Status SuiteRunner::RunFile(const std::string& path) {
   auto owned = std::make_unique<SuiteFile>();
   SuiteFile& file = *owned;
   files_.push_back(std::move(owned));
   file.path = path;
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
-  buffer << in.rdbuf();
+  if (in) buffer << in.rdbuf();
+  if (!in || in.bad()) {
+    const int code = errno != 0 ? errno : EIO;
+    return {StatusCode::kIoError,
+            "cannot read test suite `" + path +
+                "`: " + internal::Reason(std::error_code(code, std::generic_category()))};
+  }
   std::string text = buffer.str();
   {
     std::istringstream lines(text);
@@ -303,18 +313,18 @@ void SuiteRunner::RunFile(const std::string& path) {
     Malformed(file, alias,
               "YAML aliases (`*name`) are not allowed in a test suite; write the "
               "values out");
-    return;
+    return Status::Ok();
   }
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     Malformed(file, e.mark, "not valid YAML: " + e.msg);
-    return;
+    return Status::Ok();
   }
   if (!root.IsMap()) {
     Malformed(file, root.Mark(), "a test suite must be a mapping with `suite` and `cases`");
-    return;
+    return Status::Ok();
   }
   static const std::vector<std::string> kSuiteKeys = {"suite", "jurisdiction", "date", "defaults",
                                                       "cases"};
@@ -333,16 +343,17 @@ void SuiteRunner::RunFile(const std::string& path) {
       root["jurisdiction"] && root["jurisdiction"].IsScalar() ? root["jurisdiction"].Scalar() : "";
   std::string date = root["date"] && root["date"].IsScalar() ? root["date"].Scalar() : "";
   std::vector<FactPtr> defaults;
-  if (root["defaults"] && !CollectFacts(file, root["defaults"], defaults)) return;
+  if (root["defaults"] && !CollectFacts(file, root["defaults"], defaults)) return Status::Ok();
   YAML::Node cases = root["cases"];
   if (!cases || !cases.IsSequence()) {
     Malformed(file, cases ? cases.Mark() : root.Mark(), "a test suite needs a list of `cases`");
-    return;
+    return Status::Ok();
   }
   const fs::path suite_dir = fs::path(path).parent_path();
   for (const YAML::Node& entry : cases) {
     RunCase(file, entry, suite, jurisdiction, date, defaults, suite_dir);
   }
+  return Status::Ok();
 }
 
 void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const std::string& suite,
@@ -650,26 +661,19 @@ Status CollectSuites(const std::vector<std::string>& paths, std::vector<std::str
   for (const std::string& given : paths) {
     std::error_code error;
     fs::file_status status = fs::status(given, error);
+    if (error && error != std::errc::no_such_file_or_directory) {
+      return {StatusCode::kIoError, "cannot read `" + given + "`: " + internal::Reason(error)};
+    }
     if (error || !fs::exists(status)) {
       return {StatusCode::kNotFound, "no such test suite or folder: `" + given + "`"};
     }
     if (fs::is_directory(status)) {
-      std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(given, error), end; !error && it != end;
-           it.increment(error)) {
-        std::string extension = it->path().extension().string();
-        if ((extension == ".yaml" || extension == ".yml") && it->is_regular_file()) {
-          found.push_back(it->path().generic_string());
-        }
-      }
-      if (error) {
-        return {StatusCode::kIoError, "cannot read folder `" + given + "`: " + error.message()};
-      }
+      std::vector<fs::path> found;
+      Status walked = internal::FindFiles(given, {".yaml", ".yml"}, found);
+      if (!walked.ok()) return walked;
       std::sort(found.begin(), found.end());
-      suites.insert(suites.end(), found.begin(), found.end());
+      for (const fs::path& file : found) suites.push_back(file.generic_string());
     } else {
-      std::ifstream probe(given);
-      if (!probe) return {StatusCode::kIoError, "cannot read test suite `" + given + "`"};
       suites.push_back(given);
     }
   }
@@ -712,7 +716,10 @@ Result<TestReport> RunTests(const RuleBase& rules, const std::vector<std::string
     if (suites.empty()) return Status(StatusCode::kNotFound, "no test suites found");
     TestReport report;
     SuiteRunner runner(rules, report);
-    for (const std::string& suite : suites) runner.RunFile(suite);
+    for (const std::string& suite : suites) {
+      Status ran = runner.RunFile(suite);
+      if (!ran.ok()) return ran;
+    }
     AddCoverage(rules, runner.fired, options, report);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
                      [](const Diagnostic& a, const Diagnostic& b) {

@@ -113,6 +113,10 @@ loket_cli_test(hostile.unknown_command
 loket_hostile_test(long_identifier)
 # 13. YAML aliases ("billion laughs") in a test suite are refused.
 loket_hostile_test(suite_aliases)
+# 5 and 14 for `loket test`: a dangling, looping or unreadable suite (or suite folder) is
+# exit 2 naming it; failures and errors are capped by --error-limit.
+loket_hostile_test(suite_folder_problems)
+loket_hostile_test(suite_error_cap)
 # 14. at most 50 errors (--error-limit), long lines windowed, a huge case value not echoed.
 loket_hostile_test(error_cap)
 loket_hostile_test(huge_json_case)

@@ -351,11 +351,78 @@ def long_chain_memory(loket, workdir):
     check(SANITIZED or peak_kib < 150 * 1024, f"peak RSS {peak_kib} KiB for an 825 KB file")
 
 
+# --- 5 (and 13, 14) for `loket test`: suite folders, like rule folders, skip nothing ----------
+def suite_folder_problems(loket, workdir):
+    rules = rule_folder(workdir, "suites")
+    tests = os.path.join(rules, "tests")
+    for root, dirs, files in os.walk(rules):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+    # A dangling *.yaml symlink was skipped in silence: 1 suite ran, exit 0.
+    ghost = os.path.join(tests, "ghost.yaml")
+    os.symlink("nowhere.yaml", ghost)
+    result, _ = run([loket, "test", rules, "--no-coverage-warnings"])
+    check(result.returncode == 2, f"dangling: exit {result.returncode}: {result.stdout_text}")
+    check(re.search(r"cannot read `.*ghost\.yaml`: a symlink to a file that does not exist",
+                    result.stderr_text), f"dangling: stderr {result.stderr_text!r}")
+    os.remove(ghost)
+    # A symlink loop.
+    os.symlink("loop.yml", os.path.join(tests, "loop.yml"))
+    result, _ = run([loket, "test", rules, "--no-coverage-warnings"])
+    check(result.returncode == 2, f"loop: exit {result.returncode}")
+    check(re.search(r"cannot read `.*loop\.yml`: too many levels of symbolic links",
+                    result.stderr_text), f"loop: stderr {result.stderr_text!r}")
+    os.remove(os.path.join(tests, "loop.yml"))
+    # A suite file that cannot be read was an empty suite ("must be a mapping", exit 1).
+    locked = os.path.join(tests, "locked.yaml")
+    shutil.copy(os.path.join(tests, "desk.yaml"), locked)
+    os.chmod(locked, 0)
+    result, _ = run([loket, "test", rules, "--no-coverage-warnings"], as_nobody=os.geteuid() == 0)
+    check(result.returncode == 2, f"unreadable: exit {result.returncode}: {result.stdout_text}")
+    check(re.search(r"cannot read test suite `.*locked\.yaml`: permission denied",
+                    result.stderr_text), f"unreadable: stderr {result.stderr_text!r}")
+    os.remove(locked)
+    # An unreadable subfolder of suites.
+    sub = os.path.join(tests, "more")
+    os.makedirs(sub)
+    os.chmod(sub, 0)
+    result, _ = run([loket, "test", rules, "--no-coverage-warnings"], as_nobody=os.geteuid() == 0)
+    os.chmod(sub, 0o755)
+    check(result.returncode == 2, f"subfolder: exit {result.returncode}")
+    check(re.search(r"cannot read folder `.*tests/more`: permission denied", result.stderr_text),
+          f"subfolder: stderr {result.stderr_text!r}")
+
+
+def suite_error_cap(loket, workdir):
+    # 400 cases naming an unknown fact: 400 errors and 400 failures, capped like `check`.
+    folder = fresh(workdir, "suite_error_cap")
+    suite = os.path.join(folder, "many.yaml")
+    with open(suite, "w") as f:
+        f.write("suite: many\njurisdiction: westland\ndate: 2025-03-01\ncases:\n")
+        for i in range(400):
+            f.write(f"  - name: case {i}\n    facts: {{ unknown_{i}: 1 }}\n"
+                    f"    expect: {{ integration_duty: true }}\n")
+    result, _ = run([loket, "test", DESK, suite, "--no-coverage-warnings", "--color", "never"])
+    check(result.returncode == 1, f"exit {result.returncode}: {result.stderr_text[-300:]}")
+    shown = len(re.findall(r"^(FAIL |\S+:\d+:\d+: error\[)", result.stdout_text, re.MULTILINE))
+    check(shown == 50, f"{shown} failures and errors shown, not 50")
+    check(re.search(r"too many errors: \d+ more not shown", result.stderr_text),
+          result.stderr_text[-300:])
+    check("0 passed, 400 failed" in result.stdout_text, "the summary does not count every case")
+    limited, _ = run([loket, "test", DESK, suite, "--no-coverage-warnings", "--error-limit", "3"])
+    shown = len(re.findall(r"^(FAIL |\S+:\d+:\d+: error\[)", limited.stdout_text, re.MULTILINE))
+    check(shown == 3, f"--error-limit 3: {shown} shown")
+    everything, _ = run([loket, "test", DESK, suite, "--no-coverage-warnings",
+                         "--error-limit", "0", "--format", "json"])
+    check(len(json.loads(everything.stdout_text)) >= 400, "--error-limit 0 does not show all")
+
+
 SCENARIOS = {f.__name__: f for f in [
     interrupt_sigint, interrupt_sigterm, out_replaced_whole, concurrent_writers, validate_before_output,
     out_is_input, empty_values, unreadable_subfolder, dangling_symlink, symlink_loop,
     many_unknown_jurisdictions, long_identifier, suite_aliases, error_cap, huge_json_case,
-    long_chain_memory]}
+    long_chain_memory, suite_folder_problems, suite_error_cap]}
 
 
 def main(argv):
