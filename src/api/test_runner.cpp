@@ -28,12 +28,12 @@
 #include <utility>
 #include <vector>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "api/folder_files.h"
 #include "api/rule_base_impl.h"
 #include "diag/diagnostic.h"
+#include "eval/yaml_subset.h"
 #include "loket/testing.h"
 
 namespace loket {
@@ -81,40 +81,29 @@ Diagnostic Make(const char* code, Severity severity, Location location, std::str
   return diagnostic;
 }
 
-// Aliases (`*name`) let 500 bytes stand for gigabytes ("billion laughs"): a suite is walked
-// node by node, so they are refused, as case files refuse nested values. Returns true and the
-// alias's mark when `text` has one.
-bool FindAlias(const std::string& text, YAML::Mark& where) {
-  struct Found {
-    YAML::Mark mark;
-  };
-  struct AliasFinder : YAML::EventHandler {
-    void OnDocumentStart(const YAML::Mark&) override {}
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { throw Found{mark}; }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
-  };
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  AliasFinder finder;
-  try {
-    while (parser.HandleNextDocument(finder)) {
-    }
-  } catch (const Found& found) {
-    where = found.mark;
-    return true;
-  } catch (const YAML::Exception&) {
-    // Malformed YAML: YAML::Load reports it.
+// A suite or case file reaches yaml-cpp only once our own reader (eval/yaml_subset.h) has
+// accepted it: yaml-cpp 0.7 never returns on some input (a document starting with `,`), and
+// aliases (`*name`) would let 500 bytes stand for gigabytes ("billion laughs"). Returns the
+// reason and its place (as a yaml-cpp mark) when `text` is outside the subset.
+bool OutsideYamlSubset(const std::string& text, const std::string& what, std::string& reason,
+                       YAML::Mark& where) {
+  eval::YamlNode root;
+  eval::YamlError error;
+  if (eval::ReadYaml(text, root, error)) return false;
+  where.line = error.line - 1;
+  where.column = error.column - 1;
+  switch (error.kind) {
+    case eval::YamlError::Kind::kAlias:
+      reason = "YAML aliases (`*name`) and anchors (`&name`) are not allowed in " + what +
+               "; write the values out";
+      break;
+    case eval::YamlError::Kind::kSecondDocument:
+      reason = what + " holds more than one YAML document (`---`)";
+      break;
+    default:
+      reason = "not valid YAML: " + error.message;
   }
-  return false;
+  return true;
 }
 
 std::string FlowText(const YAML::Node& node) {
@@ -308,11 +297,10 @@ Status SuiteRunner::RunFile(const std::string& path) {
       file.lines.push_back(line);
     }
   }
-  YAML::Mark alias;
-  if (FindAlias(text, alias)) {
-    Malformed(file, alias,
-              "YAML aliases (`*name`) are not allowed in a test suite; write the "
-              "values out");
+  std::string reason;
+  YAML::Mark where;
+  if (OutsideYamlSubset(text, "a test suite", reason, where)) {
+    Malformed(file, where, reason);
     return Status::Ok();
   }
   YAML::Node root;
@@ -423,10 +411,11 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       std::istringstream lines(text);
       std::string line;
       while (std::getline(lines, line)) owned->lines.push_back(line);
-      YAML::Mark alias;
-      if (FindAlias(text, alias)) {
-        result.errors.push_back(Make("L611", Severity::kError, At(*owned, alias),
-                                     "YAML aliases (`*name`) are not allowed in a case file"));
+      std::string reason;
+      YAML::Mark where;
+      if (OutsideYamlSubset(text, "a case file", reason, where)) {
+        result.errors.push_back(Make("L611", Severity::kError, At(*owned, where),
+                                     "case file `" + owned->path + "`: " + reason));
       } else
         try {
           YAML::Node case_facts = YAML::Load(text);

@@ -175,7 +175,6 @@ int RunTest(const TestCommandOptions& options) {
                 << " rules fired in some test\n";
     }
   }
-  std::cout.flush();
   PrintErrorsLeftOut(budget.left_out());
   // Alone on its own line, for CI.
   (options.format == "json" ? std::cerr : std::cout)
