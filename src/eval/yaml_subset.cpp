@@ -275,7 +275,7 @@ class Reader {
       } else {
         value = ParseInline(indent);
       }
-      mapping.entries.emplace_back(std::move(key), std::move(value));
+      mapping.entries.push_back(YamlEntry{std::move(key), std::move(value)});
       if (AtEnd() || Column() < indent) return mapping;
       if (Column() > indent) Fail("this line is indented more than the keys above it");
       if (AtSequenceEntry()) Fail("a list entry `-` where a `name: value` is expected");
@@ -448,7 +448,7 @@ class Reader {
           value = Start(YamlNode::Kind::kNull);
           if (Peek() != ',' && Peek() != close) value = ParseFlowItem(close);
         }
-        node.entries.emplace_back(std::move(key), std::move(value));
+        node.entries.push_back(YamlEntry{std::move(key), std::move(value)});
       } else {
         node.items.push_back(ParseFlowItem(close));
       }

@@ -7,20 +7,26 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace loket::eval {
 
+struct YamlEntry;
+
 struct YamlNode {
   enum class Kind { kNull, kScalar, kSequence, kMapping };
   Kind kind = Kind::kNull;
-  bool quoted = false;          // a quoted scalar: text, never a number or null
-  std::string text;             // a scalar's value
-  int line = 0;                 // where the node starts, 1-based
-  int column = 0;               // in bytes, 1-based
-  std::vector<YamlNode> items;  // kSequence
-  std::vector<std::pair<YamlNode, YamlNode>> entries;  // kMapping, as written (keys may repeat)
+  bool quoted = false;             // a quoted scalar: text, never a number or null
+  std::string text;                // a scalar's value
+  int line = 0;                    // where the node starts, 1-based
+  int column = 0;                  // in bytes, 1-based
+  std::vector<YamlNode> items;     // kSequence
+  std::vector<YamlEntry> entries;  // kMapping, as written (keys may repeat)
+};
+
+struct YamlEntry {
+  YamlNode key;
+  YamlNode value;
 };
 
 struct YamlError {

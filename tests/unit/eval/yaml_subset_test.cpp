@@ -27,8 +27,7 @@ YamlError Refused(const std::string& text) {
   return error;
 }
 
-TEST_CASE("yaml subset: block mappings, sequences, flow collections and scalars",
-          "[eval][yaml]") {
+TEST_CASE("yaml subset: block mappings, sequences, flow collections and scalars", "[eval][yaml]") {
   const YamlNode root = Read(
       "# a case\n"
       "age: 30\n"
@@ -49,34 +48,36 @@ TEST_CASE("yaml subset: block mappings, sequences, flow collections and scalars"
   REQUIRE(root.kind == Kind::kMapping);
   REQUIRE(root.entries.size() == 9);
   const auto& age = root.entries[0];
-  CHECK(age.first.text == "age");
-  CHECK((age.second.kind == Kind::kScalar && !age.second.quoted && age.second.text == "30"));
-  CHECK((age.first.line == 2 && age.first.column == 1));
-  CHECK(root.entries[1].second.text == "A \"quoted\" \xC3\xA9");
-  CHECK(root.entries[1].second.quoted);
-  CHECK(root.entries[2].second.text == "it's");
-  CHECK(root.entries[3].second.kind == Kind::kNull);
-  CHECK(root.entries[4].second.kind == Kind::kNull);
-  const YamlNode& wishes = root.entries[5].second;
+  CHECK(age.key.text == "age");
+  CHECK((age.value.kind == Kind::kScalar && !age.value.quoted && age.value.text == "30"));
+  CHECK((age.key.line == 2 && age.key.column == 1));
+  CHECK(root.entries[1].value.text == "A \"quoted\" \xC3\xA9");
+  CHECK(root.entries[1].value.quoted);
+  CHECK(root.entries[2].value.text == "it's");
+  CHECK(root.entries[3].value.kind == Kind::kNull);
+  CHECK(root.entries[4].value.kind == Kind::kNull);
+  const YamlNode& wishes = root.entries[5].value;
   REQUIRE(wishes.kind == Kind::kSequence);
   CHECK((wishes.items[0].text == "intake" && wishes.items[1].quoted));
-  const YamlNode& nested = root.entries[6].second;
+  const YamlNode& nested = root.entries[6].value;
   REQUIRE((nested.kind == Kind::kSequence && nested.items.size() == 2));
   REQUIRE(nested.items[0].kind == Kind::kMapping);
-  CHECK(nested.items[0].entries[1].first.line == 10);
-  CHECK(nested.items[0].entries[1].second.entries[1].second.kind == Kind::kNull);
+  CHECK(nested.items[0].entries[1].key.line == 10);
+  CHECK(nested.items[0].entries[1].value.entries[1].value.kind == Kind::kNull);
   CHECK(nested.items[1].kind == Kind::kNull);
-  CHECK(root.entries[7].second.items.size() == 2);
-  CHECK(root.entries[8].second.text == "a plain value");
+  CHECK(root.entries[7].value.items.size() == 2);
+  CHECK(root.entries[8].value.text == "a plain value");
 }
 
 TEST_CASE("yaml subset: quoted text folds lines, CRLF and a byte order mark are read",
           "[eval][yaml]") {
-  CHECK(Read("a: \"one\n  two\n\n  three\"\n").entries[0].second.text == "one two\nthree");
-  CHECK(Read("a: \"joined\\\n   here\"\n").entries[0].second.text == "joinedhere");
-  const YamlNode crlf = Read("\xEF\xBB\xBF" "a: 1\r\nb: [x,\r\n  y]\r\n");
-  CHECK((crlf.entries.size() == 2 && crlf.entries[1].second.items[1].text == "y"));
-  CHECK(Read("--- # one document\n{age: 30}\n...\n").entries[0].second.text == "30");
+  CHECK(Read("a: \"one\n  two\n\n  three\"\n").entries[0].value.text == "one two\nthree");
+  CHECK(Read("a: \"joined\\\n   here\"\n").entries[0].value.text == "joinedhere");
+  const YamlNode crlf = Read(
+      "\xEF\xBB\xBF"
+      "a: 1\r\nb: [x,\r\n  y]\r\n");
+  CHECK((crlf.entries.size() == 2 && crlf.entries[1].value.items[1].text == "y"));
+  CHECK(Read("--- # one document\n{age: 30}\n...\n").entries[0].value.text == "30");
   CHECK(Read("").kind == Kind::kNull);
   CHECK(Read("# only a comment\n").kind == Kind::kNull);
 }
