@@ -153,7 +153,9 @@ namespace {
 Status ReadFile(const fs::path& path, std::size_t limit, std::string& text) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return {StatusCode::kIoError, "cannot read `" + path.string() + "`: " + std::strerror(errno)};
+    return {StatusCode::kIoError,
+            "cannot read `" + path.string() +
+                "`: " + internal::Reason(std::error_code(errno, std::generic_category()))};
   }
   text.clear();
   constexpr std::size_t kChunk = 1 << 16;

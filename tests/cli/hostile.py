@@ -215,6 +215,14 @@ def unreadable_subfolder(loket, workdir):
     check(result.returncode == 2, f"exit {result.returncode}: {result.stdout_text}")
     check(re.search(r"cannot read folder `.*westland_extra`: permission denied",
                     result.stderr_text), f"stderr {result.stderr_text!r}")
+    # A rule file that cannot be read, with the reason worded as for folders.
+    locked = os.path.join(sub, "westland.loket")
+    os.chmod(locked, 0)
+    result, _ = run([loket, "check", rules, "--no-analysis"], as_nobody=os.geteuid() == 0)
+    os.chmod(locked, 0o644)
+    check(result.returncode == 2, f"file: exit {result.returncode}")
+    check(re.search(r"cannot read `.*westland\.loket`: permission denied", result.stderr_text),
+          f"file: stderr {result.stderr_text!r}")
 
 
 def dangling_symlink(loket, workdir):
@@ -290,6 +298,21 @@ def suite_aliases(loket, workdir):
     check(result.returncode == 1, f"exit {result.returncode}: {result.stderr_text[-300:]}")
     check(re.search(r"laughs_suite\.yaml:\d+:\d+: error\[L702\]: YAML aliases", result.stdout_text),
           result.stdout_text[-500:])
+    # The same in a case file a suite names (`case_file:`), refused where the anchor is.
+    folder = fresh(workdir, "laughs_case_file")
+    laughs = read("tests/cli/fixtures/hostile/laughs_suite.yaml").decode()
+    anchors = laughs[laughs.index("  a0:"):laughs.index("cases:")]
+    with open(os.path.join(folder, "laughs.yaml"), "w") as f:
+        f.write("age: 30\nresidence: asylum_fixed\nextra:\n" + anchors)
+    with open(os.path.join(folder, "suite.yaml"), "w") as f:
+        f.write("suite: s\njurisdiction: westland\ndate: 2025-03-01\ncases:\n"
+                "  - name: from a file\n    case_file: laughs.yaml\n"
+                "    expect: { integration_duty: true }\n")
+    result, _ = run([loket, "test", DESK, os.path.join(folder, "suite.yaml"),
+                     "--no-coverage-warnings", "--color", "never"], memory_limit=1 << 30)
+    check(result.returncode == 1, f"case file: exit {result.returncode}")
+    check(re.search(r"laughs\.yaml:4:7: error\[L611\]: case file `.*laughs\.yaml`: YAML aliases",
+                    result.stdout_text), f"case file: {result.stdout_text[-500:]}")
 
 
 # --- 14. diagnostics are capped and long lines windowed --------------------------------------
