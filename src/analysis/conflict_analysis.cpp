@@ -341,7 +341,7 @@ class LayerAnalysis {
                  : deciding == 1 ? "both versions in force, one applying"
                                  : "both versions in force",
                  layer_, decisions);
-          Confirm(index, built, [&](const Program&, const Outcome& o) -> std::string {
+          Confirm(index, built, [&, &id = id](const Program&, const Outcome& o) -> std::string {
             if (deciding == 0 || decisions.empty()) return {};
             int dec = o.FindDecision(decisions.front());
             if (dec < 0) return "decision missing";
