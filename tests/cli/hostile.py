@@ -339,6 +339,20 @@ def error_cap(loket, workdir):
     check(evaluated.stderr_text.count("error[L201]") == 50, "eval: not 50 errors shown")
     check("too many errors: 3950 more not shown" in evaluated.stderr_text, "eval: no cap line")
     check("the rules have 4000 error(s)" in evaluated.stderr_text, "eval: not all counted")
+    # graph listed all 4000 (1.3 MB on stderr).
+    graphed, _ = run([loket, "graph", folder, "-m", "national"])
+    check(graphed.returncode == 1, f"graph: exit {graphed.returncode}")
+    check(graphed.stderr_text.count("error[L201]") == 50, "graph: not 50 errors shown")
+    check("too many errors: 3950 more not shown" in graphed.stderr_text, "graph: no cap line")
+    # A case naming 4000 unknown facts printed every L601 (570 KB).
+    case = os.path.join(folder, "many_unknown.yaml")
+    with open(case, "w") as f:
+        f.write("".join(f"unknown_{i}: 1\n" for i in range(4000)))
+    decided, _ = run([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01", case,
+                      "--color", "never"])
+    check(decided.returncode == 1, f"eval case: exit {decided.returncode}")
+    check(decided.stderr_text.count("error[L601]") == 50, "eval case: not 50 errors shown")
+    check("too many errors: 3952 more not shown" in decided.stderr_text, "eval case: no cap line")
 
 
 def huge_json_case(loket, workdir):
