@@ -507,9 +507,10 @@ class CaseWriter {
   int hint_ = 0;
 };
 
-Diagnostic NotAnObject(std::string message, int line = 0) {
+Diagnostic NotAnObject(std::string message, int line = 0, int column = 0) {
   Diagnostic d = eval::MakeDiagnostic("L611", "MalformedCase", std::move(message));
   d.location.line = line;
+  d.location.column = column;
   return d;
 }
 
@@ -756,18 +757,18 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
         // `---` and more: one case per file, never a second one ignored.
         errors.push_back(NotAnObject(
             "the file holds more than one YAML document (`---`); give one case per file",
-            error.line));
+            error.line, error.column));
         break;
       case eval::YamlError::Kind::kTooDeep:
         errors.push_back(NotAnObject(
             fmt::format("the case is nested more than {} levels deep, the limit of the YAML "
                         "reader (a case is a mapping of facts to values)",
                         eval::kMaxYamlDepth),
-            error.line));
+            error.line, error.column));
         break;
       default:
-        errors.push_back(
-            NotAnObject(fmt::format("the case is not valid YAML: {}", error.message), error.line));
+        errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", error.message),
+                                     error.line, error.column));
     }
     return false;
   }

@@ -147,7 +147,7 @@ loket_cli_test(hostile.leading_comma_yaml_suite
   EXPECT --exit 1 --stdout [=[leading_comma_suite\.yaml:2:1: error\[L702\]: not valid YAML: a `,` outside brackets]=]
   COMMAND test ${F}/desk ${H}/leading_comma_suite.yaml --no-coverage-warnings --color never)
 loket_cli_test(hostile.yaml_tag_case
-  EXPECT --exit 1 --stderr [=[tag_case\.yaml:2:1: error\[L611\]: the case is not valid YAML: YAML tags]=]
+  EXPECT --exit 1 --stderr [=[tag_case\.yaml:2:12: error\[L611\]: the case is not valid YAML: YAML tags]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${H}/tag_case.yaml --color never)
 set_tests_properties(cli.hostile.leading_comma_yaml_case cli.hostile.leading_comma_yaml_suite
   PROPERTIES TIMEOUT 120)
