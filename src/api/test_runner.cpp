@@ -15,6 +15,7 @@
 //       expect_error: L609
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -27,11 +28,12 @@
 #include <utility>
 #include <vector>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "api/folder_files.h"
 #include "api/rule_base_impl.h"
 #include "diag/diagnostic.h"
+#include "eval/yaml_subset.h"
 #include "loket/testing.h"
 
 namespace loket {
@@ -79,40 +81,29 @@ Diagnostic Make(const char* code, Severity severity, Location location, std::str
   return diagnostic;
 }
 
-// Aliases (`*name`) let 500 bytes stand for gigabytes ("billion laughs"): a suite is walked
-// node by node, so they are refused, as case files refuse nested values. Returns true and the
-// alias's mark when `text` has one.
-bool FindAlias(const std::string& text, YAML::Mark& where) {
-  struct Found {
-    YAML::Mark mark;
-  };
-  struct AliasFinder : YAML::EventHandler {
-    void OnDocumentStart(const YAML::Mark&) override {}
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { throw Found{mark}; }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
-  };
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  AliasFinder finder;
-  try {
-    while (parser.HandleNextDocument(finder)) {
-    }
-  } catch (const Found& found) {
-    where = found.mark;
-    return true;
-  } catch (const YAML::Exception&) {
-    // Malformed YAML: YAML::Load reports it.
+// A suite or case file reaches yaml-cpp only once our own reader (eval/yaml_subset.h) has
+// accepted it: yaml-cpp 0.7 never returns on some input (a document starting with `,`), and
+// aliases (`*name`) would let 500 bytes stand for gigabytes ("billion laughs"). Returns the
+// reason and its place (as a yaml-cpp mark) when `text` is outside the subset.
+bool OutsideYamlSubset(const std::string& text, const std::string& what, std::string& reason,
+                       YAML::Mark& where) {
+  eval::YamlNode root;
+  eval::YamlError error;
+  if (eval::ReadYaml(text, root, error)) return false;
+  where.line = error.line - 1;
+  where.column = error.column - 1;
+  switch (error.kind) {
+    case eval::YamlError::Kind::kAlias:
+      reason = "YAML aliases (`*name`) and anchors (`&name`) are not allowed in " + what +
+               "; write the values out";
+      break;
+    case eval::YamlError::Kind::kSecondDocument:
+      reason = what + " holds more than one YAML document (`---`)";
+      break;
+    default:
+      reason = "not valid YAML: " + error.message;
   }
-  return false;
+  return true;
 }
 
 std::string FlowText(const YAML::Node& node) {
@@ -221,7 +212,8 @@ class SuiteRunner {
  public:
   SuiteRunner(const RuleBase& rules, TestReport& report) : rules_(rules), report_(report) {}
 
-  void RunFile(const std::string& path);
+  // An error status only when the file cannot be read; what is in it is diagnosed.
+  Status RunFile(const std::string& path);
   std::set<std::string> fired;  // qualified ids of rules that decided something
 
  private:
@@ -281,14 +273,21 @@ bool SuiteRunner::CollectFacts(const SuiteFile& file, const YAML::Node& map,
   return true;
 }
 
-void SuiteRunner::RunFile(const std::string& path) {
+Status SuiteRunner::RunFile(const std::string& path) {
   auto owned = std::make_unique<SuiteFile>();
   SuiteFile& file = *owned;
   files_.push_back(std::move(owned));
   file.path = path;
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
-  buffer << in.rdbuf();
+  if (in) buffer << in.rdbuf();
+  if (!in || in.bad()) {
+    const int code = errno != 0 ? errno : EIO;
+    return {StatusCode::kIoError,
+            "cannot read test suite `" + path +
+                "`: " + internal::Reason(std::error_code(code, std::generic_category()))};
+  }
   std::string text = buffer.str();
   {
     std::istringstream lines(text);
@@ -298,23 +297,22 @@ void SuiteRunner::RunFile(const std::string& path) {
       file.lines.push_back(line);
     }
   }
-  YAML::Mark alias;
-  if (FindAlias(text, alias)) {
-    Malformed(file, alias,
-              "YAML aliases (`*name`) are not allowed in a test suite; write the "
-              "values out");
-    return;
+  std::string reason;
+  YAML::Mark where;
+  if (OutsideYamlSubset(text, "a test suite", reason, where)) {
+    Malformed(file, where, reason);
+    return Status::Ok();
   }
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     Malformed(file, e.mark, "not valid YAML: " + e.msg);
-    return;
+    return Status::Ok();
   }
   if (!root.IsMap()) {
     Malformed(file, root.Mark(), "a test suite must be a mapping with `suite` and `cases`");
-    return;
+    return Status::Ok();
   }
   static const std::vector<std::string> kSuiteKeys = {"suite", "jurisdiction", "date", "defaults",
                                                       "cases"};
@@ -333,16 +331,17 @@ void SuiteRunner::RunFile(const std::string& path) {
       root["jurisdiction"] && root["jurisdiction"].IsScalar() ? root["jurisdiction"].Scalar() : "";
   std::string date = root["date"] && root["date"].IsScalar() ? root["date"].Scalar() : "";
   std::vector<FactPtr> defaults;
-  if (root["defaults"] && !CollectFacts(file, root["defaults"], defaults)) return;
+  if (root["defaults"] && !CollectFacts(file, root["defaults"], defaults)) return Status::Ok();
   YAML::Node cases = root["cases"];
   if (!cases || !cases.IsSequence()) {
     Malformed(file, cases ? cases.Mark() : root.Mark(), "a test suite needs a list of `cases`");
-    return;
+    return Status::Ok();
   }
   const fs::path suite_dir = fs::path(path).parent_path();
   for (const YAML::Node& entry : cases) {
     RunCase(file, entry, suite, jurisdiction, date, defaults, suite_dir);
   }
+  return Status::Ok();
 }
 
 void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const std::string& suite,
@@ -412,10 +411,11 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       std::istringstream lines(text);
       std::string line;
       while (std::getline(lines, line)) owned->lines.push_back(line);
-      YAML::Mark alias;
-      if (FindAlias(text, alias)) {
-        result.errors.push_back(Make("L611", Severity::kError, At(*owned, alias),
-                                     "YAML aliases (`*name`) are not allowed in a case file"));
+      std::string reason;
+      YAML::Mark where;
+      if (OutsideYamlSubset(text, "a case file", reason, where)) {
+        result.errors.push_back(Make("L611", Severity::kError, At(*owned, where),
+                                     "case file `" + owned->path + "`: " + reason));
       } else
         try {
           YAML::Node case_facts = YAML::Load(text);
@@ -650,26 +650,19 @@ Status CollectSuites(const std::vector<std::string>& paths, std::vector<std::str
   for (const std::string& given : paths) {
     std::error_code error;
     fs::file_status status = fs::status(given, error);
+    if (error && error != std::errc::no_such_file_or_directory) {
+      return {StatusCode::kIoError, "cannot read `" + given + "`: " + internal::Reason(error)};
+    }
     if (error || !fs::exists(status)) {
       return {StatusCode::kNotFound, "no such test suite or folder: `" + given + "`"};
     }
     if (fs::is_directory(status)) {
-      std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(given, error), end; !error && it != end;
-           it.increment(error)) {
-        std::string extension = it->path().extension().string();
-        if ((extension == ".yaml" || extension == ".yml") && it->is_regular_file()) {
-          found.push_back(it->path().generic_string());
-        }
-      }
-      if (error) {
-        return {StatusCode::kIoError, "cannot read folder `" + given + "`: " + error.message()};
-      }
+      std::vector<fs::path> found;
+      Status walked = internal::FindFiles(given, {".yaml", ".yml"}, found);
+      if (!walked.ok()) return walked;
       std::sort(found.begin(), found.end());
-      suites.insert(suites.end(), found.begin(), found.end());
+      for (const fs::path& file : found) suites.push_back(file.generic_string());
     } else {
-      std::ifstream probe(given);
-      if (!probe) return {StatusCode::kIoError, "cannot read test suite `" + given + "`"};
       suites.push_back(given);
     }
   }
@@ -712,7 +705,10 @@ Result<TestReport> RunTests(const RuleBase& rules, const std::vector<std::string
     if (suites.empty()) return Status(StatusCode::kNotFound, "no test suites found");
     TestReport report;
     SuiteRunner runner(rules, report);
-    for (const std::string& suite : suites) runner.RunFile(suite);
+    for (const std::string& suite : suites) {
+      Status ran = runner.RunFile(suite);
+      if (!ran.ok()) return ran;
+    }
     AddCoverage(rules, runner.fired, options, report);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
                      [](const Diagnostic& a, const Diagnostic& b) {

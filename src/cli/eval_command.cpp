@@ -219,6 +219,7 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
   // same as JSON on stdout, so a program reading it always gets an object).
   auto report_invalid = [&](std::vector<Diagnostic> case_errors, const std::string& what) {
     LocateCaseErrors(case_errors, path, text);
+    const std::size_t left_out = LimitErrors(case_errors, options.error_limit);
     if (options.format == "json") {
       std::cout << RenderInvalidCaseJson(program.jurisdiction(), on.ToString(), case_errors)
                 << "\n";
@@ -227,6 +228,7 @@ int EvalOneCase(const RuleBase& rules, const Program& program, const std::string
     render.color = options.color == "always" ||
                    (options.color == "auto" && StderrIsTerminal() && !std::getenv("NO_COLOR"));
     RenderText(std::cerr, case_errors, render);
+    PrintErrorsLeftOut(left_out);
     // As text only: the JSON object above already carries the errors.
     std::cerr << "loket: error: the case in `" << path << "` " << what << "\n";
     return kExitFindings;

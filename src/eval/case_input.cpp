@@ -1,5 +1,6 @@
-// Reading cases: JSON (simdjson on-demand, straight into the case's slots), YAML (yaml-cpp)
-// and name/value texts, each validated against the program's facts (L601-L605, L611).
+// Reading cases: JSON (simdjson on-demand, straight into the case's slots), YAML (our own reader of
+// the subset cases use, eval/yaml_subset.h) and name/value texts, each validated against the
+// program's facts (L601-L605, L611).
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -10,12 +11,11 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
 
 #include "diag/diagnostic.h"
 #include "eval/engine.h"
 #include "eval/support.h"
+#include "eval/yaml_subset.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
 
@@ -103,11 +103,6 @@ std::string ValidUtf8(std::string_view text, std::size_t limit, bool& cut) {
   return valid;
 }
 
-std::string ValidUtf8(std::string_view text) {
-  bool cut = false;
-  return ValidUtf8(text, text.size(), cut);
-}
-
 // A value quoted in a message: whole when short, else its start and its length, so a rejected
 // 100 MB value is not echoed.
 std::string Shown(std::string_view text) {
@@ -127,46 +122,6 @@ std::string Place(std::string_view text, std::size_t offset) {
       offset - (line_start == std::string_view::npos || newlines == 0 ? 0 : line_start + 1) + 1;
   if (text.find('\n') == std::string_view::npos) return fmt::format("column {}", column);
   return fmt::format("line {}, column {}", newlines + 1, column);
-}
-
-// yaml-cpp 0.7 never returns on a document whose first node is a bare `,` (`,`, ` ,a`,
-// `!!str ,`, `&x ,`, a second document `,`): found by tests/fuzz/case_fuzzer. Returns the
-// 1-based line of such a `,`, or 0.
-int LeadingFlowEntryLine(std::string_view text) {
-  int line = 1;
-  bool document_start = true;  // no node seen yet in this document
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const std::size_t end = std::min(text.find('\n', i), text.size());
-    std::string_view row = text.substr(i, end - i);
-    if (row.substr(0, 3) == "---" || row.substr(0, 3) == "...") {
-      document_start = true;
-      row.remove_prefix(3);
-    }
-    std::size_t at = 0;
-    while (document_start && at < row.size()) {
-      const char c = row[at];
-      if (c == ' ' || c == '\t' || c == '\r') {
-        ++at;
-      } else if (c == '#') {
-        break;  // a comment to the end of the line
-      } else if (c == '!' || c == '&') {
-        // A tag or an anchor: it ends at white space or a flow indicator (`!,` is `!` then `,`).
-        ++at;
-        while (at < row.size() &&
-               std::string_view(" \t,[]{}").find(row[at]) == std::string_view::npos) {
-          ++at;
-        }
-      } else if (c == ',') {
-        return line;
-      } else {
-        document_start = false;
-      }
-    }
-    i = end + 1;
-    ++line;
-  }
-  return 0;
 }
 
 // Whole numbers written with digits only: too large for 64 bits is out of range, not a
@@ -552,9 +507,10 @@ class CaseWriter {
   int hint_ = 0;
 };
 
-Diagnostic NotAnObject(std::string message, int line = 0) {
+Diagnostic NotAnObject(std::string message, int line = 0, int column = 0) {
   Diagnostic d = eval::MakeDiagnostic("L611", "MalformedCase", std::move(message));
   d.location.line = line;
+  d.location.column = column;
   return d;
 }
 
@@ -793,89 +749,85 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
   if (out.program_ != compiled_) out = NewCase();
   Begin(p, out, options);
   CaseWriter writer(p, out, errors);
-  if (const int line = LeadingFlowEntryLine(mapping)) {
-    errors.push_back(NotAnObject("the case is not valid YAML: a `,` outside brackets", line));
-    return false;
-  }
-  YAML::Node root;
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(mapping));
-    if (documents.size() > 1) {
-      // `---` and more: one case per file, never a second one ignored.
-      const int line = documents[1].Mark().line >= 0 ? documents[1].Mark().line + 1 : 0;
-      errors.push_back(NotAnObject(
-          "the file holds more than one YAML document (`---`); give one case per file", line));
-      return false;
+  eval::YamlNode root;
+  eval::YamlError error;
+  if (!eval::ReadYaml(mapping, root, error)) {
+    switch (error.kind) {
+      case eval::YamlError::Kind::kSecondDocument:
+        // `---` and more: one case per file, never a second one ignored.
+        errors.push_back(NotAnObject(
+            "the file holds more than one YAML document (`---`); give one case per file",
+            error.line, error.column));
+        break;
+      case eval::YamlError::Kind::kTooDeep:
+        errors.push_back(NotAnObject(
+            fmt::format("the case is nested more than {} levels deep, the limit of the YAML "
+                        "reader (a case is a mapping of facts to values)",
+                        eval::kMaxYamlDepth),
+            error.line, error.column));
+        break;
+      default:
+        errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", error.message),
+                                     error.line, error.column));
     }
-    if (!documents.empty()) root = documents.front();
-  } catch (const YAML::DeepRecursion& e) {
-    errors.push_back(NotAnObject(
-        fmt::format("the case is nested more than {} levels deep, the limit of the YAML reader "
-                    "(a case is a mapping of facts to values)",
-                    e.depth() - 1),
-        e.mark.line >= 0 ? e.mark.line + 1 : 0));
-    return false;
-  } catch (const YAML::Exception& e) {
-    errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", ValidUtf8(e.msg)),
-                                 e.mark.line >= 0 ? e.mark.line + 1 : 0));
     return false;
   }
-  if (root.IsNull()) {
+  if (root.kind == eval::YamlNode::Kind::kNull) {
     // An empty document: no facts at all.
     return Finish(p, out, errors, errors_before, options, &writer);
   }
-  if (!root.IsMap()) {
-    errors.push_back(NotAnObject("the case is not a YAML mapping of facts",
-                                 root.Mark().line >= 0 ? root.Mark().line + 1 : 0));
+  if (root.kind != eval::YamlNode::Kind::kMapping) {
+    errors.push_back(NotAnObject("the case is not a YAML mapping of facts", root.line));
     return false;
   }
-  for (const auto& entry : root) {
-    const YAML::Node& key = entry.first;
-    const YAML::Node& value = entry.second;
-    int line = key.Mark().line >= 0 ? key.Mark().line + 1 : 0;
-    if (!key.IsScalar()) {
+  for (const auto& [key, value] : root.entries) {
+    const int line = key.line;
+    if (key.kind != eval::YamlNode::Kind::kScalar) {
       errors.push_back(NotAnObject("a fact name must be a plain name", line));
       continue;
     }
-    if (!options.skip_member.empty() && key.Scalar() == options.skip_member) continue;
-    int slot = writer.Slot(key.Scalar(), line);
+    if (!options.skip_member.empty() && key.text == options.skip_member) continue;
+    int slot = writer.Slot(key.text, line);
     if (slot < 0) continue;
     std::int64_t earlier = 0;
     if (!writer.FirstTime(slot, line, earlier)) {
       writer.GivenTwice(slot, fmt::format("line {}", earlier), fmt::format("line {}", line), line);
       continue;
     }
-    if (value.IsNull()) {
-      writer.Scalar(slot, InputKind::kNull, {}, line);
-    } else if (value.IsScalar()) {
-      const bool quoted = value.Tag() == "!";
-      if (writer.Fact(slot).type == ValueType::kSet) {
-        writer.WrongType(slot, quoted ? InputKind::kString : InputKind::kPlain, value.Scalar(),
-                         line, "a list like [a, b] is needed");
-      } else {
-        writer.Scalar(slot, quoted ? InputKind::kString : InputKind::kPlain, value.Scalar(), line);
+    switch (value.kind) {
+      case eval::YamlNode::Kind::kNull:
+        writer.Scalar(slot, InputKind::kNull, {}, line);
+        break;
+      case eval::YamlNode::Kind::kScalar: {
+        const InputKind kind = value.quoted ? InputKind::kString : InputKind::kPlain;
+        if (writer.Fact(slot).type == ValueType::kSet) {
+          writer.WrongType(slot, kind, value.text, line, "a list like [a, b] is needed");
+        } else {
+          writer.Scalar(slot, kind, value.text, line);
+        }
+        break;
       }
-    } else if (value.IsSequence()) {
-      if (writer.Fact(slot).type != ValueType::kSet) {
-        writer.WrongType(slot, InputKind::kList, {}, line);
-        continue;
-      }
-      std::vector<std::string> names;
-      bool ok = true;
-      for (const auto& item : value) {
-        if (!item.IsScalar()) {
-          writer.WrongType(slot, InputKind::kList, {}, line, "the list must hold member names");
-          ok = false;
+      case eval::YamlNode::Kind::kSequence: {
+        if (writer.Fact(slot).type != ValueType::kSet) {
+          writer.WrongType(slot, InputKind::kList, {}, line);
           break;
         }
-        names.push_back(item.Scalar());
+        std::vector<std::string_view> names;
+        bool ok = true;
+        for (const eval::YamlNode& item : value.items) {
+          if (item.kind != eval::YamlNode::Kind::kScalar) {
+            writer.WrongType(slot, InputKind::kList, {}, line, "the list must hold member names");
+            ok = false;
+            break;
+          }
+          names.push_back(item.text);
+        }
+        if (ok) StoreSet(writer, slot, names, line);
+        break;
       }
-      if (ok) {
-        std::vector<std::string_view> views(names.begin(), names.end());
-        StoreSet(writer, slot, views, line);
-      }
-    } else {
-      writer.WrongType(slot, InputKind::kObject, {}, line);
+      case eval::YamlNode::Kind::kMapping:
+        writer.WrongType(slot, InputKind::kObject, {}, line);
+        break;
     }
   }
   return Finish(p, out, errors, errors_before, options, &writer);
