@@ -367,6 +367,39 @@ class LayerAnalysis {
   }
 
   // --- L507 dead rules ------------------------------------------------------------------------
+  // Whether the expression reads a decision (through lets too).
+  static bool ReadsDecision(const ast::Expr* e) {
+    if (!e) return false;
+    if (e->kind == ast::ExprKind::kName && e->symbol.kind == ast::SymbolKind::kDecision) {
+      return true;
+    }
+    if (e->kind == ast::ExprKind::kName && e->symbol.kind == ast::SymbolKind::kLet &&
+        ReadsDecision(e->symbol.let->value.get())) {
+      return true;
+    }
+    for (const auto& operand : e->operands) {
+      if (ReadsDecision(operand.get())) return true;
+    }
+    return false;
+  }
+
+  // A rule whose condition reads a decision can hold in a lower layer's jurisdiction although
+  // it cannot in this one: that layer may decide a delegated decision differently. Then the
+  // rule is not dead.
+  bool AppliesBelow(const ast::RuleDecl& rule) {
+    if (!ReadsDecision(rule.condition.get())) return false;
+    std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
+    while (!below.empty()) {
+      const sema::Layer* layer = below.back();
+      below.pop_back();
+      below.insert(below.end(), layer->children.begin(), layer->children.end());
+      Encoder there(w_.vars, model_, model_.Chain(*layer), "below!" + layer->name);
+      Answer answer = w_.solver.Check(there.Axioms() && there.Holds(rule), {&there}, false);
+      if (answer.verdict != Verdict::kUnsat) return true;  // undetermined: claim nothing
+    }
+    return false;
+  }
+
   bool CheckDead(const ast::RuleDecl& rule) {
     z3::expr q = enc_.InForce(rule) && enc_.Condition(rule);
     Answer answer = w_.solver.Check(q, {&enc_}, false);
@@ -374,6 +407,7 @@ class LayerAnalysis {
       return true;
     }
     if (answer.verdict == Verdict::kSat) return true;
+    if (AppliesBelow(rule)) return true;
     auto& d =
         Add(diag::Kind::kDeadRule, rule.id_range,
             fmt::format("rule {} can never apply: its condition is false for every case "
@@ -460,8 +494,9 @@ class LayerAnalysis {
     }
     Term ta = enc_.Assigned(a, decision), tb = enc_.Assigned(b, decision);
     // Only where the decision applies: elsewhere its rules are not consulted.
-    z3::expr q =
-        enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) && enc_.AppliesWhen(decision);
+    // The evaluator reports the conflict only where deciding raises no error first.
+    z3::expr q = enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) &&
+                 enc_.AppliesWhen(decision) && !enc_.Faults(decision);
     Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, b.id_range,
                      fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id))) {
@@ -555,8 +590,9 @@ class LayerAnalysis {
       } else if (decision->default_value) {
         changes = !Encoder::Equal(value, enc_.Encode(*decision->default_value));
       }
-      z3::expr q = enc_.InForce(e) && enc_.InForce(base) && enc_.Condition(e) &&
-                   !enc_.Defeated(e) && !enc_.Condition(base) && changes;
+      // The exception decides (no error on the way) where the base rule's condition is false.
+      z3::expr q = enc_.Applies(e) && !enc_.Faults(*decision) && enc_.InForce(base) &&
+                   !enc_.Condition(base) && !enc_.ConditionFails(base) && changes;
       Answer answer = w_.solver.Check(q, {&enc_}, true);
       if (Undetermined(answer, e.id_range,
                        fmt::format("whether exception `{}` is broader than `{}`", e.id, base.id))) {
@@ -639,6 +675,8 @@ class LayerAnalysis {
         Answer answer = w_.solver.Check(wins, {&enc_}, false);
         if (Undetermined(answer, rule->id_range, "whether a rule is always defeated")) continue;
         if (answer.verdict != Verdict::kUnsat) continue;
+        // The witness shows it defeated (not a failing search of its exceptions).
+        possible = possible && enc_.Defeated(*rule);
         Answer applies = w_.solver.Check(possible, {&enc_}, true);
         if (applies.verdict != Verdict::kSat) continue;  // dead: L507 says it
         // The witness shows the rule applying and defeated: prefer a case where every decision
@@ -655,15 +693,19 @@ class LayerAnalysis {
           applies = std::move(clear);
         }
         z3::model model = Prettify(possible, {&enc_}, *applies.model, {0});
-        const ast::RuleDecl& located = rule->layer == layer_.name ? *rule : *exceptions.front();
-        auto& d = Add(diag::Kind::kShadowedRule, located.id_range,
+        // Where this layer added something: the rule, else its first exception of this layer.
+        const ast::RuleDecl* located = rule;
+        for (const ast::RuleDecl* e : exceptions) {
+          if (located->layer != layer_.name && e->layer == layer_.name) located = e;
+        }
+        auto& d = Add(diag::Kind::kShadowedRule, located->id_range,
                       fmt::format("rule {} is always defeated: wherever it applies, one of its "
                                   "exceptions applies too",
                                   Cite(*rule)));
         for (const ast::RuleDecl* e : exceptions) {
-          if (e != &located) Note(d, *e, fmt::format("exception {}", Cite(*e)));
+          if (e != located) Note(d, *e, fmt::format("exception {}", Cite(*e)));
         }
-        if (&located != rule) Note(d, *rule, fmt::format("the shadowed rule {}", Cite(*rule)));
+        if (located != rule) Note(d, *rule, fmt::format("the shadowed rule {}", Cite(*rule)));
         if (rule->layer == layer_.name) {
           d.help.push_back("remove the rule, or narrow its exceptions");
         } else {
@@ -728,7 +770,7 @@ class LayerAnalysis {
       inside = value.scalar >= enc_.Encode(*delegation.within_lo).scalar &&
                value.scalar <= enc_.Encode(*delegation.within_hi).scalar;
     }
-    z3::expr q = enc_.Applies(rule) && !inside;
+    z3::expr q = enc_.Applies(rule) && !enc_.Fails(decision) && !inside;
     Answer answer = w_.solver.Check(q, {&enc_}, true);
     if (Undetermined(answer, assignment.range, "whether a value stays within its delegation")) {
       return;
@@ -778,15 +820,8 @@ class LayerAnalysis {
       case ast::Favours::kNone:
         break;
     }
-    // Gaps above leave the higher outcome undefined: compare only where the parent decides.
-    z3::expr parent_decides = w_.ctx.bool_val(true);
-    if (!decision.default_value) {
-      parent_decides = w_.ctx.bool_val(false);
-      for (const ast::RuleDecl* r : parent_->RulesOn(decision)) {
-        parent_decides = parent_decides || parent_->Applies(*r);
-      }
-    }
-    z3::expr q = enc_.Applies(rule) && parent_decides && worse;
+    // Compare only where both layers decide (no gap, conflict or error leaves an outcome).
+    z3::expr q = enc_.Applies(rule) && !local.fails && !higher.fails && worse;
     Answer answer = w_.solver.Check(q, {&enc_, parent_.get()}, true);
     if (Undetermined(answer, rule.id_range, "whether a local outcome is less favourable")) {
       return;
@@ -855,7 +890,8 @@ class LayerAnalysis {
           result_.gaps.insert(decision->layer + "." + decision->name);
           continue;
         }
-        z3::expr none = enc_.AppliesWhen(*decision);  // not applicable is no gap
+        // Not applicable is no gap; an error while deciding is that error, not a gap.
+        z3::expr none = enc_.AppliesWhen(*decision) && !enc_.Faults(*decision);
         for (const ast::RuleDecl* rule : enc_.RulesOn(*decision)) {
           none = none && !enc_.Applies(*rule);
         }
@@ -901,7 +937,7 @@ class LayerAnalysis {
       for (const ast::Assignment& assignment : rule->assignments) {
         const ast::DecisionDecl* decision = assignment.decision;
         if (!decision || !decision->applies_when) continue;
-        z3::expr q = enc_.Applies(*rule) && !enc_.AppliesWhen(*decision);
+        z3::expr q = enc_.Applies(*rule) && !enc_.AppliesWhen(*decision) && !enc_.Faults(*decision);
         Answer answer = w_.solver.Check(q, {&enc_}, true);
         if (Undetermined(answer, rule->id_range,
                          fmt::format("whether rule `{}` decides `{}` where it does not apply",
@@ -960,7 +996,7 @@ class LayerAnalysis {
           continue;
         }
         if (answer.verdict != Verdict::kUnsat) continue;
-        z3::expr q = both && enc_.Condition(*rule);
+        z3::expr q = both && enc_.Applies(*rule) && !enc_.Faults(*decision);
         Answer example = w_.solver.Check(q, {&enc_}, true);
         if (example.verdict != Verdict::kSat) continue;
         z3::model model = Prettify(q, {&enc_}, *example.model, {0});
@@ -1035,8 +1071,9 @@ class LayerAnalysis {
     Encoder parent_twin(w_.vars, model_, parent_chain, "parent!" + layer_.name + "!twin", &fact);
     Term local = enc_.Outcome(decision), local_twin = twin.Outcome(decision);
     Term higher = parent_->Outcome(decision), higher_twin = parent_twin.Outcome(decision);
-    z3::expr q =
-        twin.Axioms() && !Encoder::Equal(local, local_twin) && Encoder::Equal(higher, higher_twin);
+    z3::expr decided = !local.fails && !local_twin.fails && !higher.fails && !higher_twin.fails;
+    z3::expr q = twin.Axioms() && decided && !Encoder::Equal(local, local_twin) &&
+                 Encoder::Equal(higher, higher_twin);
     std::vector<Encoder*> encoders{&enc_, &twin, parent_.get(), &parent_twin};
     Answer answer = w_.solver.Check(q, encoders, true);
     if (Undetermined(answer, rule.id_range, "whether an outcome depends on a protected fact")) {
