@@ -124,9 +124,6 @@ TEST_CASE("Property: shrinking keeps a rule base valid and makes it smaller", "[
   }
 }
 
-// PENDING: on main this fails on seed 2 with the nested-exception bug kept in
-// counterexamples/nested-exception-chain (issue 10 point 1, helper "sem"'s fix). It is not
-// tagged [!shouldfail]: other seeds must keep failing loudly; it passes once that fix merges.
 TEST_CASE("Property: checker and evaluator and reference interpreter agree on generated rule bases",
           "[property]") {
   const long rule_bases = EnvOr("LOKET_PROPERTY_RULE_BASES", 6);
