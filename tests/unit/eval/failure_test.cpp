@@ -51,7 +51,7 @@ decision d: int default 0 "d"
 }  // namespace
 
 TEST_CASE(
-    "failure: a rule whose condition fails is the decision's error; no conflict is "
+    "failure: a rule whose condition fails is the decision's error, and no conflict is "
     "claimed that only such cases show",
     "[eval][analysis]") {
   // r.a and r.b disagree only where x is absent, and there r.c cannot be read: the evaluator
