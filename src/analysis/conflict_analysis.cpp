@@ -400,6 +400,32 @@ class LayerAnalysis {
     return false;
   }
 
+  // The same for L508: where the rule or a rule of its exception tree reads a decision, a lower
+  // layer's jurisdiction may let the rule win although this one never does.
+  bool WinsBelow(const ast::RuleDecl& rule) {
+    bool reads = ReadsDecision(rule.condition.get());
+    std::vector<const ast::RuleDecl*> tree = enc_.ExceptionsTo(rule);
+    std::set<const ast::RuleDecl*> seen(tree.begin(), tree.end());
+    for (std::size_t i = 0; i < tree.size() && !reads; ++i) {
+      reads = ReadsDecision(tree[i]->condition.get());
+      for (const ast::RuleDecl* e : enc_.ExceptionsTo(*tree[i])) {
+        if (seen.insert(e).second) tree.push_back(e);
+      }
+    }
+    if (!reads) return false;
+    std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
+    while (!below.empty()) {
+      const sema::Layer* layer = below.back();
+      below.pop_back();
+      below.insert(below.end(), layer->children.begin(), layer->children.end());
+      Encoder there(w_.vars, model_, model_.Chain(*layer), "below!" + layer->name);
+      Answer answer = w_.solver.Check(there.Axioms() && there.Holds(rule) && !there.Defeated(rule),
+                                      {&there}, false);
+      if (answer.verdict != Verdict::kUnsat) return true;  // undetermined: claim nothing
+    }
+    return false;
+  }
+
   bool CheckDead(const ast::RuleDecl& rule) {
     z3::expr q = enc_.InForce(rule) && enc_.Condition(rule);
     Answer answer = w_.solver.Check(q, {&enc_}, false);
@@ -675,6 +701,7 @@ class LayerAnalysis {
         Answer answer = w_.solver.Check(wins, {&enc_}, false);
         if (Undetermined(answer, rule->id_range, "whether a rule is always defeated")) continue;
         if (answer.verdict != Verdict::kUnsat) continue;
+        if (WinsBelow(*rule)) continue;
         // The witness shows it defeated (not a failing search of its exceptions).
         possible = possible && enc_.Defeated(*rule);
         Answer applies = w_.solver.Check(possible, {&enc_}, true);

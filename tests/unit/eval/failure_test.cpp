@@ -142,4 +142,33 @@ rule m.level "Verordening, art. 1"
   CHECK(WinnerIds(program, out, "support") == std::vector<std::string>{"national.r.high"});
 }
 
+TEST_CASE("failure: a national rule that wins in a municipality is not always defeated (L508)",
+          "[eval][analysis]") {
+  // Nationally `level` is always 0, so r.low always holds and defeats r.base there; the
+  // municipality decides `level` = 400, and there r.base decides.
+  const std::vector<SourceText> sources = {
+      {"national.loket", R"L(layer national "Failure (synthetic, not law)"
+decision level: int in 0..1000 default 0 delegated to municipality "level"
+decision support: int default 0 "support"
+rule r.base "Art. 1"
+  then support = 100
+rule r.low "Art. 2"
+  exception to r.base
+  when level < 400
+  then support = 50
+)L"},
+      {"m1.loket", R"L(layer municipality m1 "Gemeente 1" under national code GM9911
+rule m.level "Verordening, art. 1"
+  then level = 400
+)L"}};
+  const RuleBase checked = CheckedWithFindings(sources);
+  INFO(AllText(checked));
+  CHECK(Codes(checked).empty());
+
+  const Program program = CompileUnchecked(sources, "m1");
+  Outcome out;
+  program.Evaluate(Facts(program, "{}"), D("2025-03-01"), out);
+  CHECK(WinnerIds(program, out, "support") == std::vector<std::string>{"national.r.base"});
+}
+
 }  // namespace loket::evaltest

@@ -76,7 +76,8 @@ struct Claims {
   std::set<std::string> layers_with_unplaced;  // a finding of those codes not at a rule/decision
   std::set<std::string> dead;  // qualified rule ids (L507): a rule that applies nowhere
   // (layer of the finding, qualified rule id) (L508): the rule never decides in that layer's
-  // jurisdiction — a municipality's exceptions can shadow a national rule there only.
+  // jurisdiction nor in those below it — a municipality's exceptions can shadow a national
+  // rule there only.
   std::set<std::pair<std::string, std::string>> shadowed;
 };
 
@@ -202,7 +203,11 @@ class JurisdictionRun {
       }
     }
     for (const auto& [rule, where] : undefeated_) {
-      if (claims_.shadowed.count({layer_.name, rule})) {
+      bool claimed = false;
+      for (const sema::Layer* l : model_.Chain(layer_)) {
+        claimed = claimed || claims_.shadowed.count({l->name, rule}) > 0;
+      }
+      if (claimed) {
         Fail(report_, "L508 on a rule that decides", rule + " decides " + where);
       }
     }
