@@ -397,7 +397,7 @@ struct WhyNotExplanation {
     kUnknownRule,     // no such rule in this jurisdiction
     kNotInForce,      // outside its validity (or its file's / layer's) on the date
     kConditionFalse,  // `failed_part` was false
-    kError,           // evaluating the condition failed (absent optional fact, overflow, ...)
+    kError,           // its condition, or deciding what it decides, failed (docs/language.md §9)
     kDefeated,        // it applied but was defeated by `defeated_by`
     kInvalidCase,     // the case itself is invalid (see case_errors)
     // It would apply, but every decision it decides is not applicable to this case (their

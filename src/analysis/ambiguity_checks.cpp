@@ -139,8 +139,9 @@ void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::Rule
   }
   Term ta = enc_.Assigned(a, decision), tb = enc_.Assigned(b, decision);
   // Only where the decision applies: elsewhere its rules are not consulted.
-  z3::expr q =
-      enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) && enc_.AppliesWhen(decision);
+  // The evaluator reports the conflict only where deciding raises no error first.
+  z3::expr q = enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) &&
+               enc_.AppliesWhen(decision) && !enc_.Faults(decision);
   Found model =
       findings_.Find({q,
                       {&enc_},

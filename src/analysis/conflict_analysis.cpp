@@ -173,6 +173,22 @@ void LayerAnalysis::RunChecks() {
   CheckProtected(live);
 }
 
+// Whether the expression reads a decision (through lets too).
+bool LayerAnalysis::ReadsDecision(const ast::Expr* e) {
+  if (!e) return false;
+  if (e->kind == ast::ExprKind::kName && e->symbol.kind == ast::SymbolKind::kDecision) {
+    return true;
+  }
+  if (e->kind == ast::ExprKind::kName && e->symbol.kind == ast::SymbolKind::kLet &&
+      ReadsDecision(e->symbol.let->value.get())) {
+    return true;
+  }
+  for (const auto& operand : e->operands) {
+    if (ReadsDecision(operand.get())) return true;
+  }
+  return false;
+}
+
 std::string LayerAnalysis::ValueOf(const z3::model& model, const Term& term,
                                    const ast::Type& type) {
   if (term.is_set) {

@@ -35,8 +35,9 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
     } else if (decision->default_value) {
       changes = !Encoder::Equal(value, enc_.Encode(*decision->default_value));
     }
-    z3::expr q = enc_.InForce(e) && enc_.InForce(base) && enc_.Condition(e) && !enc_.Defeated(e) &&
-                 !enc_.Condition(base) && changes;
+    // The exception decides (no error on the way) where the base rule's condition is false.
+    z3::expr q = enc_.Applies(e) && !enc_.Faults(*decision) && enc_.InForce(base) &&
+                 !enc_.Condition(base) && !enc_.ConditionFails(base) && changes;
     Found model =
         findings_.Find({q,
                         {&enc_},
@@ -94,6 +95,32 @@ void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& b
 }
 
 // --- L508 shadowed rules --------------------------------------------------------------------
+// Where the rule or a rule of its exception tree reads a decision, a lower layer's
+// jurisdiction may let the rule win although this one never does.
+bool LayerAnalysis::WinsBelow(const ast::RuleDecl& rule) {
+  bool reads = ReadsDecision(rule.condition.get());
+  std::vector<const ast::RuleDecl*> tree = enc_.ExceptionsTo(rule);
+  std::set<const ast::RuleDecl*> seen(tree.begin(), tree.end());
+  for (std::size_t i = 0; i < tree.size() && !reads; ++i) {
+    reads = ReadsDecision(tree[i]->condition.get());
+    for (const ast::RuleDecl* e : enc_.ExceptionsTo(*tree[i])) {
+      if (seen.insert(e).second) tree.push_back(e);
+    }
+  }
+  if (!reads) return false;
+  std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
+  while (!below.empty()) {
+    const sema::Layer* layer = below.back();
+    below.pop_back();
+    below.insert(below.end(), layer->children.begin(), layer->children.end());
+    Encoder there(w_.vars, model_, model_.Chain(*layer), "below!" + layer->name);
+    Answer answer = w_.solver.Check(there.Axioms() && there.Holds(rule) && !there.Defeated(rule),
+                                    {&there}, false);
+    if (answer.verdict != Verdict::kUnsat) return true;  // undetermined: claim nothing
+  }
+  return false;
+}
+
 void LayerAnalysis::CheckShadowed() {
   for (const sema::Layer* layer : chain_) {
     for (const ast::RuleDecl* rule : layer->rules) {
@@ -114,6 +141,9 @@ void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
   Answer answer =
       findings_.Ask({wins, {&enc_}, rule.id_range, "whether a rule is always defeated"}, false);
   if (answer.verdict != Verdict::kUnsat) return;
+  if (WinsBelow(rule)) return;
+  // The witness shows it defeated (not a failing search of its exceptions).
+  possible = possible && enc_.Defeated(rule);
   Answer applies = w_.solver.Check(possible, {&enc_}, true);
   if (applies.verdict != Verdict::kSat) return;  // dead: L507 says it
   // The witness shows the rule applying and defeated: prefer a case where every decision
@@ -130,16 +160,20 @@ void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
     applies = std::move(clear);
   }
   z3::model model = findings_.tools().Prettify(possible, {&enc_}, *applies.model);
-  const ast::RuleDecl& located = rule.layer == layer_.name ? rule : *exceptions.front();
+  // Where this layer added something: the rule, else its first exception of this layer.
+  const ast::RuleDecl* located = &rule;
+  for (const ast::RuleDecl* e : exceptions) {
+    if (located->layer != layer_.name && e->layer == layer_.name) located = e;
+  }
   Finding finding =
-      findings_.Report(diag::Kind::kShadowedRule, located.id_range,
+      findings_.Report(diag::Kind::kShadowedRule, located->id_range,
                        fmt::format("rule {} is always defeated: wherever it applies, one of its "
                                    "exceptions applies too",
                                    Cite(rule)));
   for (const ast::RuleDecl* e : exceptions) {
-    if (e != &located) finding.Note(*e, fmt::format("exception {}", Cite(*e)));
+    if (e != located) finding.Note(*e, fmt::format("exception {}", Cite(*e)));
   }
-  if (&located != &rule) finding.Note(rule, fmt::format("the shadowed rule {}", Cite(rule)));
+  if (located != &rule) finding.Note(rule, fmt::format("the shadowed rule {}", Cite(rule)));
   if (rule.layer == layer_.name) {
     finding.Help("remove the rule, or narrow its exceptions");
   } else {

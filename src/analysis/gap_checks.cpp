@@ -10,11 +10,29 @@
 namespace loket::analysis {
 
 // --- L507 dead rules ------------------------------------------------------------------------
+// A rule whose condition reads a decision can hold in a lower layer's jurisdiction although
+// it cannot in this one: that layer may decide a delegated decision differently. Then the
+// rule is not dead.
+bool LayerAnalysis::AppliesBelow(const ast::RuleDecl& rule) {
+  if (!ReadsDecision(rule.condition.get())) return false;
+  std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
+  while (!below.empty()) {
+    const sema::Layer* layer = below.back();
+    below.pop_back();
+    below.insert(below.end(), layer->children.begin(), layer->children.end());
+    Encoder there(w_.vars, model_, model_.Chain(*layer), "below!" + layer->name);
+    Answer answer = w_.solver.Check(there.Axioms() && there.Holds(rule), {&there}, false);
+    if (answer.verdict != Verdict::kUnsat) return true;  // undetermined: claim nothing
+  }
+  return false;
+}
+
 bool LayerAnalysis::CheckDead(const ast::RuleDecl& rule) {
   z3::expr q = enc_.InForce(rule) && enc_.Condition(rule);
   Answer answer = findings_.Ask(
       {q, {&enc_}, rule.id_range, fmt::format("whether rule `{}` can apply", rule.id)}, false);
   if (answer.verdict != Verdict::kUnsat) return true;  // it can, or undetermined (L513)
+  if (AppliesBelow(rule)) return true;
   Finding finding = findings_.Report(
       diag::Kind::kDeadRule, rule.id_range,
       fmt::format("rule {} can never apply: its condition is false for every case "
@@ -58,7 +76,8 @@ void LayerAnalysis::CheckGaps() {
 }
 
 void LayerAnalysis::CheckGap(const ast::DecisionDecl& decision) {
-  z3::expr none = enc_.AppliesWhen(decision);  // not applicable is no gap
+  // Not applicable is no gap; an error while deciding is that error, not a gap.
+  z3::expr none = enc_.AppliesWhen(decision) && !enc_.Faults(decision);
   for (const ast::RuleDecl* rule : enc_.RulesOn(decision)) {
     none = none && !enc_.Applies(*rule);
   }
@@ -98,7 +117,7 @@ void LayerAnalysis::CheckNotApplicable(const std::vector<const ast::RuleDecl*>& 
 
 void LayerAnalysis::CheckDecidedWhereNotApplicable(const ast::RuleDecl& rule,
                                                    const ast::DecisionDecl& decision) {
-  z3::expr q = enc_.Applies(rule) && !enc_.AppliesWhen(decision);
+  z3::expr q = enc_.Applies(rule) && !enc_.AppliesWhen(decision) && !enc_.Faults(decision);
   Found model =
       findings_.Find({q,
                       {&enc_},

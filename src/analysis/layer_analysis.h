@@ -70,7 +70,8 @@ class LayerAnalysis {
 
   // gap_checks.cpp: which cases the rules reach.
   bool CheckDead(const ast::RuleDecl& rule);  // L507; true when the rule can apply
-  void CheckGaps();                           // L506
+  bool AppliesBelow(const ast::RuleDecl& rule);
+  void CheckGaps();  // L506
   void CheckGap(const ast::DecisionDecl& decision);
   void CheckNotApplicable(const std::vector<const ast::RuleDecl*>& live);  // L520
   void CheckDecidedWhereNotApplicable(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
@@ -89,6 +90,7 @@ class LayerAnalysis {
   void CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& base);
   void CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base, source::SourceRange ref);
   void CheckShadowed();  // L508
+  bool WinsBelow(const ast::RuleDecl& rule);
   void CheckShadowedRule(const ast::RuleDecl& rule,
                          const std::vector<const ast::RuleDecl*>& exceptions);
 
@@ -107,6 +109,7 @@ class LayerAnalysis {
                           const ast::DecisionDecl& decision);
 
   // Shared by the families (conflict_analysis.cpp).
+  static bool ReadsDecision(const ast::Expr* e);
   std::string ValueOf(const z3::model& model, const Term& term, const ast::Type& type);
   std::int64_t ModelDay(const z3::model& model);
   std::string ConditionText(const ast::Expr& condition) const;

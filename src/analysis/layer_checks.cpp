@@ -36,7 +36,7 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
     inside = value.scalar >= enc_.Encode(*delegation.within_lo).scalar &&
              value.scalar <= enc_.Encode(*delegation.within_hi).scalar;
   }
-  z3::expr q = enc_.Applies(rule) && !inside;
+  z3::expr q = enc_.Applies(rule) && !enc_.Fails(decision) && !inside;
   Found model =
       findings_.Find({q, {&enc_}, assignment.range, "whether a value stays within its delegation"});
   if (!model) return;
@@ -82,15 +82,8 @@ void LayerAnalysis::CheckFavours(const ast::RuleDecl& rule, const ast::DecisionD
     case ast::Favours::kNone:
       break;
   }
-  // Gaps above leave the higher outcome undefined: compare only where the parent decides.
-  z3::expr parent_decides = w_.ctx.bool_val(true);
-  if (!decision.default_value) {
-    parent_decides = w_.ctx.bool_val(false);
-    for (const ast::RuleDecl* r : parent_->RulesOn(decision)) {
-      parent_decides = parent_decides || parent_->Applies(*r);
-    }
-  }
-  z3::expr q = enc_.Applies(rule) && parent_decides && worse;
+  // Compare only where both layers decide (no gap, conflict or error leaves an outcome).
+  z3::expr q = enc_.Applies(rule) && !local.fails && !higher.fails && worse;
   Found model = findings_.Find(
       {q, {&enc_, parent_.get()}, rule.id_range, "whether a local outcome is less favourable"});
   if (!model) return;
@@ -173,7 +166,7 @@ bool LayerAnalysis::CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl
   Answer answer = findings_.Ask(
       {differ, {&enc_}, rule.id_range, "whether a rule restates a higher one"}, false);
   if (answer.verdict != Verdict::kUnsat) return false;
-  z3::expr q = both && enc_.Condition(rule);
+  z3::expr q = both && enc_.Applies(rule) && !enc_.Faults(decision);
   Found model = findings_.tools().Example(q, {&enc_});
   if (!model) return false;
   findings_

@@ -192,6 +192,9 @@ int RuleIndexOf(const Program& program, const ast::RuleDecl& rule) {
 
 bool IsWinner(const Outcome& outcome, int decision, int rule) {
   if (decision < 0 || rule < 0) return false;
+  // A decision that failed lists the rules found so far, but none of them decided it.
+  const DecisionStatus status = outcome.status(decision);
+  if (status != DecisionStatus::kDecided && status != DecisionStatus::kConflict) return false;
   auto [begin, end] = outcome.winner_indices(decision);
   return std::find(begin, end, rule) != end;
 }

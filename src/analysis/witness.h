@@ -74,6 +74,8 @@ std::string DescribeDecision(const Program& program, const Outcome& outcome,
                              const std::string& decision);
 // Index of a rule (layer + id) among the program's rules, -1 when absent.
 int RuleIndexOf(const Program& program, const ast::RuleDecl& rule);
+// Whether `rule` decided `decision` (alone, with agreeing rules, or in a conflict); not when
+// deciding failed with an error.
 bool IsWinner(const Outcome& outcome, int decision, int rule);
 
 }  // namespace loket::analysis
