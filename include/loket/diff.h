@@ -114,7 +114,8 @@ struct PopulationDiff {
 };
 
 struct RuleBaseDiff {
-  // Both rule bases must check without errors; otherwise their errors, and nothing else.
+  // Both rule bases must check without errors other than the conflict analysis' findings
+  // (L5xx, which the comparison reports); otherwise their errors, and nothing else.
   bool old_clean = true;
   bool new_clean = true;
   std::vector<Diagnostic> old_errors;

@@ -86,12 +86,27 @@ Status ParsePeriod(const DiffOptions& options, diff::Period& period, std::string
   return Status::Ok();
 }
 
+// Findings of the conflict analysis (L5xx) are what a diff compares; any other error means
+// the rules cannot be compared (or evaluated) at all.
+bool BlocksComparison(const Diagnostic& d) {
+  return d.severity == Severity::kError && d.code.rfind("L5", 0) != 0;
+}
+
 std::vector<Diagnostic> Errors(const RuleBase& rules) {
   std::vector<Diagnostic> out;
   for (const Diagnostic& d : rules.diagnostics()) {
-    if (d.severity == Severity::kError) out.push_back(d);
+    if (BlocksComparison(d)) out.push_back(d);
   }
   return out;
+}
+
+bool Clean(const RuleBase& rules) {
+  const auto& impl = rules.impl();
+  if (!impl.model || impl.model->has_errors) return false;
+  for (const Diagnostic& d : rules.diagnostics()) {
+    if (BlocksComparison(d)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -103,8 +118,8 @@ Result<RuleBaseDiff> DiffRuleBases(const RuleBase& old_rules, const RuleBase& ne
     diff::CompareOptions compare;
     Status status = ParsePeriod(options, compare.period, result.period);
     if (!status.ok()) return status;
-    result.old_clean = !old_rules.has_errors() && old_rules.impl().model;
-    result.new_clean = !new_rules.has_errors() && new_rules.impl().model;
+    result.old_clean = Clean(old_rules);
+    result.new_clean = Clean(new_rules);
     if (!result.old_clean) result.old_errors = Errors(old_rules);
     if (!result.new_clean) result.new_errors = Errors(new_rules);
     if (!result.old_clean || !result.new_clean) return result;

@@ -135,7 +135,7 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
     const ast::DecisionDecl* decision = pending_decisions.back();
     pending_decisions.pop_back();
     if (!seen.insert(decision).second) continue;
-    std::uint64_t hash = TextHash(decision->range);
+    const std::uint64_t hash = TextHash(decision->range);
     add_enum(decision->type.type.enum_decl);
     walk(decision->default_value.get());
     walk(decision->applies_when.get());
@@ -144,7 +144,8 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
       walk(decision->delegation->within_lo.get());
       walk(decision->delegation->within_hi.get());
     }
-    // Its rules in force, in the order the evaluator takes them (root layer first).
+    // Its rules in force (their keys are in the cone: a rule added, removed or renamed shows;
+    // their order matters only between disagreeing rules, a conflict either way).
     for (const sema::Layer* layer : chain) {
       for (const ast::RuleDecl* rule : layer->rules) {
         bool assigns = false;
@@ -152,7 +153,6 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
           assigns = assigns || assignment.decision == decision;
         }
         if (!assigns || !InForceDuring(*rule)) continue;
-        hash = Mix(hash, std::hash<std::string>{}(rule->layer + "." + rule->id));
         add_rule(rule);
       }
     }
