@@ -119,7 +119,7 @@ int RunDiff(const DiffCommandOptions& options) {
 
   std::cerr << "checking " << options.old_rules << " and " << options.new_rules << "\n";
   RuleBasePair pair = CheckPair(std::move(*old_sources), std::move(*new_sources), load);
-  Result<RuleBaseDiff> diff = DiffRuleBases(pair.old_rules, pair.new_rules, diff_options);
+  Result<RuleBaseDiff> diff = DiffRuleBases(pair, diff_options);
   if (!diff.ok()) {
     PrintError(diff.status());
     return kExitUsage;

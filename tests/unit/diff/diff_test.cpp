@@ -76,7 +76,7 @@ RuleBaseDiff Diff(const std::vector<loket::SourceText>& old_sources,
                   loket::DiffOptions options = {}) {
   if (options.on.empty() && options.from.empty()) options.on = "2025-03-01";
   loket::RuleBasePair pair = loket::CheckPair(old_sources, new_sources);
-  loket::Result<RuleBaseDiff> diff = loket::DiffRuleBases(pair.old_rules, pair.new_rules, options);
+  loket::Result<RuleBaseDiff> diff = loket::DiffRuleBases(pair, options);
   REQUIRE(diff.ok());
   return std::move(diff).value();
 }
@@ -194,14 +194,14 @@ TEST_CASE("diff: bad dates and unknown jurisdictions are refused", "[diff]") {
   loket::RuleBasePair pair = loket::CheckPair(Sources(National()), Sources(National()));
   loket::DiffOptions options;
   options.on = "2025-02-30";
-  CHECK(loket::DiffRuleBases(pair.old_rules, pair.new_rules, options).status().code() ==
+  CHECK(loket::DiffRuleBases(pair, options).status().code() ==
         loket::StatusCode::kInvalidArgument);
   options.on = "2025-02-01";
   options.jurisdiction = "atlantis";
-  CHECK(loket::DiffRuleBases(pair.old_rules, pair.new_rules, options).status().code() ==
+  CHECK(loket::DiffRuleBases(pair, options).status().code() ==
         loket::StatusCode::kNotFound);
   options.jurisdiction = "GM1783";  // by CBS code
-  auto only = loket::DiffRuleBases(pair.old_rules, pair.new_rules, options);
+  auto only = loket::DiffRuleBases(pair, options);
   REQUIRE(only.ok());
   CHECK(only->stats.jurisdictions == 1);
 }
