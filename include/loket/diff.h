@@ -32,6 +32,7 @@ struct DiffOptions {
   // undetermined (as `loket check --solver-time-limit`).
   unsigned solver_time_limit_ms = 30'000;
   int witnesses_per_decision = 3;  // distinct "old -> new" transitions shown per decision
+  unsigned threads = 0;            // jurisdictions compared side by side; 0: one per core
 };
 
 enum class DiffVerdict {

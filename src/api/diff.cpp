@@ -201,6 +201,7 @@ Result<RuleBaseDiff> DiffRuleBases(const RuleBasePair& rules, const DiffOptions&
     compare.rlimit = options.solver_rlimit;
     compare.time_limit_ms = options.solver_time_limit_ms;
     compare.witnesses = std::max(1, options.witnesses_per_decision);
+    compare.threads = options.threads;
     std::vector<Diagnostic> before = old_rules.diagnostics();
     before.insert(before.end(), rules.old_findings.begin(), rules.old_findings.end());
     std::vector<Diagnostic> after = new_rules.diagnostics();

@@ -19,6 +19,7 @@ struct CompareOptions {
   unsigned rlimit = 2'000'000;
   unsigned time_limit_ms = 30'000;
   int witnesses = 3;
+  unsigned threads = 0;  // worker threads over jurisdictions; 0: hardware concurrency
 };
 
 // Fills out.decisions and out.stats. Models must be free of errors.
