@@ -181,7 +181,7 @@ int RunDiff(const DiffCommandOptions& options) {
 }
 
 const RegisterCommand kDiff{
-    {"diff", "Show which answers change between two versions of a rule base", 25,
+    {"diff", "Show which answers change between two versions of a rule base", 35,
      [](CLI::App& app) -> Action {
        auto options = std::make_shared<DiffCommandOptions>();
        app.add_option("OLD", options->old_rules,
