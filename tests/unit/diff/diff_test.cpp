@@ -194,12 +194,10 @@ TEST_CASE("diff: bad dates and unknown jurisdictions are refused", "[diff]") {
   loket::RuleBasePair pair = loket::CheckPair(Sources(National()), Sources(National()));
   loket::DiffOptions options;
   options.on = "2025-02-30";
-  CHECK(loket::DiffRuleBases(pair, options).status().code() ==
-        loket::StatusCode::kInvalidArgument);
+  CHECK(loket::DiffRuleBases(pair, options).status().code() == loket::StatusCode::kInvalidArgument);
   options.on = "2025-02-01";
   options.jurisdiction = "atlantis";
-  CHECK(loket::DiffRuleBases(pair, options).status().code() ==
-        loket::StatusCode::kNotFound);
+  CHECK(loket::DiffRuleBases(pair, options).status().code() == loket::StatusCode::kNotFound);
   options.jurisdiction = "GM1783";  // by CBS code
   auto only = loket::DiffRuleBases(pair, options);
   REQUIRE(only.ok());
@@ -352,4 +350,42 @@ TEST_CASE("diff: the JSON report carries verdicts and witnesses", "[diff]") {
   std::string html = loket::RenderDiff(diff, loket::DiffFormat::kHtml);
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("Because of: rule national.wi.duty (changed)") != std::string::npos);
+}
+
+TEST_CASE("diff: a solver limit makes a changed decision undetermined, never equal", "[diff]") {
+  loket::DiffOptions options;
+  options.solver_rlimit = 1;  // deterministic: no query can finish
+  RuleBaseDiff diff = Diff(Sources(National()),
+                           Sources(National("age >= 18 and residence == asylum_fixed")), options);
+  const DecisionDiff& duty = Find(diff, "national", "integration_duty");
+  CHECK(duty.verdict == DiffVerdict::kUndetermined);
+  CHECK(duty.reason.find("resource limit") != std::string::npos);
+  CHECK_FALSE(diff.Unchanged());
+  CHECK(diff.stats.undetermined == 4);
+  CHECK(loket::RenderDiff(diff, loket::DiffFormat::kText).find("Undetermined:") !=
+        std::string::npos);
+}
+
+TEST_CASE("diff: records one side refuses are counted apart", "[diff]") {
+  // NEW asks a fact OLD did not have: every record without it is refused by NEW only.
+  std::string national = National("age >= 16 and residence == asylum_fixed and not exempt",
+                                  "wi.duty", "\nfact exempt: bool \"exempted by DUO\"\n");
+  loket::RuleBasePair pair = loket::CheckPair(Sources(National()), Sources(national));
+  REQUIRE_FALSE(pair.new_rules.has_errors());
+  std::istringstream records(
+      "{\"age\": 17, \"residence\": \"asylum_fixed\"}\n"
+      "{\"age\": 30, \"residence\": \"none\"}\n");
+  loket::PopulationOptions options;
+  options.jurisdiction = "westland";
+  options.on = "2025-03-01";
+  auto counted = loket::CountChanges(pair.old_rules, pair.new_rules, records, options);
+  REQUIRE(counted.ok());
+  CHECK(counted->records == 2);
+  CHECK(counted->failed_old == 0);
+  CHECK(counted->failed_new == 2);
+  CHECK(counted->failing_differently_count == 2);
+  REQUIRE(counted->failing_differently.size() == 2);
+  CHECK(counted->failing_differently[0].first == 1);
+  CHECK(counted->failing_differently[0].second.find("exempt") != std::string::npos);
+  CHECK(counted->changes.empty());
 }
