@@ -61,6 +61,15 @@ std::vector<SourceText> SourcesOf(const RuleBase& rules, const std::set<std::str
   return out;
 }
 
+// The content key of a layer's chain (sema::ChainKeys) by the layer's name.
+std::optional<std::uint64_t> KeyOf(const sema::Model& model, const std::vector<std::uint64_t>& keys,
+                                   const std::string& name) {
+  for (std::size_t i = 0; i < model.layers.size() && i < keys.size(); ++i) {
+    if (model.layers[i]->name == name) return keys[i];
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceText> new_sources,
@@ -81,17 +90,10 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
   // Layers whose chain differs, and the layers above them (their chain is analysed with them).
   std::vector<std::uint64_t> old_keys = sema::ChainKeys(*old_model);
   std::vector<std::uint64_t> new_keys = sema::ChainKeys(*new_model);
-  auto key_of = [](const sema::Model& model, const std::vector<std::uint64_t>& keys,
-                   const std::string& name) -> std::optional<std::uint64_t> {
-    for (std::size_t i = 0; i < model.layers.size() && i < keys.size(); ++i) {
-      if (model.layers[i]->name == name) return keys[i];
-    }
-    return std::nullopt;
-  };
   std::set<std::string> changed, needed;
   for (std::size_t i = 0; i < new_model->layers.size() && i < new_keys.size(); ++i) {
     const sema::Layer& layer = *new_model->layers[i];
-    if (key_of(*old_model, old_keys, layer.name) == new_keys[i]) continue;
+    if (KeyOf(*old_model, old_keys, layer.name) == new_keys[i]) continue;
     changed.insert(layer.name);
     for (const sema::Layer* l = &layer; l; l = l->parent) needed.insert(l->name);
   }
@@ -202,6 +204,15 @@ Result<RuleBaseDiff> DiffRuleBases(const RuleBasePair& rules, const DiffOptions&
     compare.time_limit_ms = options.solver_time_limit_ms;
     compare.witnesses = std::max(1, options.witnesses_per_decision);
     compare.threads = options.threads;
+    {
+      std::vector<std::uint64_t> old_keys = sema::ChainKeys(old_model);
+      std::vector<std::uint64_t> new_keys = sema::ChainKeys(new_model);
+      for (std::size_t i = 0; i < new_model.layers.size() && i < new_keys.size(); ++i) {
+        const std::string& name = new_model.layers[i]->name;
+        std::optional<std::uint64_t> old_key = KeyOf(old_model, old_keys, name);
+        if (old_key == new_keys[i]) compare.same_chains.insert(name);
+      }
+    }
     std::vector<Diagnostic> before = old_rules.diagnostics();
     before.insert(before.end(), rules.old_findings.begin(), rules.old_findings.end());
     std::vector<Diagnostic> after = new_rules.diagnostics();

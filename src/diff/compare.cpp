@@ -116,6 +116,15 @@ void CompareModels(const sema::Model& old_model, const sema::Model& new_model,
     std::vector<const ast::DecisionDecl*> new_decisions = ChainDecisions(new_model, new_layer);
     std::vector<const sema::Layer*> old_chain = old_model.Chain(old_layer);
     std::vector<const sema::Layer*> new_chain = new_model.Chain(new_layer);
+    if (options.same_chains.count(new_layer.name)) {
+      for (const ast::DecisionDecl* nd : new_decisions) {
+        DecisionDiff result;
+        result.jurisdiction = new_layer.name;
+        result.decision = nd->name;
+        task.results.push_back(std::move(result));  // kSame
+      }
+      return;
+    }
     std::unique_ptr<JurisdictionProver> prover;
     for (const ast::DecisionDecl* nd : new_decisions) {
       DecisionDiff result;
