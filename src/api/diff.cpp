@@ -76,11 +76,10 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
                        const LoadOptions& options) {
   LoadOptions quick = options;
   quick.analyze_conflicts = false;
-  RuleBasePair pair{RuleBase::FromSources(std::move(old_sources), quick),
-                    RuleBase::FromSources(std::move(new_sources), quick),
-                    {},
-                    {},
-                    0};
+  // One checker: NEW's files that OLD has with the same text are not parsed again.
+  IncrementalChecker both(quick);
+  RuleBase old_rules = both.Check(std::move(old_sources));
+  RuleBasePair pair{std::move(old_rules), both.Check(std::move(new_sources)), {}, {}, 0};
   const sema::Model* old_model = pair.old_rules.impl().model.get();
   const sema::Model* new_model = pair.new_rules.impl().model.get();
   if (!options.analyze_conflicts || pair.old_rules.has_errors() || pair.new_rules.has_errors() ||
