@@ -389,3 +389,20 @@ TEST_CASE("diff: records one side refuses are counted apart", "[diff]") {
   CHECK(counted->failing_differently[0].second.find("exempt") != std::string::npos);
   CHECK(counted->changes.empty());
 }
+
+TEST_CASE("diff: a new enum member is a change for the people it names", "[diff]") {
+  std::string widened = National("age >= 16 and residence in {asylum_fixed, asylum_permanent}");
+  const std::string last = "  none \"no lawful stay\"\n";
+  REQUIRE(widened.find(last) != std::string::npos);
+  widened.replace(widened.find(last), last.size(),
+                  "  none \"no lawful stay\",\n  asylum_permanent \"asylum permit, permanent\"\n");
+  RuleBaseDiff diff = Diff(Sources(National()), Sources(widened));
+  const DecisionDiff& duty = Find(diff, "national", "integration_duty");
+  REQUIRE(duty.verdict == DiffVerdict::kChanged);
+  bool refused_before = false;
+  for (const loket::DiffWitness& w : duty.witnesses) {
+    CHECK(w.case_yaml.find("residence: asylum_permanent") != std::string::npos);
+    if (w.old_answer.status == "refused" && w.new_answer.value == "true") refused_before = true;
+  }
+  CHECK(refused_before);
+}
