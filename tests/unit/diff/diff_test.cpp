@@ -406,3 +406,21 @@ TEST_CASE("diff: a new enum member is a change for the people it names", "[diff]
   }
   CHECK(refused_before);
 }
+
+TEST_CASE("diff: the conflict analysis runs only where a layer's chain differs", "[diff]") {
+  loket::RuleBasePair same = loket::CheckPair(Sources(National()), Sources(National()));
+  CHECK(same.layers_analyzed == 0);
+  std::string dead = R"(
+rule ws.never "Wet inburgering 2021, art. 16"
+  when age > 120 and age < 18
+  then referrals += {integration_course}
+)";
+  loket::RuleBasePair changed =
+      loket::CheckPair(Sources(National()), Sources(National(), std::string(kWestland) + dead));
+  // OLD: national and westland; NEW: westland again, national from the cache.
+  CHECK(changed.layers_analyzed == 3);
+  CHECK(changed.old_findings.empty());
+  REQUIRE(changed.new_findings.size() == 1);
+  CHECK(changed.new_findings.front().code == "L507");
+  CHECK(changed.new_findings.front().layer == "westland");
+}
