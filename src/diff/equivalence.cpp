@@ -1,5 +1,6 @@
 #include "diff/equivalence.h"
 
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -225,33 +226,79 @@ struct JurisdictionProver::Impl {
   };
   Validity ValidCases(const std::set<std::string>& read) {
     Validity v{ctx.bool_val(true), ctx.bool_val(true), ctx.bool_val(true)};
+    // A domain the same on both sides is one term (the same variables and bounds): it bounds
+    // every case. Only one that differs, of a fact the decision reads, tells the sides apart.
+    std::vector<z3::expr> new_domains;
+    for (const ast::FactDecl* fact : new_encoder->facts()) {
+      new_domains.push_back(new_vars.Domain(fact, 0));
+    }
+    auto shared = [&](const z3::expr& domain) {
+      for (const z3::expr& d : new_domains) {
+        if (z3::eq(d, domain)) return true;
+      }
+      return false;
+    };
     for (const ast::FactDecl* fact : old_encoder->facts()) {
       z3::expr domain = old_vars.Domain(fact, 0);
-      if (Mentioned(old_vars, fact, read)) {
-        v.old_valid = v.old_valid && domain;
-      } else {
+      if (shared(domain) || !Mentioned(old_vars, fact, read)) {
         v.both = v.both && domain;
+      } else {
+        v.old_valid = v.old_valid && domain;
       }
+    }
+    std::vector<z3::expr> old_domains;
+    for (const ast::FactDecl* fact : old_encoder->facts()) {
+      old_domains.push_back(old_vars.Domain(fact, 0));
     }
     for (const ast::FactDecl* fact : new_encoder->facts()) {
       z3::expr domain = new_vars.Domain(fact, 0);
+      bool in_old = false;
+      for (const z3::expr& d : old_domains) in_old = in_old || z3::eq(d, domain);
+      if (in_old) continue;  // already in `both`
       if (Mentioned(new_vars, fact, read)) {
         v.new_valid = v.new_valid && domain;
       } else {
         v.both = v.both && domain;
       }
     }
+    // Assumptions written the same way on both sides are encoded once (OLD's), so the solver
+    // need not prove two encodings of one date condition equal.
+    std::map<std::string, std::string> old_assumes;  // layer.name -> text
     for (const sema::Layer* layer : old_encoder->chain()) {
       for (const ast::AssumeDecl* assume : layer->assumes) {
-        v.old_valid = v.old_valid && old_encoder->Bool(assume->condition.get());
+        old_assumes[assume->layer + "." + assume->name] = Text(*old_side.model, assume->range);
       }
     }
+    std::set<std::string> common;
     for (const sema::Layer* layer : new_encoder->chain()) {
       for (const ast::AssumeDecl* assume : layer->assumes) {
-        v.new_valid = v.new_valid && new_encoder->Bool(assume->condition.get());
+        std::string key = assume->layer + "." + assume->name;
+        auto it = old_assumes.find(key);
+        if (it != old_assumes.end() && it->second == Text(*new_side.model, assume->range)) {
+          common.insert(key);
+        } else {
+          v.new_valid = v.new_valid && new_encoder->Bool(assume->condition.get());
+        }
+      }
+    }
+    for (const sema::Layer* layer : old_encoder->chain()) {
+      for (const ast::AssumeDecl* assume : layer->assumes) {
+        z3::expr holds = old_encoder->Bool(assume->condition.get());
+        if (common.count(assume->layer + "." + assume->name)) {
+          v.both = v.both && holds;
+        } else {
+          v.old_valid = v.old_valid && holds;
+        }
       }
     }
     return v;
+  }
+
+  static std::string Text(const sema::Model& model, source::SourceRange range) {
+    if (!model.sources || !range.valid()) return {};
+    std::string_view text = model.sources->text(range.file);
+    if (range.end > text.size() || range.begin > range.end) return {};
+    return std::string(text.substr(range.begin, range.end - range.begin));
   }
 
   void Prove(const ast::DecisionDecl& od, const ast::DecisionDecl& nd, DecisionDiff& result) {
@@ -305,8 +352,16 @@ struct JurisdictionProver::Impl {
       int spurious = 0;
       while (answer.verdict == analysis::Verdict::kSat && answer.model &&
              static_cast<int>(result.witnesses.size()) < options.witnesses && spurious < 3) {
-        z3::model model =
-            analysis::Prettify(solver, new_vars, en.facts(), blocked, encoders, *answer.model, {0});
+        // A case that looks like a person; when the time runs out on the way, the solver's
+        // own case (exact as well, only less round), and no further witnesses.
+        z3::model model = *answer.model;
+        bool last = false;
+        try {
+          model = analysis::Prettify(solver, new_vars, en.facts(), blocked, encoders, model, {0});
+        } catch (const analysis::OutOfTime&) {
+          out_of_time = true;
+          last = true;
+        }
         analysis::WitnessCase old_case =
             analysis::ExtractCase(model, old_vars, eo.facts(), nullptr, constrained);
         analysis::WitnessCase new_case =
@@ -347,10 +402,14 @@ struct JurisdictionProver::Impl {
         if (m_do.is_true()) same = same && SameValue(ctx, to, Evaluated(model, to));
         if (m_dn.is_true()) same = same && SameValue(ctx, tn, Evaluated(model, tn));
         blocked = blocked && !same;
+        if (last) break;
         answer = solver.Check(blocked, encoders, true);
       }
       if (!result.witnesses.empty()) {
         result.verdict = DiffVerdict::kChanged;
+      } else if (out_of_time) {
+        result.reason = fmt::format("the time limit of {} ms for this jurisdiction was spent",
+                                    options.time_limit_ms);
       } else {
         result.reason =
             "the solver found cases that differ, but both evaluators answer them alike (the "
