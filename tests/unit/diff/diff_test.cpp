@@ -2,6 +2,7 @@
 // witnesses replayed on both sides, periods, new findings, populations and the witness suites.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -423,4 +424,19 @@ rule ws.never "Wet inburgering 2021, art. 16"
   REQUIRE(changed.new_findings.size() == 1);
   CHECK(changed.new_findings.front().code == "L507");
   CHECK(changed.new_findings.front().layer == "westland");
+}
+
+TEST_CASE("diff: a new assumption refuses cases OLD answered", "[diff]") {
+  std::string assumed = National("age >= 16 and residence == asylum_fixed", "wi.duty",
+                                 "\nassume school_age: age >= 4 \"the desk sees no toddlers\"\n");
+  RuleBaseDiff diff = Diff(Sources(National()), Sources(assumed));
+  const DecisionDiff& duty = Find(diff, "national", "integration_duty");
+  REQUIRE(duty.verdict == DiffVerdict::kChanged);
+  CHECK(std::find(duty.changes.begin(), duty.changes.end(), "assume national.school_age (added)") !=
+        duty.changes.end());
+  REQUIRE(!duty.witnesses.empty());
+  const loket::DiffWitness& w = duty.witnesses.front();
+  CHECK(w.old_answer.value == "false");
+  CHECK(w.new_answer.status == "refused");
+  CHECK(w.new_answer.answer.find("school_age") != std::string::npos);
 }
