@@ -8,6 +8,7 @@
 #include "compile/compile.h"
 #include "eval/program_access.h"
 #include "support/date.h"
+#include "support/money.h"
 
 namespace loket::analysis {
 
@@ -42,22 +43,6 @@ bool ModelBool(const z3::model& model, const z3::expr& e) {
   return model.eval(e, true).is_true();
 }
 
-std::string MoneyYaml(std::int64_t cents) {
-  std::int64_t a = cents < 0 ? -cents : cents;
-  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", a / 100, a % 100);
-}
-
-std::string MoneyText(std::int64_t cents) {
-  std::int64_t a = cents < 0 ? -cents : cents;
-  std::string euros = std::to_string(a / 100);
-  std::string grouped;
-  for (std::size_t i = 0; i < euros.size(); ++i) {
-    if (i > 0 && (euros.size() - i) % 3 == 0) grouped += '.';
-    grouped += euros[i];
-  }
-  return fmt::format("{}€{},{:02}", cents < 0 ? "-" : "", grouped, a % 100);
-}
-
 std::string SetText(const ast::EnumDecl* e, std::uint64_t mask, bool yaml) {
   std::string out = yaml ? "[" : "{";
   bool first = true;
@@ -73,7 +58,7 @@ std::string SetText(const ast::EnumDecl* e, std::uint64_t mask, bool yaml) {
 std::string ValueYaml(const ast::Type& type, std::int64_t raw) {
   switch (type.kind) {
     case ast::TypeKind::kMoney:
-      return MoneyYaml(raw);
+      return support::FormatMoneyDecimal(raw, support::CentsShown::kAlways);
     case ast::TypeKind::kSet:
       return SetText(type.enum_decl, static_cast<std::uint64_t>(raw), true);
     default:
@@ -88,7 +73,7 @@ std::string FormatValue(const ast::Type& type, std::int64_t raw) {
     case ast::TypeKind::kBool:
       return raw ? "true" : "false";
     case ast::TypeKind::kMoney:
-      return MoneyText(raw);
+      return support::FormatMoney(raw, support::CentsShown::kAlways);
     case ast::TypeKind::kDate:
       return support::FormatIsoDate(static_cast<support::DayNumber>(raw));
     case ast::TypeKind::kEnum:

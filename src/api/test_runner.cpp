@@ -33,6 +33,7 @@
 #include "api/rule_base_impl.h"
 #include "diag/diagnostic.h"
 #include "loket/testing.h"
+#include "support/money.h"
 
 namespace loket {
 namespace fs = std::filesystem;
@@ -129,47 +130,6 @@ std::string FlowText(const YAML::Node& node) {
   return "null";
 }
 
-// Money as written in suites: 1800, 1800.5, "€1.800,50", "1800.50 EUR" → cents.
-bool ParseMoneyText(std::string text, std::int64_t& cents) {
-  std::string cleaned;
-  bool dutch =
-      text.find("\xE2\x82\xAC") != std::string::npos || text.find(',') != std::string::npos;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 3, "\xE2\x82\xAC") == 0) {
-      i += 2;
-      continue;
-    }
-    char c = text[i];
-    if (c == ' ' || c == 'E' || c == 'U' || c == 'R') continue;
-    if (dutch && c == '.') continue;
-    cleaned += dutch && c == ',' ? '.' : c;
-  }
-  if (cleaned.empty()) return false;
-  bool negative = cleaned[0] == '-';
-  std::size_t i = negative ? 1 : 0;
-  std::int64_t euros = 0;
-  bool digits = false;
-  for (; i < cleaned.size() && std::isdigit(static_cast<unsigned char>(cleaned[i])); ++i) {
-    if (euros > 900'000'000'000'000) return false;
-    euros = euros * 10 + (cleaned[i] - '0');
-    digits = true;
-  }
-  std::int64_t fraction = 0;
-  if (i < cleaned.size() && cleaned[i] == '.') {
-    ++i;
-    int places = 0;
-    for (; i < cleaned.size() && std::isdigit(static_cast<unsigned char>(cleaned[i])); ++i) {
-      if (++places > 2) return false;
-      fraction = fraction * 10 + (cleaned[i] - '0');
-      digits = true;
-    }
-    if (places == 1) fraction *= 10;
-  }
-  if (!digits || i != cleaned.size()) return false;
-  cents = (euros * 100 + fraction) * (negative ? -1 : 1);
-  return true;
-}
-
 // Whether the expected YAML value (as a suite writes it) equals the decided value.
 bool ValuesEqual(const YAML::Node& expected, const Value& actual) {
   try {
@@ -179,9 +139,9 @@ bool ValuesEqual(const YAML::Node& expected, const Value& actual) {
       case ValueType::kInt:
         return expected.IsScalar() && expected.as<long long>() == actual.AsInt();
       case ValueType::kMoney: {
-        std::int64_t cents = 0;
-        return expected.IsScalar() && ParseMoneyText(expected.Scalar(), cents) &&
-               cents == actual.AsCents();
+        // Written as in a case file: 1800, 1800.5, "€1.800,50", "1800.50 EUR".
+        return expected.IsScalar() &&
+               support::ParseMoneyInput(expected.Scalar()) == actual.AsCents();
       }
       case ValueType::kDate: {
         std::optional<Date> date =

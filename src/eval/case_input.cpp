@@ -18,6 +18,7 @@
 #include "eval/support.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
+#include "support/money.h"
 
 namespace loket {
 
@@ -208,93 +209,6 @@ std::optional<std::int64_t> ParseInteger(std::string_view text) {
     }
   }
   return value;
-}
-
-// Euros with up to two decimals: digits, optional thousands separator `thousands`, optional
-// decimal separator `decimal`. Returns cents.
-std::optional<std::int64_t> ParseEuros(std::string_view text, char thousands, char decimal) {
-  bool negative = false;
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
-    negative = text[0] == '-';
-    text.remove_prefix(1);
-  }
-  std::string_view whole = text;
-  std::string_view fraction;
-  if (auto dot = text.find(decimal); dot != std::string_view::npos) {
-    whole = text.substr(0, dot);
-    fraction = text.substr(dot + 1);
-    if (fraction.empty() || fraction.size() > 2) return std::nullopt;
-  }
-  if (whole.empty()) return std::nullopt;
-  std::int64_t euros = 0;
-  int digits_in_group = 0;
-  bool grouped = false;
-  for (char c : whole) {
-    if (thousands != 0 && c == thousands) {
-      if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return std::nullopt;
-      grouped = true;
-      digits_in_group = 0;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    ++digits_in_group;
-    if (__builtin_mul_overflow(euros, 10, &euros) ||
-        __builtin_add_overflow(euros, c - '0', &euros)) {
-      return std::nullopt;
-    }
-  }
-  if (grouped && digits_in_group != 3) return std::nullopt;
-  std::int64_t cents = 0;
-  for (std::size_t i = 0; i < 2; ++i) {
-    char c = i < fraction.size() ? fraction[i] : '0';
-    if (c < '0' || c > '9') return std::nullopt;
-    cents = cents * 10 + (c - '0');
-  }
-  std::int64_t total;
-  if (__builtin_mul_overflow(euros, 100, &total) || __builtin_add_overflow(total, cents, &total)) {
-    return std::nullopt;
-  }
-  return negative ? -total : total;
-}
-
-// `1800`, `1800.50`, `€1.800,50`, `€ 250`, `250 EUR`, `1.800,50 EUR`.
-std::optional<std::int64_t> ParseMoney(std::string_view text) {
-  text = Trim(text);
-  bool marked = false;
-  bool negative = false;
-  if (!text.empty() && text[0] == '-') {
-    negative = true;
-    text.remove_prefix(1);
-  }
-  static constexpr std::string_view kEuro = "\xE2\x82\xAC";  // €
-  if (text.substr(0, kEuro.size()) == kEuro) {
-    marked = true;
-    text = Trim(text.substr(kEuro.size()));
-  } else if (text.size() > 3 && EqualsIgnoreCase(text.substr(text.size() - 3), "EUR")) {
-    marked = true;
-    text = Trim(text.substr(0, text.size() - 3));
-  }
-  if (!text.empty() && text[0] == '-') {
-    if (negative) return std::nullopt;
-    negative = true;
-    text.remove_prefix(1);
-  }
-  std::optional<std::int64_t> cents;
-  if (text.find(',') != std::string_view::npos) {
-    cents = ParseEuros(text, '.', ',');  // Dutch: 1.800,50
-  } else {
-    std::size_t dot = text.find('.');
-    bool decimal_dot = dot != std::string_view::npos &&
-                       text.find('.', dot + 1) == std::string_view::npos &&
-                       text.size() - dot - 1 <= 2;
-    if (dot == std::string_view::npos || decimal_dot) {
-      cents = ParseEuros(text, 0, '.');
-    } else if (marked) {
-      cents = ParseEuros(text, '.', ',');  // €1.800
-    }
-  }
-  if (!cents) return std::nullopt;
-  return negative ? -*cents : *cents;
 }
 
 std::string_view Unquote(std::string_view text, bool& quoted) {
@@ -505,7 +419,7 @@ class CaseWriter {
         break;
       case ValueType::kMoney:
         if (kind == InputKind::kNumber || kind == InputKind::kPlain || kind == InputKind::kString) {
-          if (auto v = ParseMoney(text)) return Store(slot, *v, line);
+          if (auto v = support::ParseMoneyInput(text)) return Store(slot, *v, line);
           WrongType(slot, kind, text, line,
                     "euros with at most two decimals, like 1800.50 or \"€1.800,50\"");
           return false;
