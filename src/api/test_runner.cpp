@@ -638,7 +638,7 @@ Status CollectSuites(const std::vector<std::string>& paths, std::vector<std::str
 
 void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
                  const TestOptions& options, TestReport& report) {
-  const internal::RuleBaseImpl& impl = rules.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rules);
   if (!impl.model) return;
   for (const auto& layer : impl.model->layers) {
     for (const ast::RuleDecl* rule : layer->rules) {
@@ -662,7 +662,7 @@ void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
 Result<TestReport> RunTests(const RuleBase& rules, const std::vector<std::string>& suite_paths,
                             const TestOptions& options) {
   try {
-    if (rules.has_errors() && !internal::AcceptedAsWritten(rules.impl())) {
+    if (rules.has_errors() && !internal::AcceptedAsWritten(internal::RuleBaseAccess::Impl(rules))) {
       return Status(StatusCode::kInvalidArgument,
                     "the rule base has errors; fix them before testing (see `loket check`)");
     }

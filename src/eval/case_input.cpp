@@ -15,6 +15,7 @@
 
 #include "diag/diagnostic.h"
 #include "eval/engine.h"
+#include "eval/program_access.h"
 #include "eval/support.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
@@ -823,7 +824,7 @@ bool Program::SetFact(Case& out, std::string_view name, std::string_view value_t
 
 bool Program::CheckRequired(const Case& facts, std::vector<Diagnostic>& errors) const {
   const std::size_t errors_before = errors.size();
-  if (facts.program() != compiled_.get()) {
+  if (internal::ProgramAccess::CompiledOf(facts) != compiled_.get()) {
     errors.push_back(NotAnObject("the case was made for another program"));
     return false;
   }
@@ -836,7 +837,7 @@ namespace {
 template <typename Field>
 std::string CaseFields(const CompiledProgram& p, const Case& facts, Field field) {
   std::string text = "{";
-  if (facts.program() == &p) {
+  if (internal::ProgramAccess::CompiledOf(facts) == &p) {
     for (int slot = 0; slot < p.fact_count; ++slot) {
       if (!facts.IsSet(slot)) continue;
       if (text.size() > 1) text += ", ";

@@ -14,6 +14,7 @@
 #include "eval/fire.h"
 #include "eval/interpreter.h"
 #include "eval/machine.h"
+#include "eval/program_access.h"
 #include "eval/support.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
@@ -825,11 +826,12 @@ void MarkNotEvaluated(Outcome& out, std::vector<DecisionStatus>& status,
 bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outcome& out) {
   Outcome::Scratch& s = *out.scratch_;
   out.case_errors_.clear();
-  if (facts.program() != &p) {
-    out.case_errors_.push_back(eval::MakeDiagnostic(
-        "L611", "MalformedCase",
-        facts.program() == nullptr ? "the case was not made by Program::NewCase()"
-                                   : "the case was made for another program (jurisdiction)"));
+  if (internal::ProgramAccess::CompiledOf(facts) != &p) {
+    out.case_errors_.push_back(
+        eval::MakeDiagnostic("L611", "MalformedCase",
+                             internal::ProgramAccess::CompiledOf(facts) == nullptr
+                                 ? "the case was not made by Program::NewCase()"
+                                 : "the case was made for another program (jurisdiction)"));
   } else {
     const std::size_t n = static_cast<std::size_t>(p.fact_count);
     if (n > 0) std::memcpy(s.regs.data(), facts.values(), n * sizeof(std::int64_t));
