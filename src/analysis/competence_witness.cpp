@@ -186,7 +186,7 @@ class CompetenceSearch {
         Replay replay = RunReplay(*program, witness);
         if (replay.ok) {
           for (const std::string& decision : decisions) {
-            out.replay += DescribeDecision(*program, *replay.outcome, decision) + "\n";
+            AppendReplay(out, *replay.outcome, decision);
           }
         } else {
           out.replay = "could not replay: " + replay.error + "\n";

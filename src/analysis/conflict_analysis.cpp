@@ -232,8 +232,7 @@ class LayerAnalysis {
     witness.facts_read_yaml = CaseToYaml(built.witness, /*read_only=*/true);
     if (built.replay && built.replay->ok) {
       for (const std::string& decision : decisions) {
-        witness.replay += DescribeDecision(*built.program, *built.replay->outcome, decision);
-        witness.replay += "\n";
+        AppendReplay(witness, *built.replay->outcome, decision);
       }
     } else if (built.replay) {
       witness.replay = "could not replay: " + built.replay->error + "\n";

@@ -20,6 +20,10 @@ void AppendInt(std::string& out, std::int64_t value) {
   out.append(buffer, static_cast<std::size_t>(end - buffer));
 }
 
+std::string Code(diag::Kind kind) {
+  return std::string(diag::Info(kind).code);
+}
+
 void AppendDate(std::string& out, std::int64_t days) {
   out += '"';
   support::AppendIsoDate(out, static_cast<support::DayNumber>(days));
@@ -308,8 +312,9 @@ bool ExtractFlatMember(std::string_view object, std::string_view field, std::str
 }  // namespace
 
 bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
-                         std::string* rest, std::string& error) {
+                         std::string* rest, std::string& error, diag::Kind& kind) {
   if (ExtractFlatMember(object, field, value, rest)) return true;
+  kind = diag::Kind::kMalformedCase;
   const char* begin = object.data();
   const char* end = begin + object.size();
   const char* p = SkipSpace(begin, end);
@@ -353,6 +358,7 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
     }
     if (key == field) {
       if (*value_begin != '"') {
+        kind = diag::Kind::kUnknownJurisdiction;
         error = "`" + std::string(field) + "` must be a string naming a layer";
         return false;
       }
@@ -376,6 +382,7 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
     previous_separator = p;
     ++p;
   }
+  kind = diag::Kind::kUnknownJurisdiction;
   error = "record has no `" + std::string(field) + "` field naming its jurisdiction";
   return false;
 }
@@ -444,15 +451,16 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
     return true;
   }
   std::string_view jurisdiction;
+  diag::Kind kind = diag::Kind::kMalformedCase;
   if (!ExtractStringMember(record, options_.jurisdiction_field, jurisdiction, nullptr,
-                           error_message)) {
-    error_code = error_message.rfind("record is not", 0) == 0 ? "L611" : "L607";
+                           error_message, kind)) {
+    error_code = Code(kind);
     return false;
   }
   // `"municipality": "west\u006cand"` names westland: escapes are decoded first.
   if (jurisdiction.find('\\') != std::string_view::npos) {
     if (!DecodeJsonString(jurisdiction, decoded_name_)) {
-      error_code = "L611";
+      error_code = Code(diag::Kind::kMalformedCase);
       error_message = "the `" + options_.jurisdiction_field + "` field has a malformed escape";
       return false;
     }
@@ -460,7 +468,7 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
   }
   slot = SlotFor(jurisdiction);
   if (slot < 0) {
-    error_code = "L607";
+    error_code = Code(diag::Kind::kUnknownJurisdiction);
     error_message = failure_;
     return false;
   }
@@ -575,8 +583,9 @@ bool BatchEvaluator::FailRecord(std::int64_t record_number, std::string& out, st
     error += "error[" + diagnostic.code + "]: " + diagnostic.message;
   }
   if (errors_.empty()) {
-    errors_.emplace_back("L611", "record could not be decided");
-    error = "error[L611]: record could not be decided";
+    const std::string code = Code(diag::Kind::kMalformedCase);
+    errors_.emplace_back(code, "record could not be decided");
+    error = "error[" + code + "]: record could not be decided";
   }
   AppendErrorRecord(record_number, errors_, out);
   return false;

@@ -68,15 +68,10 @@ Location At(const SuiteFile& file, const YAML::Mark& mark, std::size_t length = 
   return location;
 }
 
-Diagnostic Make(const char* code, Severity severity, Location location, std::string message) {
-  Diagnostic diagnostic;
-  diagnostic.code = code;
-  for (const diag::KindInfo& info : diag::AllKinds()) {
-    if (info.code == code) diagnostic.kind = std::string(info.name);
-  }
-  diagnostic.severity = severity;
+// A diagnostic of `kind` at `location`, with the registry's code, name and severity.
+Diagnostic Make(diag::Kind kind, Location location, std::string message) {
+  Diagnostic diagnostic = diag::MakePublic(kind, std::move(message));
   diagnostic.location = std::move(location);
-  diagnostic.message = std::move(message);
   return diagnostic;
 }
 
@@ -192,7 +187,7 @@ class SuiteRunner {
   bool CollectFacts(const SuiteFile& file, const YAML::Node& map, std::vector<FactPtr>& facts);
   void Malformed(const SuiteFile& file, const YAML::Mark& mark, std::string message) {
     report_.diagnostics.push_back(
-        Make("L702", Severity::kError, At(file, mark), std::move(message)));
+        Make(diag::Kind::kMalformedTestSuite, At(file, mark), std::move(message)));
   }
 
   const RuleBase& rules_;
@@ -283,7 +278,7 @@ void SuiteRunner::RunFile(const std::string& path) {
     if (std::find(kSuiteKeys.begin(), kSuiteKeys.end(), key) == kSuiteKeys.end()) {
       std::string closest = diag::ClosestName(key, kSuiteKeys);
       report_.diagnostics.push_back(
-          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+          Make(diag::Kind::kMalformedTestSuite, At(file, it->first.Mark(), key.size()),
                "unknown key `" + key + "` in a test suite" +
                    (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
     }
@@ -321,7 +316,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     if (std::find(kCaseKeys.begin(), kCaseKeys.end(), key) == kCaseKeys.end()) {
       std::string closest = diag::ClosestName(key, kCaseKeys);
       report_.diagnostics.push_back(
-          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+          Make(diag::Kind::kMalformedTestSuite, At(file, it->first.Mark(), key.size()),
                "unknown key `" + key + "` in a test case" +
                    (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
       malformed = true;
@@ -363,7 +358,8 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     owned->path = case_path.generic_string();
     std::ifstream in(case_path, std::ios::binary);
     if (!in) {
-      result.errors.push_back(Make("L702", Severity::kError, At(file, entry["case_file"].Mark()),
+      result.errors.push_back(Make(diag::Kind::kMalformedTestSuite,
+                                   At(file, entry["case_file"].Mark()),
                                    "cannot read case file `" + owned->path + "`"));
     } else {
       std::stringstream buffer;
@@ -374,7 +370,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       while (std::getline(lines, line)) owned->lines.push_back(line);
       YAML::Mark alias;
       if (FindAlias(text, alias)) {
-        result.errors.push_back(Make("L611", Severity::kError, At(*owned, alias),
+        result.errors.push_back(Make(diag::Kind::kMalformedCase, At(*owned, alias),
                                      "YAML aliases (`*name`) are not allowed in a case file"));
       } else
         try {
@@ -383,7 +379,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
           files_.push_back(std::move(owned));
           CollectFacts(case_file, case_facts, facts);
         } catch (const YAML::ParserException& e) {
-          result.errors.push_back(Make("L611", Severity::kError, At(*owned, e.mark),
+          result.errors.push_back(Make(diag::Kind::kMalformedCase, At(*owned, e.mark),
                                        "case file is not valid YAML: " + e.msg));
         }
     }
@@ -395,13 +391,13 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
   const YAML::Mark jurisdiction_mark =
       entry["jurisdiction"] ? entry["jurisdiction"].Mark() : entry.Mark();
   if (!program) {
-    result.errors.push_back(Make("L607", Severity::kError,
+    result.errors.push_back(Make(diag::Kind::kUnknownJurisdiction,
                                  At(file, jurisdiction_mark, result.jurisdiction.size()), error));
   }
   std::optional<Date> date = Date::Parse(result.date);
   if (!date) {
     result.errors.push_back(
-        Make("L614", Severity::kError,
+        Make(diag::Kind::kInvalidDateArgument,
              At(file, entry["date"] ? entry["date"].Mark() : entry.Mark(), result.date.size()),
              result.date.empty() ? "test case has no date (set it on the suite or case)"
                                  : "`" + result.date + "` is not a date (YYYY-MM-DD)"));
@@ -430,7 +426,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       }
       std::vector<Diagnostic> fact_errors;
       if (fact.value.IsMap()) {
-        fact_errors.push_back(Make("L602", Severity::kError, {},
+        fact_errors.push_back(Make(diag::Kind::kFactWrongType, {},
                                    "fact `" + fact.name + "` must be a value, not a mapping"));
       } else {
         program->SetFact(input, fact.name, FlowText(fact.value), fact_errors);
@@ -470,9 +466,10 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       }
       auto unknown_decision = [&](const YAML::Node& key, const std::string& name) {
         std::string closest = diag::ClosestName(name, decision_names);
-        Diagnostic unknown = Make("L704", Severity::kError, At(file, key.Mark(), name.size()),
-                                  "test expects `" + name + "`, which is not a decision in `" +
-                                      result.jurisdiction + "`");
+        Diagnostic unknown =
+            Make(diag::Kind::kUnknownDecisionInTest, At(file, key.Mark(), name.size()),
+                 "test expects `" + name + "`, which is not a decision in `" + result.jurisdiction +
+                     "`");
         if (!closest.empty()) unknown.help.push_back("did you mean `" + closest + "`?");
         report_.diagnostics.push_back(unknown);
         fail(name + ": not a decision in " + result.jurisdiction);
@@ -597,7 +594,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     if (result.differences.size() > 1) {
       message += " (and " + std::to_string(result.differences.size() - 1) + " more)";
     }
-    Diagnostic failure = Make("L701", Severity::kError, result.location, message);
+    Diagnostic failure = Make(diag::Kind::kTestFailed, result.location, message);
     for (std::size_t i = 1; i < result.differences.size(); ++i) {
       failure.notes.push_back({{}, result.differences[i]});
     }
@@ -647,9 +644,10 @@ void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
       if (fired.count(qualified)) continue;
       report.uncovered_rules.push_back(qualified);
       Diagnostic diagnostic =
-          Make("L703", options.require_coverage ? Severity::kError : Severity::kWarning,
-               internal::ToLocation(rule->id_range, *impl.sources),
+          Make(diag::Kind::kUncoveredRule, internal::ToLocation(rule->id_range, *impl.sources),
                "no test makes rule `" + rule->id + "` (layer " + layer->name + ") fire");
+      // A warning in the registry; an error when the run requires coverage.
+      if (options.require_coverage) diagnostic.severity = Severity::kError;
       diagnostic.layer = layer->name;
       report.diagnostics.push_back(std::move(diagnostic));
     }

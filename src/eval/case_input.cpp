@@ -259,9 +259,10 @@ class CaseWriter {
   void GivenTwice(int slot, const std::string& first, const std::string& second, int line) {
     rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
-        "L611", "MalformedCase",
+        diag::Kind::kMalformedCase,
         fmt::format("fact `{}` is given twice, at {} and at {}: give each fact once",
-                    Fact(slot).name, first, second));
+                    Fact(slot).name, first, second),
+        Fact(slot).name);
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -287,9 +288,10 @@ class CaseWriter {
     std::vector<std::string> names;
     for (int i = 0; i < n; ++i) names.push_back(p_.slots[static_cast<std::size_t>(i)].name);
     Diagnostic d =
-        eval::MakeDiagnostic("L601", "UnknownFactKey",
+        eval::MakeDiagnostic(diag::Kind::kUnknownFactKey,
                              fmt::format("unknown fact `{}` in the case for jurisdiction `{}`",
-                                         Shown(key), p_.jurisdiction));
+                                         Shown(key), p_.jurisdiction),
+                             std::string(key));
     std::string closest = diag::ClosestName(key, names);
     if (closest.empty()) closest = diag::RelatedName(key, names);
     if (!closest.empty()) {
@@ -314,9 +316,10 @@ class CaseWriter {
                                      : fmt::format("{} `{}`", InputKindName(kind), Shown(text));
     rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
-        "L602", "FactWrongType",
+        diag::Kind::kFactWrongType,
         fmt::format("fact `{}` expects {}, not {}{}", fact.name, eval::TypeDescription(fact), given,
-                    why.empty() ? "" : fmt::format(" ({})", why)));
+                    why.empty() ? "" : fmt::format(" ({})", why)),
+        fact.name);
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -329,9 +332,10 @@ class CaseWriter {
       Value lo{fact.type, fact.lo, nullptr};
       Value hi{fact.type, fact.hi, nullptr};
       Diagnostic d =
-          eval::MakeDiagnostic("L603", "FactOutOfRange",
+          eval::MakeDiagnostic(diag::Kind::kFactOutOfRange,
                                fmt::format("fact `{}` = {} is outside its range {}..{}", fact.name,
-                                           v.ToString(), lo.ToString(), hi.ToString()));
+                                           v.ToString(), lo.ToString(), hi.ToString()),
+                               fact.name);
       d.location.line = line;
       errors_.push_back(std::move(d));
       return false;
@@ -355,8 +359,8 @@ class CaseWriter {
                           std::numeric_limits<std::int64_t>::max());
     }
     Diagnostic d = eval::MakeDiagnostic(
-        "L603", "FactOutOfRange",
-        fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range));
+        diag::Kind::kFactOutOfRange,
+        fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range), fact.name);
     d.location.line = line;
     errors_.push_back(std::move(d));
     return false;
@@ -371,9 +375,10 @@ class CaseWriter {
       if (fact.members[i] == name) return static_cast<int>(i);
     }
     rejected_.push_back(slot);
-    Diagnostic d = eval::MakeDiagnostic("L604", "FactUnknownEnumMember",
+    Diagnostic d = eval::MakeDiagnostic(diag::Kind::kFactUnknownEnumMember,
                                         fmt::format("`{}` is not a member of {} (fact `{}`)",
-                                                    Shown(name), fact.enum_name, fact.name));
+                                                    Shown(name), fact.enum_name, fact.name),
+                                        fact.name);
     std::string closest = diag::ClosestName(name, fact.members);
     if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
     std::string list;
@@ -468,7 +473,7 @@ class CaseWriter {
 };
 
 Diagnostic NotAnObject(std::string message, int line = 0) {
-  Diagnostic d = eval::MakeDiagnostic("L611", "MalformedCase", std::move(message));
+  Diagnostic d = eval::MakeDiagnostic(diag::Kind::kMalformedCase, std::move(message));
   d.location.line = line;
   return d;
 }
