@@ -56,8 +56,7 @@ TEST_CASE("Diagnostics: built from a kind, with the registry's code, name and se
   CHECK_FALSE(loket::IsCompetenceError(loket::diag::MakePublic(Kind::kUnknownName, "")));
 }
 
-TEST_CASE("Diagnostics: case and evaluation errors name their fact or decision",
-          "[api][diag]") {
+TEST_CASE("Diagnostics: case and evaluation errors name their fact or decision", "[api][diag]") {
   loket::RuleBase rules = Load(false);
   REQUIRE_FALSE(rules.has_errors());
   auto program = rules.Compile("national");
@@ -80,8 +79,7 @@ TEST_CASE("Diagnostics: case and evaluation errors name their fact or decision",
   CHECK(evaluation[0].subject == "level");
 }
 
-TEST_CASE("Diagnostics: a finding's witness replay comes as data, line by line",
-          "[api][diag]") {
+TEST_CASE("Diagnostics: a finding's witness replay comes as data, line by line", "[api][diag]") {
   loket::RuleBase rules = Load(true);
   const loket::Diagnostic* ambiguity = nullptr;
   for (const loket::Diagnostic& d : rules.diagnostics()) {
