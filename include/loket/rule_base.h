@@ -15,7 +15,8 @@ namespace loket {
 
 namespace internal {
 struct RuleBaseImpl;
-}
+struct RuleBaseAccess;
+}  // namespace internal
 
 class IncrementalChecker;
 class Program;
@@ -105,11 +106,9 @@ class RuleBase {
   RuleBase& operator=(const RuleBase&);
   ~RuleBase();
 
-  // For loket's own tools: the internal representation.
-  const internal::RuleBaseImpl& impl() const { return *impl_; }
-
  private:
   friend class IncrementalChecker;
+  friend struct internal::RuleBaseAccess;
   explicit RuleBase(std::shared_ptr<const internal::RuleBaseImpl> impl);
   std::shared_ptr<const internal::RuleBaseImpl> impl_;
 };

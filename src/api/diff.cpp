@@ -53,7 +53,7 @@ bool IsAnalysisFinding(const Diagnostic& d) {
 std::vector<SourceText> SourcesOf(const RuleBase& rules, const std::set<std::string>& layers) {
   std::vector<SourceText> all = rules.Sources();
   std::vector<SourceText> out;
-  for (const auto& file : rules.impl().model->files) {
+  for (const auto& file : internal::RuleBaseAccess::Impl(rules).model->files) {
     if (file->header && layers.count(file->header->name) && file->id < all.size()) {
       out.push_back(std::move(all[file->id]));
     }
@@ -80,8 +80,8 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
   IncrementalChecker both(quick);
   RuleBase old_rules = both.Check(std::move(old_sources));
   RuleBasePair pair{std::move(old_rules), both.Check(std::move(new_sources)), {}, {}, 0};
-  const sema::Model* old_model = pair.old_rules.impl().model.get();
-  const sema::Model* new_model = pair.new_rules.impl().model.get();
+  const sema::Model* old_model = internal::RuleBaseAccess::Impl(pair.old_rules).model.get();
+  const sema::Model* new_model = internal::RuleBaseAccess::Impl(pair.new_rules).model.get();
   if (!options.analyze_conflicts || pair.old_rules.has_errors() || pair.new_rules.has_errors() ||
       !old_model || !new_model) {
     return pair;
@@ -164,7 +164,7 @@ std::vector<Diagnostic> Errors(const RuleBase& rules) {
 }
 
 bool Clean(const RuleBase& rules) {
-  const auto& impl = rules.impl();
+  const auto& impl = internal::RuleBaseAccess::Impl(rules);
   if (!impl.model || impl.model->has_errors) return false;
   for (const Diagnostic& d : rules.diagnostics()) {
     if (BlocksComparison(d)) return false;
@@ -187,8 +187,8 @@ Result<RuleBaseDiff> DiffRuleBases(const RuleBasePair& rules, const DiffOptions&
     if (!result.old_clean) result.old_errors = Errors(old_rules);
     if (!result.new_clean) result.new_errors = Errors(new_rules);
     if (!result.old_clean || !result.new_clean) return result;
-    const sema::Model& old_model = *old_rules.impl().model;
-    const sema::Model& new_model = *new_rules.impl().model;
+    const sema::Model& old_model = *internal::RuleBaseAccess::Impl(old_rules).model;
+    const sema::Model& new_model = *internal::RuleBaseAccess::Impl(new_rules).model;
     if (!options.jurisdiction.empty()) {
       const sema::Layer* o = internal::FindJurisdiction(old_model, options.jurisdiction);
       const sema::Layer* n = internal::FindJurisdiction(new_model, options.jurisdiction);

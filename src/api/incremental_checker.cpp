@@ -145,10 +145,8 @@ RuleBase IncrementalChecker::Check(std::vector<SourceText> sources) {
     impl_->parsed.clear();
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = impl_->options;
-    Diagnostic failure;
-    failure.code = "L000";
-    failure.kind = "InternalError";
-    failure.message = std::string("internal error while checking: ") + e.what();
+    Diagnostic failure = diag::MakePublic(
+        diag::Kind::kInternalError, std::string("internal error while checking: ") + e.what());
     impl->diagnostics.push_back(std::move(failure));
     impl->stats.errors = 1;
     impl->has_errors = true;

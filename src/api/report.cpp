@@ -17,49 +17,6 @@ namespace loket {
 
 namespace {
 
-// One line of a witness replay, as src/analysis writes it:
-//   "route = b1 (by national.wi.route_b1)", "hours = 800 (default)",
-//   "hours: conflict between a, b (L609)", "offer: gap (no rule ...)".
-struct ReplayLine {
-  std::string decision;
-  bool decided = false;    // a value (by rules or default)
-  std::string value;       // Value::ToString()
-  std::string error_code;  // "L609", "L608", ...
-  std::string text;
-};
-
-std::vector<ReplayLine> ParseReplay(const std::string& replay) {
-  std::vector<ReplayLine> lines;
-  std::istringstream in(replay);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line.rfind("could not replay", 0) == 0) continue;
-    ReplayLine parsed;
-    parsed.text = line;
-    std::size_t eq = line.find(" = ");
-    std::size_t colon = line.find(": ");
-    if (eq != std::string::npos && (colon == std::string::npos || eq < colon)) {
-      parsed.decision = line.substr(0, eq);
-      std::size_t paren = line.rfind(" (");
-      parsed.value = line.substr(
-          eq + 3, paren == std::string::npos || paren < eq ? std::string::npos : paren - eq - 3);
-      parsed.decided = true;
-    } else if (colon != std::string::npos) {
-      parsed.decision = line.substr(0, colon);
-      if (line.find("conflict") != std::string::npos) parsed.error_code = "L609";
-      std::size_t code = line.find("(L6");
-      if (code != std::string::npos) parsed.error_code = line.substr(code + 1, 4);
-      if (parsed.error_code.empty() && line.find(": gap") != std::string::npos) {
-        parsed.error_code = "L608";
-      }
-    } else {
-      continue;
-    }
-    lines.push_back(std::move(parsed));
-  }
-  return lines;
-}
-
 // A value as printed by the evaluator, in the YAML form test suites accept.
 std::string YamlValue(const std::string& value) {
   if (!value.empty() && value.front() == '{' && value.back() == '}') {
@@ -113,8 +70,7 @@ std::string Indent(const std::string& text, const std::string& prefix) {
 // The decision a finding is about: the first decision its first witness replays.
 std::string DecisionOf(const Diagnostic& d) {
   for (const Witness& w : d.witnesses) {
-    std::vector<ReplayLine> lines = ParseReplay(w.replay);
-    if (!lines.empty()) return lines.front().decision;
+    if (!w.replay_lines.empty()) return w.replay_lines.front().decision;
   }
   return {};
 }
@@ -207,9 +163,8 @@ Result<std::vector<std::string>> WriteWitnessSuites(const std::vector<Diagnostic
       if (!d.location.path.empty()) text += "    # at " + Where(d.location) + "\n";
       text += "    date: " + w.date + "\n";
       text += "    facts:\n" + Indent(w.case_yaml, "      ");
-      std::vector<ReplayLine> lines = ParseReplay(w.replay);
       std::string expect, expect_error, comments;
-      for (const ReplayLine& line : lines) {
+      for (const ReplayLine& line : w.replay_lines) {
         comments += "    # the evaluator today: " + line.text + "\n";
         if (line.decided) {
           expect += "      " + line.decision + ": " + YamlValue(line.value) + "\n";
