@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Applies one amendment of examples/changes to a copy of rules/ and checks what it does.
+
+usage: run_example.py --loket BIN --work DIR [--diff] EXAMPLE_DIR
+
+The repository is the one this script lives in. Steps:
+  1. DIR (emptied first) gets a copy of rules/ and of examples/cases/ (the persona suite
+     reads its cases from ../../examples/cases), then `patch -p1 --fuzz=0 -d DIR` applies
+     EXAMPLE_DIR/amendment.patch: the context must still match (offsets are fine), so a
+     patch that no longer fits today's rules/ fails here instead of landing elsewhere.
+  2. `loket check rules --format json` in DIR must report exactly the findings of
+     expected.json's "check" (the format and comparison of tests/examples/check_findings.py).
+  3. With "suites_pass": true, `loket test rules` in DIR must pass: the amendment brings its
+     own updated expectations.
+  4. With --diff, each entry of expected.json's "diffs" runs `loket diff OLD rules --on DATE
+     --format json` in DIR, OLD being the unpatched rules/ of the repository, and checks the
+     report (see check_diff below).
+Prints every failed check; exits 0 when all passed, 1 otherwise.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "examples"))
+import check_findings  # noqa: E402  (one owner of the findings comparison)
+
+TIMEOUT_SECONDS = 600
+
+
+def prepare(work, example):
+    """A fresh DIR with rules/ and examples/cases/ and the amendment applied; or a problem."""
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(os.path.join(work, "examples"))
+    shutil.copytree(os.path.join(REPO, "rules"), os.path.join(work, "rules"))
+    shutil.copytree(os.path.join(REPO, "examples", "cases"),
+                    os.path.join(work, "examples", "cases"))
+    patch = os.path.join(example, "amendment.patch")
+    run = subprocess.run(["patch", "-p1", "--batch", "--forward", "--fuzz=0",
+                          "--no-backup-if-mismatch", "-d", work, "-i", patch],
+                         capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+    if run.returncode != 0:
+        return f"amendment.patch does not apply to rules/:\n{run.stdout}{run.stderr}"
+    return None
+
+
+def run_loket(loket, args, cwd):
+    return subprocess.run([loket] + args, capture_output=True, text=True, cwd=cwd,
+                          timeout=TIMEOUT_SECONDS, errors="replace")
+
+
+# --- the report of `loket diff --format json` ------------------------------------------------
+
+def yaml_scalar_set(value):
+    """A witness value as a set of strings: `[a, b]` (a YAML flow list) or one scalar."""
+    text = str(value).strip()
+    if text.startswith("[") and text.endswith("]"):
+        return {item.strip() for item in text[1:-1].split(",") if item.strip()}
+    return {text}
+
+
+def check_witness(expected, witness, failures, where):
+    old, new = witness["old"], witness["new"]
+    old_value, new_value = str(old.get("value", "")), str(new.get("value", ""))
+    if "transitions" in expected:
+        if [old_value, new_value] not in [list(t) for t in expected["transitions"]]:
+            failures.append(f"{where}: witness {old_value} -> {new_value} is not one of "
+                            f"{expected['transitions']}")
+    if "gains" in expected:
+        old_set, new_set = yaml_scalar_set(old_value), yaml_scalar_set(new_value)
+        gained = new_set - old_set
+        if not old_set <= new_set or not gained or not gained <= set(expected["gains"]):
+            failures.append(f"{where}: witness {old_value} -> {new_value} does not only gain "
+                            f"some of {expected['gains']}")
+    for side, key in (("old", "old_rules"), ("new", "new_rules")):
+        if key in expected:
+            rules = witness[side].get("rules", [])
+            if not any(rule in expected[key] for rule in rules):
+                failures.append(f"{where}: {side} answer decided by {rules}, expected one of "
+                                f"{expected[key]}")
+    for fact, value in expected.get("facts", {}).items():
+        case = witness.get("case", "")
+        if f"{fact}: {value}" not in case:
+            failures.append(f"{where}: witness case lacks `{fact}: {value}`")
+
+
+def check_diff(expected, report, exit_code, failures, label):
+    """The report's verdicts against one entry of expected.json's "diffs"."""
+    where = f"{label} --on {expected['on']}"
+    if exit_code != expected.get("exit", 0):
+        failures.append(f"{where}: exit code {exit_code}, expected {expected.get('exit', 0)}")
+    new_findings = report.get("new_findings", [])
+    wanted_findings = expected.get("new_findings", [])
+    found, missed, unexpected = check_findings.assign(wanted_findings, new_findings)
+    for entry in missed:
+        failures.append(f"{where}: new finding not reported: {json.dumps(entry)}")
+    for finding in unexpected:
+        failures.append(f"{where}: unexpected new finding {check_findings.describe(finding)}")
+    if wanted_findings:
+        return  # a rule base with errors is not compared
+    decisions = report.get("decisions", [])
+    jurisdictions = sorted({d["jurisdiction"] for d in decisions})
+    verdicts = {(d["jurisdiction"], d["decision"]): d for d in decisions}
+    wanted = {}
+    for entry in expected.get("changed", []):
+        places = jurisdictions if entry["jurisdiction"] == "*" else [entry["jurisdiction"]]
+        for place in places:
+            wanted[(place, entry["decision"])] = entry
+    for key, entry in sorted(wanted.items()):
+        got = verdicts.get(key)
+        if got is None or got["verdict"] != "changed":
+            failures.append(f"{where}: {key[0]}.{key[1]} is "
+                            f"{got['verdict'] if got else 'missing'}, expected changed")
+            continue
+        if not got.get("witnesses"):
+            failures.append(f"{where}: {key[0]}.{key[1]} changed without a witness")
+        for witness in got.get("witnesses", []):
+            check_witness(entry, witness, failures, f"{where}: {key[0]}.{key[1]}")
+    for key, got in sorted(verdicts.items()):
+        if key in wanted:
+            continue
+        if got["verdict"] not in ("same", "proved-same"):
+            failures.append(f"{where}: {key[0]}.{key[1]} is {got['verdict']}, expected no "
+                            f"change ({got.get('reason', '')})")
+    for entry in expected.get("proved_same", []):
+        got = verdicts.get((entry["jurisdiction"], entry["decision"]))
+        if got is None or got["verdict"] != "proved-same":
+            failures.append(f"{where}: {entry['jurisdiction']}.{entry['decision']} is "
+                            f"{got['verdict'] if got else 'missing'}, expected proved-same")
+    if not wanted and "no one's answer changes" not in report.get("summary", ""):
+        failures.append(f"{where}: the summary does not say \"no one's answer changes\"")
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--loket", required=True)
+    parser.add_argument("--work", required=True, help="scratch folder (emptied first)")
+    parser.add_argument("--diff", action="store_true", help="also check `loket diff`")
+    parser.add_argument("example")
+    args = parser.parse_args(argv)
+    example = os.path.abspath(args.example)
+    loket = os.path.abspath(args.loket) if os.sep in args.loket else args.loket
+    work = os.path.abspath(args.work)
+    label = os.path.basename(example.rstrip("/"))
+    with open(os.path.join(example, "expected.json"), encoding="utf-8") as handle:
+        expected = json.load(handle)
+
+    problem = prepare(work, example)
+    if problem:
+        print(f"{label}: {problem}")
+        return 1
+    failures = []
+
+    cwd = os.getcwd()
+    os.chdir(work)  # findings name rules/...; check_findings reads those files
+    try:
+        findings, error = check_findings.run_check(loket, "rules")
+        if error:
+            failures.append(error)
+        elif not check_findings.compare(expected["check"], findings, f"{label} check")[0]:
+            failures.append("`loket check` on the amended rules/ differs from expected.json")
+    finally:
+        os.chdir(cwd)
+
+    if expected.get("suites_pass"):
+        run = run_loket(loket, ["test", "rules", "--color", "never"], work)
+        if run.returncode != 0:
+            failures.append(f"`loket test rules` failed after the amendment:\n"
+                            f"{run.stdout[-4000:]}{run.stderr[-2000:]}")
+
+    if args.diff:
+        for entry in expected.get("diffs", []):
+            run = run_loket(loket, ["diff", os.path.join(REPO, "rules"), "rules",
+                                         "--on", entry["on"], "--format", "json"], work)
+            try:
+                report = json.loads(run.stdout)
+            except ValueError as error:
+                failures.append(f"--on {entry['on']}: output is not JSON ({error}); stderr "
+                                f"{run.stderr[:2000]}")
+                continue
+            check_diff(entry, report, run.returncode, failures, label)
+
+    for failure in failures:
+        print("FAILED:", failure)
+    print(f"{label}: {'OK' if not failures else 'FAIL'}")
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

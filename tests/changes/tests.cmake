@@ -1,0 +1,23 @@
+# Amendments of the bundled rule base (examples/changes/*): each is applied to a copy of
+# rules/ under the build folder and must check as its expected.json says (clean, or the named
+# new finding), with the rule suites it updates passing. Included from tests/CMakeLists.txt,
+# so CMAKE_CURRENT_SOURCE_DIR is tests/.
+find_package(Python3 COMPONENTS Interpreter)
+find_program(LOKET_PATCH_PROGRAM patch)
+if(NOT Python3_Interpreter_FOUND OR NOT LOKET_PATCH_PROGRAM)
+  message(WARNING "python3 or patch not found: the changes tests are not registered")
+  return()
+endif()
+
+set(LOKET_CHANGES_DRIVER ${CMAKE_CURRENT_SOURCE_DIR}/changes/run_example.py)
+file(GLOB loket_change_examples LIST_DIRECTORIES true CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/examples/changes/*)
+foreach(example_dir IN LISTS loket_change_examples)
+  if(IS_DIRECTORY ${example_dir} AND EXISTS ${example_dir}/amendment.patch)
+    get_filename_component(example_name ${example_dir} NAME)
+    add_test(NAME changes.${example_name}
+      COMMAND ${Python3_EXECUTABLE} ${LOKET_CHANGES_DRIVER} --loket $<TARGET_FILE:loket_cli>
+              --work ${CMAKE_CURRENT_BINARY_DIR}/changes/${example_name} ${example_dir})
+    set_tests_properties(changes.${example_name} PROPERTIES LABELS changes TIMEOUT 900)
+  endif()
+endforeach()
