@@ -21,3 +21,11 @@ foreach(example_dir IN LISTS loket_change_examples)
     set_tests_properties(changes.${example_name} PROPERTIES LABELS changes TIMEOUT 900)
   endif()
 endforeach()
+
+# The population generator (examples/changes/population): deterministic per seed, every
+# record decided by rules/, and holding the people the amendments are about.
+add_test(NAME changes.population
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/changes/population_test.py
+          --loket $<TARGET_FILE:loket_cli> --work ${CMAKE_CURRENT_BINARY_DIR}/changes/population
+          --records 400)
+set_tests_properties(changes.population PROPERTIES LABELS changes)
