@@ -71,6 +71,10 @@ class RuleBase {
   // A missing or unreadable path is a Status error; everything in the files is diagnostics.
   static Result<RuleBase> LoadFiles(const std::vector<std::string>& paths,
                                     const LoadOptions& options = {});
+  // The texts LoadFiles would check (folders expanded to their *.loket files, sorted), read
+  // but not checked: for FromSources, or an IncrementalChecker.
+  static Result<std::vector<SourceText>> ReadSources(const std::vector<std::string>& paths,
+                                                     const LoadOptions& options = {});
   // Same, from texts in memory.
   static RuleBase FromSources(std::vector<SourceText> sources, const LoadOptions& options = {});
 

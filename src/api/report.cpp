@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "api/html.h"
+#include "api/report_format.h"
 #include "loket/analysis.h"
 
 namespace loket {
@@ -120,6 +121,71 @@ std::string DecisionOf(const Diagnostic& d) {
 
 }  // namespace
 
+namespace internal {
+
+std::string ReportStart(const std::string& title, bool html) {
+  if (!html) return "# " + title + "\n\n";
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+         HtmlEscape(title) +
+         "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+         "pre{background:#f4f4f4;padding:.5em;overflow:auto}.error{color:#b00}"
+         ".warning{color:#a60}.note{color:#555}td,th{padding:.2em .6em;text-align:left}"
+         "</style></head><body>\n<h1>" +
+         HtmlEscape(title) + "</h1>\n";
+}
+
+std::string ReportEnd(bool html) {
+  return html ? "</body></html>\n" : "";
+}
+
+void AppendFinding(std::string& out, const Diagnostic& finding, bool html) {
+  const Diagnostic* d = &finding;  // written as a pointer where it was a loop variable
+  auto esc = [&](const std::string& text) { return html ? HtmlEscape(text) : text; };
+  const char* severity = SeverityName(d->severity);
+  std::string where = Where(d->location);
+  if (html) {
+    out += fmt::format("<h4 class=\"{}\">{} {} ({})</h4>\n<p>", severity, esc(d->code),
+                       esc(d->kind), severity);
+    if (!where.empty()) out += "<code>" + esc(where) + "</code>: ";
+    out += esc(d->message) + "</p>\n";
+    if (!d->notes.empty() || !d->help.empty()) {
+      out += "<ul>\n";
+      for (const DiagnosticNote& n : d->notes) {
+        std::string at = Where(n.location);
+        out += "<li>note: " + esc(n.message) +
+               (at.empty() ? "" : " (<code>" + esc(at) + "</code>)") + "</li>\n";
+      }
+      for (const std::string& h : d->help) out += "<li>help: " + esc(h) + "</li>\n";
+      out += "</ul>\n";
+    }
+    for (const Witness& w : d->witnesses) {
+      out += fmt::format("<p>Witness <em>{}</em> — {} on {}:</p>\n<pre>{}</pre>\n", esc(w.title),
+                         esc(w.jurisdiction), esc(w.date), esc(Shown(w)));
+      if (!w.replay.empty())
+        out += "<p>The evaluator decides:</p>\n<pre>" + esc(w.replay) + "</pre>\n";
+    }
+  } else {
+    out += fmt::format("#### {} {} ({})\n\n", d->code, d->kind, severity);
+    if (!where.empty()) out += "`" + where + "`: ";
+    out += d->message + "\n\n";
+    for (const DiagnosticNote& n : d->notes) {
+      std::string at = Where(n.location);
+      out += "- note: " + n.message + (at.empty() ? "" : " (`" + at + "`)") + "\n";
+    }
+    for (const std::string& h : d->help) out += "- help: " + h + "\n";
+    if (!d->notes.empty() || !d->help.empty()) out += "\n";
+    for (const Witness& w : d->witnesses) {
+      out += fmt::format("Witness *{}* — {} on {}:\n\n```yaml\n{}```\n\n", w.title, w.jurisdiction,
+                         w.date, Shown(w));
+      if (!w.replay.empty()) {
+        out += "The evaluator decides:\n\n```\n" + w.replay + "```\n\n";
+      }
+    }
+  }
+}
+
+}  // namespace internal
+
 Result<std::vector<std::string>> WriteWitnessSuites(const std::vector<Diagnostic>& diagnostics,
                                                     const std::string& directory) {
   std::error_code error;
@@ -202,19 +268,10 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
     ++by_code[d.code];
     code_title[d.code] = d.kind;
   }
-  std::string out;
-  if (html) {
-    out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) +
-           "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-           "pre{background:#f4f4f4;padding:.5em;overflow:auto}.error{color:#b00}"
-           ".warning{color:#a60}.note{color:#555}td,th{padding:.2em .6em;text-align:left}"
-           "</style></head><body>\n";
-    out += "<h1>" + esc(title) + "</h1>\n";
-  } else {
-    out += "# " + title + "\n\n";
-  }
+  std::string out = internal::ReportStart(title, html);
   if (diagnostics.empty()) {
-    out += html ? "<p>No findings.</p>\n</body></html>\n" : "No findings.\n";
+    out += html ? "<p>No findings.</p>\n" : "No findings.\n";
+    out += internal::ReportEnd(html);
     return out;
   }
   // Summary.
@@ -245,52 +302,10 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
       } else {
         out += "### " + heading + "\n\n";
       }
-      for (const Diagnostic* d : findings) {
-        const char* severity = SeverityName(d->severity);
-        std::string where = Where(d->location);
-        if (html) {
-          out += fmt::format("<h4 class=\"{}\">{} {} ({})</h4>\n<p>", severity, esc(d->code),
-                             esc(d->kind), severity);
-          if (!where.empty()) out += "<code>" + esc(where) + "</code>: ";
-          out += esc(d->message) + "</p>\n";
-          if (!d->notes.empty() || !d->help.empty()) {
-            out += "<ul>\n";
-            for (const DiagnosticNote& n : d->notes) {
-              std::string at = Where(n.location);
-              out += "<li>note: " + esc(n.message) +
-                     (at.empty() ? "" : " (<code>" + esc(at) + "</code>)") + "</li>\n";
-            }
-            for (const std::string& h : d->help) out += "<li>help: " + esc(h) + "</li>\n";
-            out += "</ul>\n";
-          }
-          for (const Witness& w : d->witnesses) {
-            out += fmt::format("<p>Witness <em>{}</em> — {} on {}:</p>\n<pre>{}</pre>\n",
-                               esc(w.title), esc(w.jurisdiction), esc(w.date), esc(Shown(w)));
-            if (!w.replay.empty())
-              out += "<p>The evaluator decides:</p>\n<pre>" + esc(w.replay) + "</pre>\n";
-          }
-        } else {
-          out += fmt::format("#### {} {} ({})\n\n", d->code, d->kind, severity);
-          if (!where.empty()) out += "`" + where + "`: ";
-          out += d->message + "\n\n";
-          for (const DiagnosticNote& n : d->notes) {
-            std::string at = Where(n.location);
-            out += "- note: " + n.message + (at.empty() ? "" : " (`" + at + "`)") + "\n";
-          }
-          for (const std::string& h : d->help) out += "- help: " + h + "\n";
-          if (!d->notes.empty() || !d->help.empty()) out += "\n";
-          for (const Witness& w : d->witnesses) {
-            out += fmt::format("Witness *{}* — {} on {}:\n\n```yaml\n{}```\n\n", w.title,
-                               w.jurisdiction, w.date, Shown(w));
-            if (!w.replay.empty()) {
-              out += "The evaluator decides:\n\n```\n" + w.replay + "```\n\n";
-            }
-          }
-        }
-      }
+      for (const Diagnostic* d : findings) internal::AppendFinding(out, *d, html);
     }
   }
-  if (html) out += "</body></html>\n";
+  out += internal::ReportEnd(html);
   return out;
 }
 

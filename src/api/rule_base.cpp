@@ -258,8 +258,8 @@ Status CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>
 
 }  // namespace
 
-Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
-                                     const LoadOptions& options) {
+Result<std::vector<SourceText>> RuleBase::ReadSources(const std::vector<std::string>& paths,
+                                                      const LoadOptions& options) {
   try {
     std::vector<fs::path> files;
     Status status = CollectFiles(paths, files);
@@ -273,7 +273,18 @@ Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
       if (!status.ok()) return status;
       sources.push_back(std::move(source));
     }
-    return RuleBase(internal::RunPipeline(std::move(sources), options));
+    return sources;
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
+  }
+}
+
+Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
+                                     const LoadOptions& options) {
+  try {
+    Result<std::vector<SourceText>> sources = ReadSources(paths, options);
+    if (!sources.ok()) return sources.status();
+    return RuleBase(internal::RunPipeline(std::move(sources).value(), options));
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
   } catch (...) {

@@ -1,0 +1,355 @@
+// loket/diff.h: checking a pair of rule bases, comparing them (src/diff) and counting the
+// changed answers of a population through the JSON Lines batch evaluator.
+#include "loket/diff.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "api/rule_base_impl.h"
+#include "diff/compare.h"
+#include "loket/batch.h"
+#include "loket/checker.h"
+
+namespace loket {
+
+const char* DiffVerdictName(DiffVerdict verdict) {
+  switch (verdict) {
+    case DiffVerdict::kSame:
+      return "same";
+    case DiffVerdict::kProvedSame:
+      return "proved-same";
+    case DiffVerdict::kChanged:
+      return "changed";
+    case DiffVerdict::kUndetermined:
+      return "undetermined";
+    case DiffVerdict::kAdded:
+      return "added";
+    case DiffVerdict::kRemoved:
+      return "removed";
+  }
+  return "?";
+}
+
+bool RuleBaseDiff::Unchanged() const {
+  if (!old_clean || !new_clean || !new_findings.empty()) return false;
+  for (const DecisionDiff& d : decisions) {
+    if (d.verdict != DiffVerdict::kSame && d.verdict != DiffVerdict::kProvedSame) return false;
+  }
+  return !has_population || population.changed_records == 0;
+}
+
+RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceText> new_sources,
+                       const LoadOptions& options) {
+  IncrementalChecker checker(options);
+  RuleBase old_rules = checker.Check(std::move(old_sources));
+  RuleBase new_rules = checker.Check(std::move(new_sources));
+  return RuleBasePair{std::move(old_rules), std::move(new_rules)};
+}
+
+namespace {
+
+Status ParsePeriod(const DiffOptions& options, diff::Period& period, std::string& text) {
+  auto parse = [](const std::string& iso, const char* what, support::DayNumber& day) -> Status {
+    std::optional<Date> date = Date::Parse(iso);
+    if (!date) {
+      return {StatusCode::kInvalidArgument,
+              std::string(what) + " `" + iso + "` is not a date (YYYY-MM-DD)"};
+    }
+    day = date->day;
+    return Status::Ok();
+  };
+  if (options.from.empty() != options.until.empty()) {
+    return {StatusCode::kInvalidArgument, "a period needs both `from` and `until`"};
+  }
+  if (!options.from.empty()) {
+    if (!options.on.empty()) {
+      return {StatusCode::kInvalidArgument, "give either a date (`on`) or a period, not both"};
+    }
+    Status s = parse(options.from, "from", period.from);
+    if (!s.ok()) return s;
+    s = parse(options.until, "until", period.until);
+    if (!s.ok()) return s;
+    if (period.until < period.from) {
+      return {StatusCode::kInvalidArgument,
+              "the period ends (" + options.until + ") before it begins (" + options.from + ")"};
+    }
+    text = "from " + options.from + " until " + options.until;
+    return Status::Ok();
+  }
+  if (options.on.empty()) return {StatusCode::kInvalidArgument, "no date to compare on"};
+  Status s = parse(options.on, "date", period.from);
+  if (!s.ok()) return s;
+  period.until = period.from;
+  text = "on " + options.on;
+  return Status::Ok();
+}
+
+// Findings of the conflict analysis (L5xx) are what a diff compares; any other error means
+// the rules cannot be compared (or evaluated) at all.
+bool BlocksComparison(const Diagnostic& d) {
+  return d.severity == Severity::kError && d.code.rfind("L5", 0) != 0;
+}
+
+std::vector<Diagnostic> Errors(const RuleBase& rules) {
+  std::vector<Diagnostic> out;
+  for (const Diagnostic& d : rules.diagnostics()) {
+    if (BlocksComparison(d)) out.push_back(d);
+  }
+  return out;
+}
+
+bool Clean(const RuleBase& rules) {
+  const auto& impl = rules.impl();
+  if (!impl.model || impl.model->has_errors) return false;
+  for (const Diagnostic& d : rules.diagnostics()) {
+    if (BlocksComparison(d)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<RuleBaseDiff> DiffRuleBases(const RuleBase& old_rules, const RuleBase& new_rules,
+                                   const DiffOptions& options) {
+  try {
+    RuleBaseDiff result;
+    diff::CompareOptions compare;
+    Status status = ParsePeriod(options, compare.period, result.period);
+    if (!status.ok()) return status;
+    result.old_clean = Clean(old_rules);
+    result.new_clean = Clean(new_rules);
+    if (!result.old_clean) result.old_errors = Errors(old_rules);
+    if (!result.new_clean) result.new_errors = Errors(new_rules);
+    if (!result.old_clean || !result.new_clean) return result;
+    const sema::Model& old_model = *old_rules.impl().model;
+    const sema::Model& new_model = *new_rules.impl().model;
+    if (!options.jurisdiction.empty()) {
+      const sema::Layer* o = internal::FindJurisdiction(old_model, options.jurisdiction);
+      const sema::Layer* n = internal::FindJurisdiction(new_model, options.jurisdiction);
+      if (!o && !n) {
+        return Status(StatusCode::kNotFound,
+                      "no jurisdiction `" + options.jurisdiction + "` in either rule base");
+      }
+      compare.old_jurisdiction = o ? o->name : "";
+      compare.new_jurisdiction = n ? n->name : "";
+    }
+    compare.rlimit = options.solver_rlimit;
+    compare.time_limit_ms = options.solver_time_limit_ms;
+    compare.witnesses = std::max(1, options.witnesses_per_decision);
+    result.new_findings = diff::NewFindings(old_rules.diagnostics(), new_rules.diagnostics());
+    diff::CompareModels(old_model, new_model, compare, result);
+    return result;
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kInternal,
+                  std::string("internal error while comparing: ") + e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Population
+
+namespace {
+
+// One record's answers under OLD, kept until NEW has decided it.
+struct OldRecord {
+  bool failed = false;
+  std::string error;
+  const Program* program = nullptr;
+  std::vector<DecisionStatus> status;
+  std::vector<std::int64_t> raw;
+};
+
+bool IsValue(DecisionStatus s) {
+  return s == DecisionStatus::kDecided || s == DecisionStatus::kDefault;
+}
+
+std::string AnswerText(const Outcome& outcome, int d) {
+  DecisionStatus s = outcome.status(d);
+  if (IsValue(s)) return outcome.value(d).ToString();
+  if (s == DecisionStatus::kNotApplicable) return "not applicable";
+  std::string code = DecisionStatusCode(s);
+  return std::string(DecisionStatusName(s)) + (code.empty() ? "" : " (" + code + ")");
+}
+
+// How NEW's decisions map onto OLD's, per pair of programs.
+struct DecisionMap {
+  std::vector<int> old_index;        // by NEW decision; -1: OLD has none
+  std::vector<bool> raw_comparable;  // same type and members: raw values mean the same
+};
+
+DecisionMap MapDecisions(const Program& old_program, const Program& new_program) {
+  DecisionMap map;
+  for (const DecisionInfo& info : new_program.decisions()) {
+    int o = old_program.DecisionIndex(info.name);
+    map.old_index.push_back(o);
+    bool same = false;
+    if (o >= 0) {
+      const DecisionInfo& old_info = old_program.decisions()[static_cast<std::size_t>(o)];
+      same = old_info.type == info.type && old_info.members == info.members;
+    }
+    map.raw_comparable.push_back(same);
+  }
+  return map;
+}
+
+}  // namespace
+
+Result<PopulationDiff> CountChanges(const RuleBase& old_rules, const RuleBase& new_rules,
+                                    std::istream& records, const PopulationOptions& options) {
+  std::optional<Date> on = Date::Parse(options.on);
+  if (!on) {
+    return Status(StatusCode::kInvalidArgument,
+                  "date `" + options.on + "` is not a date (YYYY-MM-DD)");
+  }
+  if (options.jurisdiction.empty() == options.jurisdiction_field.empty()) {
+    return Status(StatusCode::kInvalidArgument,
+                  "give either a jurisdiction or the record field that names it");
+  }
+  BatchOptions batch;
+  batch.jurisdiction = options.jurisdiction;
+  batch.jurisdiction_field = options.jurisdiction_field;
+  batch.on = *on;
+  BatchEvaluator old_eval(old_rules, batch);
+  BatchEvaluator new_eval(new_rules, batch);
+  if (!options.jurisdiction.empty()) {
+    Status s = old_eval.Prepare();
+    if (!s.ok()) return s;
+    s = new_eval.Prepare();
+    if (!s.ok()) return s;
+  }
+  const std::size_t examples = static_cast<std::size_t>(std::max(0, options.example_records));
+  PopulationDiff result;
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  std::map<Key, AnswerChange> changes;
+  std::map<std::pair<const Program*, const Program*>, DecisionMap> maps;
+  std::vector<OldRecord> pending;
+  std::vector<std::int64_t> numbers;
+  std::string out;
+  std::size_t cursor = 0;
+  bool record_changed = false;
+
+  auto differently = [&](std::int64_t number, const std::string& why) {
+    ++result.failing_differently_count;
+    if (result.failing_differently.size() < examples) {
+      result.failing_differently.emplace_back(number, why);
+    }
+  };
+  auto flush = [&] {
+    if (numbers.empty()) return;
+    if (pending.size() < numbers.size()) pending.resize(numbers.size());
+    cursor = 0;
+    old_eval.Flush(
+        out,
+        [&](std::int64_t, const std::string& error) {
+          OldRecord& r = pending[cursor++];
+          r.failed = true;
+          r.error = error;
+        },
+        [&](const Program& program, const Case&, const Outcome& outcome) {
+          OldRecord& r = pending[cursor++];
+          r.failed = false;
+          r.program = &program;
+          int n = outcome.decision_count();
+          r.status.resize(static_cast<std::size_t>(n));
+          r.raw.resize(static_cast<std::size_t>(n));
+          for (int d = 0; d < n; ++d) {
+            r.status[static_cast<std::size_t>(d)] = outcome.status(d);
+            r.raw[static_cast<std::size_t>(d)] = outcome.raw(d);
+          }
+        });
+    out.clear();
+    cursor = 0;
+    new_eval.Flush(
+        out,
+        [&](std::int64_t number, const std::string& error) {
+          OldRecord& r = pending[cursor++];
+          if (r.failed) {
+            ++result.failed_old;
+            ++result.failed_new;
+          } else {
+            ++result.failed_new;
+            differently(number, "OLD decides it, NEW refuses it: " + error);
+          }
+        },
+        [&](const Program& program, const Case&, const Outcome& outcome) {
+          std::int64_t number = numbers[cursor];
+          OldRecord& r = pending[cursor++];
+          if (r.failed) {
+            ++result.failed_old;
+            differently(number, "NEW decides it, OLD refuses it: " + r.error);
+            return;
+          }
+          auto [it, fresh] = maps.try_emplace({r.program, &program});
+          if (fresh) it->second = MapDecisions(*r.program, program);
+          const DecisionMap& map = it->second;
+          record_changed = false;
+          for (int d = 0; d < outcome.decision_count(); ++d) {
+            int o = map.old_index[static_cast<std::size_t>(d)];
+            if (o < 0) continue;
+            DecisionStatus os = r.status[static_cast<std::size_t>(o)];
+            DecisionStatus ns = outcome.status(d);
+            std::int64_t oraw = r.raw[static_cast<std::size_t>(o)];
+            bool same = IsValue(os) && IsValue(ns) ? oraw == outcome.raw(d) : os == ns;
+            if (same && map.raw_comparable[static_cast<std::size_t>(d)]) continue;
+            const DecisionInfo& old_info = r.program->decisions()[static_cast<std::size_t>(o)];
+            std::string from;
+            if (IsValue(os)) {
+              Value v;
+              v.type = old_info.type;
+              v.raw = oraw;
+              v.members = &old_info.members;
+              from = v.ToString();
+            } else if (os == DecisionStatus::kNotApplicable) {
+              from = "not applicable";
+            } else {
+              std::string code = DecisionStatusCode(os);
+              from = std::string(DecisionStatusName(os)) + (code.empty() ? "" : " (" + code + ")");
+            }
+            std::string to = AnswerText(outcome, d);
+            if (from == to) continue;
+            record_changed = true;
+            AnswerChange& change = changes[Key{program.jurisdiction(), old_info.name, from, to}];
+            if (change.count == 0) {
+              change.jurisdiction = program.jurisdiction();
+              change.decision = old_info.name;
+              change.from = from;
+              change.to = to;
+            }
+            ++change.count;
+            if (change.records.size() < examples) change.records.push_back(number);
+          }
+          if (record_changed) ++result.changed_records;
+        });
+    out.clear();
+    numbers.clear();
+  };
+
+  std::string line;
+  std::int64_t line_number = 0;
+  while (std::getline(records, line)) {
+    ++line_number;
+    std::string_view view(line);
+    if (line_number == 1 && view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);
+    if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
+    if (view.find_first_not_of(" \t") == std::string_view::npos) continue;
+    ++result.records;
+    old_eval.Queue(view, line_number);
+    new_eval.Queue(view, line_number);
+    numbers.push_back(line_number);
+    if (old_eval.Full() || new_eval.Full()) flush();
+  }
+  flush();
+  if (records.bad()) return Status(StatusCode::kIoError, "error while reading the records");
+  for (auto& [key, change] : changes) result.changes.push_back(std::move(change));
+  std::stable_sort(result.changes.begin(), result.changes.end(),
+                   [](const AnswerChange& a, const AnswerChange& b) {
+                     if (a.jurisdiction != b.jurisdiction) return a.jurisdiction < b.jurisdiction;
+                     if (a.decision != b.decision) return a.decision < b.decision;
+                     return a.count > b.count;
+                   });
+  return result;
+}
+
+}  // namespace loket

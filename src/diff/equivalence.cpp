@@ -1,0 +1,286 @@
+#include "diff/equivalence.h"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include "analysis/encoder.h"
+#include "analysis/query.h"
+#include "analysis/witness.h"
+#include "support/date.h"
+
+namespace loket::diff {
+namespace {
+
+using analysis::Encoder;
+using analysis::Term;
+
+// The shorter member list is the start of the longer one: indices mean the same members.
+bool CompatibleEnums(const ast::EnumDecl* a, const ast::EnumDecl* b) {
+  if (!a || !b) return a == b;
+  std::size_t n = std::min(a->members.size(), b->members.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a->members[i].name != b->members[i].name) return false;
+  }
+  return true;
+}
+
+std::string TypeName(const ast::Type& type) {
+  switch (type.kind) {
+    case ast::TypeKind::kBool:
+      return "bool";
+    case ast::TypeKind::kInt:
+      return "int";
+    case ast::TypeKind::kMoney:
+      return "money";
+    case ast::TypeKind::kDate:
+      return "date";
+    case ast::TypeKind::kEnum:
+      return type.enum_decl ? type.enum_decl->name : "enum";
+    case ast::TypeKind::kSet:
+      return "set of " + (type.enum_decl ? type.enum_decl->name : std::string("enum"));
+    default:
+      return "?";
+  }
+}
+
+// Why the two types cannot share one variable; empty when they can.
+std::string Incompatible(const ast::Type& a, const ast::Type& b) {
+  if (a.kind != b.kind) return fmt::format("`{}` in OLD, `{}` in NEW", TypeName(a), TypeName(b));
+  if (!CompatibleEnums(a.enum_decl, b.enum_decl)) {
+    return fmt::format("the members of `{}` were reordered or replaced", TypeName(b));
+  }
+  return "";
+}
+
+// Equal values; set members only one side has must be absent.
+z3::expr SameValue(z3::context& ctx, const Term& a, const Term& b) {
+  if (!a.is_set) return a.scalar == b.scalar;
+  z3::expr result = ctx.bool_val(true);
+  std::size_t n = std::max(a.members.size(), b.members.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    z3::expr x = i < a.members.size() ? a.members[i] : ctx.bool_val(false);
+    z3::expr y = i < b.members.size() ? b.members[i] : ctx.bool_val(false);
+    result = result && (x == y);
+  }
+  return result;
+}
+
+Term Evaluated(const z3::model& model, const Term& term) {
+  if (!term.is_set) return Term(model.eval(term.scalar, true));
+  Term out(model.ctx());
+  out.is_set = true;
+  for (const z3::expr& m : term.members) out.members.push_back(model.eval(m, true));
+  return out;
+}
+
+bool Imprecise(const z3::expr& query) {
+  std::set<std::string> names;
+  analysis::CollectConstants(query, names);
+  for (const std::string& name : names) {
+    if (name.rfind("call!", 0) == 0 || name.rfind("cyclic!", 0) == 0 ||
+        name.rfind("unresolved!", 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+DiffAnswer AnswerOf(const Program& program, const analysis::Replay& replay,
+                    const std::string& decision) {
+  DiffAnswer answer;
+  if (!replay.ok || !replay.outcome) {
+    answer.answer = decision + ": the case is refused (" + replay.error + ")";
+    answer.status = "refused";
+    return answer;
+  }
+  const Outcome& outcome = *replay.outcome;
+  int d = outcome.FindDecision(decision);
+  answer.answer = analysis::DescribeDecision(program, outcome, decision);
+  if (d < 0) {
+    answer.status = "absent";
+    return answer;
+  }
+  DecisionStatus status = outcome.status(d);
+  answer.status = DecisionStatusName(status);
+  if (status == DecisionStatus::kDecided || status == DecisionStatus::kDefault) {
+    answer.value = outcome.value(d).ToYaml();
+  } else if (status != DecisionStatus::kNotApplicable) {
+    answer.error_code = DecisionStatusCode(status);
+  }
+  for (const RuleRefInfo& winner : outcome.winners(d)) {
+    answer.rules.push_back(winner.layer + "." + winner.id);
+    answer.citations.push_back(winner.citation);
+  }
+  return answer;
+}
+
+// The same answer for a person: both not applicable, both the same value, or both the same
+// error status.
+bool SameAnswer(const DiffAnswer& a, const DiffAnswer& b) {
+  auto decided = [](const DiffAnswer& x) { return x.status == "decided" || x.status == "default"; };
+  if (decided(a) && decided(b)) return a.value == b.value;
+  return a.status == b.status;
+}
+
+}  // namespace
+
+struct JurisdictionProver::Impl {
+  SideOf old_side, new_side;
+  ProveOptions options;
+  z3::context ctx;
+  analysis::QuerySolver solver{ctx, 0};
+  analysis::Variables old_vars{ctx};
+  analysis::Variables new_vars{ctx};
+  std::unique_ptr<Encoder> old_encoder, new_encoder;
+  z3::expr base{ctx};
+  std::string incompatible_facts;  // why the facts cannot be shared; empty when they can
+  bool out_of_time = false;
+
+  Impl(SideOf o, SideOf n, const ProveOptions& opts)
+      : old_side(o), new_side(n), options(opts), solver(ctx, opts.rlimit) {
+    solver.StartBudget(options.time_limit_ms);
+    old_encoder = std::make_unique<Encoder>(old_vars, *old_side.model,
+                                            old_side.model->Chain(*old_side.layer), "old");
+    new_encoder = std::make_unique<Encoder>(new_vars, *new_side.model,
+                                            new_side.model->Chain(*new_side.layer), "new");
+    for (const ast::FactDecl* n_fact : new_encoder->facts()) {
+      for (const ast::FactDecl* o_fact : old_encoder->facts()) {
+        if (o_fact->layer != n_fact->layer || o_fact->name != n_fact->name) continue;
+        std::string why = Incompatible(o_fact->type.type, n_fact->type.type);
+        if (!why.empty() && incompatible_facts.empty()) {
+          incompatible_facts = fmt::format(
+              "fact `{}` changed its type ({}): its cases cannot be compared", n_fact->name, why);
+        }
+      }
+    }
+    z3::expr date = old_vars.date();
+    base = date >= ctx.int_val(static_cast<int64_t>(options.period.from)) &&
+           date <= ctx.int_val(static_cast<int64_t>(options.period.until)) &&
+           old_encoder->Axioms() && new_encoder->Axioms();
+  }
+
+  void Prove(const ast::DecisionDecl& od, const ast::DecisionDecl& nd, DecisionDiff& result) {
+    result.verdict = DiffVerdict::kUndetermined;
+    if (out_of_time) {
+      result.reason = fmt::format("the time limit of {} ms for this jurisdiction was spent",
+                                  options.time_limit_ms);
+      return;
+    }
+    if (!incompatible_facts.empty()) {
+      result.reason = incompatible_facts;
+      return;
+    }
+    std::string why = Incompatible(od.type.type, nd.type.type);
+    if (!why.empty()) {
+      result.reason = "the decision changed its type (" + why + ")";
+      return;
+    }
+    Encoder& eo = *old_encoder;
+    Encoder& en = *new_encoder;
+    try {
+      z3::expr ao = eo.AppliesWhen(od), an = en.AppliesWhen(nd);
+      z3::expr dec_o = eo.Decisive(od), dec_n = en.Decisive(nd);
+      Term to = eo.Outcome(od), tn = en.Outcome(nd);
+      z3::expr differ =
+          ao != an || (ao && an && (dec_o != dec_n || (dec_o && dec_n && !SameValue(ctx, to, tn))));
+      z3::expr query = base && differ;
+      std::vector<Encoder*> encoders{&eo, &en};
+      analysis::Answer answer = solver.Check(query, encoders, true);
+      if (answer.verdict == analysis::Verdict::kUnknown) {
+        result.reason = "the solver's resource limit was reached (" + answer.reason + ")";
+        return;
+      }
+      if (answer.verdict == analysis::Verdict::kUnsat) {
+        if (Imprecise(query)) {
+          result.reason =
+              "the rules use a function or a definition the solver cannot express exactly";
+          return;
+        }
+        result.verdict = DiffVerdict::kProvedSame;
+        return;
+      }
+      std::set<std::string> constrained;
+      analysis::CollectConstants(differ, constrained);
+      z3::expr blocked = query;
+      int spurious = 0;
+      while (answer.verdict == analysis::Verdict::kSat && answer.model &&
+             static_cast<int>(result.witnesses.size()) < options.witnesses && spurious < 3) {
+        z3::model model =
+            analysis::Prettify(solver, new_vars, en.facts(), blocked, encoders, *answer.model, {0});
+        analysis::WitnessCase old_case =
+            analysis::ExtractCase(model, old_vars, eo.facts(), nullptr, constrained);
+        analysis::WitnessCase new_case =
+            analysis::ExtractCase(model, new_vars, en.facts(), nullptr, constrained);
+        analysis::Replay old_replay = analysis::RunReplay(*old_side.program, old_case);
+        analysis::Replay new_replay = analysis::RunReplay(*new_side.program, new_case);
+        DiffWitness witness;
+        witness.jurisdiction = new_side.layer->name;
+        witness.date = support::FormatIsoDate(static_cast<support::DayNumber>(new_case.date));
+        witness.case_yaml = analysis::CaseToYaml(new_case);
+        witness.facts_read_yaml = analysis::CaseToYaml(new_case, true);
+        for (const analysis::FactValue& value : old_case.facts) {
+          bool in_new = false;
+          for (const analysis::FactValue& n : new_case.facts) {
+            in_new = in_new || (n.fact->name == value.fact->name);
+          }
+          if (!in_new && !value.any) {
+            analysis::WitnessCase only;
+            only.facts.push_back(value);
+            witness.facts_read_yaml += "# only in OLD: " + analysis::CaseToYaml(only);
+          }
+        }
+        witness.old_answer = AnswerOf(*old_side.program, old_replay, od.name);
+        witness.new_answer = AnswerOf(*new_side.program, new_replay, nd.name);
+        if (SameAnswer(witness.old_answer, witness.new_answer)) {
+          ++spurious;
+        } else {
+          result.witnesses.push_back(std::move(witness));
+        }
+        // Look for another transition: a different combination of applicability, decidedness
+        // and values on the two sides.
+        z3::expr m_ao = model.eval(ao, true), m_an = model.eval(an, true);
+        z3::expr m_do = model.eval(dec_o, true), m_dn = model.eval(dec_n, true);
+        z3::expr same = ao == m_ao && an == m_an && dec_o == m_do && dec_n == m_dn;
+        if (m_do.is_true()) same = same && SameValue(ctx, to, Evaluated(model, to));
+        if (m_dn.is_true()) same = same && SameValue(ctx, tn, Evaluated(model, tn));
+        blocked = blocked && !same;
+        answer = solver.Check(blocked, encoders, true);
+      }
+      if (!result.witnesses.empty()) {
+        result.verdict = DiffVerdict::kChanged;
+      } else {
+        result.reason =
+            "the solver found cases that differ, but both evaluators answer them alike (the "
+            "encoding is not exact for these rules)";
+      }
+    } catch (const analysis::OutOfTime& out) {
+      out_of_time = true;
+      if (result.witnesses.empty()) {
+        result.reason =
+            fmt::format("the time limit of {} ms for this jurisdiction was spent", out.limit_ms);
+      } else {
+        result.verdict = DiffVerdict::kChanged;
+      }
+    } catch (const z3::exception& e) {
+      result.reason = std::string("the solver failed: ") + e.msg();
+    }
+  }
+};
+
+JurisdictionProver::JurisdictionProver(SideOf old_side, SideOf new_side,
+                                       const ProveOptions& options)
+    : impl_(std::make_unique<Impl>(old_side, new_side, options)) {}
+JurisdictionProver::~JurisdictionProver() = default;
+
+void JurisdictionProver::Prove(const ast::DecisionDecl& old_decision,
+                               const ast::DecisionDecl& new_decision, DecisionDiff& result) {
+  impl_->Prove(old_decision, new_decision, result);
+}
+
+int JurisdictionProver::queries() const {
+  return impl_->solver.queries();
+}
+
+}  // namespace loket::diff
