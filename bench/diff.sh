@@ -14,7 +14,7 @@
 #    language offer) in WORK/rules-02. Timed: `loket eval rules --cases` (one rule base, for
 #    scale) and `loket diff rules WORK/rules-02/rules --cases ... --jurisdiction-field
 #    municipality` (both rule bases, counting).
-# Each timing is one run: wall and user seconds and peak RSS from /usr/bin/time -v (or the
+# `loket diff` exits 1 when answers change, which they do here. Each timing is one run: wall and user seconds and peak RSS from /usr/bin/time -v (or the
 # shell's `time` without GNU time). LOKET=path/to/loket selects the binary (default: the
 # newest build*/bin/loket of the repository). Outputs stay in WORK (*.out, *.log).
 set -euo pipefail
@@ -86,8 +86,8 @@ open(path, "w", encoding="utf-8").write(text.replace(rule.group(0), amended))
 print(f"gm0001: m.language_eu {bound.group(0)} -> months_in_nl < {int(bound.group(1)) + 12}")
 PY
 timed country-check "0" "$loket" check "$work/old" --format json
-timed country-diff "0" "$loket" diff "$work/old" "$work/new" --on "$date_iso" --format json
-timed country-diff-gm0001 "0" "$loket" diff "$work/old" "$work/new" -m gm0001 --on "$date_iso" \
+timed country-diff "1" "$loket" diff "$work/old" "$work/new" --on "$date_iso" --format json
+timed country-diff-gm0001 "1" "$loket" diff "$work/old" "$work/new" -m gm0001 --on "$date_iso" \
   --format json
 
 # --- 2. a population counted under two rule bases -------------------------------------------
@@ -100,6 +100,6 @@ patch -p1 --batch --fuzz=0 --quiet -d "$work/rules-02" \
   -i "$repo/examples/changes/02-westland-language-offer-rni/amendment.patch"
 timed population-eval "0" "$loket" eval "$repo/rules" --cases "$work/population.jsonl" \
   --jurisdiction-field municipality --on "$date_iso" --out /dev/null
-timed population-diff "0" "$loket" diff "$repo/rules" "$work/rules-02/rules" \
+timed population-diff "1" "$loket" diff "$repo/rules" "$work/rules-02/rules" \
   --cases "$work/population.jsonl" --jurisdiction-field municipality --on "$date_iso" \
   --format json
