@@ -4,11 +4,12 @@
 usage: git_revision_test.py --loket BIN --work DIR
 
 DIR (emptied first) becomes a git repository with two commits: rules/ of this repository,
-then rules/ amended with examples/changes/02 (Westland's language offer). From DIR:
+then rules/ amended with examples/changes/04 (a rule of The Hague renamed; the cheapest of
+the examples to compare). From DIR:
   1. `loket diff git:HEAD~1 rules` (the folder at the older revision against the working
-     tree) and `loket diff git:HEAD~1:rules git:HEAD:rules` must both report Westland's
-     `voluntary_language_offer` changed and nothing else outside Westland — and the same
-     report as the two folders compared directly;
+     tree) and `loket diff git:HEAD~1:rules git:HEAD:rules` must both give the verdicts of
+     the two folders compared directly (nothing changed; only The Hague's `referrals` needs
+     the solver), and name the renamed rule as the change;
   2. nothing is checked out: the working tree and the index are as before (`git status`
      clean, HEAD unchanged);
   3. an unknown revision is a clear error (exit 2, naming the revision).
@@ -23,7 +24,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-PATCH = os.path.join(REPO, "examples", "changes", "02-westland-language-offer-rni",
+PATCH = os.path.join(REPO, "examples", "changes", "04-den-haag-rename-no-change",
                      "amendment.patch")
 DATE = "2026-09-01"
 # The test's commits must not depend on the user's git configuration.
@@ -61,7 +62,7 @@ def main(argv):
     git(work, "commit", "-q", "-m", "rules as in the repository")
     subprocess.run(["patch", "-p1", "--batch", "--fuzz=0", "--quiet", "-d", work, "-i", PATCH],
                    check=True, timeout=120)
-    git(work, "commit", "-q", "-a", "-m", "Westland: language offer also in the RNI")
+    git(work, "commit", "-q", "-a", "-m", "The Hague: rule renamed")
     head = git(work, "rev-parse", "HEAD")
     failures = []
 
@@ -84,17 +85,19 @@ def main(argv):
         failures.append(f"folders: exit {code}, no JSON report: {stderr[-2000:]}")
         reference = {}
     shutil.rmtree(old_folder)
-    expected = [("westland", "referrals"), ("westland", "voluntary_language_offer")]
-    if changed(reference) != expected:
-        failures.append(f"folders: changed {changed(reference)}, expected {expected}")
+    if changed(reference):
+        failures.append(f"folders: changed {changed(reference)}, expected nothing")
+    renamed = "rule den_haag.dh.tenant_protection (added)"
 
     for old, new in (("git:HEAD~1", "rules"), ("git:HEAD~1:rules", "git:HEAD:rules")):
         code, report, stderr = diff(old, new)
         if report is None:
             failures.append(f"{old} {new}: exit {code}, no JSON report: {stderr[-2000:]}")
             continue
-        if changed(report) != expected:
-            failures.append(f"{old} {new}: changed {changed(report)}, expected {expected}")
+        if changed(report):
+            failures.append(f"{old} {new}: changed {changed(report)}, expected nothing")
+        if not any(renamed in d.get("changes", []) for d in report.get("decisions", [])):
+            failures.append(f"{old} {new}: no decision names `{renamed}` as its change")
         verdicts = sorted((d["jurisdiction"], d["decision"], d["verdict"])
                           for d in report.get("decisions", []))
         reference_verdicts = sorted((d["jurisdiction"], d["decision"], d["verdict"])

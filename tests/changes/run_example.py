@@ -256,6 +256,8 @@ def main(argv):
             # "undetermined" at random; the solver's resource limit still bounds each query.
             command = ["diff", os.path.join(REPO, "rules"), "rules", "--on", entry["on"],
                        "--format", "json", "--solver-time-limit", "0"]
+            if "jurisdiction" in entry:
+                command += ["-m", entry["jurisdiction"]]
             records = None
             if "population" in entry:
                 cases = os.path.join(work, "population.jsonl")
