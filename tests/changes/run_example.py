@@ -54,8 +54,13 @@ def prepare(work, example):
 
 
 def run_loket(loket, args, cwd):
-    return subprocess.run([loket] + args, capture_output=True, text=True, cwd=cwd,
-                          timeout=TIMEOUT_SECONDS, errors="replace")
+    """The finished command; a timeout is a result too (exit code None, said in stderr)."""
+    try:
+        return subprocess.run([loket] + args, capture_output=True, text=True, cwd=cwd,
+                              timeout=TIMEOUT_SECONDS, errors="replace")
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess([loket] + args, None, "",
+                                           f"timed out after {TIMEOUT_SECONDS} s")
 
 
 # --- the report of `loket diff --format json` ------------------------------------------------
