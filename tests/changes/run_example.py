@@ -272,7 +272,9 @@ def main(argv):
                                timeout=TIMEOUT_SECONDS)
                 with open(cases, encoding="utf-8") as handle:
                     records = [json.loads(line) for line in handle]
-                command += ["--cases", cases, "--jurisdiction-field", "municipality"]
+                command += ["--cases", cases]
+                if "jurisdiction" not in entry:  # with -m, every record is decided there
+                    command += ["--jurisdiction-field", "municipality"]
             run = run_loket(loket, command, work)
             try:
                 report = json.loads(run.stdout)
@@ -282,6 +284,8 @@ def main(argv):
                 continue
             check_diff(entry, report, run.returncode, failures, label)
             if records is not None:
+                if "jurisdiction" in entry:
+                    records = [dict(r, municipality=entry["jurisdiction"]) for r in records]
                 check_population(entry["population"], report.get("population"), records,
                                  failures, f"{label} --on {entry['on']} --cases")
 
