@@ -1,105 +1,84 @@
 #!/usr/bin/env bash
-# `loket diff` benchmark (issue 16, item 7): one municipality's amendment against the whole
-# synthetic country, and a population of a million records counted under two rule bases.
+# `loket diff` timed (docs/benchmarks.md, "Diff"): (1) one municipality's amendment against the
+# synthetic country (examples/country/generate, 342 municipalities), (2) a population of
+# migrant-desk records (the shared generator) counted under the desk rules and an amendment of
+# the knowledge-migrant salary thresholds, next to one `loket eval` of the same records.
 #
-#   bench/diff.sh [WORK] [RECORDS]       (defaults: /tmp/loket-diff-bench, 1000000)
-#
-# 1. Country: examples/country/generate WORK/old (seed 1, 342 municipalities, no planted
-#    conflicts, so both sides check clean); WORK/new is a copy in which gm0001 widens its
-#    voluntary language referral for EU workers (rule m.language_eu: 12 months longer).
-#    Timed: `loket check` of OLD (for scale), `loket diff OLD NEW` over every jurisdiction,
-#    and `loket diff OLD NEW -m gm0001`.
-# 2. Population: examples/changes/population WORK/population.jsonl RECORDS (seed 1) for the
-#    five municipalities of rules/; rules/ amended with examples/changes/02 (Westland's
-#    language offer) in WORK/rules-02. Timed: `loket eval rules --cases` (one rule base, for
-#    scale) and `loket diff rules WORK/rules-02/rules --cases ... --jurisdiction-field
-#    municipality` (both rule bases, counting).
-# `loket diff` exits 1 when answers change, which they do here. Each timing is one run: wall and user seconds and peak RSS from /usr/bin/time -v (or the
-# shell's `time` without GNU time). LOKET=path/to/loket selects the binary (default: the
-# newest build*/bin/loket of the repository). Outputs stay in WORK (*.out, *.log).
+# usage: bench/diff.sh [RECORDS=1000000] [RUNS=3]
+# Environment: LOKET (default: build/bin/loket of the repository), LOKET_SHARED_BENCH (default:
+# ../shared/bench next to the repository; node runs its generator), WORK (scratch folder,
+# default /tmp/loket-diff-bench). Prints wall and user seconds and peak RSS per run.
 set -euo pipefail
 
-if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
-  exit 2
-fi
-work=${1:-/tmp/loket-diff-bench}
-records=${2:-1000000}
-date_iso=2026-09-01
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-loket=${LOKET:-}
-if [[ -z "$loket" ]]; then
-  loket=$(ls -t "$repo"/build*/bin/loket 2>/dev/null | head -n 1 || true)
-fi
-if [[ -z "$loket" || ! -x "$loket" ]]; then
-  echo "diff.sh: no loket binary; build it or set LOKET=/path/to/loket" >&2
-  exit 2
-fi
+records=${1:-1000000}
+runs=${2:-3}
+loket=${LOKET:-$repo/build/bin/loket}
+shared=${LOKET_SHARED_BENCH:-$(cd "$repo/.." && pwd)/shared/bench}
+work=${WORK:-/tmp/loket-diff-bench}
+die() { echo "diff.sh: $*" >&2; exit 2; }
+[ -x "$loket" ] || die "no loket binary at $loket; build it or set LOKET"
 mkdir -p "$work"
 
-# timed NAME EXPECTED_EXITS COMMAND...: runs COMMAND with stdout to WORK/NAME.out, prints one
-# line of figures; fails when the exit status is not in EXPECTED_EXITS (e.g. "0 1").
-timed() {
-  local name=$1 exits=$2 status=0
-  shift 2
-  if [[ -x /usr/bin/time ]]; then
-    /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.log" ||
-      status=$?
-    local wall user rss
-    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/$name.time")
-    user=$(sed -n 's/.*User time (seconds): //p' "$work/$name.time")
-    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.time")
-    printf '%-28s wall %s, user %ss, peak RSS %s KiB, exit %d\n' "$name" "$wall" "$user" \
-      "$rss" "$status"
-  else
-    local start end
-    start=$(date +%s.%N)
-    "$@" >"$work/$name.out" 2>"$work/$name.log" || status=$?
-    end=$(date +%s.%N)
-    printf '%-28s wall %.2fs, exit %d\n' "$name" "$(echo "$end - $start" | bc)" "$status"
-  fi
-  if [[ " $exits " != *" $status "* ]]; then
-    echo "diff.sh: $name exited $status (expected one of: $exits); see $work/$name.log" >&2
-    tail -n 20 "$work/$name.log" >&2
-    exit 2
-  fi
+timed() {  # label, command...: one line "label: W s wall, U s user, R MB" (exit 1 is "changed")
+  local label=$1; shift
+  local log=$work/time.log
+  set +e
+  /usr/bin/time -f "%e %U %M" -o "$log" "$@" >"$work/out" 2>"$work/err"
+  local status=$?
+  set -e
+  [ "$status" -le 1 ] || { cat "$work/err" >&2; die "$label: exit $status"; }
+  read -r wall user rss < <(tail -n 1 "$log")
+  printf '%s: %s s wall, %s s user, %d MB peak RSS (exit %d)\n' "$label" "$wall" "$user" \
+    $((rss / 1024)) "$status"
 }
 
-echo "loket: $loket ($("$loket" --version)); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $("$loket" --version), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# --- 1. one municipality's amendment in the country ----------------------------------------
-python3 "$repo/examples/country/generate" "$work/old" 1 --plants-per-kind 0
-rm -rf "$work/new"
-cp -r "$work/old" "$work/new"
-python3 - "$work/new/municipalities/gm0001.loket" <<'PY'
-import re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-rule = re.search(r"^rule m\.language_eu .*?(?=^rule |\Z)", text, re.M | re.S)
-bound = rule and re.search(r"months_in_nl < (\d+)", rule.group(0))
-if not bound:
-    sys.exit(f"{path}: no rule m.language_eu with `months_in_nl < N` to amend")
-amended = rule.group(0).replace(bound.group(0), f"months_in_nl < {int(bound.group(1)) + 12}")
-open(path, "w", encoding="utf-8").write(text.replace(rule.group(0), amended))
-print(f"gm0001: m.language_eu {bound.group(0)} -> months_in_nl < {int(bound.group(1)) + 12}")
+# 1. The country and one municipality's amendment: gm0005 widens its voluntary language offer
+#    for EU citizens from their first 24 to their first 36 months.
+python3 "$repo/examples/country/generate" "$work/country" >/dev/null
+rm -rf "$work/country_new"
+cp -r "$work/country" "$work/country_new"
+sed -i '0,/category in {eu_worker, eu_other} and months_in_nl < 24/s//category in {eu_worker, eu_other} and months_in_nl < 36/' \
+  "$work/country_new/municipalities/gm0005.loket"
+cmp -s "$work/country/municipalities/gm0005.loket" "$work/country_new/municipalities/gm0005.loket" \
+  && die "the amendment did not apply"
+for i in $(seq "$runs"); do
+  timed "country, gm0005 amended, run $i" \
+    "$loket" diff "$work/country" "$work/country_new" --on 2025-03-01
+done
+tail -n 1 "$work/out"
+timed "country, unchanged (baseline: both checked, every cone compared)" \
+  "$loket" diff "$work/country" "$work/country" --on 2025-03-01
+timed "loket check --no-analysis of the country (one side, for scale)" \
+  "$loket" check "$work/country" --no-analysis
+
+# 2. A population: the migrant desk with new knowledge-migrant salary thresholds.
+command -v node >/dev/null || die "node is needed for the shared case generator"
+cases=$work/desk-$records/cases.jsonl
+[ -f "$cases" ] || node "$shared/gen/generate.js" "$records" 42 "$work/desk-$records" >/dev/null
+desk=$repo/examples/bench/migrant-desk
+rm -rf "$work/desk_new"
+cp -r "$desk" "$work/desk_new"
+sed -i 's/let salary_threshold = if age >= 30 then 5000 else 3700/let salary_threshold = if age >= 30 then 5300 else 3900/' \
+  "$work/desk_new/national.loket"
+cmp -s "$desk/national.loket" "$work/desk_new/national.loket" && die "the amendment did not apply"
+for i in $(seq "$runs"); do
+  timed "population of $records records, run $i" \
+    "$loket" diff "$desk" "$work/desk_new" --on 2025-01-01 --cases "$cases" \
+    --jurisdiction-field municipality --format json
+done
+python3 - "$work/out" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["population"]
+print("records {}, changed {}, refused by OLD {}, by NEW {}".format(
+    p["records"], p["changed_records"], p["failed_old"], p["failed_new"]))
+for c in p["changes"][:6]:
+    print("  {} · {}: {} -> {}: {}".format(c["jurisdiction"], c["decision"], c["from"], c["to"],
+                                           c["count"]))
 PY
-timed country-check "0" "$loket" check "$work/old" --format json
-timed country-diff "1" "$loket" diff "$work/old" "$work/new" --on "$date_iso" --format json
-timed country-diff-gm0001 "1" "$loket" diff "$work/old" "$work/new" -m gm0001 --on "$date_iso" \
-  --format json
-
-# --- 2. a population counted under two rule bases -------------------------------------------
-python3 "$repo/examples/changes/population" "$work/population.jsonl" "$records" 1
-echo "population: $(wc -l <"$work/population.jsonl") records, $(du -h "$work/population.jsonl" | cut -f1)"
-rm -rf "$work/rules-02"
-mkdir -p "$work/rules-02"
-cp -r "$repo/rules" "$work/rules-02/rules"
-patch -p1 --batch --fuzz=0 --quiet -d "$work/rules-02" \
-  -i "$repo/examples/changes/02-westland-language-offer-rni/amendment.patch"
-timed population-eval "0" "$loket" eval "$repo/rules" --cases "$work/population.jsonl" \
-  --jurisdiction-field municipality --on "$date_iso" --out /dev/null
-timed population-diff "1" "$loket" diff "$repo/rules" "$work/rules-02/rules" \
-  --cases "$work/population.jsonl" --jurisdiction-field municipality --on "$date_iso" \
-  --format json
+timed "loket eval of the same records (one rule base, for scale)" \
+  "$loket" eval "$desk" --cases "$cases" --out "$work/decisions.jsonl" \
+  --jurisdiction-field municipality --date 2025-01-01

@@ -32,6 +32,7 @@ struct DiffOptions {
   // undetermined (as `loket check --solver-time-limit`).
   unsigned solver_time_limit_ms = 30'000;
   int witnesses_per_decision = 3;  // distinct "old -> new" transitions shown per decision
+  unsigned threads = 0;            // jurisdictions compared side by side; 0: one per core
 };
 
 enum class DiffVerdict {
@@ -135,19 +136,25 @@ struct RuleBaseDiff {
   bool Unchanged() const;
 };
 
-// Checks OLD and then NEW with one IncrementalChecker, so NEW's conflict analysis runs
-// again only for the layers the change touches. `labels` name the sides in the result.
+// Checks OLD and NEW for a comparison. Both are checked in full except for the conflict
+// analysis, which runs only for the layers whose chain (the layer and the layers above)
+// differs between them: a layer with the same chain has the same findings in both, so what
+// NEW brings is found there. Those runs share one IncrementalChecker, so the common layers
+// above are analysed once. With options.analyze_conflicts false no analysis runs.
 struct RuleBasePair {
-  RuleBase old_rules;
+  RuleBase old_rules;  // checked without the conflict analysis
   RuleBase new_rules;
+  // The conflict analysis' findings (L5xx) of the layers whose chain differs.
+  std::vector<Diagnostic> old_findings;
+  std::vector<Diagnostic> new_findings;
+  int layers_analyzed = 0;  // layers the conflict analysis ran on, both sides together
 };
 RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceText> new_sources,
                        const LoadOptions& options = {});
 
-// Compares two checked rule bases. kInvalidArgument for a bad date or period, kNotFound for a
+// Compares a checked pair. kInvalidArgument for a bad date or period, kNotFound for a
 // jurisdiction neither has. When either has errors the result carries them and no comparison.
-Result<RuleBaseDiff> DiffRuleBases(const RuleBase& old_rules, const RuleBase& new_rules,
-                                   const DiffOptions& options);
+Result<RuleBaseDiff> DiffRuleBases(const RuleBasePair& rules, const DiffOptions& options);
 
 // Decides every JSON Lines record of `records` under both rule bases (the JSON Lines batch
 // evaluator, loket/batch.h) and counts the changed answers per jurisdiction and decision.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -11,6 +13,7 @@
 #include "diff/compare.h"
 #include "loket/batch.h"
 #include "loket/checker.h"
+#include "sema/content_key.h"
 
 namespace loket {
 
@@ -40,12 +43,72 @@ bool RuleBaseDiff::Unchanged() const {
   return !has_population || population.changed_records == 0;
 }
 
+namespace {
+
+bool IsAnalysisFinding(const Diagnostic& d) {
+  return d.code.rfind("L5", 0) == 0;
+}
+
+// The sources of the files declaring (a part of) one of `layers`.
+std::vector<SourceText> SourcesOf(const RuleBase& rules, const std::set<std::string>& layers) {
+  std::vector<SourceText> all = rules.Sources();
+  std::vector<SourceText> out;
+  for (const auto& file : rules.impl().model->files) {
+    if (file->header && layers.count(file->header->name) && file->id < all.size()) {
+      out.push_back(std::move(all[file->id]));
+    }
+  }
+  return out;
+}
+
+// The content key of a layer's chain (sema::ChainKeys) by the layer's name.
+std::optional<std::uint64_t> KeyOf(const sema::Model& model, const std::vector<std::uint64_t>& keys,
+                                   const std::string& name) {
+  for (std::size_t i = 0; i < model.layers.size() && i < keys.size(); ++i) {
+    if (model.layers[i]->name == name) return keys[i];
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceText> new_sources,
                        const LoadOptions& options) {
+  LoadOptions quick = options;
+  quick.analyze_conflicts = false;
+  // One checker: NEW's files that OLD has with the same text are not parsed again.
+  IncrementalChecker both(quick);
+  RuleBase old_rules = both.Check(std::move(old_sources));
+  RuleBasePair pair{std::move(old_rules), both.Check(std::move(new_sources)), {}, {}, 0};
+  const sema::Model* old_model = pair.old_rules.impl().model.get();
+  const sema::Model* new_model = pair.new_rules.impl().model.get();
+  if (!options.analyze_conflicts || pair.old_rules.has_errors() || pair.new_rules.has_errors() ||
+      !old_model || !new_model) {
+    return pair;
+  }
+  // Layers whose chain differs, and the layers above them (their chain is analysed with them).
+  std::vector<std::uint64_t> old_keys = sema::ChainKeys(*old_model);
+  std::vector<std::uint64_t> new_keys = sema::ChainKeys(*new_model);
+  std::set<std::string> changed, needed;
+  for (std::size_t i = 0; i < new_model->layers.size() && i < new_keys.size(); ++i) {
+    const sema::Layer& layer = *new_model->layers[i];
+    if (KeyOf(*old_model, old_keys, layer.name) == new_keys[i]) continue;
+    changed.insert(layer.name);
+    for (const sema::Layer* l = &layer; l; l = l->parent) needed.insert(l->name);
+  }
+  if (changed.empty()) return pair;
   IncrementalChecker checker(options);
-  RuleBase old_rules = checker.Check(std::move(old_sources));
-  RuleBase new_rules = checker.Check(std::move(new_sources));
-  return RuleBasePair{std::move(old_rules), std::move(new_rules)};
+  RuleBase old_part = checker.Check(SourcesOf(pair.old_rules, needed));
+  pair.layers_analyzed += checker.last_stats().layers_analyzed;
+  RuleBase new_part = checker.Check(SourcesOf(pair.new_rules, needed));
+  pair.layers_analyzed += checker.last_stats().layers_analyzed;
+  for (const Diagnostic& d : old_part.diagnostics()) {
+    if (IsAnalysisFinding(d) && changed.count(d.layer)) pair.old_findings.push_back(d);
+  }
+  for (const Diagnostic& d : new_part.diagnostics()) {
+    if (IsAnalysisFinding(d) && changed.count(d.layer)) pair.new_findings.push_back(d);
+  }
+  return pair;
 }
 
 namespace {
@@ -111,8 +174,9 @@ bool Clean(const RuleBase& rules) {
 
 }  // namespace
 
-Result<RuleBaseDiff> DiffRuleBases(const RuleBase& old_rules, const RuleBase& new_rules,
-                                   const DiffOptions& options) {
+Result<RuleBaseDiff> DiffRuleBases(const RuleBasePair& rules, const DiffOptions& options) {
+  const RuleBase& old_rules = rules.old_rules;
+  const RuleBase& new_rules = rules.new_rules;
   try {
     RuleBaseDiff result;
     diff::CompareOptions compare;
@@ -138,7 +202,21 @@ Result<RuleBaseDiff> DiffRuleBases(const RuleBase& old_rules, const RuleBase& ne
     compare.rlimit = options.solver_rlimit;
     compare.time_limit_ms = options.solver_time_limit_ms;
     compare.witnesses = std::max(1, options.witnesses_per_decision);
-    result.new_findings = diff::NewFindings(old_rules.diagnostics(), new_rules.diagnostics());
+    compare.threads = options.threads;
+    {
+      std::vector<std::uint64_t> old_keys = sema::ChainKeys(old_model);
+      std::vector<std::uint64_t> new_keys = sema::ChainKeys(new_model);
+      for (std::size_t i = 0; i < new_model.layers.size() && i < new_keys.size(); ++i) {
+        const std::string& name = new_model.layers[i]->name;
+        std::optional<std::uint64_t> old_key = KeyOf(old_model, old_keys, name);
+        if (old_key == new_keys[i]) compare.same_chains.insert(name);
+      }
+    }
+    std::vector<Diagnostic> before = old_rules.diagnostics();
+    before.insert(before.end(), rules.old_findings.begin(), rules.old_findings.end());
+    std::vector<Diagnostic> after = new_rules.diagnostics();
+    after.insert(after.end(), rules.new_findings.begin(), rules.new_findings.end());
+    result.new_findings = diff::NewFindings(before, after);
     diff::CompareModels(old_model, new_model, compare, result);
     return result;
   } catch (const std::exception& e) {

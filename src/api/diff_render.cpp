@@ -1,6 +1,7 @@
 // The forms of a RuleBaseDiff (loket/diff.h): text for the terminal, JSON for systems,
 // Markdown and HTML for the council (the report form of `loket check --report`), and the
 // witnesses as `loket test` suites expecting NEW's answers.
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -83,6 +84,15 @@ std::string SideText(const DiffAnswer& a) {
   return out;
 }
 
+// "all 4 decisions", "the other 9267 decisions", "the only decision".
+std::string Others(const RuleBaseDiff& diff) {
+  const int same = diff.stats.structurally_same;
+  if (same == diff.stats.decisions) {
+    return same == 1 ? "the only decision" : "all " + Plural(same, "decision", "decisions");
+  }
+  return "the other " + Plural(same, "decision", "decisions");
+}
+
 std::string Summary(const RuleBaseDiff& diff) {
   const DiffStats& s = diff.stats;
   std::string out = fmt::format(
@@ -157,9 +167,8 @@ std::string RenderText(const RuleBaseDiff& diff) {
     out += "  " + Name(*d) + " (changed: " + Joined(d->changes, "; ") + ")\n";
   }
   if (diff.stats.structurally_same > 0) {
-    out += fmt::format("\nNo one's answer changes for {} {}: their rules did not change.\n",
-                       diff.stats.structurally_same == diff.stats.decisions ? "all" : "the other",
-                       Plural(diff.stats.structurally_same, "decision", "decisions"));
+    out += fmt::format("\nNo one's answer changes for {}: their rules did not change.\n",
+                       Others(diff));
   }
   if (diff.has_population) {
     const PopulationDiff& p = diff.population;

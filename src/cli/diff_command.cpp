@@ -119,7 +119,7 @@ int RunDiff(const DiffCommandOptions& options) {
 
   std::cerr << "checking " << options.old_rules << " and " << options.new_rules << "\n";
   RuleBasePair pair = CheckPair(std::move(*old_sources), std::move(*new_sources), load);
-  Result<RuleBaseDiff> diff = DiffRuleBases(pair.old_rules, pair.new_rules, diff_options);
+  Result<RuleBaseDiff> diff = DiffRuleBases(pair, diff_options);
   if (!diff.ok()) {
     PrintError(diff.status());
     return kExitUsage;
@@ -181,7 +181,7 @@ int RunDiff(const DiffCommandOptions& options) {
 }
 
 const RegisterCommand kDiff{
-    {"diff", "Show which answers change between two versions of a rule base", 25,
+    {"diff", "Show which answers change between two versions of a rule base", 35,
      [](CLI::App& app) -> Action {
        auto options = std::make_shared<DiffCommandOptions>();
        app.add_option("OLD", options->old_rules,

@@ -1,8 +1,10 @@
 #include "diff/compare.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "analysis/witness.h"
 #include "diff/equivalence.h"
@@ -78,12 +80,51 @@ void CompareModels(const sema::Model& old_model, const sema::Model& new_model,
   prove.time_limit_ms = options.time_limit_ms;
   prove.witnesses = options.witnesses;
 
-  auto compare = [&](const sema::Layer& old_layer, const sema::Layer& new_layer) {
-    ++out.stats.jurisdictions;
+  // One task per jurisdiction: both layers, or the one side that has it.
+  struct Task {
+    const sema::Layer* old_layer = nullptr;
+    const sema::Layer* new_layer = nullptr;
+    std::vector<DecisionDiff> results;
+    int queries = 0;
+  };
+  std::vector<Task> tasks;
+  if (!options.new_jurisdiction.empty() || !options.old_jurisdiction.empty()) {
+    tasks.push_back({old_model.FindLayer(options.old_jurisdiction),
+                     new_model.FindLayer(options.new_jurisdiction),
+                     {},
+                     0});
+  } else {
+    for (const auto& layer : new_model.layers) {
+      tasks.push_back({old_model.FindLayer(layer->name), layer.get(), {}, 0});
+    }
+    for (const auto& layer : old_model.layers) {
+      if (!new_model.FindLayer(layer->name)) tasks.push_back({layer.get(), nullptr, {}, 0});
+    }
+  }
+
+  auto compare = [&](Task& task) {
+    if (!task.old_layer || !task.new_layer) {
+      DecisionDiff result;
+      result.jurisdiction = task.new_layer ? task.new_layer->name : task.old_layer->name;
+      result.verdict = task.new_layer ? DiffVerdict::kAdded : DiffVerdict::kRemoved;
+      task.results.push_back(std::move(result));
+      return;
+    }
+    const sema::Layer& old_layer = *task.old_layer;
+    const sema::Layer& new_layer = *task.new_layer;
     std::vector<const ast::DecisionDecl*> old_decisions = ChainDecisions(old_model, old_layer);
     std::vector<const ast::DecisionDecl*> new_decisions = ChainDecisions(new_model, new_layer);
     std::vector<const sema::Layer*> old_chain = old_model.Chain(old_layer);
     std::vector<const sema::Layer*> new_chain = new_model.Chain(new_layer);
+    if (options.same_chains.count(new_layer.name)) {
+      for (const ast::DecisionDecl* nd : new_decisions) {
+        DecisionDiff result;
+        result.jurisdiction = new_layer.name;
+        result.decision = nd->name;
+        task.results.push_back(std::move(result));  // kSame
+      }
+      return;
+    }
     std::unique_ptr<JurisdictionProver> prover;
     for (const ast::DecisionDecl* nd : new_decisions) {
       DecisionDiff result;
@@ -113,9 +154,7 @@ void CompareModels(const sema::Model& old_model, const sema::Model& new_model,
           }
         }
       }
-      ++out.stats.decisions;
-      Count(result, out.stats);
-      out.decisions.push_back(std::move(result));
+      task.results.push_back(std::move(result));
     }
     for (const ast::DecisionDecl* od : old_decisions) {
       if (FindByName(new_decisions, od->name)) continue;
@@ -123,42 +162,42 @@ void CompareModels(const sema::Model& old_model, const sema::Model& new_model,
       result.jurisdiction = old_layer.name;
       result.decision = od->name;
       result.verdict = DiffVerdict::kRemoved;
-      ++out.stats.decisions;
+      task.results.push_back(std::move(result));
+    }
+    if (prover) task.queries = prover->queries();
+  };
+
+  // Jurisdictions are independent (each prover has its own Z3 context): worker threads take
+  // them in turn; the results are merged in task order, so the output does not depend on them.
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < tasks.size(); i = next++) {
+      try {
+        compare(tasks[i]);
+      } catch (const std::exception& e) {  // never across a thread: the jurisdiction says why
+        DecisionDiff failed;
+        failed.jurisdiction = tasks[i].new_layer ? tasks[i].new_layer->name : "";
+        failed.verdict = DiffVerdict::kUndetermined;
+        failed.reason = std::string("internal error while comparing: ") + e.what();
+        tasks[i].results.push_back(std::move(failed));
+      }
+    }
+  };
+  unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(tasks.size())));
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& t : workers) t.join();
+
+  for (Task& task : tasks) {
+    if (task.old_layer && task.new_layer) ++out.stats.jurisdictions;
+    out.stats.solver_queries += task.queries;
+    for (DecisionDiff& result : task.results) {
+      if (!result.decision.empty()) ++out.stats.decisions;
       Count(result, out.stats);
       out.decisions.push_back(std::move(result));
     }
-    if (prover) out.stats.solver_queries += prover->queries();
-  };
-
-  auto whole = [&](const std::string& name, DiffVerdict verdict) {
-    DecisionDiff result;
-    result.jurisdiction = name;
-    result.verdict = verdict;
-    Count(result, out.stats);
-    out.decisions.push_back(std::move(result));
-  };
-
-  if (!options.new_jurisdiction.empty() || !options.old_jurisdiction.empty()) {
-    const sema::Layer* o = old_model.FindLayer(options.old_jurisdiction);
-    const sema::Layer* n = new_model.FindLayer(options.new_jurisdiction);
-    if (o && n) {
-      compare(*o, *n);
-    } else if (n) {
-      whole(n->name, DiffVerdict::kAdded);
-    } else if (o) {
-      whole(o->name, DiffVerdict::kRemoved);
-    }
-    return;
-  }
-  for (const auto& layer : new_model.layers) {
-    if (const sema::Layer* o = old_model.FindLayer(layer->name)) {
-      compare(*o, *layer);
-    } else {
-      whole(layer->name, DiffVerdict::kAdded);
-    }
-  }
-  for (const auto& layer : old_model.layers) {
-    if (!new_model.FindLayer(layer->name)) whole(layer->name, DiffVerdict::kRemoved);
   }
 }
 

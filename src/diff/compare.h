@@ -3,6 +3,7 @@
 // findings of OLD and NEW, to list the ones NEW brings.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct CompareOptions {
   unsigned rlimit = 2'000'000;
   unsigned time_limit_ms = 30'000;
   int witnesses = 3;
+  unsigned threads = 0;  // worker threads over jurisdictions; 0: hardware concurrency
+  // Jurisdictions whose chain has the same content key in both (sema::ChainKeys): every
+  // decision is the same without building its cones.
+  std::set<std::string> same_chains;
 };
 
 // Fills out.decisions and out.stats. Models must be free of errors.
