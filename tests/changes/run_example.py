@@ -175,14 +175,17 @@ def check_diff(expected, report, exit_code, failures, label):
     where = f"{label} --on {expected['on']}"
     if exit_code != expected["exit"]:
         failures.append(f"{where}: exit code {exit_code}, expected {expected['exit']}")
-    new_findings = report.get("new_findings", [])
-    wanted_findings = expected.get("new_findings", [])
-    found, missed, unexpected = check_findings.assign(wanted_findings, new_findings)
-    for entry in missed:
-        failures.append(f"{where}: new finding not reported: {json.dumps(entry)}")
-    for finding in unexpected:
-        failures.append(f"{where}: unexpected new finding {check_findings.describe(finding)}")
-    if wanted_findings:
+    # NEW's errors (then nothing is compared) and its new warnings: exactly those expected.
+    for key in ("new_errors", "new_findings"):
+        found, missed, unexpected = check_findings.assign(expected.get(key, []),
+                                                          report.get(key, []))
+        for entry in missed:
+            failures.append(f"{where}: not in {key}: {json.dumps(entry)}")
+        for finding in unexpected:
+            failures.append(f"{where}: unexpected in {key}: {check_findings.describe(finding)}")
+    if report.get("new_clean") != (not expected.get("new_errors")):
+        failures.append(f"{where}: new_clean = {report.get('new_clean')}")
+    if expected.get("new_errors"):
         return  # a rule base with errors is not compared
     decisions = report.get("decisions", [])
     jurisdictions = sorted({d["jurisdiction"] for d in decisions})
