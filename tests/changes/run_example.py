@@ -275,9 +275,16 @@ def main(argv):
                                timeout=TIMEOUT_SECONDS)
                 with open(cases, encoding="utf-8") as handle:
                     records = [json.loads(line) for line in handle]
-                command += ["--cases", cases]
-                if "jurisdiction" not in entry:  # with -m, every record is decided there
-                    command += ["--jurisdiction-field", "municipality"]
+                if "jurisdiction" in entry:
+                    # With -m every record is decided there; `municipality` is no fact.
+                    cases = os.path.join(work, "population-facts.jsonl")
+                    with open(cases, "w", encoding="utf-8") as out:
+                        for record in records:
+                            facts = {k: v for k, v in record.items() if k != "municipality"}
+                            out.write(json.dumps(facts) + "\n")
+                    command += ["--cases", cases]
+                else:
+                    command += ["--cases", cases, "--jurisdiction-field", "municipality"]
             run = run_loket(loket, command, work)
             try:
                 report = json.loads(run.stdout)
