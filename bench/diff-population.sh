@@ -73,8 +73,10 @@ mkdir -p "$work/rules-02"
 cp -r "$repo/rules" "$work/rules-02/rules"
 patch -p1 --batch --fuzz=0 --quiet -d "$work/rules-02" \
   -i "$repo/examples/changes/02-westland-language-offer-rni/amendment.patch"
+# Never `--out /dev/null`: the output is written atomically (a temporary file renamed over
+# the target), which as root replaces the device /dev/null with a regular file.
 timed population-eval "0" "$loket" eval "$repo/rules" --cases "$work/population.jsonl" \
-  --jurisdiction-field municipality --on "$date_iso" --out /dev/null
+  --jurisdiction-field municipality --on "$date_iso" --out "$work/decisions.jsonl"
 timed population-diff "1" "$loket" diff "$repo/rules" "$work/rules-02/rules" \
   --cases "$work/population.jsonl" --jurisdiction-field municipality --on "$date_iso" \
   --format json
