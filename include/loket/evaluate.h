@@ -90,7 +90,10 @@ struct FactInfo {
   ValueType type = ValueType::kBool;
   std::string enum_name;             // kEnum / kSet: the enum
   std::vector<std::string> members;  // kEnum / kSet: member names in declaration order
-  bool has_range = false;            // lo..hi inclusive (cents for money, days for dates)
+  // kEnum / kSet: each member's description as declared (`asylum_fixed "asiel, bepaalde
+  // tijd"`), parallel to `members`; empty for a member declared without one.
+  std::vector<std::string> member_descriptions;
+  bool has_range = false;  // lo..hi inclusive (cents for money, days for dates)
   std::int64_t lo = 0;
   std::int64_t hi = 0;
   bool optional = false;

@@ -116,6 +116,45 @@ DiffAnswer AnswerOf(const Program& program, const analysis::Replay& replay,
   return answer;
 }
 
+// OLD's case as YAML, each fact written as NEW writes it when NEW has it too: the same
+// variable, so the same value, and an enum member NEW added is named rather than numbered
+// (OLD then refuses it, as it would refuse such a record).
+std::string OldCaseYaml(const analysis::WitnessCase& old_case,
+                        const analysis::WitnessCase& new_case) {
+  std::string out;
+  for (const analysis::FactValue& value : old_case.facts) {
+    analysis::WitnessCase one;
+    one.facts.push_back(value);
+    for (const analysis::FactValue& n : new_case.facts) {
+      if (n.fact->name == value.fact->name && n.fact->layer == value.fact->layer) {
+        one.facts.front() = n;
+      }
+    }
+    out += analysis::CaseToYaml(one);
+  }
+  return out;
+}
+
+// As analysis::RunReplay, from YAML.
+analysis::Replay ReplayYaml(const Program& program, const std::string& yaml, std::int64_t day) {
+  analysis::Replay replay;
+  replay.facts = program.NewCase();
+  replay.date = Date{static_cast<std::int32_t>(day)};
+  std::vector<Diagnostic> errors;
+  if (!program.ParseYaml(yaml, replay.facts, errors)) {
+    replay.error = errors.empty() ? "the case does not parse" : errors.front().message;
+    return replay;
+  }
+  replay.outcome.emplace();
+  program.Evaluate(replay.facts, replay.date, *replay.outcome);
+  if (!replay.outcome->case_errors().empty()) {
+    replay.error = replay.outcome->case_errors().front().message;
+    return replay;
+  }
+  replay.ok = true;
+  return replay;
+}
+
 // The same answer for a person: both not applicable, both the same value, or both the same
 // error status.
 bool SameAnswer(const DiffAnswer& a, const DiffAnswer& b) {
@@ -158,7 +197,61 @@ struct JurisdictionProver::Impl {
     z3::expr date = old_vars.date();
     base = date >= ctx.int_val(static_cast<int64_t>(options.period.from)) &&
            date <= ctx.int_val(static_cast<int64_t>(options.period.until)) &&
-           old_encoder->Axioms() && new_encoder->Axioms();
+           old_vars.DateDomain(date);
+  }
+
+  // The names of a fact's variables (its value, or its members, and its `known` flag).
+  static bool Mentioned(analysis::Variables& vars, const ast::FactDecl* fact,
+                        const std::set<std::string>& names) {
+    const Term& term = vars.Fact(fact, 0);
+    bool mentioned = false;
+    if (term.is_set) {
+      for (const z3::expr& m : term.members)
+        mentioned = mentioned || names.count(m.decl().name().str());
+    } else {
+      mentioned = names.count(term.scalar.decl().name().str()) > 0;
+    }
+    if (fact->is_optional)
+      mentioned = mentioned || names.count(vars.Known(fact, 0).decl().name().str());
+    return mentioned;
+  }
+
+  // Which cases each side accepts: the domains of the facts the decision reads (an enum with
+  // a new member, a widened range) and the chain's assumptions. A case only one side accepts
+  // is answered differently (refused by the other). Facts the decision does not read only
+  // need a value both sides accept.
+  struct Validity {
+    z3::expr old_valid, new_valid, both;
+  };
+  Validity ValidCases(const std::set<std::string>& read) {
+    Validity v{ctx.bool_val(true), ctx.bool_val(true), ctx.bool_val(true)};
+    for (const ast::FactDecl* fact : old_encoder->facts()) {
+      z3::expr domain = old_vars.Domain(fact, 0);
+      if (Mentioned(old_vars, fact, read)) {
+        v.old_valid = v.old_valid && domain;
+      } else {
+        v.both = v.both && domain;
+      }
+    }
+    for (const ast::FactDecl* fact : new_encoder->facts()) {
+      z3::expr domain = new_vars.Domain(fact, 0);
+      if (Mentioned(new_vars, fact, read)) {
+        v.new_valid = v.new_valid && domain;
+      } else {
+        v.both = v.both && domain;
+      }
+    }
+    for (const sema::Layer* layer : old_encoder->chain()) {
+      for (const ast::AssumeDecl* assume : layer->assumes) {
+        v.old_valid = v.old_valid && old_encoder->Bool(assume->condition.get());
+      }
+    }
+    for (const sema::Layer* layer : new_encoder->chain()) {
+      for (const ast::AssumeDecl* assume : layer->assumes) {
+        v.new_valid = v.new_valid && new_encoder->Bool(assume->condition.get());
+      }
+    }
+    return v;
   }
 
   void Prove(const ast::DecisionDecl& od, const ast::DecisionDecl& nd, DecisionDiff& result) {
@@ -183,9 +276,14 @@ struct JurisdictionProver::Impl {
       z3::expr ao = eo.AppliesWhen(od), an = en.AppliesWhen(nd);
       z3::expr dec_o = eo.Decisive(od), dec_n = en.Decisive(nd);
       Term to = eo.Outcome(od), tn = en.Outcome(nd);
-      z3::expr differ =
+      z3::expr answers_differ =
           ao != an || (ao && an && (dec_o != dec_n || (dec_o && dec_n && !SameValue(ctx, to, tn))));
-      z3::expr query = base && differ;
+      std::set<std::string> read;
+      analysis::CollectConstants(answers_differ, read);
+      Validity valid = ValidCases(read);
+      z3::expr differ = valid.old_valid != valid.new_valid ||
+                        (valid.old_valid && valid.new_valid && answers_differ);
+      z3::expr query = base && valid.both && (valid.old_valid || valid.new_valid) && differ;
       std::vector<Encoder*> encoders{&eo, &en};
       analysis::Answer answer = solver.Check(query, encoders, true);
       if (answer.verdict == analysis::Verdict::kUnknown) {
@@ -213,7 +311,8 @@ struct JurisdictionProver::Impl {
             analysis::ExtractCase(model, old_vars, eo.facts(), nullptr, constrained);
         analysis::WitnessCase new_case =
             analysis::ExtractCase(model, new_vars, en.facts(), nullptr, constrained);
-        analysis::Replay old_replay = analysis::RunReplay(*old_side.program, old_case);
+        analysis::Replay old_replay =
+            ReplayYaml(*old_side.program, OldCaseYaml(old_case, new_case), old_case.date);
         analysis::Replay new_replay = analysis::RunReplay(*new_side.program, new_case);
         DiffWitness witness;
         witness.jurisdiction = new_side.layer->name;
@@ -242,7 +341,9 @@ struct JurisdictionProver::Impl {
         // and values on the two sides.
         z3::expr m_ao = model.eval(ao, true), m_an = model.eval(an, true);
         z3::expr m_do = model.eval(dec_o, true), m_dn = model.eval(dec_n, true);
-        z3::expr same = ao == m_ao && an == m_an && dec_o == m_do && dec_n == m_dn;
+        z3::expr same = ao == m_ao && an == m_an && dec_o == m_do && dec_n == m_dn &&
+                        valid.old_valid == model.eval(valid.old_valid, true) &&
+                        valid.new_valid == model.eval(valid.new_valid, true);
         if (m_do.is_true()) same = same && SameValue(ctx, to, Evaluated(model, to));
         if (m_dn.is_true()) same = same && SameValue(ctx, tn, Evaluated(model, tn));
         blocked = blocked && !same;

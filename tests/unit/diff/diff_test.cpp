@@ -389,3 +389,38 @@ TEST_CASE("diff: records one side refuses are counted apart", "[diff]") {
   CHECK(counted->failing_differently[0].second.find("exempt") != std::string::npos);
   CHECK(counted->changes.empty());
 }
+
+TEST_CASE("diff: a new enum member is a change for the people it names", "[diff]") {
+  std::string widened = National("age >= 16 and residence in {asylum_fixed, asylum_permanent}");
+  const std::string last = "  none \"no lawful stay\"\n";
+  REQUIRE(widened.find(last) != std::string::npos);
+  widened.replace(widened.find(last), last.size(),
+                  "  none \"no lawful stay\",\n  asylum_permanent \"asylum permit, permanent\"\n");
+  RuleBaseDiff diff = Diff(Sources(National()), Sources(widened));
+  const DecisionDiff& duty = Find(diff, "national", "integration_duty");
+  REQUIRE(duty.verdict == DiffVerdict::kChanged);
+  bool refused_before = false;
+  for (const loket::DiffWitness& w : duty.witnesses) {
+    CHECK(w.case_yaml.find("residence: asylum_permanent") != std::string::npos);
+    if (w.old_answer.status == "refused" && w.new_answer.value == "true") refused_before = true;
+  }
+  CHECK(refused_before);
+}
+
+TEST_CASE("diff: the conflict analysis runs only where a layer's chain differs", "[diff]") {
+  loket::RuleBasePair same = loket::CheckPair(Sources(National()), Sources(National()));
+  CHECK(same.layers_analyzed == 0);
+  std::string dead = R"(
+rule ws.never "Wet inburgering 2021, art. 16"
+  when age > 120 and age < 18
+  then referrals += {integration_course}
+)";
+  loket::RuleBasePair changed =
+      loket::CheckPair(Sources(National()), Sources(National(), std::string(kWestland) + dead));
+  // OLD: national and westland; NEW: westland again, national from the cache.
+  CHECK(changed.layers_analyzed == 3);
+  CHECK(changed.old_findings.empty());
+  REQUIRE(changed.new_findings.size() == 1);
+  CHECK(changed.new_findings.front().code == "L507");
+  CHECK(changed.new_findings.front().layer == "westland");
+}
