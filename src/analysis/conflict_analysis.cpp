@@ -59,11 +59,11 @@ std::string RuleName(const ast::RuleDecl& rule) {
   return rule.layer + "." + rule.id;
 }
 
-std::string Cite(const ast::RuleDecl& rule) {
-  return fmt::format("`{}` (\"{}\")", RuleName(rule), rule.citation);
+std::string Cite(const ast::RuleDecl& rule, const sema::Annotations& annotations) {
+  return fmt::format("`{}` (\"{}\")", RuleName(rule), annotations.CitationText(rule));
 }
 
-bool IsLiteral(const ast::Expr& e) {
+bool IsLiteral(const ast::Expr& e, const sema::Annotations& annotations) {
   switch (e.kind) {
     case ast::ExprKind::kBoolLit:
     case ast::ExprKind::kIntLit:
@@ -72,17 +72,18 @@ bool IsLiteral(const ast::Expr& e) {
     case ast::ExprKind::kSetLit:
       return true;
     case ast::ExprKind::kNeg:
-      return IsLiteral(*e.operands[0]);
+      return IsLiteral(*e.operands[0], annotations);
     case ast::ExprKind::kName:
-      return e.symbol.kind == ast::SymbolKind::kEnumMember;
+      return annotations.SymbolOf(e).kind == ast::SymbolKind::kEnumMember;
     default:
       return false;
   }
 }
 
-const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl& decision) {
+const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl& decision,
+                              const sema::Annotations& annotations) {
   for (const ast::Assignment& a : rule.assignments) {
-    if (a.decision == &decision) return a.value.get();
+    if (annotations.DecisionOf(a) == &decision) return a.value.get();
   }
   return nullptr;
 }
@@ -311,7 +312,7 @@ class LayerAnalysis {
                                     id,
                                     support::FormatIsoDate(
                                         static_cast<support::DayNumber>(ModelDay(*answer.model)))));
-          Note(d, a, fmt::format("the other version {}", Cite(a)));
+          Note(d, a, fmt::format("the other version {}", Cite(a, model_.annotations)));
           d.help.push_back("end the earlier version `until` the day the later one starts");
           std::size_t index = result_.diagnostics.size() - 1;
           // The witness shows the overlap: a case on a common day where both versions'
@@ -334,7 +335,8 @@ class LayerAnalysis {
           Built built = Build(model, shown, 0, layer_);
           std::vector<std::string> decisions;
           for (const auto& assignment : b.assignments) {
-            if (assignment.decision) decisions.push_back(assignment.decision->name);
+            if (model_.annotations.DecisionOf(assignment))
+              decisions.push_back(model_.annotations.DecisionOf(assignment)->name);
           }
           Attach(result_.diagnostics[index], built,
                  deciding == 2   ? "both versions in force and applying"
@@ -378,7 +380,7 @@ class LayerAnalysis {
         Add(diag::Kind::kDeadRule, rule.id_range,
             fmt::format("rule {} can never apply: its condition is false for every case "
                         "allowed by the facts' ranges and the `assume`s{}",
-                        Cite(rule),
+                        Cite(rule, model_.annotations),
                         rule.validity.from || rule.validity.until ? " while it is in force" : ""));
     // Which part can never hold: a minimal set of the condition's conjuncts (and validity
     // bounds) that no case allowed by the ranges and `assume`s satisfies.
@@ -413,8 +415,8 @@ class LayerAnalysis {
         stack.pop_back();
         if (!seen.insert(r).second) continue;
         for (const ast::RuleRef& ref : r->exception_to) {
-          if (ref.target == &to) return true;
-          if (ref.target) stack.push_back(ref.target);
+          if (model_.annotations.TargetOf(ref) == &to) return true;
+          if (model_.annotations.TargetOf(ref)) stack.push_back(model_.annotations.TargetOf(ref));
         }
       }
       return false;
@@ -427,9 +429,11 @@ class LayerAnalysis {
     std::vector<const ast::DecisionDecl*> order;
     for (const ast::RuleDecl* rule : live) {
       for (const ast::Assignment& a : rule->assignments) {
-        if (!a.decision || a.decision->collect) continue;
-        if (by_decision[a.decision].empty()) order.push_back(a.decision);
-        by_decision[a.decision].push_back(rule);
+        if (!model_.annotations.DecisionOf(a) || model_.annotations.DecisionOf(a)->collect)
+          continue;
+        if (by_decision[model_.annotations.DecisionOf(a)].empty())
+          order.push_back(model_.annotations.DecisionOf(a));
+        by_decision[model_.annotations.DecisionOf(a)].push_back(rule);
       }
     }
     for (const ast::DecisionDecl* decision : order) {
@@ -445,12 +449,13 @@ class LayerAnalysis {
   void CheckPair(const ast::DecisionDecl& decision, const ast::RuleDecl& a,
                  const ast::RuleDecl& b) {
     if (Related(a, b)) return;
-    const ast::Expr* va = AssignedExpr(a, decision);
-    const ast::Expr* vb = AssignedExpr(b, decision);
+    const ast::Expr* va = AssignedExpr(a, decision, model_.annotations);
+    const ast::Expr* vb = AssignedExpr(b, decision, model_.annotations);
     if (!va || !vb) return;
     // Exact cheap tests first: equal constant values never disagree; disjoint boxes (validity
     // included) never overlap.
-    if (IsLiteral(*va) && IsLiteral(*vb) && SameLiteral(*va, *vb)) {
+    if (IsLiteral(*va, model_.annotations) && IsLiteral(*vb, model_.annotations) &&
+        SameLiteral(*va, *vb)) {
       ++w_.stats.decided_without_solver;
       return;
     }
@@ -469,14 +474,16 @@ class LayerAnalysis {
     }
     if (answer.verdict != Verdict::kSat) return;
     z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-    std::string value_a = ValueOf(model, ta, decision.type.type);
-    std::string value_b = ValueOf(model, tb, decision.type.type);
+    std::string value_a = ValueOf(model, ta, model_.annotations.TypeOf(decision.type));
+    std::string value_b = ValueOf(model, tb, model_.annotations.TypeOf(decision.type));
     auto& d = Add(diag::Kind::kAmbiguity, b.id_range,
                   fmt::format("rules {} and {} can both apply to one case and decide `{}` "
                               "differently ({} vs {}); neither is an exception to the other",
-                              Cite(b), Cite(a), decision.name, value_b, value_a));
+                              Cite(b, model_.annotations), Cite(a, model_.annotations),
+                              decision.name, value_b, value_a));
     Note(d, a,
-         fmt::format("{} decides `{}` = {} for the witness case", Cite(a), decision.name, value_a));
+         fmt::format("{} decides `{}` = {} for the witness case", Cite(a, model_.annotations),
+                     decision.name, value_a));
     d.help.push_back(
         fmt::format("make one rule an exception to the other (`exception to {}`), "
                     "or make their conditions exclusive",
@@ -496,21 +503,22 @@ class LayerAnalysis {
     });
   }
 
-  static bool SameLiteral(const ast::Expr& a, const ast::Expr& b) {
+  bool SameLiteral(const ast::Expr& a, const ast::Expr& b) const {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
       case ast::ExprKind::kBoolLit:
         return a.bool_value == b.bool_value;
       case ast::ExprKind::kName:
-        return a.symbol.enum_index == b.symbol.enum_index &&
-               a.symbol.enum_decl == b.symbol.enum_decl;
+        return model_.annotations.SymbolOf(a).enum_index ==
+                   model_.annotations.SymbolOf(b).enum_index &&
+               model_.annotations.SymbolOf(a).enum_decl == model_.annotations.SymbolOf(b).enum_decl;
       case ast::ExprKind::kNeg:
         return SameLiteral(*a.operands[0], *b.operands[0]);
       case ast::ExprKind::kSetLit: {
         if (a.operands.size() != b.operands.size()) return false;
         std::set<int> x, y;
-        for (auto& e : a.operands) x.insert(e->symbol.enum_index);
-        for (auto& e : b.operands) y.insert(e->symbol.enum_index);
+        for (auto& e : a.operands) x.insert(model_.annotations.SymbolOf(*e).enum_index);
+        for (auto& e : b.operands) y.insert(model_.annotations.SymbolOf(*e).enum_index);
         return x == y;
       }
       default:
@@ -526,7 +534,7 @@ class LayerAnalysis {
   Box BoxOf(const ast::RuleDecl& rule) {
     auto it = boxes_.find(&rule);
     if (it != boxes_.end()) return it->second;
-    Box box = Box::Of(rule);
+    Box box = Box::Of(rule, model_.annotations);
     boxes_.emplace(&rule, box);
     return box;
   }
@@ -535,8 +543,8 @@ class LayerAnalysis {
   void CheckExceptions(const std::vector<const ast::RuleDecl*>& live) {
     for (const ast::RuleDecl* e : live) {
       for (const ast::RuleRef& ref : e->exception_to) {
-        if (!ref.target) continue;
-        const ast::RuleDecl& base = *ref.target;
+        if (!model_.annotations.TargetOf(ref)) continue;
+        const ast::RuleDecl& base = *model_.annotations.TargetOf(ref);
         CheckBroader(*e, base);
         CheckOutlives(*e, base, ref.range);  // in any layer: a local base can expire too
       }
@@ -545,7 +553,7 @@ class LayerAnalysis {
 
   void CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& base) {
     for (const ast::Assignment& assignment : e.assignments) {
-      const ast::DecisionDecl* decision = assignment.decision;
+      const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
       if (!decision) continue;
       Term value = enc_.Assigned(e, *decision);
       z3::expr changes = w_.ctx.bool_val(true);
@@ -564,13 +572,15 @@ class LayerAnalysis {
       }
       if (answer.verdict != Verdict::kSat) continue;
       z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-      auto& d = Add(diag::Kind::kExceptionBroaderThanBase, e.id_range,
-                    fmt::format("exception {} also applies where its base rule {} does not, "
-                                "and there decides `{}` = {} on its own",
-                                Cite(e), Cite(base), decision->name,
-                                ValueOf(model, value, decision->type.type)));
+      auto& d = Add(
+          diag::Kind::kExceptionBroaderThanBase, e.id_range,
+          fmt::format("exception {} also applies where its base rule {} does not, "
+                      "and there decides `{}` = {} on its own",
+                      Cite(e, model_.annotations), Cite(base, model_.annotations), decision->name,
+                      ValueOf(model, value, model_.annotations.TypeOf(decision->type))));
       Note(d, base,
-           fmt::format("base rule {}; its condition is false for the witness case", Cite(base)));
+           fmt::format("base rule {}; its condition is false for the witness case",
+                       Cite(base, model_.annotations)));
       d.help.push_back(
           fmt::format("repeat the base rule's condition in the exception, or make "
                       "`{}` a rule of its own",
@@ -601,17 +611,19 @@ class LayerAnalysis {
     z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
     auto& d =
         Add(diag::Kind::kValidityOutsideBase, e.id_range,
-            fmt::format("exception {} is in force on {}, when its base rule {} is not", Cite(e),
+            fmt::format("exception {} is in force on {}, when its base rule {} is not",
+                        Cite(e, model_.annotations),
                         support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(model))),
-                        Cite(base)));
-    d.notes.push_back({ref, fmt::format("builds on {}", Cite(base))});
+                        Cite(base, model_.annotations)));
+    d.notes.push_back({ref, fmt::format("builds on {}", Cite(base, model_.annotations))});
     Note(d, base, "the base rule's validity");
     d.help.push_back("align the exception's `valid from/until` with its base rule's");
     std::size_t index = result_.diagnostics.size() - 1;
     Built built = Build(model, q, 0, layer_);
     std::vector<std::string> decisions;
     for (const auto& a : e.assignments) {
-      if (a.decision) decisions.push_back(a.decision->name);
+      if (model_.annotations.DecisionOf(a))
+        decisions.push_back(model_.annotations.DecisionOf(a)->name);
     }
     Attach(result_.diagnostics[index], built, "the exception applies without its base", layer_,
            decisions);
@@ -659,11 +671,12 @@ class LayerAnalysis {
         auto& d = Add(diag::Kind::kShadowedRule, located.id_range,
                       fmt::format("rule {} is always defeated: wherever it applies, one of its "
                                   "exceptions applies too",
-                                  Cite(*rule)));
+                                  Cite(*rule, model_.annotations)));
         for (const ast::RuleDecl* e : exceptions) {
-          if (e != &located) Note(d, *e, fmt::format("exception {}", Cite(*e)));
+          if (e != &located) Note(d, *e, fmt::format("exception {}", Cite(*e, model_.annotations)));
         }
-        if (&located != rule) Note(d, *rule, fmt::format("the shadowed rule {}", Cite(*rule)));
+        if (&located != rule)
+          Note(d, *rule, fmt::format("the shadowed rule {}", Cite(*rule, model_.annotations)));
         if (rule->layer == layer_.name) {
           d.help.push_back("remove the rule, or narrow its exceptions");
         } else {
@@ -684,7 +697,8 @@ class LayerAnalysis {
         Built built = Build(model, possible, 0, layer_);
         std::vector<std::string> decisions;
         for (const auto& a : rule->assignments) {
-          if (a.decision) decisions.push_back(a.decision->name);
+          if (model_.annotations.DecisionOf(a))
+            decisions.push_back(model_.annotations.DecisionOf(a)->name);
         }
         Attach(result_.diagnostics[index], built, "the rule's condition holds, yet it loses",
                layer_, decisions);
@@ -705,7 +719,7 @@ class LayerAnalysis {
     if (!parent_) return;
     for (const ast::RuleDecl* rule : live) {
       for (const ast::Assignment& assignment : rule->assignments) {
-        const ast::DecisionDecl* decision = assignment.decision;
+        const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
         if (!decision || !decision->delegation || decision->layer == layer_.name) continue;
         CheckWithin(*rule, *decision, assignment);
         CheckFavours(*rule, *decision);
@@ -717,7 +731,8 @@ class LayerAnalysis {
                    const ast::Assignment& assignment) {
     const ast::Delegation& delegation = *decision.delegation;
     bool has_within = !delegation.within_set.empty() || delegation.within_lo;
-    if (!has_within || !assignment.value || IsLiteral(*assignment.value)) return;  // L312
+    if (!has_within || !assignment.value || IsLiteral(*assignment.value, model_.annotations))
+      return;  // L312
     Term value = enc_.Assigned(rule, decision);
     z3::expr inside = w_.ctx.bool_val(false);
     std::vector<std::int64_t> allowed;
@@ -735,11 +750,12 @@ class LayerAnalysis {
     }
     if (answer.verdict != Verdict::kSat) return;
     z3::model model = Prettify(q, {&enc_}, *answer.model, {0});
-    std::string shown = ValueOf(model, value, decision.type.type);
-    auto& d = Add(diag::Kind::kOutsideWithinCase, assignment.range,
-                  fmt::format("rule {} can decide `{}` = {}, outside what the delegation by "
-                              "the {} layer allows",
-                              Cite(rule), decision.name, shown, decision.layer));
+    std::string shown = ValueOf(model, value, model_.annotations.TypeOf(decision.type));
+    auto& d =
+        Add(diag::Kind::kOutsideWithinCase, assignment.range,
+            fmt::format("rule {} can decide `{}` = {}, outside what the delegation by "
+                        "the {} layer allows",
+                        Cite(rule, model_.annotations), decision.name, shown, decision.layer));
     d.notes.push_back({delegation.range, fmt::format("`{}` is delegated here", decision.name)});
     std::size_t index = result_.diagnostics.size() - 1;
     Built built = Build(model, q, 0, layer_);
@@ -793,26 +809,28 @@ class LayerAnalysis {
     }
     if (answer.verdict != Verdict::kSat) return;
     z3::model model = Prettify(q, {&enc_, parent_.get()}, *answer.model, {0});
-    std::string local_value = ValueOf(model, local, decision.type.type);
-    std::string higher_value = ValueOf(model, higher, decision.type.type);
+    std::string local_value = ValueOf(model, local, model_.annotations.TypeOf(decision.type));
+    std::string higher_value = ValueOf(model, higher, model_.annotations.TypeOf(decision.type));
     const sema::Layer& parent_layer = *layer_.parent;
     // The higher rules that decide the witness case: what the local rule falls short of.
     std::vector<const ast::RuleDecl*> higher_rules;
     for (const ast::RuleDecl* r : parent_->RulesOn(decision)) {
       if (model.eval(parent_->Applies(*r), true).is_true()) higher_rules.push_back(r);
     }
-    std::string higher_basis = higher_rules.empty()
-                                   ? fmt::format("the default of `{}`", decision.name)
-                                   : fmt::format("rule {}", Cite(*higher_rules.front()));
-    auto& d = Add(diag::Kind::kLessFavourable, rule.id_range,
-                  fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {} by {}; "
-                              "the delegation only allows outcomes in the person's favour",
-                              Cite(rule), decision.name, local_value, LayerWord(parent_layer),
-                              parent_layer.name, higher_value, higher_basis));
+    std::string higher_basis =
+        higher_rules.empty()
+            ? fmt::format("the default of `{}`", decision.name)
+            : fmt::format("rule {}", Cite(*higher_rules.front(), model_.annotations));
+    auto& d =
+        Add(diag::Kind::kLessFavourable, rule.id_range,
+            fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {} by {}; "
+                        "the delegation only allows outcomes in the person's favour",
+                        Cite(rule, model_.annotations), decision.name, local_value,
+                        LayerWord(parent_layer), parent_layer.name, higher_value, higher_basis));
     for (const ast::RuleDecl* r : higher_rules) {
       Note(d, *r,
-           fmt::format("{} decides `{}` = {} for the witness case", Cite(*r), decision.name,
-                       higher_value));
+           fmt::format("{} decides `{}` = {} for the witness case", Cite(*r, model_.annotations),
+                       decision.name, higher_value));
     }
     d.help.push_back(fmt::format(
         "give at least what {} gives ({} = {}), or limit `{}` to the cases where it is more "
@@ -899,7 +917,7 @@ class LayerAnalysis {
   void CheckNotApplicable(const std::vector<const ast::RuleDecl*>& live) {
     for (const ast::RuleDecl* rule : live) {
       for (const ast::Assignment& assignment : rule->assignments) {
-        const ast::DecisionDecl* decision = assignment.decision;
+        const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
         if (!decision || !decision->applies_when) continue;
         z3::expr q = enc_.Applies(*rule) && !enc_.AppliesWhen(*decision);
         Answer answer = w_.solver.Check(q, {&enc_}, true);
@@ -914,7 +932,7 @@ class LayerAnalysis {
         auto& d = Add(diag::Kind::kDecidedWhereNotApplicable, rule->id_range,
                       fmt::format("rule {} decides `{}` for cases where it does not apply "
                                   "(`applies when {}` is false); there the rule is not consulted",
-                                  Cite(*rule), decision->name, condition));
+                                  Cite(*rule, model_.annotations), decision->name, condition));
         d.notes.push_back({decision->applies_when->range,
                            fmt::format("`{}` applies only when this holds", decision->name)});
         d.help.push_back(fmt::format(
@@ -942,12 +960,15 @@ class LayerAnalysis {
     for (const ast::RuleDecl* rule : live) {
       if (rule->assignments.size() != 1 || !rule->exception_to.empty()) continue;
       const ast::Assignment& assignment = rule->assignments.front();
-      const ast::DecisionDecl* decision = assignment.decision;
-      if (!decision || !assignment.value || !IsLiteral(*assignment.value)) continue;
+      const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
+      if (!decision || !assignment.value || !IsLiteral(*assignment.value, model_.annotations))
+        continue;
       for (const ast::RuleDecl* other : parent_->RulesOn(*decision)) {
         if (other->assignments.size() != 1) continue;
-        const ast::Expr* value = AssignedExpr(*other, *decision);
-        if (!value || !IsLiteral(*value) || !SameLiteral(*value, *assignment.value)) continue;
+        const ast::Expr* value = AssignedExpr(*other, *decision, model_.annotations);
+        if (!value || !IsLiteral(*value, model_.annotations) ||
+            !SameLiteral(*value, *assignment.value))
+          continue;
         // Only rules reading the same facts can be equivalent (cheap exact filter).
         if (FactsRead(*rule) != FactsRead(*other)) {
           ++w_.stats.decided_without_solver;
@@ -966,8 +987,10 @@ class LayerAnalysis {
         z3::model model = Prettify(q, {&enc_}, *example.model, {0});
         auto& d = Add(diag::Kind::kRestatesHigherRule, rule->id_range,
                       fmt::format("rule {} restates {}: same condition, same outcome `{}`",
-                                  Cite(*rule), Cite(*other), decision->name));
-        Note(d, *other, fmt::format("the {} rule {}", other->layer, Cite(*other)));
+                                  Cite(*rule, model_.annotations), Cite(*other, model_.annotations),
+                                  decision->name));
+        Note(d, *other,
+             fmt::format("the {} rule {}", other->layer, Cite(*other, model_.annotations)));
         d.help.push_back(
             "drop the local copy: it would silently diverge after the next "
             "amendment above");
@@ -992,7 +1015,7 @@ class LayerAnalysis {
     std::set<const void*> seen;
     std::function<void(const ast::Expr*)> walk = [&](const ast::Expr* expr) {
       if (!expr) return;
-      const ast::Symbol& s = expr->symbol;
+      const ast::Symbol& s = model_.annotations.SymbolOf(*expr);
       if (expr->kind == ast::ExprKind::kName || expr->kind == ast::ExprKind::kKnown) {
         if (s.kind == ast::SymbolKind::kFact) facts.insert(s.fact);
         if (s.kind == ast::SymbolKind::kLet && seen.insert(s.let).second) walk(s.let->value.get());
@@ -1000,7 +1023,7 @@ class LayerAnalysis {
           walk(s.decision->default_value.get());
           for (const ast::RuleDecl* r : enc_.RulesOn(*s.decision)) {
             walk(r->condition.get());
-            walk(AssignedExpr(*r, *s.decision));
+            walk(AssignedExpr(*r, *s.decision, model_.annotations));
           }
         }
       }
@@ -1020,7 +1043,7 @@ class LayerAnalysis {
       for (const ast::FactDecl* fact : read) {
         if (!fact->is_protected) continue;
         for (const ast::Assignment& assignment : rule->assignments) {
-          const ast::DecisionDecl* decision = assignment.decision;
+          const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
           if (!decision || !done.insert({fact, decision}).second) continue;
           CheckProtectedPair(*rule, *fact, *decision);
         }
@@ -1044,15 +1067,15 @@ class LayerAnalysis {
     }
     if (answer.verdict != Verdict::kSat) return;
     z3::model model = Prettify(q, encoders, *answer.model, {0, 1});
-    std::string a = ValueOf(model, local, decision.type.type);
-    std::string b = ValueOf(model, local_twin, decision.type.type);
-    std::string fa = ValueOf(model, w_.vars.Fact(&fact, 0), fact.type.type);
-    std::string fb = ValueOf(model, w_.vars.Fact(&fact, 1), fact.type.type);
+    std::string a = ValueOf(model, local, model_.annotations.TypeOf(decision.type));
+    std::string b = ValueOf(model, local_twin, model_.annotations.TypeOf(decision.type));
+    std::string fa = ValueOf(model, w_.vars.Fact(&fact, 0), model_.annotations.TypeOf(fact.type));
+    std::string fb = ValueOf(model, w_.vars.Fact(&fact, 1), model_.annotations.TypeOf(fact.type));
     auto& d = Add(diag::Kind::kProtectedCriterion, rule.id_range,
                   fmt::format("in {} `{}`, `{}` changes ({} vs {}) when only the protected fact "
                               "`{}` changes ({} vs {}); rule {} reads it",
                               LayerWord(layer_), layer_.name, decision.name, a, b, fact.name, fa,
-                              fb, Cite(rule)));
+                              fb, Cite(rule, model_.annotations)));
     d.notes.push_back({fact.name_range, fmt::format("`{}` is declared protected", fact.name)});
     d.help.push_back("distinguish on residence status or another allowed criterion instead");
     std::size_t index = result_.diagnostics.size() - 1;
@@ -1169,7 +1192,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
       options.cache->impl().layers[keys[i]] = {results[i].diagnostics, results[i].gaps};
     }
     std::vector<diag::Diagnostic>& diagnostics = results[i].diagnostics;
-    diag::SortDiagnostics(diagnostics);
+    diag::SortDiagnostics(diagnostics, model.sources);
     for (diag::Diagnostic& d : diagnostics) {
       ++stats.findings;
       sink.Append(std::move(d));
