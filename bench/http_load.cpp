@@ -1,7 +1,8 @@
 // A small HTTP load generator for `loket serve` (docs/benchmarks.md, "The HTTP service"):
 // N keep-alive connections send the same request for a fixed time or count and report
-// requests/s, cases/s (for decide-batch: records per request × requests/s) and latency
-// percentiles. Loopback only.
+// requests/s, cases/s (for decide-batch: the records answered with decisions, not the error
+// records, per second) and latency percentiles. Loopback only. Exit 1 when a request failed
+// or a batch record was answered with errors: a benchmark of error records measures nothing.
 //
 //   loket_http_load --port 8080 --path '/v1/jurisdictions/westland/decide?on=2025-06-01' \
 //       --body case.json --connections 8 --seconds 10
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(o.connections));
   std::vector<long> failures(static_cast<std::size_t>(o.connections), 0);
+  std::vector<long> record_errors(static_cast<std::size_t>(o.connections), 0);
   std::vector<std::thread> threads;
   auto start = std::chrono::steady_clock::now();
   for (int c = 0; c < o.connections; ++c) {
@@ -106,6 +108,15 @@ int main(int argc, char** argv) {
           continue;
         }
         mine.push_back(std::chrono::duration<double>(t1 - t0).count());
+        if (records > 1) {
+          // An error record is {"record": n, "errors": [...]} (loket eval --cases).
+          const std::string& answer = result->body;
+          if (answer.rfind("{\"record\":", 0) == 0) ++record_errors[static_cast<std::size_t>(c)];
+          for (std::size_t at = answer.find("\n{\"record\":"); at != std::string::npos;
+               at = answer.find("\n{\"record\":", at + 1)) {
+            ++record_errors[static_cast<std::size_t>(c)];
+          }
+        }
       }
     });
   }
@@ -117,10 +128,11 @@ int main(int argc, char** argv) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::vector<double> all;
-  long failed = 0;
+  long failed = 0, errors = 0;
   for (std::size_t c = 0; c < latencies.size(); ++c) {
     all.insert(all.end(), latencies[c].begin(), latencies[c].end());
     failed += failures[c];
+    errors += record_errors[c];
   }
   std::sort(all.begin(), all.end());
   auto percentile = [&](double p) {
@@ -129,11 +141,15 @@ int main(int argc, char** argv) {
     return all[k] * 1e3;
   };
   double rps = static_cast<double>(all.size()) / elapsed;
+  double decided =
+      static_cast<double>(all.size()) * static_cast<double>(records) - static_cast<double>(errors);
   std::printf(
-      "RESULT path=%s connections=%d requests=%zu failed=%ld seconds=%.2f requests_per_s=%.0f "
-      "cases_per_s=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-      o.path.c_str(), o.connections, all.size(), failed, elapsed, rps,
-      rps * static_cast<double>(records), percentile(0.50), percentile(0.90), percentile(0.99),
-      all.empty() ? 0.0 : all.back() * 1e3);
-  return failed == 0 ? 0 : 1;
+      "RESULT path=%s connections=%d requests=%zu failed=%ld record_errors=%ld seconds=%.2f "
+      "requests_per_s=%.0f cases_per_s=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+      o.path.c_str(), o.connections, all.size(), failed, errors, elapsed, rps, decided / elapsed,
+      percentile(0.50), percentile(0.90), percentile(0.99), all.empty() ? 0.0 : all.back() * 1e3);
+  if (errors > 0) {
+    std::fprintf(stderr, "loket_http_load: %ld batch records were answered with errors\n", errors);
+  }
+  return failed == 0 && errors == 0 ? 0 : 1;
 }

@@ -15,7 +15,9 @@ load=${LOKET_HTTP_LOAD:-$root/build/bin/loket_http_load}
 work=$(mktemp -d /tmp/loket-serve-load.XXXXXX)
 trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# The Polish greenhouse worker of examples/cases as JSON, and a batch of 10 000 variations.
+# The Polish greenhouse worker of examples/cases as JSON, and a batch of 10 000 variations of
+# her: birth dates 1958-2007 and expected days 0-184 (facts of rules/ national/schema.loket; a
+# fact the rules do not know makes every record an L601 error record).
 python3 - "$root/examples/cases/polish-greenhouse-worker.yaml" "$work" <<'PY'
 import json, sys
 facts = {}
@@ -36,7 +38,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
 open(sys.argv[2] + "/case.json", "w").write(json.dumps(facts))
 with open(sys.argv[2] + "/cases.jsonl", "w") as out:
     for i in range(10000):
-        facts["age"] = 18 + i % 50
+        facts["birth_date"] = "%d-06-02" % (1958 + i % 50)
+        facts["expected_days_next_half_year"] = (i * 7) % 185
         out.write(json.dumps(facts) + "\n")
 PY
 

@@ -2,8 +2,9 @@
 // assigning a closed or authority-owned decision from the declarations alone; here a solver
 // finds a case in which the offending rule applies, preferably one where the higher layers
 // decide the decision differently (a real contradiction with higher law), and replays it
-// through the evaluator so the finding shows what the rule would do.
-#include <set>
+// through the evaluator so the finding shows what the rule would do. The witness is found,
+// prettified and shown with the analysis' finding protocol (finding.h); what differs is that
+// it annotates sema's finding instead of making one.
 #include <string>
 #include <vector>
 
@@ -12,10 +13,10 @@
 
 #include "analysis/analysis.h"
 #include "analysis/encoder.h"
+#include "analysis/finding.h"
 #include "analysis/query.h"
 #include "analysis/witness.h"
 #include "graph/dependency_graph.h"
-#include "support/date.h"
 
 namespace loket::analysis {
 namespace {
@@ -160,44 +161,20 @@ class CompetenceSearch {
   }
 
   z3::model Prettify(const z3::expr& query, Encoder& local, Encoder& higher, z3::model model) {
-    return analysis::Prettify(solver_, vars_, local.facts(), query, {&local, &higher}, model, {0});
+    return tools_.Prettify(query, {&local, &higher}, model);
   }
 
   // Adds the case, replayed in `jurisdiction`; returns the replay text.
   std::string Attach(diag::Diagnostic& d, const z3::model& model, const z3::expr& query,
                      const sema::Layer& jurisdiction, const std::string& title,
                      const std::vector<std::string>& decisions) {
-    std::set<std::string> constrained;
-    CollectConstants(query, constrained);
-    std::vector<const ast::FactDecl*> facts;  // a parent has no municipal facts
-    for (const sema::Layer* layer : model_.Chain(jurisdiction)) {
-      facts.insert(facts.end(), layer->facts.begin(), layer->facts.end());
+    Shown shown = ShowWitness(tools_, d, model, query, {title, &jurisdiction, decisions});
+    diag::Witness& witness = d.witnesses.back();
+    // No L514 follows a competence error's witness: the witness itself says it was not replayed.
+    if (options_.replay_witnesses && !shown.program) {
+      witness.replay = "could not replay: the jurisdiction could not be compiled\n";
     }
-    WitnessCase witness = ExtractCase(model, vars_, facts, nullptr, constrained);
-    diag::Witness out;
-    out.title = title;
-    out.jurisdiction = jurisdiction.name;
-    out.date = support::FormatIsoDate(static_cast<support::DayNumber>(witness.date));
-    out.case_yaml = CaseToYaml(witness);
-    out.facts_read_yaml = CaseToYaml(witness, /*read_only=*/true);
-    if (options_.replay_witnesses) {
-      const Program* program = programs_.Get(jurisdiction);
-      if (!program) {
-        out.replay = "could not replay: the jurisdiction could not be compiled\n";
-      } else {
-        Replay replay = RunReplay(*program, witness);
-        if (replay.ok) {
-          for (const std::string& decision : decisions) {
-            out.replay += DescribeDecision(*program, *replay.outcome, decision) + "\n";
-          }
-        } else {
-          out.replay = "could not replay: " + replay.error + "\n";
-        }
-      }
-    }
-    std::string replay = out.replay;
-    d.witnesses.push_back(std::move(out));
-    return replay;
+    return witness.replay;
   }
 
   const sema::Model& model_;
@@ -206,6 +183,7 @@ class CompetenceSearch {
   QuerySolver solver_;
   Variables vars_;
   ProgramCache programs_;
+  FindingTools tools_{solver_, vars_, model_, programs_, options_.replay_witnesses};
 };
 
 }  // namespace

@@ -19,6 +19,25 @@ std::size_t MemberCount(const ast::Type& type) {
   return type.enum_decl ? type.enum_decl->members.size() : 0;
 }
 
+// Connectives that fold constants, so that what cannot fail adds nothing to a query.
+z3::expr Or(const z3::expr& a, const z3::expr& b) {
+  if (a.is_false() || b.is_true()) return b;
+  if (b.is_false() || a.is_true()) return a;
+  return a || b;
+}
+
+z3::expr And(const z3::expr& a, const z3::expr& b) {
+  if (a.is_true() || b.is_false()) return b;
+  if (b.is_true() || a.is_false()) return a;
+  return a && b;
+}
+
+z3::expr Not(const z3::expr& a) {
+  if (a.is_true()) return a.ctx().bool_val(false);
+  if (a.is_false()) return a.ctx().bool_val(true);
+  return !a;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -141,7 +160,8 @@ z3::expr Encoder::Equal(const Term& a, const Term& b) {
 
 z3::expr Encoder::Bool(const ast::Expr* expr) {
   if (!expr) return ctx().bool_val(true);
-  return Encode(*expr).scalar;
+  Term term = Encode(*expr);
+  return And(term.scalar, Not(term.fails));
 }
 
 z3::expr Encoder::ValidityTerm(const ast::Validity& validity) {
@@ -207,30 +227,53 @@ std::vector<const ast::RuleDecl*> Encoder::ExceptionsTo(const ast::RuleDecl& rul
 }
 
 z3::expr Encoder::Holds(const ast::RuleDecl& rule) {
-  return InForce(rule) && Condition(rule);
+  return And(InForce(rule), Condition(rule));
+}
+
+z3::expr Encoder::ConditionFails(const ast::RuleDecl& rule) {
+  if (!rule.condition) return False();
+  return And(InForce(rule), Encode(*rule.condition).fails);
 }
 
 // docs/language.md §4: a rule is defeated when some rule of its exception tree holds, whether or
 // not that rule is itself defeated (Catala's exception trees: the most specific holding rule
-// decides).
-z3::expr Encoder::Defeated(const ast::RuleDecl& rule) {
-  auto it = defeated_memo_.find(&rule);
-  if (it != defeated_memo_.end()) return it->second;
+// decides). The evaluator searches the tree depth first in rule order, each exception before its
+// own exceptions, and stops at the first rule that holds or the first condition that fails.
+const Encoder::DefeatSearch& Encoder::SearchExceptions(const ast::RuleDecl& rule) {
+  auto it = defeat_memo_.find(&rule);
+  if (it != defeat_memo_.end()) return it->second;
   // Guard against exception cycles (an L402 error): the guard only makes the encoding end.
-  defeated_memo_.emplace(&rule, ctx().bool_val(false));
-  z3::expr result = ctx().bool_val(false);
-  for (const ast::RuleDecl* exception : ExceptionsTo(rule)) {
-    result = result || Holds(*exception) || Defeated(*exception);
+  defeat_memo_.emplace(&rule, DefeatSearch{False(), False()});
+  const std::vector<const ast::RuleDecl*> exceptions = ExceptionsTo(rule);
+  // From the last exception back: what the search finds from exception i on.
+  z3::expr defeated = False(), fails = False();
+  for (auto e = exceptions.rbegin(); e != exceptions.rend(); ++e) {
+    const z3::expr holds = Holds(**e);
+    const z3::expr breaks = ConditionFails(**e);
+    const DefeatSearch below = SearchExceptions(**e);
+    const z3::expr next_defeated =
+        And(Not(breaks), Or(holds, And(Not(below.fails), Or(below.defeated, defeated))));
+    fails = Or(breaks, And(Not(holds), Or(below.fails, And(Not(below.defeated), fails))));
+    defeated = next_defeated;
   }
-  defeated_memo_.erase(&rule);
-  defeated_memo_.emplace(&rule, result);
+  DefeatSearch& result = defeat_memo_.find(&rule)->second;
+  result = DefeatSearch{defeated, fails};
   return result;
+}
+
+z3::expr Encoder::Defeated(const ast::RuleDecl& rule) {
+  return SearchExceptions(rule).defeated;
+}
+
+z3::expr Encoder::DefeatFails(const ast::RuleDecl& rule) {
+  return SearchExceptions(rule).fails;
 }
 
 z3::expr Encoder::Applies(const ast::RuleDecl& rule) {
   auto it = applies_memo_.find(&rule);
   if (it != applies_memo_.end()) return it->second;
-  z3::expr result = Holds(rule) && !Defeated(rule);
+  const DefeatSearch search = SearchExceptions(rule);
+  z3::expr result = And(Holds(rule), And(Not(search.defeated), Not(search.fails)));
   applies_memo_.emplace(&rule, result);
   return result;
 }
@@ -261,28 +304,36 @@ const std::vector<const ast::RuleDecl*>& Encoder::RulesOn(const ast::DecisionDec
 }
 
 z3::expr Encoder::Decisive(const ast::DecisionDecl& decision) {
-  z3::expr decided = ctx().bool_val(true);
-  if (decision.collect) return decided;
-  const std::vector<const ast::RuleDecl*>& rules = RulesOn(decision);
-  z3::expr some = ctx().bool_val(false);
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    some = some || Applies(*rules[i]);
-    for (std::size_t j = i + 1; j < rules.size(); ++j) {
-      // Across layers a delegated decision's lower layer replaces the higher one.
-      if (decision.delegation && rules[i]->layer != rules[j]->layer) continue;
-      decided = decided && !(Applies(*rules[i]) && Applies(*rules[j]) &&
-                             !Equal(Assigned(*rules[i], decision), Assigned(*rules[j], decision)));
-    }
-  }
-  if (!decision.default_value) decided = decided && some;
-  return decided;
+  return Not(Fails(decision));
 }
 
+z3::expr Encoder::Faults(const ast::DecisionDecl& decision) {
+  Outcome(decision);
+  auto it = faults_memo_.find(&decision);
+  return it == faults_memo_.end() ? False() : it->second;
+}
+
+// docs/language.md §9 (*Failure*): the evaluator takes every rule of the decision in force; an
+// error in a condition, in the search of an applying rule's exception tree or in an applying
+// rule's value is the decision's error, whatever the other rules decide.
 Term Encoder::Outcome(const ast::DecisionDecl& decision) {
   auto memo = decl_memo_.find(&decision);
   if (memo != decl_memo_.end()) return memo->second;
   const std::vector<const ast::RuleDecl*>& rules = RulesOn(decision);
   const ast::Type& type = model_.annotations.TypeOf(decision.type);
+  z3::expr applicable = ctx().bool_val(true), not_applicable = False(), when_fails = False();
+  if (decision.applies_when) {
+    Term when = Encode(*decision.applies_when);
+    when_fails = when.fails;
+    applicable = And(when.scalar, Not(when.fails));
+    not_applicable = And(Not(when.scalar), Not(when.fails));
+  }
+  z3::expr rule_faults = False();
+  for (const ast::RuleDecl* rule : rules) {
+    rule_faults = Or(rule_faults, ConditionFails(*rule));
+    rule_faults = Or(rule_faults, And(Holds(*rule), DefeatFails(*rule)));
+    rule_faults = Or(rule_faults, And(Applies(*rule), Assigned(*rule, decision).fails));
+  }
   Term result(ctx());
   if (decision.collect || IsSetType(type)) {
     result.is_set = true;
@@ -297,10 +348,12 @@ Term Encoder::Outcome(const ast::DecisionDecl& decision) {
         }
       }
       if (decision.applies_when) {
-        z3::expr applies = AppliesWhen(decision);
-        for (z3::expr& m : result.members) m = applies && m;
+        for (z3::expr& m : result.members) m = applicable && m;
       }
       for (z3::expr& m : result.members) m = m.simplify();
+      // A collect decision has no conflict or gap; not applicable, it is the empty set.
+      result.fails = Or(when_fails, And(applicable, rule_faults));
+      faults_memo_.emplace(&decision, result.fails);
       decl_memo_.emplace(&decision, result);
       return result;
     }
@@ -324,6 +377,8 @@ Term Encoder::Outcome(const ast::DecisionDecl& decision) {
       fallback.scalar = ctx().int_const(name.c_str());
     }
   }
+  const z3::expr default_fails = fallback.fails;
+  fallback.fails = False();
   auto ite = [&](const z3::expr& c, const Term& a, const Term& b) {
     Term t(ctx());
     t.is_set = a.is_set;
@@ -349,15 +404,23 @@ Term Encoder::Outcome(const ast::DecisionDecl& decision) {
     groups.push_back(rules);
   }
   Term value = fallback;
+  z3::expr some = False();            // some rule applies
+  z3::expr conflict = False();        // the deciding group's applying rules disagree
   for (const auto& group : groups) {  // root first; deeper groups wrap around
     Term pick = value;
-    z3::expr any = ctx().bool_val(false);
+    z3::expr any = False();
     for (auto it = group.rbegin(); it != group.rend(); ++it) {
       z3::expr applies = Applies(**it);
       pick = ite(applies, Assigned(**it, decision), pick);
-      any = any || applies;
+      any = Or(any, applies);
     }
+    z3::expr disagree = False();
+    for (const ast::RuleDecl* rule : group) {
+      disagree = Or(disagree, And(Applies(*rule), Not(Equal(Assigned(*rule, decision), pick))));
+    }
+    conflict = Or(And(any, disagree), And(Not(any), conflict));
     value = ite(any, pick, value);
+    some = Or(some, any);
   }
   if (decision.applies_when) {
     // Not applicable: the default, or (without one) a value of its own, unconstrained.
@@ -373,8 +436,16 @@ Term Encoder::Outcome(const ast::DecisionDecl& decision) {
                                                              : ctx().int_const(name.c_str());
       }
     }
-    value = ite(AppliesWhen(decision), value, elsewhere);
+    value = ite(applicable, value, elsewhere);
   }
+  // The default is evaluated where no rule applies, and where the decision does not apply.
+  const z3::expr faults =
+      Or(when_fails, Or(And(applicable, Or(rule_faults, And(Not(some), default_fails))),
+                        And(not_applicable, default_fails)));
+  faults_memo_.emplace(&decision, faults);
+  z3::expr undecided = decision.default_value ? conflict : Or(conflict, Not(some));
+  value.fails = Or(faults, And(applicable, undecided));
+  if (!decision.default_value) value.fails = Or(value.fails, not_applicable);
   decl_memo_.emplace(&decision, value);
   return value;
 }
@@ -407,8 +478,12 @@ Term Encoder::EncodeParam(const ast::ParamDecl& param) {
 Term Encoder::EncodeName(const ast::Expr& expr) {
   const ast::Symbol& symbol = model_.annotations.SymbolOf(expr);
   switch (symbol.kind) {
-    case ast::SymbolKind::kFact:
-      return vars_.Fact(symbol.fact, Copy(symbol.fact));
+    case ast::SymbolKind::kFact: {
+      Term value = vars_.Fact(symbol.fact, Copy(symbol.fact));
+      // Reading an absent optional fact is an error (L610); `known(x)` does not read it.
+      if (symbol.fact->is_optional) value.fails = !vars_.Known(symbol.fact, Copy(symbol.fact));
+      return value;
+    }
     case ast::SymbolKind::kParam:
       return EncodeParam(*symbol.param);
     case ast::SymbolKind::kLet: {
@@ -565,7 +640,16 @@ Term Encoder::Encode(const ast::Expr& expr) {
   auto memo = memo_.find(&expr);
   if (memo != memo_.end()) return memo->second;
   auto operand = [&](std::size_t i) { return Encode(*expr.operands[i]); };
+  // Whether evaluating operand i fails; operands are evaluated left to right, and an error in
+  // one is the error of the whole expression (docs/language.md §9, *Failure*).
+  auto fails = [&](std::size_t i) { return Encode(*expr.operands[i]).fails; };
+  auto strict = [&]() {
+    z3::expr any = False();
+    for (std::size_t i = 0; i < expr.operands.size(); ++i) any = Or(any, fails(i));
+    return any;
+  };
   Term result = Scalar(ctx().bool_val(false));
+  z3::expr failure = False();
   switch (expr.kind) {
     case ast::ExprKind::kBoolLit:
       result = Scalar(ctx().bool_val(expr.bool_value));
@@ -582,6 +666,7 @@ Term Encoder::Encode(const ast::Expr& expr) {
       for (std::size_t i = 0; i < n; ++i) result.members.push_back(ctx().bool_val(false));
       for (const ast::ExprPtr& element : expr.operands) {
         Term e = Encode(*element);
+        failure = Or(failure, e.fails);
         for (std::size_t i = 0; i < n; ++i) {
           result.members[i] = result.members[i] || (e.scalar == ctx().int_val(static_cast<int>(i)));
         }
@@ -591,6 +676,7 @@ Term Encoder::Encode(const ast::Expr& expr) {
     }
     case ast::ExprKind::kName:
       result = EncodeName(expr);
+      failure = result.fails;
       break;
     case ast::ExprKind::kKnown:
       result = Scalar(model_.annotations.SymbolOf(expr).fact
@@ -599,6 +685,7 @@ Term Encoder::Encode(const ast::Expr& expr) {
                           : ctx().bool_val(true));
       break;
     case ast::ExprKind::kCall: {
+      failure = strict();
       if (expr.name == "min" && expr.operands.size() == 2) {
         z3::expr a = operand(0).scalar, b = operand(1).scalar;
         result = Scalar(z3::ite(a <= b, a, b));
@@ -616,23 +703,30 @@ Term Encoder::Encode(const ast::Expr& expr) {
     }
     case ast::ExprKind::kNeg:
       result = Scalar(-operand(0).scalar);
+      failure = fails(0);
       break;
     case ast::ExprKind::kNot:
       result = Scalar(!operand(0).scalar);
+      failure = fails(0);
       break;
+    // `and`, `or` and `=>` read their right operand only when the left one does not decide.
     case ast::ExprKind::kAnd:
       result = Scalar(operand(0).scalar && operand(1).scalar);
+      failure = Or(fails(0), And(operand(0).scalar, fails(1)));
       break;
     case ast::ExprKind::kOr:
       result = Scalar(operand(0).scalar || operand(1).scalar);
+      failure = Or(fails(0), And(Not(operand(0).scalar), fails(1)));
       break;
     case ast::ExprKind::kImplies:
       result = Scalar(z3::implies(operand(0).scalar, operand(1).scalar));
+      failure = Or(fails(0), And(operand(0).scalar, fails(1)));
       break;
     case ast::ExprKind::kAdd:
     case ast::ExprKind::kSub: {
       bool add = expr.kind == ast::ExprKind::kAdd;
       const ast::Expr& rhs = *expr.operands[1];
+      failure = strict();
       if (IsSetType(model_.annotations.TypeOf(expr))) {
         Term a = operand(0), b = operand(1);
         result.is_set = true;
@@ -651,11 +745,14 @@ Term Encoder::Encode(const ast::Expr& expr) {
             result = Scalar(day + Int(7 * amount));
             break;
           case ast::DurationUnit::kMonths:
-            result = Scalar(AddMonths(day, amount));
+          case ast::DurationUnit::kYears: {
+            std::int64_t months = rhs.unit == ast::DurationUnit::kYears ? 12 * amount : amount;
+            result = Scalar(AddMonths(day, months));
+            // The evaluator's calendar arithmetic stays within years 1..9999 (L612 outside).
+            failure = Or(failure, Not(vars_.DateDomain(day)));
+            failure = Or(failure, Not(vars_.DateDomain(result.scalar)));
             break;
-          case ast::DurationUnit::kYears:
-            result = Scalar(AddMonths(day, 12 * amount));
-            break;
+          }
         }
       } else {
         result = Scalar(add ? operand(0).scalar + operand(1).scalar
@@ -665,37 +762,46 @@ Term Encoder::Encode(const ast::Expr& expr) {
     }
     case ast::ExprKind::kMul:
       result = Scalar(operand(0).scalar * operand(1).scalar);
+      failure = strict();
       break;
     case ast::ExprKind::kDiv: {
-      // Truncating division, as the evaluator computes it.
+      // Truncating division, as the evaluator computes it; by zero it is L613.
       z3::expr a = operand(0).scalar, b = operand(1).scalar;
       z3::expr abs_a = z3::ite(a >= 0, a, -a), abs_b = z3::ite(b >= 0, b, -b);
       z3::expr q = abs_a / abs_b;
       result = Scalar(z3::ite((a >= 0) == (b >= 0), q, -q));
+      failure = Or(strict(), b == 0);
       break;
     }
     case ast::ExprKind::kEq:
       result = Scalar(Equal(operand(0), operand(1)));
+      failure = strict();
       break;
     case ast::ExprKind::kNe:
       result = Scalar(!Equal(operand(0), operand(1)));
+      failure = strict();
       break;
     case ast::ExprKind::kLt:
       result = Scalar(operand(0).scalar < operand(1).scalar);
+      failure = strict();
       break;
     case ast::ExprKind::kLe:
       result = Scalar(operand(0).scalar <= operand(1).scalar);
+      failure = strict();
       break;
     case ast::ExprKind::kGt:
       result = Scalar(operand(0).scalar > operand(1).scalar);
+      failure = strict();
       break;
     case ast::ExprKind::kGe:
       result = Scalar(operand(0).scalar >= operand(1).scalar);
+      failure = strict();
       break;
     case ast::ExprKind::kIn:
     case ast::ExprKind::kNotIn: {
       Term a = operand(0);
       const ast::Expr& rhs_expr = *expr.operands[1];
+      failure = strict();
       z3::expr in = ctx().bool_val(false);
       if (a.is_set) {  // subset
         Term b = operand(1);
@@ -723,6 +829,8 @@ Term Encoder::Encode(const ast::Expr& expr) {
       z3::expr x = operand(0).scalar;
       z3::expr in = x >= operand(1).scalar && x <= operand(2).scalar;
       result = Scalar(expr.kind == ast::ExprKind::kInRange ? in : !in);
+      // The upper bound is read only when x is not below the lower one.
+      failure = Or(Or(fails(0), fails(1)), And(x >= operand(1).scalar, fails(2)));
       break;
     }
     case ast::ExprKind::kIf: {
@@ -739,9 +847,13 @@ Term Encoder::Encode(const ast::Expr& expr) {
       } else {
         result = Scalar(z3::ite(c, a.scalar, b.scalar));
       }
+      failure =
+          Or(fails(0),
+             a.fails.is_false() && b.fails.is_false() ? False() : z3::ite(c, a.fails, b.fails));
       break;
     }
   }
+  result.fails = failure;
   memo_.emplace(&expr, result);
   return result;
 }

@@ -18,12 +18,16 @@
 namespace loket::analysis {
 
 // A value: `scalar` for bool/int/money/date/enum, `members` (one Bool each) for sets.
+// `fails`: evaluating it is an error in the evaluator (docs/language.md §9, *Failure*): it
+// reads an absent optional fact, a failed or undecided decision, divides by zero, ... The
+// value means something only where `fails` is false.
 struct Term {
-  explicit Term(z3::context& ctx) : scalar(ctx) {}
-  explicit Term(z3::expr value) : scalar(std::move(value)) {}
+  explicit Term(z3::context& ctx) : scalar(ctx), fails(ctx.bool_val(false)) {}
+  explicit Term(z3::expr value) : scalar(std::move(value)), fails(scalar.ctx().bool_val(false)) {}
   z3::expr scalar;
   std::vector<z3::expr> members;
   bool is_set = false;
+  z3::expr fails;
 };
 
 // Variables of one query context, shared by the encoders of several chains so that a
@@ -65,7 +69,8 @@ class Encoder {
   const std::vector<const sema::Layer*>& chain() const { return chain_; }
 
   Term Encode(const ast::Expr& expr);
-  z3::expr Bool(const ast::Expr* expr);  // null: true
+  // A condition evaluates to true, without an error (null: true).
+  z3::expr Bool(const ast::Expr* expr);
 
   // Rules in this chain.
   z3::expr InForce(const ast::RuleDecl& rule);
@@ -77,25 +82,42 @@ class Encoder {
     std::string what;
   };
   std::vector<Part> ConditionParts(const ast::RuleDecl& rule);
+  // The condition evaluates to true without an error (true without conditions).
   z3::expr Condition(const ast::RuleDecl& rule) { return Bool(rule.condition.get()); }
+  // In force and evaluating the condition fails (docs/language.md §9, *Failure*): the
+  // decisions the rule assigns fail.
+  z3::expr ConditionFails(const ast::RuleDecl& rule);
   // In force and condition true (docs/language.md §9: the rule holds).
   z3::expr Holds(const ast::RuleDecl& rule);
-  // Holds and is not defeated: the rule decides (before a delegated decision's layer choice).
+  // Holds, is not defeated and the search of its exception tree did not fail: the rule
+  // decides (before a delegated decision's layer choice), as the evaluator's winners.
   z3::expr Applies(const ast::RuleDecl& rule);
-  // Some rule of its exception tree in this chain holds (an exception, an exception to one,
-  // ...), whether or not that rule is defeated itself (docs/language.md §4).
+  // The search of its exception tree in this chain (depth first in rule order, docs/language.md
+  // §4) finds a rule that holds — whether or not that rule is defeated itself — before a
+  // condition that fails. Without failures: some rule of the tree holds.
   z3::expr Defeated(const ast::RuleDecl& rule);
+  // That search meets a condition that fails first (where the rule holds, its decisions fail).
+  z3::expr DefeatFails(const ast::RuleDecl& rule);
   Term Assigned(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
   // The decision's outcome for this chain: the winning rules' value (the first applying one
   // when several disagree), the default, or an unconstrained value when there is a gap.
   // Where its `applies when` is false: the default (the empty set for collect), or an
   // unconstrained value without one, as readers of a decision that does not apply see it.
+  // Its `fails` is Fails(decision): where a reader of the decision fails.
   Term Outcome(const ast::DecisionDecl& decision);
-  // The evaluator decides `decision` (no conflict between two applying rules of one layer, and
-  // some rule applies when there is no default), so a rule reading it can be evaluated. A
-  // witness that should show a rule applying prefers cases where what it reads is decided.
+  // The evaluator stops deciding `decision` with an evaluation error (docs/language.md §9,
+  // *Failure*): its `applies when`, a condition of one of its rules in force, the search of an
+  // applying rule's exception tree, an applying rule's value or the default fails. Status of
+  // the decision: not a conflict (L609) or gap (L608), but that error.
+  z3::expr Faults(const ast::DecisionDecl& decision);
+  // A reader of `decision` fails: it faults, its rules conflict, it has a gap, or it does not
+  // apply and has no default.
+  z3::expr Fails(const ast::DecisionDecl& decision) { return Outcome(decision).fails; }
+  // The evaluator decides `decision` (a value or the default, no error), so a rule reading it
+  // can be evaluated: !Fails(decision). A witness that should show a rule applying prefers
+  // cases where what it reads is decided.
   z3::expr Decisive(const ast::DecisionDecl& decision);
-  // The decision's `applies when` condition (true when it has none).
+  // The decision's `applies when` condition holds, without an error (true when it has none).
   z3::expr AppliesWhen(const ast::DecisionDecl& decision) {
     return Bool(decision.applies_when.get());
   }
@@ -116,6 +138,7 @@ class Encoder {
 
  private:
   z3::expr Int(std::int64_t value) { return ctx().int_val(static_cast<int64_t>(value)); }
+  z3::expr False() { return ctx().bool_val(false); }
   Term Scalar(z3::expr e) { return Term(std::move(e)); }
   Term EncodeName(const ast::Expr& expr);
   Term EncodeParam(const ast::ParamDecl& param);
@@ -151,7 +174,13 @@ class Encoder {
   std::unordered_map<const ast::Expr*, Term> memo_;
   std::unordered_map<const void*, Term> decl_memo_;  // lets, params, decisions
   std::unordered_map<const ast::RuleDecl*, z3::expr> applies_memo_;
-  std::unordered_map<const ast::RuleDecl*, z3::expr> defeated_memo_;
+  // Defeated and DefeatFails of a rule, computed together.
+  struct DefeatSearch {
+    z3::expr defeated, fails;
+  };
+  const DefeatSearch& SearchExceptions(const ast::RuleDecl& rule);
+  std::unordered_map<const ast::RuleDecl*, DefeatSearch> defeat_memo_;
+  std::unordered_map<const ast::DecisionDecl*, z3::expr> faults_memo_;
   std::unordered_map<const ast::DecisionDecl*, std::vector<const ast::RuleDecl*>> rules_on_;
   std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions_;
   std::unordered_map<const ast::RuleDecl*, const ast::Validity*> file_validity_;

@@ -1,5 +1,6 @@
 // IncrementalChecker: the RuleBase pipeline with the parse step memoized per file (the syntax
-// trees of unchanged files are shared with earlier checks, never copied) and, kept
+// trees of unchanged files are shared with earlier checks; a file whose text was parsed under
+// another path is copied under its own id) and, kept
 // across checks, one analysis cache (per layer) and one cache of the graph's cycle check
 // (per jurisdiction), both keyed by the content of a layer's chain. Sema and the other graph
 // checks run in full on every check, so the result is exactly FromSources'.
@@ -13,6 +14,7 @@
 
 #include "analysis/analysis.h"
 #include "api/rule_base_impl.h"
+#include "ast/clone.h"
 #include "graph/dependency_graph.h"
 #include "sema/content_key.h"
 #include "syntax/parse.h"
@@ -28,6 +30,18 @@ struct ParsedFile {
   std::shared_ptr<const ast::File> file;  // null when the parser returned nothing
   std::vector<diag::Diagnostic> diagnostics;
 };
+
+source::SourceRange Remap(source::SourceRange range, source::FileId from, source::FileId to) {
+  if (range.file == from) range.file = to;
+  return range;
+}
+
+diag::Diagnostic RemapDiagnostic(diag::Diagnostic diagnostic, source::FileId from,
+                                 source::FileId to) {
+  diagnostic.range = Remap(diagnostic.range, from, to);
+  for (diag::Note& note : diagnostic.notes) note.range = Remap(note.range, from, to);
+  return diagnostic;
+}
 
 void SetHash(std::vector<std::uint64_t>& hashes, source::FileId id, std::uint64_t hash) {
   if (hashes.size() <= id) hashes.resize(id + 1, 0);
@@ -59,12 +73,44 @@ struct IncrementalChecker::Impl {
     std::vector<std::shared_ptr<const ast::File>> files;
     std::unordered_map<std::string, ParsedFile> next;  // forgets files no longer given
     std::vector<std::uint64_t> file_hashes;            // by file id (0 where none)
+    // A file of the same text under another path (a copy of the rule base: the two sides of
+    // `loket diff`) reuses that file's syntax too, copied under its own id.
+    std::unordered_map<std::uint64_t, std::string> path_by_hash;
+    for (const auto& [path, entry] : parsed) path_by_hash.emplace(entry.text_hash, path);
+    auto same_text = [&](const std::string& text) -> const ParsedFile* {
+      auto twin = path_by_hash.find(sema::TextHash(text));
+      if (twin == path_by_hash.end()) return nullptr;
+      auto moved = next.find(twin->second);  // reused earlier in this check: moved to `next`
+      const ParsedFile& entry = moved != next.end() ? moved->second : parsed.at(twin->second);
+      return entry.text == text ? &entry : nullptr;
+    };
     for (SourceText& source : sources) {
       // A path given twice: the second is a new file, with an id of its own.
       auto known = next.count(source.path) ? parsed.end() : parsed.find(source.path);
-      if (known == parsed.end() || known->second.text != source.text) {
-        // A changed file keeps its id; a new one gets an id no file has had.
-        const source::FileId id = known != parsed.end() ? known->second.id : next_id++;
+      const bool same_path = known != parsed.end() && known->second.text == source.text;
+      const ParsedFile* copy_of = same_path ? nullptr : same_text(source.text);
+      // A changed file keeps its id; a new one gets an id no file has had.
+      const source::FileId id = same_path               ? source::kNoFile
+                                : known != parsed.end() ? known->second.id
+                                                        : next_id++;
+      if (copy_of) {
+        impl->sources->AddFileAs(id, source.path, source.text);
+        ++stats.files_reused;
+        ParsedFile entry;
+        entry.id = id;
+        entry.text_hash = copy_of->text_hash;
+        for (const diag::Diagnostic& diagnostic : copy_of->diagnostics) {
+          entry.diagnostics.push_back(RemapDiagnostic(diagnostic, copy_of->id, id));
+          sink.Append(entry.diagnostics.back());
+        }
+        if (copy_of->file) {
+          entry.file = ast::CloneSyntax(*copy_of->file, id);
+          files.push_back(entry.file);
+        }
+        entry.text = std::move(source.text);
+        SetHash(file_hashes, id, entry.text_hash);
+        next[source.path] = std::move(entry);
+      } else if (!same_path) {
         impl->sources->AddFileAs(id, source.path, source.text);
         ++stats.files_parsed;
         diag::DiagnosticSink file_sink;
@@ -115,10 +161,8 @@ RuleBase IncrementalChecker::Check(std::vector<SourceText> sources) {
     impl_->parsed.clear();
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = impl_->options;
-    Diagnostic failure;
-    failure.code = "L000";
-    failure.kind = "InternalError";
-    failure.message = std::string("internal error while checking: ") + e.what();
+    Diagnostic failure = diag::MakePublic(
+        diag::Kind::kInternalError, std::string("internal error while checking: ") + e.what());
     impl->diagnostics.push_back(std::move(failure));
     impl->stats.errors = 1;
     impl->has_errors = true;

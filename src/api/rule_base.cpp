@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/analysis.h"
+#include "api/folder_files.h"
 #include "api/rule_base_impl.h"
 #include "compile/compile.h"
 #include "eval/program_access.h"
@@ -64,11 +65,8 @@ void CountStats(RuleBaseImpl& impl) {
 // then fully annotated) and the dependency graph has no cycle, so it can be compiled.
 bool AcceptedAsWritten(const RuleBaseImpl& impl) {
   if (!impl.options.accept_competence_errors || !impl.model) return false;
-  for (const Diagnostic& d : impl.diagnostics) {
-    if (d.severity == Severity::kError && d.code != "L310" && d.code != "L311" &&
-        d.code != "L314") {
-      return false;
-    }
+  for (const diag::Diagnostic& d : impl.internal_diagnostics) {
+    if (d.severity == diag::Severity::kError && !diag::IsCompetenceKind(d.kind)) return false;
   }
   diag::DiagnosticSink graph_sink;
   graph::CheckStructure(*impl.model, graph_sink);
@@ -152,7 +150,9 @@ namespace {
 Status ReadFile(const fs::path& path, std::size_t limit, std::string& text) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return {StatusCode::kIoError, "cannot read `" + path.string() + "`: " + std::strerror(errno)};
+    return {StatusCode::kIoError,
+            "cannot read `" + path.string() +
+                "`: " + internal::Reason(std::error_code(errno, std::generic_category()))};
   }
   text.clear();
   constexpr std::size_t kChunk = 1 << 16;
@@ -165,57 +165,6 @@ Status ReadFile(const fs::path& path, std::size_t limit, std::string& text) {
     return {StatusCode::kIoError, "error while reading `" + path.string() + "`"};
   }
   if (text.size() > limit + 1) text.resize(limit + 1);
-  return Status::Ok();
-}
-
-// "permission denied", as a sentence continues, not "Permission denied".
-std::string Reason(const std::error_code& error) {
-  std::string text = error.message();
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z' && (text.size() < 2 || text[1] > 'Z')) {
-    text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  }
-  return text;
-}
-
-// The *.loket files under `folder`, recursively (symlinked folders are not followed). Nothing
-// is skipped in silence: a folder that cannot be read, a dangling *.loket symlink or a
-// symlink loop is an error naming the path and the reason.
-Status FindRuleFiles(const fs::path& folder, std::vector<fs::path>& found) {
-  std::vector<fs::path> pending{folder};
-  while (!pending.empty()) {
-    const fs::path current = std::move(pending.back());
-    pending.pop_back();
-    std::error_code error;
-    fs::directory_iterator it(current, error);
-    for (; !error && it != fs::directory_iterator(); it.increment(error)) {
-      const fs::path& entry = it->path();
-      std::error_code entry_error;
-      const fs::file_status link = it->symlink_status(entry_error);
-      if (entry_error) {
-        return {StatusCode::kIoError,
-                "cannot read `" + entry.generic_string() + "`: " + Reason(entry_error)};
-      }
-      if (fs::is_directory(link)) {
-        pending.push_back(entry);
-        continue;
-      }
-      const bool rule_file = entry.extension() == ".loket";
-      if (!rule_file && !fs::is_symlink(link)) continue;
-      const fs::file_status target = fs::status(entry, entry_error);
-      if (entry_error && (rule_file || entry_error != std::errc::no_such_file_or_directory)) {
-        // ENOENT through a symlink: it dangles; ELOOP: a symlink loop.
-        std::string reason = entry_error == std::errc::no_such_file_or_directory
-                                 ? "a symlink to a file that does not exist"
-                                 : Reason(entry_error);
-        return {StatusCode::kIoError, "cannot read `" + entry.generic_string() + "`: " + reason};
-      }
-      if (rule_file && fs::is_regular_file(target)) found.push_back(entry);
-    }
-    if (error) {
-      return {StatusCode::kIoError,
-              "cannot read folder `" + current.generic_string() + "`: " + Reason(error)};
-    }
-  }
   return Status::Ok();
 }
 
@@ -235,14 +184,14 @@ Status CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>
     Status status_or_error = Status::Ok();
     fs::file_status status = fs::status(path, error);
     if (error && error != std::errc::no_such_file_or_directory) {
-      return {StatusCode::kIoError, "cannot read `" + given + "`: " + Reason(error)};
+      return {StatusCode::kIoError, "cannot read `" + given + "`: " + internal::Reason(error)};
     }
     if (error || !fs::exists(status)) {
       return {StatusCode::kNotFound, "no such file or folder: `" + given + "`"};
     }
     if (fs::is_directory(status)) {
       std::vector<fs::path> found;
-      status_or_error = FindRuleFiles(path, found);
+      status_or_error = internal::FindFiles(path, {".loket"}, found);
       if (!status_or_error.ok()) return status_or_error;
       if (found.empty()) {
         return {StatusCode::kNotFound, "no .loket files in folder `" + given + "`"};
@@ -258,8 +207,8 @@ Status CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>
 
 }  // namespace
 
-Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
-                                     const LoadOptions& options) {
+Result<std::vector<SourceText>> RuleBase::ReadSources(const std::vector<std::string>& paths,
+                                                      const LoadOptions& options) {
   try {
     std::vector<fs::path> files;
     Status status = CollectFiles(paths, files);
@@ -273,7 +222,18 @@ Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
       if (!status.ok()) return status;
       sources.push_back(std::move(source));
     }
-    return RuleBase(internal::RunPipeline(std::move(sources), options));
+    return sources;
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
+  }
+}
+
+Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
+                                     const LoadOptions& options) {
+  try {
+    Result<std::vector<SourceText>> sources = ReadSources(paths, options);
+    if (!sources.ok()) return sources.status();
+    return RuleBase(internal::RunPipeline(std::move(sources).value(), options));
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
   } catch (...) {
@@ -286,10 +246,8 @@ RuleBase RuleBase::FromSources(std::vector<SourceText> sources, const LoadOption
   auto failed = [&options](const std::string& what) {
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = options;
-    Diagnostic failure;
-    failure.code = "L000";
-    failure.kind = "InternalError";
-    failure.message = "internal error while checking: " + what;
+    Diagnostic failure =
+        diag::MakePublic(diag::Kind::kInternalError, "internal error while checking: " + what);
     impl->diagnostics.push_back(std::move(failure));
     impl->stats.errors = 1;
     impl->has_errors = true;

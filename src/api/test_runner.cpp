@@ -15,6 +15,7 @@
 //       expect_error: L609
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -27,12 +28,14 @@
 #include <utility>
 #include <vector>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "api/folder_files.h"
 #include "api/rule_base_impl.h"
 #include "diag/diagnostic.h"
+#include "eval/yaml_subset.h"
 #include "loket/testing.h"
+#include "support/money.h"
 
 namespace loket {
 namespace fs = std::filesystem;
@@ -67,52 +70,36 @@ Location At(const SuiteFile& file, const YAML::Mark& mark, std::size_t length = 
   return location;
 }
 
-Diagnostic Make(const char* code, Severity severity, Location location, std::string message) {
-  Diagnostic diagnostic;
-  diagnostic.code = code;
-  for (const diag::KindInfo& info : diag::AllKinds()) {
-    if (info.code == code) diagnostic.kind = std::string(info.name);
-  }
-  diagnostic.severity = severity;
+// A diagnostic of `kind` at `location`, with the registry's code, name and severity.
+Diagnostic Make(diag::Kind kind, Location location, std::string message) {
+  Diagnostic diagnostic = diag::MakePublic(kind, std::move(message));
   diagnostic.location = std::move(location);
-  diagnostic.message = std::move(message);
   return diagnostic;
 }
 
-// Aliases (`*name`) let 500 bytes stand for gigabytes ("billion laughs"): a suite is walked
-// node by node, so they are refused, as case files refuse nested values. Returns true and the
-// alias's mark when `text` has one.
-bool FindAlias(const std::string& text, YAML::Mark& where) {
-  struct Found {
-    YAML::Mark mark;
-  };
-  struct AliasFinder : YAML::EventHandler {
-    void OnDocumentStart(const YAML::Mark&) override {}
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { throw Found{mark}; }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
-  };
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  AliasFinder finder;
-  try {
-    while (parser.HandleNextDocument(finder)) {
-    }
-  } catch (const Found& found) {
-    where = found.mark;
-    return true;
-  } catch (const YAML::Exception&) {
-    // Malformed YAML: YAML::Load reports it.
+// A suite or case file reaches yaml-cpp only once our own reader (eval/yaml_subset.h) has
+// accepted it: yaml-cpp 0.7 never returns on some input (a document starting with `,`), and
+// aliases (`*name`) would let 500 bytes stand for gigabytes ("billion laughs"). Returns the
+// reason and its place (as a yaml-cpp mark) when `text` is outside the subset.
+bool OutsideYamlSubset(const std::string& text, const std::string& what, std::string& reason,
+                       YAML::Mark& where) {
+  eval::YamlNode root;
+  eval::YamlError error;
+  if (eval::ReadYaml(text, root, error)) return false;
+  where.line = error.line - 1;
+  where.column = error.column - 1;
+  switch (error.kind) {
+    case eval::YamlError::Kind::kAlias:
+      reason = "YAML aliases (`*name`) and anchors (`&name`) are not allowed in " + what +
+               "; write the values out";
+      break;
+    case eval::YamlError::Kind::kSecondDocument:
+      reason = what + " holds more than one YAML document (`---`)";
+      break;
+    default:
+      reason = "not valid YAML: " + error.message;
   }
-  return false;
+  return true;
 }
 
 std::string FlowText(const YAML::Node& node) {
@@ -129,47 +116,6 @@ std::string FlowText(const YAML::Node& node) {
   return "null";
 }
 
-// Money as written in suites: 1800, 1800.5, "€1.800,50", "1800.50 EUR" → cents.
-bool ParseMoneyText(std::string text, std::int64_t& cents) {
-  std::string cleaned;
-  bool dutch =
-      text.find("\xE2\x82\xAC") != std::string::npos || text.find(',') != std::string::npos;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 3, "\xE2\x82\xAC") == 0) {
-      i += 2;
-      continue;
-    }
-    char c = text[i];
-    if (c == ' ' || c == 'E' || c == 'U' || c == 'R') continue;
-    if (dutch && c == '.') continue;
-    cleaned += dutch && c == ',' ? '.' : c;
-  }
-  if (cleaned.empty()) return false;
-  bool negative = cleaned[0] == '-';
-  std::size_t i = negative ? 1 : 0;
-  std::int64_t euros = 0;
-  bool digits = false;
-  for (; i < cleaned.size() && std::isdigit(static_cast<unsigned char>(cleaned[i])); ++i) {
-    if (euros > 900'000'000'000'000) return false;
-    euros = euros * 10 + (cleaned[i] - '0');
-    digits = true;
-  }
-  std::int64_t fraction = 0;
-  if (i < cleaned.size() && cleaned[i] == '.') {
-    ++i;
-    int places = 0;
-    for (; i < cleaned.size() && std::isdigit(static_cast<unsigned char>(cleaned[i])); ++i) {
-      if (++places > 2) return false;
-      fraction = fraction * 10 + (cleaned[i] - '0');
-      digits = true;
-    }
-    if (places == 1) fraction *= 10;
-  }
-  if (!digits || i != cleaned.size()) return false;
-  cents = (euros * 100 + fraction) * (negative ? -1 : 1);
-  return true;
-}
-
 // Whether the expected YAML value (as a suite writes it) equals the decided value.
 bool ValuesEqual(const YAML::Node& expected, const Value& actual) {
   try {
@@ -179,9 +125,9 @@ bool ValuesEqual(const YAML::Node& expected, const Value& actual) {
       case ValueType::kInt:
         return expected.IsScalar() && expected.as<long long>() == actual.AsInt();
       case ValueType::kMoney: {
-        std::int64_t cents = 0;
-        return expected.IsScalar() && ParseMoneyText(expected.Scalar(), cents) &&
-               cents == actual.AsCents();
+        // Written as in a case file: 1800, 1800.5, "€1.800,50", "1800.50 EUR".
+        return expected.IsScalar() &&
+               support::ParseMoneyInput(expected.Scalar()) == actual.AsCents();
       }
       case ValueType::kDate: {
         std::optional<Date> date =
@@ -221,7 +167,8 @@ class SuiteRunner {
  public:
   SuiteRunner(const RuleBase& rules, TestReport& report) : rules_(rules), report_(report) {}
 
-  void RunFile(const std::string& path);
+  // An error status only when the file cannot be read; what is in it is diagnosed.
+  Status RunFile(const std::string& path);
   std::set<std::string> fired;  // qualified ids of rules that decided something
 
  private:
@@ -232,7 +179,7 @@ class SuiteRunner {
   bool CollectFacts(const SuiteFile& file, const YAML::Node& map, std::vector<FactPtr>& facts);
   void Malformed(const SuiteFile& file, const YAML::Mark& mark, std::string message) {
     report_.diagnostics.push_back(
-        Make("L702", Severity::kError, At(file, mark), std::move(message)));
+        Make(diag::Kind::kMalformedTestSuite, At(file, mark), std::move(message)));
   }
 
   const RuleBase& rules_;
@@ -281,14 +228,21 @@ bool SuiteRunner::CollectFacts(const SuiteFile& file, const YAML::Node& map,
   return true;
 }
 
-void SuiteRunner::RunFile(const std::string& path) {
+Status SuiteRunner::RunFile(const std::string& path) {
   auto owned = std::make_unique<SuiteFile>();
   SuiteFile& file = *owned;
   files_.push_back(std::move(owned));
   file.path = path;
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
-  buffer << in.rdbuf();
+  if (in) buffer << in.rdbuf();
+  if (!in || in.bad()) {
+    const int code = errno != 0 ? errno : EIO;
+    return {StatusCode::kIoError,
+            "cannot read test suite `" + path +
+                "`: " + internal::Reason(std::error_code(code, std::generic_category()))};
+  }
   std::string text = buffer.str();
   {
     std::istringstream lines(text);
@@ -298,23 +252,22 @@ void SuiteRunner::RunFile(const std::string& path) {
       file.lines.push_back(line);
     }
   }
-  YAML::Mark alias;
-  if (FindAlias(text, alias)) {
-    Malformed(file, alias,
-              "YAML aliases (`*name`) are not allowed in a test suite; write the "
-              "values out");
-    return;
+  std::string reason;
+  YAML::Mark where;
+  if (OutsideYamlSubset(text, "a test suite", reason, where)) {
+    Malformed(file, where, reason);
+    return Status::Ok();
   }
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     Malformed(file, e.mark, "not valid YAML: " + e.msg);
-    return;
+    return Status::Ok();
   }
   if (!root.IsMap()) {
     Malformed(file, root.Mark(), "a test suite must be a mapping with `suite` and `cases`");
-    return;
+    return Status::Ok();
   }
   static const std::vector<std::string> kSuiteKeys = {"suite", "jurisdiction", "date", "defaults",
                                                       "cases"};
@@ -323,7 +276,7 @@ void SuiteRunner::RunFile(const std::string& path) {
     if (std::find(kSuiteKeys.begin(), kSuiteKeys.end(), key) == kSuiteKeys.end()) {
       std::string closest = diag::ClosestName(key, kSuiteKeys);
       report_.diagnostics.push_back(
-          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+          Make(diag::Kind::kMalformedTestSuite, At(file, it->first.Mark(), key.size()),
                "unknown key `" + key + "` in a test suite" +
                    (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
     }
@@ -333,16 +286,17 @@ void SuiteRunner::RunFile(const std::string& path) {
       root["jurisdiction"] && root["jurisdiction"].IsScalar() ? root["jurisdiction"].Scalar() : "";
   std::string date = root["date"] && root["date"].IsScalar() ? root["date"].Scalar() : "";
   std::vector<FactPtr> defaults;
-  if (root["defaults"] && !CollectFacts(file, root["defaults"], defaults)) return;
+  if (root["defaults"] && !CollectFacts(file, root["defaults"], defaults)) return Status::Ok();
   YAML::Node cases = root["cases"];
   if (!cases || !cases.IsSequence()) {
     Malformed(file, cases ? cases.Mark() : root.Mark(), "a test suite needs a list of `cases`");
-    return;
+    return Status::Ok();
   }
   const fs::path suite_dir = fs::path(path).parent_path();
   for (const YAML::Node& entry : cases) {
     RunCase(file, entry, suite, jurisdiction, date, defaults, suite_dir);
   }
+  return Status::Ok();
 }
 
 void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const std::string& suite,
@@ -361,7 +315,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     if (std::find(kCaseKeys.begin(), kCaseKeys.end(), key) == kCaseKeys.end()) {
       std::string closest = diag::ClosestName(key, kCaseKeys);
       report_.diagnostics.push_back(
-          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+          Make(diag::Kind::kMalformedTestSuite, At(file, it->first.Mark(), key.size()),
                "unknown key `" + key + "` in a test case" +
                    (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
       malformed = true;
@@ -403,7 +357,8 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     owned->path = case_path.generic_string();
     std::ifstream in(case_path, std::ios::binary);
     if (!in) {
-      result.errors.push_back(Make("L702", Severity::kError, At(file, entry["case_file"].Mark()),
+      result.errors.push_back(Make(diag::Kind::kMalformedTestSuite,
+                                   At(file, entry["case_file"].Mark()),
                                    "cannot read case file `" + owned->path + "`"));
     } else {
       std::stringstream buffer;
@@ -412,10 +367,11 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       std::istringstream lines(text);
       std::string line;
       while (std::getline(lines, line)) owned->lines.push_back(line);
-      YAML::Mark alias;
-      if (FindAlias(text, alias)) {
-        result.errors.push_back(Make("L611", Severity::kError, At(*owned, alias),
-                                     "YAML aliases (`*name`) are not allowed in a case file"));
+      std::string reason;
+      YAML::Mark where;
+      if (OutsideYamlSubset(text, "a case file", reason, where)) {
+        result.errors.push_back(Make(diag::Kind::kMalformedCase, At(*owned, where),
+                                     "case file `" + owned->path + "`: " + reason));
       } else
         try {
           YAML::Node case_facts = YAML::Load(text);
@@ -423,7 +379,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
           files_.push_back(std::move(owned));
           CollectFacts(case_file, case_facts, facts);
         } catch (const YAML::ParserException& e) {
-          result.errors.push_back(Make("L611", Severity::kError, At(*owned, e.mark),
+          result.errors.push_back(Make(diag::Kind::kMalformedCase, At(*owned, e.mark),
                                        "case file is not valid YAML: " + e.msg));
         }
     }
@@ -435,13 +391,13 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
   const YAML::Mark jurisdiction_mark =
       entry["jurisdiction"] ? entry["jurisdiction"].Mark() : entry.Mark();
   if (!program) {
-    result.errors.push_back(Make("L607", Severity::kError,
+    result.errors.push_back(Make(diag::Kind::kUnknownJurisdiction,
                                  At(file, jurisdiction_mark, result.jurisdiction.size()), error));
   }
   std::optional<Date> date = Date::Parse(result.date);
   if (!date) {
     result.errors.push_back(
-        Make("L614", Severity::kError,
+        Make(diag::Kind::kInvalidDateArgument,
              At(file, entry["date"] ? entry["date"].Mark() : entry.Mark(), result.date.size()),
              result.date.empty() ? "test case has no date (set it on the suite or case)"
                                  : "`" + result.date + "` is not a date (YYYY-MM-DD)"));
@@ -470,7 +426,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       }
       std::vector<Diagnostic> fact_errors;
       if (fact.value.IsMap()) {
-        fact_errors.push_back(Make("L602", Severity::kError, {},
+        fact_errors.push_back(Make(diag::Kind::kFactWrongType, {},
                                    "fact `" + fact.name + "` must be a value, not a mapping"));
       } else {
         program->SetFact(input, fact.name, FlowText(fact.value), fact_errors);
@@ -510,9 +466,10 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       }
       auto unknown_decision = [&](const YAML::Node& key, const std::string& name) {
         std::string closest = diag::ClosestName(name, decision_names);
-        Diagnostic unknown = Make("L704", Severity::kError, At(file, key.Mark(), name.size()),
-                                  "test expects `" + name + "`, which is not a decision in `" +
-                                      result.jurisdiction + "`");
+        Diagnostic unknown =
+            Make(diag::Kind::kUnknownDecisionInTest, At(file, key.Mark(), name.size()),
+                 "test expects `" + name + "`, which is not a decision in `" + result.jurisdiction +
+                     "`");
         if (!closest.empty()) unknown.help.push_back("did you mean `" + closest + "`?");
         report_.diagnostics.push_back(unknown);
         fail(name + ": not a decision in " + result.jurisdiction);
@@ -637,7 +594,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     if (result.differences.size() > 1) {
       message += " (and " + std::to_string(result.differences.size() - 1) + " more)";
     }
-    Diagnostic failure = Make("L701", Severity::kError, result.location, message);
+    Diagnostic failure = Make(diag::Kind::kTestFailed, result.location, message);
     for (std::size_t i = 1; i < result.differences.size(); ++i) {
       failure.notes.push_back({{}, result.differences[i]});
     }
@@ -650,26 +607,19 @@ Status CollectSuites(const std::vector<std::string>& paths, std::vector<std::str
   for (const std::string& given : paths) {
     std::error_code error;
     fs::file_status status = fs::status(given, error);
+    if (error && error != std::errc::no_such_file_or_directory) {
+      return {StatusCode::kIoError, "cannot read `" + given + "`: " + internal::Reason(error)};
+    }
     if (error || !fs::exists(status)) {
       return {StatusCode::kNotFound, "no such test suite or folder: `" + given + "`"};
     }
     if (fs::is_directory(status)) {
-      std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(given, error), end; !error && it != end;
-           it.increment(error)) {
-        std::string extension = it->path().extension().string();
-        if ((extension == ".yaml" || extension == ".yml") && it->is_regular_file()) {
-          found.push_back(it->path().generic_string());
-        }
-      }
-      if (error) {
-        return {StatusCode::kIoError, "cannot read folder `" + given + "`: " + error.message()};
-      }
+      std::vector<fs::path> found;
+      Status walked = internal::FindFiles(given, {".yaml", ".yml"}, found);
+      if (!walked.ok()) return walked;
       std::sort(found.begin(), found.end());
-      suites.insert(suites.end(), found.begin(), found.end());
+      for (const fs::path& file : found) suites.push_back(file.generic_string());
     } else {
-      std::ifstream probe(given);
-      if (!probe) return {StatusCode::kIoError, "cannot read test suite `" + given + "`"};
       suites.push_back(given);
     }
   }
@@ -678,7 +628,7 @@ Status CollectSuites(const std::vector<std::string>& paths, std::vector<std::str
 
 void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
                  const TestOptions& options, TestReport& report) {
-  const internal::RuleBaseImpl& impl = rules.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rules);
   if (!impl.model) return;
   for (const auto& layer : impl.model->layers) {
     for (const ast::RuleDecl* rule : layer->rules) {
@@ -687,9 +637,10 @@ void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
       if (fired.count(qualified)) continue;
       report.uncovered_rules.push_back(qualified);
       Diagnostic diagnostic =
-          Make("L703", options.require_coverage ? Severity::kError : Severity::kWarning,
-               internal::ToLocation(rule->id_range, *impl.sources),
+          Make(diag::Kind::kUncoveredRule, internal::ToLocation(rule->id_range, *impl.sources),
                "no test makes rule `" + rule->id + "` (layer " + layer->name + ") fire");
+      // A warning in the registry; an error when the run requires coverage.
+      if (options.require_coverage) diagnostic.severity = Severity::kError;
       diagnostic.layer = layer->name;
       report.diagnostics.push_back(std::move(diagnostic));
     }
@@ -702,7 +653,7 @@ void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
 Result<TestReport> RunTests(const RuleBase& rules, const std::vector<std::string>& suite_paths,
                             const TestOptions& options) {
   try {
-    if (rules.has_errors() && !internal::AcceptedAsWritten(rules.impl())) {
+    if (rules.has_errors() && !internal::AcceptedAsWritten(internal::RuleBaseAccess::Impl(rules))) {
       return Status(StatusCode::kInvalidArgument,
                     "the rule base has errors; fix them before testing (see `loket check`)");
     }
@@ -712,7 +663,10 @@ Result<TestReport> RunTests(const RuleBase& rules, const std::vector<std::string
     if (suites.empty()) return Status(StatusCode::kNotFound, "no test suites found");
     TestReport report;
     SuiteRunner runner(rules, report);
-    for (const std::string& suite : suites) runner.RunFile(suite);
+    for (const std::string& suite : suites) {
+      Status ran = runner.RunFile(suite);
+      if (!ran.ok()) return ran;
+    }
     AddCoverage(rules, runner.fired, options, report);
     std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
                      [](const Diagnostic& a, const Diagnostic& b) {

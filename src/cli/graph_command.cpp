@@ -22,6 +22,7 @@ struct GraphCommandOptions {
   std::string format;  // empty: from the extension of `output`, else DOT
   std::string output;
   bool no_analysis = false;
+  int error_limit = kDefaultErrorLimit;
 };
 
 bool EndsWith(const std::string& text, const std::string& suffix) {
@@ -55,7 +56,10 @@ int RunGraph(const GraphCommandOptions& options) {
     if (text.status().code() == StatusCode::kInvalidArgument) {
       RenderOptions render;
       render.color = StderrIsTerminal();
-      RenderText(std::cerr, rules->diagnostics(), render);
+      std::vector<Diagnostic> shown = rules->diagnostics();
+      const std::size_t left_out = LimitErrors(shown, options.error_limit);
+      RenderText(std::cerr, shown, render);
+      PrintErrorsLeftOut(left_out);
       PrintError(text.status());
       return kExitFindings;
     }
@@ -90,6 +94,10 @@ const RegisterCommand kGraph{
                       "of -o (.json, .svg), else dot")
            ->check(CLI::IsMember({"dot", "json", "svg"}));
        app.add_option("-o,--output,--out", options->output, "Write to FILE instead of stdout");
+       app.add_option("--error-limit", options->error_limit,
+                      "Show at most this many errors of a rule base that has them (0: all)")
+           ->check(CLI::NonNegativeNumber)
+           ->capture_default_str();
        app.add_flag("--no-analysis", options->no_analysis,
                     "Do not run the conflict analysis (no findings drawn in red)");
        return [options] { return RunGraph(*options); };

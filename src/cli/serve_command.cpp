@@ -106,7 +106,10 @@ int RunReplay(const ReplayOptions& options) {
   std::optional<RuleBase> rules = LoadRuleBase(options.rule_paths);
   if (!rules) return kExitUsage;
   if (rules->has_errors()) {
-    RenderText(std::cerr, rules->diagnostics());
+    std::vector<Diagnostic> shown = rules->diagnostics();
+    const std::size_t left_out = LimitErrors(shown, kDefaultErrorLimit);
+    RenderText(std::cerr, shown);
+    PrintErrorsLeftOut(left_out);
     return kExitFindings;
   }
   Result<serve::ReplaySummary> summary = serve::ReplayLog(options.log, *rules, std::cout);

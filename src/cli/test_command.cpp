@@ -26,6 +26,35 @@ struct TestCommandOptions {
   bool as_written = false;
   std::string format = "text";
   std::string color = "auto";
+  int error_limit = kDefaultErrorLimit;
+};
+
+// At most `limit` errors shown in a run (0: all), as `check` does: a failed test counts as
+// one, and so does each error of a case or a suite.
+class ErrorBudget {
+ public:
+  explicit ErrorBudget(int limit) : limit_(limit) {}
+  bool Take() {
+    if (limit_ > 0 && shown_ >= static_cast<std::size_t>(limit_)) {
+      ++left_out_;
+      return false;
+    }
+    ++shown_;
+    return true;
+  }
+  std::vector<Diagnostic> Trim(const std::vector<Diagnostic>& diagnostics) {
+    std::vector<Diagnostic> kept;
+    for (const Diagnostic& diagnostic : diagnostics) {
+      if (diagnostic.severity != Severity::kError || Take()) kept.push_back(diagnostic);
+    }
+    return kept;
+  }
+  std::size_t left_out() const { return left_out_; }
+
+ private:
+  int limit_;
+  std::size_t shown_ = 0;
+  std::size_t left_out_ = 0;
 };
 
 bool IsSuite(const std::string& path) {
@@ -99,7 +128,7 @@ int RunTest(const TestCommandOptions& options) {
   }
   int exit_code = kExitOk;
   std::optional<RuleBase> rules =
-      LoadCleanRuleBase(rule_paths, exit_code, kDefaultErrorLimit, options.as_written);
+      LoadCleanRuleBase(rule_paths, exit_code, options.error_limit, options.as_written);
   if (!rules) return exit_code;
 
   TestOptions test_options;
@@ -111,15 +140,16 @@ int RunTest(const TestCommandOptions& options) {
   }
   const TestReport& report = *ran;
 
+  ErrorBudget budget(options.error_limit);
   if (options.format == "json") {
-    std::cout << RenderJson(report.diagnostics) << "\n";
+    std::cout << RenderJson(budget.Trim(report.diagnostics)) << "\n";
   } else {
     RenderOptions render;
     render.color = UseColor(options.color);
     const char* red = render.color ? "\x1b[1;31m" : "";
     const char* reset = render.color ? "\x1b[0m" : "";
     for (const TestCaseResult& result : report.cases) {
-      if (result.passed) continue;
+      if (result.passed || !budget.Take()) continue;
       std::cout << red << "FAIL" << reset << " " << result.location.path << ":"
                 << result.location.line << ": " << result.name << " (" << result.jurisdiction
                 << ", " << result.date << ")\n";
@@ -127,7 +157,7 @@ int RunTest(const TestCommandOptions& options) {
         std::cout << "  " << difference << "\n";
       }
       if (result.evaluated) PrintExplanation(result, std::cout);
-      if (!result.errors.empty()) RenderText(std::cout, result.errors, render);
+      if (!result.errors.empty()) RenderText(std::cout, budget.Trim(result.errors), render);
     }
     // Suite problems and coverage; failures were shown above in full.
     std::vector<Diagnostic> others;
@@ -138,13 +168,14 @@ int RunTest(const TestCommandOptions& options) {
       }
       others.push_back(diagnostic);
     }
-    RenderText(std::cout, others, render);
+    RenderText(std::cout, budget.Trim(others), render);
     if (report.rules_total > 0) {
       const int covered = report.rules_total - static_cast<int>(report.uncovered_rules.size());
       std::cout << "coverage: " << covered << " of " << report.rules_total
                 << " rules fired in some test\n";
     }
   }
+  PrintErrorsLeftOut(budget.left_out());
   // Alone on its own line, for CI.
   (options.format == "json" ? std::cerr : std::cout)
       << report.passed << " passed, " << report.failed << " failed\n";
@@ -169,6 +200,11 @@ const RegisterCommand kTest{
                     "(L310, L311, L314), to replay those findings' witnesses");
        app.add_option("--format", options->format, "Output format")
            ->check(CLI::IsMember({"text", "json"}))
+           ->capture_default_str();
+       app.add_option("--error-limit", options->error_limit,
+                      "Show at most this many errors and failed tests (0: all); the summary "
+                      "counts them all")
+           ->check(CLI::NonNegativeNumber)
            ->capture_default_str();
        app.add_option("--color", options->color, "Colour the text output")
            ->check(CLI::IsMember({"auto", "always", "never"}))

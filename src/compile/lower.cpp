@@ -142,6 +142,10 @@ class Lowering {
         if (e >= 0) {
           info.enum_name = p.enums[static_cast<std::size_t>(e)].name;
           info.members = p.enums[static_cast<std::size_t>(e)].members;
+          for (const ast::EnumMember& member :
+               model_.annotations.TypeOf(fact->type).enum_decl->members) {
+            info.member_descriptions.push_back(member.description);
+          }
         }
         if (fact->type.range) {
           info.has_range = true;

@@ -1,5 +1,6 @@
-// Reading cases: JSON (simdjson on-demand, straight into the case's slots), YAML (yaml-cpp)
-// and name/value texts, each validated against the program's facts (L601-L605, L611).
+// Reading cases: JSON (simdjson on-demand, straight into the case's slots), YAML (our own reader of
+// the subset cases use, eval/yaml_subset.h) and name/value texts, each validated against the
+// program's facts (L601-L605, L611).
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -10,14 +11,15 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
 
 #include "diag/diagnostic.h"
 #include "eval/engine.h"
+#include "eval/program_access.h"
 #include "eval/support.h"
+#include "eval/yaml_subset.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
+#include "support/money.h"
 
 namespace loket {
 
@@ -103,11 +105,6 @@ std::string ValidUtf8(std::string_view text, std::size_t limit, bool& cut) {
   return valid;
 }
 
-std::string ValidUtf8(std::string_view text) {
-  bool cut = false;
-  return ValidUtf8(text, text.size(), cut);
-}
-
 // A value quoted in a message: whole when short, else its start and its length, so a rejected
 // 100 MB value is not echoed.
 std::string Shown(std::string_view text) {
@@ -127,46 +124,6 @@ std::string Place(std::string_view text, std::size_t offset) {
       offset - (line_start == std::string_view::npos || newlines == 0 ? 0 : line_start + 1) + 1;
   if (text.find('\n') == std::string_view::npos) return fmt::format("column {}", column);
   return fmt::format("line {}, column {}", newlines + 1, column);
-}
-
-// yaml-cpp 0.7 never returns on a document whose first node is a bare `,` (`,`, ` ,a`,
-// `!!str ,`, `&x ,`, a second document `,`): found by tests/fuzz/case_fuzzer. Returns the
-// 1-based line of such a `,`, or 0.
-int LeadingFlowEntryLine(std::string_view text) {
-  int line = 1;
-  bool document_start = true;  // no node seen yet in this document
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const std::size_t end = std::min(text.find('\n', i), text.size());
-    std::string_view row = text.substr(i, end - i);
-    if (row.substr(0, 3) == "---" || row.substr(0, 3) == "...") {
-      document_start = true;
-      row.remove_prefix(3);
-    }
-    std::size_t at = 0;
-    while (document_start && at < row.size()) {
-      const char c = row[at];
-      if (c == ' ' || c == '\t' || c == '\r') {
-        ++at;
-      } else if (c == '#') {
-        break;  // a comment to the end of the line
-      } else if (c == '!' || c == '&') {
-        // A tag or an anchor: it ends at white space or a flow indicator (`!,` is `!` then `,`).
-        ++at;
-        while (at < row.size() &&
-               std::string_view(" \t,[]{}").find(row[at]) == std::string_view::npos) {
-          ++at;
-        }
-      } else if (c == ',') {
-        return line;
-      } else {
-        document_start = false;
-      }
-    }
-    i = end + 1;
-    ++line;
-  }
-  return 0;
 }
 
 // Whole numbers written with digits only: too large for 64 bits is out of range, not a
@@ -208,93 +165,6 @@ std::optional<std::int64_t> ParseInteger(std::string_view text) {
     }
   }
   return value;
-}
-
-// Euros with up to two decimals: digits, optional thousands separator `thousands`, optional
-// decimal separator `decimal`. Returns cents.
-std::optional<std::int64_t> ParseEuros(std::string_view text, char thousands, char decimal) {
-  bool negative = false;
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
-    negative = text[0] == '-';
-    text.remove_prefix(1);
-  }
-  std::string_view whole = text;
-  std::string_view fraction;
-  if (auto dot = text.find(decimal); dot != std::string_view::npos) {
-    whole = text.substr(0, dot);
-    fraction = text.substr(dot + 1);
-    if (fraction.empty() || fraction.size() > 2) return std::nullopt;
-  }
-  if (whole.empty()) return std::nullopt;
-  std::int64_t euros = 0;
-  int digits_in_group = 0;
-  bool grouped = false;
-  for (char c : whole) {
-    if (thousands != 0 && c == thousands) {
-      if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return std::nullopt;
-      grouped = true;
-      digits_in_group = 0;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    ++digits_in_group;
-    if (__builtin_mul_overflow(euros, 10, &euros) ||
-        __builtin_add_overflow(euros, c - '0', &euros)) {
-      return std::nullopt;
-    }
-  }
-  if (grouped && digits_in_group != 3) return std::nullopt;
-  std::int64_t cents = 0;
-  for (std::size_t i = 0; i < 2; ++i) {
-    char c = i < fraction.size() ? fraction[i] : '0';
-    if (c < '0' || c > '9') return std::nullopt;
-    cents = cents * 10 + (c - '0');
-  }
-  std::int64_t total;
-  if (__builtin_mul_overflow(euros, 100, &total) || __builtin_add_overflow(total, cents, &total)) {
-    return std::nullopt;
-  }
-  return negative ? -total : total;
-}
-
-// `1800`, `1800.50`, `€1.800,50`, `€ 250`, `250 EUR`, `1.800,50 EUR`.
-std::optional<std::int64_t> ParseMoney(std::string_view text) {
-  text = Trim(text);
-  bool marked = false;
-  bool negative = false;
-  if (!text.empty() && text[0] == '-') {
-    negative = true;
-    text.remove_prefix(1);
-  }
-  static constexpr std::string_view kEuro = "\xE2\x82\xAC";  // €
-  if (text.substr(0, kEuro.size()) == kEuro) {
-    marked = true;
-    text = Trim(text.substr(kEuro.size()));
-  } else if (text.size() > 3 && EqualsIgnoreCase(text.substr(text.size() - 3), "EUR")) {
-    marked = true;
-    text = Trim(text.substr(0, text.size() - 3));
-  }
-  if (!text.empty() && text[0] == '-') {
-    if (negative) return std::nullopt;
-    negative = true;
-    text.remove_prefix(1);
-  }
-  std::optional<std::int64_t> cents;
-  if (text.find(',') != std::string_view::npos) {
-    cents = ParseEuros(text, '.', ',');  // Dutch: 1.800,50
-  } else {
-    std::size_t dot = text.find('.');
-    bool decimal_dot = dot != std::string_view::npos &&
-                       text.find('.', dot + 1) == std::string_view::npos &&
-                       text.size() - dot - 1 <= 2;
-    if (dot == std::string_view::npos || decimal_dot) {
-      cents = ParseEuros(text, 0, '.');
-    } else if (marked) {
-      cents = ParseEuros(text, '.', ',');  // €1.800
-    }
-  }
-  if (!cents) return std::nullopt;
-  return negative ? -*cents : *cents;
 }
 
 std::string_view Unquote(std::string_view text, bool& quoted) {
@@ -344,9 +214,10 @@ class CaseWriter {
   void GivenTwice(int slot, const std::string& first, const std::string& second, int line) {
     rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
-        "L611", "MalformedCase",
+        diag::Kind::kMalformedCase,
         fmt::format("fact `{}` is given twice, at {} and at {}: give each fact once",
-                    Fact(slot).name, first, second));
+                    Fact(slot).name, first, second),
+        Fact(slot).name);
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -372,9 +243,10 @@ class CaseWriter {
     std::vector<std::string> names;
     for (int i = 0; i < n; ++i) names.push_back(p_.slots[static_cast<std::size_t>(i)].name);
     Diagnostic d =
-        eval::MakeDiagnostic("L601", "UnknownFactKey",
+        eval::MakeDiagnostic(diag::Kind::kUnknownFactKey,
                              fmt::format("unknown fact `{}` in the case for jurisdiction `{}`",
-                                         Shown(key), p_.jurisdiction));
+                                         Shown(key), p_.jurisdiction),
+                             std::string(key));
     std::string closest = diag::ClosestName(key, names);
     if (closest.empty()) closest = diag::RelatedName(key, names);
     if (!closest.empty()) {
@@ -399,9 +271,10 @@ class CaseWriter {
                                      : fmt::format("{} `{}`", InputKindName(kind), Shown(text));
     rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
-        "L602", "FactWrongType",
+        diag::Kind::kFactWrongType,
         fmt::format("fact `{}` expects {}, not {}{}", fact.name, eval::TypeDescription(fact), given,
-                    why.empty() ? "" : fmt::format(" ({})", why)));
+                    why.empty() ? "" : fmt::format(" ({})", why)),
+        fact.name);
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -414,9 +287,10 @@ class CaseWriter {
       Value lo{fact.type, fact.lo, nullptr};
       Value hi{fact.type, fact.hi, nullptr};
       Diagnostic d =
-          eval::MakeDiagnostic("L603", "FactOutOfRange",
+          eval::MakeDiagnostic(diag::Kind::kFactOutOfRange,
                                fmt::format("fact `{}` = {} is outside its range {}..{}", fact.name,
-                                           v.ToString(), lo.ToString(), hi.ToString()));
+                                           v.ToString(), lo.ToString(), hi.ToString()),
+                               fact.name);
       d.location.line = line;
       errors_.push_back(std::move(d));
       return false;
@@ -440,8 +314,8 @@ class CaseWriter {
                           std::numeric_limits<std::int64_t>::max());
     }
     Diagnostic d = eval::MakeDiagnostic(
-        "L603", "FactOutOfRange",
-        fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range));
+        diag::Kind::kFactOutOfRange,
+        fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range), fact.name);
     d.location.line = line;
     errors_.push_back(std::move(d));
     return false;
@@ -456,9 +330,10 @@ class CaseWriter {
       if (fact.members[i] == name) return static_cast<int>(i);
     }
     rejected_.push_back(slot);
-    Diagnostic d = eval::MakeDiagnostic("L604", "FactUnknownEnumMember",
+    Diagnostic d = eval::MakeDiagnostic(diag::Kind::kFactUnknownEnumMember,
                                         fmt::format("`{}` is not a member of {} (fact `{}`)",
-                                                    Shown(name), fact.enum_name, fact.name));
+                                                    Shown(name), fact.enum_name, fact.name),
+                                        fact.name);
     std::string closest = diag::ClosestName(name, fact.members);
     if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
     std::string list;
@@ -505,7 +380,7 @@ class CaseWriter {
         break;
       case ValueType::kMoney:
         if (kind == InputKind::kNumber || kind == InputKind::kPlain || kind == InputKind::kString) {
-          if (auto v = ParseMoney(text)) return Store(slot, *v, line);
+          if (auto v = support::ParseMoneyInput(text)) return Store(slot, *v, line);
           WrongType(slot, kind, text, line,
                     "euros with at most two decimals, like 1800.50 or \"€1.800,50\"");
           return false;
@@ -552,9 +427,10 @@ class CaseWriter {
   int hint_ = 0;
 };
 
-Diagnostic NotAnObject(std::string message, int line = 0) {
-  Diagnostic d = eval::MakeDiagnostic("L611", "MalformedCase", std::move(message));
+Diagnostic NotAnObject(std::string message, int line = 0, int column = 0) {
+  Diagnostic d = eval::MakeDiagnostic(diag::Kind::kMalformedCase, std::move(message));
   d.location.line = line;
+  d.location.column = column;
   return d;
 }
 
@@ -793,89 +669,85 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
   if (out.program_ != compiled_) out = NewCase();
   Begin(p, out, options);
   CaseWriter writer(p, out, errors);
-  if (const int line = LeadingFlowEntryLine(mapping)) {
-    errors.push_back(NotAnObject("the case is not valid YAML: a `,` outside brackets", line));
-    return false;
-  }
-  YAML::Node root;
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(mapping));
-    if (documents.size() > 1) {
-      // `---` and more: one case per file, never a second one ignored.
-      const int line = documents[1].Mark().line >= 0 ? documents[1].Mark().line + 1 : 0;
-      errors.push_back(NotAnObject(
-          "the file holds more than one YAML document (`---`); give one case per file", line));
-      return false;
+  eval::YamlNode root;
+  eval::YamlError error;
+  if (!eval::ReadYaml(mapping, root, error)) {
+    switch (error.kind) {
+      case eval::YamlError::Kind::kSecondDocument:
+        // `---` and more: one case per file, never a second one ignored.
+        errors.push_back(NotAnObject(
+            "the file holds more than one YAML document (`---`); give one case per file",
+            error.line, error.column));
+        break;
+      case eval::YamlError::Kind::kTooDeep:
+        errors.push_back(NotAnObject(
+            fmt::format("the case is nested more than {} levels deep, the limit of the YAML "
+                        "reader (a case is a mapping of facts to values)",
+                        eval::kMaxYamlDepth),
+            error.line, error.column));
+        break;
+      default:
+        errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", error.message),
+                                     error.line, error.column));
     }
-    if (!documents.empty()) root = documents.front();
-  } catch (const YAML::DeepRecursion& e) {
-    errors.push_back(NotAnObject(
-        fmt::format("the case is nested more than {} levels deep, the limit of the YAML reader "
-                    "(a case is a mapping of facts to values)",
-                    e.depth() - 1),
-        e.mark.line >= 0 ? e.mark.line + 1 : 0));
-    return false;
-  } catch (const YAML::Exception& e) {
-    errors.push_back(NotAnObject(fmt::format("the case is not valid YAML: {}", ValidUtf8(e.msg)),
-                                 e.mark.line >= 0 ? e.mark.line + 1 : 0));
     return false;
   }
-  if (root.IsNull()) {
+  if (root.kind == eval::YamlNode::Kind::kNull) {
     // An empty document: no facts at all.
     return Finish(p, out, errors, errors_before, options, &writer);
   }
-  if (!root.IsMap()) {
-    errors.push_back(NotAnObject("the case is not a YAML mapping of facts",
-                                 root.Mark().line >= 0 ? root.Mark().line + 1 : 0));
+  if (root.kind != eval::YamlNode::Kind::kMapping) {
+    errors.push_back(NotAnObject("the case is not a YAML mapping of facts", root.line));
     return false;
   }
-  for (const auto& entry : root) {
-    const YAML::Node& key = entry.first;
-    const YAML::Node& value = entry.second;
-    int line = key.Mark().line >= 0 ? key.Mark().line + 1 : 0;
-    if (!key.IsScalar()) {
+  for (const auto& [key, value] : root.entries) {
+    const int line = key.line;
+    if (key.kind != eval::YamlNode::Kind::kScalar) {
       errors.push_back(NotAnObject("a fact name must be a plain name", line));
       continue;
     }
-    if (!options.skip_member.empty() && key.Scalar() == options.skip_member) continue;
-    int slot = writer.Slot(key.Scalar(), line);
+    if (!options.skip_member.empty() && key.text == options.skip_member) continue;
+    int slot = writer.Slot(key.text, line);
     if (slot < 0) continue;
     std::int64_t earlier = 0;
     if (!writer.FirstTime(slot, line, earlier)) {
       writer.GivenTwice(slot, fmt::format("line {}", earlier), fmt::format("line {}", line), line);
       continue;
     }
-    if (value.IsNull()) {
-      writer.Scalar(slot, InputKind::kNull, {}, line);
-    } else if (value.IsScalar()) {
-      const bool quoted = value.Tag() == "!";
-      if (writer.Fact(slot).type == ValueType::kSet) {
-        writer.WrongType(slot, quoted ? InputKind::kString : InputKind::kPlain, value.Scalar(),
-                         line, "a list like [a, b] is needed");
-      } else {
-        writer.Scalar(slot, quoted ? InputKind::kString : InputKind::kPlain, value.Scalar(), line);
+    switch (value.kind) {
+      case eval::YamlNode::Kind::kNull:
+        writer.Scalar(slot, InputKind::kNull, {}, line);
+        break;
+      case eval::YamlNode::Kind::kScalar: {
+        const InputKind kind = value.quoted ? InputKind::kString : InputKind::kPlain;
+        if (writer.Fact(slot).type == ValueType::kSet) {
+          writer.WrongType(slot, kind, value.text, line, "a list like [a, b] is needed");
+        } else {
+          writer.Scalar(slot, kind, value.text, line);
+        }
+        break;
       }
-    } else if (value.IsSequence()) {
-      if (writer.Fact(slot).type != ValueType::kSet) {
-        writer.WrongType(slot, InputKind::kList, {}, line);
-        continue;
-      }
-      std::vector<std::string> names;
-      bool ok = true;
-      for (const auto& item : value) {
-        if (!item.IsScalar()) {
-          writer.WrongType(slot, InputKind::kList, {}, line, "the list must hold member names");
-          ok = false;
+      case eval::YamlNode::Kind::kSequence: {
+        if (writer.Fact(slot).type != ValueType::kSet) {
+          writer.WrongType(slot, InputKind::kList, {}, line);
           break;
         }
-        names.push_back(item.Scalar());
+        std::vector<std::string_view> names;
+        bool ok = true;
+        for (const eval::YamlNode& item : value.items) {
+          if (item.kind != eval::YamlNode::Kind::kScalar) {
+            writer.WrongType(slot, InputKind::kList, {}, line, "the list must hold member names");
+            ok = false;
+            break;
+          }
+          names.push_back(item.text);
+        }
+        if (ok) StoreSet(writer, slot, names, line);
+        break;
       }
-      if (ok) {
-        std::vector<std::string_view> views(names.begin(), names.end());
-        StoreSet(writer, slot, views, line);
-      }
-    } else {
-      writer.WrongType(slot, InputKind::kObject, {}, line);
+      case eval::YamlNode::Kind::kMapping:
+        writer.WrongType(slot, InputKind::kObject, {}, line);
+        break;
     }
   }
   return Finish(p, out, errors, errors_before, options, &writer);
@@ -909,7 +781,7 @@ bool Program::SetFact(Case& out, std::string_view name, std::string_view value_t
 
 bool Program::CheckRequired(const Case& facts, std::vector<Diagnostic>& errors) const {
   const std::size_t errors_before = errors.size();
-  if (facts.program() != compiled_.get()) {
+  if (internal::ProgramAccess::CompiledOf(facts) != compiled_.get()) {
     errors.push_back(NotAnObject("the case was made for another program"));
     return false;
   }
@@ -922,7 +794,7 @@ namespace {
 template <typename Field>
 std::string CaseFields(const CompiledProgram& p, const Case& facts, Field field) {
   std::string text = "{";
-  if (facts.program() == &p) {
+  if (internal::ProgramAccess::CompiledOf(facts) == &p) {
     for (int slot = 0; slot < p.fact_count; ++slot) {
       if (!facts.IsSet(slot)) continue;
       if (text.size() > 1) text += ", ";

@@ -278,6 +278,22 @@ WhyNotExplanation WhyNotRule(const CompiledProgram& p, const Outcome& out, Outco
                     name, not_applicable);
     return why;
   }
+  // A decision that failed with an error (docs/language.md §9, *Failure*: another rule's
+  // condition, the search of this rule's exceptions, ...) has no outcome to take part in.
+  for (int a : rule.assignments) {
+    const int d = p.assignments[static_cast<std::size_t>(a)].decision;
+    const DecisionStatus status = out.status(d);
+    if (DecisionStatusCode(status)[0] == '\0' || status == DecisionStatus::kConflict ||
+        status == DecisionStatus::kNotApplicable) {
+      continue;
+    }
+    const std::optional<Diagnostic> error = out.error(d);
+    why.reason = Reason::kError;
+    why.message = fmt::format("rule `{}` holds, but deciding `{}` failed: {}", name,
+                              p.decision_infos[static_cast<std::size_t>(d)].name,
+                              error ? error->message : DecisionStatusName(status));
+    return why;
+  }
   why.reason = Reason::kApplied;
   std::string decided;
   for (int a : rule.assignments) {

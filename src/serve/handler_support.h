@@ -62,6 +62,7 @@ void WebPage(const Handlers& h, const httplib::Request& req, httplib::Response& 
 void WebBundleFile(const Handlers& h, const httplib::Request& req, httplib::Response& res);
 void LayerSource(const Handlers& h, const httplib::Request& req, httplib::Response& res);
 void RuleOverview(const Handlers& h, const httplib::Request& req, httplib::Response& res);
+void Findings(const Handlers& h, const httplib::Request& req, httplib::Response& res);
 void DecisionGraph(const Handlers& h, const httplib::Request& req, httplib::Response& res);
 void TryDraft(const Handlers& h, const httplib::Request& req, httplib::Response& res);
 

@@ -30,7 +30,7 @@ std::string Number(double value) {
 void Metrics::Request(const std::string& route, int status, double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++requests_[{route, status}];
-  Histogram& h = latency_[route];
+  Histogram& h = latency_[{route, status}];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++h.buckets[i];
   }
@@ -57,10 +57,13 @@ std::string Metrics::Render(const std::string& rule_base_hash) const {
     out += "loket_http_requests_total{route=\"" + Label(key.first) + "\",status=\"" +
            std::to_string(key.second) + "\"} " + std::to_string(count) + "\n";
   }
-  out += "# HELP loket_http_request_duration_seconds Time to answer a request, by route.\n";
+  out +=
+      "# HELP loket_http_request_duration_seconds Time to answer a request, by route and "
+      "status.\n";
   out += "# TYPE loket_http_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : latency_) {
-    const std::string labels = "route=\"" + Label(route) + "\"";
+  for (const auto& [key, h] : latency_) {
+    const std::string labels =
+        "route=\"" + Label(key.first) + "\",status=\"" + std::to_string(key.second) + "\"";
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       out += "loket_http_request_duration_seconds_bucket{" + labels + ",le=\"" +
              Number(kBuckets[i]) + "\"} " + std::to_string(h.buckets[i]) + "\n";

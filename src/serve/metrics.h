@@ -32,7 +32,7 @@ class Metrics {
   };
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  std::map<std::pair<std::string, int>, Histogram> latency_;  // by route and status
   std::map<std::string, std::uint64_t> decisions_;
   std::uint64_t reloads_ok_ = 0;
   std::uint64_t reloads_failed_ = 0;

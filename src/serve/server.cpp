@@ -37,11 +37,11 @@ thread_local std::chrono::steady_clock::time_point t_start;
 thread_local bool t_overloaded = false;
 
 // httplib's task queue with a bound: `threads` workers take connections; up to `waiting` more
-// wait for one; beyond that one extra thread answers each connection with 503 and closes it,
-// so neither threads nor memory grow with the number of clients.
+// wait for a worker to be free; beyond that one extra thread answers each connection with 503
+// and closes it, so neither threads nor memory grow with the number of clients.
 class BoundedPool : public httplib::TaskQueue {
  public:
-  BoundedPool(std::size_t threads, std::size_t waiting) : waiting_(waiting) {
+  BoundedPool(std::size_t threads, std::size_t waiting) : waiting_(waiting), idle_(threads) {
     for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(false); });
     workers_.emplace_back([this] { Work(true); });
   }
@@ -49,7 +49,8 @@ class BoundedPool : public httplib::TaskQueue {
 
   void enqueue(std::function<void()> fn) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (jobs_.size() < waiting_) {
+    // An idle worker takes the connection at once; the queue holds `waiting` more.
+    if (jobs_.size() < idle_ + waiting_) {
       jobs_.push_back(std::move(fn));
       wake_.notify_one();
     } else {
@@ -82,12 +83,18 @@ class BoundedPool : public httplib::TaskQueue {
         if (queue.empty()) return;  // stopping, and every queued connection served
         job = std::move(queue.front());
         queue.pop_front();
+        if (!rejecter) --idle_;
       }
       job();
+      if (!rejecter) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++idle_;
+      }
     }
   }
 
   std::size_t waiting_;
+  std::size_t idle_;  // workers not serving a connection (free, or about to take a queued one)
   std::mutex mutex_;
   std::condition_variable wake_, wake_rejecter_;
   std::deque<std::function<void()>> jobs_, rejected_;
@@ -107,6 +114,7 @@ struct Server::State {
   std::uint64_t generation = 0;
   Metrics metrics;
   std::unique_ptr<DecisionLog> log;
+  std::atomic<bool> run_called{false}, run_returned{false};
   std::string admin_token;
 
   std::shared_ptr<const Snapshot> Current() {
@@ -142,6 +150,10 @@ int Server::port() const {
 
 bool Server::Start(std::string& error, bool& rule_errors) {
   rule_errors = false;
+  return Bind(error) && LoadRules(error, rule_errors);
+}
+
+bool Server::Bind(std::string& error) {
   State& s = *state_;
   const ServeOptions& o = s.options;
   if (!o.admin_token_file.empty()) {
@@ -205,19 +217,38 @@ bool Server::Start(std::string& error, bool& rule_errors) {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  s.http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  int limit_seconds = limits.request_timeout_seconds;
+  s.http.set_error_handler([limit_seconds](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler's own error answer
     if (res.status == 404 && RouteExists(req.path, req.method.c_str())) res.status = 405;
+    // httplib answers 400 when the body stops coming within the read timeout: a body shorter
+    // than its Content-Length is that (a client that closed gets no answer anyway).
+    if (res.status == 400 && req.has_header("Content-Length") &&
+        req.body.size() < req.get_header_value<std::uint64_t>("Content-Length")) {
+      res.status = 408;
+      res.set_header("Connection", "close");
+    }
+    // A POST without Content-Length (`curl -X POST URL` sends none) is refused by httplib as
+    // 400 before routing: say what is missing.
+    bool has_length = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+    if (res.status == 400 && !has_length && req.method != "GET" && req.method != "HEAD") {
+      res.status = 411;
+    }
     const char* code = res.status == 404   ? "not_found"
                        : res.status == 405 ? "method_not_allowed"
+                       : res.status == 408 ? "request_timeout"
+                       : res.status == 411 ? "length_required"
                        : res.status == 413 ? "payload_too_large"
                        : res.status == 400 ? "bad_request"
                                            : "error";
-    std::string message = res.status == 404 ? "no such route: " + req.method + " " + req.path
-                          : res.status == 405
-                              ? "method " + req.method + " is not allowed on " + req.path
-                          : res.status == 413 ? "the request body is too large"
-                                              : "the request could not be served";
+    std::string message =
+        res.status == 404   ? "no such route: " + req.method + " " + req.path
+        : res.status == 405 ? "method " + req.method + " is not allowed on " + req.path
+        : res.status == 408
+            ? "the request did not arrive within " + std::to_string(limit_seconds) + " s"
+        : res.status == 411 ? "send a Content-Length header with the request (0 for no body)"
+        : res.status == 413 ? "the request body is too large"
+                            : "the request could not be served";
     res.set_content(ErrorJson(res.status, code, message), "application/json");
   });
   s.http.set_exception_handler(
@@ -244,7 +275,11 @@ bool Server::Start(std::string& error, bool& rule_errors) {
     }
     s.port = o.port;
   }
-  // Bound, so /readyz answers 503 while the rule base loads; the first load must succeed.
+  return true;
+}
+
+bool Server::LoadRules(std::string& error, bool& rule_errors) {
+  rule_errors = false;
   LoadFailure failure;
   if (!Load(failure)) {
     error = failure.text;
@@ -255,11 +290,18 @@ bool Server::Start(std::string& error, bool& rule_errors) {
 }
 
 void Server::Run() {
+  state_->run_called = true;
   state_->http.listen_after_bind();
+  state_->run_returned = true;
 }
 
 void Server::Stop() {
-  state_->http.stop();
+  State& s = *state_;
+  // httplib's stop() does nothing before its listen loop runs: wait for it when Run() started.
+  while (s.run_called && !s.run_returned && !s.http.is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  s.http.stop();
 }
 
 bool Server::Reload(std::string& errors) {
@@ -311,11 +353,20 @@ int RunUntilSignalled(ServeOptions options) {
   Server server(options);
   std::string error;
   bool rule_errors = false;
-  if (!server.Start(error, rule_errors)) {
+  auto refuse = [&] {
     std::cerr << (rule_errors || error.rfind("loket: error: ", 0) == 0
                       ? error
                       : "loket: error: " + error + "\n");
     return rule_errors ? 1 : 2;
+  };
+  if (!server.Bind(error)) return refuse();
+  // Served while the rule base loads and is checked: /healthz answers, /readyz and the API
+  // answer 503 `loading`, so a load balancer sees a replica that is starting.
+  std::thread serving([&] { server.Run(); });
+  if (!server.LoadRules(error, rule_errors)) {
+    server.Stop();
+    serving.join();
+    return refuse();
   }
   std::cerr << "loket serve: listening on http://" << options.host << ":" << server.port()
             << " (rules: " << options.rule_paths.size() << " path(s))" << std::endl;
@@ -340,7 +391,7 @@ int RunUntilSignalled(ServeOptions options) {
       return;
     }
   });
-  server.Run();
+  serving.join();
   // Run() also returns when the listening socket fails; let the waiter go either way.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();

@@ -48,13 +48,21 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the port (the listening socket exists when this returns true), then loads and
-  // checks the rule base: false with `error` set when the port cannot be bound or the rule
-  // base cannot be read, or has errors (`rule_errors`; `error` then holds the diagnostics as
-  // `loket check` prints them).
+  // Binds the port (the listening socket exists when this returns true); false with `error`
+  // set when it cannot be bound, or the admin token or decision log cannot be read or opened.
+  // Run() may serve from then on: until LoadRules() succeeds, /readyz and every route that
+  // needs the rule base answer 503 `loading`.
+  bool Bind(std::string& error);
+  // Loads and checks the rule base the first time: false with `error` set when it cannot be
+  // read, or has errors (`rule_errors`; `error` then holds the diagnostics as `loket check`
+  // prints them).
+  bool LoadRules(std::string& error, bool& rule_errors);
+  // Bind() and LoadRules().
   bool Start(std::string& error, bool& rule_errors);
   // Serves until Stop() (from any thread); returns when the server has stopped.
   void Run();
+  // Stops serving; when Run() was called on another thread, waits until it listens first, so
+  // a Stop() right after starting Run() is not lost.
   void Stop();
   int port() const;
 

@@ -170,6 +170,27 @@ void LayerSource(const Handlers& h, const Request& req, Response& res) {
             Member("files", files + "]") + "}\n");
 }
 
+// GET /v1/jurisdictions/{j}/findings — the checker's findings on the served rule base (found
+// when it was loaded) about this jurisdiction's layers, as `loket check --format json` gives
+// them: each with its notes, help and witness cases. A rule base with errors is never served,
+// so these are warnings and notes.
+void Findings(const Handlers& h, const Request& req, Response& res) {
+  Context ctx;
+  if (!Resolve(h, req, res, ctx)) return;
+  std::vector<std::string> chain = ctx.snapshot->Chain(*ctx.layer);
+  std::vector<Diagnostic> findings;
+  for (const Diagnostic& diagnostic : ctx.snapshot->rules.diagnostics()) {
+    if (diagnostic.layer.empty() ||
+        std::find(chain.begin(), chain.end(), diagnostic.layer) != chain.end()) {
+      findings.push_back(diagnostic);
+    }
+  }
+  Reply(res, 200,
+        "{" + Member("jurisdiction", JsonString(ctx.layer->name), true) +
+            Member("rule_base_hash", JsonString(ctx.snapshot->rules.ContentHash())) +
+            Member("diagnostics", RenderJson(findings)) + "}\n");
+}
+
 // GET /v1/jurisdictions/{j}/overview — the rules in force by domain and decision, what is
 // local, within which delegated room, and the room left unused (as `loket doc`).
 void RuleOverview(const Handlers& h, const Request& req, Response& res) {

@@ -3,8 +3,10 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 
 #include "antlr4-runtime.h"
 #include "syntax/ast_builder.h"
+#include "syntax/char_stream.h"
 #include "syntax/error_strategy.h"
 #include "syntax/generated.h"
 #include "syntax/input_checks.h"
@@ -132,61 +135,87 @@ class TokenScanner {
   source::SourceRange declaration_range_;
 
  public:
-  TokenScanner(ParseState& state, std::string_view text) : state_(state), text_(text) {}
+  // With `report`, problems are reported (the first pass over the file); without, the same
+  // tokens are yielded silently (the passes that parse).
+  TokenScanner(ParseState& state, std::string_view text, LoketLexer& lexer, bool report)
+      : state_(state), text_(text), lexer_(lexer), report_(report) {}
 
-  // False when the file must not be parsed.
-  bool Scan(LoketLexer& lexer, std::vector<std::unique_ptr<antlr4::Token>>& tokens) {
-    std::uint32_t skip_line_until = 0;
-    bool in_unclosed_comment = false;
-    for (;;) {
-      std::unique_ptr<antlr4::Token> token = lexer.nextToken();
-      std::size_t type = token->getType();
-      if (type != LoketLexer::BAD_CHAR) FlushBadRun();
-      if (type == antlr4::Token::EOF) {
-        tokens.push_back(std::move(token));
-        return true;
-      }
-      if (in_unclosed_comment || token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-      source::SourceRange range = state_.TokenRange(token.get());
-      if (range.begin < skip_line_until) continue;
-      if (type == LoketLexer::BAD_CHAR) {
-        skip_line_until = ReportBadCharacter(*token, range);
-        continue;
-      }
-      if (type == LoketLexer::STAR && !tokens.empty() &&
-          tokens.back()->getType() == LoketLexer::SLASH &&
-          state_.TokenRange(tokens.back().get()).end == range.begin) {
-        // `/*` lexes as a comment whenever a `*/` follows; here none does.
-        source::SourceRange opening = state_.TokenRange(tokens.back().get());
-        tokens.pop_back();
-        state_.ReportSyntax(diag::Kind::kSyntaxError, state_.Range(opening.begin, range.end),
-                            "this comment is never closed; end it with `*/`");
-        in_unclosed_comment = true;
-        continue;
-      }
-      if (tokens.size() >= state_.limits().max_tokens) {
+  // The next token the parser sees (EOF last), or null when the file must not be parsed.
+  std::unique_ptr<antlr4::Token> Next() {
+    while (ready_.empty()) {
+      if (!Pull()) return nullptr;
+    }
+    std::unique_ptr<antlr4::Token> token = std::move(ready_.front());
+    ready_.pop_front();
+    return token;
+  }
+
+ private:
+  // Reads one token from the lexer; a kept one goes to ready_ (a `/` waits in held_ until
+  // the next token shows it does not open an unclosed comment). False when the file must
+  // not be parsed.
+  bool Pull() {
+    std::unique_ptr<antlr4::Token> token = lexer_.nextToken();
+    std::size_t type = token->getType();
+    if (type != LoketLexer::BAD_CHAR) FlushBadRun();
+    if (type == antlr4::Token::EOF) {
+      if (held_) ready_.push_back(std::move(held_));
+      ready_.push_back(std::move(token));
+      return true;
+    }
+    if (in_unclosed_comment_ || token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) return true;
+    source::SourceRange range = state_.TokenRange(token.get());
+    if (range.begin < skip_line_until_) return true;
+    if (type == LoketLexer::BAD_CHAR) {
+      skip_line_until_ = ReportBadCharacter(*token, range);
+      return true;
+    }
+    if (type == LoketLexer::STAR && held_ && state_.TokenRange(held_.get()).end == range.begin) {
+      // `/*` lexes as a comment whenever a `*/` follows; here none does.
+      source::SourceRange opening = state_.TokenRange(held_.get());
+      held_.reset();
+      --kept_;
+      Syntax(diag::Kind::kSyntaxError, state_.Range(opening.begin, range.end),
+             "this comment is never closed; end it with `*/`");
+      in_unclosed_comment_ = true;
+      return true;
+    }
+    if (kept_ >= state_.limits().max_tokens) {
+      if (report_) {
         state_.sink().Report(diag::Kind::kFileTooLarge, range,
                              "the file has more than {} tokens; split it into several files",
                              state_.limits().max_tokens);
-        return false;
       }
-      if (StartsDeclaration(type)) {
-        declaration_start_ = tokens.size();
-        declaration_range_ = range;
-      } else if (tokens.size() - declaration_start_ >= state_.limits().max_declaration_tokens) {
+      return false;
+    }
+    if (StartsDeclaration(type)) {
+      declaration_start_ = kept_;
+      declaration_range_ = range;
+    } else if (kept_ - declaration_start_ >= state_.limits().max_declaration_tokens) {
+      if (report_) {
         state_.sink().Report(diag::Kind::kFileTooLarge, declaration_range_,
                              "this declaration has more than {} tokens; split it, e.g. name "
                              "parts of a long condition with `let`",
                              state_.limits().max_declaration_tokens);
-        return false;
       }
-      if (!Measure(type, range)) return false;
-      previous_type_ = type;
-      tokens.push_back(std::move(token));
+      return false;
     }
+    if (!Measure(type, range)) return false;
+    previous_type_ = type;
+    ++kept_;
+    if (held_) ready_.push_back(std::move(held_));
+    if (type == LoketLexer::SLASH) {
+      held_ = std::move(token);
+    } else {
+      ready_.push_back(std::move(token));
+    }
+    return true;
   }
 
- private:
+  void Syntax(diag::Kind kind, source::SourceRange range, std::string message) {
+    if (report_) state_.ReportSyntax(kind, range, std::move(message));
+  }
+
   // Returns the offset up to which further tokens are skipped (the rest of the line after
   // an unclosed quote, which would only produce follow-on errors).
   std::uint32_t ReportBadCharacter(antlr4::Token& token, source::SourceRange range) {
@@ -195,14 +224,14 @@ class TokenScanner {
     if (text == "\"") {
       std::size_t line_end = text_.find('\n', range.begin);
       if (line_end == std::string_view::npos) line_end = text_.size();
-      state_.ReportSyntax(diag::Kind::kInvalidCharacter,
-                          state_.Range(range.begin, static_cast<std::uint32_t>(line_end)),
-                          "this text in quotes is not closed on its line; end it with `\"`");
+      Syntax(diag::Kind::kInvalidCharacter,
+             state_.Range(range.begin, static_cast<std::uint32_t>(line_end)),
+             "this text in quotes is not closed on its line; end it with `\"`");
       return static_cast<std::uint32_t>(line_end);
     }
     if (text == "\xE2\x82\xAC") {
-      state_.ReportSyntax(diag::Kind::kInvalidCharacter, range,
-                          "`€` must be followed by an amount, as in €250 or €1.234,56");
+      Syntax(diag::Kind::kInvalidCharacter, range,
+             "`€` must be followed by an amount, as in €250 or €1.234,56");
       return 0;
     }
     // Other characters: adjacent ones (`¤¤¤`, a pasted symbol) make one report.
@@ -228,10 +257,9 @@ class TokenScanner {
     BadRun run = std::move(*bad_run_);
     bad_run_.reset();
     if (run.shown.size() > 40) run.shown = std::string(Utf8Prefix(run.shown, 40)) + "...";
-    state_.ReportSyntax(diag::Kind::kInvalidCharacter, run.range,
-                        run.count == 1
-                            ? fmt::format("the character `{}` is not allowed here", run.shown)
-                            : fmt::format("the characters `{}` are not allowed here", run.shown));
+    Syntax(diag::Kind::kInvalidCharacter, run.range,
+           run.count == 1 ? fmt::format("the character `{}` is not allowed here", run.shown)
+                          : fmt::format("the characters `{}` are not allowed here", run.shown));
   }
 
   // Operators that make the parser recurse and are still open at the current bracket level.
@@ -311,6 +339,7 @@ class TokenScanner {
     }
     std::size_t depth = levels_.size() + enclosing_open_ + open_.size();
     if (depth <= state_.limits().max_nesting_depth) return true;
+    if (!report_) return false;
     state_.sink().Report(diag::Kind::kNestingTooDeep, range,
                          "expression nested more than {} levels deep (brackets, `not`, `-`, "
                          "`if` and `implies` each add a level); split it with `let`",
@@ -326,6 +355,13 @@ class TokenScanner {
 
   ParseState& state_;
   std::string_view text_;
+  LoketLexer& lexer_;
+  bool report_;
+  std::deque<std::unique_ptr<antlr4::Token>> ready_;  // kept, for the parser
+  std::unique_ptr<antlr4::Token> held_;               // a kept `/`, see Pull
+  std::size_t kept_ = 0;                              // tokens kept so far
+  std::uint32_t skip_line_until_ = 0;
+  bool in_unclosed_comment_ = false;
   std::optional<BadRun> bad_run_;  // characters outside the language, not yet reported
   std::size_t previous_type_ = 0;
   std::vector<Open> open_;                 // at the current bracket level
@@ -333,67 +369,128 @@ class TokenScanner {
   std::size_t enclosing_open_ = 0;         // their total size
 };
 
-// Lexes, scans, parses and builds; runs on a thread with a large stack (see ParseFile).
-void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, ast::File& file) {
-  antlr4::ANTLRInputStream input(text.data(), text.size());
-  state.SetOffsets(CodePointOffsets(text, base), base,
-                   static_cast<std::uint32_t>(base + text.size()));
+// Feeds the parser the scanner's tokens, lexed as it asks for them.
+class ScannedTokenSource : public antlr4::TokenSource {
+ public:
+  ScannedTokenSource(TokenScanner& scanner, LoketLexer& lexer) : scanner_(scanner), lexer_(lexer) {}
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    std::unique_ptr<antlr4::Token> token = scanner_.Next();
+    // The first pass read the same tokens and let the file through.
+    if (!token) throw std::logic_error("the tokens changed between two passes");
+    return token;
+  }
+  size_t getLine() const override { return lexer_.getLine(); }
+  size_t getCharPositionInLine() override { return lexer_.getCharPositionInLine(); }
+  antlr4::CharStream* getInputStream() override { return lexer_.getInputStream(); }
+  std::string getSourceName() override { return lexer_.getSourceName(); }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {
+    return lexer_.getTokenFactory();
+  }
+
+ private:
+  TokenScanner& scanner_;
+  LoketLexer& lexer_;
+};
+
+// A token stream that frees the tokens the parser is done with (about 110 bytes each): those
+// of declarations already built. Only the fast pass uses it; it never seeks back.
+class ReleasingTokenStream : public antlr4::CommonTokenStream {
+ public:
+  using antlr4::CommonTokenStream::CommonTokenStream;
+  void ReleaseBefore(std::size_t index) {
+    for (; released_ < index && released_ < _tokens.size(); ++released_) _tokens[released_].reset();
+  }
+
+ private:
+  std::size_t released_ = 0;
+};
+
+// The fast pass: SLL prediction, one declaration parsed, built and freed at a time, tokens
+// lexed as needed and freed after the next declaration is built, so memory follows the
+// largest declaration, not the file (a parse tree costs ~800 bytes a token: a whole 2.8 MB
+// file's took 660 MB). False on a syntax error (nothing reported).
+bool ParseFast(ParseState& state, std::string_view text, Utf8CharStream& input, ast::File& file) {
+  input.seek(0);
   LoketLexer lexer(&input);
   lexer.removeErrorListeners();
-  LexerErrorListener lexer_errors(state);
-  lexer.addErrorListener(&lexer_errors);
-
-  std::vector<std::unique_ptr<antlr4::Token>> scanned;
-  if (!TokenScanner(state, text).Scan(lexer, scanned)) return;
-
-  const antlr4::Token* first = scanned.front().get();
-  if (first->getType() == antlr4::Token::EOF) {
-    state.sink().Report(diag::Kind::kEmptyFile, state.Range(0, 0),
-                        "the file is empty; every file starts with a layer header such as "
-                        "`layer national \"Nederland\"`");
-    return;
-  }
-  if (first->getType() != LoketLexer::LAYER) {
-    state.sink().Report(diag::Kind::kEmptyFile, state.TokenRange(first),
-                        "a file starts with its layer header, such as `layer westland`; found {}",
-                        DescribeToken(first));
-    return;
-  }
-
-  antlr4::ListTokenSource source(std::move(scanned));
-  antlr4::CommonTokenStream tokens(&source);
+  TokenScanner scanner(state, text, lexer, /*report=*/false);
+  ScannedTokenSource source(scanner, lexer);
+  ReleasingTokenStream tokens(&source);
   LoketParser parser(&tokens);
   parser.removeErrorListeners();
-
-  // Fast SLL prediction first; only input that fails it (nearly always a real error) is
-  // parsed again with full LL prediction and error recovery.
-  auto* interpreter = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
-  interpreter->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  // The fast pass parses and builds one declaration at a time and frees its parse tree at
-  // once: a parse tree costs ~800 bytes a token, so a whole 2.8 MB file's took 660 MB; this
-  // way memory follows the largest declaration, not the file.
-  const std::size_t diagnostics_before = state.sink().diagnostics().size();
-  bool parsed = true;
   try {
     if (BuildHeaderAst(parser.layerHeader(), state, file)) {
       while (tokens.LA(1) != antlr4::Token::EOF) {
+        const std::size_t start = tokens.index();
         BuildDeclarationAst(parser.declaration(), state, file);
         parser.getTreeTracker().reset();
+        // The parser may still look one token back, into this declaration.
+        tokens.ReleaseBefore(start);
       }
     }
   } catch (const antlr4::ParseCancellationException&) {
-    parsed = false;
+    parser.getTreeTracker().reset();
+    return false;
   }
   parser.getTreeTracker().reset();
-  if (parsed) return;
+  return true;
+}
+
+// Lexes, scans, parses and builds; runs on a thread with a large stack (see ParseFile).
+void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, ast::File& file) {
+  state.SetOffsets(CodePointOffsets(text, base), base,
+                   static_cast<std::uint32_t>(base + text.size()));
+  Utf8CharStream input(text, state.byte_of_code_point(), base);
+
+  // First pass: every token is checked and problems reported (bad characters, limits); none
+  // is kept but the first.
+  {
+    LoketLexer lexer(&input);
+    lexer.removeErrorListeners();
+    LexerErrorListener lexer_errors(state);
+    lexer.addErrorListener(&lexer_errors);
+    TokenScanner scanner(state, text, lexer, /*report=*/true);
+    std::unique_ptr<antlr4::Token> first = scanner.Next();
+    if (!first) return;
+    if (first->getType() == antlr4::Token::EOF) {
+      state.sink().Report(diag::Kind::kEmptyFile, state.Range(0, 0),
+                          "the file is empty; every file starts with a layer header such as "
+                          "`layer national \"Nederland\"`");
+      return;
+    }
+    for (std::unique_ptr<antlr4::Token> token = scanner.Next();
+         token == nullptr || token->getType() != antlr4::Token::EOF; token = scanner.Next()) {
+      if (!token) return;
+    }
+    if (first->getType() != LoketLexer::LAYER) {
+      state.sink().Report(diag::Kind::kEmptyFile, state.TokenRange(first.get()),
+                          "a file starts with its layer header, such as `layer westland`; found {}",
+                          DescribeToken(first.get()));
+      return;
+    }
+  }
+
+  const std::size_t diagnostics_before = state.sink().diagnostics().size();
+  if (ParseFast(state, text, input, file)) return;
+
   // A syntax error: start again, from a clean file, with full prediction and recovery.
   const source::FileId id = file.id;
   file = ast::File{};
   file.id = id;
   state.sink().Truncate(diagnostics_before);
-  parser.reset();
-  interpreter->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  input.seek(0);
+  LoketLexer lexer(&input);
+  lexer.removeErrorListeners();
+  TokenScanner scanner(state, text, lexer, /*report=*/false);
+  ScannedTokenSource source(scanner, lexer);
+  antlr4::CommonTokenStream tokens(&source);
+  LoketParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::LL);
   parser.setErrorHandler(std::make_shared<FriendlyErrorStrategy>(state));
   BuildAst(parser.file(), state, file);
 }

@@ -15,9 +15,10 @@ struct ParseLimits {
   std::size_t max_file_bytes = 16u << 20;
   unsigned max_nesting_depth = 200;
   unsigned max_errors = 50;
-  // Bound the parser's memory: tokens, the AST and sema cost about 450 bytes a token, and
-  // the parse tree of the declaration being built about 800 more (it is freed after each).
-  // Real rule files have a few thousand tokens, real declarations a few hundred.
+  // Bound the memory of reading a file: the AST and sema cost about 250-400 bytes a token
+  // (tokens are freed with their declaration), the parse tree of the declaration being built
+  // about 800 more (docs/language.md "Limits"). Real rule files have a few thousand tokens,
+  // real declarations a few hundred.
   std::size_t max_tokens = 250'000;
   std::size_t max_declaration_tokens = 20'000;
 };

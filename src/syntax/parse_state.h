@@ -31,6 +31,8 @@ class ParseState {
     end_ = end;
   }
 
+  const std::vector<std::uint32_t>& byte_of_code_point() const { return byte_of_code_point_; }
+
   std::uint32_t Byte(std::size_t code_point) const {
     if (byte_of_code_point_.empty()) {
       std::size_t byte = base_ + code_point;

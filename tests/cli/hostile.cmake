@@ -16,6 +16,7 @@ endfunction()
 loket_hostile_test(interrupt_sigint)
 loket_hostile_test(interrupt_sigterm)
 loket_hostile_test(out_replaced_whole)
+loket_hostile_test(out_not_regular)
 loket_hostile_test(concurrent_writers)
 # 2. rules, jurisdiction, date and input are checked before --out is touched.
 loket_hostile_test(validate_before_output)
@@ -113,6 +114,10 @@ loket_cli_test(hostile.unknown_command
 loket_hostile_test(long_identifier)
 # 13. YAML aliases ("billion laughs") in a test suite are refused.
 loket_hostile_test(suite_aliases)
+# 5 and 14 for `loket test`: a dangling, looping or unreadable suite (or suite folder) is
+# exit 2 naming it; failures and errors are capped by --error-limit.
+loket_hostile_test(suite_folder_problems)
+loket_hostile_test(suite_error_cap)
 # 14. at most 50 errors (--error-limit), long lines windowed, a huge case value not echoed.
 loket_hostile_test(error_cap)
 loket_hostile_test(huge_json_case)
@@ -136,5 +141,14 @@ loket_cli_test(hostile.bad_json_literal_is_one_record
 loket_cli_test(hostile.leading_comma_yaml_case
   EXPECT --exit 1 --stderr [=[leading_comma\.yaml:2:1: error\[L611\]: the case is not valid YAML: a `,` outside brackets]=]
   COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${H}/leading_comma.yaml --color never)
-set_tests_properties(cli.hostile.leading_comma_yaml_case
+# The same shape in a test suite hung `loket test` (its suites were read by yaml-cpp alone).
+# Case files are now read by loket's own reader of the YAML subset (eval/yaml_subset.h),
+# suites reach yaml-cpp only after it has accepted them; tags and anchors are refused.
+loket_cli_test(hostile.leading_comma_yaml_suite
+  EXPECT --exit 1 --stdout [=[leading_comma_suite\.yaml:2:1: error\[L702\]: not valid YAML: a `,` outside brackets]=]
+  COMMAND test ${F}/desk ${H}/leading_comma_suite.yaml --no-coverage-warnings --color never)
+loket_cli_test(hostile.yaml_tag_case
+  EXPECT --exit 1 --stderr [=[tag_case\.yaml:2:12: error\[L611\]: the case is not valid YAML: YAML tags]=]
+  COMMAND eval ${F}/desk -m westland --on 2025-03-01 ${H}/tag_case.yaml --color never)
+set_tests_properties(cli.hostile.leading_comma_yaml_case cli.hostile.leading_comma_yaml_suite
   PROPERTIES TIMEOUT 120)

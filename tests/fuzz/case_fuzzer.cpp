@@ -3,7 +3,8 @@
 // the rest is the text. The reader must return (never crash, hang or throw), its verdict
 // must match its diagnostics, messages must be short and valid UTF-8 (a rejected 100 MB
 // value is not echoed), and an accepted case must evaluate and survive a round trip
-// through CaseToJson and ParseJson unchanged.
+// through CaseToJson and ParseJson unchanged. YAML that our reader accepts is also given to
+// yaml-cpp, as `loket test` does with suites: it must return on all of it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,7 +14,9 @@
 #include <vector>
 
 #include <loket/loket.h>
+#include <yaml-cpp/yaml.h>
 
+#include "eval/yaml_subset.h"
 #include "fuzz_rules.h"
 #include "syntax/input_checks.h"
 
@@ -43,9 +46,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<loket::Diagnostic> errors;
   bool ok = false;
   switch (data[0] % 3) {
-    case 0:
+    case 0: {
       ok = program.ParseYaml(text, facts, errors);
+      loket::eval::YamlNode root;
+      loket::eval::YamlError error;
+      if (loket::eval::ReadYaml(text, root, error)) {
+        try {
+          (void)YAML::Load(std::string(text));
+        } catch (const YAML::Exception&) {
+          // Refused by yaml-cpp as well: `loket test` reports it.
+        }
+      }
       break;
+    }
     case 1:
       ok = program.ParseJson(text, facts, errors);
       break;

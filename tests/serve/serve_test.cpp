@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <loket/answer.h>
+#include <loket/batch.h>
 #include <loket/loket.h>
 
 #include "serve/decision_record.h"
@@ -72,6 +73,12 @@ TEST_CASE("serve: the schema of a case, by layer name or CBS code", "[serve]") {
   CHECK(schema["facts"][0]["range"]["min"] == 0);
   CHECK(schema["facts"][0]["range"]["max"] == 130);
   CHECK(schema["facts"][1]["members"] == json::array({"asylum_fixed", "eu_free_movement", "none"}));
+  // Each enum member with its description as declared (docs/language.md, "enum").
+  json described = schema["facts"][1]["member_descriptions"];
+  CHECK(described == json{{"asylum_fixed", "asylum permit for a fixed period"},
+                          {"eu_free_movement", "EU citizen"},
+                          {"none", "no lawful stay"}});
+  CHECK(!schema["facts"][0].contains("member_descriptions"));  // `age` is no enum
   CHECK(schema["case_schema"]["required"] == json::array({"age", "residence"}));
   CHECK(schema["case_schema"]["properties"]["age"]["maximum"] == 130);
   CHECK(schema["decisions"][0]["title"] == "Inburgering");
@@ -401,7 +408,10 @@ TEST_CASE("serve: metrics count requests by route and status", "[serve]") {
   CHECK(metrics.find("loket_rule_base_info{hash=\"" + server.rules().ContentHash() + "\"} 1") !=
         std::string::npos);
   CHECK(metrics.find("loket_http_request_duration_seconds_bucket{route=\"/v1/jurisdictions/"
-                     "{jurisdiction}/decide\",le=\"+Inf\"} 3") != std::string::npos);
+                     "{jurisdiction}/decide\",status=\"200\",le=\"+Inf\"} 3") != std::string::npos);
+  CHECK(
+      metrics.find("loket_http_request_duration_seconds_count{route=\"unmatched\",status=\"404\"} "
+                   "1") != std::string::npos);
 }
 
 TEST_CASE("receipt: the content hash covers paths and bytes, not the folder", "[serve]") {
@@ -425,4 +435,123 @@ TEST_CASE("receipt: the content hash covers paths and bytes, not the folder", "[
   shifted[0].text += "\n";
   shifted[1].text.erase(shifted[1].text.size() - 1);
   CHECK(loket::RuleBase::FromSources(shifted).ContentHash() != hash);
+}
+
+TEST_CASE(
+    "serve: decide-batch answers from the request's jurisdiction and rule base, request "
+    "after request on one thread",
+    "[serve]") {
+  // One thread serves every request, so each batch reuses what the previous one left (the
+  // thread's evaluators): the jurisdiction and a reload must still be seen.
+  TempDir dir;
+  fs::copy(loket::serve::testing::FixtureDesk(), dir.path() / "desk", fs::copy_options::recursive);
+  fs::remove_all(dir.path() / "desk" / "tests");
+  std::ofstream(dir.path() / "token") << "0123456789abcdef0123\n";
+  loket::serve::ServeOptions options;
+  options.rule_paths = {(dir.path() / "desk").string()};
+  options.admin_token_file = (dir.path() / "token").string();
+  options.threads = 1;
+  RunningServer server(options);
+  httplib::Client client = server.Client();
+  const std::string batch = R"({"age": 17, "residence": "asylum_fixed"})"
+                            "\n";
+  auto referrals = [&](const std::string& jurisdiction) {
+    auto result = client.Post("/v1/jurisdictions/" + jurisdiction + "/decide-batch?on=2025-06-01",
+                              batch, "application/x-ndjson");
+    REQUIRE(result);
+    REQUIRE(result->status == 200);
+    return json::parse(result->body)["referrals"];
+  };
+  CHECK(referrals("westland") == json::array({"integration_intake", "integration_course"}));
+  CHECK(referrals("national") == json::array({"integration_intake"}));
+  CHECK(referrals("westland") == json::array({"integration_intake", "integration_course"}));
+
+  fs::path national = dir.path() / "desk" / "national.loket";
+  std::string text = loket::serve::testing::ReadText(national);
+  auto at = text.find("when age >= 16");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 14, "when age >= 18");
+  std::ofstream(national) << text;
+  httplib::Headers admin = {{"Authorization", "Bearer 0123456789abcdef0123"}};
+  auto reloaded = client.Post("/v1/admin/reload", admin, "", "application/json");
+  REQUIRE(reloaded);
+  REQUIRE(reloaded->status == 200);
+  CHECK(referrals("westland") == json::array());
+  CHECK(referrals("national") == json::array());
+}
+
+TEST_CASE("serve: a large decide-batch is answered line for line as the library answers it",
+          "[serve]") {
+  // More records than one evaluator holds, so the server decides them in parts (on two
+  // threads where there are two cores) and must still write them in input order.
+  TempDir dir;
+  loket::serve::ServeOptions options;
+  options.decision_log = (dir.path() / "decisions.jsonl").string();
+  std::string body;
+  int bad = 0;
+  for (int i = 0; i < 2000; ++i) {
+    if (i % 97 == 5) {
+      body += R"({"age": 30, "residence": "martian"})";
+      ++bad;
+    } else {
+      body += "{\"age\": " + std::to_string(i % 40) + ", \"residence\": \"" +
+              (i % 3 ? "asylum_fixed" : "none") + "\"}";
+    }
+    body += "\n";
+  }
+  std::string expected;
+  {
+    RunningServer server(options);
+    httplib::Client client = server.Client();
+    auto result = client.Post("/v1/jurisdictions/westland/decide-batch?on=2025-06-01", body,
+                              "application/x-ndjson");
+    REQUIRE(result);
+    REQUIRE(result->status == 200);
+
+    loket::BatchOptions batch;
+    batch.jurisdiction = "westland";
+    batch.on = *loket::Date::Parse("2025-06-01");
+    loket::BatchEvaluator library(server.rules(), batch);
+    REQUIRE(library.Prepare().ok());
+    std::istringstream lines(body);
+    std::string line, error;
+    for (std::int64_t record = 1; std::getline(lines, line); ++record) {
+      library.DecideRecord(line, record, expected, error);
+    }
+    CHECK(result->body == expected);
+  }
+  // Every decided record logged, in input order.
+  std::ifstream log(options.decision_log);
+  std::string line;
+  std::vector<int> ages;
+  while (std::getline(log, line)) ages.push_back(json::parse(line)["facts"]["age"].get<int>());
+  REQUIRE(ages.size() == static_cast<std::size_t>(2000 - bad));
+  std::size_t n = 0;
+  for (int i = 0; i < 2000; ++i) {
+    if (i % 97 == 5) continue;
+    CHECK(ages[n++] == i % 40);
+  }
+}
+
+TEST_CASE("serve: the checker's findings on the served rule base, by jurisdiction", "[serve]") {
+  // examples/conflicts/shadowed-rule has one warning (L508) about Amstelveen, with a witness.
+  loket::serve::ServeOptions options;
+  options.rule_paths = {
+      (fs::path(LOKET_SOURCE_DIR) / "examples" / "conflicts" / "shadowed-rule").string()};
+  RunningServer server(options);
+  httplib::Client client = server.Client();
+  json amstelveen = Body(client.Get("/v1/jurisdictions/amstelveen/findings"));
+  CHECK(amstelveen["jurisdiction"] == "amstelveen");
+  REQUIRE(amstelveen["diagnostics"].size() == 1);
+  json finding = amstelveen["diagnostics"][0];
+  CHECK(finding["code"] == "L508");
+  CHECK(finding["severity"] == "warning");
+  CHECK(finding["layer"] == "amstelveen");
+  REQUIRE(finding["witnesses"].size() == 1);
+  CHECK(finding["witnesses"][0]["jurisdiction"] == "amstelveen");
+  CHECK(finding["witnesses"][0]["case"].get<std::string>().find("employer_recognised_sponsor") !=
+        std::string::npos);
+  // The national layer is not about Amstelveen's rule.
+  json national = Body(client.Get("/v1/jurisdictions/national/findings"));
+  CHECK(national["diagnostics"] == json::array());
 }

@@ -1,7 +1,8 @@
 # The HTTP service (src/serve) end to end: servers started by the tests on free loopback ports
 # and stopped by them. `serve.load` is the bounded load and soak test (about 20 s).
 add_executable(loket_serve_tests
-  ${CMAKE_CURRENT_LIST_DIR}/serve_test.cpp ${CMAKE_CURRENT_LIST_DIR}/load_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/serve_test.cpp ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/load_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/../unit/main.cpp)
 target_link_libraries(loket_serve_tests PRIVATE loket_serve loket_warnings loket_sanitizers
   nlohmann_json::nlohmann_json Catch2::Catch2)

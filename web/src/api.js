@@ -25,6 +25,7 @@ export const api = {
   schema: (name, on) => call('GET', `${j(name)}/schema${q({ on })}`),
   rules: (name, on) => call('GET', `${j(name)}/rules${q({ on })}`),
   overview: (name, on) => call('GET', `${j(name)}/overview${q({ on })}`),
+  findings: (name) => call('GET', `${j(name)}/findings`),
   source: (name) => call('GET', `${j(name)}/source`),
   graphUrl: (name, decision) => `${j(name)}/graph${q({ decision })}`,
   // `body` is the case as JSON text (one fact per line, so errors point at their fact).

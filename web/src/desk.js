@@ -60,11 +60,10 @@ function factInput(fact, id, describedBy) {
         write: (v) => { el.value = v === undefined ? '' : String(v); } };
     }
     case 'set': {
-      const boxes = (fact.members || []).map((member) => {
-        const name = typeof member === 'string' ? member : member.name;
+      const boxes = (fact.members || []).map((name) => {
         const boxId = `${id}-${name}`;
         const box = h('input', { type: 'checkbox', id: boxId, value: name });
-        return { box, row: h('div', { class: 'check' }, box, h('label', { for: boxId }, memberText(member))) };
+        return { box, row: h('div', { class: 'check' }, box, h('label', { for: boxId }, memberText(fact, name))) };
       });
       const el = h('div', { id, role: 'group', 'aria-describedby': describedBy, class: 'set' }, boxes.map((b) => b.row));
       return { el, group: true, read: () => {
@@ -74,7 +73,7 @@ function factInput(fact, id, describedBy) {
     }
     case 'enum': {
       const el = h('select', common, h('option', { value: '' }, fact.optional ? t('unknown') : t('choose')),
-        (fact.members || []).map((member) => h('option', { value: typeof member === 'string' ? member : member.name }, memberText(member))));
+        (fact.members || []).map((name) => h('option', { value: name }, memberText(fact, name))));
       return { el, read: () => (el.value === '' ? undefined : el.value),
         write: (v) => { el.value = v === undefined ? '' : String(v); } };
     }
@@ -86,9 +85,11 @@ function factInput(fact, id, describedBy) {
   }
 }
 
-function memberText(member) {
-  if (typeof member === 'string') return member;
-  return member.description ? `${member.name} — ${member.description}` : member.name;
+// A member as the choice list shows it: its name and, when the rule base gives one, its
+// description (the schema's `member_descriptions`).
+function memberText(fact, name) {
+  const description = fact.member_descriptions && fact.member_descriptions[name];
+  return description ? `${name} — ${description}` : name;
 }
 
 // The facts of a witness case when its rule base has no schema endpoint: types read off the
@@ -250,6 +251,21 @@ export class Desk {
     this.picker.value = persona.jurisdiction;
     this.showBanner(persona.story);
     await this.loadSchema();
+  }
+
+  // A witness of a finding on the served rules (findings.js): its municipality, date and facts
+  // in the desk's form, decided.
+  async openServedWitness(witness, finding) {
+    const s = this.state;
+    s.override = null;
+    s.values = parseFlatYaml(witness.case);
+    s.date = witness.date;
+    this.date.value = witness.date;
+    s.jurisdiction = witness.jurisdiction;
+    this.picker.value = witness.jurisdiction;
+    this.showBanner(t('served_witness_banner', finding.code));
+    await this.loadSchema();
+    await this.decide();
   }
 
   // A witness of the checker (findings.js): its facts in the form, decided against the rules

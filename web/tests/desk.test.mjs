@@ -168,6 +168,21 @@ test('desk: Westland, the Polish greenhouse worker, decided with the BRP answer 
   await page.close();
 });
 
+test('desk: an enum fact\'s choice list shows each member with its description', async () => {
+  const page = await open();
+  await page.fill('#jurisdiction', 'westland');
+  await page.press('#jurisdiction', 'Enter');
+  await page.waitForSelector('#fact-residence');
+  const options = await page.$$eval('#fact-residence option', (els) => els.map((o) => [o.value, o.textContent]));
+  // rules/national/schema.loket: `asylum_fixed "asylum permit for a fixed period (Vw art. 8(c))"`.
+  assert.deepEqual(options.find(([value]) => value === 'asylum_fixed'),
+    ['asylum_fixed', 'asylum_fixed — asylum permit for a fixed period (Vw art. 8(c))']);
+  assert.ok(options.filter(([value]) => value).every(([value, text]) => text.startsWith(`${value} — `)),
+    JSON.stringify(options));
+  await shot(page, 'desk-choice-list');
+  await page.close();
+});
+
 test('desk: a wrong value is shown at its field with the server\'s message', async () => {
   const page = await decidedPolishWorker();
   await page.fill('#fact-expected_days_next_half_year', '300');
@@ -215,6 +230,65 @@ test('desk: the print view shows the sheet and its receipt, not the form', async
   assert.match(await page.textContent('.receipt'), /sha256:[0-9a-f]{64}/);
   await shot(page, 'desk-print');
   await page.close();
+});
+
+test('findings: the loaded rules\' findings for the chosen municipality (rules/ checks clean)', async () => {
+  const page = await open();
+  await page.fill('#jurisdiction', 'westland');
+  await page.press('#jurisdiction', 'Enter');
+  await page.waitForSelector('#fact-residence');
+  await page.click('#tab-findings');
+  await page.selectOption('#example', 'served');
+  await page.click('#check-example');
+  await page.waitForFunction(() => !document.querySelector('#findings .busy') && document.querySelector('#findings').textContent.length > 0);
+  assert.match(await page.textContent('#example-story'), /westland/);
+  // rules/ checks clean (`loket check rules/`: 0 errors, 0 warnings), so: no findings.
+  assert.match(await page.textContent('#findings'), /Geen bevindingen/);
+  assert.equal(await page.locator('#findings .finding').count(), 0);
+  await shot(page, 'findings-served');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('findings: a finding on the loaded rules, its witness opened in the desk and decided with them', async () => {
+  // A second server, serving examples/conflicts/shadowed-rule: one warning (L508) about Amstelveen.
+  const port = await freePort();
+  const other = spawn(LOKET, ['serve', 'examples/conflicts/shadowed-rule', '--listen', `127.0.0.1:${port}`, '--web', WEB, '--threads', '2'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    let log = '';
+    other.stderr.setEncoding('utf8');
+    await new Promise((resolveStart, reject) => {
+      other.stderr.on('data', (chunk) => { log += chunk; if (/listening on/.test(log)) resolveStart(); });
+      other.once('exit', (code) => reject(new Error(`loket serve exited (${code}):\n${log}`)));
+    });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('#jurisdiction', 'amstelveen');
+    await page.press('#jurisdiction', 'Enter');
+    await page.waitForSelector('#fact-category');
+    await page.click('#tab-findings');
+    await page.selectOption('#example', 'served');
+    await page.click('#check-example');
+    const finding = page.locator('.finding[data-code="L508"]');
+    await finding.waitFor();
+    assert.match(await finding.locator('pre.case').first().textContent(), /employer_recognised_sponsor: true/);
+    await finding.locator('button.open-witness').first().click();
+    await page.waitForSelector('#panel-desk:not([hidden]) #answer-welcome_home_visit .value');
+    assert.equal((await page.textContent('#answer-welcome_home_visit .value')).trim(), 'nee');  // false, in Dutch
+    assert.equal(await page.inputValue('#fact-category'), 'knowledge_migrant');
+    assert.match(await page.textContent('#desk-banner'), /L508/);
+    await shot(page, 'findings-served-witness');
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    const exited = new Promise((r) => other.once('exit', r));
+    other.kill('SIGTERM');
+    await exited;
+  }
 });
 
 test('findings: a conflict example\'s finding, its witness opened in the desk and decided', async () => {

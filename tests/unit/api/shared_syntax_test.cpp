@@ -67,8 +67,8 @@ loket::LoadOptions Options() {
 }
 
 const loket::sema::Model& ModelOf(const loket::RuleBase& rules) {
-  REQUIRE(rules.impl().model != nullptr);
-  return *rules.impl().model;
+  REQUIRE(loket::internal::RuleBaseAccess::Impl(rules).model != nullptr);
+  return *loket::internal::RuleBaseAccess::Impl(rules).model;
 }
 
 // Each file's syntax tree by path.

@@ -234,6 +234,9 @@ class Evaluation {
   // any; one value if they agree, the default if there are none, else a conflict.
   RefValue DecideSingle(const ast::DecisionDecl& decision) {
     std::vector<Candidate> candidates = ApplyingAssignments(decision);
+    // §9 *Failure*: the value of every applying rule is read, in rule order, before the
+    // layers are chosen and the values compared: an error in any of them is the decision's.
+    for (const Candidate& c : candidates) Eval(*c.assignment->value);
     if (decision.delegation && !candidates.empty()) {
       int lowest = 0;
       for (const Candidate& c : candidates)

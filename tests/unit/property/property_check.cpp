@@ -77,8 +77,11 @@ struct Claims {
   // (layer of the finding, decision) -> codes of L501 / L506 / L513 findings about it.
   std::map<std::pair<std::string, std::string>, std::set<std::string>> about;
   std::set<std::string> layers_with_unplaced;  // a finding of those codes not at a rule/decision
-  std::set<std::string> dead;                  // qualified rule ids (L507)
-  std::set<std::string> shadowed;              // qualified rule ids (L508)
+  std::set<std::string> dead;  // qualified rule ids (L507): a rule that applies nowhere
+  // (layer of the finding, qualified rule id) (L508): the rule never decides in that layer's
+  // jurisdiction nor in those below it — a municipality's exceptions can shadow a national
+  // rule there only.
+  std::set<std::pair<std::string, std::string>> shadowed;
 };
 
 using Position = std::pair<source::FileId, std::uint32_t>;
@@ -88,14 +91,9 @@ Claims ReadClaims(const sema::Model& model, const std::vector<diag::Diagnostic>&
   const sema::Annotations& annotations = model.annotations;
   std::map<Position, const ast::RuleDecl*> rules;
   std::map<Position, const ast::DecisionDecl*> decisions;
-  std::map<const ast::RuleDecl*, bool> has_exceptions;
   for (const auto& file : model.files) {
-    for (const auto& rule : file->rules) {
+    for (const auto& rule : file->rules)
       rules[{rule->id_range.file, rule->id_range.begin}] = rule.get();
-      for (const ast::RuleRef& base : rule->exception_to) {
-        if (annotations.TargetOf(base)) has_exceptions[annotations.TargetOf(base)] = true;
-      }
-    }
     for (const auto& d : file->decisions)
       decisions[{d->name_range.file, d->name_range.begin}] = d.get();
   }
@@ -126,11 +124,13 @@ Claims ReadClaims(const sema::Model& model, const std::vector<diag::Diagnostic>&
     } else if (d.kind == diag::Kind::kDeadRule) {
       if (const ast::RuleDecl* rule = rule_at(d.range)) claims.dead.insert(Qualified(*rule));
     } else if (d.kind == diag::Kind::kShadowedRule) {
-      // Located at the shadowed rule, or (when that rule is in a higher layer) at one of its
-      // exceptions with the shadowed rule in the last note.
+      // Located at the shadowed rule, or (when that rule is in a higher layer) at one of the
+      // finding layer's exceptions with the shadowed rule in the last note; every other note
+      // is an exception, in the finding's layer.
       const ast::RuleDecl* rule = rule_at(d.range);
-      if (rule && !has_exceptions[rule] && !d.notes.empty()) rule = rule_at(d.notes.back().range);
-      if (rule) claims.shadowed.insert(Qualified(*rule));
+      const ast::RuleDecl* last = d.notes.empty() ? nullptr : rule_at(d.notes.back().range);
+      if (last && last->layer != d.layer) rule = last;
+      if (rule) claims.shadowed.insert({d.layer, Qualified(*rule)});
     }
   }
   return claims;
@@ -208,7 +208,11 @@ class JurisdictionRun {
       }
     }
     for (const auto& [rule, where] : undefeated_) {
-      if (claims_.shadowed.count(rule)) {
+      bool claimed = false;
+      for (const sema::Layer* l : model_.Chain(layer_)) {
+        claimed = claimed || claims_.shadowed.count({l->name, rule}) > 0;
+      }
+      if (claimed) {
         Fail(report_, "L508 on a rule that decides", rule + " decides " + where);
       }
     }
@@ -294,9 +298,9 @@ PropertyReport CheckProperty(std::vector<SourceText> sources, long cases, std::u
   analysed.threads = 1;
   analysed.solver_rlimit = solver_rlimit;
   const RuleBase checked = RuleBase::FromSources(std::move(sources), analysed);
-  const internal::RuleBaseImpl& impl = checked.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(checked);
   const Claims claims = ReadClaims(*impl.model, impl.internal_diagnostics, report);
-  const sema::Model& model = *rule_base.impl().model;
+  const sema::Model& model = *internal::RuleBaseAccess::Impl(rule_base).model;
   const auto depends_on = DependsOn(model);
   for (const auto& layer : model.layers) {
     Result<Program> program = rule_base.Compile(layer->name);

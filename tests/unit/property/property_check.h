@@ -6,7 +6,8 @@
 //      sampled case without L608, L609 or L610; and on every case the evaluator and the
 //      reference interpreter agree on every decision;
 //  (c) a rule the evaluator applies on a sampled case is never reported dead (L507); one that
-//      applies and is not defeated by an exception is never reported shadowed (L508); an
+//      applies and is not defeated by an exception in a jurisdiction is never reported
+//      shadowed (L508) by a finding of that jurisdiction's layer or a layer above it; an
 //      observed conflict always has its L501 and an observed gap its L506 (for the decision
 //      or one it reads, in a layer of the jurisdiction).
 // Cases come from the differential test's CaseGenerator: literals ±1, range ends, validity

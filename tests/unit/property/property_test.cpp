@@ -3,7 +3,7 @@
 // and printed, to be kept in counterexamples/ (one folder per rule base), which are checked
 // again on every run.
 //
-// LOKET_PROPERTY_RULE_BASES sets how many generated rule bases (default 6, seeds 1..N;
+// LOKET_PROPERTY_RULE_BASES sets how many generated rule bases (default 12, seeds 1..N;
 // LOKET_PROPERTY_SEED shifts them), LOKET_PROPERTY_CASES the cases per jurisdiction (default
 // 500), LOKET_PROPERTY_RLIMIT the checker's solver limit per query (default 50000). The nightly run
 // uses more (docs/benchmarks.md). LOKET_PROPERTY_OUT=<dir> writes each shrunk counterexample there
@@ -124,12 +124,9 @@ TEST_CASE("Property: shrinking keeps a rule base valid and makes it smaller", "[
   }
 }
 
-// PENDING: on main this fails on seed 2 with the nested-exception bug kept in
-// counterexamples/nested-exception-chain (issue 10 point 1, helper "sem"'s fix). It is not
-// tagged [!shouldfail]: other seeds must keep failing loudly; it passes once that fix merges.
 TEST_CASE("Property: checker and evaluator and reference interpreter agree on generated rule bases",
           "[property]") {
-  const long rule_bases = EnvOr("LOKET_PROPERTY_RULE_BASES", 6);
+  const long rule_bases = EnvOr("LOKET_PROPERTY_RULE_BASES", 12);
   const long cases = EnvOr("LOKET_PROPERTY_CASES", 500);
   const std::uint64_t first = std::uint64_t(EnvOr("LOKET_PROPERTY_SEED", 1));
   const char* out = std::getenv("LOKET_PROPERTY_OUT");

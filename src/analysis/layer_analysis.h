@@ -1,0 +1,135 @@
+// The analysis of one layer against its chain (the layer and the layers above): the checks,
+// grouped by family, each written over the finding protocol (finding.h).
+//
+//   conflict_analysis.cpp  the run: layers by depth on worker threads, the cache, and
+//                          LayerAnalysis::RunChecks, the list of checks in the order they run
+//   gap_checks.cpp         L507 dead rules, L506 gaps, L520 decided where not applicable
+//   ambiguity_checks.cpp   L512 overlapping versions, L501 ambiguity
+//   exception_checks.cpp   L505 broader than the base, L511 outliving the base, L508 shadowed
+//   layer_checks.cpp       L503 outside `within`, L504 less favourable, L509 restating above
+//   protected_checks.cpp   L510 protected criteria
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <z3++.h>
+
+#include "analysis/analysis.h"
+#include "analysis/box.h"
+#include "analysis/encoder.h"
+#include "analysis/finding.h"
+#include "analysis/query.h"
+#include "analysis/witness.h"
+#include "sema/model.h"
+
+namespace loket::analysis {
+
+// One worker thread's solver state for one run: created up front on the main thread, on a
+// context that only this worker uses during the run.
+struct AnalysisWorker {
+  AnalysisWorker(z3::context& context, unsigned rlimit)
+      : ctx(context), solver(ctx, rlimit), vars(ctx) {}
+  z3::context& ctx;
+  QuerySolver solver;
+  Variables vars;
+  AnalysisStats stats;
+};
+
+// What one layer's analysis produces.
+struct LayerResult {
+  std::vector<diag::Diagnostic> diagnostics;
+  std::set<std::string> gaps;  // decisions with a gap in this layer's chain
+  bool from_cache = false;
+};
+
+// Words of the findings, shared by the checks.
+const char* LayerWord(const sema::Layer& layer);  // "municipality"
+std::string RuleName(const ast::RuleDecl& rule);  // "national.nl.rule"
+std::string Cite(const ast::RuleDecl& rule,
+                 const sema::Annotations& annotations);  // `national.nl.rule` ("citation")
+std::vector<std::string> DecisionsOf(const ast::RuleDecl& rule,
+                                     const sema::Annotations& annotations);  // what it assigns
+// Literal values (constants, enum members, sets of members) and their equality.
+bool IsLiteral(const ast::Expr& e, const sema::Annotations& annotations);
+bool SameLiteral(const ast::Expr& a, const ast::Expr& b, const sema::Annotations& annotations);
+const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl& decision,
+                              const sema::Annotations& annotations);
+
+class LayerAnalysis {
+ public:
+  LayerAnalysis(AnalysisWorker& worker, const sema::Model& model, const sema::Layer& layer,
+                const AnalysisOptions& options, ProgramCache& programs,
+                const std::set<std::string>* parent_gaps);
+  LayerResult Run();
+
+ private:
+  static void PopQuietly(z3::solver& solver);
+  void RunChecks();
+
+  // gap_checks.cpp: which cases the rules reach.
+  bool CheckDead(const ast::RuleDecl& rule);  // L507; true when the rule can apply
+  bool AppliesBelow(const ast::RuleDecl& rule);
+  void CheckGaps();  // L506
+  void CheckGap(const ast::DecisionDecl& decision);
+  void CheckNotApplicable(const std::vector<const ast::RuleDecl*>& live);  // L520
+  void CheckDecidedWhereNotApplicable(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
+
+  // ambiguity_checks.cpp: rules of one decision that can disagree.
+  void CheckVersions();  // L512
+  void CheckVersionPair(const std::string& id, const ast::RuleDecl& a, const ast::RuleDecl& b);
+  void CheckAmbiguity(const std::vector<const ast::RuleDecl*>& live);  // L501
+  void CheckPair(const ast::DecisionDecl& decision, const ast::RuleDecl& a, const ast::RuleDecl& b);
+  bool Related(const ast::RuleDecl& a, const ast::RuleDecl& b);
+  bool BoxesDisjoint(const ast::RuleDecl& a, const ast::RuleDecl& b);
+  Box BoxOf(const ast::RuleDecl& rule);
+
+  // exception_checks.cpp: exceptions and their base rules.
+  void CheckExceptions(const std::vector<const ast::RuleDecl*>& live);  // L505, L511
+  void CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& base);
+  void CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base, source::SourceRange ref);
+  void CheckShadowed();  // L508
+  bool WinsBelow(const ast::RuleDecl& rule);
+  void CheckShadowedRule(const ast::RuleDecl& rule,
+                         const std::vector<const ast::RuleDecl*>& exceptions);
+
+  // layer_checks.cpp: a layer against the layers above.
+  void CheckDelegated(const std::vector<const ast::RuleDecl*>& live);  // L503, L504
+  void CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDecl& decision,
+                   const ast::Assignment& assignment);
+  void CheckFavours(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
+  void CheckRestatements(const std::vector<const ast::RuleDecl*>& live);  // L509
+  bool CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl& other,
+                     const ast::DecisionDecl& decision);
+
+  // protected_checks.cpp: outcomes that depend on a protected fact.
+  void CheckProtected(const std::vector<const ast::RuleDecl*>& live);  // L510
+  void CheckProtectedPair(const ast::RuleDecl& rule, const ast::FactDecl& fact,
+                          const ast::DecisionDecl& decision);
+
+  // Shared by the families (conflict_analysis.cpp).
+  static bool ReadsDecision(const ast::Expr* e, const sema::Annotations& annotations);
+  std::string ValueOf(const z3::model& model, const Term& term, const ast::Type& type);
+  std::int64_t ModelDay(const z3::model& model);
+  std::string ConditionText(const ast::Expr& condition) const;
+  std::set<const ast::FactDecl*> FactsRead(const ast::RuleDecl& rule);
+
+  AnalysisWorker& w_;
+  const sema::Model& model_;
+  const sema::Layer& layer_;
+  const AnalysisOptions& options_;
+  ProgramCache& programs_;
+  const std::set<std::string>* parent_gaps_;
+  std::vector<const sema::Layer*> chain_;
+  Encoder enc_;
+  std::unique_ptr<Encoder> parent_;
+  std::unordered_map<const ast::RuleDecl*, Box> boxes_;
+  LayerResult result_;
+  Findings findings_;
+};
+
+}  // namespace loket::analysis
