@@ -1,7 +1,9 @@
 // Re-checking a rule base while it is being edited: an IncrementalChecker remembers the
 // parsed syntax of every file, and the cycle check and the conflict analysis of every layer,
 // so a re-check after a change parses only the changed files and runs those two again only
-// for the layers the change touches (the layer and the layers below it).
+// for the layers the change touches (the layer and the layers below it). The syntax of an
+// unchanged file (same path and text, wherever it is in the list) is shared between checks,
+// not copied.
 #pragma once
 
 #include <memory>
@@ -29,7 +31,7 @@ class IncrementalChecker {
 
   struct Stats {
     int files_parsed = 0;       // files whose text was new or changed
-    int files_reused = 0;       // unchanged files: their earlier syntax was copied
+    int files_reused = 0;       // unchanged files: their earlier syntax was shared
     int layers_analyzed = 0;    // layers the conflict analysis ran on
     int layers_from_cache = 0;  // layers whose analysis results were reused
   };

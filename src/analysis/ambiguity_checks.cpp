@@ -40,7 +40,7 @@ void LayerAnalysis::CheckVersionPair(const std::string& id, const ast::RuleDecl&
               fmt::format(
                   "two versions of rule `{}` are in force on the same days (e.g. {})", id,
                   support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(*answer.model)))))
-          .Note(a, fmt::format("the other version {}", Cite(a)))
+          .Note(a, fmt::format("the other version {}", Cite(a, model_.annotations)))
           .Help("end the earlier version `until` the day the later one starts");
   // The witness shows the overlap: a case on a common day where both versions' conditions
   // hold (both decide), else where one of them does.
@@ -58,7 +58,7 @@ void LayerAnalysis::CheckVersionPair(const std::string& id, const ast::RuleDecl&
     model = *found;
     break;
   }
-  std::vector<std::string> decisions = DecisionsOf(b);
+  std::vector<std::string> decisions = DecisionsOf(b, model_.annotations);
   finding.Witness(model, shown,
                   {deciding == 2   ? "both versions in force and applying"
                    : deciding == 1 ? "both versions in force, one applying"
@@ -92,8 +92,8 @@ bool LayerAnalysis::Related(const ast::RuleDecl& a, const ast::RuleDecl& b) {
       stack.pop_back();
       if (!seen.insert(r).second) continue;
       for (const ast::RuleRef& ref : r->exception_to) {
-        if (ref.target == &to) return true;
-        if (ref.target) stack.push_back(ref.target);
+        if (model_.annotations.TargetOf(ref) == &to) return true;
+        if (model_.annotations.TargetOf(ref)) stack.push_back(model_.annotations.TargetOf(ref));
       }
     }
     return false;
@@ -106,9 +106,10 @@ void LayerAnalysis::CheckAmbiguity(const std::vector<const ast::RuleDecl*>& live
   std::vector<const ast::DecisionDecl*> order;
   for (const ast::RuleDecl* rule : live) {
     for (const ast::Assignment& a : rule->assignments) {
-      if (!a.decision || a.decision->collect) continue;
-      if (by_decision[a.decision].empty()) order.push_back(a.decision);
-      by_decision[a.decision].push_back(rule);
+      if (!model_.annotations.DecisionOf(a) || model_.annotations.DecisionOf(a)->collect) continue;
+      if (by_decision[model_.annotations.DecisionOf(a)].empty())
+        order.push_back(model_.annotations.DecisionOf(a));
+      by_decision[model_.annotations.DecisionOf(a)].push_back(rule);
     }
   }
   for (const ast::DecisionDecl* decision : order) {
@@ -124,12 +125,13 @@ void LayerAnalysis::CheckAmbiguity(const std::vector<const ast::RuleDecl*>& live
 void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::RuleDecl& a,
                               const ast::RuleDecl& b) {
   if (Related(a, b)) return;
-  const ast::Expr* va = AssignedExpr(a, decision);
-  const ast::Expr* vb = AssignedExpr(b, decision);
+  const ast::Expr* va = AssignedExpr(a, decision, model_.annotations);
+  const ast::Expr* vb = AssignedExpr(b, decision, model_.annotations);
   if (!va || !vb) return;
   // Exact cheap tests first: equal constant values never disagree; disjoint boxes (validity
   // included) never overlap.
-  if (IsLiteral(*va) && IsLiteral(*vb) && SameLiteral(*va, *vb)) {
+  if (IsLiteral(*va, model_.annotations) && IsLiteral(*vb, model_.annotations) &&
+      SameLiteral(*va, *vb, model_.annotations)) {
     ++w_.stats.decided_without_solver;
     return;
   }
@@ -148,15 +150,16 @@ void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::Rule
                       b.id_range,
                       fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id)});
   if (!model) return;
-  std::string value_a = ValueOf(*model, ta, decision.type.type);
-  std::string value_b = ValueOf(*model, tb, decision.type.type);
+  std::string value_a = ValueOf(*model, ta, model_.annotations.TypeOf(decision.type));
+  std::string value_b = ValueOf(*model, tb, model_.annotations.TypeOf(decision.type));
   findings_
       .Report(diag::Kind::kAmbiguity, b.id_range,
               fmt::format("rules {} and {} can both apply to one case and decide `{}` "
                           "differently ({} vs {}); neither is an exception to the other",
-                          Cite(b), Cite(a), decision.name, value_b, value_a))
-      .Note(a, fmt::format("{} decides `{}` = {} for the witness case", Cite(a), decision.name,
-                           value_a))
+                          Cite(b, model_.annotations), Cite(a, model_.annotations), decision.name,
+                          value_b, value_a))
+      .Note(a, fmt::format("{} decides `{}` = {} for the witness case", Cite(a, model_.annotations),
+                           decision.name, value_a))
       .Help(fmt::format("make one rule an exception to the other (`exception to {}`), "
                         "or make their conditions exclusive",
                         a.id))
@@ -182,7 +185,7 @@ bool LayerAnalysis::BoxesDisjoint(const ast::RuleDecl& a, const ast::RuleDecl& b
 Box LayerAnalysis::BoxOf(const ast::RuleDecl& rule) {
   auto it = boxes_.find(&rule);
   if (it != boxes_.end()) return it->second;
-  Box box = Box::Of(rule);
+  Box box = Box::Of(rule, model_.annotations);
   boxes_.emplace(&rule, box);
   return box;
 }

@@ -26,19 +26,21 @@ std::optional<std::int64_t> Constant(const ast::Expr& e) {
 }
 
 // A fact (of a scalar type, always present) or the reference date.
-const void* Dimension(const ast::Expr& e) {
+const void* Dimension(const ast::Expr& e, const sema::Annotations& annotations) {
   if (e.kind != ast::ExprKind::kName) return nullptr;
-  if (e.symbol.kind == ast::SymbolKind::kReferenceDate) return &kReferenceDateKey;
-  if (e.symbol.kind == ast::SymbolKind::kFact && e.symbol.fact && !e.symbol.fact->is_optional) {
-    return e.symbol.fact;
+  if (annotations.SymbolOf(e).kind == ast::SymbolKind::kReferenceDate) return &kReferenceDateKey;
+  if (annotations.SymbolOf(e).kind == ast::SymbolKind::kFact && annotations.SymbolOf(e).fact &&
+      !annotations.SymbolOf(e).fact->is_optional) {
+    return annotations.SymbolOf(e).fact;
   }
   return nullptr;
 }
 
-std::optional<int> Member(const ast::Expr& e) {
-  if (e.kind == ast::ExprKind::kName && e.symbol.kind == ast::SymbolKind::kEnumMember &&
-      e.symbol.enum_index >= 0 && e.symbol.enum_index < 64) {
-    return e.symbol.enum_index;
+std::optional<int> Member(const ast::Expr& e, const sema::Annotations& annotations) {
+  if (e.kind == ast::ExprKind::kName &&
+      annotations.SymbolOf(e).kind == ast::SymbolKind::kEnumMember &&
+      annotations.SymbolOf(e).enum_index >= 0 && annotations.SymbolOf(e).enum_index < 64) {
+    return annotations.SymbolOf(e).enum_index;
   }
   return std::nullopt;
 }
@@ -88,8 +90,9 @@ ast::ExprKind Negate(ast::ExprKind kind) {
 constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 
-std::uint64_t AllMembers(const ast::Expr& e) {
-  std::size_t n = e.type.enum_decl ? e.type.enum_decl->members.size() : 64;
+std::uint64_t AllMembers(const ast::Expr& e, const sema::Annotations& annotations) {
+  std::size_t n =
+      annotations.TypeOf(e).enum_decl ? annotations.TypeOf(e).enum_decl->members.size() : 64;
   return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
 }
 
@@ -111,6 +114,7 @@ void Box::RestrictMask(const void* key, std::uint64_t mask) {
 
 void Box::AddConjunct(const ast::Expr& e, bool negated) {
   using K = ast::ExprKind;
+  const sema::Annotations& annotations = *annotations_;
   if (e.kind == K::kAnd && !negated) {
     AddConjunct(*e.operands[0], false);
     AddConjunct(*e.operands[1], false);
@@ -129,8 +133,8 @@ void Box::AddConjunct(const ast::Expr& e, bool negated) {
     if (e.bool_value == negated) empty_ = true;
     return;
   }
-  if (e.kind == K::kName && e.type.kind == ast::TypeKind::kBool) {
-    if (const void* key = Dimension(e)) RestrictMask(key, negated ? 1u : 2u);
+  if (e.kind == K::kName && annotations.TypeOf(e).kind == ast::TypeKind::kBool) {
+    if (const void* key = Dimension(e, annotations)) RestrictMask(key, negated ? 1u : 2u);
     return;
   }
   K kind = negated ? Negate(e.kind) : e.kind;
@@ -143,21 +147,21 @@ void Box::AddConjunct(const ast::Expr& e, bool negated) {
     case K::kNe: {
       const ast::Expr* lhs = e.operands[0].get();
       const ast::Expr* rhs = e.operands[1].get();
-      if (!Dimension(*lhs)) {
+      if (!Dimension(*lhs, annotations)) {
         std::swap(lhs, rhs);
         kind = Mirror(kind);
       }
-      const void* key = Dimension(*lhs);
+      const void* key = Dimension(*lhs, annotations);
       if (!key) return;
-      if (lhs->type.kind == ast::TypeKind::kEnum) {
-        auto member = Member(*rhs);
+      if (annotations.TypeOf(*lhs).kind == ast::TypeKind::kEnum) {
+        auto member = Member(*rhs, annotations);
         if (!member) return;
         std::uint64_t bit = std::uint64_t{1} << *member;
         if (kind == K::kEq) RestrictMask(key, bit);
-        if (kind == K::kNe) RestrictMask(key, AllMembers(*lhs) & ~bit);
+        if (kind == K::kNe) RestrictMask(key, AllMembers(*lhs, annotations) & ~bit);
         return;
       }
-      if (lhs->type.kind == ast::TypeKind::kBool) {
+      if (annotations.TypeOf(*lhs).kind == ast::TypeKind::kBool) {
         if (rhs->kind != K::kBoolLit) return;
         bool value = rhs->bool_value;
         if (kind == K::kNe) value = !value;
@@ -191,20 +195,21 @@ void Box::AddConjunct(const ast::Expr& e, bool negated) {
     case K::kNotIn: {
       const ast::Expr& lhs = *e.operands[0];
       const ast::Expr& rhs = *e.operands[1];
-      const void* key = Dimension(lhs);
-      if (!key || lhs.type.kind != ast::TypeKind::kEnum || rhs.kind != K::kSetLit) return;
+      const void* key = Dimension(lhs, annotations);
+      if (!key || annotations.TypeOf(lhs).kind != ast::TypeKind::kEnum || rhs.kind != K::kSetLit)
+        return;
       std::uint64_t mask = 0;
       for (const auto& element : rhs.operands) {
-        auto member = Member(*element);
+        auto member = Member(*element, annotations);
         if (!member) return;
         mask |= std::uint64_t{1} << *member;
       }
-      RestrictMask(key, kind == K::kIn ? mask : AllMembers(lhs) & ~mask);
+      RestrictMask(key, kind == K::kIn ? mask : AllMembers(lhs, annotations) & ~mask);
       return;
     }
     case K::kInRange: {
       if (kind != K::kInRange) return;  // `not in lo..hi` is two boxes
-      const void* key = Dimension(*e.operands[0]);
+      const void* key = Dimension(*e.operands[0], annotations);
       auto lo = Constant(*e.operands[1]);
       auto hi = Constant(*e.operands[2]);
       if (key && lo && hi) Restrict(key, *lo, *hi);
@@ -215,8 +220,9 @@ void Box::AddConjunct(const ast::Expr& e, bool negated) {
   }
 }
 
-Box Box::Of(const ast::RuleDecl& rule) {
+Box Box::Of(const ast::RuleDecl& rule, const sema::Annotations& annotations) {
   Box box;
+  box.annotations_ = &annotations;
   if (rule.validity.from) box.Restrict(&kReferenceDateKey, *rule.validity.from, kMax);
   if (rule.validity.until) box.Restrict(&kReferenceDateKey, kMin, *rule.validity.until - 1);
   if (rule.condition) box.AddConjunct(*rule.condition, false);

@@ -10,12 +10,13 @@
 #include <map>
 
 #include "ast/ast.h"
+#include "sema/annotations.h"
 
 namespace loket::analysis {
 
 class Box {
  public:
-  static Box Of(const ast::RuleDecl& rule);
+  static Box Of(const ast::RuleDecl& rule, const sema::Annotations& annotations);
   bool Intersects(const Box& other) const;
 
  private:
@@ -27,7 +28,8 @@ class Box {
   void Restrict(const void* key, std::int64_t lo, std::int64_t hi);
   void RestrictMask(const void* key, std::uint64_t mask);
 
-  std::map<const void*, Interval> intervals_;   // facts (ints, money, dates), reference date
+  const sema::Annotations* annotations_ = nullptr;  // the types and symbols of the condition
+  std::map<const void*, Interval> intervals_;       // facts (ints, money, dates), reference date
   std::map<const void*, std::uint64_t> masks_;  // enum facts and bool facts (bit 0 false, 1 true)
   bool empty_ = false;
 };

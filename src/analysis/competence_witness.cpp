@@ -38,6 +38,7 @@ struct Offence {
 };
 
 Offence FindOffence(const sema::Model& model, const diag::Diagnostic& d) {
+  const sema::Annotations& annotations = model.annotations;
   for (const auto& layer : model.layers) {
     for (const ast::RuleDecl* rule : layer->rules) {
       Offence offence{layer.get(), rule, {}};
@@ -49,14 +50,15 @@ Offence FindOffence(const sema::Model& model, const diag::Diagnostic& d) {
         if (!points_here) continue;
         // Every assignment sema judged: a decision of a higher layer, not delegated.
         for (const ast::Assignment& a : rule->assignments) {
-          if (a.decision && a.decision->layer != layer->name && !a.decision->delegation) {
-            offence.decisions.push_back(a.decision);
+          if (annotations.DecisionOf(a) && annotations.DecisionOf(a)->layer != layer->name &&
+              !annotations.DecisionOf(a)->delegation) {
+            offence.decisions.push_back(annotations.DecisionOf(a));
           }
         }
       } else {
         for (const ast::Assignment& a : rule->assignments) {
-          if (a.decision && SameRange(a.name_range, d.range))
-            offence.decisions.push_back(a.decision);
+          if (annotations.DecisionOf(a) && SameRange(a.name_range, d.range))
+            offence.decisions.push_back(annotations.DecisionOf(a));
         }
       }
       if (!offence.decisions.empty()) return offence;

@@ -44,11 +44,11 @@ std::string RuleName(const ast::RuleDecl& rule) {
   return rule.layer + "." + rule.id;
 }
 
-std::string Cite(const ast::RuleDecl& rule) {
-  return fmt::format("`{}` (\"{}\")", RuleName(rule), rule.citation);
+std::string Cite(const ast::RuleDecl& rule, const sema::Annotations& annotations) {
+  return fmt::format("`{}` (\"{}\")", RuleName(rule), annotations.CitationText(rule));
 }
 
-bool IsLiteral(const ast::Expr& e) {
+bool IsLiteral(const ast::Expr& e, const sema::Annotations& annotations) {
   switch (e.kind) {
     case ast::ExprKind::kBoolLit:
     case ast::ExprKind::kIntLit:
@@ -57,44 +57,47 @@ bool IsLiteral(const ast::Expr& e) {
     case ast::ExprKind::kSetLit:
       return true;
     case ast::ExprKind::kNeg:
-      return IsLiteral(*e.operands[0]);
+      return IsLiteral(*e.operands[0], annotations);
     case ast::ExprKind::kName:
-      return e.symbol.kind == ast::SymbolKind::kEnumMember;
+      return annotations.SymbolOf(e).kind == ast::SymbolKind::kEnumMember;
     default:
       return false;
   }
 }
 
-const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl& decision) {
+const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl& decision,
+                              const sema::Annotations& annotations) {
   for (const ast::Assignment& a : rule.assignments) {
-    if (a.decision == &decision) return a.value.get();
+    if (annotations.DecisionOf(a) == &decision) return a.value.get();
   }
   return nullptr;
 }
 
 // The decisions a rule assigns, by name.
-std::vector<std::string> DecisionsOf(const ast::RuleDecl& rule) {
+std::vector<std::string> DecisionsOf(const ast::RuleDecl& rule,
+                                     const sema::Annotations& annotations) {
   std::vector<std::string> decisions;
   for (const ast::Assignment& a : rule.assignments) {
-    if (a.decision) decisions.push_back(a.decision->name);
+    if (annotations.DecisionOf(a)) decisions.push_back(annotations.DecisionOf(a)->name);
   }
   return decisions;
 }
 
-bool SameLiteral(const ast::Expr& a, const ast::Expr& b) {
+bool SameLiteral(const ast::Expr& a, const ast::Expr& b, const sema::Annotations& annotations) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
     case ast::ExprKind::kBoolLit:
       return a.bool_value == b.bool_value;
     case ast::ExprKind::kName:
-      return a.symbol.enum_index == b.symbol.enum_index && a.symbol.enum_decl == b.symbol.enum_decl;
+      return annotations.SymbolOf(a).enum_index == annotations.SymbolOf(b).enum_index &&
+             annotations.SymbolOf(a).enum_decl == annotations.SymbolOf(b).enum_decl;
     case ast::ExprKind::kNeg:
-      return SameLiteral(*a.operands[0], *b.operands[0]);
+      return SameLiteral(*a.operands[0], *b.operands[0], annotations);
     case ast::ExprKind::kSetLit: {
       if (a.operands.size() != b.operands.size()) return false;
       std::set<int> x, y;
-      for (auto& e : a.operands) x.insert(e->symbol.enum_index);
-      for (auto& e : b.operands) y.insert(e->symbol.enum_index);
+      for (auto& e : a.operands) x.insert(annotations.SymbolOf(*e).enum_index);
+      for (auto& e : b.operands) y.insert(annotations.SymbolOf(*e).enum_index);
       return x == y;
     }
     default:
@@ -174,17 +177,18 @@ void LayerAnalysis::RunChecks() {
 }
 
 // Whether the expression reads a decision (through lets too).
-bool LayerAnalysis::ReadsDecision(const ast::Expr* e) {
+bool LayerAnalysis::ReadsDecision(const ast::Expr* e, const sema::Annotations& annotations) {
   if (!e) return false;
-  if (e->kind == ast::ExprKind::kName && e->symbol.kind == ast::SymbolKind::kDecision) {
+  if (e->kind == ast::ExprKind::kName &&
+      annotations.SymbolOf(*e).kind == ast::SymbolKind::kDecision) {
     return true;
   }
-  if (e->kind == ast::ExprKind::kName && e->symbol.kind == ast::SymbolKind::kLet &&
-      ReadsDecision(e->symbol.let->value.get())) {
+  if (e->kind == ast::ExprKind::kName && annotations.SymbolOf(*e).kind == ast::SymbolKind::kLet &&
+      ReadsDecision(annotations.SymbolOf(*e).let->value.get(), annotations)) {
     return true;
   }
   for (const auto& operand : e->operands) {
-    if (ReadsDecision(operand.get())) return true;
+    if (ReadsDecision(operand.get(), annotations)) return true;
   }
   return false;
 }
@@ -225,7 +229,7 @@ std::set<const ast::FactDecl*> LayerAnalysis::FactsRead(const ast::RuleDecl& rul
   std::set<const void*> seen;
   std::function<void(const ast::Expr*)> walk = [&](const ast::Expr* expr) {
     if (!expr) return;
-    const ast::Symbol& s = expr->symbol;
+    const ast::Symbol& s = model_.annotations.SymbolOf(*expr);
     if (expr->kind == ast::ExprKind::kName || expr->kind == ast::ExprKind::kKnown) {
       if (s.kind == ast::SymbolKind::kFact) facts.insert(s.fact);
       if (s.kind == ast::SymbolKind::kLet && seen.insert(s.let).second) walk(s.let->value.get());
@@ -233,7 +237,7 @@ std::set<const ast::FactDecl*> LayerAnalysis::FactsRead(const ast::RuleDecl& rul
         walk(s.decision->default_value.get());
         for (const ast::RuleDecl* r : enc_.RulesOn(*s.decision)) {
           walk(r->condition.get());
-          walk(AssignedExpr(*r, *s.decision));
+          walk(AssignedExpr(*r, *s.decision, model_.annotations));
         }
       }
     }
@@ -323,7 +327,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
       options.cache->impl().layers[keys[i]] = {results[i].diagnostics, results[i].gaps};
     }
     std::vector<diag::Diagnostic>& diagnostics = results[i].diagnostics;
-    diag::SortDiagnostics(diagnostics);
+    diag::SortDiagnostics(diagnostics, model.sources);
     for (diag::Diagnostic& d : diagnostics) {
       ++stats.findings;
       sink.Append(std::move(d));

@@ -49,7 +49,7 @@ const Term& Variables::Fact(const ast::FactDecl* fact, int copy) {
   if (it != facts_.end()) return it->second;
   std::string name = fmt::format("{}.{}{}", fact->layer, fact->name, copy ? "'" : "");
   Term term(ctx_.bool_val(false));
-  const ast::Type& type = fact->type.type;
+  const ast::Type& type = TypeOf(fact);
   switch (type.kind) {
     case ast::TypeKind::kBool:
       term.scalar = ctx_.bool_const(name.c_str());
@@ -87,7 +87,7 @@ z3::expr Variables::DateDomain(const z3::expr& day) {
 
 z3::expr Variables::Domain(const ast::FactDecl* fact, int copy) {
   const Term& term = Fact(fact, copy);
-  const ast::Type& type = fact->type.type;
+  const ast::Type& type = TypeOf(fact);
   z3::expr result = ctx_.bool_val(true);
   if (type.kind == ast::TypeKind::kEnum) {
     result = term.scalar >= 0 && term.scalar < ctx_.int_val(static_cast<int>(MemberCount(type)));
@@ -108,12 +108,14 @@ z3::expr Variables::Domain(const ast::FactDecl* fact, int copy) {
 Encoder::Encoder(Variables& vars, const sema::Model& model, std::vector<const sema::Layer*> chain,
                  std::string tag, const ast::FactDecl* twin)
     : vars_(vars), model_(model), chain_(std::move(chain)), tag_(std::move(tag)), twin_(twin) {
+  vars_.ReadTypesFrom(model.annotations);
   copy_ = twin ? 1 : 0;
   for (const sema::Layer* layer : chain_) {
     for (const ast::FactDecl* fact : layer->facts) facts_.push_back(fact);
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (ref.target) exceptions_[ref.target].push_back(rule);
+        if (model_.annotations.TargetOf(ref))
+          exceptions_[model_.annotations.TargetOf(ref)].push_back(rule);
       }
     }
   }
@@ -278,7 +280,8 @@ z3::expr Encoder::Applies(const ast::RuleDecl& rule) {
 
 Term Encoder::Assigned(const ast::RuleDecl& rule, const ast::DecisionDecl& decision) {
   for (const ast::Assignment& assignment : rule.assignments) {
-    if (assignment.decision == &decision && assignment.value) return Encode(*assignment.value);
+    if (model_.annotations.DecisionOf(assignment) == &decision && assignment.value)
+      return Encode(*assignment.value);
   }
   return Scalar(ctx().bool_val(false));
 }
@@ -290,7 +293,7 @@ const std::vector<const ast::RuleDecl*>& Encoder::RulesOn(const ast::DecisionDec
   for (const sema::Layer* layer : chain_) {
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::Assignment& a : rule->assignments) {
-        if (a.decision == &decision) {
+        if (model_.annotations.DecisionOf(a) == &decision) {
           rules.push_back(rule);
           break;
         }
@@ -317,7 +320,7 @@ Term Encoder::Outcome(const ast::DecisionDecl& decision) {
   auto memo = decl_memo_.find(&decision);
   if (memo != decl_memo_.end()) return memo->second;
   const std::vector<const ast::RuleDecl*>& rules = RulesOn(decision);
-  const ast::Type& type = decision.type.type;
+  const ast::Type& type = model_.annotations.TypeOf(decision.type);
   z3::expr applicable = ctx().bool_val(true), not_applicable = False(), when_fails = False();
   if (decision.applies_when) {
     Term when = Encode(*decision.applies_when);
@@ -473,7 +476,7 @@ Term Encoder::EncodeParam(const ast::ParamDecl& param) {
 }
 
 Term Encoder::EncodeName(const ast::Expr& expr) {
-  const ast::Symbol& symbol = expr.symbol;
+  const ast::Symbol& symbol = model_.annotations.SymbolOf(expr);
   switch (symbol.kind) {
     case ast::SymbolKind::kFact: {
       Term value = vars_.Fact(symbol.fact, Copy(symbol.fact));
@@ -515,15 +518,16 @@ Term Encoder::EncodeName(const ast::Expr& expr) {
 // the encoding finite; the pipeline does not run the analysis on such a model anyway.
 Term Encoder::Cyclic(const ast::Expr& expr) {
   std::string name = fmt::format("cyclic!{}!{}", expr.name, fresh_++);
-  if (IsSetType(expr.type)) {
+  if (IsSetType(model_.annotations.TypeOf(expr))) {
     Term t(ctx());
     t.is_set = true;
-    for (std::size_t i = 0; i < MemberCount(expr.type); ++i) {
+    for (std::size_t i = 0; i < MemberCount(model_.annotations.TypeOf(expr)); ++i) {
       t.members.push_back(ctx().bool_const(fmt::format("{}#{}", name, i).c_str()));
     }
     return t;
   }
-  if (expr.type.kind == ast::TypeKind::kBool) return Scalar(ctx().bool_const(name.c_str()));
+  if (model_.annotations.TypeOf(expr).kind == ast::TypeKind::kBool)
+    return Scalar(ctx().bool_const(name.c_str()));
   return Scalar(ctx().int_const(name.c_str()));
 }
 
@@ -658,7 +662,7 @@ Term Encoder::Encode(const ast::Expr& expr) {
       break;
     case ast::ExprKind::kSetLit: {
       result.is_set = true;
-      std::size_t n = MemberCount(expr.type);
+      std::size_t n = MemberCount(model_.annotations.TypeOf(expr));
       for (std::size_t i = 0; i < n; ++i) result.members.push_back(ctx().bool_val(false));
       for (const ast::ExprPtr& element : expr.operands) {
         Term e = Encode(*element);
@@ -675,8 +679,10 @@ Term Encoder::Encode(const ast::Expr& expr) {
       failure = result.fails;
       break;
     case ast::ExprKind::kKnown:
-      result = Scalar(expr.symbol.fact ? vars_.Known(expr.symbol.fact, Copy(expr.symbol.fact))
-                                       : ctx().bool_val(true));
+      result = Scalar(model_.annotations.SymbolOf(expr).fact
+                          ? vars_.Known(model_.annotations.SymbolOf(expr).fact,
+                                        Copy(model_.annotations.SymbolOf(expr).fact))
+                          : ctx().bool_val(true));
       break;
     case ast::ExprKind::kCall: {
       failure = strict();
@@ -721,7 +727,7 @@ Term Encoder::Encode(const ast::Expr& expr) {
       bool add = expr.kind == ast::ExprKind::kAdd;
       const ast::Expr& rhs = *expr.operands[1];
       failure = strict();
-      if (IsSetType(expr.type)) {
+      if (IsSetType(model_.annotations.TypeOf(expr))) {
         Term a = operand(0), b = operand(1);
         result.is_set = true;
         for (std::size_t i = 0; i < a.members.size(); ++i) {
@@ -805,7 +811,7 @@ Term Encoder::Encode(const ast::Expr& expr) {
           in = in && z3::implies(a.members[i], bi);
         }
       } else if (rhs_expr.kind == ast::ExprKind::kSetLit &&
-                 expr.operands[0]->type.kind != ast::TypeKind::kEnum) {
+                 model_.annotations.TypeOf(*expr.operands[0]).kind != ast::TypeKind::kEnum) {
         for (const ast::ExprPtr& element : rhs_expr.operands) {
           in = in || (a.scalar == Encode(*element).scalar);
         }

@@ -43,9 +43,16 @@ class Variables {
   // Bounds: enum index range, declared ranges, dates within years 1..9999.
   z3::expr Domain(const ast::FactDecl* fact, int copy);
   z3::expr DateDomain(const z3::expr& day);
+  // The facts' types are sema's annotations of the model the encoders read (each Encoder
+  // tells its Variables).
+  void ReadTypesFrom(const sema::Annotations& annotations) { annotations_ = &annotations; }
+  const ast::Type& TypeOf(const ast::FactDecl* fact) const {
+    return annotations_->TypeOf(fact->type);
+  }
 
  private:
   z3::context& ctx_;
+  const sema::Annotations* annotations_ = nullptr;
   z3::expr date_;
   std::map<std::pair<const ast::FactDecl*, int>, Term> facts_;
   std::map<std::pair<const ast::FactDecl*, int>, z3::expr> known_;

@@ -15,8 +15,8 @@ namespace loket::analysis {
 void LayerAnalysis::CheckExceptions(const std::vector<const ast::RuleDecl*>& live) {
   for (const ast::RuleDecl* e : live) {
     for (const ast::RuleRef& ref : e->exception_to) {
-      if (!ref.target) continue;
-      const ast::RuleDecl& base = *ref.target;
+      if (!model_.annotations.TargetOf(ref)) continue;
+      const ast::RuleDecl& base = *model_.annotations.TargetOf(ref);
       CheckBroader(*e, base);
       CheckOutlives(*e, base, ref.range);  // in any layer: a local base can expire too
     }
@@ -25,7 +25,7 @@ void LayerAnalysis::CheckExceptions(const std::vector<const ast::RuleDecl*>& liv
 
 void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& base) {
   for (const ast::Assignment& assignment : e.assignments) {
-    const ast::DecisionDecl* decision = assignment.decision;
+    const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
     if (!decision) continue;
     Term value = enc_.Assigned(e, *decision);
     z3::expr changes = w_.ctx.bool_val(true);
@@ -45,13 +45,14 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
                         fmt::format("whether exception `{}` is broader than `{}`", e.id, base.id)});
     if (!model) continue;
     findings_
-        .Report(diag::Kind::kExceptionBroaderThanBase, e.id_range,
-                fmt::format("exception {} also applies where its base rule {} does not, "
-                            "and there decides `{}` = {} on its own",
-                            Cite(e), Cite(base), decision->name,
-                            ValueOf(*model, value, decision->type.type)))
-        .Note(base,
-              fmt::format("base rule {}; its condition is false for the witness case", Cite(base)))
+        .Report(
+            diag::Kind::kExceptionBroaderThanBase, e.id_range,
+            fmt::format("exception {} also applies where its base rule {} does not, "
+                        "and there decides `{}` = {} on its own",
+                        Cite(e, model_.annotations), Cite(base, model_.annotations), decision->name,
+                        ValueOf(*model, value, model_.annotations.TypeOf(decision->type))))
+        .Note(base, fmt::format("base rule {}; its condition is false for the witness case",
+                                Cite(base, model_.annotations)))
         .Help(fmt::format("repeat the base rule's condition in the exception, or make "
                           "`{}` a rule of its own",
                           e.id))
@@ -78,31 +79,34 @@ void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& b
   if (!model) return;
   findings_
       .Report(diag::Kind::kValidityOutsideBase, e.id_range,
-              fmt::format("exception {} is in force on {}, when its base rule {} is not", Cite(e),
+              fmt::format("exception {} is in force on {}, when its base rule {} is not",
+                          Cite(e, model_.annotations),
                           support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(*model))),
-                          Cite(base)))
-      .Note(ref, fmt::format("builds on {}", Cite(base)))
+                          Cite(base, model_.annotations)))
+      .Note(ref, fmt::format("builds on {}", Cite(base, model_.annotations)))
       .Note(base, "the base rule's validity")
       .Help("align the exception's `valid from/until` with its base rule's")
-      .Witness(*model, q, {"the exception applies without its base", &layer_, DecisionsOf(e)},
-               [&](const Program& p, const Replay& replay) -> std::string {
-                 WhyNotExplanation why = p.WhyNot(replay.facts, replay.date, RuleName(base));
-                 if (why.reason != WhyNotExplanation::Reason::kNotInForce) {
-                   return "the base rule was in force";
-                 }
-                 return {};
-               });
+      .Witness(
+          *model, q,
+          {"the exception applies without its base", &layer_, DecisionsOf(e, model_.annotations)},
+          [&](const Program& p, const Replay& replay) -> std::string {
+            WhyNotExplanation why = p.WhyNot(replay.facts, replay.date, RuleName(base));
+            if (why.reason != WhyNotExplanation::Reason::kNotInForce) {
+              return "the base rule was in force";
+            }
+            return {};
+          });
 }
 
 // --- L508 shadowed rules --------------------------------------------------------------------
 // Where the rule or a rule of its exception tree reads a decision, a lower layer's
 // jurisdiction may let the rule win although this one never does.
 bool LayerAnalysis::WinsBelow(const ast::RuleDecl& rule) {
-  bool reads = ReadsDecision(rule.condition.get());
+  bool reads = ReadsDecision(rule.condition.get(), model_.annotations);
   std::vector<const ast::RuleDecl*> tree = enc_.ExceptionsTo(rule);
   std::set<const ast::RuleDecl*> seen(tree.begin(), tree.end());
   for (std::size_t i = 0; i < tree.size() && !reads; ++i) {
-    reads = ReadsDecision(tree[i]->condition.get());
+    reads = ReadsDecision(tree[i]->condition.get(), model_.annotations);
     for (const ast::RuleDecl* e : enc_.ExceptionsTo(*tree[i])) {
       if (seen.insert(e).second) tree.push_back(e);
     }
@@ -169,11 +173,12 @@ void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
       findings_.Report(diag::Kind::kShadowedRule, located->id_range,
                        fmt::format("rule {} is always defeated: wherever it applies, one of its "
                                    "exceptions applies too",
-                                   Cite(rule)));
+                                   Cite(rule, model_.annotations)));
   for (const ast::RuleDecl* e : exceptions) {
-    if (e != located) finding.Note(*e, fmt::format("exception {}", Cite(*e)));
+    if (e != located) finding.Note(*e, fmt::format("exception {}", Cite(*e, model_.annotations)));
   }
-  if (located != &rule) finding.Note(rule, fmt::format("the shadowed rule {}", Cite(rule)));
+  if (located != &rule)
+    finding.Note(rule, fmt::format("the shadowed rule {}", Cite(rule, model_.annotations)));
   if (rule.layer == layer_.name) {
     finding.Help("remove the rule, or narrow its exceptions");
   } else {
@@ -190,7 +195,8 @@ void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
         local.find(',') == std::string::npos ? "" : "s", local, rule.layer, LayerWord(layer_)));
   }
   finding.Witness(
-      model, possible, {"the rule's condition holds, yet it loses", &layer_, DecisionsOf(rule)},
+      model, possible,
+      {"the rule's condition holds, yet it loses", &layer_, DecisionsOf(rule, model_.annotations)},
       [&](const Program& p, const Replay& replay) -> std::string {
         WhyNotExplanation why = p.WhyNot(replay.facts, replay.date, RuleName(rule));
         if (why.reason != WhyNotExplanation::Reason::kDefeated) {

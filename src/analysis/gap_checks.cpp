@@ -14,7 +14,7 @@ namespace loket::analysis {
 // it cannot in this one: that layer may decide a delegated decision differently. Then the
 // rule is not dead.
 bool LayerAnalysis::AppliesBelow(const ast::RuleDecl& rule) {
-  if (!ReadsDecision(rule.condition.get())) return false;
+  if (!ReadsDecision(rule.condition.get(), model_.annotations)) return false;
   std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
   while (!below.empty()) {
     const sema::Layer* layer = below.back();
@@ -37,7 +37,7 @@ bool LayerAnalysis::CheckDead(const ast::RuleDecl& rule) {
       diag::Kind::kDeadRule, rule.id_range,
       fmt::format("rule {} can never apply: its condition is false for every case "
                   "allowed by the facts' ranges and the `assume`s{}",
-                  Cite(rule),
+                  Cite(rule, model_.annotations),
                   rule.validity.from || rule.validity.until ? " while it is in force" : ""));
   // Which part can never hold: a minimal set of the condition's conjuncts (and validity
   // bounds) that no case allowed by the ranges and `assume`s satisfies.
@@ -108,7 +108,7 @@ void LayerAnalysis::CheckGap(const ast::DecisionDecl& decision) {
 void LayerAnalysis::CheckNotApplicable(const std::vector<const ast::RuleDecl*>& live) {
   for (const ast::RuleDecl* rule : live) {
     for (const ast::Assignment& assignment : rule->assignments) {
-      const ast::DecisionDecl* decision = assignment.decision;
+      const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
       if (!decision || !decision->applies_when) continue;
       CheckDecidedWhereNotApplicable(*rule, *decision);
     }
@@ -130,7 +130,7 @@ void LayerAnalysis::CheckDecidedWhereNotApplicable(const ast::RuleDecl& rule,
       .Report(diag::Kind::kDecidedWhereNotApplicable, rule.id_range,
               fmt::format("rule {} decides `{}` for cases where it does not apply "
                           "(`applies when {}` is false); there the rule is not consulted",
-                          Cite(rule), decision.name, condition))
+                          Cite(rule, model_.annotations), decision.name, condition))
       .Note(decision.applies_when->range,
             fmt::format("`{}` applies only when this holds", decision.name))
       .Help(fmt::format("add the condition to the rule (`when {} and ...`), or widen the "

@@ -48,14 +48,17 @@ struct LayerResult {
 };
 
 // Words of the findings, shared by the checks.
-const char* LayerWord(const sema::Layer& layer);                  // "municipality"
-std::string RuleName(const ast::RuleDecl& rule);                  // "national.nl.rule"
-std::string Cite(const ast::RuleDecl& rule);                      // `national.nl.rule` ("citation")
-std::vector<std::string> DecisionsOf(const ast::RuleDecl& rule);  // the decisions it assigns
+const char* LayerWord(const sema::Layer& layer);  // "municipality"
+std::string RuleName(const ast::RuleDecl& rule);  // "national.nl.rule"
+std::string Cite(const ast::RuleDecl& rule,
+                 const sema::Annotations& annotations);  // `national.nl.rule` ("citation")
+std::vector<std::string> DecisionsOf(const ast::RuleDecl& rule,
+                                     const sema::Annotations& annotations);  // what it assigns
 // Literal values (constants, enum members, sets of members) and their equality.
-bool IsLiteral(const ast::Expr& e);
-bool SameLiteral(const ast::Expr& a, const ast::Expr& b);
-const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl& decision);
+bool IsLiteral(const ast::Expr& e, const sema::Annotations& annotations);
+bool SameLiteral(const ast::Expr& a, const ast::Expr& b, const sema::Annotations& annotations);
+const ast::Expr* AssignedExpr(const ast::RuleDecl& rule, const ast::DecisionDecl& decision,
+                              const sema::Annotations& annotations);
 
 class LayerAnalysis {
  public:
@@ -109,7 +112,7 @@ class LayerAnalysis {
                           const ast::DecisionDecl& decision);
 
   // Shared by the families (conflict_analysis.cpp).
-  static bool ReadsDecision(const ast::Expr* e);
+  static bool ReadsDecision(const ast::Expr* e, const sema::Annotations& annotations);
   std::string ValueOf(const z3::model& model, const Term& term, const ast::Type& type);
   std::int64_t ModelDay(const z3::model& model);
   std::string ConditionText(const ast::Expr& condition) const;

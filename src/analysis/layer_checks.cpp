@@ -14,7 +14,7 @@ void LayerAnalysis::CheckDelegated(const std::vector<const ast::RuleDecl*>& live
   if (!parent_) return;
   for (const ast::RuleDecl* rule : live) {
     for (const ast::Assignment& assignment : rule->assignments) {
-      const ast::DecisionDecl* decision = assignment.decision;
+      const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
       if (!decision || !decision->delegation || decision->layer == layer_.name) continue;
       CheckWithin(*rule, *decision, assignment);
       CheckFavours(*rule, *decision);
@@ -26,7 +26,8 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
                                 const ast::Assignment& assignment) {
   const ast::Delegation& delegation = *decision.delegation;
   bool has_within = !delegation.within_set.empty() || delegation.within_lo;
-  if (!has_within || !assignment.value || IsLiteral(*assignment.value)) return;  // L312
+  if (!has_within || !assignment.value || IsLiteral(*assignment.value, model_.annotations))
+    return;  // L312
   Term value = enc_.Assigned(rule, decision);
   z3::expr inside = w_.ctx.bool_val(false);
   for (const ast::ExprPtr& e : delegation.within_set) {
@@ -40,12 +41,12 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
   Found model =
       findings_.Find({q, {&enc_}, assignment.range, "whether a value stays within its delegation"});
   if (!model) return;
-  std::string shown = ValueOf(*model, value, decision.type.type);
+  std::string shown = ValueOf(*model, value, model_.annotations.TypeOf(decision.type));
   findings_
       .Report(diag::Kind::kOutsideWithinCase, assignment.range,
               fmt::format("rule {} can decide `{}` = {}, outside what the delegation by "
                           "the {} layer allows",
-                          Cite(rule), decision.name, shown, decision.layer))
+                          Cite(rule, model_.annotations), decision.name, shown, decision.layer))
       .Note(delegation.range, fmt::format("`{}` is delegated here", decision.name))
       .Witness(*model, q, {"the local outcome leaves the delegated room", &layer_, {decision.name}},
                [&](const Program& p, const Replay& replay) -> std::string {
@@ -87,26 +88,27 @@ void LayerAnalysis::CheckFavours(const ast::RuleDecl& rule, const ast::DecisionD
   Found model = findings_.Find(
       {q, {&enc_, parent_.get()}, rule.id_range, "whether a local outcome is less favourable"});
   if (!model) return;
-  std::string local_value = ValueOf(*model, local, decision.type.type);
-  std::string higher_value = ValueOf(*model, higher, decision.type.type);
+  std::string local_value = ValueOf(*model, local, model_.annotations.TypeOf(decision.type));
+  std::string higher_value = ValueOf(*model, higher, model_.annotations.TypeOf(decision.type));
   const sema::Layer& parent_layer = *layer_.parent;
   // The higher rules that decide the witness case: what the local rule falls short of.
   std::vector<const ast::RuleDecl*> higher_rules;
   for (const ast::RuleDecl* r : parent_->RulesOn(decision)) {
     if (model->eval(parent_->Applies(*r), true).is_true()) higher_rules.push_back(r);
   }
-  std::string higher_basis = higher_rules.empty()
-                                 ? fmt::format("the default of `{}`", decision.name)
-                                 : fmt::format("rule {}", Cite(*higher_rules.front()));
+  std::string higher_basis =
+      higher_rules.empty()
+          ? fmt::format("the default of `{}`", decision.name)
+          : fmt::format("rule {}", Cite(*higher_rules.front(), model_.annotations));
   Finding finding = findings_.Report(
       diag::Kind::kLessFavourable, rule.id_range,
       fmt::format("rule {} makes `{}` = {} where the {} layer `{}` decides {} by {}; "
                   "the delegation only allows outcomes in the person's favour",
-                  Cite(rule), decision.name, local_value, LayerWord(parent_layer),
-                  parent_layer.name, higher_value, higher_basis));
+                  Cite(rule, model_.annotations), decision.name, local_value,
+                  LayerWord(parent_layer), parent_layer.name, higher_value, higher_basis));
   for (const ast::RuleDecl* r : higher_rules) {
-    finding.Note(*r, fmt::format("{} decides `{}` = {} for the witness case", Cite(*r),
-                                 decision.name, higher_value));
+    finding.Note(*r, fmt::format("{} decides `{}` = {} for the witness case",
+                                 Cite(*r, model_.annotations), decision.name, higher_value));
   }
   finding
       .Help(fmt::format(
@@ -142,12 +144,15 @@ void LayerAnalysis::CheckRestatements(const std::vector<const ast::RuleDecl*>& l
   for (const ast::RuleDecl* rule : live) {
     if (rule->assignments.size() != 1 || !rule->exception_to.empty()) continue;
     const ast::Assignment& assignment = rule->assignments.front();
-    const ast::DecisionDecl* decision = assignment.decision;
-    if (!decision || !assignment.value || !IsLiteral(*assignment.value)) continue;
+    const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
+    if (!decision || !assignment.value || !IsLiteral(*assignment.value, model_.annotations))
+      continue;
     for (const ast::RuleDecl* other : parent_->RulesOn(*decision)) {
       if (other->assignments.size() != 1) continue;
-      const ast::Expr* value = AssignedExpr(*other, *decision);
-      if (!value || !IsLiteral(*value) || !SameLiteral(*value, *assignment.value)) continue;
+      const ast::Expr* value = AssignedExpr(*other, *decision, model_.annotations);
+      if (!value || !IsLiteral(*value, model_.annotations) ||
+          !SameLiteral(*value, *assignment.value, model_.annotations))
+        continue;
       // Only rules reading the same facts can be equivalent (cheap exact filter).
       if (FactsRead(*rule) != FactsRead(*other)) {
         ++w_.stats.decided_without_solver;
@@ -171,9 +176,10 @@ bool LayerAnalysis::CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl
   if (!model) return false;
   findings_
       .Report(diag::Kind::kRestatesHigherRule, rule.id_range,
-              fmt::format("rule {} restates {}: same condition, same outcome `{}`", Cite(rule),
-                          Cite(other), decision.name))
-      .Note(other, fmt::format("the {} rule {}", other.layer, Cite(other)))
+              fmt::format("rule {} restates {}: same condition, same outcome `{}`",
+                          Cite(rule, model_.annotations), Cite(other, model_.annotations),
+                          decision.name))
+      .Note(other, fmt::format("the {} rule {}", other.layer, Cite(other, model_.annotations)))
       .Help("drop the local copy: it would silently diverge after the next amendment above")
       .Witness(*model, q, {"both rules apply", &layer_, {decision.name}},
                [&](const Program& p, const Replay& replay) -> std::string {

@@ -19,7 +19,7 @@ void LayerAnalysis::CheckProtected(const std::vector<const ast::RuleDecl*>& live
     for (const ast::FactDecl* fact : read) {
       if (!fact->is_protected) continue;
       for (const ast::Assignment& assignment : rule->assignments) {
-        const ast::DecisionDecl* decision = assignment.decision;
+        const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
         if (!decision || !done.insert({fact, decision}).second) continue;
         CheckProtectedPair(*rule, *fact, *decision);
       }
@@ -43,17 +43,17 @@ void LayerAnalysis::CheckProtectedPair(const ast::RuleDecl& rule, const ast::Fac
                                 "whether an outcome depends on a protected fact"},
                                {0, 1});
   if (!model) return;
-  std::string a = ValueOf(*model, local, decision.type.type);
-  std::string b = ValueOf(*model, local_twin, decision.type.type);
-  std::string fa = ValueOf(*model, w_.vars.Fact(&fact, 0), fact.type.type);
-  std::string fb = ValueOf(*model, w_.vars.Fact(&fact, 1), fact.type.type);
+  std::string a = ValueOf(*model, local, model_.annotations.TypeOf(decision.type));
+  std::string b = ValueOf(*model, local_twin, model_.annotations.TypeOf(decision.type));
+  std::string fa = ValueOf(*model, w_.vars.Fact(&fact, 0), model_.annotations.TypeOf(fact.type));
+  std::string fb = ValueOf(*model, w_.vars.Fact(&fact, 1), model_.annotations.TypeOf(fact.type));
   Finding finding =
       findings_
           .Report(diag::Kind::kProtectedCriterion, rule.id_range,
                   fmt::format("in {} `{}`, `{}` changes ({} vs {}) when only the protected fact "
                               "`{}` changes ({} vs {}); rule {} reads it",
                               LayerWord(layer_), layer_.name, decision.name, a, b, fact.name, fa,
-                              fb, Cite(rule)))
+                              fb, Cite(rule, model_.annotations)))
           .Note(fact.name_range, fmt::format("`{}` is declared protected", fact.name))
           .Help("distinguish on residence status or another allowed criterion instead");
   // The case and its twin, which differ only in the protected fact (its copy 1).

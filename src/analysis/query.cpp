@@ -139,7 +139,7 @@ z3::model Prettify(QuerySolver& solver, Variables& vars,
       if (t.is_set || t.scalar.is_bool() || !reads(t.scalar)) continue;
       const z3::expr& v = t.scalar;
       const auto& range = fact->type.range;
-      switch (fact->type.type.kind) {
+      switch (vars.TypeOf(fact).kind) {
         case ast::TypeKind::kDate:
           // In the ten years before the reference date (a permit, an arrival, a birth).
           if (!prefer(v <= date && v >= date - num(kTenYears))) {
@@ -172,7 +172,7 @@ z3::model Prettify(QuerySolver& solver, Variables& vars,
       std::int64_t v = 0;
       if (!value(t.scalar, v)) continue;
       std::int64_t unit = 0;  // round down to a multiple, else up
-      switch (fact->type.type.kind) {
+      switch (vars.TypeOf(fact).kind) {
         case ast::TypeKind::kMoney:
           unit = 10000;  // whole hundreds of euros
           break;

@@ -98,6 +98,7 @@ WitnessCase ExtractCase(const z3::model& model, Variables& vars,
   for (const ast::FactDecl* fact : facts) {
     FactValue value;
     value.fact = fact;
+    value.type = vars.TypeOf(fact);
     int copy = fact == twin ? 1 : 0;
     const Term& term = vars.Fact(fact, copy);
     value.present = !fact->is_optional || ModelBool(model, vars.Known(fact, copy));
@@ -127,7 +128,7 @@ std::string CaseToYaml(const WitnessCase& witness, bool read_only) {
   std::string out;
   for (const FactValue& value : witness.facts) {
     if (read_only && value.any) continue;
-    const ast::Type& type = value.fact->type.type;
+    const ast::Type& type = value.type;
     if (!value.present) {
       out += fmt::format("# {}: absent (optional)\n", value.fact->name);
       continue;

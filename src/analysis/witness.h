@@ -23,6 +23,7 @@ namespace loket::analysis {
 
 struct FactValue {
   const ast::FactDecl* fact = nullptr;
+  ast::Type type;  // the fact's
   bool present = true;
   std::int64_t raw = 0;  // sets: bit mask
   bool any = false;      // the query does not constrain it

@@ -53,9 +53,13 @@ bool IsAnalysisFinding(const Diagnostic& d) {
 std::vector<SourceText> SourcesOf(const RuleBase& rules, const std::set<std::string>& layers) {
   std::vector<SourceText> all = rules.Sources();
   std::vector<SourceText> out;
-  for (const auto& file : internal::RuleBaseAccess::Impl(rules).model->files) {
-    if (file->header && layers.count(file->header->name) && file->id < all.size()) {
-      out.push_back(std::move(all[file->id]));
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rules);
+  for (const auto& file : impl.model->files) {
+    // Sources() lists the files in the order they were given, which is not their ids' order
+    // once an IncrementalChecker has checked them.
+    const std::uint32_t rank = impl.sources->Rank(file->id);
+    if (file->header && layers.count(file->header->name) && rank < all.size()) {
+      out.push_back(std::move(all[rank]));
     }
   }
   return out;

@@ -1,4 +1,6 @@
-// IncrementalChecker: the RuleBase pipeline with the parse step memoized per file and, kept
+// IncrementalChecker: the RuleBase pipeline with the parse step memoized per file (the syntax
+// trees of unchanged files are shared with earlier checks; a file whose text was parsed under
+// another path is copied under its own id) and, kept
 // across checks, one analysis cache (per layer) and one cache of the graph's cycle check
 // (per jurisdiction), both keyed by the content of a layer's chain. Sema and the other graph
 // checks run in full on every check, so the result is exactly FromSources'.
@@ -20,12 +22,12 @@
 namespace loket {
 namespace {
 
-// A file as parsed, before sema annotated it; never handed to sema itself, only copied.
+// A file as parsed. Its syntax is never changed: every check that reuses the file shares it.
 struct ParsedFile {
   std::string text;
-  std::uint64_t text_hash = 0;          // sema::TextHash(text), for the caches' keys
-  source::FileId id = source::kNoFile;  // the id its ranges and diagnostics carry
-  std::unique_ptr<ast::File> file;      // null when the parser returned nothing
+  std::uint64_t text_hash = 0;            // sema::TextHash(text), for the caches' keys
+  source::FileId id = source::kNoFile;    // the id its ranges, node ids and diagnostics carry
+  std::shared_ptr<const ast::File> file;  // null when the parser returned nothing
   std::vector<diag::Diagnostic> diagnostics;
 };
 
@@ -41,6 +43,11 @@ diag::Diagnostic RemapDiagnostic(diag::Diagnostic diagnostic, source::FileId fro
   return diagnostic;
 }
 
+void SetHash(std::vector<std::uint64_t>& hashes, source::FileId id, std::uint64_t hash) {
+  if (hashes.size() <= id) hashes.resize(id + 1, 0);
+  hashes[id] = hash;
+}
+
 }  // namespace
 
 struct IncrementalChecker::Impl {
@@ -49,6 +56,10 @@ struct IncrementalChecker::Impl {
   analysis::AnalysisCache analysis_cache;
   graph::StructureCache structure_cache;
   Stats stats;
+  // The id the next new file gets. Ids are never handed out twice, so an unchanged file's id
+  // is never another file's in a later check; a first check numbers its files 0, 1, 2, ...
+  // like RuleBase::FromSources.
+  source::FileId next_id = 0;
 
   std::shared_ptr<internal::RuleBaseImpl> Run(std::vector<SourceText> sources) {
     stats = Stats();
@@ -59,11 +70,11 @@ struct IncrementalChecker::Impl {
     limits.max_nesting_depth = options.max_nesting_depth;
 
     diag::DiagnosticSink sink;
-    std::vector<std::unique_ptr<ast::File>> files;
+    std::vector<std::shared_ptr<const ast::File>> files;
     std::unordered_map<std::string, ParsedFile> next;  // forgets files no longer given
-    std::vector<std::uint64_t> file_hashes;            // by file id
+    std::vector<std::uint64_t> file_hashes;            // by file id (0 where none)
     // A file of the same text under another path (a copy of the rule base: the two sides of
-    // `loket diff`) reuses that file's syntax too.
+    // `loket diff`) reuses that file's syntax too, copied under its own id.
     std::unordered_map<std::uint64_t, std::string> path_by_hash;
     for (const auto& [path, entry] : parsed) path_by_hash.emplace(entry.text_hash, path);
     auto same_text = [&](const std::string& text) -> const ParsedFile* {
@@ -74,11 +85,16 @@ struct IncrementalChecker::Impl {
       return entry.text == text ? &entry : nullptr;
     };
     for (SourceText& source : sources) {
-      auto known = parsed.find(source.path);
+      // A path given twice: the second is a new file, with an id of its own.
+      auto known = next.count(source.path) ? parsed.end() : parsed.find(source.path);
       const bool same_path = known != parsed.end() && known->second.text == source.text;
       const ParsedFile* copy_of = same_path ? nullptr : same_text(source.text);
+      // A changed file keeps its id; a new one gets an id no file has had.
+      const source::FileId id = same_path               ? source::kNoFile
+                                : known != parsed.end() ? known->second.id
+                                                        : next_id++;
       if (copy_of) {
-        source::FileId id = impl->sources->AddFile(source.path, source.text);
+        impl->sources->AddFileAs(id, source.path, source.text);
         ++stats.files_reused;
         ParsedFile entry;
         entry.id = id;
@@ -89,13 +105,13 @@ struct IncrementalChecker::Impl {
         }
         if (copy_of->file) {
           entry.file = ast::CloneSyntax(*copy_of->file, id);
-          files.push_back(ast::CloneSyntax(*entry.file));
+          files.push_back(entry.file);
         }
         entry.text = std::move(source.text);
-        file_hashes.push_back(entry.text_hash);
+        SetHash(file_hashes, id, entry.text_hash);
         next[source.path] = std::move(entry);
       } else if (!same_path) {
-        source::FileId id = impl->sources->AddFile(source.path, source.text);
+        impl->sources->AddFileAs(id, source.path, source.text);
         ++stats.files_parsed;
         diag::DiagnosticSink file_sink;
         ParsedFile entry;
@@ -103,20 +119,20 @@ struct IncrementalChecker::Impl {
         entry.file = syntax::ParseFile(*impl->sources, id, limits, file_sink);
         entry.diagnostics = file_sink.Take();
         for (const diag::Diagnostic& diagnostic : entry.diagnostics) sink.Append(diagnostic);
-        if (entry.file) files.push_back(ast::CloneSyntax(*entry.file));
+        if (entry.file) files.push_back(entry.file);
         entry.text = std::move(source.text);
         entry.text_hash = sema::TextHash(entry.text);
-        file_hashes.push_back(entry.text_hash);
+        SetHash(file_hashes, id, entry.text_hash);
         next[source.path] = std::move(entry);
       } else {
-        source::FileId id = impl->sources->AddFile(source.path, std::move(source.text));
-        ++stats.files_reused;
+        // Unchanged: the same id as before, so its syntax (whose ranges and node ids name the
+        // id) and its parse diagnostics are shared as they are, wherever it is in the list.
         ParsedFile& entry = known->second;
-        file_hashes.push_back(entry.text_hash);
-        for (const diag::Diagnostic& diagnostic : entry.diagnostics) {
-          sink.Append(RemapDiagnostic(diagnostic, entry.id, id));
-        }
-        if (entry.file) files.push_back(ast::CloneSyntax(*entry.file, id));
+        impl->sources->AddFileAs(entry.id, source.path, std::move(source.text));
+        ++stats.files_reused;
+        SetHash(file_hashes, entry.id, entry.text_hash);
+        for (const diag::Diagnostic& diagnostic : entry.diagnostics) sink.Append(diagnostic);
+        if (entry.file) files.push_back(entry.file);
         next[source.path] = std::move(entry);
       }
     }

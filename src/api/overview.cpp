@@ -75,8 +75,9 @@ std::string CompetenceText(const ast::DecisionDecl& decision,
   return text;
 }
 
-bool Assigns(const ast::Assignment& assignment, const ast::DecisionDecl& decision) {
-  return assignment.decision == &decision;
+bool Assigns(const ast::Assignment& assignment, const ast::DecisionDecl& decision,
+             const sema::Annotations& annotations) {
+  return annotations.DecisionOf(assignment) == &decision;
 }
 
 }  // namespace
@@ -156,15 +157,15 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
         for (const ast::RuleDecl* rule : layer->rules) {
           const ast::Assignment* assignment = nullptr;
           for (const ast::Assignment& candidate : rule->assignments) {
-            if (Assigns(candidate, *decision)) assignment = &candidate;
+            if (Assigns(candidate, *decision, model.annotations)) assignment = &candidate;
           }
           if (assignment == nullptr) continue;
           if (!layer_in_force(*layer) || !rule->validity.InForce(*day)) continue;
           OverviewRule shown;
           shown.id = rule->id;
           shown.layer = layer->name;
-          shown.citation = rule->citation;
-          shown.citations = compile::CitationInfos(*rule);
+          shown.citation = model.annotations.CitationText(*rule);
+          shown.citations = compile::CitationInfos(*rule, model.annotations);
           shown.notes = rule->notes;
           if (rule->validity.from) shown.valid_from = support::FormatIsoDate(*rule->validity.from);
           if (rule->validity.until) {

@@ -22,18 +22,19 @@ namespace {
 // The folder every path shares ("rules/" for rules/national/a.loket and rules/westland/b.loket),
 // cut at a '/' so that a file name is never split.
 std::size_t SharedFolderLength(const source::SourceManager& sources) {
-  if (sources.file_count() == 0) return 0;
-  std::string_view first = sources.path(0);
+  const std::vector<source::FileId>& ids = sources.ids();
+  if (ids.empty()) return 0;
+  std::string_view first = sources.path(ids[0]);
   std::size_t shared = first.size();
-  for (std::size_t i = 1; i < sources.file_count(); ++i) {
-    std::string_view path = sources.path(static_cast<source::FileId>(i));
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    std::string_view path = sources.path(ids[i]);
     std::size_t n = 0;
     while (n < shared && n < path.size() && path[n] == first[n]) ++n;
     shared = n;
   }
   // A single file: its folder. Otherwise back to the last '/' within the shared prefix.
   std::size_t slash = std::string_view(first.data(), std::min(shared, first.size())).rfind('/');
-  if (sources.file_count() == 1) slash = first.rfind('/');
+  if (ids.size() == 1) slash = first.rfind('/');
   return slash == std::string_view::npos ? 0 : slash + 1;
 }
 
@@ -43,8 +44,7 @@ std::string ContentHash(const source::SourceManager& sources) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return "";
   const std::size_t cut = SharedFolderLength(sources);
-  for (std::size_t i = 0; i < sources.file_count(); ++i) {
-    auto id = static_cast<source::FileId>(i);
+  for (source::FileId id : sources.ids()) {
     std::string_view path = sources.path(id);
     path.remove_prefix(std::min(cut, path.size()));
     std::string_view text = sources.text(id);

@@ -34,7 +34,7 @@ namespace {
 
 void CountStats(RuleBaseImpl& impl) {
   RuleBaseStats& stats = impl.stats;
-  stats.files = static_cast<int>(impl.sources->file_count());
+  stats.files = static_cast<int>(impl.sources->ids().size());
   if (impl.model) {
     stats.layers = static_cast<int>(impl.model->layers.size());
     for (const auto& layer : impl.model->layers) {
@@ -87,7 +87,7 @@ std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
   syntax::ParseLimits limits;
   limits.max_file_bytes = options.max_file_bytes;
   limits.max_nesting_depth = options.max_nesting_depth;
-  std::vector<std::unique_ptr<ast::File>> files;
+  std::vector<std::shared_ptr<const ast::File>> files;
   for (source::FileId id : ids) {
     std::unique_ptr<ast::File> file = syntax::ParseFile(*impl->sources, id, limits, sink);
     if (file) files.push_back(std::move(file));
@@ -97,7 +97,7 @@ std::shared_ptr<RuleBaseImpl> RunPipeline(std::vector<SourceText> sources,
 }
 
 analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
-                                    std::vector<std::unique_ptr<ast::File>> files,
+                                    std::vector<std::shared_ptr<const ast::File>> files,
                                     diag::DiagnosticSink& sink, CheckCaches caches) {
   const LoadOptions& options = impl.options;
   analysis::AnalysisStats analysis_stats;
@@ -132,7 +132,7 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
   }
 
   impl.internal_diagnostics = sink.Take();
-  diag::SortDiagnostics(impl.internal_diagnostics);
+  diag::SortDiagnostics(impl.internal_diagnostics, impl.sources.get());
   impl.diagnostics.reserve(impl.internal_diagnostics.size());
   for (const diag::Diagnostic& diagnostic : impl.internal_diagnostics) {
     impl.diagnostics.push_back(ToPublic(diagnostic, *impl.sources));
@@ -359,9 +359,8 @@ std::string RuleBase::ResolveJurisdiction(std::string_view name_or_code) const {
 std::vector<SourceText> RuleBase::Sources() const {
   std::vector<SourceText> sources;
   const source::SourceManager& files = *impl_->sources;
-  sources.reserve(files.file_count());
-  for (std::size_t i = 0; i < files.file_count(); ++i) {
-    auto id = static_cast<source::FileId>(i);
+  sources.reserve(files.ids().size());
+  for (source::FileId id : files.ids()) {
     sources.push_back({files.path(id), std::string(files.text(id))});
   }
   return sources;

@@ -57,11 +57,12 @@ struct CheckCaches {
 };
 
 // The pipeline after parsing, on `impl` whose sources and options are set: `files` were
-// parsed from impl.sources (their parse diagnostics already in `sink`). Fills impl's model,
+// parsed from impl.sources, each as its own id there (their parse diagnostics already in
+// `sink`); they are shared, never changed. Fills impl's model,
 // diagnostics and stats. `caches` let the graph checks and the analysis reuse results.
 // Returns the analysis' stats (all zero when it did not run).
 analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
-                                    std::vector<std::unique_ptr<ast::File>> files,
+                                    std::vector<std::shared_ptr<const ast::File>> files,
                                     diag::DiagnosticSink& sink, CheckCaches caches = {});
 
 // The layer a user names as the jurisdiction: by its name, else by its name or its code (the

@@ -1,6 +1,8 @@
-// loket's own syntax tree. src/syntax/ builds it from the ANTLR parse tree; sema fills in the
-// fields marked "set by sema" (types, what names refer to); later stages read it but never
-// change it. Every node carries the source range it came from.
+// loket's own syntax tree. src/syntax/ builds it from the ANTLR parse tree; after that it is
+// never changed, so a re-check can share the trees of unchanged files (IncrementalChecker).
+// What sema learns about a node (types, what names refer to) lives in sema::Annotations,
+// keyed by the node's NodeId, as cel-cpp keeps its reference and type maps beside the AST.
+// Every node carries the source range it came from.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +27,26 @@ struct DecisionDecl;
 struct RuleDecl;
 struct AssumeDecl;
 
+// Names a node for sema's side tables: the file it was parsed as and its number among that
+// file's nodes of its kind (File::counts). Set by the parser.
+struct NodeId {
+  source::FileId file = source::kNoFile;
+  std::uint32_t index = 0;
+};
+
+// How many nodes of each kind with a NodeId a file has: the sizes of its side tables.
+struct NodeCounts {
+  std::uint32_t exprs = 0;
+  std::uint32_t type_refs = 0;
+  std::uint32_t lets = 0;
+  std::uint32_t rule_refs = 0;
+  std::uint32_t citations = 0;
+  std::uint32_t assignments = 0;
+  std::uint32_t rules = 0;
+};
+
 // ---------------------------------------------------------------------------------------------
-// Types (set by sema on every expression and declaration).
+// Types (sema's annotation of every expression and declaration).
 
 enum class TypeKind : std::uint8_t {
   kError,  // an ill-typed expression; diagnostics were already reported
@@ -66,7 +86,7 @@ struct Range {
 };
 
 // ---------------------------------------------------------------------------------------------
-// What a name in an expression refers to (set by sema).
+// What a name in an expression refers to (sema's annotation).
 
 enum class SymbolKind : std::uint8_t {
   kUnresolved,
@@ -134,10 +154,7 @@ struct Expr {
   DurationUnit unit = DurationUnit::kDays;
   std::string name;
   SourceRange name_range;  // kName, kKnown, kCall: the identifier alone
-
-  // Set by sema.
-  Type type;
-  Symbol symbol;
+  NodeId id;               // sema annotates its type and symbol
 };
 using ExprPtr = std::unique_ptr<Expr>;
 
@@ -179,8 +196,7 @@ struct TypeRef {
   std::optional<Range> range;  // literal bounds as written (cents for money, days for dates)
   SourceRange range_source;
   SourceRange source;
-
-  Type type;  // set by sema
+  NodeId id;  // sema annotates the type it names
 };
 
 struct EnumMember {
@@ -264,8 +280,7 @@ struct LetDecl {
   SourceRange range;
   SourceRange name_range;
   std::string layer;
-
-  Type type;  // set by sema: the declared type, or the value's type
+  NodeId id;  // sema annotates its type: the declared type, or the value's type
 };
 
 struct AssumeDecl {
@@ -313,7 +328,7 @@ struct DecisionDecl {
 struct RuleRef {
   std::string text;  // "wi.duty" or "national.wi.duty"
   SourceRange range;
-  const RuleDecl* target = nullptr;  // set by sema
+  NodeId id;  // sema annotates the rule it names
 };
 
 // One source a rule rests on: a declared law with an article reference
@@ -326,14 +341,7 @@ struct Citation {
   SourceRange range;
   SourceRange law_range;
   SourceRange reference_range;
-
-  // Set by sema.
-  std::string text;  // as people read it: "Wet inburgering 2021, art. 3 lid 2"
-  const LawDecl* law_decl = nullptr;
-  std::string article;     // "3", "2.2", "4a", "2:6"; empty: the law as a whole
-  std::string article_to;  // the end of a range `art 15-16`; empty when none
-  std::string paragraph;   // lid
-  std::string sub;         // sub / onder
+  NodeId id;  // sema annotates the law and the article it names (sema::CitationInfo)
 };
 
 enum class AssignOp : std::uint8_t { kSet, kAdd };
@@ -344,13 +352,13 @@ struct Assignment {
   ExprPtr value;
   SourceRange range;
   SourceRange name_range;
-  const DecisionDecl* decision = nullptr;  // set by sema
+  NodeId id;  // sema annotates the decision it assigns
 };
 
 struct RuleDecl {
   std::string id;  // "wi.duty", unique within its layer
-  // The legal basis as people read it: the string as written, or, for a citation list, the
-  // entries joined by "; " with each law's title (set by sema).
+  // The legal basis as written: the string, or the citation list's source text. For a
+  // citation list sema annotates the text people read (sema::Annotations::CitationText).
   std::string citation;
   std::vector<Citation> citations;  // a citation list; empty for a single string
   std::vector<std::string> notes;
@@ -362,12 +370,14 @@ struct RuleDecl {
   SourceRange id_range;
   SourceRange citation_range;
   std::string layer;
+  NodeId node_id;  // sema annotates its citation text
 };
 
 // One parsed file. Declarations keep their order of appearance within each list; pointers
 // to them stay valid for the lifetime of the File.
 struct File {
   source::FileId id = source::kNoFile;
+  NodeCounts counts;                  // the NodeIds handed out, per kind
   std::optional<LayerHeader> header;  // absent only when the file did not parse
   std::vector<std::unique_ptr<EnumDecl>> enums;
   std::vector<std::unique_ptr<AuthorityDecl>> authorities;

@@ -1,4 +1,4 @@
-// CloneSyntax: a field-by-field copy of the syntax; sema's annotations stay default.
+// CloneSyntax: a field-by-field copy of the syntax under another file id.
 #include "ast/clone.h"
 
 #include <utility>
@@ -8,11 +8,17 @@ namespace {
 
 class Cloner {
  public:
-  explicit Cloner(std::optional<source::FileId> as_file) : as_file_(as_file) {}
+  explicit Cloner(source::FileId as_file) : as_file_(as_file) {}
 
   SourceRange R(SourceRange range) const {
-    if (as_file_ && range.valid()) range.file = *as_file_;
+    if (range.valid()) range.file = as_file_;
     return range;
+  }
+
+  // The same node number in the copy's file: its side tables have the original's sizes.
+  NodeId N(NodeId id) const {
+    id.file = as_file_;
+    return id;
   }
 
   ExprPtr CloneExpr(const ExprPtr& expr) const {
@@ -20,6 +26,7 @@ class Cloner {
     auto copy = std::make_unique<Expr>();
     copy->kind = expr->kind;
     copy->range = R(expr->range);
+    copy->id = N(expr->id);
     copy->operands.reserve(expr->operands.size());
     for (const ExprPtr& operand : expr->operands) copy->operands.push_back(CloneExpr(operand));
     copy->int_value = expr->int_value;
@@ -45,6 +52,7 @@ class Cloner {
     copy.range = type.range;
     copy.range_source = R(type.range_source);
     copy.source = R(type.source);
+    copy.id = N(type.id);
     return copy;
   }
 
@@ -148,6 +156,7 @@ class Cloner {
     copy->name = decl.name;
     if (decl.declared_type) copy->declared_type = CloneTypeRef(*decl.declared_type);
     copy->value = CloneExpr(decl.value);
+    copy->id = N(decl.id);
     copy->description = decl.description;
     copy->range = R(decl.range);
     copy->name_range = R(decl.name_range);
@@ -202,6 +211,7 @@ class Cloner {
   std::unique_ptr<RuleDecl> Clone(const RuleDecl& decl) const {
     auto copy = std::make_unique<RuleDecl>();
     copy->id = decl.id;
+    copy->node_id = N(decl.node_id);
     copy->citation = decl.citation;
     copy->citations.reserve(decl.citations.size());
     for (const Citation& citation : decl.citations) {
@@ -212,6 +222,7 @@ class Cloner {
       citation_copy.range = R(citation.range);
       citation_copy.law_range = R(citation.law_range);
       citation_copy.reference_range = R(citation.reference_range);
+      citation_copy.id = N(citation.id);
       copy->citations.push_back(std::move(citation_copy));
     }
     copy->notes = decl.notes;
@@ -221,6 +232,7 @@ class Cloner {
       RuleRef ref_copy;
       ref_copy.text = ref.text;
       ref_copy.range = R(ref.range);
+      ref_copy.id = N(ref.id);
       copy->exception_to.push_back(std::move(ref_copy));
     }
     copy->condition = CloneExpr(decl.condition);
@@ -232,6 +244,7 @@ class Cloner {
       assignment_copy.value = CloneExpr(assignment.value);
       assignment_copy.range = R(assignment.range);
       assignment_copy.name_range = R(assignment.name_range);
+      assignment_copy.id = N(assignment.id);
       copy->assignments.push_back(std::move(assignment_copy));
     }
     copy->range = R(decl.range);
@@ -250,7 +263,8 @@ class Cloner {
 
   std::unique_ptr<File> CloneFile(const File& file) const {
     auto copy = std::make_unique<File>();
-    copy->id = as_file_ ? *as_file_ : file.id;
+    copy->id = as_file_;
+    copy->counts = file.counts;
     if (file.header) copy->header = CloneHeader(*file.header);
     CloneAll(file.enums, copy->enums);
     CloneAll(file.authorities, copy->authorities);
@@ -266,14 +280,10 @@ class Cloner {
   }
 
  private:
-  std::optional<source::FileId> as_file_;
+  source::FileId as_file_;
 };
 
 }  // namespace
-
-std::unique_ptr<File> CloneSyntax(const File& file) {
-  return Cloner(std::nullopt).CloneFile(file);
-}
 
 std::unique_ptr<File> CloneSyntax(const File& file, source::FileId as_file) {
   return Cloner(as_file).CloneFile(file);

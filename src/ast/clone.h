@@ -1,5 +1,7 @@
-// Deep copies of parsed files, so a re-check can reuse the syntax of an unchanged file
-// instead of parsing it again (parsing dominates checking a large rule base).
+// Deep copies of parsed files under another file id, so a re-check can reuse the syntax of a
+// file whose text it has already parsed under another path (a copy of the rule base: the two
+// sides of `loket diff`) instead of parsing it again. A tree's ranges and NodeIds name its
+// file, so a tree is shared as it is only under its own id.
 #pragma once
 
 #include <memory>
@@ -9,13 +11,8 @@
 
 namespace loket::ast {
 
-// Copies every syntactic field of every node. Fields set by sema (types, symbols, rule
-// targets, assigned decisions) are left default: the copy is as if freshly parsed, ready for
-// sema in another model. The original is not changed.
-std::unique_ptr<File> CloneSyntax(const File& file);
-
-// Same, for the file registered as `as_file` in another SourceManager: the copy's id and
-// every valid source range point to `as_file` (a file's ranges all lie in that file).
+// Copies every field of every node for the file registered as `as_file`: the copy's id, every
+// valid source range and every NodeId name `as_file` (a file's ranges all lie in that file).
 std::unique_ptr<File> CloneSyntax(const File& file, source::FileId as_file);
 
 }  // namespace loket::ast

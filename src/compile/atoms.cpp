@@ -19,24 +19,24 @@ namespace {
 int NameRegister(const Expr& e, const SlotMap& slots, bool& may_fail) {
   if (e.kind != ExprKind::kName) return -1;
   may_fail = false;
-  switch (e.symbol.kind) {
+  switch (slots.annotations->SymbolOf(e).kind) {
     case ast::SymbolKind::kFact: {
-      auto it = slots.facts.find(e.symbol.fact);
+      auto it = slots.facts.find(slots.annotations->SymbolOf(e).fact);
       if (it == slots.facts.end()) return -1;
-      may_fail = slots.optional_facts.count(e.symbol.fact) > 0;
+      may_fail = slots.optional_facts.count(slots.annotations->SymbolOf(e).fact) > 0;
       return it->second;
     }
     case ast::SymbolKind::kParam: {
-      auto it = slots.params.find(e.symbol.param);
+      auto it = slots.params.find(slots.annotations->SymbolOf(e).param);
       return it == slots.params.end() ? -1 : it->second;
     }
     case ast::SymbolKind::kLet: {
-      auto it = slots.lets.find(e.symbol.let);
+      auto it = slots.lets.find(slots.annotations->SymbolOf(e).let);
       may_fail = true;
       return it == slots.lets.end() ? -1 : it->second;
     }
     case ast::SymbolKind::kDecision: {
-      auto it = slots.decisions.find(e.symbol.decision);
+      auto it = slots.decisions.find(slots.annotations->SymbolOf(e).decision);
       may_fail = true;
       return it == slots.decisions.end() ? -1 : it->second;
     }
@@ -55,7 +55,9 @@ int NameRegister(const Expr& e, const SlotMap& slots, bool& may_fail) {
 bool MakeComparisonAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
   const Expr& left = *e.operands[0];
   const Expr& right = *e.operands[1];
-  if (left.type.kind == TypeKind::kSet || right.type.kind == TypeKind::kSet) return false;
+  if (slots.annotations->TypeOf(left).kind == TypeKind::kSet ||
+      slots.annotations->TypeOf(right).kind == TypeKind::kSet)
+    return false;
   bool left_fails = false;
   bool right_fails = false;
   const int a = NameRegister(left, slots, left_fails);
@@ -113,15 +115,15 @@ bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
     case ExprKind::kNot:
       return MakeAtom(*e.operands[0], !negate, slots, atom);
     case ExprKind::kName: {
-      if (e.type.kind != TypeKind::kBool) return false;
+      if (slots.annotations->TypeOf(e).kind != TypeKind::kBool) return false;
       int reg = NameRegister(e, slots, may_fail);
       // `x` holds when x is not 0, as in the bytecode (a raw value set by Case::SetRaw may be
       // other than 1): the range [0, 0], negated.
       return reg >= 0 && range(reg, may_fail, 0, 0, !negate);
     }
     case ExprKind::kKnown: {
-      if (e.symbol.kind != ast::SymbolKind::kFact) return false;
-      auto it = slots.facts.find(e.symbol.fact);
+      if (slots.annotations->SymbolOf(e).kind != ast::SymbolKind::kFact) return false;
+      auto it = slots.facts.find(slots.annotations->SymbolOf(e).fact);
       if (it == slots.facts.end()) return false;
       atom.reg = it->second;
       atom.kind = Atom::kKnown;
@@ -131,9 +133,9 @@ bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
     }
     case ExprKind::kIn:
     case ExprKind::kNotIn: {
-      if (e.operands[0]->type.kind != TypeKind::kEnum) return false;
+      if (slots.annotations->TypeOf(*e.operands[0]).kind != TypeKind::kEnum) return false;
       int reg = NameRegister(*e.operands[0], slots, may_fail);
-      auto mask = FoldConstant(*e.operands[1]);
+      auto mask = FoldConstant(*e.operands[1], *slots.annotations);
       if (reg < 0 || !mask || e.operands[1]->kind != ExprKind::kSetLit) return false;
       atom.reg = reg;
       atom.kind = Atom::kMask;
@@ -145,8 +147,8 @@ bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
     case ExprKind::kInRange:
     case ExprKind::kNotInRange: {
       int reg = NameRegister(*e.operands[0], slots, may_fail);
-      auto lo = FoldConstant(*e.operands[1]);
-      auto hi = FoldConstant(*e.operands[2]);
+      auto lo = FoldConstant(*e.operands[1], *slots.annotations);
+      auto hi = FoldConstant(*e.operands[2], *slots.annotations);
       if (reg < 0 || !lo || !hi || *lo > *hi) return false;
       return range(reg, may_fail, *lo, *hi, negate != (e.kind == ExprKind::kNotInRange));
     }
@@ -157,7 +159,7 @@ bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
   const Expr* name = e.operands[0].get();
   const Expr* constant = e.operands[1].get();
   ExprKind kind = e.kind;
-  if (!FoldConstant(*constant)) {
+  if (!FoldConstant(*constant, *slots.annotations)) {
     std::swap(name, constant);
     switch (kind) {  // c < x  is  x > c
       case ExprKind::kLt:
@@ -176,11 +178,11 @@ bool MakeAtom(const Expr& e, bool negate, const SlotMap& slots, Atom& atom) {
         break;
     }
   }
-  auto c = FoldConstant(*constant);
+  auto c = FoldConstant(*constant, *slots.annotations);
   if (!c) return MakeComparisonAtom(e, negate, slots, atom);
   int reg = NameRegister(*name, slots, may_fail);
   if (reg < 0) return false;
-  if (name->type.kind == TypeKind::kSet) return false;
+  if (slots.annotations->TypeOf(*name).kind == TypeKind::kSet) return false;
   switch (kind) {
     case ExprKind::kEq:
       return range(reg, may_fail, *c, *c, negate);

@@ -118,7 +118,9 @@ class CodeGen {
     return Finish();
   }
 
-  static std::optional<std::int64_t> Fold(const Expr& e) {
+  std::optional<std::int64_t> Fold(const Expr& e) const { return Fold(e, *slots_.annotations); }
+
+  static std::optional<std::int64_t> Fold(const Expr& e, const sema::Annotations& annotations) {
     switch (e.kind) {
       case ExprKind::kBoolLit:
         return e.bool_value ? 1 : 0;
@@ -127,30 +129,35 @@ class CodeGen {
       case ExprKind::kDateLit:
         return e.int_value;
       case ExprKind::kName:
-        if (e.symbol.kind == ast::SymbolKind::kEnumMember) return e.symbol.enum_index;
+        if (annotations.SymbolOf(e).kind == ast::SymbolKind::kEnumMember)
+          return annotations.SymbolOf(e).enum_index;
         return std::nullopt;
       case ExprKind::kSetLit: {
         std::uint64_t mask = 0;
         for (const auto& element : e.operands) {
-          if (element->symbol.kind != ast::SymbolKind::kEnumMember) return std::nullopt;
-          if (element->symbol.enum_index < 0 || element->symbol.enum_index >= 64) {
+          if (annotations.SymbolOf(*element).kind != ast::SymbolKind::kEnumMember)
+            return std::nullopt;
+          if (annotations.SymbolOf(*element).enum_index < 0 ||
+              annotations.SymbolOf(*element).enum_index >= 64) {
             return std::nullopt;
           }
-          mask |= std::uint64_t{1} << element->symbol.enum_index;
+          mask |= std::uint64_t{1} << annotations.SymbolOf(*element).enum_index;
         }
         return static_cast<std::int64_t>(mask);
       }
       case ExprKind::kNeg: {
-        auto v = Fold(*e.operands[0]);
+        auto v = Fold(*e.operands[0], annotations);
         if (!v || *v == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
         return -*v;
       }
       case ExprKind::kAdd:
       case ExprKind::kSub:
       case ExprKind::kMul: {
-        if (e.type.kind == TypeKind::kSet || e.type.kind == TypeKind::kDate) return std::nullopt;
-        auto l = Fold(*e.operands[0]);
-        auto r = Fold(*e.operands[1]);
+        if (annotations.TypeOf(e).kind == TypeKind::kSet ||
+            annotations.TypeOf(e).kind == TypeKind::kDate)
+          return std::nullopt;
+        auto l = Fold(*e.operands[0], annotations);
+        auto r = Fold(*e.operands[1], annotations);
         if (!l || !r) return std::nullopt;
         if (e.kind == ExprKind::kMul) return CheckedMul(*l, *r);
         if (e.kind == ExprKind::kSub) {
@@ -209,7 +216,7 @@ class CodeGen {
 
   // The register of a named value; emits a check when reading it may fail.
   int Read(const Expr& e) {
-    const ast::Symbol& symbol = e.symbol;
+    const ast::Symbol& symbol = slots_.annotations->SymbolOf(e);
     int reg = -1;
     bool may_fail = false;
     switch (symbol.kind) {
@@ -267,18 +274,19 @@ class CodeGen {
       case ExprKind::kMoneyLit:
       case ExprKind::kDateLit:
       case ExprKind::kSetLit:
-        return Fold(e).has_value();
+        return Fold(e, *slots_.annotations).has_value();
       case ExprKind::kKnown:
-        return e.symbol.kind == ast::SymbolKind::kFact && slots_.facts.count(e.symbol.fact) > 0;
+        return slots_.annotations->SymbolOf(e).kind == ast::SymbolKind::kFact &&
+               slots_.facts.count(slots_.annotations->SymbolOf(e).fact) > 0;
       case ExprKind::kName:
-        switch (e.symbol.kind) {
+        switch (slots_.annotations->SymbolOf(e).kind) {
           case ast::SymbolKind::kEnumMember:
           case ast::SymbolKind::kParam:
           case ast::SymbolKind::kReferenceDate:
             return true;
           case ast::SymbolKind::kFact:
-            return slots_.facts.count(e.symbol.fact) > 0 &&
-                   slots_.optional_facts.count(e.symbol.fact) == 0;
+            return slots_.facts.count(slots_.annotations->SymbolOf(e).fact) > 0 &&
+                   slots_.optional_facts.count(slots_.annotations->SymbolOf(e).fact) == 0;
           default:
             return false;
         }
@@ -301,7 +309,7 @@ class CodeGen {
         return true;
       case ExprKind::kIn:
       case ExprKind::kNotIn:
-        return e.operands[0]->type.kind == TypeKind::kEnum &&
+        return slots_.annotations->TypeOf(*e.operands[0]).kind == TypeKind::kEnum &&
                e.operands[1]->kind == ExprKind::kSetLit && Fold(*e.operands[1]).has_value() &&
                Pure(*e.operands[0]);
       default:
@@ -504,8 +512,8 @@ class CodeGen {
   }
 
   int KnownRegister(const Expr& e) {
-    if (e.symbol.kind == ast::SymbolKind::kFact) {
-      auto it = slots_.facts.find(e.symbol.fact);
+    if (slots_.annotations->SymbolOf(e).kind == ast::SymbolKind::kFact) {
+      auto it = slots_.facts.find(slots_.annotations->SymbolOf(e).fact);
       if (it != slots_.facts.end()) {
         NoteRead(it->second);
         return it->second;
@@ -539,7 +547,7 @@ class CodeGen {
       }
       return t;
     }
-    if (e.type.kind == TypeKind::kSet) {
+    if (slots_.annotations->TypeOf(e).kind == TypeKind::kSet) {
       int a = ValueOf(l);
       int b = ValueOf(r);
       int t = Temp();
@@ -585,7 +593,7 @@ class CodeGen {
 
   // Emits code that jumps to `label` when `e` evaluates to `jump_when`, else falls through.
   void Branch(const Expr& e, bool jump_when, Label& label) {
-    if (e.type.kind == TypeKind::kBool) {
+    if (slots_.annotations->TypeOf(e).kind == TypeKind::kBool) {
       if (auto folded = Fold(e)) {
         if ((*folded != 0) == jump_when) EmitJump(Op::kJump, label);
         return;
@@ -691,8 +699,8 @@ class CodeGen {
   }
 
   void Membership(const Expr& element, const Expr& set, bool jump_when_member, Label& label) {
-    const bool element_is_set =
-        element.type.kind == TypeKind::kSet || element.type.kind == TypeKind::kEmptySet;
+    const bool element_is_set = slots_.annotations->TypeOf(element).kind == TypeKind::kSet ||
+                                slots_.annotations->TypeOf(element).kind == TypeKind::kEmptySet;
     if (set.kind == ExprKind::kSetLit && !element_is_set && !Fold(set)) {
       // A literal of plain values (`age in {16, 18}`): a chain of equalities.
       int reg = ValueOf(element);
@@ -730,8 +738,8 @@ class CodeGen {
 
 }  // namespace
 
-std::optional<std::int64_t> FoldConstant(const Expr& e) {
-  return CodeGen::Fold(e);
+std::optional<std::int64_t> FoldConstant(const Expr& e, const sema::Annotations& annotations) {
+  return CodeGen::Fold(e, annotations);
 }
 
 CodeRef GenerateCondition(const Expr& condition, const SlotMap& slots, std::vector<Instr>& code,

@@ -15,7 +15,8 @@ namespace loket::compile {
 
 // A rule's sources as the public schema gives them (RuleInfo::citations): its citation list,
 // or its one citation string as one free-text source. Defined in lower.cpp.
-std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule);
+std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule,
+                                        const sema::Annotations& annotations);
 
 // `jurisdiction` must be a layer of `model`, which must have no errors. Constructs the
 // language cannot run yet (an enum of more than 64 members, L231; an unknown builtin) are

@@ -58,7 +58,9 @@ void SplitConjuncts(const Expr& e, std::vector<const Expr*>& out) {
 class Lowering {
  public:
   Lowering(const sema::Model& model, const sema::Layer& jurisdiction, CompiledProgram& program)
-      : model_(model), jurisdiction_(jurisdiction), program_(&program) {}
+      : model_(model), jurisdiction_(jurisdiction), program_(&program) {
+    slots_.annotations = &model.annotations;
+  }
 
   void Run() {
     BuildChain();
@@ -130,17 +132,18 @@ class Lowering {
     CompiledProgram& p = *program_;
     for (const sema::Layer* layer : chain_) {
       for (const ast::FactDecl* fact : layer->facts) {
-        int slot = AddSlot(fact->name, SlotKind::kFact, fact->type.type);
+        int slot = AddSlot(fact->name, SlotKind::kFact, model_.annotations.TypeOf(fact->type));
         slots_.facts[fact] = slot;
         if (fact->is_optional) slots_.optional_facts.insert(fact);
         FactInfo info;
         info.name = fact->name;
-        info.type = ValueTypeOf(fact->type.type);
-        int e = EnumIndex(fact->type.type.enum_decl);
+        info.type = ValueTypeOf(model_.annotations.TypeOf(fact->type));
+        int e = EnumIndex(model_.annotations.TypeOf(fact->type).enum_decl);
         if (e >= 0) {
           info.enum_name = p.enums[static_cast<std::size_t>(e)].name;
           info.members = p.enums[static_cast<std::size_t>(e)].members;
-          for (const ast::EnumMember& member : fact->type.type.enum_decl->members) {
+          for (const ast::EnumMember& member :
+               model_.annotations.TypeOf(fact->type).enum_decl->members) {
             info.member_descriptions.push_back(member.description);
           }
         }
@@ -162,20 +165,21 @@ class Lowering {
     for (int slot : p.required_facts) p.required_flags[static_cast<std::size_t>(slot)] = 1;
     for (const sema::Layer* layer : chain_) {
       for (const ast::ParamDecl* param : layer->params) {
-        slots_.params[param] = AddSlot(param->name, SlotKind::kParam, param->type.type);
+        slots_.params[param] =
+            AddSlot(param->name, SlotKind::kParam, model_.annotations.TypeOf(param->type));
         params_.push_back(param);
       }
     }
     for (const sema::Layer* layer : chain_) {
       for (const ast::LetDecl* let : layer->lets) {
-        slots_.lets[let] = AddSlot(let->name, SlotKind::kLet, let->type);
+        slots_.lets[let] = AddSlot(let->name, SlotKind::kLet, model_.annotations.TypeOf(*let));
         lets_.push_back(let);
       }
     }
     for (const sema::Layer* layer : chain_) {
       for (const ast::DecisionDecl* decision : layer->decisions) {
         slots_.decisions[decision] =
-            AddSlot(decision->name, SlotKind::kDecision, decision->type.type);
+            AddSlot(decision->name, SlotKind::kDecision, model_.annotations.TypeOf(decision->type));
         decision_index_[decision] = static_cast<int>(decisions_.size());
         decisions_.push_back(decision);
       }
@@ -188,7 +192,7 @@ class Lowering {
 
   ValueCode CompileValue(const Expr& e, std::vector<int>& reads) {
     ValueCode value;
-    if (auto folded = FoldConstant(e)) {
+    if (auto folded = FoldConstant(e, model_.annotations)) {
       value.constant = *folded;
       return value;
     }
@@ -207,7 +211,7 @@ class Lowering {
       param.slot = slots_.params[decl];
       for (const ast::ParamValue& value : decl->values) {
         if (!value.value) continue;
-        auto folded = FoldConstant(*value.value);
+        auto folded = FoldConstant(*value.value, model_.annotations);
         if (!folded) {
           throw CompileError{diag::Kind::kNonConstantParam, value.range,
                              "the value of param `" + decl->name + "` must be a constant"};
@@ -248,13 +252,14 @@ class Lowering {
   void LetAsAtoms(const Expr& value, Let& let) {
     const Expr* condition = &value;
     if (value.kind == ExprKind::kIf) {
-      auto if_true = FoldConstant(*value.operands[1]);
-      auto if_false = FoldConstant(*value.operands[2]);
+      auto if_true = FoldConstant(*value.operands[1], model_.annotations);
+      auto if_false = FoldConstant(*value.operands[2], model_.annotations);
       if (!if_true || !if_false) return;
       let.if_true = *if_true;
       let.if_false = *if_false;
       condition = value.operands[0].get();
-    } else if (value.type.kind != TypeKind::kBool || value.kind == ExprKind::kName) {
+    } else if (model_.annotations.TypeOf(value).kind != TypeKind::kBool ||
+               value.kind == ExprKind::kName) {
       return;  // not a choice, or a copy of another bool (its raw value is kept as is)
     }
     std::vector<std::vector<Atom>> terms;
@@ -292,7 +297,7 @@ class Lowering {
         rule.id = decl->id;
         rule.layer = layer->name;
         rule.layer_depth = layer->depth;
-        rule.citation = decl->citation;
+        rule.citation = model_.annotations.CitationText(*decl);
         EffectiveValidity(*decl, *layer, rule);
         if (decl->condition) {
           rule.condition = CompileCondition(*decl->condition, rule.reads);
@@ -334,14 +339,14 @@ class Lowering {
       info.layer = rule.layer;
       info.qualified_id = rule.layer + "." + rule.id;
       info.citation = rule.citation;
-      info.citations = compile::CitationInfos(decl);
+      info.citations = compile::CitationInfos(decl, model_.annotations);
       info.notes = decl.notes;
       if (rule.from != std::numeric_limits<std::int32_t>::min()) info.valid_from = Date{rule.from};
       if (rule.until != std::numeric_limits<std::int32_t>::max()) {
         info.valid_until = Date{rule.until};
       }
       for (const ast::RuleRef& ref : decl.exception_to) {
-        auto it = rule_index_.find(ref.target);
+        auto it = rule_index_.find(model_.annotations.TargetOf(ref));
         if (it == rule_index_.end()) continue;  // a rule outside this jurisdiction
         rule.bases.push_back(it->second);
         p.rules[static_cast<std::size_t>(it->second)].defeaters.push_back(static_cast<int>(i));
@@ -350,7 +355,7 @@ class Lowering {
         p.has_exceptions = true;
       }
       for (const ast::Assignment& assignment : decl.assignments) {
-        auto it = decision_index_.find(assignment.decision);
+        auto it = decision_index_.find(model_.annotations.DecisionOf(assignment));
         if (it == decision_index_.end() || !assignment.value) {
           throw CompileError{diag::Kind::kAssignToNonDecision, assignment.range,
                              "`" + assignment.name + "` is not a decision of this jurisdiction"};
@@ -396,8 +401,8 @@ class Lowering {
       }
       DecisionInfo info;
       info.name = decl->name;
-      info.type = ValueTypeOf(decl->type.type);
-      int e = EnumIndex(decl->type.type.enum_decl);
+      info.type = ValueTypeOf(model_.annotations.TypeOf(decl->type));
+      int e = EnumIndex(model_.annotations.TypeOf(decl->type).enum_decl);
       if (e >= 0) {
         info.enum_name = p.enums[static_cast<std::size_t>(e)].name;
         info.members = p.enums[static_cast<std::size_t>(e)].members;
@@ -473,7 +478,8 @@ class Lowering {
 
 }  // namespace
 
-std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule) {
+std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule,
+                                        const sema::Annotations& annotations) {
   std::vector<CitationInfo> infos;
   if (rule.citations.empty()) {  // one citation string: one free-text source
     CitationInfo info;
@@ -484,17 +490,17 @@ std::vector<CitationInfo> CitationInfos(const ast::RuleDecl& rule) {
   }
   for (const ast::Citation& citation : rule.citations) {
     CitationInfo info;
-    info.text = citation.text;  // composed by sema
+    info.text = annotations.InfoOf(citation).text;  // composed by sema
     info.law = citation.law;
     info.remark = citation.remark;
-    info.article = citation.article;
-    info.article_to = citation.article_to;
-    info.paragraph = citation.paragraph;
-    info.sub = citation.sub;
-    if (citation.law_decl != nullptr) {
-      info.law_title = citation.law_decl->title;
-      info.registry = citation.law_decl->register_kind;
-      info.identifier = citation.law_decl->identifier;
+    info.article = annotations.InfoOf(citation).article;
+    info.article_to = annotations.InfoOf(citation).article_to;
+    info.paragraph = annotations.InfoOf(citation).paragraph;
+    info.sub = annotations.InfoOf(citation).sub;
+    if (annotations.InfoOf(citation).law_decl != nullptr) {
+      info.law_title = annotations.InfoOf(citation).law_decl->title;
+      info.registry = annotations.InfoOf(citation).law_decl->register_kind;
+      info.identifier = annotations.InfoOf(citation).law_decl->identifier;
     }
     infos.push_back(std::move(info));
   }

@@ -33,6 +33,7 @@ struct SlotMap {
   std::unordered_set<const ast::FactDecl*> optional_facts;
   int reference_date = -1;
   int temp_base = 0;
+  const sema::Annotations* annotations = nullptr;  // the model's: names' symbols, types
 };
 
 inline bool IsComparison(ast::ExprKind kind) {
@@ -43,7 +44,7 @@ inline bool IsComparison(ast::ExprKind kind) {
 
 // --- Code generation (codegen.cpp) ---------------------------------------------------------
 // The value of a constant expression (literals, and operators on them), if it is one.
-std::optional<std::int64_t> FoldConstant(const ast::Expr& e);
+std::optional<std::int64_t> FoldConstant(const ast::Expr& e, const sema::Annotations& annotations);
 // Emits one code block into `code`: a condition (its result 0 or 1) or a value. The registers
 // it reads go into `reads`; `register_count` grows to cover its temporaries.
 CodeRef GenerateCondition(const ast::Expr& condition, const SlotMap& slots,

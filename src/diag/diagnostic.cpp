@@ -111,13 +111,17 @@ std::size_t DiagnosticSink::error_count() const {
                     [](const Diagnostic& d) { return d.severity == Severity::kError; }));
 }
 
-void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics, const source::SourceManager* sources) {
+  // With the sources, files come in the order they were added, whatever their ids.
+  auto file_order = [sources](source::FileId file) -> std::uint32_t {
+    return sources ? sources->Rank(file) : file;
+  };
   std::stable_sort(
-      diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        return std::make_tuple(a.range.file, a.range.begin, a.layer, -static_cast<int>(a.severity),
-                               Info(a.kind).code, a.message) <
-               std::make_tuple(b.range.file, b.range.begin, b.layer, -static_cast<int>(b.severity),
-                               Info(b.kind).code, b.message);
+      diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+        return std::make_tuple(file_order(a.range.file), a.range.begin, a.layer,
+                               -static_cast<int>(a.severity), Info(a.kind).code, a.message) <
+               std::make_tuple(file_order(b.range.file), b.range.begin, b.layer,
+                               -static_cast<int>(b.severity), Info(b.kind).code, b.message);
       });
 }
 

@@ -116,8 +116,10 @@ class DiagnosticSink {
 // tests). Every diagnostic is built from its kind; no code is written out elsewhere.
 loket::Diagnostic MakePublic(Kind kind, std::string message, std::string subject = {});
 
-// Sorts by file, offset, severity and code, so output does not depend on pass order.
-void SortDiagnostics(std::vector<Diagnostic>& diagnostics);
+// Sorts by file (in the order `sources` added them, else by id), offset, severity and code, so
+// output does not depend on pass order.
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics,
+                     const source::SourceManager* sources = nullptr);
 
 // "did you mean" support: the candidate closest to `name` by edit distance, or empty when
 // none is close enough to be a plausible typo.

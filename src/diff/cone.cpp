@@ -61,7 +61,8 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
   for (const sema::Layer* layer : chain) {
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (ref.target) exceptions[ref.target].push_back(rule);
+        if (model_.annotations.TargetOf(ref))
+          exceptions[model_.annotations.TargetOf(ref)].push_back(rule);
       }
     }
   }
@@ -72,15 +73,15 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
   };
   std::function<void(const ast::Expr*)> walk = [&](const ast::Expr* expr) {
     if (!expr) return;
-    add_enum(expr->type.enum_decl);
-    const ast::Symbol& symbol = expr->symbol;
+    add_enum(model_.annotations.TypeOf(*expr).enum_decl);
+    const ast::Symbol& symbol = model_.annotations.SymbolOf(*expr);
     if (expr->kind == ast::ExprKind::kName || expr->kind == ast::ExprKind::kKnown) {
       switch (symbol.kind) {
         case ast::SymbolKind::kFact:
           if (seen.insert(symbol.fact).second) {
             cone["fact " + symbol.fact->layer + "." + symbol.fact->name] =
                 TextHash(symbol.fact->range);
-            add_enum(symbol.fact->type.type.enum_decl);
+            add_enum(model_.annotations.TypeOf(symbol.fact->type).enum_decl);
           }
           break;
         case ast::SymbolKind::kParam:
@@ -136,7 +137,7 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
     pending_decisions.pop_back();
     if (!seen.insert(decision).second) continue;
     const std::uint64_t hash = TextHash(decision->range);
-    add_enum(decision->type.type.enum_decl);
+    add_enum(model_.annotations.TypeOf(decision->type).enum_decl);
     walk(decision->default_value.get());
     walk(decision->applies_when.get());
     if (decision->delegation) {
@@ -150,7 +151,7 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
       for (const ast::RuleDecl* rule : layer->rules) {
         bool assigns = false;
         for (const ast::Assignment& assignment : rule->assignments) {
-          assigns = assigns || assignment.decision == decision;
+          assigns = assigns || model_.annotations.DecisionOf(assignment) == decision;
         }
         if (!assigns || !InForceDuring(*rule)) continue;
         add_rule(rule);

@@ -188,7 +188,8 @@ struct JurisdictionProver::Impl {
     for (const ast::FactDecl* n_fact : new_encoder->facts()) {
       for (const ast::FactDecl* o_fact : old_encoder->facts()) {
         if (o_fact->layer != n_fact->layer || o_fact->name != n_fact->name) continue;
-        std::string why = Incompatible(o_fact->type.type, n_fact->type.type);
+        std::string why = Incompatible(old_side.model->annotations.TypeOf(o_fact->type),
+                                       new_side.model->annotations.TypeOf(n_fact->type));
         if (!why.empty() && incompatible_facts.empty()) {
           incompatible_facts = fmt::format(
               "fact `{}` changed its type ({}): its cases cannot be compared", n_fact->name, why);
@@ -312,7 +313,8 @@ struct JurisdictionProver::Impl {
       result.reason = incompatible_facts;
       return;
     }
-    std::string why = Incompatible(od.type.type, nd.type.type);
+    std::string why = Incompatible(old_side.model->annotations.TypeOf(od.type),
+                                   new_side.model->annotations.TypeOf(nd.type));
     if (!why.empty()) {
       result.reason = "the decision changed its type (" + why + ")";
       return;

@@ -121,15 +121,17 @@ const void* SymbolDecl(const ast::Symbol& symbol) {
 }
 
 // Lets and decisions an expression reads, with where.
-void CollectDependencies(const ast::Expr* expr,
+void CollectDependencies(const sema::Annotations& annotations, const ast::Expr* expr,
                          const std::unordered_map<const void*, std::size_t>& index,
                          const ast::RuleDecl* via, const ast::RuleDecl* reader,
                          std::vector<DependencyEdge>& out) {
   if (!expr) return;
   ForEachName(*expr, [&](const ast::Expr& name) {
     const void* decl = nullptr;
-    if (name.symbol.kind == ast::SymbolKind::kLet) decl = name.symbol.let;
-    if (name.symbol.kind == ast::SymbolKind::kDecision) decl = name.symbol.decision;
+    if (annotations.SymbolOf(name).kind == ast::SymbolKind::kLet)
+      decl = annotations.SymbolOf(name).let;
+    if (annotations.SymbolOf(name).kind == ast::SymbolKind::kDecision)
+      decl = annotations.SymbolOf(name).decision;
     if (!decl) return;
     auto it = index.find(decl);
     if (it != index.end()) out.push_back({it->second, name.name_range, via, reader});
@@ -152,7 +154,8 @@ struct ChainDependencies {
   int component_count = 0;
 };
 
-ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& chain) {
+ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& chain,
+                                         const sema::Annotations& annotations) {
   ChainDependencies deps;
   std::unordered_map<const void*, std::size_t> index;
   for (const sema::Layer* layer : chain) {
@@ -169,12 +172,15 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
   deps.edges.resize(deps.definitions.size());
   for (std::size_t i = 0; i < deps.definitions.size(); ++i) {
     const Definition& def = deps.definitions[i];
-    if (def.let) CollectDependencies(def.let->value.get(), index, nullptr, nullptr, deps.edges[i]);
+    if (def.let)
+      CollectDependencies(annotations, def.let->value.get(), index, nullptr, nullptr,
+                          deps.edges[i]);
     if (def.decision) {
-      CollectDependencies(def.decision->default_value.get(), index, nullptr, nullptr,
+      CollectDependencies(annotations, def.decision->default_value.get(), index, nullptr, nullptr,
                           deps.edges[i]);
       // `applies when`: the condition is evaluated before the decision's rules.
-      CollectDependencies(def.decision->applies_when.get(), index, nullptr, nullptr, deps.edges[i]);
+      CollectDependencies(annotations, def.decision->applies_when.get(), index, nullptr, nullptr,
+                          deps.edges[i]);
     }
   }
   // The exceptions of the chain's rules, by base rule, in chain and file order.
@@ -182,7 +188,7 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
   for (const sema::Layer* layer : chain) {
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (ref.target) exceptions_to[ref.target].push_back(rule);
+        if (annotations.TargetOf(ref)) exceptions_to[annotations.TargetOf(ref)].push_back(rule);
       }
     }
   }
@@ -207,13 +213,14 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
         if (next == tree.size()) break;
       }
       for (const ast::Assignment& assignment : rule->assignments) {
-        auto it = index.find(assignment.decision);
+        auto it = index.find(annotations.DecisionOf(assignment));
         if (it == index.end()) continue;
         std::vector<DependencyEdge>& edges = deps.edges[it->second];
-        CollectDependencies(rule->condition.get(), index, rule, rule, edges);
-        CollectDependencies(assignment.value.get(), index, rule, rule, edges);
+        CollectDependencies(annotations, rule->condition.get(), index, rule, rule, edges);
+        CollectDependencies(annotations, assignment.value.get(), index, rule, rule, edges);
         for (const ast::RuleDecl* exception : tree) {
-          CollectDependencies(exception->condition.get(), index, rule, exception, edges);
+          CollectDependencies(annotations, exception->condition.get(), index, rule, exception,
+                              edges);
         }
       }
     }
@@ -277,6 +284,7 @@ std::vector<std::pair<std::size_t, std::size_t>> CycleThrough(std::size_t start,
 }  // namespace
 
 DependencyGraph DependencyGraph::Build(const sema::Model& model) {
+  const sema::Annotations& annotations = model.annotations;
   auto impl = std::make_shared<Impl>();
   impl->model = &model;
   for (const auto& layer : model.layers) {
@@ -313,7 +321,7 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
   auto add_reads = [&](VertexId from, const ast::Expr* expr) {
     if (!expr) return;
     ForEachName(*expr, [&](const ast::Expr& name) {
-      const void* decl = SymbolDecl(name.symbol);
+      const void* decl = SymbolDecl(annotations.SymbolOf(name));
       if (!decl || from == boost::graph_traits<BoostGraph>::null_vertex()) return;
       auto it = impl->vertex_of.find(decl);
       // One reads edge per (reader, declaration): the first reference locates it.
@@ -340,24 +348,24 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
       VertexId rv = impl->vertex_of[rule];
       add_reads(rv, rule->condition.get());
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (!ref.target) continue;
-        auto it = impl->vertex_of.find(ref.target);
+        if (!annotations.TargetOf(ref)) continue;
+        auto it = impl->vertex_of.find(annotations.TargetOf(ref));
         if (it != impl->vertex_of.end()) {
           impl->AddEdge(rv, it->second, EdgeKind::kExceptionOf, ref.range);
         }
       }
       for (const ast::Assignment& assignment : rule->assignments) {
         add_reads(rv, assignment.value.get());
-        if (!assignment.decision) continue;
-        auto it = impl->vertex_of.find(assignment.decision);
+        if (!annotations.DecisionOf(assignment)) continue;
+        auto it = impl->vertex_of.find(annotations.DecisionOf(assignment));
         if (it == impl->vertex_of.end()) continue;
         impl->AddEdge(rv, it->second, EdgeKind::kWrites, assignment.name_range);
         // A lower layer deciding a higher layer's decision uses the delegation.
-        if (assignment.decision->layer != layer->name &&
-            assignment.decision->delegation.has_value() &&
-            delegated.insert({assignment.decision, layer.get()}).second) {
+        if (annotations.DecisionOf(assignment)->layer != layer->name &&
+            annotations.DecisionOf(assignment)->delegation.has_value() &&
+            delegated.insert({annotations.DecisionOf(assignment), layer.get()}).second) {
           impl->AddEdge(it->second, impl->layer_vertex[layer->name], EdgeKind::kDelegatedTo,
-                        assignment.decision->delegation->range);
+                        annotations.DecisionOf(assignment)->delegation->range);
         }
       }
     }
@@ -392,7 +400,7 @@ std::vector<bool> OnCycle(const ChainDependencies& deps) {
 
 std::vector<EvaluationStep> EvaluationOrder(const sema::Model& model,
                                             const sema::Layer& jurisdiction) {
-  ChainDependencies deps = BuildChainDependencies(model.Chain(jurisdiction));
+  ChainDependencies deps = BuildChainDependencies(model.Chain(jurisdiction), model.annotations);
   const std::vector<bool> on_cycle = OnCycle(deps);
   // Tarjan numbers a component after everything it reaches: ascending = dependencies first.
   std::vector<std::size_t> order(deps.definitions.size());
@@ -427,11 +435,12 @@ struct LeafCycle {
 // The definition cycles among the lets and decisions of `leaf`'s chain of layers, one per
 // strong component, in definition order. A pure function of the chain's declarations.
 std::vector<LeafCycle> LeafCycles(const sema::Model& model, const sema::Layer& leaf) {
+  const sema::Annotations& annotations = model.annotations;
   std::vector<LeafCycle> cycles;
   const std::vector<const sema::Layer*> chain = model.Chain(leaf);
   std::unordered_map<std::string_view, std::size_t> chain_position;
   for (std::size_t l = 0; l < chain.size(); ++l) chain_position.emplace(chain[l]->name, l);
-  ChainDependencies deps = BuildChainDependencies(chain);
+  ChainDependencies deps = BuildChainDependencies(chain, model.annotations);
   const std::vector<bool> on_cycle = OnCycle(deps);
   std::vector<std::vector<std::size_t>> targets(deps.definitions.size());
   for (std::size_t i = 0; i < deps.edges.size(); ++i) {
@@ -505,9 +514,9 @@ std::vector<LeafCycle> LeafCycles(const sema::Model& model, const sema::Layer& l
         d.notes.push_back({edge.range, fmt::format("`{}` is decided by rule `{}`, which reads `{}`",
                                                    from, edge.via->id, to)});
       } else {
-        const bool direct =
-            std::any_of(edge.reader->exception_to.begin(), edge.reader->exception_to.end(),
-                        [&](const ast::RuleRef& ref) { return ref.target == edge.via; });
+        const bool direct = std::any_of(
+            edge.reader->exception_to.begin(), edge.reader->exception_to.end(),
+            [&](const ast::RuleRef& ref) { return annotations.TargetOf(ref) == edge.via; });
         d.notes.push_back(
             {edge.range,
              fmt::format("`{}` is decided by rule `{}`, which {} `{}` defeats where it holds; "
@@ -562,7 +571,8 @@ std::unordered_map<const void*, Use> UsesByDeclaration(const sema::Model& model)
 // DependencyGraph::Build draws reads edges from) and the decisions its rules decide; sorted.
 // Depends only on the layer's chain of layers, where its names resolve.
 std::vector<Use> LayerUses(const sema::Layer& layer,
-                           const std::unordered_map<const void*, Use>& by_declaration) {
+                           const std::unordered_map<const void*, Use>& by_declaration,
+                           const sema::Annotations& annotations) {
   std::vector<Use> uses;
   auto add = [&](const void* decl) {
     auto it = by_declaration.find(decl);
@@ -571,8 +581,10 @@ std::vector<Use> LayerUses(const sema::Layer& layer,
   auto add_reads = [&](const ast::Expr* expr) {
     if (!expr) return;
     ForEachName(*expr, [&](const ast::Expr& name) {
-      if (name.symbol.kind == ast::SymbolKind::kFact) add(name.symbol.fact);
-      if (name.symbol.kind == ast::SymbolKind::kLet) add(name.symbol.let);
+      if (annotations.SymbolOf(name).kind == ast::SymbolKind::kFact)
+        add(annotations.SymbolOf(name).fact);
+      if (annotations.SymbolOf(name).kind == ast::SymbolKind::kLet)
+        add(annotations.SymbolOf(name).let);
     });
   };
   for (const ast::ParamDecl* param : layer.params) {
@@ -588,7 +600,7 @@ std::vector<Use> LayerUses(const sema::Layer& layer,
     add_reads(rule->condition.get());
     for (const ast::Assignment& assignment : rule->assignments) {
       add_reads(assignment.value.get());
-      if (assignment.decision) add(assignment.decision);
+      if (annotations.DecisionOf(assignment)) add(annotations.DecisionOf(assignment));
     }
   }
   std::sort(uses.begin(), uses.end());
@@ -617,6 +629,7 @@ void DependencyGraph::CheckStructure(diag::DiagnosticSink& sink) const {
 
 void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, StructureCache* cache,
                     const std::vector<std::uint64_t>* chain_keys) {
+  const sema::Annotations& annotations = model.annotations;
   // L401: cycles among lets and decisions, per jurisdiction (a leaf's chain), reported once.
   std::vector<std::uint64_t> computed_keys;
   if (cache && !chain_keys) {
@@ -656,8 +669,9 @@ void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, Struct
   std::unordered_map<const ast::RuleDecl*, std::size_t> rule_index;
   for (const auto& layer : model.layers) {
     for (const ast::RuleDecl* rule : layer->rules) {
-      bool exception = std::any_of(rule->exception_to.begin(), rule->exception_to.end(),
-                                   [](const ast::RuleRef& ref) { return ref.target != nullptr; });
+      bool exception = std::any_of(
+          rule->exception_to.begin(), rule->exception_to.end(),
+          [&](const ast::RuleRef& ref) { return annotations.TargetOf(ref) != nullptr; });
       if (!exception) continue;
       rule_index[rule] = rules.size();
       rules.push_back(rule);
@@ -669,7 +683,7 @@ void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, Struct
   SmallGraph exceptions(rules.size());
   for (std::size_t i = 0; i < rules.size(); ++i) {
     for (const ast::RuleRef& ref : rules[i]->exception_to) {
-      auto it = rule_index.find(ref.target);
+      auto it = rule_index.find(annotations.TargetOf(ref));
       if (it == rule_index.end()) continue;
       bases[i].push_back(it->second);
       base_refs[i].push_back(ref.range);
@@ -723,7 +737,7 @@ void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, Struct
     const sema::Layer& layer = *model.layers[l];
     auto compute = [&] {
       if (by_declaration.empty()) by_declaration = UsesByDeclaration(model);
-      return LayerUses(layer, by_declaration);
+      return LayerUses(layer, by_declaration, model.annotations);
     };
     std::vector<Use> computed;
     const std::vector<Use>* uses = &computed;

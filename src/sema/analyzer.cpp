@@ -90,8 +90,8 @@ diag::Diagnostic& Analyzer::Discard() {
   return discarded_;
 }
 
-const std::vector<ast::File*>& Analyzer::FilesOf(const Layer* layer) const {
-  static const std::vector<ast::File*> kNone;
+const std::vector<const ast::File*>& Analyzer::FilesOf(const Layer* layer) const {
+  static const std::vector<const ast::File*> kNone;
   auto found = layer_files_.find(layer);
   return found != layer_files_.end() ? found->second : kNone;
 }

@@ -33,7 +33,7 @@ struct Entity {
   const ast::AuthorityDecl* authority = nullptr;
   const ast::FactDecl* fact = nullptr;
   const ast::ParamDecl* param = nullptr;
-  ast::LetDecl* let = nullptr;  // mutable: sema fills in its type lazily
+  const ast::LetDecl* let = nullptr;
   const ast::DecisionDecl* decision = nullptr;
   const ast::LawDecl* law = nullptr;
 };
@@ -52,15 +52,16 @@ std::string FormatConstant(const ast::Type& type, std::int64_t value);
 bool IsLayerKind(std::string_view kind);
 
 // The value of an int, money or date expression built from literals alone (after Check).
-std::optional<std::int64_t> EvalConstant(const ast::Expr& expr);
+std::optional<std::int64_t> EvalConstant(const ast::Expr& expr, const Annotations& annotations);
 // Built from literals and enum members alone: what a param value or `within` bound may be.
-bool IsConstant(const ast::Expr& expr);
+bool IsConstant(const ast::Expr& expr, const Annotations& annotations);
 // The same for every case: constants and params (a param's value depends only on the date).
-bool IsCaseIndependent(const ast::Expr& expr);
+bool IsCaseIndependent(const ast::Expr& expr, const Annotations& annotations);
 
 class Analyzer {
  public:
-  Analyzer(Model& model, diag::DiagnosticSink& sink) : model_(model), sink_(sink) {}
+  Analyzer(Model& model, diag::DiagnosticSink& sink)
+      : model_(model), ann_(model.annotations), sink_(sink) {}
 
   void Run();
 
@@ -86,43 +87,44 @@ class Analyzer {
   static bool IsAncestorOrSelf(const Layer* ancestor, const Layer* layer);
 
   // --- expr.cpp
-  ast::Type Check(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type Check(const ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
   // Like Check, but a duration is an error: it is a value only right of date + / -.
-  ast::Type CheckValue(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type CheckValue(const ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
   // A condition: a bool, else L226 naming `what` ("the `when` condition").
-  void CheckCondition(ast::Expr& expr, ExprScope& scope, std::string_view what);
-  ast::Type CheckName(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
-  ast::Type CheckKnown(ast::Expr& expr, ExprScope& scope);
-  ast::Type CheckCall(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
-  ast::Type CheckSet(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
-  ast::Type CheckArithmetic(ast::Expr& expr, ExprScope& scope);
-  ast::Type CheckComparison(ast::Expr& expr, ExprScope& scope);
-  ast::Type CheckIn(ast::Expr& expr, ExprScope& scope);
-  ast::Type CheckInRange(ast::Expr& expr, ExprScope& scope);
-  ast::Type CheckIf(ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  void CheckCondition(const ast::Expr& expr, ExprScope& scope, std::string_view what);
+  ast::Type CheckName(const ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type CheckKnown(const ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckCall(const ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type CheckSet(const ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
+  ast::Type CheckArithmetic(const ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckComparison(const ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckIn(const ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckInRange(const ast::Expr& expr, ExprScope& scope);
+  ast::Type CheckIf(const ast::Expr& expr, const ast::Type* expected, ExprScope& scope);
   // Two operands whose types must agree, checking first the one that is not a bare enum
   // member so the member can be resolved against the other's type.
-  std::pair<ast::Type, ast::Type> CheckPair(ast::Expr& lhs, ast::Expr& rhs, ExprScope& scope);
+  std::pair<ast::Type, ast::Type> CheckPair(const ast::Expr& lhs, const ast::Expr& rhs,
+                                            ExprScope& scope);
   bool IsBareMember(const ast::Expr& expr, const Layer& layer) const;
   // The visible enums that have a member `name`, by enum name.
   std::vector<std::pair<const ast::EnumDecl*, int>> MemberOwners(std::string_view name,
                                                                  const Layer& layer) const;
   // The optional facts a condition proves present (`positive`) or absent (`!positive`).
-  static void CollectKnown(const ast::Expr& expr, bool positive,
-                           std::vector<const ast::FactDecl*>& out);
+  void CollectKnown(const ast::Expr& expr, bool positive,
+                    std::vector<const ast::FactDecl*>& out) const;
   // L208 when `constant` lies outside the range declared for `declared` (a name).
   void CheckConstantAgainst(const ast::Expr& named, const ast::Expr& constant);
   void CheckConstantInRange(const ast::Expr& constant, const ast::TypeRef& type,
                             std::string_view name, source::SourceRange declared_at);
-  ast::Type LetType(ast::LetDecl& let, const Layer& layer);
+  ast::Type LetType(const ast::LetDecl& let, const Layer& layer);
 
   // --- decls.cpp
-  void ResolveTypeRef(ast::TypeRef& type, const Layer& layer);
+  void ResolveTypeRef(const ast::TypeRef& type, const Layer& layer);
   void CheckDeclarations();
-  void CheckParam(ast::ParamDecl& param, const Layer& layer);
-  void CheckLet(ast::LetDecl& let, const Layer& layer);
-  void CheckDecision(ast::DecisionDecl& decision, const Layer& layer);
-  void CheckDelegation(ast::DecisionDecl& decision, const Layer& layer);
+  void CheckParam(const ast::ParamDecl& param, const Layer& layer);
+  void CheckLet(const ast::LetDecl& let, const Layer& layer);
+  void CheckDecision(const ast::DecisionDecl& decision, const Layer& layer);
+  void CheckDelegation(const ast::DecisionDecl& decision, const Layer& layer);
   // Value must have `expected` type, else L204 with `what` ("the default of `x`").
   bool ExpectType(const ast::Expr& value, const ast::Type& actual, const ast::Type& expected,
                   std::string_view what);
@@ -131,15 +133,15 @@ class Analyzer {
   void CheckLaw(const ast::LawDecl& law);
   // Resolves a citation list's laws, reads its article references and sets the rule's
   // citation text from them.
-  void CheckCitations(ast::RuleDecl& rule, const Layer& layer);
+  void CheckCitations(const ast::RuleDecl& rule, const Layer& layer);
   // L241 when `citation.reference` is not an article reference; fills article, lid, sub.
-  void ReadArticleReference(ast::Citation& citation);
+  void ReadArticleReference(const ast::Citation& citation);
 
   // --- rules.cpp
   void CheckRules();
-  void CheckRuleBody(ast::RuleDecl& rule, const Layer& layer);
-  void ResolveExceptions(ast::RuleDecl& rule, const Layer& layer);
-  void CheckCompetence(ast::RuleDecl& rule, const Layer& layer);
+  void CheckRuleBody(const ast::RuleDecl& rule, const Layer& layer);
+  void ResolveExceptions(const ast::RuleDecl& rule, const Layer& layer);
+  void CheckCompetence(const ast::RuleDecl& rule, const Layer& layer);
   void CheckWithin(const ast::Assignment& assignment, const ast::DecisionDecl& decision,
                    const Layer& layer);
 
@@ -148,6 +150,7 @@ class Analyzer {
   Layer* MutableLayer(std::string_view name);
 
   Model& model_;
+  Annotations& ann_;  // model_.annotations, which sema fills in
   diag::DiagnosticSink& sink_;
   const Layer* current_layer_ = nullptr;  // the layer diagnostics are about
 
@@ -160,8 +163,8 @@ class Analyzer {
   std::unordered_map<std::string, std::vector<Entity>> all_[kNameSpaces];
   // Layer -> its files, in file order (a file whose header failed or names an unknown layer
   // belongs to none).
-  std::unordered_map<const Layer*, std::vector<ast::File*>> layer_files_;
-  const std::vector<ast::File*>& FilesOf(const Layer* layer) const;
+  std::unordered_map<const Layer*, std::vector<const ast::File*>> layer_files_;
+  const std::vector<const ast::File*>& FilesOf(const Layer* layer) const;
 
   // Layers cut off from the root by an unknown or cyclic `under` (L301, L303): what they do
   // not see is the consequence of that one error, not another one (no L308 cascade).

@@ -120,9 +120,9 @@ void Analyzer::CheckLaw(const ast::LawDecl& law) {
   }
 }
 
-void Analyzer::CheckCitations(ast::RuleDecl& rule, const Layer& layer) {
+void Analyzer::CheckCitations(const ast::RuleDecl& rule, const Layer& layer) {
   std::string text;
-  for (ast::Citation& citation : rule.citations) {
+  for (const ast::Citation& citation : rule.citations) {
     std::string entry;
     if (citation.law.empty()) {
       entry = citation.remark;
@@ -140,27 +140,29 @@ void Analyzer::CheckCitations(ast::RuleDecl& rule, const Layer& layer) {
         }
         entry = citation.law;
       } else {
-        citation.law_decl = entity->law;
+        ann_.Info(citation).law_decl = entity->law;
         entry = entity->law->title.empty() ? entity->law->name : entity->law->title;
       }
       ReadArticleReference(citation);
-      if (!citation.article.empty()) {
-        entry += ", art. " + citation.article;
-        if (!citation.article_to.empty()) entry += "-" + citation.article_to;
-        if (!citation.paragraph.empty()) entry += " lid " + citation.paragraph;
-        if (!citation.sub.empty()) entry += " sub " + citation.sub;
+      const CitationInfo& info = ann_.InfoOf(citation);
+      if (!info.article.empty()) {
+        entry += ", art. " + info.article;
+        if (!info.article_to.empty()) entry += "-" + info.article_to;
+        if (!info.paragraph.empty()) entry += " lid " + info.paragraph;
+        if (!info.sub.empty()) entry += " sub " + info.sub;
       }
       if (!citation.remark.empty()) entry += " (" + citation.remark + ")";
     }
-    citation.text = entry;
+    ann_.Info(citation).text = entry;
     if (!text.empty()) text += "; ";
     text += entry;
   }
-  rule.citation = text;
+  ann_.Citation(rule) = text;
 }
 
-void Analyzer::ReadArticleReference(ast::Citation& citation) {
+void Analyzer::ReadArticleReference(const ast::Citation& citation) {
   if (citation.reference.empty()) return;  // the law as a whole
+  CitationInfo& info = ann_.Info(citation);
   std::vector<Word> words = SplitReference(citation.reference);
   auto range_of = [&](const Word& word) {
     return source::SourceRange{
@@ -173,10 +175,10 @@ void Analyzer::ReadArticleReference(ast::Citation& citation) {
                               fmt::format("in the citation of `{}`: {}", citation.law, message));
     if (!help.empty()) diagnostic.help.push_back(std::move(help));
     diagnostic.help.push_back(kExample);
-    citation.article.clear();
-    citation.article_to.clear();
-    citation.paragraph.clear();
-    citation.sub.clear();
+    info.article.clear();
+    info.article_to.clear();
+    info.paragraph.clear();
+    info.sub.clear();
   };
   auto did_you_mean = [](const Word& word, const std::vector<std::string>& keywords) {
     std::string closest = diag::ClosestName(Keyword(word), keywords);
@@ -198,13 +200,13 @@ void Analyzer::ReadArticleReference(ast::Citation& citation) {
          "");
     return;
   }
-  citation.article = words[i++].text;
+  info.article = words[i++].text;
   if (i < words.size() && words[i].text == "-") {
     if (i + 1 >= words.size() || !IsArticleNumber(words[i + 1].text)) {
       fail(words[i], "a range of articles needs a last article, as in `art 15-16`", "");
       return;
     }
-    citation.article_to = words[i + 1].text;
+    info.article_to = words[i + 1].text;
     i += 2;
   }
   if (i < words.size() && Keyword(words[i]) == "lid") {
@@ -212,7 +214,7 @@ void Analyzer::ReadArticleReference(ast::Citation& citation) {
       fail(words[i], "`lid` needs a paragraph number, as in `lid 2`", "");
       return;
     }
-    citation.paragraph = words[i + 1].text;
+    info.paragraph = words[i + 1].text;
     i += 2;
   }
   if (i < words.size() && (Keyword(words[i]) == "sub" || Keyword(words[i]) == "onder")) {
@@ -220,7 +222,7 @@ void Analyzer::ReadArticleReference(ast::Citation& citation) {
       fail(words[i], fmt::format("`{}` needs a label, as in `sub c`", words[i].text), "");
       return;
     }
-    citation.sub = words[i + 1].text;
+    info.sub = words[i + 1].text;
     i += 2;
   }
   if (i < words.size()) {

@@ -17,12 +17,12 @@ bool IsNumeric(const Type& type) {
 
 }  // namespace
 
-void Analyzer::ResolveTypeRef(ast::TypeRef& type, const Layer& layer) {
+void Analyzer::ResolveTypeRef(const ast::TypeRef& type, const Layer& layer) {
   static const std::pair<std::string_view, Type> kBuiltins[] = {{"bool", Type::Bool()},
                                                                 {"int", Type::Int()},
                                                                 {"money", Type::Money()},
                                                                 {"date", Type::Date()}};
-  type.type = Type::Error();
+  ann_.Type(type) = Type::Error();
   const Type* builtin = nullptr;
   for (const auto& entry : kBuiltins) {
     if (entry.first == type.name) builtin = &entry.second;
@@ -30,7 +30,7 @@ void Analyzer::ResolveTypeRef(ast::TypeRef& type, const Layer& layer) {
   const Entity* entity = builtin ? nullptr : Lookup(layer, NameSpace::kType, type.name);
   if (type.is_set) {
     if (entity) {
-      type.type = Type::SetOf(entity->enum_decl);
+      ann_.Type(type) = Type::SetOf(entity->enum_decl);
     } else if (builtin) {
       Report(diag::Kind::kTypeMismatch, type.source,
              fmt::format("`set of` needs an enum, but `{}` is a built-in type", type.name))
@@ -42,9 +42,9 @@ void Analyzer::ResolveTypeRef(ast::TypeRef& type, const Layer& layer) {
     return;
   }
   if (builtin) {
-    type.type = *builtin;
+    ann_.Type(type) = *builtin;
   } else if (entity) {
-    type.type = Type::Enum(entity->enum_decl);
+    ann_.Type(type) = Type::Enum(entity->enum_decl);
   } else {
     ReportUnresolved(layer, NameSpace::kType, type.name, type.source, diag::Kind::kUnknownType,
                      "type");
@@ -52,15 +52,15 @@ void Analyzer::ResolveTypeRef(ast::TypeRef& type, const Layer& layer) {
   }
   if (!type.range) return;
   source::SourceRange where = type.range_source.valid() ? type.range_source : type.source;
-  if (!IsNumeric(type.type) && type.type.kind != TypeKind::kDate) {
+  if (!IsNumeric(ann_.Type(type)) && ann_.Type(type).kind != TypeKind::kDate) {
     Report(diag::Kind::kRangeOnWrongType, where,
            fmt::format("a range is allowed only on int, money and date, not on {}",
-                       TypeName(type.type)))
+                       TypeName(ann_.Type(type))))
         .help.push_back("remove the range; an enum's members already bound its values");
   } else if (type.range->lo > type.range->hi) {
     Report(diag::Kind::kEmptyRange, where,
-           fmt::format("the range {}..{} is empty", FormatConstant(type.type, type.range->lo),
-                       FormatConstant(type.type, type.range->hi)))
+           fmt::format("the range {}..{} is empty", FormatConstant(ann_.Type(type), type.range->lo),
+                       FormatConstant(ann_.Type(type), type.range->hi)))
         .help.push_back("write the lower bound first; both bounds are included");
   }
 }
@@ -80,7 +80,7 @@ void Analyzer::CheckDeclarations() {
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
-    for (ast::File* file : FilesOf(&layer)) {
+    for (const ast::File* file : FilesOf(&layer)) {
       for (auto& fact : file->facts) ResolveTypeRef(fact->type, layer);
       for (auto& param : file->params) ResolveTypeRef(param->type, layer);
       for (auto& let : file->lets) {
@@ -92,7 +92,7 @@ void Analyzer::CheckDeclarations() {
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
-    for (ast::File* file : FilesOf(&layer)) {
+    for (const ast::File* file : FilesOf(&layer)) {
       for (auto& fact : file->facts) {
         if (!layer.parent) continue;
         Report(diag::Kind::kFactDeclaredBelowRoot, fact->name_range,
@@ -119,15 +119,15 @@ void Analyzer::CheckDeclarations() {
   current_layer_ = nullptr;
 }
 
-void Analyzer::CheckParam(ast::ParamDecl& param, const Layer& layer) {
-  const Type& declared = param.type.type;
+void Analyzer::CheckParam(const ast::ParamDecl& param, const Layer& layer) {
+  const Type& declared = ann_.Type(param.type);
   std::optional<support::DayNumber> previous;
   for (std::size_t i = 0; i < param.values.size(); ++i) {
-    ast::ParamValue& entry = param.values[i];
+    const ast::ParamValue& entry = param.values[i];
     if (!entry.value) continue;
     ExprScope scope{&layer, {}};
     Type type = CheckValue(*entry.value, &declared, scope);
-    if (type.kind != TypeKind::kError && !IsConstant(*entry.value)) {
+    if (type.kind != TypeKind::kError && !IsConstant(*entry.value, ann_)) {
       Report(diag::Kind::kNonConstantParam, entry.value->range,
              fmt::format("the value of param `{}` is not a constant", param.name))
           .help.push_back(
@@ -155,19 +155,19 @@ void Analyzer::CheckParam(ast::ParamDecl& param, const Layer& layer) {
   }
 }
 
-void Analyzer::CheckLet(ast::LetDecl& let, const Layer& layer) {
+void Analyzer::CheckLet(const ast::LetDecl& let, const Layer& layer) {
   let_state_[&let] = LetState::kInProgress;
   const Layer* saved = current_layer_;
   current_layer_ = &layer;
   ExprScope scope{&layer, {}};
   if (let.declared_type) {
-    const Type& declared = let.declared_type->type;
+    const Type declared = ann_.Type(*let.declared_type);
     if (let.value) {
       Type type = CheckValue(*let.value, &declared, scope);
       ExpectType(*let.value, type, declared, fmt::format("the value of `{}`", let.name));
       CheckConstantInRange(*let.value, *let.declared_type, let.name, let.name_range);
     }
-    let.type = declared;
+    ann_.Type(let) = declared;
   } else if (let.value) {
     Type type = CheckValue(*let.value, nullptr, scope);
     if (type.kind == TypeKind::kEmptySet) {
@@ -176,14 +176,14 @@ void Analyzer::CheckLet(ast::LetDecl& let, const Layer& layer) {
           .help.push_back(fmt::format("declare it: `let {}: set of Service = {{}}`", let.name));
       type = Type::Error();
     }
-    let.type = type;
+    ann_.Type(let) = type;
   }
   let_state_[&let] = LetState::kDone;
   current_layer_ = saved;
 }
 
-void Analyzer::CheckDecision(ast::DecisionDecl& decision, const Layer& layer) {
-  const Type& type = decision.type.type;
+void Analyzer::CheckDecision(const ast::DecisionDecl& decision, const Layer& layer) {
+  const Type& type = ann_.Type(decision.type);
   ExprScope scope{&layer, {}};
   if (decision.collect && type.kind != TypeKind::kSet && type.kind != TypeKind::kError) {
     Report(diag::Kind::kCollectNotSet, decision.type.source,
@@ -238,9 +238,9 @@ void Analyzer::CheckDecision(ast::DecisionDecl& decision, const Layer& layer) {
   }
 }
 
-void Analyzer::CheckDelegation(ast::DecisionDecl& decision, const Layer& layer) {
-  ast::Delegation& delegation = *decision.delegation;
-  const Type& type = decision.type.type;
+void Analyzer::CheckDelegation(const ast::DecisionDecl& decision, const Layer& layer) {
+  const ast::Delegation& delegation = *decision.delegation;
+  const Type& type = ann_.Type(decision.type);
   ExprScope scope{&layer, {}};
   if (!IsLayerKind(delegation.to_kind)) {
     auto& diagnostic = Report(diag::Kind::kUnknownLayerKind, delegation.range,
@@ -259,7 +259,8 @@ void Analyzer::CheckDelegation(ast::DecisionDecl& decision, const Layer& layer) 
     bool constant = true;
     for (auto& member : delegation.within_set) {
       Type actual = CheckValue(*member, enum_like ? &element : nullptr, scope);
-      if (enum_like && actual.kind != TypeKind::kError && !IsConstant(*member)) constant = false;
+      if (enum_like && actual.kind != TypeKind::kError && !IsConstant(*member, ann_))
+        constant = false;
     }
     if (!enum_like && type.kind != TypeKind::kError) {
       auto& diagnostic = Report(diag::Kind::kWithinOnWrongType, where,
@@ -279,8 +280,8 @@ void Analyzer::CheckDelegation(ast::DecisionDecl& decision, const Layer& layer) 
     if (IsNumeric(type)) {
       bool ok = ExpectType(*delegation.within_lo, lo, type, "the lower bound of `within`") &
                 ExpectType(*delegation.within_hi, hi, type, "the upper bound of `within`");
-      auto lo_value = EvalConstant(*delegation.within_lo);
-      auto hi_value = EvalConstant(*delegation.within_hi);
+      auto lo_value = EvalConstant(*delegation.within_lo, ann_);
+      auto hi_value = EvalConstant(*delegation.within_hi, ann_);
       if (!ok || lo.kind == TypeKind::kError || hi.kind == TypeKind::kError) {
         // already reported
       } else if (!lo_value || !hi_value) {

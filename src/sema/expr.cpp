@@ -101,7 +101,7 @@ source::SourceRange DeclaredAt(const ast::Symbol& symbol) {
 
 }  // namespace
 
-std::optional<std::int64_t> EvalConstant(const Expr& expr) {
+std::optional<std::int64_t> EvalConstant(const Expr& expr, const Annotations& annotations) {
   switch (expr.kind) {
     case ExprKind::kIntLit:
     case ExprKind::kMoneyLit:
@@ -109,7 +109,7 @@ std::optional<std::int64_t> EvalConstant(const Expr& expr) {
       return expr.int_value;
     case ExprKind::kNeg: {
       if (expr.operands.size() != 1) return std::nullopt;
-      auto value = EvalConstant(*expr.operands[0]);
+      auto value = EvalConstant(*expr.operands[0], annotations);
       if (!value || *value == INT64_MIN) return std::nullopt;
       return -*value;
     }
@@ -118,9 +118,9 @@ std::optional<std::int64_t> EvalConstant(const Expr& expr) {
     case ExprKind::kMul:
     case ExprKind::kDiv: {
       if (expr.operands.size() != 2) return std::nullopt;
-      if (expr.type.kind == TypeKind::kDate) return std::nullopt;  // date + duration
-      auto a = EvalConstant(*expr.operands[0]);
-      auto b = EvalConstant(*expr.operands[1]);
+      if (annotations.TypeOf(expr).kind == TypeKind::kDate) return std::nullopt;  // date + duration
+      auto a = EvalConstant(*expr.operands[0], annotations);
+      auto b = EvalConstant(*expr.operands[1], annotations);
       if (!a || !b) return std::nullopt;
       std::int64_t out = 0;
       bool overflow = false;
@@ -146,7 +146,7 @@ std::optional<std::int64_t> EvalConstant(const Expr& expr) {
   }
 }
 
-bool IsConstant(const Expr& expr) {
+bool IsConstant(const Expr& expr, const Annotations& annotations) {
   switch (expr.kind) {
     case ExprKind::kBoolLit:
     case ExprKind::kIntLit:
@@ -155,7 +155,7 @@ bool IsConstant(const Expr& expr) {
     case ExprKind::kDurationLit:
       return true;
     case ExprKind::kName:
-      return expr.symbol.kind == ast::SymbolKind::kEnumMember;
+      return annotations.SymbolOf(expr).kind == ast::SymbolKind::kEnumMember;
     case ExprKind::kSetLit:
     case ExprKind::kNeg:
     case ExprKind::kNot:
@@ -163,17 +163,18 @@ bool IsConstant(const Expr& expr) {
     case ExprKind::kSub:
     case ExprKind::kMul:
     case ExprKind::kDiv:
-      return std::all_of(expr.operands.begin(), expr.operands.end(),
-                         [](const ast::ExprPtr& operand) { return IsConstant(*operand); });
+      return std::all_of(
+          expr.operands.begin(), expr.operands.end(),
+          [&](const ast::ExprPtr& operand) { return IsConstant(*operand, annotations); });
     default:
       return false;
   }
 }
 
-bool IsCaseIndependent(const Expr& expr) {
+bool IsCaseIndependent(const Expr& expr, const Annotations& annotations) {
   if (expr.kind == ExprKind::kName) {
-    return expr.symbol.kind == ast::SymbolKind::kEnumMember ||
-           expr.symbol.kind == ast::SymbolKind::kParam;
+    return annotations.SymbolOf(expr).kind == ast::SymbolKind::kEnumMember ||
+           annotations.SymbolOf(expr).kind == ast::SymbolKind::kParam;
   }
   switch (expr.kind) {
     case ExprKind::kSetLit:
@@ -183,18 +184,20 @@ bool IsCaseIndependent(const Expr& expr) {
     case ExprKind::kSub:
     case ExprKind::kMul:
     case ExprKind::kDiv:
-      return std::all_of(expr.operands.begin(), expr.operands.end(),
-                         [](const ast::ExprPtr& operand) { return IsCaseIndependent(*operand); });
+      return std::all_of(
+          expr.operands.begin(), expr.operands.end(),
+          [&](const ast::ExprPtr& operand) { return IsCaseIndependent(*operand, annotations); });
     default:
-      return IsConstant(expr);
+      return IsConstant(expr, annotations);
   }
 }
 
 void Analyzer::CollectKnown(const Expr& expr, bool positive,
-                            std::vector<const ast::FactDecl*>& out) {
+                            std::vector<const ast::FactDecl*>& out) const {
   switch (expr.kind) {
     case ExprKind::kKnown:
-      if (positive && expr.symbol.kind == ast::SymbolKind::kFact) out.push_back(expr.symbol.fact);
+      if (positive && ann_.Symbol(expr).kind == ast::SymbolKind::kFact)
+        out.push_back(ann_.Symbol(expr).fact);
       break;
     case ExprKind::kNot:
       if (!expr.operands.empty()) CollectKnown(*expr.operands[0], !positive, out);
@@ -215,7 +218,7 @@ void Analyzer::CollectKnown(const Expr& expr, bool positive,
   }
 }
 
-Type Analyzer::CheckValue(Expr& expr, const Type* expected, ExprScope& scope) {
+Type Analyzer::CheckValue(const Expr& expr, const Type* expected, ExprScope& scope) {
   Type type = Check(expr, expected, scope);
   if (type.kind != TypeKind::kDuration) return type;
   Report(diag::Kind::kTypeMismatch, expr.range, "a duration is not a value on its own")
@@ -223,7 +226,7 @@ Type Analyzer::CheckValue(Expr& expr, const Type* expected, ExprScope& scope) {
   return Type::Error();
 }
 
-void Analyzer::CheckCondition(Expr& expr, ExprScope& scope, std::string_view what) {
+void Analyzer::CheckCondition(const Expr& expr, ExprScope& scope, std::string_view what) {
   Type bool_type = Type::Bool();
   Type type = CheckValue(expr, &bool_type, scope);
   if (type.kind == TypeKind::kError || type.kind == TypeKind::kBool) return;
@@ -232,7 +235,7 @@ void Analyzer::CheckCondition(Expr& expr, ExprScope& scope, std::string_view wha
       .help.push_back("compare the value, e.g. `x > 0`, or use a bool fact or let");
 }
 
-Type Analyzer::Check(Expr& expr, const Type* expected, ExprScope& scope) {
+Type Analyzer::Check(const Expr& expr, const Type* expected, ExprScope& scope) {
   Type type = Type::Error();
   Type bool_type = Type::Bool();
   switch (expr.kind) {
@@ -332,21 +335,21 @@ Type Analyzer::Check(Expr& expr, const Type* expected, ExprScope& scope) {
       type = CheckIf(expr, expected, scope);
       break;
   }
-  expr.type = type;
+  ann_.Type(expr) = type;
   return type;
 }
 
-Type Analyzer::CheckName(Expr& expr, const Type* expected, ExprScope& scope) {
+Type Analyzer::CheckName(const Expr& expr, const Type* expected, ExprScope& scope) {
   const Layer& layer = *scope.layer;
   if (expr.name == "reference_date") {
-    expr.symbol.kind = ast::SymbolKind::kReferenceDate;
+    ann_.Symbol(expr).kind = ast::SymbolKind::kReferenceDate;
     return Type::Date();
   }
   auto as_member = [&](const ast::EnumDecl* decl, int index) {
-    expr.symbol = {};
-    expr.symbol.kind = ast::SymbolKind::kEnumMember;
-    expr.symbol.enum_decl = decl;
-    expr.symbol.enum_index = index;
+    ann_.Symbol(expr) = {};
+    ann_.Symbol(expr).kind = ast::SymbolKind::kEnumMember;
+    ann_.Symbol(expr).enum_decl = decl;
+    ann_.Symbol(expr).enum_index = index;
     return Type::Enum(decl);
   };
   const ast::EnumDecl* expected_enum =
@@ -356,7 +359,7 @@ Type Analyzer::CheckName(Expr& expr, const Type* expected, ExprScope& scope) {
     if (index >= 0) return as_member(expected_enum, index);
   }
   if (const Entity* entity = Lookup(layer, NameSpace::kValue, expr.name)) {
-    ast::Symbol& symbol = expr.symbol;
+    ast::Symbol& symbol = ann_.Symbol(expr);
     switch (entity->kind) {
       case EntityKind::kFact: {
         symbol.kind = ast::SymbolKind::kFact;
@@ -374,12 +377,12 @@ Type Analyzer::CheckName(Expr& expr, const Type* expected, ExprScope& scope) {
               "case without it is an evaluation error",
               fact.name));
         }
-        return fact.type.type;
+        return ann_.Type(fact.type);
       }
       case EntityKind::kParam:
         symbol.kind = ast::SymbolKind::kParam;
         symbol.param = entity->param;
-        return entity->param->type.type;
+        return ann_.Type(entity->param->type);
       case EntityKind::kLet:
         symbol.kind = ast::SymbolKind::kLet;
         symbol.let = entity->let;
@@ -387,7 +390,7 @@ Type Analyzer::CheckName(Expr& expr, const Type* expected, ExprScope& scope) {
       case EntityKind::kDecision:
         symbol.kind = ast::SymbolKind::kDecision;
         symbol.decision = entity->decision;
-        return entity->decision->type.type;
+        return ann_.Type(entity->decision->type);
       default:
         return Type::Error();
     }
@@ -423,7 +426,7 @@ Type Analyzer::CheckName(Expr& expr, const Type* expected, ExprScope& scope) {
   return Type::Error();
 }
 
-Type Analyzer::CheckKnown(Expr& expr, ExprScope& scope) {
+Type Analyzer::CheckKnown(const Expr& expr, ExprScope& scope) {
   const Entity* entity = Lookup(*scope.layer, NameSpace::kValue, expr.name);
   if (!entity) {
     ReportUnresolved(*scope.layer, NameSpace::kValue, expr.name, NameRange(expr),
@@ -437,8 +440,8 @@ Type Analyzer::CheckKnown(Expr& expr, ExprScope& scope) {
         .notes.push_back({entity->name_range, fmt::format("`{}` is declared here", expr.name)});
     return Type::Bool();
   }
-  expr.symbol.kind = ast::SymbolKind::kFact;
-  expr.symbol.fact = entity->fact;
+  ann_.Symbol(expr).kind = ast::SymbolKind::kFact;
+  ann_.Symbol(expr).fact = entity->fact;
   if (!entity->fact->is_optional) {
     auto& diagnostic =
         Report(diag::Kind::kKnownOnRequiredFact, NameRange(expr),
@@ -450,7 +453,7 @@ Type Analyzer::CheckKnown(Expr& expr, ExprScope& scope) {
   return Type::Bool();
 }
 
-Type Analyzer::CheckCall(Expr& expr, const Type* expected, ExprScope& scope) {
+Type Analyzer::CheckCall(const Expr& expr, const Type* expected, ExprScope& scope) {
   static const std::vector<std::string> kBuiltins = {"days_between", "max", "min", "years_between"};
   auto check_arguments = [&] {
     for (auto& operand : expr.operands) CheckValue(*operand, nullptr, scope);
@@ -498,7 +501,7 @@ Type Analyzer::CheckCall(Expr& expr, const Type* expected, ExprScope& scope) {
   return ok ? Type::Int() : Type::Error();
 }
 
-Type Analyzer::CheckSet(Expr& expr, const Type* expected, ExprScope& scope) {
+Type Analyzer::CheckSet(const Expr& expr, const Type* expected, ExprScope& scope) {
   const ast::EnumDecl* element = nullptr;
   if (expected && (expected->kind == TypeKind::kSet || expected->kind == TypeKind::kEnum)) {
     element = expected->enum_decl;
@@ -536,7 +539,7 @@ bool Analyzer::IsBareMember(const Expr& expr, const Layer& layer) const {
          !Lookup(layer, NameSpace::kValue, expr.name);
 }
 
-std::pair<Type, Type> Analyzer::CheckPair(Expr& lhs, Expr& rhs, ExprScope& scope) {
+std::pair<Type, Type> Analyzer::CheckPair(const Expr& lhs, const Expr& rhs, ExprScope& scope) {
   auto usable = [](const Type& type) { return type.kind != TypeKind::kError; };
   if (IsBareMember(lhs, *scope.layer) && !IsBareMember(rhs, *scope.layer)) {
     Type right = CheckValue(rhs, nullptr, scope);
@@ -548,7 +551,7 @@ std::pair<Type, Type> Analyzer::CheckPair(Expr& lhs, Expr& rhs, ExprScope& scope
       rhs.kind == ExprKind::kName && IsBareMember(rhs, *scope.layer) &&
       !MemberOwners(rhs.name, *scope.layer).empty()) {
     // `none == none`: the left side's finding already says the enum is unclear.
-    rhs.type = Type::Error();
+    ann_.Type(rhs) = Type::Error();
     return {left, Type::Error()};
   }
   Type right = CheckValue(rhs, usable(left) ? &left : nullptr, scope);
@@ -573,14 +576,14 @@ std::vector<std::pair<const ast::EnumDecl*, int>> Analyzer::MemberOwners(std::st
 
 void Analyzer::CheckConstantInRange(const Expr& constant, const ast::TypeRef& type,
                                     std::string_view name, source::SourceRange declared_at) {
-  if (!type.range || !IsOrdered(type.type)) return;
-  auto value = EvalConstant(constant);
+  if (!type.range || !IsOrdered(ann_.Type(type))) return;
+  auto value = EvalConstant(constant, ann_);
   if (!value || (*value >= type.range->lo && *value <= type.range->hi)) return;
   auto& diagnostic = Report(
       diag::Kind::kValueOutOfRange, constant.range,
-      fmt::format("{} is outside the range {}..{} of `{}`", FormatConstant(type.type, *value),
-                  FormatConstant(type.type, type.range->lo),
-                  FormatConstant(type.type, type.range->hi), name));
+      fmt::format("{} is outside the range {}..{} of `{}`", FormatConstant(ann_.Type(type), *value),
+                  FormatConstant(ann_.Type(type), type.range->lo),
+                  FormatConstant(ann_.Type(type), type.range->hi), name));
   diagnostic.notes.push_back({type.range_source.valid() ? type.range_source : declared_at,
                               fmt::format("the range of `{}` is declared here", name)});
   diagnostic.help.push_back("correct the constant, or widen the declared range");
@@ -588,15 +591,15 @@ void Analyzer::CheckConstantInRange(const Expr& constant, const ast::TypeRef& ty
 
 void Analyzer::CheckConstantAgainst(const Expr& named, const Expr& constant) {
   if (named.kind != ExprKind::kName) return;
-  const ast::TypeRef* declared = DeclaredType(named.symbol);
+  const ast::TypeRef* declared = DeclaredType(ann_.Symbol(named));
   if (!declared) return;
-  CheckConstantInRange(constant, *declared, named.name, DeclaredAt(named.symbol));
+  CheckConstantInRange(constant, *declared, named.name, DeclaredAt(ann_.Symbol(named)));
 }
 
-Type Analyzer::CheckArithmetic(Expr& expr, ExprScope& scope) {
+Type Analyzer::CheckArithmetic(const Expr& expr, ExprScope& scope) {
   if (expr.operands.size() != 2) return Type::Error();
-  Expr& lhs = *expr.operands[0];
-  Expr& rhs = *expr.operands[1];
+  const Expr& lhs = *expr.operands[0];
+  const Expr& rhs = *expr.operands[1];
   bool additive = expr.kind == ExprKind::kAdd || expr.kind == ExprKind::kSub;
   Type left = CheckValue(lhs, nullptr, scope);
   Type right = additive ? Check(rhs, nullptr, scope) : CheckValue(rhs, nullptr, scope);
@@ -636,7 +639,7 @@ Type Analyzer::CheckArithmetic(Expr& expr, ExprScope& scope) {
       return mismatch(fmt::format("cannot multiply {} by {}", TypeName(left), TypeName(right)),
                       "`*` works on int with int and money with int");
     }
-    if (!IsCaseIndependent(lhs) && !IsCaseIndependent(rhs)) {
+    if (!IsCaseIndependent(lhs, ann_) && !IsCaseIndependent(rhs, ann_)) {
       Report(diag::Kind::kNonLinearArithmetic, expr.range,
              "`*` multiplies two values that differ from case to case")
           .help.push_back(
@@ -650,18 +653,18 @@ Type Analyzer::CheckArithmetic(Expr& expr, ExprScope& scope) {
     return mismatch(fmt::format("cannot divide {} by {}", TypeName(left), TypeName(right)),
                     "`/` divides an int by a constant int");
   }
-  if (!IsCaseIndependent(rhs)) {
+  if (!IsCaseIndependent(rhs, ann_)) {
     Report(diag::Kind::kNonLinearArithmetic, rhs.range, "the divisor differs from case to case")
         .help.push_back(
             "divide by a constant or a param; the conflict analysis needs linear "
             "arithmetic");
     return Type::Int();
   }
-  auto divisor = EvalConstant(rhs);
+  auto divisor = EvalConstant(rhs, ann_);
   bool zero = divisor && *divisor == 0;
-  if (!divisor && rhs.kind == ExprKind::kName && rhs.symbol.kind == ast::SymbolKind::kParam) {
-    for (const auto& value : rhs.symbol.param->values) {
-      auto constant = value.value ? EvalConstant(*value.value) : std::nullopt;
+  if (!divisor && rhs.kind == ExprKind::kName && ann_.Symbol(rhs).kind == ast::SymbolKind::kParam) {
+    for (const auto& value : ann_.Symbol(rhs).param->values) {
+      auto constant = value.value ? EvalConstant(*value.value, ann_) : std::nullopt;
       if (constant && *constant == 0) zero = true;
     }
   }
@@ -673,10 +676,10 @@ Type Analyzer::CheckArithmetic(Expr& expr, ExprScope& scope) {
   return Type::Int();
 }
 
-Type Analyzer::CheckComparison(Expr& expr, ExprScope& scope) {
+Type Analyzer::CheckComparison(const Expr& expr, ExprScope& scope) {
   if (expr.operands.size() != 2) return Type::Error();
-  Expr& lhs = *expr.operands[0];
-  Expr& rhs = *expr.operands[1];
+  const Expr& lhs = *expr.operands[0];
+  const Expr& rhs = *expr.operands[1];
   auto [left, right] = CheckPair(lhs, rhs, scope);
   if (left.kind == TypeKind::kError || right.kind == TypeKind::kError) return Type::Bool();
   if (!Compatible(left, right) && !Compatible(right, left)) {
@@ -696,10 +699,10 @@ Type Analyzer::CheckComparison(Expr& expr, ExprScope& scope) {
   return Type::Bool();
 }
 
-Type Analyzer::CheckIn(Expr& expr, ExprScope& scope) {
+Type Analyzer::CheckIn(const Expr& expr, ExprScope& scope) {
   if (expr.operands.size() != 2) return Type::Error();
-  Expr& value = *expr.operands[0];
-  Expr& set = *expr.operands[1];
+  const Expr& value = *expr.operands[0];
+  const Expr& set = *expr.operands[1];
   Type value_type, set_type;
   if (IsBareMember(value, *scope.layer) && !IsBareMember(set, *scope.layer)) {
     set_type = CheckValue(set, nullptr, scope);
@@ -711,7 +714,7 @@ Type Analyzer::CheckIn(Expr& expr, ExprScope& scope) {
     if (value_type.kind != TypeKind::kEnum && set.kind == ExprKind::kSetLit) {
       // `age in {1, 2}`: one finding about the left side, not one per element.
       for (auto& element : set.operands) CheckValue(*element, nullptr, scope);
-      set.type = set_type = Type::Error();
+      ann_.Type(set) = set_type = Type::Error();
       if (value_type.kind == TypeKind::kError) return Type::Bool();
       auto& diagnostic = Report(diag::Kind::kTypeMismatch, value.range,
                                 fmt::format("`in {{...}}` needs an enum value on its left, but "
@@ -748,9 +751,9 @@ Type Analyzer::CheckIn(Expr& expr, ExprScope& scope) {
   return Type::Bool();
 }
 
-Type Analyzer::CheckInRange(Expr& expr, ExprScope& scope) {
+Type Analyzer::CheckInRange(const Expr& expr, ExprScope& scope) {
   if (expr.operands.size() != 3) return Type::Error();
-  Expr& value = *expr.operands[0];
+  const Expr& value = *expr.operands[0];
   Type value_type = CheckValue(value, nullptr, scope);
   Type lo = CheckValue(*expr.operands[1], &value_type, scope);
   Type hi = CheckValue(*expr.operands[2], &value_type, scope);
@@ -770,8 +773,8 @@ Type Analyzer::CheckInRange(Expr& expr, ExprScope& scope) {
            fmt::format("the bounds are {} and {}, but the value is {}", TypeName(lo), TypeName(hi),
                        TypeName(value_type)));
   } else {
-    auto lo_value = EvalConstant(*expr.operands[1]);
-    auto hi_value = EvalConstant(*expr.operands[2]);
+    auto lo_value = EvalConstant(*expr.operands[1], ann_);
+    auto hi_value = EvalConstant(*expr.operands[2], ann_);
     if (lo_value && hi_value && *lo_value > *hi_value) {
       Report(diag::Kind::kEmptyRange, bounds,
              fmt::format("the range {}..{} is empty", FormatConstant(value_type, *lo_value),
@@ -782,13 +785,13 @@ Type Analyzer::CheckInRange(Expr& expr, ExprScope& scope) {
   return Type::Bool();
 }
 
-Type Analyzer::CheckIf(Expr& expr, const Type* expected, ExprScope& scope) {
+Type Analyzer::CheckIf(const Expr& expr, const Type* expected, ExprScope& scope) {
   if (expr.operands.size() != 3) return Type::Error();
-  Expr& condition = *expr.operands[0];
-  Expr& yes = *expr.operands[1];
-  Expr& no = *expr.operands[2];
+  const Expr& condition = *expr.operands[0];
+  const Expr& yes = *expr.operands[1];
+  const Expr& no = *expr.operands[2];
   CheckCondition(condition, scope, "the `if` condition");
-  auto branch = [&](Expr& arm, bool positive, const Type* want) {
+  auto branch = [&](const Expr& arm, bool positive, const Type* want) {
     std::size_t guarded = scope.guarded.size();
     CollectKnown(condition, positive, scope.guarded);
     Type type = CheckValue(arm, want, scope);
@@ -817,14 +820,14 @@ Type Analyzer::CheckIf(Expr& expr, const Type* expected, ExprScope& scope) {
   return Type::Error();
 }
 
-Type Analyzer::LetType(ast::LetDecl& let, const Layer& layer) {
+Type Analyzer::LetType(const ast::LetDecl& let, const Layer& layer) {
   auto state = let_state_.find(&let);
   if (state != let_state_.end()) {
     // In progress: the let depends on itself; the dependency graph reports the cycle (L401).
-    return state->second == LetState::kDone ? let.type : Type::Error();
+    return state->second == LetState::kDone ? ann_.Type(let) : Type::Error();
   }
   CheckLet(let, layer);
-  return let.type;
+  return ann_.Type(let);
 }
 
 }  // namespace loket::sema::detail

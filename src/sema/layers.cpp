@@ -245,25 +245,22 @@ void Analyzer::BuildLayers() {
   }
 }
 
+// The parser gave each declaration its file's layer name, which is the name of the layer the
+// file belongs to here.
 void Analyzer::AttachDeclarations() {
   for (auto& layer_ptr : model_.layers) {
     Layer* layer = layer_ptr.get();
-    for (ast::File* file : FilesOf(layer)) {
-      for (auto& decl : file->enums) decl->layer = layer->name, layer->enums.push_back(decl.get());
-      for (auto& decl : file->authorities)
-        decl->layer = layer->name, layer->authorities.push_back(decl.get());
-      for (auto& decl : file->laws) decl->layer = layer->name, layer->laws.push_back(decl.get());
-      for (auto& decl : file->domains)
-        decl->layer = layer->name, layer->domains.push_back(decl.get());
-      for (auto& decl : file->facts) decl->layer = layer->name, layer->facts.push_back(decl.get());
-      for (auto& decl : file->params)
-        decl->layer = layer->name, layer->params.push_back(decl.get());
-      for (auto& decl : file->lets) decl->layer = layer->name, layer->lets.push_back(decl.get());
-      for (auto& decl : file->assumes)
-        decl->layer = layer->name, layer->assumes.push_back(decl.get());
-      for (auto& decl : file->decisions)
-        decl->layer = layer->name, layer->decisions.push_back(decl.get());
-      for (auto& decl : file->rules) decl->layer = layer->name, layer->rules.push_back(decl.get());
+    for (const ast::File* file : FilesOf(layer)) {
+      for (auto& decl : file->enums) layer->enums.push_back(decl.get());
+      for (auto& decl : file->authorities) layer->authorities.push_back(decl.get());
+      for (auto& decl : file->laws) layer->laws.push_back(decl.get());
+      for (auto& decl : file->domains) layer->domains.push_back(decl.get());
+      for (auto& decl : file->facts) layer->facts.push_back(decl.get());
+      for (auto& decl : file->params) layer->params.push_back(decl.get());
+      for (auto& decl : file->lets) layer->lets.push_back(decl.get());
+      for (auto& decl : file->assumes) layer->assumes.push_back(decl.get());
+      for (auto& decl : file->decisions) layer->decisions.push_back(decl.get());
+      for (auto& decl : file->rules) layer->rules.push_back(decl.get());
     }
   }
 }

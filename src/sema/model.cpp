@@ -30,14 +30,41 @@ std::vector<const Layer*> Model::Chain(const Layer& leaf) const {
   return chain;
 }
 
-std::unique_ptr<Model> Analyze(std::vector<std::unique_ptr<ast::File>> files,
+void Annotations::Reset(const std::vector<std::shared_ptr<const ast::File>>& files) {
+  tables_.clear();
+  for (const auto& file : files) {
+    if (file->id == source::kNoFile) continue;
+    if (tables_.size() <= file->id) tables_.resize(file->id + 1);
+    FileTables& tables = tables_[file->id];
+    const ast::NodeCounts& counts = file->counts;
+    tables.expr_types.assign(counts.exprs, ast::Type());
+    tables.symbols.assign(counts.exprs, ast::Symbol());
+    tables.type_refs.assign(counts.type_refs, ast::Type());
+    tables.lets.assign(counts.lets, ast::Type());
+    tables.rule_refs.assign(counts.rule_refs, nullptr);
+    tables.citations.assign(counts.citations, CitationInfo());
+    tables.assignments.assign(counts.assignments, nullptr);
+    tables.rules.assign(counts.rules, std::nullopt);
+  }
+}
+
+std::unique_ptr<Model> Analyze(std::vector<std::shared_ptr<const ast::File>> files,
                                source::SourceManager& sources, diag::DiagnosticSink& sink) {
   auto model = std::make_unique<Model>();
   model->sources = &sources;
   model->files = std::move(files);
+  model->annotations.Reset(model->files);
   detail::Analyzer(*model, sink).Run();
   model->has_errors = sink.has_errors();
   return model;
+}
+
+std::unique_ptr<Model> Analyze(std::vector<std::unique_ptr<ast::File>> files,
+                               source::SourceManager& sources, diag::DiagnosticSink& sink) {
+  std::vector<std::shared_ptr<const ast::File>> shared;
+  shared.reserve(files.size());
+  for (auto& file : files) shared.push_back(std::move(file));
+  return Analyze(std::move(shared), sources, sink);
 }
 
 }  // namespace loket::sema

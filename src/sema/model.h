@@ -1,6 +1,6 @@
 // The checked rule base: the parsed files, the layer tree and, per layer, its declarations.
 // Produced by sema::Analyze; after that it is read-only and shared by graph, compile, eval
-// and analysis. All AST annotations (types, resolved names, exception targets, assigned
+// and analysis. All annotations (types, resolved names, exception targets, assigned
 // decisions) are filled in when Analyze reports no errors.
 #pragma once
 
@@ -12,6 +12,7 @@
 
 #include "ast/ast.h"
 #include "diag/diagnostic.h"
+#include "sema/annotations.h"
 #include "source/source_manager.h"
 
 namespace loket::sema {
@@ -45,7 +46,9 @@ struct Layer {
 
 struct Model {
   source::SourceManager* sources = nullptr;  // owned by the caller (the RuleBase)
-  std::vector<std::unique_ptr<ast::File>> files;
+  // The syntax, never changed: a re-check shares the trees of unchanged files.
+  std::vector<std::shared_ptr<const ast::File>> files;
+  Annotations annotations;                     // what sema learned about the syntax
   std::vector<std::unique_ptr<Layer>> layers;  // parents before children
   const Layer* root = nullptr;
   bool has_errors = false;
@@ -58,7 +61,11 @@ struct Model {
 };
 
 // Resolves names across files and layers, builds the layer tree, checks types, ranges,
-// assignments, exceptions, citations and competence. Takes ownership of the files.
+// assignments, exceptions, citations and competence. Shares the files, never changing them;
+// each must have been parsed as its own id in `sources`.
+std::unique_ptr<Model> Analyze(std::vector<std::shared_ptr<const ast::File>> files,
+                               source::SourceManager& sources, diag::DiagnosticSink& sink);
+// The same, for files just parsed.
 std::unique_ptr<Model> Analyze(std::vector<std::unique_ptr<ast::File>> files,
                                source::SourceManager& sources, diag::DiagnosticSink& sink);
 

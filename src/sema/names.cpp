@@ -70,7 +70,7 @@ void Analyzer::DeclareNames() {
     const Layer* layer = layer_ptr.get();
     current_layer_ = layer;
     own_[layer];
-    for (ast::File* file : FilesOf(layer)) {
+    for (const ast::File* file : FilesOf(layer)) {
       for (auto& decl : file->enums) {
         Entity entity{EntityKind::kEnum, layer, decl->name_range};
         entity.enum_decl = decl.get();

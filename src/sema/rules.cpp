@@ -33,7 +33,8 @@ bool IsBlank(const std::string& text) {
   });
 }
 
-std::string WithinText(const ast::Delegation& delegation, const Type& type) {
+std::string WithinText(const ast::Delegation& delegation, const Type& type,
+                       const Annotations& annotations) {
   if (!delegation.within_set.empty()) {
     std::string members;
     for (const auto& member : delegation.within_set) {
@@ -41,8 +42,8 @@ std::string WithinText(const ast::Delegation& delegation, const Type& type) {
     }
     return "within {" + members + "}";
   }
-  auto lo = delegation.within_lo ? EvalConstant(*delegation.within_lo) : std::nullopt;
-  auto hi = delegation.within_hi ? EvalConstant(*delegation.within_hi) : std::nullopt;
+  auto lo = delegation.within_lo ? EvalConstant(*delegation.within_lo, annotations) : std::nullopt;
+  auto hi = delegation.within_hi ? EvalConstant(*delegation.within_hi, annotations) : std::nullopt;
   if (!lo || !hi) return "within";
   return "within " + FormatConstant(type, *lo) + ".." + FormatConstant(type, *hi);
 }
@@ -54,7 +55,7 @@ void Analyzer::CheckRules() {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
     std::unordered_map<std::string, const ast::RuleDecl*> ids;
-    for (ast::File* file : FilesOf(&layer)) {
+    for (const ast::File* file : FilesOf(&layer)) {
       for (auto& rule : file->rules) {
         // Rules sharing an id are versions of one rule when each says when it is in force
         // (`valid from` / `until`); whether versions overlap is the analysis' question (L512).
@@ -79,7 +80,7 @@ void Analyzer::CheckRules() {
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
     current_layer_ = &layer;
-    for (ast::File* file : FilesOf(&layer)) {
+    for (const ast::File* file : FilesOf(&layer)) {
       for (auto& rule : file->rules) ResolveExceptions(*rule, layer);
       for (auto& rule : file->rules) CheckCompetence(*rule, layer);
     }
@@ -87,9 +88,9 @@ void Analyzer::CheckRules() {
   current_layer_ = nullptr;
 }
 
-void Analyzer::CheckRuleBody(ast::RuleDecl& rule, const Layer& layer) {
+void Analyzer::CheckRuleBody(const ast::RuleDecl& rule, const Layer& layer) {
   if (!rule.citations.empty()) CheckCitations(rule, layer);
-  if (IsBlank(rule.citation)) {
+  if (IsBlank(ann_.CitationText(rule))) {
     Report(diag::Kind::kMissingCitation, rule.citation_range,
            fmt::format("rule `{}` cites no legal basis", rule.id))
         .help.push_back(
@@ -102,7 +103,7 @@ void Analyzer::CheckRuleBody(ast::RuleDecl& rule, const Layer& layer) {
     CollectKnown(*rule.condition, true, scope.guarded);
   }
   std::unordered_map<const ast::DecisionDecl*, const ast::Assignment*> assigned;
-  for (ast::Assignment& assignment : rule.assignments) {
+  for (const ast::Assignment& assignment : rule.assignments) {
     const Entity* entity = Lookup(layer, NameSpace::kValue, assignment.name);
     bool is_decision = entity && entity->kind == EntityKind::kDecision;
     if (!entity) {
@@ -126,7 +127,7 @@ void Analyzer::CheckRuleBody(ast::RuleDecl& rule, const Layer& layer) {
       continue;
     }
     const ast::DecisionDecl& decision = *entity->decision;
-    assignment.decision = &decision;
+    ann_.Decision(assignment) = &decision;
     auto [first, inserted] = assigned.emplace(&decision, &assignment);
     if (!inserted) {
       Report(diag::Kind::kAssignedTwice, assignment.name_range,
@@ -152,7 +153,7 @@ void Analyzer::CheckRuleBody(ast::RuleDecl& rule, const Layer& layer) {
           assignment.name));
     }
     if (!assignment.value) continue;
-    const Type& expected = decision.type.type;
+    const Type& expected = ann_.Type(decision.type);
     Type actual = CheckValue(*assignment.value, &expected, scope);
     if (ExpectType(*assignment.value, actual, expected,
                    fmt::format("the value assigned to `{}`", assignment.name))) {
@@ -161,8 +162,8 @@ void Analyzer::CheckRuleBody(ast::RuleDecl& rule, const Layer& layer) {
   }
 }
 
-void Analyzer::ResolveExceptions(ast::RuleDecl& rule, const Layer& layer) {
-  for (ast::RuleRef& ref : rule.exception_to) {
+void Analyzer::ResolveExceptions(const ast::RuleDecl& rule, const Layer& layer) {
+  for (const ast::RuleRef& ref : rule.exception_to) {
     const ast::RuleDecl* target = nullptr;
     for (const Layer* at = &layer; at && !target; at = at->parent) target = at->FindRule(ref.text);
     // `national.wi.duty`: a rule of a named layer.
@@ -241,13 +242,13 @@ void Analyzer::ResolveExceptions(ast::RuleDecl& rule, const Layer& layer) {
       }
       continue;
     }
-    ref.target = target;
+    ann_.Target(ref) = target;
     if (target == &rule) continue;  // a cycle of exceptions; the dependency graph reports it
     // An exception only changes what its base decides; anything more is a new rule.
     std::unordered_set<const ast::DecisionDecl*> base;
     for (const auto& assignment : target->assignments) {
-      if (!assignment.decision) base.insert(nullptr);
-      base.insert(assignment.decision);
+      if (!ann_.DecisionOf(assignment)) base.insert(nullptr);
+      base.insert(ann_.DecisionOf(assignment));
     }
     if (base.count(nullptr)) continue;  // the base has errors of its own
     std::string decided;
@@ -255,7 +256,7 @@ void Analyzer::ResolveExceptions(ast::RuleDecl& rule, const Layer& layer) {
       decided += (decided.empty() ? "`" : ", `") + assignment.name + "`";
     }
     for (const auto& assignment : rule.assignments) {
-      if (!assignment.decision || base.count(assignment.decision)) continue;
+      if (!ann_.DecisionOf(assignment) || base.count(ann_.DecisionOf(assignment))) continue;
       auto& diagnostic =
           Report(diag::Kind::kExceptionDecidesOther, assignment.name_range,
                  fmt::format("exception `{}` decides `{}`, which its base rule `{}` does not",
@@ -269,19 +270,19 @@ void Analyzer::ResolveExceptions(ast::RuleDecl& rule, const Layer& layer) {
   }
 }
 
-void Analyzer::CheckCompetence(ast::RuleDecl& rule, const Layer& layer) {
+void Analyzer::CheckCompetence(const ast::RuleDecl& rule, const Layer& layer) {
   // The first exception to a rule of a higher layer: overriding it needs delegation (L314).
   const ast::RuleRef* higher_exception = nullptr;
   for (const ast::RuleRef& ref : rule.exception_to) {
-    if (!ref.target) continue;
-    const Layer* owner = model_.FindLayer(ref.target->layer);
+    if (!ann_.TargetOf(ref)) continue;
+    const Layer* owner = model_.FindLayer(ann_.TargetOf(ref)->layer);
     if (owner && owner != &layer && IsAncestorOrSelf(owner, &layer)) {
       higher_exception = &ref;
       break;
     }
   }
   for (const ast::Assignment& assignment : rule.assignments) {
-    const ast::DecisionDecl* decision = assignment.decision;
+    const ast::DecisionDecl* decision = ann_.DecisionOf(assignment);
     if (!decision) continue;
     const Layer* owner = model_.FindLayer(decision->layer);
     if (!owner || owner == &layer) continue;
@@ -303,8 +304,8 @@ void Analyzer::CheckCompetence(ast::RuleDecl& rule, const Layer& layer) {
             Report(diag::Kind::kExceptionAcrossLayers, higher_exception->range,
                    fmt::format("`{}` is an exception to `{}` of higher layer `{}`, but `{}` is not "
                                "delegated",
-                               rule.id, higher_exception->target->id,
-                               higher_exception->target->layer, decision->name));
+                               rule.id, ann_.TargetOf(*higher_exception)->id,
+                               ann_.TargetOf(*higher_exception)->layer, decision->name));
         diagnostic.notes.push_back(
             {decision->name_range,
              fmt::format("`{}` is declared here, without `delegated to`", decision->name)});
@@ -347,30 +348,30 @@ void Analyzer::CheckWithin(const ast::Assignment& assignment, const ast::Decisio
   const ast::Delegation& delegation = *decision.delegation;
   if (!assignment.value) return;
   const ast::Expr& value = *assignment.value;
-  const Type& type = decision.type.type;
+  const Type& type = ann_.Type(decision.type);
   auto report = [&](const ast::Expr& outside, std::string shown) {
     auto& diagnostic = Report(diag::Kind::kOutsideWithin, outside.range,
                               fmt::format("{} is outside `{}` of `{}`", shown,
-                                          WithinText(delegation, type), decision.name));
-    diagnostic.notes.push_back(
-        {delegation.range.valid() ? delegation.range : decision.name_range,
-         fmt::format("`{}` is delegated {} here", decision.name, WithinText(delegation, type))});
+                                          WithinText(delegation, type, ann_), decision.name));
+    diagnostic.notes.push_back({delegation.range.valid() ? delegation.range : decision.name_range,
+                                fmt::format("`{}` is delegated {} here", decision.name,
+                                            WithinText(delegation, type, ann_))});
     diagnostic.help.push_back("a lower layer may decide only within the bounds it was given");
   };
   if (!delegation.within_set.empty()) {
     std::unordered_set<int> allowed;
     for (const auto& member : delegation.within_set) {
-      if (member->symbol.kind == ast::SymbolKind::kEnumMember) {
-        allowed.insert(member->symbol.enum_index);
+      if (ann_.Symbol(*member).kind == ast::SymbolKind::kEnumMember) {
+        allowed.insert(ann_.Symbol(*member).enum_index);
       }
     }
     auto check_member = [&](const ast::Expr& member) {
       if (member.kind != ast::ExprKind::kName ||
-          member.symbol.kind != ast::SymbolKind::kEnumMember ||
-          member.symbol.enum_decl != type.enum_decl) {
+          ann_.Symbol(member).kind != ast::SymbolKind::kEnumMember ||
+          ann_.Symbol(member).enum_decl != type.enum_decl) {
         return;
       }
-      if (!allowed.count(member.symbol.enum_index)) report(member, "`" + member.name + "`");
+      if (!allowed.count(ann_.Symbol(member).enum_index)) report(member, "`" + member.name + "`");
     };
     if (type.kind == TypeKind::kEnum) check_member(value);
     if (type.kind == TypeKind::kSet && value.kind == ast::ExprKind::kSetLit) {
@@ -379,9 +380,9 @@ void Analyzer::CheckWithin(const ast::Assignment& assignment, const ast::Decisio
     return;
   }
   if (!delegation.within_lo || !delegation.within_hi) return;
-  auto lo = EvalConstant(*delegation.within_lo);
-  auto hi = EvalConstant(*delegation.within_hi);
-  auto constant = EvalConstant(value);
+  auto lo = EvalConstant(*delegation.within_lo, ann_);
+  auto hi = EvalConstant(*delegation.within_hi, ann_);
+  auto constant = EvalConstant(value, ann_);
   if (!lo || !hi || !constant) return;  // a computed outcome is the conflict analysis' (L503)
   if (*constant < *lo || *constant > *hi) report(value, FormatConstant(type, *constant));
 }

@@ -6,6 +6,12 @@
 namespace loket::source {
 
 FileId SourceManager::AddFile(std::string path, std::string text) {
+  const auto id = static_cast<FileId>(files_.size());
+  AddFileAs(id, std::move(path), std::move(text));
+  return id;
+}
+
+void SourceManager::AddFileAs(FileId id, std::string path, std::string text) {
   File file{std::move(path), std::move(text), {0}};
   const char* begin = file.text.data();
   const char* end = begin + file.text.size();
@@ -14,8 +20,13 @@ FileId SourceManager::AddFile(std::string path, std::string text) {
     if (!at) break;
     file.line_starts.push_back(static_cast<std::uint32_t>(at - begin + 1));
   }
-  files_.push_back(std::move(file));
-  return static_cast<FileId>(files_.size() - 1);
+  if (files_.size() <= id) {
+    files_.resize(id + 1);
+    rank_.resize(id + 1, static_cast<std::uint32_t>(kNoFile));
+  }
+  files_[id] = std::move(file);
+  rank_[id] = static_cast<std::uint32_t>(order_.size());
+  order_.push_back(id);
 }
 
 LineColumn SourceManager::Position(FileId file, std::uint32_t offset) const {

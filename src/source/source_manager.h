@@ -37,12 +37,24 @@ struct LineColumn {
 
 class SourceManager {
  public:
-  // Takes a copy of the text; the returned id stays valid for the manager's lifetime.
+  // Takes a copy of the text; the returned id stays valid for the manager's lifetime. Files
+  // added this way get the ids 0, 1, 2, ... in order.
   FileId AddFile(std::string path, std::string text);
+  // Adds the file as `id`, which no file here has yet; ids skipped stay empty. A re-check gives
+  // an unchanged file the id it had before, so syntax parsed then (whose ranges name the id)
+  // stays valid.
+  void AddFileAs(FileId id, std::string path, std::string text);
 
   const std::string& path(FileId file) const { return files_[file].path; }
   std::string_view text(FileId file) const { return files_[file].text; }
+  // Every file's id is below this.
   std::size_t file_count() const { return files_.size(); }
+  // The files' ids in the order they were added.
+  const std::vector<FileId>& ids() const { return order_; }
+  // A file's place in that order, which diagnostics are sorted by; kNoFile stays last.
+  std::uint32_t Rank(FileId file) const {
+    return file < rank_.size() ? rank_[file] : static_cast<std::uint32_t>(kNoFile);
+  }
 
   LineColumn Position(FileId file, std::uint32_t offset) const;
   // The text of a 1-based line, without its line terminator.
@@ -54,7 +66,9 @@ class SourceManager {
     std::string text;
     std::vector<std::uint32_t> line_starts;  // offset of each line's first byte
   };
-  std::vector<File> files_;
+  std::vector<File> files_;  // by id
+  std::vector<FileId> order_;
+  std::vector<std::uint32_t> rank_;  // by id
 };
 
 }  // namespace loket::source

@@ -223,6 +223,7 @@ class Builder {
     rule.citation_range = Range(context);
     for (auto* entry : context->citationEntry()) {
       ast::Citation citation;
+      citation.id = NextId(file_.counts.citations);
       citation.range = Range(entry);
       if (auto* text = dynamic_cast<LoketParser::FreeCitationContext*>(entry)) {
         citation.remark = Text(text->text);
@@ -294,6 +295,7 @@ class Builder {
   ast::TypeRef BuildType(LoketParser::TypeRefContext* context) {
     ast::TypeRef type;
     type.source = Range(context);
+    type.id = NextId(file_.counts.type_refs);
     if (auto* set = dynamic_cast<LoketParser::SetTypeContext*>(context)) {
       type.is_set = true;
       type.name = set->elem->getText();
@@ -345,6 +347,7 @@ class Builder {
 
   void BuildLet(LoketParser::LetDeclContext* context) {
     auto decl = std::make_unique<ast::LetDecl>();
+    decl->id = NextId(file_.counts.lets);
     decl->name = context->name->getText();
     decl->name_range = Range(context->name);
     if (context->typeRef() != nullptr) decl->declared_type = BuildType(context->typeRef());
@@ -442,6 +445,7 @@ class Builder {
 
   ast::RuleRef BuildRuleRef(LoketParser::RuleIdContext* context) {
     ast::RuleRef ref;
+    ref.id = NextId(file_.counts.rule_refs);
     ref.text = context->getText();
     ref.range = Range(context);
     return ref;
@@ -449,6 +453,7 @@ class Builder {
 
   void BuildRule(LoketParser::RuleDeclContext* context) {
     auto decl = std::make_unique<ast::RuleDecl>();
+    decl->node_id = NextId(file_.counts.rules);
     decl->id = context->ruleId()->getText();
     decl->id_range = Range(context->ruleId());
     if (context->citationList() != nullptr) {
@@ -482,6 +487,7 @@ class Builder {
     if (whens.size() > 1) decl->condition = BuildConjunction(whens);
     for (auto* assignment_context : context->thenClause()->assignment()) {
       ast::Assignment assignment;
+      assignment.id = NextId(file_.counts.assignments);
       assignment.name = assignment_context->name->getText();
       assignment.name_range = Range(assignment_context->name);
       assignment.op = assignment_context->op->getType() == LoketLexer::PLUSEQ ? ast::AssignOp::kAdd
@@ -504,12 +510,16 @@ class Builder {
     return keep;
   }
 
-  static ast::ExprPtr Node(ast::ExprKind kind, SourceRange range) {
+  ast::ExprPtr Node(ast::ExprKind kind, SourceRange range) {
     auto expr = std::make_unique<ast::Expr>();
     expr->kind = kind;
     expr->range = range;
+    expr->id = NextId(file_.counts.exprs);
     return expr;
   }
+
+  // The next NodeId of a kind whose count in this file is `count`.
+  ast::NodeId NextId(std::uint32_t& count) { return {file_.id, count++}; }
 
   // Every expression node is built through here. `depth_` is the depth of the node being
   // built in its expression tree; past the limit the declaration is dropped (L105), so later
@@ -572,9 +582,8 @@ class Builder {
     return Balance(kind, operands, ranges, 0, operands.size());
   }
 
-  static ast::ExprPtr Balance(ast::ExprKind kind, std::vector<ast::ExprPtr>& operands,
-                              const std::vector<SourceRange>& ranges, std::size_t begin,
-                              std::size_t end) {
+  ast::ExprPtr Balance(ast::ExprKind kind, std::vector<ast::ExprPtr>& operands,
+                       const std::vector<SourceRange>& ranges, std::size_t begin, std::size_t end) {
     if (end - begin == 1) return std::move(operands[begin]);
     std::size_t middle = begin + (end - begin + 1) / 2;
     auto expr = Node(kind, SourceRange::Join(ranges[begin], ranges[end - 1]));

@@ -440,3 +440,24 @@ TEST_CASE("diff: a new assumption refuses cases OLD answered", "[diff]") {
   CHECK(w.new_answer.status == "refused");
   CHECK(w.new_answer.answer.find("school_age") != std::string::npos);
 }
+
+TEST_CASE("diff: a new finding is found when NEW drops a file listed before the changed one",
+          "[diff]") {
+  // Both sides go through one IncrementalChecker, so NEW's westland.loket keeps the file id it
+  // had in OLD (2) while it is NEW's second file: the changed layer's sources are found by the
+  // order the files were given, not by id.
+  const char* maasland =
+      R"(layer municipality maasland "Gemeente Maasland" under national code GM9903
+)";
+  std::string dead = R"(
+rule ws.never "Wet inburgering 2021, art. 16"
+  when age > 120 and age < 18
+  then referrals += {integration_course}
+)";
+  RuleBaseDiff diff = Diff(
+      {{"national.loket", National()}, {"maasland.loket", maasland}, {"westland.loket", kWestland}},
+      Sources(National(), std::string(kWestland) + dead));
+  REQUIRE(diff.new_clean);
+  REQUIRE(diff.new_findings.size() == 1);
+  CHECK(diff.new_findings.front().code == "L507");
+}

@@ -41,7 +41,7 @@ void SortUnique(std::vector<std::int64_t>& values) {
 
 CaseGenerator::CaseGenerator(const sema::Model& model, const sema::Layer& jurisdiction,
                              std::uint64_t seed)
-    : random_(seed) {
+    : random_(seed), annotations_(model.annotations) {
   for (const sema::Layer* layer : model.Chain(jurisdiction)) {
     for (const ast::FactDecl* fact : layer->facts) facts_.push_back(fact);
   }
@@ -126,7 +126,7 @@ support::DayNumber CaseGenerator::Date(support::DayNumber reference_date,
 }
 
 RefValue CaseGenerator::Value(const ast::FactDecl& fact, support::DayNumber reference_date) {
-  const ast::Type& type = fact.type.type;
+  const ast::Type& type = annotations_.TypeOf(fact.type);
   const std::optional<ast::Range>& range = fact.type.range;
   switch (type.kind) {
     case TypeKind::kBool:

@@ -40,6 +40,7 @@ class CaseGenerator {
   RefValue Value(const ast::FactDecl& fact, support::DayNumber reference_date);
 
   std::mt19937_64 random_;
+  const sema::Annotations& annotations_;
   std::vector<const ast::FactDecl*> facts_;
   std::vector<std::int64_t> ints_;   // int literals of the rule base
   std::vector<std::int64_t> cents_;  // money literals (and int literals as euros)

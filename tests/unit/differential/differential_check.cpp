@@ -36,7 +36,8 @@ JurisdictionCheck::JurisdictionCheck(const sema::Model& model, const sema::Layer
                                      const Program& program)
     : program_(program), reference_(model, layer) {
   for (const sema::Layer* l : reference_.chain()) {
-    for (const ast::DecisionDecl* d : l->decisions) decision_types_[d->name] = d->type.type;
+    for (const ast::DecisionDecl* d : l->decisions)
+      decision_types_[d->name] = model.annotations.TypeOf(d->type);
   }
 }
 

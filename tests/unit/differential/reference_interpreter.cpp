@@ -45,7 +45,7 @@ class Evaluation {
  public:
   Evaluation(const sema::Model& model, const std::vector<const sema::Layer*>& chain,
              const RefCase& facts, support::DayNumber date)
-      : chain_(chain), facts_(facts), date_(date) {
+      : annotations_(model.annotations), chain_(chain), facts_(facts), date_(date) {
     for (const auto& file : model.files) {
       for (const auto& rule : file->rules) file_of_rule_[rule.get()] = file.get();
     }
@@ -54,7 +54,7 @@ class Evaluation {
         rules_.push_back(rule);
         layer_of_rule_[rule] = layer;
         for (const ast::RuleRef& base : rule->exception_to) {
-          exceptions_to_[base.target].push_back(rule);
+          exceptions_to_[annotations_.TargetOf(base)].push_back(rule);
         }
       }
     }
@@ -207,7 +207,7 @@ class Evaluation {
     std::vector<Candidate> found;
     for (const ast::RuleDecl* rule : rules_) {
       for (const ast::Assignment& assignment : rule->assignments) {
-        if (assignment.decision != &decision) continue;
+        if (annotations_.DecisionOf(assignment) != &decision) continue;
         if (Applies(*rule)) found.push_back({rule, &assignment});
       }
     }
@@ -299,17 +299,17 @@ class Evaluation {
   }
 
   RefValue Name(const ast::Expr& e) {
-    switch (e.symbol.kind) {
+    switch (annotations_.SymbolOf(e).kind) {
       case ast::SymbolKind::kFact:
-        return Fact(*e.symbol.fact);
+        return Fact(*annotations_.SymbolOf(e).fact);
       case ast::SymbolKind::kParam:
-        return Param(*e.symbol.param);
+        return Param(*annotations_.SymbolOf(e).param);
       case ast::SymbolKind::kLet:
-        return Let(*e.symbol.let);
+        return Let(*annotations_.SymbolOf(e).let);
       case ast::SymbolKind::kDecision:
-        return Decide(*e.symbol.decision);
+        return Decide(*annotations_.SymbolOf(e).decision);
       case ast::SymbolKind::kEnumMember:
-        return RefValue::Of(TypeKind::kEnum, e.symbol.enum_index);
+        return RefValue::Of(TypeKind::kEnum, annotations_.SymbolOf(e).enum_index);
       case ast::SymbolKind::kReferenceDate:
         return RefValue::Of(TypeKind::kDate, date_);
       case ast::SymbolKind::kUnresolved:
@@ -345,7 +345,7 @@ class Evaluation {
       case ExprKind::kName:
         return Name(e);
       case ExprKind::kKnown:
-        return RefValue::Bool(facts_.count(e.symbol.fact->name) > 0);
+        return RefValue::Bool(facts_.count(annotations_.SymbolOf(e).fact->name) > 0);
       case ExprKind::kCall:
         return Call(e);
       case ExprKind::kNeg: {
@@ -480,6 +480,7 @@ class Evaluation {
     std::optional<EvalError> error;
   };
 
+  const sema::Annotations& annotations_;
   const std::vector<const sema::Layer*>& chain_;
   const RefCase& facts_;
   support::DayNumber date_;

@@ -29,29 +29,32 @@ std::string Qualified(const ast::RuleDecl& rule) {
 }
 
 // Every decision an expression reads, through lets too.
-void Reads(const ast::Expr* e, DecisionSet& out) {
+void Reads(const ast::Expr* e, const sema::Annotations& annotations, DecisionSet& out) {
   if (!e) return;
   if (e->kind == ast::ExprKind::kName) {
-    if (e->symbol.kind == ast::SymbolKind::kDecision) out.insert(e->symbol.decision->name);
-    if (e->symbol.kind == ast::SymbolKind::kLet) Reads(e->symbol.let->value.get(), out);
+    if (annotations.SymbolOf(*e).kind == ast::SymbolKind::kDecision)
+      out.insert(annotations.SymbolOf(*e).decision->name);
+    if (annotations.SymbolOf(*e).kind == ast::SymbolKind::kLet)
+      Reads(annotations.SymbolOf(*e).let->value.get(), annotations, out);
   }
-  for (const auto& operand : e->operands) Reads(operand.get(), out);
+  for (const auto& operand : e->operands) Reads(operand.get(), annotations, out);
 }
 
 // For each decision: itself and every decision it reads, transitively (through the
 // conditions and values of the rules that assign it, and its default).
 std::map<std::string, DecisionSet> DependsOn(const sema::Model& model) {
+  const sema::Annotations& annotations = model.annotations;
   std::map<std::string, DecisionSet> direct;
   for (const auto& file : model.files) {
     for (const auto& decision : file->decisions) {
-      Reads(decision->default_value.get(), direct[decision->name]);
+      Reads(decision->default_value.get(), model.annotations, direct[decision->name]);
     }
     for (const auto& rule : file->rules) {
       for (const ast::Assignment& assignment : rule->assignments) {
-        if (!assignment.decision) continue;
-        DecisionSet& reads = direct[assignment.decision->name];
-        Reads(rule->condition.get(), reads);
-        Reads(assignment.value.get(), reads);
+        if (!annotations.DecisionOf(assignment)) continue;
+        DecisionSet& reads = direct[annotations.DecisionOf(assignment)->name];
+        Reads(rule->condition.get(), model.annotations, reads);
+        Reads(assignment.value.get(), model.annotations, reads);
       }
     }
   }
@@ -85,6 +88,7 @@ using Position = std::pair<source::FileId, std::uint32_t>;
 
 Claims ReadClaims(const sema::Model& model, const std::vector<diag::Diagnostic>& diagnostics,
                   PropertyReport& report) {
+  const sema::Annotations& annotations = model.annotations;
   std::map<Position, const ast::RuleDecl*> rules;
   std::map<Position, const ast::DecisionDecl*> decisions;
   for (const auto& file : model.files) {
@@ -107,7 +111,8 @@ Claims ReadClaims(const sema::Model& model, const std::vector<diag::Diagnostic>&
                d.kind == diag::Kind::kUndetermined) {
       std::vector<const ast::DecisionDecl*> about;
       if (const ast::RuleDecl* rule = rule_at(d.range)) {
-        for (const ast::Assignment& a : rule->assignments) about.push_back(a.decision);
+        for (const ast::Assignment& a : rule->assignments)
+          about.push_back(annotations.DecisionOf(a));
       } else if (auto found = decisions.find({d.range.file, d.range.begin});
                  found != decisions.end()) {
         about.push_back(found->second);

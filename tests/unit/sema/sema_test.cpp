@@ -110,78 +110,79 @@ TEST_CASE("sema: types and symbols on declarations and expressions", "[sema]") {
   Checked checked = Check({{"national.loket", kNational}, {"westland.loket", kWestland}});
   REQUIRE(checked.diagnostics.empty());
   const ast::File& national = *checked.model->files[0];
+  const sema::Annotations& annotations = checked.model->annotations;
   const ast::EnumDecl* permit = national.enums[0].get();
   const ast::EnumDecl* route = national.enums[1].get();
 
-  CHECK(national.facts[0]->type.type == ast::Type::Int());
-  CHECK(national.facts[1]->type.type == ast::Type::Enum(permit));
-  CHECK(national.facts[2]->type.type == ast::Type::Date());
-  CHECK(national.lets[0]->type == ast::Type::Bool());
-  CHECK(national.lets[1]->type == ast::Type::Int());
-  CHECK(national.decisions[1]->type.type == ast::Type::Enum(route));
+  CHECK(annotations.TypeOf(national.facts[0]->type) == ast::Type::Int());
+  CHECK(annotations.TypeOf(national.facts[1]->type) == ast::Type::Enum(permit));
+  CHECK(annotations.TypeOf(national.facts[2]->type) == ast::Type::Date());
+  CHECK(annotations.TypeOf(*national.lets[0]) == ast::Type::Bool());
+  CHECK(annotations.TypeOf(*national.lets[1]) == ast::Type::Int());
+  CHECK(annotations.TypeOf(national.decisions[1]->type) == ast::Type::Enum(route));
 
   // adult = age >= 18 and age < aow_age
   const ast::Expr& adult = *national.lets[0]->value;
   REQUIRE(adult.kind == ast::ExprKind::kAnd);
   const ast::Expr& less = *adult.operands[1];
-  CHECK(less.type == ast::Type::Bool());
-  CHECK(less.operands[0]->symbol.kind == ast::SymbolKind::kFact);
-  CHECK(less.operands[0]->symbol.fact == national.facts[0].get());
-  CHECK(less.operands[0]->type == ast::Type::Int());
-  CHECK(less.operands[1]->symbol.kind == ast::SymbolKind::kParam);
-  CHECK(less.operands[1]->symbol.param == national.params[0].get());
+  CHECK(annotations.TypeOf(less) == ast::Type::Bool());
+  CHECK(annotations.SymbolOf(*less.operands[0]).kind == ast::SymbolKind::kFact);
+  CHECK(annotations.SymbolOf(*less.operands[0]).fact == national.facts[0].get());
+  CHECK(annotations.TypeOf(*less.operands[0]) == ast::Type::Int());
+  CHECK(annotations.SymbolOf(*less.operands[1]).kind == ast::SymbolKind::kParam);
+  CHECK(annotations.SymbolOf(*less.operands[1]).param == national.params[0].get());
 
   // years_between(arrival, reference_date)
   const ast::Expr& years = *national.lets[1]->value;
-  CHECK(years.type == ast::Type::Int());
-  CHECK(years.operands[1]->symbol.kind == ast::SymbolKind::kReferenceDate);
-  CHECK(years.operands[1]->type == ast::Type::Date());
+  CHECK(annotations.TypeOf(years) == ast::Type::Int());
+  CHECK(annotations.SymbolOf(*years.operands[1]).kind == ast::SymbolKind::kReferenceDate);
+  CHECK(annotations.TypeOf(*years.operands[1]) == ast::Type::Date());
 
   // when adult and permit in {asylum_fixed, regular_fixed}
   const ast::RuleDecl& duty = *national.rules[0];
   const ast::Expr& condition = *duty.condition;
-  CHECK(condition.operands[0]->symbol.kind == ast::SymbolKind::kLet);
-  CHECK(condition.operands[0]->symbol.let == national.lets[0].get());
+  CHECK(annotations.SymbolOf(*condition.operands[0]).kind == ast::SymbolKind::kLet);
+  CHECK(annotations.SymbolOf(*condition.operands[0]).let == national.lets[0].get());
   const ast::Expr& in = *condition.operands[1];
-  CHECK(in.type == ast::Type::Bool());
+  CHECK(annotations.TypeOf(in) == ast::Type::Bool());
   const ast::Expr& set = *in.operands[1];
-  CHECK(set.type == ast::Type::SetOf(permit));
-  CHECK(set.operands[1]->symbol.kind == ast::SymbolKind::kEnumMember);
-  CHECK(set.operands[1]->symbol.enum_decl == permit);
-  CHECK(set.operands[1]->symbol.enum_index == 2);
+  CHECK(annotations.TypeOf(set) == ast::Type::SetOf(permit));
+  CHECK(annotations.SymbolOf(*set.operands[1]).kind == ast::SymbolKind::kEnumMember);
+  CHECK(annotations.SymbolOf(*set.operands[1]).enum_decl == permit);
+  CHECK(annotations.SymbolOf(*set.operands[1]).enum_index == 2);
 
   // then duty = true, route = b1: the member resolves against the decision's enum.
   REQUIRE(duty.assignments.size() == 2);
-  CHECK(duty.assignments[0].decision == national.decisions[0].get());
-  CHECK(duty.assignments[1].decision == national.decisions[1].get());
+  CHECK(annotations.DecisionOf(duty.assignments[0]) == national.decisions[0].get());
+  CHECK(annotations.DecisionOf(duty.assignments[1]) == national.decisions[1].get());
   const ast::Expr& b1 = *duty.assignments[1].value;
-  CHECK(b1.type == ast::Type::Enum(route));
-  CHECK(b1.symbol.enum_decl == route);
-  CHECK(b1.symbol.enum_index == 1);
+  CHECK(annotations.TypeOf(b1) == ast::Type::Enum(route));
+  CHECK(annotations.SymbolOf(b1).enum_decl == route);
+  CHECK(annotations.SymbolOf(b1).enum_index == 1);
 
   // `none` in `within {none, b1}` is Route's none, not Permit's.
   const ast::Delegation& delegation = *national.decisions[1]->delegation;
-  CHECK(delegation.within_set[0]->symbol.enum_decl == route);
+  CHECK(annotations.SymbolOf(*delegation.within_set[0]).enum_decl == route);
 
   // known(school_years) and the guarded read
   const ast::RuleDecl& exempt = *national.rules[1];
   const ast::Expr& known = *exempt.condition->operands[0];
   CHECK(known.kind == ast::ExprKind::kKnown);
-  CHECK(known.symbol.fact == national.facts[3].get());
-  CHECK(known.type == ast::Type::Bool());
+  CHECK(annotations.SymbolOf(known).fact == national.facts[3].get());
+  CHECK(annotations.TypeOf(known) == ast::Type::Bool());
   REQUIRE(exempt.exception_to.size() == 1);
-  CHECK(exempt.exception_to[0].target == &duty);
+  CHECK(annotations.TargetOf(exempt.exception_to[0]) == &duty);
 
   // A lower layer: a qualified exception target, date + duration, and the decision above.
   const ast::File& westland = *checked.model->files[1];
   const ast::RuleDecl& local = *westland.rules[0];
-  CHECK(local.exception_to[0].target == &duty);
+  CHECK(annotations.TargetOf(local.exception_to[0]) == &duty);
   const ast::Expr& later = *local.condition;
-  CHECK(later.operands[0]->type == ast::Type::Date());
-  CHECK(later.operands[0]->operands[1]->type == ast::Type::Duration());
-  CHECK(local.assignments[0].decision == national.decisions[1].get());
-  CHECK(local.assignments[0].value->symbol.enum_decl == route);
-  CHECK(local.assignments[0].value->symbol.enum_index == 0);
+  CHECK(annotations.TypeOf(*later.operands[0]) == ast::Type::Date());
+  CHECK(annotations.TypeOf(*later.operands[0]->operands[1]) == ast::Type::Duration());
+  CHECK(annotations.DecisionOf(local.assignments[0]) == national.decisions[1].get());
+  CHECK(annotations.SymbolOf(*local.assignments[0].value).enum_decl == route);
+  CHECK(annotations.SymbolOf(*local.assignments[0].value).enum_index == 0);
 }
 
 TEST_CASE("sema: an unknown name suggests the closest visible one", "[sema]") {
