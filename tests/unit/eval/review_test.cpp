@@ -70,3 +70,36 @@ TEST_CASE("Review: an exception to a versioned rule defeats the version in force
 }
 
 }  // namespace loket::evaltest
+
+namespace loket::evaltest {
+
+TEST_CASE("Review: --why-not on a rule of a decision that does not apply, whose condition fails",
+          "[review]") {
+  // §4 *Applicability*: where the `applies when` condition is false "none of its rules is
+  // consulted ... `--why-not` on such a rule says that what it decides does not apply". The
+  // evaluator gives d the status not applicable without reading x; WhyNot evaluates the
+  // rule's condition first and reports an evaluation error (L610-like) instead.
+  LoadOptions options;
+  options.analyze_conflicts = false;
+  const RuleBase rule_base =
+      RuleBase::FromSources({{"national.loket", R"L(layer national "Review (synthetic, not law)"
+fact x: int in 0..10 optional "x, when asked"
+fact y: int in 0..10 "y"
+decision d: int default 0 applies when y > 5 "d"
+rule r.one "Art. 1"
+  when x > 3
+  then d = 1
+)L"}},
+                            options);
+  REQUIRE_FALSE(rule_base.has_errors());
+  const Program program = Compile(rule_base, "national");
+  const Case facts = Facts(program, "{y: 2}");
+  Outcome out;
+  program.Evaluate(facts, D("2025-03-01"), out);
+  REQUIRE(StatusOf(program, out, "d") == DecisionStatus::kNotApplicable);
+  const WhyNotExplanation why = program.WhyNot(facts, D("2025-03-01"), "r.one");
+  INFO(why.message);
+  CHECK(why.reason == WhyNotExplanation::Reason::kDecisionNotApplicable);
+}
+
+}  // namespace loket::evaltest
