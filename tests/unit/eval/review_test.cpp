@@ -103,3 +103,56 @@ rule r.one "Art. 1"
 }
 
 }  // namespace loket::evaltest
+
+namespace loket::evaltest {
+
+TEST_CASE("Review: `in` a set literal reads every element", "[review]") {
+  // §9 *Failure*: only and/or/implies/if and `x in lo..hi` skip operands; "every other
+  // operator reads all its operands". `cat in {a, other}` with cat = a: the evaluator (and the
+  // reference interpreter's In) stop at the first matching element and never read `other`,
+  // which fails (L610, x absent); the encoder reads all elements (strict), so d fails there and
+  // the checker claims no conflict between r.one and r.two — which the evaluator reports (L609).
+  const std::vector<SourceText> sources = {
+      {"national.loket", R"L(layer national "Review (synthetic, not law)"
+enum Cat { a, b, c }
+fact x: int in 0..10 optional "x, when asked"
+fact cat: Cat "category"
+decision other: Cat default c "other"
+decision d: int default 0 "d"
+rule r.other "Art. 1"
+  when x > 3
+  then other = b
+rule r.one "Art. 2"
+  when cat in {a, other}
+  then d = 1
+rule r.two "Art. 3"
+  when cat == a and not known(x)
+  then d = 2
+)L"}};
+  LoadOptions checked_options;
+  checked_options.threads = 1;
+  const RuleBase checked = RuleBase::FromSources(sources, checked_options);
+  std::vector<std::string> codes;
+  std::string all;
+  for (const Diagnostic& d : checked.diagnostics()) {
+    codes.push_back(d.code);
+    all += RenderText(d) + "\n";
+  }
+  INFO(all);
+  const bool checker_claims_conflict = std::find(codes.begin(), codes.end(), "L501") != codes.end();
+
+  LoadOptions options;
+  options.analyze_conflicts = false;
+  const RuleBase rule_base = RuleBase::FromSources(sources, options);
+  REQUIRE_FALSE(rule_base.has_errors());
+  const Program program = Compile(rule_base, "national");
+  Outcome out;
+  program.Evaluate(Facts(program, "{cat: a}"), D("2025-03-01"), out);
+  const DecisionStatus status = StatusOf(program, out, "d");
+  // One semantics: the evaluator's conflict is one the checker finds.
+  CHECK((status != DecisionStatus::kConflict || checker_claims_conflict));
+  // What §9 says: reading `other` fails, so r.one's condition fails and so does d.
+  CHECK(status == DecisionStatus::kAbsentOptional);
+}
+
+}  // namespace loket::evaltest
