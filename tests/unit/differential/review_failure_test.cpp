@@ -107,4 +107,22 @@ rule r.one "Art. 1"
   CHECK(run.status == DecisionStatus::kOverflow);
 }
 
+TEST_CASE("Review: an assumption that cannot be evaluated is a case error L606", "[review]") {
+  // §4 assume: "evaluating such a case is an error naming the axiom (L606)". The evaluator
+  // reports L606 ("cannot be checked for this case") when the axiom reads an absent optional
+  // fact, and the checker ignores such cases; the reference interpreter reports L610. §9 does
+  // not say which code an axiom that fails (rather than is false) gets.
+  const Run run = CompareOne(R"L(layer national "Review (synthetic, not law)"
+fact x: int in 0..10 optional "x, when asked"
+fact y: int in 0..10 "y"
+assume x_large: x > 3
+decision d: int default 0 "d"
+rule r.two "Art. 2"
+  when y > 2
+  then d = 2
+)L",
+                             {{"y", RefValue::Of(ast::TypeKind::kInt, 5)}}, "d");
+  CHECK(run.diff == "");
+}
+
 }  // namespace loket::difftest
