@@ -156,3 +156,38 @@ rule r.two "Art. 3"
 }
 
 }  // namespace loket::evaltest
+
+namespace loket::evaltest {
+
+TEST_CASE("Review: a rule is defeated by a holding rule deep in its exception tree", "[review]") {
+  // §4: "`R` is defeated when some rule of its exception tree holds"; no depth limit is
+  // documented. A chain r0 <- r1 <- ... <- r70 where only r0 and r70 hold: r70 defeats r0 and
+  // decides 2. The evaluator's Defeated stops searching at depth 64 (a guard against cycles,
+  // which L402 already rejects), so r0 is not defeated and the outcome is a conflict (L609);
+  // the checker, whose encoding has no such limit, reports no conflict.
+  std::string text = R"L(layer national "Review (synthetic, not law)"
+fact y: int in 0..10 "y"
+decision d: int default 0 "d"
+rule r0 "Art. 0"
+  when y >= 0
+  then d = 1
+)L";
+  const int depth = 70;
+  for (int i = 1; i <= depth; ++i) {
+    text += "rule r" + std::to_string(i) + " \"Art. " + std::to_string(i) + "\"\n";
+    text += "  exception to r" + std::to_string(i - 1) + "\n";
+    text += i == depth ? "  when y > 5\n  then d = 2\n" : "  when y > 9 and y < 3\n  then d = 1\n";
+  }
+  LoadOptions options;
+  options.analyze_conflicts = false;
+  const RuleBase rule_base = RuleBase::FromSources({{"national.loket", text}}, options);
+  REQUIRE_FALSE(rule_base.has_errors());
+  const Program program = Compile(rule_base, "national");
+  Outcome out;
+  program.Evaluate(Facts(program, "{y: 7}"), D("2025-03-01"), out);
+  INFO(DescribeOutcome(program, out));
+  CHECK(StatusOf(program, out, "d") == DecisionStatus::kDecided);
+  CHECK(WinnerIds(program, out, "d") == std::vector<std::string>{"national.r70"});
+}
+
+}  // namespace loket::evaltest
