@@ -191,3 +191,34 @@ rule r0 "Art. 0"
 }
 
 }  // namespace loket::evaltest
+
+namespace loket::evaltest {
+
+TEST_CASE("Review: division by a param expression that is zero is L224", "[review]") {
+  // docs/diagnostics.md L224: "division by constant zero: `age / 0`, or division by a param
+  // that is 0 for some dates". `y / (1 - 1)` and `y / k` (k = 0) are L224; `y / (k - 1)` with
+  // k = 1 is not: the checker only warns that r.one can never apply ("its condition is false
+  // for every case", L507), while every evaluation of d fails with L613.
+  LoadOptions options;
+  options.threads = 1;
+  const RuleBase checked =
+      RuleBase::FromSources({{"national.loket", R"L(layer national "Review (synthetic, not law)"
+fact y: int in 0..10 "y"
+param k: int = 1 "k"
+decision d: int default 0 "d"
+rule r.one "Art. 1"
+  when y / (k - 1) > 1
+  then d = 1
+)L"}},
+                            options);
+  std::vector<std::string> codes;
+  std::string all;
+  for (const Diagnostic& d : checked.diagnostics()) {
+    codes.push_back(d.code);
+    all += RenderText(d) + "\n";
+  }
+  INFO(all);
+  CHECK(std::find(codes.begin(), codes.end(), "L224") != codes.end());
+}
+
+}  // namespace loket::evaltest
