@@ -222,3 +222,39 @@ rule r.one "Art. 1"
 }
 
 }  // namespace loket::evaltest
+
+namespace loket::evaltest {
+
+TEST_CASE("Review: --why-not on a rule with two versions looks at the version in force",
+          "[review]") {
+  // §6: "A rule may have several versions — the same id, each with its own `valid` period".
+  // On 2025-03-01 "Art. 1 (new)" decides d = 5, yet WhyNot("r.base") finds the first version
+  // only (Program::RuleIndex by qualified id) and answers that r.base is not in force.
+  LoadOptions options;
+  options.analyze_conflicts = false;
+  const RuleBase rule_base =
+      RuleBase::FromSources({{"national.loket", R"L(layer national "Review (synthetic, not law)"
+fact y: int in 0..10 "y"
+decision d: int default 0 "d"
+rule r.base "Art. 1 (old)"
+  valid until 2025-01-01
+  when y >= 1
+  then d = 1
+rule r.base "Art. 1 (new)"
+  valid from 2025-01-01
+  when y >= 1
+  then d = 5
+)L"}},
+                            options);
+  REQUIRE_FALSE(rule_base.has_errors());
+  const Program program = Compile(rule_base, "national");
+  const Case facts = Facts(program, "{y: 5}");
+  Outcome out;
+  program.Evaluate(facts, D("2025-03-01"), out);
+  REQUIRE(ValueOf(program, out, "d") == "5");
+  const WhyNotExplanation why = program.WhyNot(facts, D("2025-03-01"), "r.base");
+  INFO(why.message);
+  CHECK(why.reason == WhyNotExplanation::Reason::kApplied);
+}
+
+}  // namespace loket::evaltest
