@@ -258,3 +258,41 @@ rule r.base "Art. 1 (new)"
 }
 
 }  // namespace loket::evaltest
+
+namespace loket::evaltest {
+
+TEST_CASE("Review: the explanation of a decision that failed names no deciding rule", "[review]") {
+  // §9 *Failure*: "A rule holding on a decision that failed does not take part in an outcome";
+  // §9.6: the explanation gives "the deciding rule(s)". Here r.one holds (d = 7) and r.two's
+  // condition reads the absent x (L610). The explanation (and JSON "rules", text "says 7")
+  // lists r.one as a winner of the failed decision — only because it comes before r.two in
+  // rule order; with the rules swapped the list is empty.
+  LoadOptions options;
+  options.analyze_conflicts = false;
+  const RuleBase rule_base =
+      RuleBase::FromSources({{"national.loket", R"L(layer national "Review (synthetic, not law)"
+fact x: int in 0..10 optional "x, when asked"
+fact y: int in 0..10 "y"
+decision d: int default 0 "d"
+rule r.one "Art. 1"
+  when y >= 0
+  then d = 7
+rule r.two "Art. 2"
+  when x > 5
+  then d = 3
+)L"}},
+                            options);
+  REQUIRE_FALSE(rule_base.has_errors());
+  const Program program = Compile(rule_base, "national");
+  const Explanation ex = program.Explain(Facts(program, "{y: 3}"), D("2025-03-01"));
+  bool found = false;
+  for (const DecisionExplanation& d : ex.decisions) {
+    if (d.name != "d") continue;
+    found = true;
+    CHECK(d.status == DecisionStatus::kAbsentOptional);
+    CHECK(d.winners.empty());
+  }
+  CHECK(found);
+}
+
+}  // namespace loket::evaltest
