@@ -21,7 +21,8 @@ class IncrementalChecker {
   IncrementalChecker& operator=(const IncrementalChecker&) = delete;
 
   // Checks the whole rule base like RuleBase::FromSources (same diagnostics), reusing what
-  // earlier calls learned about unchanged files (same path and text) and layers. Each
+  // earlier calls learned about unchanged files (same path and text, or the same text under
+  // another path: a copy of the rule base) and layers. Each
   // returned RuleBase is independent of the checker and of later calls. Not thread-safe:
   // one Check at a time.
   RuleBase Check(std::vector<SourceText> sources);

@@ -25,6 +25,17 @@ struct DiagnosticNote {
   std::string message;
 };
 
+// One decision of a witness replay, as data (the line of Witness::replay in `text`).
+struct ReplayLine {
+  std::string decision;
+  std::string status;    // "decided", "default", "conflict", "gap", ... (DecisionStatusName)
+  bool decided = false;  // by rules or by default: `value` holds the value
+  std::string value;     // the value as people read it
+  std::vector<std::string> rules;  // the winning rules, or the rules in conflict ("layer.id")
+  std::string error_code;          // an error status: its code ("L609"); empty otherwise
+  std::string text;
+};
+
 struct Witness {
   std::string title;
   std::string jurisdiction;
@@ -33,6 +44,7 @@ struct Witness {
   std::string replay;     // what the evaluator decided for it, and by which rules
   // Only the facts the finding's rules read (what the text and the reports show).
   std::string facts_read_yaml;
+  std::vector<ReplayLine> replay_lines = {};  // the same as data: one per decision replayed
 };
 
 struct Diagnostic {
@@ -45,6 +57,10 @@ struct Diagnostic {
   std::vector<std::string> help;
   std::vector<Witness> witnesses;
   std::string layer;  // the layer a finding is about, when there is one
+  // The fact or decision the diagnostic is about, when there is one: the fact of a case error
+  // (L601-L605, a fact given twice), the decision of an evaluation error (L608-L613). Callers
+  // read it here instead of from the message.
+  std::string subject;
 };
 
 // One entry of the registry of diagnostic kinds (docs/diagnostics.md documents each).
@@ -57,6 +73,10 @@ struct DiagnosticKind {
 std::vector<DiagnosticKind> DiagnosticKinds();
 
 const char* SeverityName(Severity severity);
+
+// A competence error (L310, L311, L314): the rules are complete despite it, so with
+// LoadOptions::accept_competence_errors (`--as-written`) they can be evaluated as written.
+bool IsCompetenceError(const Diagnostic& diagnostic);
 
 struct RenderOptions {
   bool color = false;  // ANSI colours, for a terminal

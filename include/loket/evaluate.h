@@ -32,10 +32,8 @@
 
 namespace loket {
 
-namespace compile {
-struct CompiledProgram;
-}
 namespace internal {
+struct CompiledProgram;  // the compiled form (src/compile/program.h)
 struct ProgramAccess;
 struct Engine;
 }  // namespace internal
@@ -186,9 +184,6 @@ class Case {
   void Unset(int slot) { present()[slot] = 0; }
   void Clear();  // every fact absent
 
-  // The program this case was made for (null for a default-constructed case).
-  const compile::CompiledProgram* program() const { return program_.get(); }
-
  private:
   friend class Program;
   friend class CaseTable;
@@ -216,7 +211,7 @@ class Case {
     return static_cast<std::size_t>(slots) + (static_cast<std::size_t>(slots) + 7) / 8;
   }
 
-  std::shared_ptr<const compile::CompiledProgram> program_;
+  std::shared_ptr<const internal::CompiledProgram> program_;
   int slot_count_ = 0;
   std::unique_ptr<std::int64_t[]> heap_;  // more than kInlineSlots facts
   std::int64_t inline_values_[kInlineSlots] = {};
@@ -244,11 +239,9 @@ class CaseTable {
   // Row `row` into `out` (made anew for the table's program). False when there is no such row.
   bool CopyRow(std::size_t row, Case& out) const;
 
-  // The program this table was made for (null for a default-constructed table).
-  const compile::CompiledProgram* program() const { return program_.get(); }
-
  private:
   friend class Program;
+  friend struct internal::ProgramAccess;
   friend struct internal::Engine;
   struct Column {
     std::int64_t base = 0;   // a row's value is base + the stored unsigned integer
@@ -256,7 +249,7 @@ class CaseTable {
     std::vector<std::uint8_t> bytes;
   };
 
-  std::shared_ptr<const compile::CompiledProgram> program_;
+  std::shared_ptr<const internal::CompiledProgram> program_;
   std::size_t rows_ = 0;
   std::vector<Column> columns_;      // per fact slot
   std::vector<std::uint8_t> whole_;  // per row: 1 when the row is kept whole in `kept_`
@@ -335,8 +328,8 @@ class Outcome {
   // The program of the last evaluation, kept alive by `programs_`, which holds the few
   // programs recently used with this outcome so that alternating between them (a batch
   // across jurisdictions) costs no reference counting.
-  const compile::CompiledProgram* program_ = nullptr;
-  std::vector<std::shared_ptr<const compile::CompiledProgram>> programs_;
+  const internal::CompiledProgram* program_ = nullptr;
+  std::vector<std::shared_ptr<const internal::CompiledProgram>> programs_;
   std::vector<DecisionStatus> status_;
   std::vector<std::int64_t> raw_;
   std::vector<std::int32_t> winner_begin_;  // per decision, into winners_
@@ -548,8 +541,8 @@ class Program {
 
  private:
   friend struct internal::ProgramAccess;
-  explicit Program(std::shared_ptr<const compile::CompiledProgram> compiled);
-  std::shared_ptr<const compile::CompiledProgram> compiled_;
+  explicit Program(std::shared_ptr<const internal::CompiledProgram> compiled);
+  std::shared_ptr<const internal::CompiledProgram> compiled_;
 };
 
 }  // namespace loket

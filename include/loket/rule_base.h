@@ -15,7 +15,8 @@ namespace loket {
 
 namespace internal {
 struct RuleBaseImpl;
-}
+struct RuleBaseAccess;
+}  // namespace internal
 
 class IncrementalChecker;
 class Program;
@@ -71,6 +72,10 @@ class RuleBase {
   // A missing or unreadable path is a Status error; everything in the files is diagnostics.
   static Result<RuleBase> LoadFiles(const std::vector<std::string>& paths,
                                     const LoadOptions& options = {});
+  // The texts LoadFiles would check (folders expanded to their *.loket files, sorted), read
+  // but not checked: for FromSources, or an IncrementalChecker.
+  static Result<std::vector<SourceText>> ReadSources(const std::vector<std::string>& paths,
+                                                     const LoadOptions& options = {});
   // Same, from texts in memory.
   static RuleBase FromSources(std::vector<SourceText> sources, const LoadOptions& options = {});
 
@@ -101,11 +106,9 @@ class RuleBase {
   RuleBase& operator=(const RuleBase&);
   ~RuleBase();
 
-  // For loket's own tools: the internal representation.
-  const internal::RuleBaseImpl& impl() const { return *impl_; }
-
  private:
   friend class IncrementalChecker;
+  friend struct internal::RuleBaseAccess;
   explicit RuleBase(std::shared_ptr<const internal::RuleBaseImpl> impl);
   std::shared_ptr<const internal::RuleBaseImpl> impl_;
 };

@@ -49,8 +49,7 @@ Shown ShowWitness(FindingTools& tools, diag::Diagnostic& d, const z3::model& mod
   witness.facts_read_yaml = CaseToYaml(shown.witness, /*read_only=*/true);
   if (shown.Replayed()) {
     for (const std::string& decision : spec.decisions) {
-      witness.replay += DescribeDecision(*shown.program, *shown.replay->outcome, decision);
-      witness.replay += "\n";
+      AppendReplay(witness, *shown.replay->outcome, decision);
     }
   } else if (shown.replay) {
     witness.replay = "could not replay: " + shown.replay->error + "\n";

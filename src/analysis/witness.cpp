@@ -8,6 +8,7 @@
 #include "compile/compile.h"
 #include "eval/program_access.h"
 #include "support/date.h"
+#include "support/money.h"
 
 namespace loket::analysis {
 
@@ -42,22 +43,6 @@ bool ModelBool(const z3::model& model, const z3::expr& e) {
   return model.eval(e, true).is_true();
 }
 
-std::string MoneyYaml(std::int64_t cents) {
-  std::int64_t a = cents < 0 ? -cents : cents;
-  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", a / 100, a % 100);
-}
-
-std::string MoneyText(std::int64_t cents) {
-  std::int64_t a = cents < 0 ? -cents : cents;
-  std::string euros = std::to_string(a / 100);
-  std::string grouped;
-  for (std::size_t i = 0; i < euros.size(); ++i) {
-    if (i > 0 && (euros.size() - i) % 3 == 0) grouped += '.';
-    grouped += euros[i];
-  }
-  return fmt::format("{}€{},{:02}", cents < 0 ? "-" : "", grouped, a % 100);
-}
-
 std::string SetText(const ast::EnumDecl* e, std::uint64_t mask, bool yaml) {
   std::string out = yaml ? "[" : "{";
   bool first = true;
@@ -73,7 +58,7 @@ std::string SetText(const ast::EnumDecl* e, std::uint64_t mask, bool yaml) {
 std::string ValueYaml(const ast::Type& type, std::int64_t raw) {
   switch (type.kind) {
     case ast::TypeKind::kMoney:
-      return MoneyYaml(raw);
+      return support::FormatMoneyDecimal(raw, support::CentsShown::kAlways);
     case ast::TypeKind::kSet:
       return SetText(type.enum_decl, static_cast<std::uint64_t>(raw), true);
     default:
@@ -88,7 +73,7 @@ std::string FormatValue(const ast::Type& type, std::int64_t raw) {
     case ast::TypeKind::kBool:
       return raw ? "true" : "false";
     case ast::TypeKind::kMoney:
-      return MoneyText(raw);
+      return support::FormatMoney(raw, support::CentsShown::kAlways);
     case ast::TypeKind::kDate:
       return support::FormatIsoDate(static_cast<support::DayNumber>(raw));
     case ast::TypeKind::kEnum:
@@ -199,33 +184,61 @@ bool IsWinner(const Outcome& outcome, int decision, int rule) {
   return std::find(begin, end, rule) != end;
 }
 
+diag::ReplayLine DescribeReplay(const Outcome& outcome, const std::string& decision) {
+  diag::ReplayLine line;
+  line.decision = decision;
+  const int d = outcome.FindDecision(decision);
+  if (d < 0) {
+    line.text = decision + ": not in this jurisdiction";
+    return line;
+  }
+  const DecisionStatus status = outcome.status(d);
+  line.status = DecisionStatusName(status);
+  std::string rules;
+  for (const RuleRefInfo& w : outcome.winners(d)) {
+    line.rules.push_back(w.layer + "." + w.id);
+    if (!rules.empty()) rules += ", ";
+    rules += line.rules.back();
+  }
+  const std::optional<Diagnostic> error = outcome.error(d);
+  if (error) line.error = diag::KindOfCode(error->code);
+  switch (status) {
+    case DecisionStatus::kDecided:
+      line.decided = true;
+      line.value = outcome.value(d).ToString();
+      line.text = fmt::format("{} = {} (by {})", decision, line.value, rules);
+      break;
+    case DecisionStatus::kDefault:
+      line.decided = true;
+      line.value = outcome.value(d).ToString();
+      line.text = fmt::format("{} = {} (default)", decision, line.value);
+      break;
+    case DecisionStatus::kConflict:
+      line.text =
+          fmt::format("{}: conflict between {} ({})", decision, rules, DecisionStatusCode(status));
+      break;
+    case DecisionStatus::kNotApplicable:
+      line.text = fmt::format("{}: not applicable (`applies when {}` is false)", decision,
+                              outcome.info(d).applies_when);
+      break;
+    default:
+      line.text = fmt::format("{}: {} ({})", decision, DecisionStatusName(status),
+                              error ? error->message : DecisionStatusCode(status));
+      break;
+  }
+  return line;
+}
+
 std::string DescribeDecision(const Program& program, const Outcome& outcome,
                              const std::string& decision) {
-  int d = outcome.FindDecision(decision);
-  if (d < 0) return decision + ": not in this jurisdiction";
-  std::vector<RuleRefInfo> winners = outcome.winners(d);
-  std::string rules;
-  for (const RuleRefInfo& w : winners) {
-    if (!rules.empty()) rules += ", ";
-    rules += w.layer + "." + w.id;
-  }
   (void)program;
-  switch (outcome.status(d)) {
-    case DecisionStatus::kDecided:
-      return fmt::format("{} = {} (by {})", decision, outcome.value(d).ToString(), rules);
-    case DecisionStatus::kDefault:
-      return fmt::format("{} = {} (default)", decision, outcome.value(d).ToString());
-    case DecisionStatus::kConflict:
-      return fmt::format("{}: conflict between {} (L609)", decision, rules);
-    case DecisionStatus::kNotApplicable:
-      return fmt::format("{}: not applicable (`applies when {}` is false)", decision,
-                         outcome.info(d).applies_when);
-    default: {
-      std::optional<Diagnostic> error = outcome.error(d);
-      return fmt::format("{}: {} ({})", decision, DecisionStatusName(outcome.status(d)),
-                         error ? error->message : DecisionStatusCode(outcome.status(d)));
-    }
-  }
+  return DescribeReplay(outcome, decision).text;
+}
+
+void AppendReplay(diag::Witness& witness, const Outcome& outcome, const std::string& decision) {
+  diag::ReplayLine line = DescribeReplay(outcome, decision);
+  witness.replay += line.text + "\n";
+  witness.replay_lines.push_back(std::move(line));
 }
 
 }  // namespace loket::analysis

@@ -15,6 +15,7 @@
 #include <z3++.h>
 
 #include "analysis/encoder.h"
+#include "diag/diagnostic.h"
 #include "loket/evaluate.h"
 #include "sema/model.h"
 
@@ -72,6 +73,10 @@ Replay RunReplay(const Program& program, const WitnessCase& witness);
 // "route = b1 (by wi.route_b1)", "integration_duty: conflict between a (true), b (false)".
 std::string DescribeDecision(const Program& program, const Outcome& outcome,
                              const std::string& decision);
+// What the evaluator made of `decision` in a replayed witness, as data and as its line.
+diag::ReplayLine DescribeReplay(const Outcome& outcome, const std::string& decision);
+// Appends that line to the witness: to its replay text and to its replay_lines.
+void AppendReplay(diag::Witness& witness, const Outcome& outcome, const std::string& decision);
 // Index of a rule (layer + id) among the program's rules, -1 when absent.
 int RuleIndexOf(const Program& program, const ast::RuleDecl& rule);
 // Whether `rule` decided `decision` (alone, with agreeing rules, or in a conflict); not when

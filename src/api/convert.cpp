@@ -49,8 +49,18 @@ Diagnostic ToPublic(const diag::Diagnostic& diagnostic, const source::SourceMana
     out.help.emplace_back(diag::DefaultHelp(diagnostic.kind));
   }
   for (const diag::Witness& witness : diagnostic.witnesses) {
-    out.witnesses.push_back({witness.title, witness.jurisdiction, witness.date, witness.case_yaml,
-                             witness.replay, witness.facts_read_yaml});
+    Witness& converted = out.witnesses.emplace_back();
+    converted.title = witness.title;
+    converted.jurisdiction = witness.jurisdiction;
+    converted.date = witness.date;
+    converted.case_yaml = witness.case_yaml;
+    converted.replay = witness.replay;
+    converted.facts_read_yaml = witness.facts_read_yaml;
+    for (const diag::ReplayLine& line : witness.replay_lines) {
+      converted.replay_lines.push_back(
+          {line.decision, line.status, line.decided, line.value, line.rules,
+           line.error ? std::string(diag::Info(*line.error).code) : std::string(), line.text});
+    }
   }
   out.layer = diagnostic.layer;
   return out;
@@ -67,6 +77,11 @@ std::vector<DiagnosticKind> DiagnosticKinds() {
                      internal::ToPublic(info.severity), std::string(info.title)});
   }
   return kinds;
+}
+
+bool IsCompetenceError(const Diagnostic& diagnostic) {
+  const std::optional<diag::Kind> kind = diag::KindOfCode(diagnostic.code);
+  return kind && diag::IsCompetenceKind(*kind);
 }
 
 const char* SeverityName(Severity severity) {

@@ -80,7 +80,7 @@ Result<std::string> RunDot(const std::string& dot_text) {
 }  // namespace
 
 Result<std::string> ExportGraph(const RuleBase& rules, const GraphExportOptions& options) {
-  const internal::RuleBaseImpl& impl = rules.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rules);
   // The graph needs every name resolved: not on syntax or sema errors. Findings of the graph
   // checks and the conflict analysis are fine; they are what gets drawn in red.
   if (!impl.model || impl.model->has_errors) {

@@ -62,9 +62,39 @@ struct IncrementalChecker::Impl {
     std::vector<std::unique_ptr<ast::File>> files;
     std::unordered_map<std::string, ParsedFile> next;  // forgets files no longer given
     std::vector<std::uint64_t> file_hashes;            // by file id
+    // A file of the same text under another path (a copy of the rule base: the two sides of
+    // `loket diff`) reuses that file's syntax too.
+    std::unordered_map<std::uint64_t, std::string> path_by_hash;
+    for (const auto& [path, entry] : parsed) path_by_hash.emplace(entry.text_hash, path);
+    auto same_text = [&](const std::string& text) -> const ParsedFile* {
+      auto twin = path_by_hash.find(sema::TextHash(text));
+      if (twin == path_by_hash.end()) return nullptr;
+      auto moved = next.find(twin->second);  // reused earlier in this check: moved to `next`
+      const ParsedFile& entry = moved != next.end() ? moved->second : parsed.at(twin->second);
+      return entry.text == text ? &entry : nullptr;
+    };
     for (SourceText& source : sources) {
       auto known = parsed.find(source.path);
-      if (known == parsed.end() || known->second.text != source.text) {
+      const bool same_path = known != parsed.end() && known->second.text == source.text;
+      const ParsedFile* copy_of = same_path ? nullptr : same_text(source.text);
+      if (copy_of) {
+        source::FileId id = impl->sources->AddFile(source.path, source.text);
+        ++stats.files_reused;
+        ParsedFile entry;
+        entry.id = id;
+        entry.text_hash = copy_of->text_hash;
+        for (const diag::Diagnostic& diagnostic : copy_of->diagnostics) {
+          entry.diagnostics.push_back(RemapDiagnostic(diagnostic, copy_of->id, id));
+          sink.Append(entry.diagnostics.back());
+        }
+        if (copy_of->file) {
+          entry.file = ast::CloneSyntax(*copy_of->file, id);
+          files.push_back(ast::CloneSyntax(*entry.file));
+        }
+        entry.text = std::move(source.text);
+        file_hashes.push_back(entry.text_hash);
+        next[source.path] = std::move(entry);
+      } else if (!same_path) {
         source::FileId id = impl->sources->AddFile(source.path, source.text);
         ++stats.files_parsed;
         diag::DiagnosticSink file_sink;
@@ -115,10 +145,8 @@ RuleBase IncrementalChecker::Check(std::vector<SourceText> sources) {
     impl_->parsed.clear();
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = impl_->options;
-    Diagnostic failure;
-    failure.code = "L000";
-    failure.kind = "InternalError";
-    failure.message = std::string("internal error while checking: ") + e.what();
+    Diagnostic failure = diag::MakePublic(
+        diag::Kind::kInternalError, std::string("internal error while checking: ") + e.what());
     impl->diagnostics.push_back(std::move(failure));
     impl->stats.errors = 1;
     impl->has_errors = true;

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "diag/diagnostic.h"
+
 namespace loket {
 
 // Appends `text` as a JSON string literal; bytes that are not valid UTF-8 become U+FFFD.
@@ -14,9 +16,10 @@ bool DecodeJsonString(std::string_view text, std::string& out);
 
 // Finds the top-level member `field` of a JSON object. On success `value` is its string
 // value (without quotes; escapes left as written) and, when `rest` is given, `*rest` the
-// object without the member. Returns false with `error` set when the text is not an object,
-// the member is absent or not a string.
+// object without the member. Returns false with `error` and `kind` set: kMalformedCase when
+// the text is not a well-formed object, kUnknownJurisdiction when the member is absent or not
+// a string.
 bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
-                         std::string* rest, std::string& error);
+                         std::string* rest, std::string& error, diag::Kind& kind);
 
 }  // namespace loket

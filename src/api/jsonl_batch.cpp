@@ -1,6 +1,8 @@
 #include "loket/batch.h"
 
 #include "api/json_text.h"
+#include "support/date.h"
+#include "support/money.h"
 
 #include <string.h>  // memmem
 #include <charconv>
@@ -18,56 +20,14 @@ void AppendInt(std::string& out, std::int64_t value) {
   out.append(buffer, static_cast<std::size_t>(end - buffer));
 }
 
-// Euros with at most two decimals and no trailing zero, as Value::ToJson writes them.
-void AppendMoney(std::string& out, std::int64_t cents) {
-  if (cents < 0) {
-    out += '-';
-    // -(INT64_MIN) overflows; go through unsigned.
-    std::uint64_t magnitude = 0 - static_cast<std::uint64_t>(cents);
-    AppendInt(out, static_cast<std::int64_t>(magnitude / 100));
-    cents = static_cast<std::int64_t>(magnitude % 100);
-  } else {
-    AppendInt(out, cents / 100);
-    cents %= 100;
-  }
-  if (cents != 0) {
-    out += '.';
-    out += static_cast<char>('0' + cents / 10);
-    if (cents % 10 != 0) out += static_cast<char>('0' + cents % 10);
-  }
+std::string Code(diag::Kind kind) {
+  return std::string(diag::Info(kind).code);
 }
 
-// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm), written as "YYYY-MM-DD".
 void AppendDate(std::string& out, std::int64_t days) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t year = yoe + era * 400;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  if (month <= 2) ++year;
-  char buffer[16];
-  int length = 0;
-  if (year >= 0 && year <= 9999) {
-    buffer[length++] = '"';
-    buffer[length++] = static_cast<char>('0' + year / 1000);
-    buffer[length++] = static_cast<char>('0' + year / 100 % 10);
-    buffer[length++] = static_cast<char>('0' + year / 10 % 10);
-    buffer[length++] = static_cast<char>('0' + year % 10);
-    buffer[length++] = '-';
-    buffer[length++] = static_cast<char>('0' + month / 10);
-    buffer[length++] = static_cast<char>('0' + month % 10);
-    buffer[length++] = '-';
-    buffer[length++] = static_cast<char>('0' + day / 10);
-    buffer[length++] = static_cast<char>('0' + day % 10);
-    buffer[length++] = '"';
-    out.append(buffer, static_cast<std::size_t>(length));
-  } else {
-    out += '"' + Date{static_cast<std::int32_t>(days - 719468)}.ToString() + '"';
-  }
+  out += '"';
+  support::AppendIsoDate(out, static_cast<support::DayNumber>(days));
+  out += '"';
 }
 
 const char* SkipSpace(const char* p, const char* end) {
@@ -352,8 +312,9 @@ bool ExtractFlatMember(std::string_view object, std::string_view field, std::str
 }  // namespace
 
 bool ExtractStringMember(std::string_view object, std::string_view field, std::string_view& value,
-                         std::string* rest, std::string& error) {
+                         std::string* rest, std::string& error, diag::Kind& kind) {
   if (ExtractFlatMember(object, field, value, rest)) return true;
+  kind = diag::Kind::kMalformedCase;
   const char* begin = object.data();
   const char* end = begin + object.size();
   const char* p = SkipSpace(begin, end);
@@ -397,6 +358,7 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
     }
     if (key == field) {
       if (*value_begin != '"') {
+        kind = diag::Kind::kUnknownJurisdiction;
         error = "`" + std::string(field) + "` must be a string naming a layer";
         return false;
       }
@@ -420,6 +382,7 @@ bool ExtractStringMember(std::string_view object, std::string_view field, std::s
     previous_separator = p;
     ++p;
   }
+  kind = diag::Kind::kUnknownJurisdiction;
   error = "record has no `" + std::string(field) + "` field naming its jurisdiction";
   return false;
 }
@@ -488,15 +451,16 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
     return true;
   }
   std::string_view jurisdiction;
+  diag::Kind kind = diag::Kind::kMalformedCase;
   if (!ExtractStringMember(record, options_.jurisdiction_field, jurisdiction, nullptr,
-                           error_message)) {
-    error_code = error_message.rfind("record is not", 0) == 0 ? "L611" : "L607";
+                           error_message, kind)) {
+    error_code = Code(kind);
     return false;
   }
   // `"municipality": "west\u006cand"` names westland: escapes are decoded first.
   if (jurisdiction.find('\\') != std::string_view::npos) {
     if (!DecodeJsonString(jurisdiction, decoded_name_)) {
-      error_code = "L611";
+      error_code = Code(diag::Kind::kMalformedCase);
       error_message = "the `" + options_.jurisdiction_field + "` field has a malformed escape";
       return false;
     }
@@ -504,7 +468,7 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
   }
   slot = SlotFor(jurisdiction);
   if (slot < 0) {
-    error_code = "L607";
+    error_code = Code(diag::Kind::kUnknownJurisdiction);
     error_message = failure_;
     return false;
   }
@@ -527,7 +491,7 @@ void BatchEvaluator::AppendDecisions(const Slot& slot, const Outcome& outcome,
         AppendInt(out, raw);
         break;
       case ValueType::kMoney:
-        AppendMoney(out, raw);
+        support::AppendMoneyDecimal(out, raw);
         break;
       case ValueType::kDate:
         AppendDate(out, raw);
@@ -619,8 +583,9 @@ bool BatchEvaluator::FailRecord(std::int64_t record_number, std::string& out, st
     error += "error[" + diagnostic.code + "]: " + diagnostic.message;
   }
   if (errors_.empty()) {
-    errors_.emplace_back("L611", "record could not be decided");
-    error = "error[L611]: record could not be decided";
+    const std::string code = Code(diag::Kind::kMalformedCase);
+    errors_.emplace_back(code, "record could not be decided");
+    error = "error[" + code + "]: record could not be decided";
   }
   AppendErrorRecord(record_number, errors_, out);
   return false;

@@ -82,7 +82,7 @@ bool Assigns(const ast::Assignment& assignment, const ast::DecisionDecl& decisio
 }  // namespace
 
 Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdiction, Date on) {
-  const internal::RuleBaseImpl& impl = rules.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rules);
   if (!impl.model || impl.has_errors) {
     return Status(StatusCode::kInvalidArgument,
                   "the rule base has errors; run `loket check` first");

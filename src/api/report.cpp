@@ -10,54 +10,12 @@
 #include <fmt/format.h>
 
 #include "api/html.h"
+#include "api/report_format.h"
 #include "loket/analysis.h"
 
 namespace loket {
 
 namespace {
-
-// One line of a witness replay, as src/analysis writes it:
-//   "route = b1 (by national.wi.route_b1)", "hours = 800 (default)",
-//   "hours: conflict between a, b (L609)", "offer: gap (no rule ...)".
-struct ReplayLine {
-  std::string decision;
-  bool decided = false;    // a value (by rules or default)
-  std::string value;       // Value::ToString()
-  std::string error_code;  // "L609", "L608", ...
-  std::string text;
-};
-
-std::vector<ReplayLine> ParseReplay(const std::string& replay) {
-  std::vector<ReplayLine> lines;
-  std::istringstream in(replay);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line.rfind("could not replay", 0) == 0) continue;
-    ReplayLine parsed;
-    parsed.text = line;
-    std::size_t eq = line.find(" = ");
-    std::size_t colon = line.find(": ");
-    if (eq != std::string::npos && (colon == std::string::npos || eq < colon)) {
-      parsed.decision = line.substr(0, eq);
-      std::size_t paren = line.rfind(" (");
-      parsed.value = line.substr(
-          eq + 3, paren == std::string::npos || paren < eq ? std::string::npos : paren - eq - 3);
-      parsed.decided = true;
-    } else if (colon != std::string::npos) {
-      parsed.decision = line.substr(0, colon);
-      if (line.find("conflict") != std::string::npos) parsed.error_code = "L609";
-      std::size_t code = line.find("(L6");
-      if (code != std::string::npos) parsed.error_code = line.substr(code + 1, 4);
-      if (parsed.error_code.empty() && line.find(": gap") != std::string::npos) {
-        parsed.error_code = "L608";
-      }
-    } else {
-      continue;
-    }
-    lines.push_back(std::move(parsed));
-  }
-  return lines;
-}
 
 // A value as printed by the evaluator, in the YAML form test suites accept.
 std::string YamlValue(const std::string& value) {
@@ -112,13 +70,77 @@ std::string Indent(const std::string& text, const std::string& prefix) {
 // The decision a finding is about: the first decision its first witness replays.
 std::string DecisionOf(const Diagnostic& d) {
   for (const Witness& w : d.witnesses) {
-    std::vector<ReplayLine> lines = ParseReplay(w.replay);
-    if (!lines.empty()) return lines.front().decision;
+    if (!w.replay_lines.empty()) return w.replay_lines.front().decision;
   }
   return {};
 }
 
 }  // namespace
+
+namespace internal {
+
+std::string ReportStart(const std::string& title, bool html) {
+  if (!html) return "# " + title + "\n\n";
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+         HtmlEscape(title) +
+         "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+         "pre{background:#f4f4f4;padding:.5em;overflow:auto}.error{color:#b00}"
+         ".warning{color:#a60}.note{color:#555}td,th{padding:.2em .6em;text-align:left}"
+         "</style></head><body>\n<h1>" +
+         HtmlEscape(title) + "</h1>\n";
+}
+
+std::string ReportEnd(bool html) {
+  return html ? "</body></html>\n" : "";
+}
+
+void AppendFinding(std::string& out, const Diagnostic& finding, bool html) {
+  const Diagnostic* d = &finding;  // written as a pointer where it was a loop variable
+  auto esc = [&](const std::string& text) { return html ? HtmlEscape(text) : text; };
+  const char* severity = SeverityName(d->severity);
+  std::string where = Where(d->location);
+  if (html) {
+    out += fmt::format("<h4 class=\"{}\">{} {} ({})</h4>\n<p>", severity, esc(d->code),
+                       esc(d->kind), severity);
+    if (!where.empty()) out += "<code>" + esc(where) + "</code>: ";
+    out += esc(d->message) + "</p>\n";
+    if (!d->notes.empty() || !d->help.empty()) {
+      out += "<ul>\n";
+      for (const DiagnosticNote& n : d->notes) {
+        std::string at = Where(n.location);
+        out += "<li>note: " + esc(n.message) +
+               (at.empty() ? "" : " (<code>" + esc(at) + "</code>)") + "</li>\n";
+      }
+      for (const std::string& h : d->help) out += "<li>help: " + esc(h) + "</li>\n";
+      out += "</ul>\n";
+    }
+    for (const Witness& w : d->witnesses) {
+      out += fmt::format("<p>Witness <em>{}</em> — {} on {}:</p>\n<pre>{}</pre>\n", esc(w.title),
+                         esc(w.jurisdiction), esc(w.date), esc(Shown(w)));
+      if (!w.replay.empty())
+        out += "<p>The evaluator decides:</p>\n<pre>" + esc(w.replay) + "</pre>\n";
+    }
+  } else {
+    out += fmt::format("#### {} {} ({})\n\n", d->code, d->kind, severity);
+    if (!where.empty()) out += "`" + where + "`: ";
+    out += d->message + "\n\n";
+    for (const DiagnosticNote& n : d->notes) {
+      std::string at = Where(n.location);
+      out += "- note: " + n.message + (at.empty() ? "" : " (`" + at + "`)") + "\n";
+    }
+    for (const std::string& h : d->help) out += "- help: " + h + "\n";
+    if (!d->notes.empty() || !d->help.empty()) out += "\n";
+    for (const Witness& w : d->witnesses) {
+      out += fmt::format("Witness *{}* — {} on {}:\n\n```yaml\n{}```\n\n", w.title, w.jurisdiction,
+                         w.date, Shown(w));
+      if (!w.replay.empty()) {
+        out += "The evaluator decides:\n\n```\n" + w.replay + "```\n\n";
+      }
+    }
+  }
+}
+
+}  // namespace internal
 
 Result<std::vector<std::string>> WriteWitnessSuites(const std::vector<Diagnostic>& diagnostics,
                                                     const std::string& directory) {
@@ -141,9 +163,8 @@ Result<std::vector<std::string>> WriteWitnessSuites(const std::vector<Diagnostic
       if (!d.location.path.empty()) text += "    # at " + Where(d.location) + "\n";
       text += "    date: " + w.date + "\n";
       text += "    facts:\n" + Indent(w.case_yaml, "      ");
-      std::vector<ReplayLine> lines = ParseReplay(w.replay);
       std::string expect, expect_error, comments;
-      for (const ReplayLine& line : lines) {
+      for (const ReplayLine& line : w.replay_lines) {
         comments += "    # the evaluator today: " + line.text + "\n";
         if (line.decided) {
           expect += "      " + line.decision + ": " + YamlValue(line.value) + "\n";
@@ -202,19 +223,10 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
     ++by_code[d.code];
     code_title[d.code] = d.kind;
   }
-  std::string out;
-  if (html) {
-    out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) +
-           "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-           "pre{background:#f4f4f4;padding:.5em;overflow:auto}.error{color:#b00}"
-           ".warning{color:#a60}.note{color:#555}td,th{padding:.2em .6em;text-align:left}"
-           "</style></head><body>\n";
-    out += "<h1>" + esc(title) + "</h1>\n";
-  } else {
-    out += "# " + title + "\n\n";
-  }
+  std::string out = internal::ReportStart(title, html);
   if (diagnostics.empty()) {
-    out += html ? "<p>No findings.</p>\n</body></html>\n" : "No findings.\n";
+    out += html ? "<p>No findings.</p>\n" : "No findings.\n";
+    out += internal::ReportEnd(html);
     return out;
   }
   // Summary.
@@ -245,52 +257,10 @@ std::string RenderReport(const std::vector<Diagnostic>& diagnostics, ReportForma
       } else {
         out += "### " + heading + "\n\n";
       }
-      for (const Diagnostic* d : findings) {
-        const char* severity = SeverityName(d->severity);
-        std::string where = Where(d->location);
-        if (html) {
-          out += fmt::format("<h4 class=\"{}\">{} {} ({})</h4>\n<p>", severity, esc(d->code),
-                             esc(d->kind), severity);
-          if (!where.empty()) out += "<code>" + esc(where) + "</code>: ";
-          out += esc(d->message) + "</p>\n";
-          if (!d->notes.empty() || !d->help.empty()) {
-            out += "<ul>\n";
-            for (const DiagnosticNote& n : d->notes) {
-              std::string at = Where(n.location);
-              out += "<li>note: " + esc(n.message) +
-                     (at.empty() ? "" : " (<code>" + esc(at) + "</code>)") + "</li>\n";
-            }
-            for (const std::string& h : d->help) out += "<li>help: " + esc(h) + "</li>\n";
-            out += "</ul>\n";
-          }
-          for (const Witness& w : d->witnesses) {
-            out += fmt::format("<p>Witness <em>{}</em> — {} on {}:</p>\n<pre>{}</pre>\n",
-                               esc(w.title), esc(w.jurisdiction), esc(w.date), esc(Shown(w)));
-            if (!w.replay.empty())
-              out += "<p>The evaluator decides:</p>\n<pre>" + esc(w.replay) + "</pre>\n";
-          }
-        } else {
-          out += fmt::format("#### {} {} ({})\n\n", d->code, d->kind, severity);
-          if (!where.empty()) out += "`" + where + "`: ";
-          out += d->message + "\n\n";
-          for (const DiagnosticNote& n : d->notes) {
-            std::string at = Where(n.location);
-            out += "- note: " + n.message + (at.empty() ? "" : " (`" + at + "`)") + "\n";
-          }
-          for (const std::string& h : d->help) out += "- help: " + h + "\n";
-          if (!d->notes.empty() || !d->help.empty()) out += "\n";
-          for (const Witness& w : d->witnesses) {
-            out += fmt::format("Witness *{}* — {} on {}:\n\n```yaml\n{}```\n\n", w.title,
-                               w.jurisdiction, w.date, Shown(w));
-            if (!w.replay.empty()) {
-              out += "The evaluator decides:\n\n```\n" + w.replay + "```\n\n";
-            }
-          }
-        }
-      }
+      for (const Diagnostic* d : findings) internal::AppendFinding(out, *d, html);
     }
   }
-  if (html) out += "</body></html>\n";
+  out += internal::ReportEnd(html);
   return out;
 }
 

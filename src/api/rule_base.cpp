@@ -65,11 +65,8 @@ void CountStats(RuleBaseImpl& impl) {
 // then fully annotated) and the dependency graph has no cycle, so it can be compiled.
 bool AcceptedAsWritten(const RuleBaseImpl& impl) {
   if (!impl.options.accept_competence_errors || !impl.model) return false;
-  for (const Diagnostic& d : impl.diagnostics) {
-    if (d.severity == Severity::kError && d.code != "L310" && d.code != "L311" &&
-        d.code != "L314") {
-      return false;
-    }
+  for (const diag::Diagnostic& d : impl.internal_diagnostics) {
+    if (d.severity == diag::Severity::kError && !diag::IsCompetenceKind(d.kind)) return false;
   }
   diag::DiagnosticSink graph_sink;
   graph::CheckStructure(*impl.model, graph_sink);
@@ -210,8 +207,8 @@ Status CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>
 
 }  // namespace
 
-Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
-                                     const LoadOptions& options) {
+Result<std::vector<SourceText>> RuleBase::ReadSources(const std::vector<std::string>& paths,
+                                                      const LoadOptions& options) {
   try {
     std::vector<fs::path> files;
     Status status = CollectFiles(paths, files);
@@ -225,7 +222,18 @@ Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
       if (!status.ok()) return status;
       sources.push_back(std::move(source));
     }
-    return RuleBase(internal::RunPipeline(std::move(sources), options));
+    return sources;
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
+  }
+}
+
+Result<RuleBase> RuleBase::LoadFiles(const std::vector<std::string>& paths,
+                                     const LoadOptions& options) {
+  try {
+    Result<std::vector<SourceText>> sources = ReadSources(paths, options);
+    if (!sources.ok()) return sources.status();
+    return RuleBase(internal::RunPipeline(std::move(sources).value(), options));
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, std::string("internal error: ") + e.what());
   } catch (...) {
@@ -238,10 +246,8 @@ RuleBase RuleBase::FromSources(std::vector<SourceText> sources, const LoadOption
   auto failed = [&options](const std::string& what) {
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = options;
-    Diagnostic failure;
-    failure.code = "L000";
-    failure.kind = "InternalError";
-    failure.message = "internal error while checking: " + what;
+    Diagnostic failure =
+        diag::MakePublic(diag::Kind::kInternalError, "internal error while checking: " + what);
     impl->diagnostics.push_back(std::move(failure));
     impl->stats.errors = 1;
     impl->has_errors = true;

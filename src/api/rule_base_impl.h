@@ -30,6 +30,12 @@ struct RuleBaseImpl {
   std::string content_hash;  // RuleBase::ContentHash(), computed when the sources are added
 };
 
+// For loket's own stages and the unit tests: the representation behind a public RuleBase,
+// which the public header keeps to itself (include/loket names no internals).
+struct RuleBaseAccess {
+  static const RuleBaseImpl& Impl(const RuleBase& rules) { return *rules.impl_; }
+};
+
 // RuleBase::ContentHash() of the files in `sources` (in the order they were added).
 std::string ContentHash(const source::SourceManager& sources);
 

@@ -35,6 +35,7 @@
 #include "diag/diagnostic.h"
 #include "eval/yaml_subset.h"
 #include "loket/testing.h"
+#include "support/money.h"
 
 namespace loket {
 namespace fs = std::filesystem;
@@ -69,15 +70,10 @@ Location At(const SuiteFile& file, const YAML::Mark& mark, std::size_t length = 
   return location;
 }
 
-Diagnostic Make(const char* code, Severity severity, Location location, std::string message) {
-  Diagnostic diagnostic;
-  diagnostic.code = code;
-  for (const diag::KindInfo& info : diag::AllKinds()) {
-    if (info.code == code) diagnostic.kind = std::string(info.name);
-  }
-  diagnostic.severity = severity;
+// A diagnostic of `kind` at `location`, with the registry's code, name and severity.
+Diagnostic Make(diag::Kind kind, Location location, std::string message) {
+  Diagnostic diagnostic = diag::MakePublic(kind, std::move(message));
   diagnostic.location = std::move(location);
-  diagnostic.message = std::move(message);
   return diagnostic;
 }
 
@@ -120,47 +116,6 @@ std::string FlowText(const YAML::Node& node) {
   return "null";
 }
 
-// Money as written in suites: 1800, 1800.5, "€1.800,50", "1800.50 EUR" → cents.
-bool ParseMoneyText(std::string text, std::int64_t& cents) {
-  std::string cleaned;
-  bool dutch =
-      text.find("\xE2\x82\xAC") != std::string::npos || text.find(',') != std::string::npos;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 3, "\xE2\x82\xAC") == 0) {
-      i += 2;
-      continue;
-    }
-    char c = text[i];
-    if (c == ' ' || c == 'E' || c == 'U' || c == 'R') continue;
-    if (dutch && c == '.') continue;
-    cleaned += dutch && c == ',' ? '.' : c;
-  }
-  if (cleaned.empty()) return false;
-  bool negative = cleaned[0] == '-';
-  std::size_t i = negative ? 1 : 0;
-  std::int64_t euros = 0;
-  bool digits = false;
-  for (; i < cleaned.size() && std::isdigit(static_cast<unsigned char>(cleaned[i])); ++i) {
-    if (euros > 900'000'000'000'000) return false;
-    euros = euros * 10 + (cleaned[i] - '0');
-    digits = true;
-  }
-  std::int64_t fraction = 0;
-  if (i < cleaned.size() && cleaned[i] == '.') {
-    ++i;
-    int places = 0;
-    for (; i < cleaned.size() && std::isdigit(static_cast<unsigned char>(cleaned[i])); ++i) {
-      if (++places > 2) return false;
-      fraction = fraction * 10 + (cleaned[i] - '0');
-      digits = true;
-    }
-    if (places == 1) fraction *= 10;
-  }
-  if (!digits || i != cleaned.size()) return false;
-  cents = (euros * 100 + fraction) * (negative ? -1 : 1);
-  return true;
-}
-
 // Whether the expected YAML value (as a suite writes it) equals the decided value.
 bool ValuesEqual(const YAML::Node& expected, const Value& actual) {
   try {
@@ -170,9 +125,9 @@ bool ValuesEqual(const YAML::Node& expected, const Value& actual) {
       case ValueType::kInt:
         return expected.IsScalar() && expected.as<long long>() == actual.AsInt();
       case ValueType::kMoney: {
-        std::int64_t cents = 0;
-        return expected.IsScalar() && ParseMoneyText(expected.Scalar(), cents) &&
-               cents == actual.AsCents();
+        // Written as in a case file: 1800, 1800.5, "€1.800,50", "1800.50 EUR".
+        return expected.IsScalar() &&
+               support::ParseMoneyInput(expected.Scalar()) == actual.AsCents();
       }
       case ValueType::kDate: {
         std::optional<Date> date =
@@ -224,7 +179,7 @@ class SuiteRunner {
   bool CollectFacts(const SuiteFile& file, const YAML::Node& map, std::vector<FactPtr>& facts);
   void Malformed(const SuiteFile& file, const YAML::Mark& mark, std::string message) {
     report_.diagnostics.push_back(
-        Make("L702", Severity::kError, At(file, mark), std::move(message)));
+        Make(diag::Kind::kMalformedTestSuite, At(file, mark), std::move(message)));
   }
 
   const RuleBase& rules_;
@@ -321,7 +276,7 @@ Status SuiteRunner::RunFile(const std::string& path) {
     if (std::find(kSuiteKeys.begin(), kSuiteKeys.end(), key) == kSuiteKeys.end()) {
       std::string closest = diag::ClosestName(key, kSuiteKeys);
       report_.diagnostics.push_back(
-          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+          Make(diag::Kind::kMalformedTestSuite, At(file, it->first.Mark(), key.size()),
                "unknown key `" + key + "` in a test suite" +
                    (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
     }
@@ -360,7 +315,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     if (std::find(kCaseKeys.begin(), kCaseKeys.end(), key) == kCaseKeys.end()) {
       std::string closest = diag::ClosestName(key, kCaseKeys);
       report_.diagnostics.push_back(
-          Make("L702", Severity::kError, At(file, it->first.Mark(), key.size()),
+          Make(diag::Kind::kMalformedTestSuite, At(file, it->first.Mark(), key.size()),
                "unknown key `" + key + "` in a test case" +
                    (closest.empty() ? "" : "; did you mean `" + closest + "`?")));
       malformed = true;
@@ -402,7 +357,8 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     owned->path = case_path.generic_string();
     std::ifstream in(case_path, std::ios::binary);
     if (!in) {
-      result.errors.push_back(Make("L702", Severity::kError, At(file, entry["case_file"].Mark()),
+      result.errors.push_back(Make(diag::Kind::kMalformedTestSuite,
+                                   At(file, entry["case_file"].Mark()),
                                    "cannot read case file `" + owned->path + "`"));
     } else {
       std::stringstream buffer;
@@ -414,7 +370,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       std::string reason;
       YAML::Mark where;
       if (OutsideYamlSubset(text, "a case file", reason, where)) {
-        result.errors.push_back(Make("L611", Severity::kError, At(*owned, where),
+        result.errors.push_back(Make(diag::Kind::kMalformedCase, At(*owned, where),
                                      "case file `" + owned->path + "`: " + reason));
       } else
         try {
@@ -423,7 +379,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
           files_.push_back(std::move(owned));
           CollectFacts(case_file, case_facts, facts);
         } catch (const YAML::ParserException& e) {
-          result.errors.push_back(Make("L611", Severity::kError, At(*owned, e.mark),
+          result.errors.push_back(Make(diag::Kind::kMalformedCase, At(*owned, e.mark),
                                        "case file is not valid YAML: " + e.msg));
         }
     }
@@ -435,13 +391,13 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
   const YAML::Mark jurisdiction_mark =
       entry["jurisdiction"] ? entry["jurisdiction"].Mark() : entry.Mark();
   if (!program) {
-    result.errors.push_back(Make("L607", Severity::kError,
+    result.errors.push_back(Make(diag::Kind::kUnknownJurisdiction,
                                  At(file, jurisdiction_mark, result.jurisdiction.size()), error));
   }
   std::optional<Date> date = Date::Parse(result.date);
   if (!date) {
     result.errors.push_back(
-        Make("L614", Severity::kError,
+        Make(diag::Kind::kInvalidDateArgument,
              At(file, entry["date"] ? entry["date"].Mark() : entry.Mark(), result.date.size()),
              result.date.empty() ? "test case has no date (set it on the suite or case)"
                                  : "`" + result.date + "` is not a date (YYYY-MM-DD)"));
@@ -470,7 +426,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       }
       std::vector<Diagnostic> fact_errors;
       if (fact.value.IsMap()) {
-        fact_errors.push_back(Make("L602", Severity::kError, {},
+        fact_errors.push_back(Make(diag::Kind::kFactWrongType, {},
                                    "fact `" + fact.name + "` must be a value, not a mapping"));
       } else {
         program->SetFact(input, fact.name, FlowText(fact.value), fact_errors);
@@ -510,9 +466,10 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
       }
       auto unknown_decision = [&](const YAML::Node& key, const std::string& name) {
         std::string closest = diag::ClosestName(name, decision_names);
-        Diagnostic unknown = Make("L704", Severity::kError, At(file, key.Mark(), name.size()),
-                                  "test expects `" + name + "`, which is not a decision in `" +
-                                      result.jurisdiction + "`");
+        Diagnostic unknown =
+            Make(diag::Kind::kUnknownDecisionInTest, At(file, key.Mark(), name.size()),
+                 "test expects `" + name + "`, which is not a decision in `" + result.jurisdiction +
+                     "`");
         if (!closest.empty()) unknown.help.push_back("did you mean `" + closest + "`?");
         report_.diagnostics.push_back(unknown);
         fail(name + ": not a decision in " + result.jurisdiction);
@@ -637,7 +594,7 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     if (result.differences.size() > 1) {
       message += " (and " + std::to_string(result.differences.size() - 1) + " more)";
     }
-    Diagnostic failure = Make("L701", Severity::kError, result.location, message);
+    Diagnostic failure = Make(diag::Kind::kTestFailed, result.location, message);
     for (std::size_t i = 1; i < result.differences.size(); ++i) {
       failure.notes.push_back({{}, result.differences[i]});
     }
@@ -671,7 +628,7 @@ Status CollectSuites(const std::vector<std::string>& paths, std::vector<std::str
 
 void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
                  const TestOptions& options, TestReport& report) {
-  const internal::RuleBaseImpl& impl = rules.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rules);
   if (!impl.model) return;
   for (const auto& layer : impl.model->layers) {
     for (const ast::RuleDecl* rule : layer->rules) {
@@ -680,9 +637,10 @@ void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
       if (fired.count(qualified)) continue;
       report.uncovered_rules.push_back(qualified);
       Diagnostic diagnostic =
-          Make("L703", options.require_coverage ? Severity::kError : Severity::kWarning,
-               internal::ToLocation(rule->id_range, *impl.sources),
+          Make(diag::Kind::kUncoveredRule, internal::ToLocation(rule->id_range, *impl.sources),
                "no test makes rule `" + rule->id + "` (layer " + layer->name + ") fire");
+      // A warning in the registry; an error when the run requires coverage.
+      if (options.require_coverage) diagnostic.severity = Severity::kError;
       diagnostic.layer = layer->name;
       report.diagnostics.push_back(std::move(diagnostic));
     }
@@ -695,7 +653,7 @@ void AddCoverage(const RuleBase& rules, const std::set<std::string>& fired,
 Result<TestReport> RunTests(const RuleBase& rules, const std::vector<std::string>& suite_paths,
                             const TestOptions& options) {
   try {
-    if (rules.has_errors() && !internal::AcceptedAsWritten(rules.impl())) {
+    if (rules.has_errors() && !internal::AcceptedAsWritten(internal::RuleBaseAccess::Impl(rules))) {
       return Status(StatusCode::kInvalidArgument,
                     "the rule base has errors; fix them before testing (see `loket check`)");
     }

@@ -114,9 +114,8 @@ std::optional<RuleBase> LoadCleanRuleBase(const std::vector<std::string>& paths,
     for (const Diagnostic& diagnostic : rules->diagnostics()) {
       if (diagnostic.severity == Severity::kError) errors.push_back(diagnostic);
     }
-    bool competence_only = std::all_of(errors.begin(), errors.end(), [](const Diagnostic& d) {
-      return d.code == "L310" || d.code == "L311" || d.code == "L314";
-    });
+    bool competence_only = std::all_of(errors.begin(), errors.end(),
+                                       [](const Diagnostic& d) { return IsCompetenceError(d); });
     const std::size_t total = errors.size();
     const std::size_t left_out = LimitErrors(errors, error_limit);
     RenderText(std::cerr, errors, render);

@@ -166,19 +166,15 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
     // A wrong type (L602) or a value out of range (L603): the caret goes under the value
     // given for the fact, not under its name.
     const std::string& line = error.location.source_line;
-    if ((error.code == "L602" || error.code == "L603") && error.location.line > 0) {
-      std::size_t open = error.message.find('`');
-      std::size_t close = open == std::string::npos ? open : error.message.find('`', open + 1);
-      if (close != std::string::npos) {
-        const std::string name = error.message.substr(open + 1, close - open - 1);
-        std::size_t begin = 0;
-        std::size_t end = 0;
-        if (ValueSpan(line, name, begin, end)) {
-          error.location.column = static_cast<int>(begin) + 1;
-          error.location.end_line = error.location.line;
-          error.location.end_column = static_cast<int>(end) + 1;
-          continue;
-        }
+    if ((error.code == "L602" || error.code == "L603") && error.location.line > 0 &&
+        !error.subject.empty()) {
+      std::size_t begin = 0;
+      std::size_t end = 0;
+      if (ValueSpan(line, error.subject, begin, end)) {
+        error.location.column = static_cast<int>(begin) + 1;
+        error.location.end_line = error.location.line;
+        error.location.end_column = static_cast<int>(end) + 1;
+        continue;
       }
     }
     // A whole-line range: narrow it to the first `quoted` word of the message found on the

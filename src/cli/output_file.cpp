@@ -33,8 +33,17 @@ Status AtomicOutputFile::Open(const std::string& target) {
     fs::path resolved = fs::canonical(path, error);
     if (!error) path = resolved;
   }
-  if (fs::is_directory(path, error)) {
+  fs::file_status kind = fs::status(path, error);
+  if (fs::is_directory(kind)) {
     return {StatusCode::kInvalidArgument, "cannot write `" + target + "`: it is a folder"};
+  }
+  // A device or a pipe (/dev/null, /dev/stdout, a FIFO) holds nothing to keep, and renaming a
+  // file over it would replace the device itself: write to it directly.
+  if (fs::exists(kind) && !fs::is_regular_file(kind)) {
+    file_ = std::fopen(path.c_str(), "wb");
+    if (!file_) return {StatusCode::kIoError, "cannot write `" + target + "`: " + Reason(errno)};
+    target_ = path.string();
+    return Status::Ok();
   }
   fs::path folder = path.parent_path();
   if (folder.empty()) folder = ".";
@@ -72,9 +81,15 @@ Status AtomicOutputFile::Commit() {
   if (!file_) return {StatusCode::kIoError, "no output file is open"};
   int error = 0;
   if (std::fflush(file_) != 0 || std::ferror(file_)) error = errno != 0 ? errno : EIO;
-  if (error == 0 && ::fsync(::fileno(file_)) != 0) error = errno;
+  bool direct = temporary_.empty();
+  if (error == 0 && !direct && ::fsync(::fileno(file_)) != 0) error = errno;
   if (std::fclose(file_) != 0 && error == 0) error = errno;
   file_ = nullptr;
+  if (direct) {
+    if (error != 0)
+      return {StatusCode::kIoError, "cannot write `" + target_ + "`: " + Reason(error)};
+    return Status::Ok();
+  }
   if (error == 0 && std::rename(temporary_.c_str(), target_.c_str()) != 0) error = errno;
   if (error != 0) {
     ::unlink(temporary_.c_str());

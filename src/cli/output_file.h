@@ -1,7 +1,8 @@
 // Output files the user named (`--out`, `-o`): written completely or not at all. The text
 // goes to a temporary file in the target's folder, renamed over the target only when the run
 // completes; on an error or an interrupt the temporary file is removed and an existing target
-// is left as it was.
+// is left as it was. A target that is not a regular file (a device such as /dev/null, a
+// pipe) is written directly: renaming over it would replace the device.
 #pragma once
 
 #include <csignal>

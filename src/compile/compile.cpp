@@ -29,6 +29,10 @@ std::shared_ptr<const CompiledProgram> Compile(const sema::Model& model,
   return program;
 }
 
+}  // namespace loket::compile
+
+namespace loket::internal {
+
 int CompiledProgram::FindFact(std::string_view name) const {
   for (int i = 0; i < fact_count; ++i) {
     if (slots[static_cast<std::size_t>(i)].name == name) return i;
@@ -51,7 +55,7 @@ int CompiledProgram::FindRule(std::string_view id) const {
     }
   }
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    const Rule& rule = rules[i];
+    const compile::Rule& rule = rules[i];
     if (id.size() == rule.layer.size() + 1 + rule.id.size() &&
         id.substr(0, rule.layer.size()) == rule.layer && id[rule.layer.size()] == '.' &&
         id.substr(rule.layer.size() + 1) == rule.id) {
@@ -68,4 +72,4 @@ const std::vector<std::string>* CompiledProgram::MembersOf(int slot) const {
   return &enums[static_cast<std::size_t>(e)].members;
 }
 
-}  // namespace loket::compile
+}  // namespace loket::internal

@@ -351,6 +351,12 @@ struct Step {
   std::int32_t checks_begin = 0, checks_end = 0;
 };
 
+}  // namespace loket::compile
+
+namespace loket::internal {
+
+// Declared in loket::internal, so that the public headers can hold one (opaque) without
+// naming the compiler; inside loket it is compile::CompiledProgram.
 struct CompiledProgram {
   std::string jurisdiction;
   std::vector<std::string> layers;  // root first
@@ -360,37 +366,38 @@ struct CompiledProgram {
   std::vector<DecisionInfo> decision_infos;
   std::vector<RuleInfo> rule_infos;
 
-  std::vector<EnumInfo> enums;
-  std::vector<SlotInfo> slots;  // every register with a name (not the temporaries)
+  std::vector<compile::EnumInfo> enums;
+  std::vector<compile::SlotInfo> slots;  // every register with a name (not the temporaries)
   int register_count = 0;
   int fact_count = 0;
   int reference_date_slot = -1;
   std::vector<int> required_facts;           // slots of the non-optional facts
   std::vector<std::uint8_t> required_flags;  // per fact slot: 1 when the fact is required
 
-  std::vector<Instr> code;
-  std::vector<Atom> atoms;         // per rule, in condition order (with `negate`)
-  std::vector<Atom> unique_atoms;  // distinct atoms (`negate` unused)
-  std::vector<WordTest> word_tests;
+  std::vector<compile::Instr> code;
+  std::vector<compile::Atom> atoms;         // per rule, in condition order (with `negate`)
+  std::vector<compile::Atom> unique_atoms;  // distinct atoms (`negate` unused)
+  std::vector<compile::WordTest> word_tests;
   std::vector<std::int32_t> step_atoms;
   // Per unique atom id (padded by 8 entries for the vector loads): the register it reads,
   // `lo` and `span` (see Atom).
   std::vector<std::int32_t> atom_regs;
   std::vector<std::int64_t> atom_lo;
   std::vector<std::uint64_t> atom_span;
-  std::vector<AtomOp> atom_ops;
-  std::vector<AtomCheck> atom_checks;
+  std::vector<compile::AtomOp> atom_ops;
+  std::vector<compile::AtomCheck> atom_checks;
   int atom_words = 0;
-  std::vector<FastEntry> fast_entries;  // per decision with word tests (Decision::fast_begin)
+  std::vector<compile::FastEntry>
+      fast_entries;  // per decision with word tests (Decision::fast_begin)
   std::vector<std::uint64_t> fire_masks;
   std::vector<std::uint64_t> fire_wants;
-  std::vector<Param> params;
-  std::vector<Let> lets;
-  std::vector<Decision> decisions;
-  std::vector<Rule> rules;
-  std::vector<Assignment> assignments;
-  std::vector<Assume> assumes;
-  std::vector<Step> steps;
+  std::vector<compile::Param> params;
+  std::vector<compile::Let> lets;
+  std::vector<compile::Decision> decisions;
+  std::vector<compile::Rule> rules;
+  std::vector<compile::Assignment> assignments;
+  std::vector<compile::Assume> assumes;
+  std::vector<compile::Step> steps;
   bool has_exceptions = false;
 
   // Column-wise evaluation (Program::EvaluateBatch, eval/batch.cpp): many cases side by side,
@@ -409,4 +416,8 @@ struct CompiledProgram {
   const std::vector<std::string>* MembersOf(int slot) const;
 };
 
+}  // namespace loket::internal
+
+namespace loket::compile {
+using CompiledProgram = internal::CompiledProgram;
 }  // namespace loket::compile

@@ -1,7 +1,10 @@
 #include "diag/diagnostic.h"
 
 #include <algorithm>
+#include <string>
 #include <tuple>
+
+#include "loket/diagnostic.h"
 
 namespace loket::diag {
 
@@ -29,6 +32,32 @@ std::string_view DefaultHelp(Kind kind) {
   }
 }
 
+std::optional<Kind> KindOfCode(std::string_view code) {
+  // Codes are L followed by three digits, so a table by number finds them without a search.
+  static const std::vector<std::int16_t> by_number = [] {
+    std::vector<std::int16_t> table(1000, -1);
+    for (const KindInfo& info : AllKinds()) {
+      const int number = std::stoi(std::string(info.code.substr(1)));
+      table[static_cast<std::size_t>(number)] = static_cast<std::int16_t>(info.kind);
+    }
+    return table;
+  }();
+  if (code.size() != 4 || code[0] != 'L') return std::nullopt;
+  int number = 0;
+  for (char c : code.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    number = number * 10 + (c - '0');
+  }
+  const std::int16_t kind = by_number[static_cast<std::size_t>(number)];
+  if (kind < 0) return std::nullopt;
+  return static_cast<Kind>(kind);
+}
+
+bool IsCompetenceKind(Kind kind) {
+  return kind == Kind::kNoCompetenceClosed || kind == Kind::kNoCompetenceOwned ||
+         kind == Kind::kExceptionAcrossLayers;
+}
+
 const KindInfo& Info(Kind kind) {
   return AllKinds()[static_cast<std::size_t>(kind)];
 }
@@ -53,6 +82,27 @@ Diagnostic& DiagnosticSink::Add(Kind kind, source::SourceRange range, std::strin
   diagnostic.message = std::move(message);
   diagnostics_.push_back(std::move(diagnostic));
   return diagnostics_.back();
+}
+
+loket::Diagnostic MakePublic(Kind kind, std::string message, std::string subject) {
+  const KindInfo& info = Info(kind);
+  loket::Diagnostic out;
+  out.code = std::string(info.code);
+  out.kind = std::string(info.name);
+  switch (info.severity) {
+    case Severity::kNote:
+      out.severity = loket::Severity::kNote;
+      break;
+    case Severity::kWarning:
+      out.severity = loket::Severity::kWarning;
+      break;
+    case Severity::kError:
+      out.severity = loket::Severity::kError;
+      break;
+  }
+  out.message = std::move(message);
+  out.subject = std::move(subject);
+  return out;
 }
 
 std::size_t DiagnosticSink::error_count() const {

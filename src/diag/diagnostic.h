@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,10 @@
 #include <fmt/format.h>
 
 #include "source/source_manager.h"
+
+namespace loket {
+struct Diagnostic;
+}
 
 namespace loket::diag {
 
@@ -37,11 +42,27 @@ const KindInfo& Info(Kind kind);
 // (empty for kinds whose help always depends on the finding).
 std::string_view DefaultHelp(Kind kind);
 const std::vector<KindInfo>& AllKinds();
+// The kind with this code ("L201"), if the registry has one.
+std::optional<Kind> KindOfCode(std::string_view code);
+// The competence errors (L310, L311, L314): the model is complete despite them, so with
+// LoadOptions::accept_competence_errors the rules can be evaluated as written.
+bool IsCompetenceKind(Kind kind);
 std::string_view SeverityName(Severity severity);
 
 struct Note {
   source::SourceRange range;  // may be invalid: a note without a location
   std::string message;
+};
+
+// One decision of a witness replay: what the evaluator made of it, as data.
+struct ReplayLine {
+  std::string decision;
+  std::string status;              // DecisionStatusName: "decided", "default", "conflict", ...
+  bool decided = false;            // by rules or by default: `value` holds the value
+  std::string value;               // the value as people read it
+  std::vector<std::string> rules;  // the winners, or the rules in conflict ("layer.id")
+  std::optional<Kind> error;       // an error status: its kind (kEvalConflict, kEvalGap, ...)
+  std::string text;                // the line of `Witness::replay`
 };
 
 // A concrete case that shows a finding, with what the evaluator made of it.
@@ -52,6 +73,7 @@ struct Witness {
   std::string case_yaml;        // every fact, ready to paste into a test suite
   std::string replay;           // the evaluator's decisions and winning rules for the case
   std::string facts_read_yaml;  // only the facts the rules read: what the text shows
+  std::vector<ReplayLine> replay_lines = {};  // the same, one struct per decision
 };
 
 struct Diagnostic {
@@ -88,6 +110,11 @@ class DiagnosticSink {
  private:
   std::vector<Diagnostic> diagnostics_;
 };
+
+// A public diagnostic (include/loket/diagnostic.h) of `kind`: its code, name and severity from
+// the registry, for the stages that report straight to the API (case input, evaluation, rule
+// tests). Every diagnostic is built from its kind; no code is written out elsewhere.
+loket::Diagnostic MakePublic(Kind kind, std::string message, std::string subject = {});
 
 // Sorts by file, offset, severity and code, so output does not depend on pass order.
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics);

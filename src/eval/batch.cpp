@@ -16,6 +16,7 @@
 
 #include "eval/columns.h"
 #include "eval/engine.h"
+#include "eval/program_access.h"
 
 namespace loket {
 
@@ -94,7 +95,7 @@ struct Engine::CaseSource {
     std::uint64_t single = 0;
     for (std::int32_t lane = 0; lane < n; ++lane) {
       const Case& c = *cases[first + static_cast<std::size_t>(lane)];
-      if (c.program() != &p || !AllPresent(c.present(), p.fact_count)) {
+      if (internal::ProgramAccess::CompiledOf(c) != &p || !AllPresent(c.present(), p.fact_count)) {
         single |= std::uint64_t{1} << lane;
         continue;
       }
@@ -310,7 +311,7 @@ void Program::EvaluateBatch(const std::vector<Case>& cases, Date on, std::vector
 
 void Program::EvaluateRows(const CaseTable& table, std::size_t first, std::size_t count, Date on,
                            Outcome* outcomes, const EvalOptions& options) const {
-  const bool ours = table.program() == compiled_.get();
+  const bool ours = internal::ProgramAccess::CompiledOf(table) == compiled_.get();
   const std::size_t rows = ours ? table.size() : 0;
   const std::size_t valid = first >= rows ? 0 : std::min(count, rows - first);
   if (valid > 0) {
@@ -322,7 +323,7 @@ void Program::EvaluateRows(const CaseTable& table, std::size_t first, std::size_
         compiled_, outcomes[i],
         ours ? "row " + std::to_string(first + i) + " is past the end of the table (" +
                    std::to_string(rows) + " rows)"
-             : std::string(table.program() == nullptr
+             : std::string(internal::ProgramAccess::CompiledOf(table) == nullptr
                                ? "the table was not made by Program::NewTable()"
                                : "the table was made for another program (jurisdiction)"));
   }

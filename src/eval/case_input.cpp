@@ -14,10 +14,12 @@
 
 #include "diag/diagnostic.h"
 #include "eval/engine.h"
+#include "eval/program_access.h"
 #include "eval/support.h"
 #include "eval/yaml_subset.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
+#include "support/money.h"
 
 namespace loket {
 
@@ -165,93 +167,6 @@ std::optional<std::int64_t> ParseInteger(std::string_view text) {
   return value;
 }
 
-// Euros with up to two decimals: digits, optional thousands separator `thousands`, optional
-// decimal separator `decimal`. Returns cents.
-std::optional<std::int64_t> ParseEuros(std::string_view text, char thousands, char decimal) {
-  bool negative = false;
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
-    negative = text[0] == '-';
-    text.remove_prefix(1);
-  }
-  std::string_view whole = text;
-  std::string_view fraction;
-  if (auto dot = text.find(decimal); dot != std::string_view::npos) {
-    whole = text.substr(0, dot);
-    fraction = text.substr(dot + 1);
-    if (fraction.empty() || fraction.size() > 2) return std::nullopt;
-  }
-  if (whole.empty()) return std::nullopt;
-  std::int64_t euros = 0;
-  int digits_in_group = 0;
-  bool grouped = false;
-  for (char c : whole) {
-    if (thousands != 0 && c == thousands) {
-      if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return std::nullopt;
-      grouped = true;
-      digits_in_group = 0;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    ++digits_in_group;
-    if (__builtin_mul_overflow(euros, 10, &euros) ||
-        __builtin_add_overflow(euros, c - '0', &euros)) {
-      return std::nullopt;
-    }
-  }
-  if (grouped && digits_in_group != 3) return std::nullopt;
-  std::int64_t cents = 0;
-  for (std::size_t i = 0; i < 2; ++i) {
-    char c = i < fraction.size() ? fraction[i] : '0';
-    if (c < '0' || c > '9') return std::nullopt;
-    cents = cents * 10 + (c - '0');
-  }
-  std::int64_t total;
-  if (__builtin_mul_overflow(euros, 100, &total) || __builtin_add_overflow(total, cents, &total)) {
-    return std::nullopt;
-  }
-  return negative ? -total : total;
-}
-
-// `1800`, `1800.50`, `€1.800,50`, `€ 250`, `250 EUR`, `1.800,50 EUR`.
-std::optional<std::int64_t> ParseMoney(std::string_view text) {
-  text = Trim(text);
-  bool marked = false;
-  bool negative = false;
-  if (!text.empty() && text[0] == '-') {
-    negative = true;
-    text.remove_prefix(1);
-  }
-  static constexpr std::string_view kEuro = "\xE2\x82\xAC";  // €
-  if (text.substr(0, kEuro.size()) == kEuro) {
-    marked = true;
-    text = Trim(text.substr(kEuro.size()));
-  } else if (text.size() > 3 && EqualsIgnoreCase(text.substr(text.size() - 3), "EUR")) {
-    marked = true;
-    text = Trim(text.substr(0, text.size() - 3));
-  }
-  if (!text.empty() && text[0] == '-') {
-    if (negative) return std::nullopt;
-    negative = true;
-    text.remove_prefix(1);
-  }
-  std::optional<std::int64_t> cents;
-  if (text.find(',') != std::string_view::npos) {
-    cents = ParseEuros(text, '.', ',');  // Dutch: 1.800,50
-  } else {
-    std::size_t dot = text.find('.');
-    bool decimal_dot = dot != std::string_view::npos &&
-                       text.find('.', dot + 1) == std::string_view::npos &&
-                       text.size() - dot - 1 <= 2;
-    if (dot == std::string_view::npos || decimal_dot) {
-      cents = ParseEuros(text, 0, '.');
-    } else if (marked) {
-      cents = ParseEuros(text, '.', ',');  // €1.800
-    }
-  }
-  if (!cents) return std::nullopt;
-  return negative ? -*cents : *cents;
-}
-
 std::string_view Unquote(std::string_view text, bool& quoted) {
   quoted = false;
   if (text.size() >= 2 && ((text.front() == '"' && text.back() == '"') ||
@@ -299,9 +214,10 @@ class CaseWriter {
   void GivenTwice(int slot, const std::string& first, const std::string& second, int line) {
     rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
-        "L611", "MalformedCase",
+        diag::Kind::kMalformedCase,
         fmt::format("fact `{}` is given twice, at {} and at {}: give each fact once",
-                    Fact(slot).name, first, second));
+                    Fact(slot).name, first, second),
+        Fact(slot).name);
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -327,9 +243,10 @@ class CaseWriter {
     std::vector<std::string> names;
     for (int i = 0; i < n; ++i) names.push_back(p_.slots[static_cast<std::size_t>(i)].name);
     Diagnostic d =
-        eval::MakeDiagnostic("L601", "UnknownFactKey",
+        eval::MakeDiagnostic(diag::Kind::kUnknownFactKey,
                              fmt::format("unknown fact `{}` in the case for jurisdiction `{}`",
-                                         Shown(key), p_.jurisdiction));
+                                         Shown(key), p_.jurisdiction),
+                             std::string(key));
     std::string closest = diag::ClosestName(key, names);
     if (closest.empty()) closest = diag::RelatedName(key, names);
     if (!closest.empty()) {
@@ -354,9 +271,10 @@ class CaseWriter {
                                      : fmt::format("{} `{}`", InputKindName(kind), Shown(text));
     rejected_.push_back(slot);
     Diagnostic d = eval::MakeDiagnostic(
-        "L602", "FactWrongType",
+        diag::Kind::kFactWrongType,
         fmt::format("fact `{}` expects {}, not {}{}", fact.name, eval::TypeDescription(fact), given,
-                    why.empty() ? "" : fmt::format(" ({})", why)));
+                    why.empty() ? "" : fmt::format(" ({})", why)),
+        fact.name);
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -369,9 +287,10 @@ class CaseWriter {
       Value lo{fact.type, fact.lo, nullptr};
       Value hi{fact.type, fact.hi, nullptr};
       Diagnostic d =
-          eval::MakeDiagnostic("L603", "FactOutOfRange",
+          eval::MakeDiagnostic(diag::Kind::kFactOutOfRange,
                                fmt::format("fact `{}` = {} is outside its range {}..{}", fact.name,
-                                           v.ToString(), lo.ToString(), hi.ToString()));
+                                           v.ToString(), lo.ToString(), hi.ToString()),
+                               fact.name);
       d.location.line = line;
       errors_.push_back(std::move(d));
       return false;
@@ -395,8 +314,8 @@ class CaseWriter {
                           std::numeric_limits<std::int64_t>::max());
     }
     Diagnostic d = eval::MakeDiagnostic(
-        "L603", "FactOutOfRange",
-        fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range));
+        diag::Kind::kFactOutOfRange,
+        fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range), fact.name);
     d.location.line = line;
     errors_.push_back(std::move(d));
     return false;
@@ -411,9 +330,10 @@ class CaseWriter {
       if (fact.members[i] == name) return static_cast<int>(i);
     }
     rejected_.push_back(slot);
-    Diagnostic d = eval::MakeDiagnostic("L604", "FactUnknownEnumMember",
+    Diagnostic d = eval::MakeDiagnostic(diag::Kind::kFactUnknownEnumMember,
                                         fmt::format("`{}` is not a member of {} (fact `{}`)",
-                                                    Shown(name), fact.enum_name, fact.name));
+                                                    Shown(name), fact.enum_name, fact.name),
+                                        fact.name);
     std::string closest = diag::ClosestName(name, fact.members);
     if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
     std::string list;
@@ -460,7 +380,7 @@ class CaseWriter {
         break;
       case ValueType::kMoney:
         if (kind == InputKind::kNumber || kind == InputKind::kPlain || kind == InputKind::kString) {
-          if (auto v = ParseMoney(text)) return Store(slot, *v, line);
+          if (auto v = support::ParseMoneyInput(text)) return Store(slot, *v, line);
           WrongType(slot, kind, text, line,
                     "euros with at most two decimals, like 1800.50 or \"€1.800,50\"");
           return false;
@@ -508,7 +428,7 @@ class CaseWriter {
 };
 
 Diagnostic NotAnObject(std::string message, int line = 0, int column = 0) {
-  Diagnostic d = eval::MakeDiagnostic("L611", "MalformedCase", std::move(message));
+  Diagnostic d = eval::MakeDiagnostic(diag::Kind::kMalformedCase, std::move(message));
   d.location.line = line;
   d.location.column = column;
   return d;
@@ -861,7 +781,7 @@ bool Program::SetFact(Case& out, std::string_view name, std::string_view value_t
 
 bool Program::CheckRequired(const Case& facts, std::vector<Diagnostic>& errors) const {
   const std::size_t errors_before = errors.size();
-  if (facts.program() != compiled_.get()) {
+  if (internal::ProgramAccess::CompiledOf(facts) != compiled_.get()) {
     errors.push_back(NotAnObject("the case was made for another program"));
     return false;
   }
@@ -874,7 +794,7 @@ namespace {
 template <typename Field>
 std::string CaseFields(const CompiledProgram& p, const Case& facts, Field field) {
   std::string text = "{";
-  if (facts.program() == &p) {
+  if (internal::ProgramAccess::CompiledOf(facts) == &p) {
     for (int slot = 0; slot < p.fact_count; ++slot) {
       if (!facts.IsSet(slot)) continue;
       if (text.size() > 1) text += ", ";

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "compile/program.h"
+#include "eval/program_access.h"
 #include "loket/evaluate.h"
 
 namespace loket {
@@ -77,7 +78,8 @@ void CaseTable::Clear() {
 }
 
 bool CaseTable::Append(const Case& facts) {
-  if (program_ == nullptr || facts.program() != program_.get()) return false;
+  if (program_ == nullptr || internal::ProgramAccess::CompiledOf(facts) != program_.get())
+    return false;
   // A row fits the columns when every fact is present and within its column's width.
   bool fits = true;
   for (std::size_t slot = 0; slot < columns_.size(); ++slot) {

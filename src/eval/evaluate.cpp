@@ -14,6 +14,7 @@
 #include "eval/fire.h"
 #include "eval/interpreter.h"
 #include "eval/machine.h"
+#include "eval/program_access.h"
 #include "eval/support.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
@@ -803,7 +804,7 @@ void Engine::Reject(const std::shared_ptr<const CompiledProgram>& program, Outco
                     std::string message) {
   Prepare(program, out);
   out.case_errors_.clear();
-  out.case_errors_.push_back(eval::MakeDiagnostic("L611", "MalformedCase", std::move(message)));
+  out.case_errors_.push_back(eval::MakeDiagnostic(diag::Kind::kMalformedCase, std::move(message)));
   std::fill(out.status_.begin(), out.status_.end(), DecisionStatus::kNotEvaluated);
   std::fill(out.raw_.begin(), out.raw_.end(), 0);
   std::fill(out.winner_begin_.begin(), out.winner_begin_.end(), 0);
@@ -825,11 +826,11 @@ void MarkNotEvaluated(Outcome& out, std::vector<DecisionStatus>& status,
 bool Engine::LoadCase(const CompiledProgram& p, const Case& facts, Date on, Outcome& out) {
   Outcome::Scratch& s = *out.scratch_;
   out.case_errors_.clear();
-  if (facts.program() != &p) {
+  if (internal::ProgramAccess::CompiledOf(facts) != &p) {
     out.case_errors_.push_back(eval::MakeDiagnostic(
-        "L611", "MalformedCase",
-        facts.program() == nullptr ? "the case was not made by Program::NewCase()"
-                                   : "the case was made for another program (jurisdiction)"));
+        diag::Kind::kMalformedCase, internal::ProgramAccess::CompiledOf(facts) == nullptr
+                                        ? "the case was not made by Program::NewCase()"
+                                        : "the case was made for another program (jurisdiction)"));
   } else {
     const std::size_t n = static_cast<std::size_t>(p.fact_count);
     if (n > 0) std::memcpy(s.regs.data(), facts.values(), n * sizeof(std::int64_t));

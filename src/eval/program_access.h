@@ -1,10 +1,12 @@
-// For loket's own stages (src/api, src/analysis): wraps a compiled program into the public
-// loket::Program, and reaches the compiled form behind one.
+// For loket's own stages (src/api, src/analysis) and the unit tests: wraps a compiled program
+// into the public loket::Program, and reaches the compiled form behind a Program, a Case or
+// a CaseTable. The public headers keep these to themselves (include/loket names no internals).
 #pragma once
 
 #include <memory>
 #include <utility>
 
+#include "compile/program.h"
 #include "loket/evaluate.h"
 
 namespace loket::internal {
@@ -15,6 +17,13 @@ struct ProgramAccess {
   }
   static const compile::CompiledProgram& Compiled(const Program& program) {
     return *program.compiled_;
+  }
+  // The program a case or table was made for (null for a default-constructed one).
+  static const compile::CompiledProgram* CompiledOf(const Case& facts) {
+    return facts.program_.get();
+  }
+  static const compile::CompiledProgram* CompiledOf(const CaseTable& table) {
+    return table.program_.get();
   }
 };
 

@@ -46,20 +46,16 @@ DecisionStatus StatusOf(Fault fault) {
   }
 }
 
-Diagnostic MakeDiagnostic(const char* code, const char* kind, std::string message) {
-  Diagnostic d;
-  d.code = code;
-  d.kind = kind;
-  d.severity = Severity::kError;
-  d.message = std::move(message);
-  return d;
+Diagnostic MakeDiagnostic(diag::Kind kind, std::string message, std::string subject) {
+  return diag::MakePublic(kind, std::move(message), std::move(subject));
 }
 
 Diagnostic MissingFactError(const CompiledProgram& p, int slot) {
   const FactInfo& fact = p.fact_infos[static_cast<std::size_t>(slot)];
-  Diagnostic d = MakeDiagnostic("L605", "MissingFact",
+  Diagnostic d = MakeDiagnostic(diag::Kind::kMissingFact,
                                 fmt::format("the case does not give the required fact `{}` ({})",
-                                            fact.name, TypeDescription(fact)));
+                                            fact.name, TypeDescription(fact)),
+                                fact.name);
   d.layer = fact.layer;
   return d;
 }
@@ -78,7 +74,7 @@ Diagnostic BrokenAssumption(const compile::Assume& assume, RunResult result,
     message =
         fmt::format("the assumption `{}` cannot be checked for this case: {}", assume.name, why);
   }
-  Diagnostic d = MakeDiagnostic("L606", "AssumptionBroken", std::move(message));
+  Diagnostic d = MakeDiagnostic(diag::Kind::kAssumptionBroken, std::move(message));
   d.layer = assume.layer;
   return d;
 }

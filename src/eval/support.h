@@ -4,6 +4,7 @@
 #include <string>
 
 #include "compile/program.h"
+#include "diag/diagnostic.h"
 #include "eval/machine.h"
 #include "loket/diagnostic.h"
 #include "loket/evaluate.h"
@@ -19,6 +20,7 @@ Diagnostic BrokenAssumption(const compile::Assume& assume, RunResult result,
                             const compile::CompiledProgram& program);
 // The value of a register as text (facts, params, lets, decisions).
 Value SlotValue(const compile::CompiledProgram& program, int slot, std::int64_t raw);
-Diagnostic MakeDiagnostic(const char* code, const char* kind, std::string message);
+// A case or evaluation error of `kind` (from the registry), about `subject` (a fact or decision).
+Diagnostic MakeDiagnostic(diag::Kind kind, std::string message, std::string subject = {});
 
 }  // namespace loket::eval

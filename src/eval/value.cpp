@@ -2,11 +2,10 @@
 #include <cstdlib>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "eval/support.h"
 #include "loket/evaluate.h"
 #include "support/date.h"
+#include "support/money.h"
 
 namespace loket {
 
@@ -29,37 +28,6 @@ const char* ValueTypeName(ValueType type) {
 }
 
 namespace {
-
-// Money in the Dutch notation the rules use: €1.234,56 (cents always shown unless zero).
-std::string MoneyText(std::int64_t cents) {
-  const bool negative = cents < 0;
-  // Work in unsigned so the most negative amount has a magnitude.
-  std::uint64_t magnitude =
-      negative ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  std::string euros = std::to_string(magnitude / 100);
-  std::string grouped;
-  int count = 0;
-  for (auto it = euros.rbegin(); it != euros.rend(); ++it) {
-    if (count > 0 && count % 3 == 0) grouped.insert(grouped.begin(), '.');
-    grouped.insert(grouped.begin(), *it);
-    ++count;
-  }
-  std::string text = negative ? "-€" : "€";
-  text += grouped;
-  if (magnitude % 100 != 0) text += fmt::format(",{:02}", magnitude % 100);
-  return text;
-}
-
-// Euros as a decimal number: 1800, 1800.5 → "1800.50".
-std::string MoneyNumber(std::int64_t cents) {
-  const bool negative = cents < 0;
-  std::uint64_t magnitude =
-      negative ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  std::string text = negative ? "-" : "";
-  text += std::to_string(magnitude / 100);
-  if (magnitude % 100 != 0) text += fmt::format(".{:02}", magnitude % 100);
-  return text;
-}
 
 std::string MemberName(const std::vector<std::string>* members, std::int64_t index) {
   if (members != nullptr && index >= 0 && static_cast<std::size_t>(index) < members->size()) {
@@ -90,7 +58,7 @@ std::string Value::ToString() const {
     case ValueType::kInt:
       return std::to_string(raw);
     case ValueType::kMoney:
-      return MoneyText(raw);
+      return support::FormatMoney(raw);
     case ValueType::kDate:
       return support::FormatIsoDate(static_cast<support::DayNumber>(raw));
     case ValueType::kEnum:
@@ -113,7 +81,7 @@ std::string Value::ToJson() const {
     case ValueType::kInt:
       return ToString();
     case ValueType::kMoney:
-      return MoneyNumber(raw);
+      return support::FormatMoneyDecimal(raw);
     case ValueType::kDate:
     case ValueType::kEnum:
       return "\"" + ToString() + "\"";
@@ -132,7 +100,7 @@ std::string Value::ToJson() const {
 std::string Value::ToYaml() const {
   switch (type) {
     case ValueType::kMoney:
-      return MoneyNumber(raw);
+      return support::FormatMoneyDecimal(raw);
     case ValueType::kSet: {
       std::string text = "[";
       for (const std::string& name : AsSetNames()) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "compile/program.h"
+#include "diag/diagnostic.h"
 #include "eval/machine.h"
 #include "eval/support.h"
 #include "loket/evaluate.h"
@@ -120,23 +121,32 @@ const char* DecisionStatusName(DecisionStatus status) {
   return "?";
 }
 
-const char* DecisionStatusCode(DecisionStatus status) {
+namespace {
+// The registry's kind of an error status; empty for a status that is no error.
+std::optional<diag::Kind> ErrorKind(DecisionStatus status) {
   switch (status) {
     case DecisionStatus::kGap:
-      return "L608";
+      return diag::Kind::kEvalGap;
     case DecisionStatus::kConflict:
-      return "L609";
+      return diag::Kind::kEvalConflict;
     case DecisionStatus::kAbsentOptional:
-      return "L610";
+      return diag::Kind::kAbsentOptionalRead;
     case DecisionStatus::kOverflow:
-      return "L612";
+      return diag::Kind::kArithmeticOverflow;
     case DecisionStatus::kDivisionByZero:
-      return "L613";
+      return diag::Kind::kEvalDivisionByZero;
     case DecisionStatus::kNotEvaluated:
-      return "L605";
+      return diag::Kind::kMissingFact;
     default:
-      return "";
+      return std::nullopt;
   }
+}
+}  // namespace
+
+const char* DecisionStatusCode(DecisionStatus status) {
+  // The registry's codes are string literals (kinds.def), so the view is terminated.
+  const std::optional<diag::Kind> kind = ErrorKind(status);
+  return kind ? diag::Info(*kind).code.data() : "";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,9 +226,9 @@ std::optional<Diagnostic> Outcome::error(int decision) const {
   }
   const DecisionInfo& d = info(decision);
   const CompiledProgram& p = *program_;
-  Diagnostic diagnostic;
-  diagnostic.severity = Severity::kError;
-  diagnostic.code = DecisionStatusCode(s);
+  const std::optional<diag::Kind> kind = ErrorKind(s);
+  if (!kind) return std::nullopt;
+  Diagnostic diagnostic = eval::MakeDiagnostic(*kind, {}, d.name);
   diagnostic.layer = p.jurisdiction;
   auto names = [&]() {
     std::string text;
@@ -234,7 +244,6 @@ std::optional<Diagnostic> Outcome::error(int decision) const {
     case DecisionStatus::kGap:
     case DecisionStatus::kConflict: {
       const bool gap = s == DecisionStatus::kGap;
-      diagnostic.kind = gap ? "EvalGap" : "EvalConflict";
       const int origin = error_detail_[static_cast<std::size_t>(decision)];
       if (origin >= 0 && origin != decision) {
         const bool not_applicable =
@@ -273,7 +282,6 @@ std::optional<Diagnostic> Outcome::error(int decision) const {
       break;
     }
     case DecisionStatus::kAbsentOptional: {
-      diagnostic.kind = "AbsentOptionalRead";
       int slot = error_detail_[static_cast<std::size_t>(decision)];
       std::string fact = slot >= 0 && static_cast<std::size_t>(slot) < p.slots.size()
                              ? p.slots[static_cast<std::size_t>(slot)].name
@@ -285,15 +293,12 @@ std::optional<Diagnostic> Outcome::error(int decision) const {
       break;
     }
     case DecisionStatus::kOverflow:
-      diagnostic.kind = "ArithmeticOverflow";
       diagnostic.message = fmt::format("arithmetic overflow while deciding `{}`", d.name);
       break;
     case DecisionStatus::kDivisionByZero:
-      diagnostic.kind = "EvalDivisionByZero";
       diagnostic.message = fmt::format("division by zero while deciding `{}`", d.name);
       break;
     case DecisionStatus::kNotEvaluated:
-      diagnostic.kind = "MissingFact";
       diagnostic.message = fmt::format("`{}` was not evaluated: the case is invalid", d.name);
       if (!case_errors_.empty()) diagnostic.code = case_errors_.front().code;
       break;

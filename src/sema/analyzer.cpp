@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "support/date.h"
+#include "support/money.h"
+
 namespace loket::sema::detail {
 
 namespace {
@@ -64,19 +67,7 @@ std::string FormatConstant(const ast::Type& type, std::int64_t value) {
     return support::FormatIsoDate(static_cast<support::DayNumber>(value));
   }
   if (type.kind != ast::TypeKind::kMoney) return std::to_string(value);
-  // Money as the language writes it: €1.234,56 (whole euros without cents).
-  bool negative = value < 0;
-  std::uint64_t cents =
-      negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-  std::string euros = std::to_string(cents / 100);
-  std::string grouped;
-  for (std::size_t i = 0; i < euros.size(); ++i) {
-    if (i > 0 && (euros.size() - i) % 3 == 0) grouped += '.';
-    grouped += euros[i];
-  }
-  std::string text = (negative ? "-€" : "€") + grouped;
-  if (cents % 100 != 0) text += fmt::format(",{:02}", cents % 100);
-  return text;
+  return support::FormatMoney(value);
 }
 
 void Analyzer::Run() {

@@ -16,16 +16,17 @@ DayNumber DaysFromCivil(CivilDate date) {
 }
 
 CivilDate CivilFromDays(DayNumber days) {
-  const int z = days + 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int y = static_cast<int>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2 ? 1 : 0), static_cast<int>(m), static_cast<int>(d)};
+  // In 64 bits: the shift by 719468 would overflow an int32 near its largest day.
+  const std::int64_t z = static_cast<std::int64_t>(days) + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t y = yoe + era * 400;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int>(y + (m <= 2 ? 1 : 0)), static_cast<int>(m), static_cast<int>(d)};
 }
 
 int DaysInMonth(int year, int month) {
@@ -58,10 +59,31 @@ std::optional<DayNumber> ParseIsoDate(std::string_view text) {
 }
 
 std::string FormatIsoDate(DayNumber days) {
-  CivilDate date = CivilFromDays(days);
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year, date.month, date.day);
-  return buffer;
+  std::string text;
+  AppendIsoDate(text, days);
+  return text;
+}
+
+void AppendIsoDate(std::string& out, DayNumber days) {
+  const CivilDate date = CivilFromDays(days);
+  if (date.year < 0 || date.year > 9999) {
+    char buffer[32];
+    const int length =
+        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year, date.month, date.day);
+    out.append(buffer, static_cast<std::size_t>(length));
+    return;
+  }
+  const char text[10] = {static_cast<char>('0' + date.year / 1000),
+                         static_cast<char>('0' + date.year / 100 % 10),
+                         static_cast<char>('0' + date.year / 10 % 10),
+                         static_cast<char>('0' + date.year % 10),
+                         '-',
+                         static_cast<char>('0' + date.month / 10),
+                         static_cast<char>('0' + date.month % 10),
+                         '-',
+                         static_cast<char>('0' + date.day / 10),
+                         static_cast<char>('0' + date.day % 10)};
+  out.append(text, sizeof text);
 }
 
 DayNumber AddMonths(DayNumber days, std::int64_t months) {

@@ -25,6 +25,8 @@ int DaysInMonth(int year, int month);
 // Parses exactly YYYY-MM-DD and checks the calendar (2023-02-29 is rejected).
 std::optional<DayNumber> ParseIsoDate(std::string_view text);
 std::string FormatIsoDate(DayNumber days);
+// The same text appended to `out` without a temporary (the batch evaluator's hot path).
+void AppendIsoDate(std::string& out, DayNumber days);
 
 // Month arithmetic clamps to the end of the month: 2024-01-31 + 1 month = 2024-02-29,
 // 2023-01-31 + 1 month = 2023-02-28. Years are 12 months (2024-02-29 + 1 year = 2025-02-28).

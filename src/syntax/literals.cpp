@@ -1,6 +1,9 @@
 #include "syntax/literals.h"
 
 #include <limits>
+#include <utility>
+
+#include "support/money.h"
 
 namespace loket::syntax {
 
@@ -48,88 +51,9 @@ Converted<std::int64_t> ConvertInt(std::string_view text) {
 }
 
 Converted<std::int64_t> ConvertMoney(std::string_view text) {
-  static constexpr std::string_view kEuroSign = "\xE2\x82\xAC";
-  bool dutch = text.substr(0, kEuroSign.size()) == kEuroSign;
-  std::size_t pos = 0;
-  std::size_t end = text.size();
-  if (dutch) {
-    pos = kEuroSign.size();
-    while (pos < end && text[pos] == ' ') ++pos;
-  } else {
-    // "<amount> EUR": drop the currency and the spaces before it.
-    if (end < 3 || text.substr(end - 3) != "EUR") {
-      return Fail<std::int64_t>("an amount is written €250 or 250 EUR", 0, text.size());
-    }
-    end -= 3;
-    while (end > 0 && text[end - 1] == ' ') --end;
-  }
-  // Dutch after `€` (1.234,56), English before `EUR` (1,234.56).
-  const char group_separator = dutch ? '.' : ',';
-  const char decimal_separator = dutch ? ',' : '.';
-  const std::string example = dutch ? "€1.234,56" : "1,234.56 EUR";
-  const std::size_t amount_begin = pos;
-
-  std::int64_t euros = 0;
-  std::size_t leading_digits = 0;
-  while (pos < end && IsDigit(text[pos])) {
-    if (!PushDigit(euros, text[pos])) {
-      return Fail<std::int64_t>("the amount is too large", amount_begin, end - amount_begin);
-    }
-    ++pos;
-    ++leading_digits;
-  }
-  if (leading_digits == 0) {
-    return Fail<std::int64_t>("an amount needs digits, as in " + example, amount_begin,
-                              end - amount_begin);
-  }
-  bool grouped = false;
-  while (pos < end && text[pos] == group_separator) {
-    // A group of exactly three digits, after at most three leading digits.
-    if (!grouped && leading_digits > 3) {
-      return Fail<std::int64_t>(
-          std::string(dutch ? "after `€` a dot groups thousands and a comma starts the cents"
-                            : "before `EUR` a comma groups thousands and a dot starts the cents") +
-              ", as in " + example,
-          pos, 1);
-    }
-    grouped = true;
-    ++pos;
-    std::size_t group_digits = 0;
-    while (pos < end && IsDigit(text[pos])) {
-      if (!PushDigit(euros, text[pos])) {
-        return Fail<std::int64_t>("the amount is too large", amount_begin, end - amount_begin);
-      }
-      ++pos;
-      ++group_digits;
-    }
-    if (group_digits != 3) {
-      return Fail<std::int64_t>("a group of thousands has three digits, as in " + example,
-                                pos - group_digits, group_digits);
-    }
-  }
-  std::int64_t cents = 0;
-  if (pos < end && text[pos] == decimal_separator) {
-    ++pos;
-    std::size_t decimals = 0;
-    while (pos < end && IsDigit(text[pos])) {
-      if (decimals < 2) cents = cents * 10 + (text[pos] - '0');
-      ++pos;
-      ++decimals;
-    }
-    if (decimals == 0 || decimals > 2) {
-      return Fail<std::int64_t>("cents are written with one or two digits, as in " + example,
-                                pos - decimals, decimals);
-    }
-    if (decimals == 1) cents *= 10;
-  }
-  if (pos != end) {
-    return Fail<std::int64_t>("the amount goes on after its cents; write it as in " + example, pos,
-                              end - pos);
-  }
-  if (euros > (kMax - cents) / 100) {
-    return Fail<std::int64_t>("the amount is too large", amount_begin, end - amount_begin);
-  }
-  return {euros * 100 + cents, {}, 0, 0};
+  support::MoneyLiteral literal = support::ParseMoneyLiteral(text);
+  if (literal.cents) return {literal.cents, {}, 0, 0};
+  return Fail<std::int64_t>(std::move(literal.error), literal.error_at, literal.error_length);
 }
 
 Converted<std::string> ConvertString(std::string_view text) {

@@ -21,7 +21,8 @@ struct Converted {
 Converted<std::int64_t> ConvertInt(std::string_view text);
 
 // `€250`, `€ 1.234,56`, `€1,5`, `250 EUR`, `1234.56 EUR` to cents. Dutch notation after `€`
-// (dot groups thousands, comma separates cents); English notation before `EUR`.
+// (dot groups thousands, comma separates cents); English notation before `EUR`. The reading
+// itself is support::ParseMoneyLiteral's.
 Converted<std::int64_t> ConvertMoney(std::string_view text);
 
 // A quoted string with its quotes; understands \" \\ and \n.

@@ -16,6 +16,7 @@ endfunction()
 loket_hostile_test(interrupt_sigint)
 loket_hostile_test(interrupt_sigterm)
 loket_hostile_test(out_replaced_whole)
+loket_hostile_test(out_not_regular)
 loket_hostile_test(concurrent_writers)
 # 2. rules, jurisdiction, date and input are checked before --out is touched.
 loket_hostile_test(validate_before_output)

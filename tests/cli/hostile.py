@@ -16,6 +16,7 @@ import re
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,29 @@ def out_replaced_whole(loket, workdir):
     lines = read(os.path.join(folder, "decisions.jsonl")).decode().splitlines()
     check(len(lines) == 2 and all(json.loads(line) for line in lines), f"output {lines!r}")
     check(sorted(os.listdir(folder)) == ["decisions.jsonl", "graph.json", "overview.md"],
+          f"left behind: {os.listdir(folder)}")
+
+
+# --out naming a pipe (as /dev/stdout or /dev/null name a device): written through, never
+# replaced by a regular file (renaming over /dev/null as root replaces the device).
+def out_not_regular(loket, workdir):
+    folder = fresh(workdir, "not_regular")
+    fifo = os.path.join(folder, "pipe")
+    os.mkfifo(fifo)
+    copy = os.path.join(folder, "copy.jsonl")
+    with open(copy, "wb") as sink:
+        reader = subprocess.Popen(["cat", fifo], stdout=sink)
+        result, _ = run([loket, "eval", DESK, "-m", "westland", "--on", "2025-03-01",
+                         "--cases", "tests/cli/fixtures/cases_valid.jsonl", "--out", fifo])
+        still_pipe = stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        if not still_pipe:
+            reader.kill()  # it waits on the replaced pipe for a writer that never comes
+        reader.wait(timeout=600)  # with the pipe in place: until loket's output has drained
+    check(result.returncode == 0, f"exit {result.returncode}: {result.stderr_text}")
+    check(still_pipe, "the pipe was replaced by a regular file")
+    lines = read(copy).decode().splitlines()
+    check(len(lines) == 2 and all(json.loads(line) for line in lines), f"through the pipe: {lines!r}")
+    check(sorted(os.listdir(folder)) == ["copy.jsonl", "pipe"],
           f"left behind: {os.listdir(folder)}")
 
 
@@ -483,7 +507,8 @@ def suite_error_cap(loket, workdir):
 
 
 SCENARIOS = {f.__name__: f for f in [
-    interrupt_sigint, interrupt_sigterm, out_replaced_whole, concurrent_writers, validate_before_output,
+    interrupt_sigint, interrupt_sigterm, out_replaced_whole, out_not_regular, concurrent_writers,
+    validate_before_output,
     out_is_input, empty_values, unreadable_subfolder, dangling_symlink, symlink_loop,
     many_unknown_jurisdictions, long_identifier, suite_aliases, error_cap, huge_json_case,
     long_chain_memory, suite_folder_problems, suite_error_cap]}

@@ -385,4 +385,5 @@ loket_cli_test(doc_citation_links
          --stdout [=[\x5bWet inburgering 2021, art\. 3 lid 1\x5d\(https://wetten\.overheid\.nl/jci1\.3:c:BWBR0044770&artikel=3&lid=1&g=2025-06-01\)]=]
          --stdout [=[Applies only when `integration_duty`\.]=]
   COMMAND doc ${F}/lawcite -m national --on 2025-06-01)
+include(${CMAKE_CURRENT_LIST_DIR}/diff.cmake)
 endif()

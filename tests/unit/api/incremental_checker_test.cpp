@@ -186,3 +186,27 @@ TEST_CASE("IncrementalChecker: graph findings (cycles, unused lets) follow every
     CHECK(Has(checked, "L405") == (extra.find("never_read") != std::string::npos));
   }
 }
+
+TEST_CASE("IncrementalChecker: a copy of the rule base under other paths is not parsed again",
+          "[api]") {
+  loket::IncrementalChecker checker(TwoThreads());
+  checker.Check(Country());
+  std::vector<loket::SourceText> copy = Country(kAmbiguous);
+  for (loket::SourceText& source : copy) source.path = "copy/" + source.path;
+  loket::RuleBase copied = checker.Check(copy);
+  loket::IncrementalChecker::Stats stats = checker.last_stats();
+  CHECK(stats.files_parsed == 1);  // only the changed westland
+  CHECK(stats.files_reused == 3);
+  // Same diagnostics as a fresh check, located in the copy's files.
+  CHECK(Lines(copied) == Lines(loket::RuleBase::FromSources(copy, TwoThreads())));
+  REQUIRE(Has(copied, "L501"));
+  for (const loket::Diagnostic& diagnostic : copied.diagnostics()) {
+    CHECK(diagnostic.location.path == "copy/municipalities/westland.loket");
+  }
+  // Two new files with one text in one check: diagnostics as FromSources gives them.
+  std::vector<loket::SourceText> twice = Country();
+  twice.push_back({"again/national.loket", "layer municipality again \"Again\" under national\n"});
+  twice.push_back({"again2/national.loket", "layer municipality again \"Again\" under national\n"});
+  loket::RuleBase doubled = checker.Check(twice);
+  CHECK(Lines(doubled) == Lines(loket::RuleBase::FromSources(twice, TwoThreads())));
+}

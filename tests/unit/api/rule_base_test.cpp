@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "api/rule_base_impl.h"
 #include "loket/evaluate.h"
 #include "loket/rule_base.h"
 
@@ -187,7 +188,8 @@ TEST_CASE("RuleBase: copies share the immutable rule base", "[api]") {
   loket::RuleBase rules =
       loket::RuleBase::FromSources({{"national.loket", kNational}}, NoAnalysis());
   loket::RuleBase copy = rules;
-  CHECK(&copy.impl() == &rules.impl());
+  CHECK(&loket::internal::RuleBaseAccess::Impl(copy) ==
+        &loket::internal::RuleBaseAccess::Impl(rules));
   CHECK(copy.stats().rules == 1);
 }
 

@@ -45,7 +45,7 @@ rule r.duty "Test"
 )";
 
 std::shared_ptr<const CompiledProgram> CompileNational(const RuleBase& rule_base) {
-  const internal::RuleBaseImpl& impl = rule_base.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rule_base);
   REQUIRE(impl.model);
   const sema::Layer* layer = impl.model->FindLayer("national");
   REQUIRE(layer);
@@ -143,7 +143,7 @@ TEST_CASE("compile: an enum of more than 64 members is L231", "[compile]") {
                                        " }\nfact kind: Big\ndecision last: bool default false\n"
                                        "rule r.last \"Test\"\n  when kind == m64\n"
                                        "  then last = true\n"});
-  const internal::RuleBaseImpl& impl = rule_base.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rule_base);
   REQUIRE(impl.model);
   diag::DiagnosticSink sink;
   CHECK(Compile(*impl.model, *impl.model->FindLayer("national"), sink) == nullptr);

@@ -105,7 +105,7 @@ TEST_CASE("Differential: compiled evaluator agrees with the reference interprete
     }
     ++evaluated_rule_bases;
     std::set<DecisionStatus> seen;  // every status some decision had, over all cases
-    const sema::Model& model = *rule_base.impl().model;
+    const sema::Model& model = *internal::RuleBaseAccess::Impl(rule_base).model;
 
     for (const auto& layer : model.layers) {
       Result<Program> program = rule_base.Compile(layer->name);
@@ -155,7 +155,7 @@ void ForEachJurisdiction(Visit&& visit) {
     Result<RuleBase> loaded = RuleBase::LoadFiles({folder.string()}, options);
     REQUIRE(loaded.ok());
     if (loaded->has_errors()) continue;
-    const sema::Model& model = *loaded->impl().model;
+    const sema::Model& model = *internal::RuleBaseAccess::Impl(*loaded).model;
     for (const auto& layer : model.layers) {
       Result<Program> program = loaded->Compile(layer->name);
       INFO(folder.string() << " " << layer->name);

@@ -35,7 +35,7 @@ rule m.d "Verordening, art. 1"
 )L"}},
       options);
   REQUIRE_FALSE(rule_base.has_errors());
-  const sema::Model& model = *rule_base.impl().model;
+  const sema::Model& model = *internal::RuleBaseAccess::Impl(rule_base).model;
   const sema::Layer* m1 = model.FindLayer("m1");
   REQUIRE(m1 != nullptr);
   Result<Program> program = rule_base.Compile("m1");

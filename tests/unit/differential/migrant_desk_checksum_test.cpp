@@ -95,7 +95,7 @@ TEST_CASE("Migrant desk: loket prints the reference CHECKSUM for 2000 cases",
 TEST_CASE("Migrant desk: the reference interpreter prints the reference CHECKSUM",
           "[differential][bench]") {
   RuleBase rule_base = LoadMigrantDesk();
-  const sema::Model& model = *rule_base.impl().model;
+  const sema::Model& model = *internal::RuleBaseAccess::Impl(rule_base).model;
   std::vector<ReferenceInterpreter> interpreters;
   for (const char* municipality : workload::kMunicipalities) {
     const sema::Layer* layer = model.FindLayer(municipality);

@@ -203,10 +203,13 @@ TEST_CASE("batch: EvaluateBatch and EvaluateRows decide as Evaluate does", "[eva
       other.EvaluateBatch(MakeCases(other, *program, 70, 7), D(on), outcomes);
 
       CaseTable table = program->NewTable();
-      for (const Case& c : cases) CHECK(table.Append(c) == (c.program() == cases[1].program()));
+      for (const Case& c : cases)
+        CHECK(table.Append(c) == (internal::ProgramAccess::CompiledOf(c) ==
+                                  internal::ProgramAccess::CompiledOf(cases[1])));
       std::vector<Case> kept;  // the cases the table holds, in row order
       for (const Case& c : cases) {
-        if (c.program() == cases[1].program()) kept.push_back(c);
+        if (internal::ProgramAccess::CompiledOf(c) == internal::ProgramAccess::CompiledOf(cases[1]))
+          kept.push_back(c);
       }
       REQUIRE(table.size() == kept.size());
       std::vector<Outcome> rows(table.size());
@@ -410,7 +413,8 @@ TEST_CASE("batch: a CaseTable keeps every case exactly", "[eval][batch]") {
   Case row;
   for (std::size_t i = 0; i < kept.size(); ++i) {
     REQUIRE(table.CopyRow(i, row));
-    CHECK(row.program() == kept[i]->program());
+    CHECK(internal::ProgramAccess::CompiledOf(row) ==
+          internal::ProgramAccess::CompiledOf(*kept[i]));
     for (int slot = 0; slot < kept[i]->slot_count(); ++slot) {
       INFO("row " << i << " slot " << slot);
       REQUIRE(row.IsSet(slot) == kept[i]->IsSet(slot));

@@ -293,9 +293,9 @@ PropertyReport CheckProperty(std::vector<SourceText> sources, long cases, std::u
   analysed.threads = 1;
   analysed.solver_rlimit = solver_rlimit;
   const RuleBase checked = RuleBase::FromSources(std::move(sources), analysed);
-  const internal::RuleBaseImpl& impl = checked.impl();
+  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(checked);
   const Claims claims = ReadClaims(*impl.model, impl.internal_diagnostics, report);
-  const sema::Model& model = *rule_base.impl().model;
+  const sema::Model& model = *internal::RuleBaseAccess::Impl(rule_base).model;
   const auto depends_on = DependsOn(model);
   for (const auto& layer : model.layers) {
     Result<Program> program = rule_base.Compile(layer->name);

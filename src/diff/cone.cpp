@@ -1,0 +1,184 @@
+#include "diff/cone.h"
+
+#include <functional>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+namespace loket::diff {
+namespace {
+
+std::uint64_t Mix(std::uint64_t hash, std::uint64_t value) {
+  std::uint64_t x = hash ^ (value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2));
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t MixValidity(std::uint64_t hash, const ast::Validity& validity) {
+  hash = Mix(hash, validity.from ? static_cast<std::uint64_t>(*validity.from) + 1 : 0);
+  return Mix(hash, validity.until ? static_cast<std::uint64_t>(*validity.until) + 1 : 0);
+}
+
+bool Overlaps(const ast::Validity& validity, Period period) {
+  // In force on [from, until); the period is [period.from, period.until].
+  return (!validity.from || *validity.from <= period.until) &&
+         (!validity.until || *validity.until > period.from);
+}
+
+}  // namespace
+
+ConeBuilder::ConeBuilder(const sema::Model& model, Period period) : model_(model), period_(period) {
+  for (const auto& file : model.files) {
+    if (!file->header) continue;
+    for (const auto& rule : file->rules) file_validity_[rule.get()] = &file->header->validity;
+  }
+}
+
+bool ConeBuilder::InForceDuring(const ast::RuleDecl& rule) const {
+  if (!Overlaps(rule.validity, period_)) return false;
+  auto file = file_validity_.find(&rule);
+  if (file != file_validity_.end() && !Overlaps(*file->second, period_)) return false;
+  const sema::Layer* layer = model_.FindLayer(rule.layer);
+  return !layer || Overlaps(layer->validity, period_);
+}
+
+std::uint64_t ConeBuilder::TextHash(source::SourceRange range) const {
+  if (!range.valid() || !model_.sources) return 0;
+  std::string_view text = model_.sources->text(range.file);
+  if (range.end > text.size() || range.begin > range.end) return 0;
+  return std::hash<std::string_view>{}(text.substr(range.begin, range.end - range.begin));
+}
+
+Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
+                        const ast::DecisionDecl& root) {
+  Cone cone;
+  std::set<const void*> seen;
+  std::vector<const ast::DecisionDecl*> pending_decisions;
+  std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions;
+  for (const sema::Layer* layer : chain) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      for (const ast::RuleRef& ref : rule->exception_to) {
+        if (ref.target) exceptions[ref.target].push_back(rule);
+      }
+    }
+  }
+
+  auto add_enum = [&](const ast::EnumDecl* e) {
+    if (!e || !seen.insert(e).second) return;
+    cone["enum " + e->layer + "." + e->name] = TextHash(e->range);
+  };
+  std::function<void(const ast::Expr*)> walk = [&](const ast::Expr* expr) {
+    if (!expr) return;
+    add_enum(expr->type.enum_decl);
+    const ast::Symbol& symbol = expr->symbol;
+    if (expr->kind == ast::ExprKind::kName || expr->kind == ast::ExprKind::kKnown) {
+      switch (symbol.kind) {
+        case ast::SymbolKind::kFact:
+          if (seen.insert(symbol.fact).second) {
+            cone["fact " + symbol.fact->layer + "." + symbol.fact->name] =
+                TextHash(symbol.fact->range);
+            add_enum(symbol.fact->type.type.enum_decl);
+          }
+          break;
+        case ast::SymbolKind::kParam:
+          if (seen.insert(symbol.param).second) {
+            cone["param " + symbol.param->layer + "." + symbol.param->name] =
+                TextHash(symbol.param->range);
+            for (const ast::ParamValue& value : symbol.param->values) walk(value.value.get());
+          }
+          break;
+        case ast::SymbolKind::kLet:
+          if (seen.insert(symbol.let).second) {
+            cone["let " + symbol.let->layer + "." + symbol.let->name] = TextHash(symbol.let->range);
+            walk(symbol.let->value.get());
+          }
+          break;
+        case ast::SymbolKind::kDecision:
+          pending_decisions.push_back(symbol.decision);
+          break;
+        default:
+          break;
+      }
+    }
+    if (symbol.kind == ast::SymbolKind::kEnumMember) add_enum(symbol.enum_decl);
+    for (const auto& operand : expr->operands) walk(operand.get());
+  };
+  std::function<void(const ast::RuleDecl*)> add_rule = [&](const ast::RuleDecl* rule) {
+    if (!seen.insert(rule).second) return;
+    std::uint64_t hash = TextHash(rule->range);
+    auto file = file_validity_.find(rule);
+    if (file != file_validity_.end()) hash = MixValidity(Mix(hash, 1), *file->second);
+    if (const sema::Layer* layer = model_.FindLayer(rule->layer)) {
+      hash = MixValidity(Mix(hash, 2), layer->validity);
+    }
+    cone["rule " + rule->layer + "." + rule->id] = hash;
+    walk(rule->condition.get());
+    for (const ast::Assignment& assignment : rule->assignments) walk(assignment.value.get());
+    auto it = exceptions.find(rule);
+    if (it == exceptions.end()) return;
+    for (const ast::RuleDecl* exception : it->second) {
+      if (InForceDuring(*exception)) add_rule(exception);
+    }
+  };
+
+  for (const sema::Layer* layer : chain) {
+    for (const ast::AssumeDecl* assume : layer->assumes) {
+      cone["assume " + assume->layer + "." + assume->name] = TextHash(assume->range);
+      walk(assume->condition.get());
+    }
+  }
+  pending_decisions.push_back(&root);
+  while (!pending_decisions.empty()) {
+    const ast::DecisionDecl* decision = pending_decisions.back();
+    pending_decisions.pop_back();
+    if (!seen.insert(decision).second) continue;
+    const std::uint64_t hash = TextHash(decision->range);
+    add_enum(decision->type.type.enum_decl);
+    walk(decision->default_value.get());
+    walk(decision->applies_when.get());
+    if (decision->delegation) {
+      for (const auto& e : decision->delegation->within_set) walk(e.get());
+      walk(decision->delegation->within_lo.get());
+      walk(decision->delegation->within_hi.get());
+    }
+    // Its rules in force (their keys are in the cone: a rule added, removed or renamed shows;
+    // their order matters only between disagreeing rules, a conflict either way).
+    for (const sema::Layer* layer : chain) {
+      for (const ast::RuleDecl* rule : layer->rules) {
+        bool assigns = false;
+        for (const ast::Assignment& assignment : rule->assignments) {
+          assigns = assigns || assignment.decision == decision;
+        }
+        if (!assigns || !InForceDuring(*rule)) continue;
+        add_rule(rule);
+      }
+    }
+    cone["decision " + decision->layer + "." + decision->name] = hash;
+  }
+  return cone;
+}
+
+std::vector<std::string> ConeChanges(const Cone& old_cone, const Cone& new_cone) {
+  std::vector<std::string> changes;
+  auto o = old_cone.begin();
+  auto n = new_cone.begin();
+  while (o != old_cone.end() || n != new_cone.end()) {
+    if (n == new_cone.end() || (o != old_cone.end() && o->first < n->first)) {
+      changes.push_back(o->first + " (removed)");
+      ++o;
+    } else if (o == old_cone.end() || n->first < o->first) {
+      changes.push_back(n->first + " (added)");
+      ++n;
+    } else {
+      if (o->second != n->second) changes.push_back(o->first + " (changed)");
+      ++o;
+      ++n;
+    }
+  }
+  return changes;
+}
+
+}  // namespace loket::diff

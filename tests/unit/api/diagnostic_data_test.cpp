@@ -1,0 +1,101 @@
+// Diagnostics as data: built from the registry, carrying what they are about and, for
+// findings, the witness replay as structs, so no caller reads it back out of the message.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.h"
+#include "loket/diagnostic.h"
+#include "loket/evaluate.h"
+#include "loket/rule_base.h"
+
+namespace {
+
+const char* kSupport = R"L(layer national "Nederland"
+fact income: money in €0..€100000 "monthly income"
+fact age: int in 0..130 "age"
+decision support: bool default false "support"
+decision level: int "level"
+rule r.low "Wet X, art. 1"
+  when income < €2000
+  then support = true
+rule r.young "Wet X, art. 2"
+  when age < 30
+  then support = false
+rule r.level "Wet X, art. 3"
+  when age >= 65
+  then level = 1
+)L";
+
+loket::RuleBase Load(bool analyze) {
+  loket::LoadOptions options;
+  options.analyze_conflicts = analyze;
+  return loket::RuleBase::FromSources({{"national.loket", kSupport}}, options);
+}
+
+}  // namespace
+
+TEST_CASE("Diagnostics: built from a kind, with the registry's code, name and severity",
+          "[api][diag]") {
+  using loket::diag::Kind;
+  for (const loket::diag::KindInfo& info : loket::diag::AllKinds()) {
+    loket::Diagnostic d = loket::diag::MakePublic(info.kind, "message", "subject");
+    CHECK(d.code == info.code);
+    CHECK(d.kind == info.name);
+    CHECK(std::string(loket::SeverityName(d.severity)) ==
+          std::string(loket::diag::SeverityName(info.severity)));
+    CHECK(d.subject == "subject");
+    CHECK(loket::diag::KindOfCode(info.code) == info.kind);
+  }
+  CHECK_FALSE(loket::diag::KindOfCode("L999"));
+  CHECK_FALSE(loket::diag::KindOfCode("X101"));
+  CHECK_FALSE(loket::diag::KindOfCode("L1"));
+  loket::Diagnostic closed = loket::diag::MakePublic(Kind::kNoCompetenceClosed, "");
+  CHECK(loket::IsCompetenceError(closed));
+  CHECK_FALSE(loket::IsCompetenceError(loket::diag::MakePublic(Kind::kUnknownName, "")));
+}
+
+TEST_CASE("Diagnostics: case and evaluation errors name their fact or decision", "[api][diag]") {
+  loket::RuleBase rules = Load(false);
+  REQUIRE_FALSE(rules.has_errors());
+  auto program = rules.Compile("national");
+  REQUIRE(program.ok());
+  loket::Case facts = program->NewCase();
+  std::vector<loket::Diagnostic> errors;
+  CHECK_FALSE(program->ParseJson(R"({"income": "lots", "age": 40})", facts, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].code == "L602");
+  CHECK(errors[0].subject == "income");
+
+  errors.clear();
+  REQUIRE(program->ParseJson(R"({"income": 5000, "age": 40})", facts, errors));
+  loket::Outcome outcome;
+  program->Evaluate(facts, *loket::Date::Parse("2025-01-01"), outcome);
+  std::vector<loket::Diagnostic> evaluation = outcome.errors();
+  REQUIRE(evaluation.size() == 1);
+  CHECK(evaluation[0].code == "L608");
+  CHECK(evaluation[0].kind == "EvalGap");
+  CHECK(evaluation[0].subject == "level");
+}
+
+TEST_CASE("Diagnostics: a finding's witness replay comes as data, line by line", "[api][diag]") {
+  loket::RuleBase rules = Load(true);
+  const loket::Diagnostic* ambiguity = nullptr;
+  for (const loket::Diagnostic& d : rules.diagnostics()) {
+    if (d.code == "L501") ambiguity = &d;
+  }
+  REQUIRE(ambiguity != nullptr);
+  REQUIRE_FALSE(ambiguity->witnesses.empty());
+  const loket::Witness& witness = ambiguity->witnesses.front();
+  REQUIRE_FALSE(witness.replay_lines.empty());
+  std::string text;
+  for (const loket::ReplayLine& line : witness.replay_lines) text += line.text + "\n";
+  CHECK(text == witness.replay);
+  const loket::ReplayLine& support = witness.replay_lines.front();
+  CHECK(support.decision == "support");
+  CHECK(support.status == "conflict");
+  CHECK_FALSE(support.decided);
+  CHECK(support.error_code == "L609");
+  CHECK(support.rules == std::vector<std::string>{"national.r.low", "national.r.young"});
+}
