@@ -79,8 +79,10 @@ class Evaluation {
             outcome.case_error = "L606";
             return outcome;
           }
-        } catch (const EvalError& error) {
-          outcome.case_error = error.code;
+        } catch (const EvalError&) {
+          // §9.1: an assumption that cannot be evaluated (it reads an absent optional fact)
+          // cannot be checked for this case: the case error is L606 as for a broken one.
+          outcome.case_error = "L606";
           return outcome;
         }
       }
@@ -403,8 +405,9 @@ class Evaluation {
         return RefValue::Bool(!In(e));
       case ExprKind::kInRange:
       case ExprKind::kNotInRange: {
-        std::int64_t x = operand(0).number, lo = operand(1).number, hi = operand(2).number;
-        bool inside = lo <= x && x <= hi;
+        // §9 *Failure*: `hi` is read only when `x >= lo`.
+        std::int64_t x = operand(0).number, lo = operand(1).number;
+        bool inside = lo <= x && x <= operand(2).number;
         return RefValue::Bool(e.kind == ExprKind::kInRange ? inside : !inside);
       }
     }
@@ -429,6 +432,19 @@ class Evaluation {
     return set.members.count(int(x.number)) > 0;
   }
 
+  // §9 *Failure*: adding months or years fails (L612) when the date leaves the years 1..9999.
+  static std::int64_t PlusMonths(std::int64_t days, std::int64_t months) {
+    const auto in_years = [](std::int64_t year) { return year >= 1 && year <= 9999; };
+    // 120000 months leave any date of the years 1..9999; checked first so that the
+    // calendar's year cannot overflow.
+    if (!in_years(refcal::FromDays(days).year) || months > 120000 || months < -120000) {
+      Fail("L612", "date out of the years 1..9999");
+    }
+    const std::int64_t result = refcal::PlusMonths(days, months);
+    if (!in_years(refcal::FromDays(result).year)) Fail("L612", "date out of the years 1..9999");
+    return result;
+  }
+
   RefValue Add(const RefValue& a, const RefValue& b, int sign) {
     if (a.kind == TypeKind::kDate && b.kind == TypeKind::kDuration) {
       std::int64_t amount = sign * b.number;
@@ -438,10 +454,9 @@ class Evaluation {
         case ast::DurationUnit::kWeeks:
           return RefValue::Of(TypeKind::kDate, CheckedAdd(a.number, CheckedMul(amount, 7)));
         case ast::DurationUnit::kMonths:
-          return RefValue::Of(TypeKind::kDate, refcal::PlusMonths(a.number, amount));
+          return RefValue::Of(TypeKind::kDate, PlusMonths(a.number, amount));
         case ast::DurationUnit::kYears:
-          return RefValue::Of(TypeKind::kDate,
-                              refcal::PlusMonths(a.number, CheckedMul(amount, 12)));
+          return RefValue::Of(TypeKind::kDate, PlusMonths(a.number, CheckedMul(amount, 12)));
       }
     }
     if (a.kind == TypeKind::kSet) {

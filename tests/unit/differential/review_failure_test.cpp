@@ -29,7 +29,7 @@ Run CompareOne(const std::string& text, const RefCase& facts, const std::string&
   options.analyze_conflicts = false;
   const RuleBase rule_base = RuleBase::FromSources({{"national.loket", text}}, options);
   REQUIRE_FALSE(rule_base.has_errors());
-  const sema::Model& model = *rule_base.impl().model;
+  const sema::Model& model = *internal::RuleBaseAccess::Impl(rule_base).model;
   const sema::Layer* national = model.FindLayer("national");
   REQUIRE(national != nullptr);
   Result<Program> program = rule_base.Compile("national");
