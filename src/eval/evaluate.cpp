@@ -461,34 +461,48 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
   // first that holds; that one goes into defeated_by. Whether the holding exception is itself
   // defeated does not matter. On a fault (a condition of the tree that cannot be evaluated
   // before a holding rule is found) `failure` is set.
-  bool Defeated(int rule_index, RunResult& failure, int depth = 0) {
-    std::uint8_t& st = state_[rule_index];
-    if (st & kDefeatComputed) return (st & kDefeated) != 0;
-    const compile::Rule& rule = p_.rules[static_cast<std::size_t>(rule_index)];
-    int by = -1;
-    if (depth < 64) {  // exception cycles are rejected by the checker (L402)
-      for (int defeater : rule.defeaters) {
-        std::uint8_t dst = Applies(defeater, failure);
-        if (dst & kFaulted) return false;
-        if (dst & kApplies) {
-          by = defeater;
-          break;
-        }
-        if (p_.rules[static_cast<std::size_t>(defeater)].defeaters.empty()) continue;
-        const bool below = Defeated(defeater, failure, depth + 1);
-        if (failure.fault != Fault::kNone) return false;
-        if (below) {
-          by = s_.defeated_by[static_cast<std::size_t>(defeater)];
-          break;
-        }
+  // The search has no depth limit (§4 sets none): it walks the tree with an explicit path
+  // instead of recursion. Exception cycles are rejected by the checker (L402); should one
+  // reach here, the path outgrows the number of rules and the search stops.
+  bool Defeated(int rule_index, RunResult& failure) {
+    if (state_[rule_index] & kDefeatComputed) return (state_[rule_index] & kDefeated) != 0;
+    auto& path = s_.defeat_path;
+    path.clear();
+    path.emplace_back(rule_index, 0);
+    // A holding rule found: every rule on the path is defeated by it.
+    const auto defeat_path_by = [&](int by) {
+      for (const auto& level : path) {
+        state_[level.first] |= kDefeatComputed | kDefeated;
+        s_.defeated_by[static_cast<std::size_t>(level.first)] = by;
+      }
+      return true;
+    };
+    while (!path.empty()) {
+      auto& [rule, next] = path.back();
+      const std::vector<int>& defeaters = p_.rules[static_cast<std::size_t>(rule)].defeaters;
+      if (static_cast<std::size_t>(next) == defeaters.size()) {  // no rule of its tree holds
+        state_[rule] |= kDefeatComputed;
+        path.pop_back();
+        if (!path.empty()) ++path.back().second;
+        continue;
+      }
+      const int defeater = defeaters[static_cast<std::size_t>(next)];
+      const std::uint8_t dst = Applies(defeater, failure);
+      if (dst & kFaulted) return false;
+      if (dst & kApplies) return defeat_path_by(defeater);
+      const std::uint8_t below = state_[defeater];
+      if (p_.rules[static_cast<std::size_t>(defeater)].defeaters.empty() ||
+          ((below & kDefeatComputed) && !(below & kDefeated))) {
+        ++next;
+      } else if (below & kDefeatComputed) {
+        return defeat_path_by(s_.defeated_by[static_cast<std::size_t>(defeater)]);
+      } else if (path.size() > p_.rules.size()) {  // a cycle (see above)
+        ++next;
+      } else {
+        path.emplace_back(defeater, 0);
       }
     }
-    state_[rule_index] |= kDefeatComputed;
-    if (by >= 0) {
-      state_[rule_index] |= kDefeated;
-      s_.defeated_by[static_cast<std::size_t>(rule_index)] = by;
-    }
-    return by >= 0;
+    return false;
   }
 
   void Fail(std::size_t d, int slot, RunResult failure) {
