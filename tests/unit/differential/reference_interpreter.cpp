@@ -419,10 +419,10 @@ class Evaluation {
     RefValue x = Eval(*e.operands.at(0));
     const ast::Expr& rhs = *e.operands.at(1);
     if (rhs.kind == ExprKind::kSetLit) {
-      for (const auto& element : rhs.operands) {
-        if (Eval(*element) == x) return true;
-      }
-      return false;
+      // §9 *Failure*: `in` reads all its operands, every element, also after a match.
+      bool found = false;
+      for (const auto& element : rhs.operands) found = (Eval(*element) == x) || found;
+      return found;
     }
     RefValue set = Eval(rhs);
     if (x.kind == TypeKind::kSet) {
