@@ -147,14 +147,13 @@ class Evaluation {
   // tree is searched in the order above up to the first rule that holds (an error on the way
   // is the decision's error). A rule applies (takes part in §9's step 3) when it holds and is
   // not defeated.
-  bool Applies(const ast::RuleDecl& rule) {
-    if (!Holds(rule)) return false;
+  bool Defeated(const ast::RuleDecl& rule) {
     std::vector<const ast::RuleDecl*> tree;
     ExceptionTree(rule, tree);
     for (const ast::RuleDecl* member : tree) {
-      if (Holds(*member)) return false;
+      if (Holds(*member)) return true;
     }
-    return true;
+    return false;
   }
 
   std::string Qualified(const ast::RuleDecl& rule) const { return rule.layer + "." + rule.id; }
@@ -206,12 +205,19 @@ class Evaluation {
   };
 
   std::vector<Candidate> ApplyingAssignments(const ast::DecisionDecl& decision) {
-    std::vector<Candidate> found;
+    // §9 *Failure*: the decision's first error is a condition's of one of its rules in force
+    // (every such rule is consulted), then the search of an exception tree, then a value
+    // (read by the callers): the conditions are read first, then the trees.
+    std::vector<Candidate> holding;
     for (const ast::RuleDecl* rule : rules_) {
       for (const ast::Assignment& assignment : rule->assignments) {
         if (assignment.decision != &decision) continue;
-        if (Applies(*rule)) found.push_back({rule, &assignment});
+        if (Holds(*rule)) holding.push_back({rule, &assignment});
       }
+    }
+    std::vector<Candidate> found;
+    for (const Candidate& candidate : holding) {
+      if (!Defeated(*candidate.rule)) found.push_back(candidate);
     }
     return found;
   }
