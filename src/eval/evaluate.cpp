@@ -281,7 +281,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
   // compile::DecisionPath::kWordTests: the simple entries' word tests give a bit per
   // entry that fires, 64 entries at a time, without data-dependent branches; then the fired
   // entries and the others (decided rule by rule here) are taken in entry order, so winners
-  // and the partial winners on a fault are exactly DecideRuleByRule's. Simple rules leave their
+  // are exactly DecideRuleByRule's. Simple rules leave their
   // rule state alone: no other decision or exception asks about them, and an applying one is
   // always a winner, which is what explanations look at.
   template <bool kOneWord, bool kAlwaysInForce, bool kCollect>
@@ -709,11 +709,15 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     } else {
       DecideRuleByRule(d, value, conflict, failure);
     }
-    winner_end_[di] = count_;
     if (failure.fault != Fault::kNone) {
+      // §9 *Failure*: a rule holding on a decision that failed takes no part in its outcome,
+      // so a failed decision has no winners (whatever rules came before the error).
+      count_ = begin;
+      winner_end_[di] = begin;
       Fail(di, slot, failure);
       return;
     }
+    winner_end_[di] = count_;
     const bool any = winner_end_[di] != begin;
     error_detail_[di] = -1;
     DecisionStatus status;
