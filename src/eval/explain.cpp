@@ -448,7 +448,19 @@ Explanation Program::Explain(const Case& facts, Date on) const {
 WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view rule_id) const {
   using Reason = WhyNotExplanation::Reason;
   const CompiledProgram& p = *compiled_;
-  const int r = p.FindRule(rule_id);
+  int r = p.FindRule(rule_id);
+  if (r >= 0) {
+    // §6: a rule may have several versions (one id, each with its own period): the answer is
+    // about the version in force on the date, when there is one.
+    const compile::Rule& named = p.rules[static_cast<std::size_t>(r)];
+    for (std::size_t i = 0; i < p.rules.size(); ++i) {
+      if (p.rules[i].layer == named.layer && p.rules[i].id == named.id &&
+          p.rules[i].InForce(on.day)) {
+        r = static_cast<int>(i);
+        break;
+      }
+    }
+  }
   if (r < 0) {
     WhyNotExplanation why;
     why.reason = Reason::kUnknownRule;
