@@ -18,19 +18,7 @@ void LayerAnalysis::CheckExceptions(const std::vector<const ast::RuleDecl*>& liv
       if (!ref.target) continue;
       const ast::RuleDecl& base = *ref.target;
       CheckBroader(*e, base);
-      // A base with several versions (sema gives one reference per version, the first one
-      // first): the exception outlives it where none of them is in force.
-      std::vector<const ast::RuleDecl*> versions;
-      bool first = true;
-      for (const ast::RuleRef& other : e->exception_to) {
-        if (!other.target || other.target->layer != base.layer || other.target->id != base.id) {
-          continue;
-        }
-        if (versions.empty() && other.target != &base) first = false;
-        versions.push_back(other.target);
-      }
-      // in any layer: a local base can expire too
-      if (first) CheckOutlives(*e, base, versions, ref.range);
+      CheckOutlives(*e, base, ref.range);  // in any layer: a local base can expire too
     }
   }
 }
@@ -84,10 +72,8 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
 }
 
 void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base,
-                                  const std::vector<const ast::RuleDecl*>& versions,
                                   source::SourceRange ref) {
-  z3::expr q = enc_.Applies(e);
-  for (const ast::RuleDecl* version : versions) q = q && !enc_.InForce(*version);
+  z3::expr q = enc_.Applies(e) && !enc_.InForce(base);
   Found model = findings_.Find({q, {&enc_}, e.id_range, "whether an exception outlives its base"});
   if (!model) return;
   findings_

@@ -3,7 +3,6 @@
 // as written in the rule files (a council member reads the policy officer's own words).
 #include "loket/overview.h"
 
-#include <algorithm>
 #include <map>
 #include <string_view>
 
@@ -173,13 +172,8 @@ Result<Overview> BuildOverview(const RuleBase& rules, const std::string& jurisdi
           }
           if (rule->condition) shown.condition = TextOf(sources, rule->condition->range);
           shown.outcome = TextOf(sources, assignment->range);
-          for (const ast::RuleRef& base : rule->exception_to) {
-            // One reference per version of a versioned base (sema): shown once.
-            if (std::find(shown.exception_to.begin(), shown.exception_to.end(), base.text) ==
-                shown.exception_to.end()) {
-              shown.exception_to.push_back(base.text);
-            }
-          }
+          for (const ast::RuleRef& base : rule->exception_to)
+            shown.exception_to.push_back(base.text);
           shown.local = layer != model.root;
           if (shown.local) entry.differs_from_national = true;
           entry.rules.push_back(std::move(shown));

@@ -346,11 +346,7 @@ class Lowering {
         rule.bases.push_back(it->second);
         p.rules[static_cast<std::size_t>(it->second)].defeaters.push_back(static_cast<int>(i));
         const Rule& base = p.rules[static_cast<std::size_t>(it->second)];
-        const std::string base_name = base.layer + "." + base.id;  // once for all its versions
-        if (std::find(info.exception_to.begin(), info.exception_to.end(), base_name) ==
-            info.exception_to.end()) {
-          info.exception_to.push_back(base_name);
-        }
+        info.exception_to.push_back(base.layer + "." + base.id);
         p.has_exceptions = true;
       }
       for (const ast::Assignment& assignment : decl.assignments) {

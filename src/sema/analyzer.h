@@ -139,7 +139,6 @@ class Analyzer {
   void CheckRules();
   void CheckRuleBody(ast::RuleDecl& rule, const Layer& layer);
   void ResolveExceptions(ast::RuleDecl& rule, const Layer& layer);
-  void ResolveExceptionTargets(ast::RuleDecl& rule, const Layer& layer);
   void CheckCompetence(ast::RuleDecl& rule, const Layer& layer);
   void CheckWithin(const ast::Assignment& assignment, const ast::DecisionDecl& decision,
                    const Layer& layer);

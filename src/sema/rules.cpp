@@ -162,28 +162,6 @@ void Analyzer::CheckRuleBody(ast::RuleDecl& rule, const Layer& layer) {
 }
 
 void Analyzer::ResolveExceptions(ast::RuleDecl& rule, const Layer& layer) {
-  ResolveExceptionTargets(rule, layer);
-  // §4/§6: `exception to R` where R has several versions (one id, each with its own period)
-  // is an exception to every version: one reference per further version, each resolved.
-  std::vector<ast::RuleRef> versions;
-  for (const ast::RuleRef& ref : rule.exception_to) {
-    if (!ref.target) continue;
-    const Layer* owner = model_.FindLayer(ref.target->layer);
-    if (!owner) continue;
-    for (const ast::RuleDecl* version : owner->rules) {
-      if (version == ref.target || version->id != ref.target->id || version == &rule) continue;
-      const auto same = [&](const ast::RuleRef& other) { return other.target == version; };
-      if (std::any_of(rule.exception_to.begin(), rule.exception_to.end(), same) ||
-          std::any_of(versions.begin(), versions.end(), same)) {
-        continue;
-      }
-      versions.push_back(ast::RuleRef{ref.text, ref.range, version});
-    }
-  }
-  for (ast::RuleRef& version : versions) rule.exception_to.push_back(std::move(version));
-}
-
-void Analyzer::ResolveExceptionTargets(ast::RuleDecl& rule, const Layer& layer) {
   for (ast::RuleRef& ref : rule.exception_to) {
     const ast::RuleDecl* target = nullptr;
     for (const Layer* at = &layer; at && !target; at = at->parent) target = at->FindRule(ref.text);
