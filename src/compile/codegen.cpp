@@ -702,13 +702,28 @@ class CodeGen {
     const bool element_is_set = slots_.annotations->TypeOf(element).kind == TypeKind::kSet ||
                                 slots_.annotations->TypeOf(element).kind == TypeKind::kEmptySet;
     if (set.kind == ExprKind::kSetLit && !element_is_set && !Fold(set)) {
-      // A literal of plain values (`age in {16, 18}`): a chain of equalities.
+      // A literal of plain values (`age in {16, 18}`): a chain of equalities. `in` reads all
+      // its operands (docs/language.md §9 *Failure*): every element is computed before the
+      // first comparison can jump, so an element that fails fails the test also after a match.
       int reg = ValueOf(element);
+      std::vector<int> option_regs;
+      for (const auto& option : set.operands) {
+        option_regs.push_back(Fold(*option) ? -1 : ValueOf(*option));
+      }
+      const auto compare = [&](Label& to) {
+        for (std::size_t i = 0; i < set.operands.size(); ++i) {
+          if (option_regs[i] < 0) {
+            EmitJump(WithImmediate(Op::kJumpEq), to, reg, 0, *Fold(*set.operands[i]));
+          } else {
+            EmitJump(Op::kJumpEq, to, reg, option_regs[i]);
+          }
+        }
+      };
       if (jump_when_member) {
-        for (const auto& option : set.operands) CompareRegister(Op::kJumpEq, reg, *option, label);
+        compare(label);
       } else {
         Label found;
-        for (const auto& option : set.operands) CompareRegister(Op::kJumpEq, reg, *option, found);
+        compare(found);
         EmitJump(Op::kJump, label);
         Bind(found);
       }

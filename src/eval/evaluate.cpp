@@ -182,14 +182,34 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     }
   }
 
-  // One rule of a decision: -1 on a fault (in `failure`), 0 when it does not apply or is
-  // defeated, 1 when it contributes `contribution`.
+  // How DecideEntry's fault ranks among a decision's errors (docs/language.md §9 *Failure*:
+  // "a decision fails with the first of these errors"): a rule's condition, then the search
+  // of an exception tree, then a value; within a kind, the first in rule order.
+  static constexpr int kConditionFault = -1;
+  static constexpr int kExceptionFault = -2;
+  static constexpr int kValueFault = -3;
+
+  // A fault of DecideEntry (`result` < 0) seen while deciding: a condition's ends the search
+  // (true); the others are kept in `deferred` while they outrank what it holds, and the
+  // search goes on, since a later rule's condition error comes first.
+  static bool NoteFault(int result, const RunResult& failure, int& deferred_kind,
+                        RunResult& deferred) {
+    if (result == kConditionFault) return true;
+    if (deferred_kind == 0 || result > deferred_kind) {
+      deferred_kind = result;
+      deferred = failure;
+    }
+    return false;
+  }
+
+  // One rule of a decision: < 0 on a fault (in `failure`; see kConditionFault), 0 when it
+  // does not apply or is defeated, 1 when it contributes `contribution`.
   int DecideEntry(const compile::Entry& e, RunResult& failure, std::int64_t& contribution) {
     const int r = e.rule;
     bool applies;
     if (e.flags & compile::Entry::kMemo) {
       std::uint8_t st = Applies(r, failure);
-      if (st & kFaulted) return -1;
+      if (st & kFaulted) return kConditionFault;
       applies = (st & kApplies) != 0;
     } else if (day_ < e.from || day_ >= e.until) {
       state_[r] = kComputed;
@@ -206,7 +226,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
         state_[r] = kComputed | kFaulted;
         s_.rule_fault[static_cast<std::size_t>(r)] = result;
         failure = result;
-        return -1;
+        return kConditionFault;
       }
       applies = result.value != 0;
       state_[r] = static_cast<std::uint8_t>(kComputed | (applies ? kApplies : 0));
@@ -214,7 +234,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     if (!applies) return 0;
     if (e.flags & compile::Entry::kHasDefeaters) {
       bool defeated = Defeated(r, failure);
-      if (failure.fault != Fault::kNone) return -1;
+      if (failure.fault != Fault::kNone) return kExceptionFault;
       if (defeated) return 0;
     }
     contribution = e.value;
@@ -222,7 +242,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
       RunResult v = ValueOf(p_.assignments[static_cast<std::size_t>(e.assignment)].value);
       if (v.fault != Fault::kNone) {
         failure = v;
-        return -1;
+        return kValueFault;
       }
       contribution = v.value;
     }
@@ -261,7 +281,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
   // compile::DecisionPath::kWordTests: the simple entries' word tests give a bit per
   // entry that fires, 64 entries at a time, without data-dependent branches; then the fired
   // entries and the others (decided rule by rule here) are taken in entry order, so winners
-  // and the partial winners on a fault are exactly DecideRuleByRule's. Simple rules leave their
+  // are exactly DecideRuleByRule's. Simple rules leave their
   // rule state alone: no other decision or exception asks about them, and an applying one is
   // always a winner, which is what explanations look at.
   template <bool kOneWord, bool kAlwaysInForce, bool kCollect>
@@ -289,6 +309,8 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
         disagree = disagree || contribution != first;
       }
     };
+    int deferred_kind = 0;
+    RunResult deferred{0, Fault::kNone, 0};
     constexpr std::int32_t kNone = std::numeric_limits<std::int32_t>::max();
     const std::int32_t size = static_cast<std::int32_t>(d.entries.size());
     for (std::int32_t base = 0; base < size; base += 64) {
@@ -316,8 +338,11 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
           const int result =
               DecideEntry(d.entries[static_cast<std::size_t>(next)], failure, contribution);
           if (result < 0) {
-            count_ = n;
-            return;
+            if (NoteFault(result, failure, deferred_kind, deferred)) {
+              count_ = n;
+              return;
+            }
+            failure = RunResult{0, Fault::kNone, 0};
           }
           if (result > 0) take(entries[next].rule, contribution);
         } else {
@@ -327,6 +352,10 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
       }
     }
     count_ = n;
+    if (deferred_kind != 0) {
+      failure = deferred;
+      return;
+    }
     value = kCollect ? static_cast<std::int64_t>(set) : first;
     conflict = disagree;
   }
@@ -339,10 +368,16 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     const std::int32_t begin = count_;
     bool have_value = false;
     int best_depth = -1;
+    int deferred_kind = 0;
+    RunResult deferred{0, Fault::kNone, 0};
     for (const compile::Entry& e : d.entries) {
       std::int64_t contribution = 0;
       const int result = DecideEntry(e, failure, contribution);
-      if (result < 0) break;
+      if (result < 0) {
+        if (NoteFault(result, failure, deferred_kind, deferred)) return;
+        failure = RunResult{0, Fault::kNone, 0};
+        continue;
+      }
       if (result == 0) continue;
       if (d.collect) {
         value |= contribution;
@@ -365,6 +400,7 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
       }
       winners[count_++] = e.rule;
     }
+    if (deferred_kind != 0) failure = deferred;
   }
 
   RunResult Exec(compile::CodeRef block) {
@@ -461,34 +497,48 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
   // first that holds; that one goes into defeated_by. Whether the holding exception is itself
   // defeated does not matter. On a fault (a condition of the tree that cannot be evaluated
   // before a holding rule is found) `failure` is set.
-  bool Defeated(int rule_index, RunResult& failure, int depth = 0) {
-    std::uint8_t& st = state_[rule_index];
-    if (st & kDefeatComputed) return (st & kDefeated) != 0;
-    const compile::Rule& rule = p_.rules[static_cast<std::size_t>(rule_index)];
-    int by = -1;
-    if (depth < 64) {  // exception cycles are rejected by the checker (L402)
-      for (int defeater : rule.defeaters) {
-        std::uint8_t dst = Applies(defeater, failure);
-        if (dst & kFaulted) return false;
-        if (dst & kApplies) {
-          by = defeater;
-          break;
-        }
-        if (p_.rules[static_cast<std::size_t>(defeater)].defeaters.empty()) continue;
-        const bool below = Defeated(defeater, failure, depth + 1);
-        if (failure.fault != Fault::kNone) return false;
-        if (below) {
-          by = s_.defeated_by[static_cast<std::size_t>(defeater)];
-          break;
-        }
+  // The search has no depth limit (§4 sets none): it walks the tree with an explicit path
+  // instead of recursion. Exception cycles are rejected by the checker (L402); should one
+  // reach here, the path outgrows the number of rules and the search stops.
+  bool Defeated(int rule_index, RunResult& failure) {
+    if (state_[rule_index] & kDefeatComputed) return (state_[rule_index] & kDefeated) != 0;
+    auto& path = s_.defeat_path;
+    path.clear();
+    path.emplace_back(rule_index, 0);
+    // A holding rule found: every rule on the path is defeated by it.
+    const auto defeat_path_by = [&](int by) {
+      for (const auto& level : path) {
+        state_[level.first] |= kDefeatComputed | kDefeated;
+        s_.defeated_by[static_cast<std::size_t>(level.first)] = by;
+      }
+      return true;
+    };
+    while (!path.empty()) {
+      auto& [rule, next] = path.back();
+      const std::vector<int>& defeaters = p_.rules[static_cast<std::size_t>(rule)].defeaters;
+      if (static_cast<std::size_t>(next) == defeaters.size()) {  // no rule of its tree holds
+        state_[rule] |= kDefeatComputed;
+        path.pop_back();
+        if (!path.empty()) ++path.back().second;
+        continue;
+      }
+      const int defeater = defeaters[static_cast<std::size_t>(next)];
+      const std::uint8_t dst = Applies(defeater, failure);
+      if (dst & kFaulted) return false;
+      if (dst & kApplies) return defeat_path_by(defeater);
+      const std::uint8_t below = state_[defeater];
+      if (p_.rules[static_cast<std::size_t>(defeater)].defeaters.empty() ||
+          ((below & kDefeatComputed) && !(below & kDefeated))) {
+        ++next;
+      } else if (below & kDefeatComputed) {
+        return defeat_path_by(s_.defeated_by[static_cast<std::size_t>(defeater)]);
+      } else if (path.size() > p_.rules.size()) {  // a cycle (see above)
+        ++next;
+      } else {
+        path.emplace_back(defeater, 0);
       }
     }
-    state_[rule_index] |= kDefeatComputed;
-    if (by >= 0) {
-      state_[rule_index] |= kDefeated;
-      s_.defeated_by[static_cast<std::size_t>(rule_index)] = by;
-    }
-    return by >= 0;
+    return false;
   }
 
   void Fail(std::size_t d, int slot, RunResult failure) {
@@ -659,11 +709,15 @@ class __attribute__((visibility("hidden"))) Engine::Evaluator {
     } else {
       DecideRuleByRule(d, value, conflict, failure);
     }
-    winner_end_[di] = count_;
     if (failure.fault != Fault::kNone) {
+      // §9 *Failure*: a rule holding on a decision that failed takes no part in its outcome,
+      // so a failed decision has no winners (whatever rules came before the error).
+      count_ = begin;
+      winner_end_[di] = begin;
       Fail(di, slot, failure);
       return;
     }
+    winner_end_[di] = count_;
     const bool any = winner_end_[di] != begin;
     error_detail_[di] = -1;
     DecisionStatus status;

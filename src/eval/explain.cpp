@@ -192,6 +192,27 @@ WhyNotExplanation WhyNotRule(const CompiledProgram& p, const Outcome& out, Outco
                               span.empty() ? " never" : span);
     return why;
   }
+  // §4 *Applicability*: the rules of a decision that does not apply are not consulted, so
+  // their conditions are not read (reading them could fail where the evaluation did not).
+  bool consulted = rule.assignments.empty();
+  std::string not_applicable;
+  for (int a : rule.assignments) {
+    const int d = p.assignments[static_cast<std::size_t>(a)].decision;
+    if (out.status(d) != DecisionStatus::kNotApplicable) {
+      consulted = true;
+      break;
+    }
+    const DecisionInfo& info = p.decision_infos[static_cast<std::size_t>(d)];
+    if (!not_applicable.empty()) not_applicable += ", ";
+    not_applicable += fmt::format("`{}` (applies when `{}`)", info.name, info.applies_when);
+  }
+  if (!consulted) {
+    why.reason = Reason::kDecisionNotApplicable;
+    why.message =
+        fmt::format("rule `{}` is not consulted: what it decides does not apply to this case: {}",
+                    name, not_applicable);
+    return why;
+  }
   for (const compile::ConditionPart& part : rule.parts) {
     eval::RunResult result = RunBlock(p, part.code, s);
     if (result.fault != Fault::kNone) {
@@ -259,25 +280,6 @@ WhyNotExplanation WhyNotRule(const CompiledProgram& p, const Outcome& out, Outco
     return why;
   }
   // Every decision it decides is not applicable: it was not consulted.
-  bool consulted = rule.assignments.empty();
-  std::string not_applicable;
-  for (int a : rule.assignments) {
-    const int d = p.assignments[static_cast<std::size_t>(a)].decision;
-    if (out.status(d) != DecisionStatus::kNotApplicable) {
-      consulted = true;
-      break;
-    }
-    const DecisionInfo& info = p.decision_infos[static_cast<std::size_t>(d)];
-    if (!not_applicable.empty()) not_applicable += ", ";
-    not_applicable += fmt::format("`{}` (applies when `{}`)", info.name, info.applies_when);
-  }
-  if (!consulted) {
-    why.reason = Reason::kDecisionNotApplicable;
-    why.message =
-        fmt::format("rule `{}` would apply, but what it decides does not apply to this case: {}",
-                    name, not_applicable);
-    return why;
-  }
   // A decision that failed with an error (docs/language.md §9, *Failure*: another rule's
   // condition, the search of this rule's exceptions, ...) has no outcome to take part in.
   for (int a : rule.assignments) {
@@ -446,7 +448,19 @@ Explanation Program::Explain(const Case& facts, Date on) const {
 WhyNotExplanation Program::WhyNot(const Case& facts, Date on, std::string_view rule_id) const {
   using Reason = WhyNotExplanation::Reason;
   const CompiledProgram& p = *compiled_;
-  const int r = p.FindRule(rule_id);
+  int r = p.FindRule(rule_id);
+  if (r >= 0) {
+    // §6: a rule may have several versions (one id, each with its own period): the answer is
+    // about the version in force on the date, when there is one.
+    const compile::Rule& named = p.rules[static_cast<std::size_t>(r)];
+    for (std::size_t i = 0; i < p.rules.size(); ++i) {
+      if (p.rules[i].layer == named.layer && p.rules[i].id == named.id &&
+          p.rules[i].InForce(on.day)) {
+        r = static_cast<int>(i);
+        break;
+      }
+    }
+  }
   if (r < 0) {
     WhyNotExplanation why;
     why.reason = Reason::kUnknownRule;

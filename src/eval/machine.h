@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "compile/program.h"
@@ -28,6 +29,9 @@ struct Outcome::Scratch {
   // Per defeated rule: the holding rule of its exception tree that defeats it (the first
   // found, see Engine::Evaluator::Defeated).
   std::vector<std::int32_t> defeated_by;
+  // Engine::Evaluator::Defeated's path down an exception tree: (rule, next defeater) per
+  // level, kept here so that deep trees need no recursion and no allocation per case.
+  std::vector<std::pair<std::int32_t, std::int32_t>> defeat_path;
   std::vector<eval::RunResult> rule_fault;  // per faulted rule: why
   std::vector<std::uint64_t> atom_bits;     // the atoms computed so far (see WordTest)
   std::vector<std::uint64_t> atom_faults;

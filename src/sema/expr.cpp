@@ -1,6 +1,7 @@
 // Expression types. Every expression gets a type; names get a symbol. Bare enum members take
 // their enum from the context: the other operand, the set's element, the assigned decision.
 #include <algorithm>
+#include <functional>
 
 #include "sema/analyzer.h"
 
@@ -101,12 +102,27 @@ source::SourceRange DeclaredAt(const ast::Symbol& symbol) {
 
 }  // namespace
 
-std::optional<std::int64_t> EvalConstant(const Expr& expr, const Annotations& annotations) {
+namespace {
+
+// The value of a param on a date: the last value whose `from` is not after it; before the
+// first `from`, the first value (as the evaluator takes it). nullopt: not a literal.
+using ParamAt = std::function<std::optional<std::int64_t>(const ast::ParamDecl&)>;
+
+std::optional<std::int64_t> EvalConstantWith(const Expr& expr, const Annotations& annotations,
+                                             const ParamAt& param_at) {
+  const auto EvalConstant = [&](const Expr& e, const Annotations&) {
+    return EvalConstantWith(e, annotations, param_at);
+  };
   switch (expr.kind) {
     case ExprKind::kIntLit:
     case ExprKind::kMoneyLit:
     case ExprKind::kDateLit:
       return expr.int_value;
+    case ExprKind::kName: {
+      const ast::Symbol& symbol = annotations.SymbolOf(expr);
+      if (!param_at || symbol.kind != ast::SymbolKind::kParam || !symbol.param) return std::nullopt;
+      return param_at(*symbol.param);
+    }
     case ExprKind::kNeg: {
       if (expr.operands.size() != 1) return std::nullopt;
       auto value = EvalConstant(*expr.operands[0], annotations);
@@ -145,6 +161,53 @@ std::optional<std::int64_t> EvalConstant(const Expr& expr, const Annotations& an
       return std::nullopt;
   }
 }
+
+void CollectParams(const Expr& expr, const Annotations& annotations,
+                   std::vector<const ast::ParamDecl*>& params) {
+  const ast::Symbol& symbol = annotations.SymbolOf(expr);
+  if (expr.kind == ExprKind::kName && symbol.kind == ast::SymbolKind::kParam && symbol.param &&
+      std::find(params.begin(), params.end(), symbol.param) == params.end()) {
+    params.push_back(symbol.param);
+  }
+  for (const auto& operand : expr.operands) CollectParams(*operand, annotations, params);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> EvalConstant(const Expr& expr, const Annotations& annotations) {
+  return EvalConstantWith(expr, annotations, {});
+}
+
+namespace {
+
+// Whether an expression of constants and params is 0 on some date: it is evaluated with the
+// params' values of each date where one of them changes (and before the first change).
+bool ZeroForSomeDate(const Expr& expr, const Annotations& annotations) {
+  std::vector<const ast::ParamDecl*> params;
+  CollectParams(expr, annotations, params);
+  if (params.empty()) return false;
+  std::vector<decltype(ast::ParamValue::from)> dates = {std::nullopt};
+  for (const ast::ParamDecl* param : params) {
+    for (const ast::ParamValue& value : param->values) {
+      if (value.from) dates.push_back(value.from);
+    }
+  }
+  for (const auto& date : dates) {
+    const ParamAt param_at = [&](const ast::ParamDecl& param) -> std::optional<std::int64_t> {
+      if (param.values.empty()) return std::nullopt;
+      const ast::ParamValue* in_force = &param.values.front();
+      for (const ast::ParamValue& value : param.values) {
+        if (!value.from || (date && *value.from <= *date)) in_force = &value;
+      }
+      return in_force->value ? EvalConstantWith(*in_force->value, annotations, {}) : std::nullopt;
+    };
+    const std::optional<std::int64_t> value = EvalConstantWith(expr, annotations, param_at);
+    if (value && *value == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 bool IsConstant(const Expr& expr, const Annotations& annotations) {
   switch (expr.kind) {
@@ -662,16 +725,15 @@ Type Analyzer::CheckArithmetic(const Expr& expr, ExprScope& scope) {
   }
   auto divisor = EvalConstant(rhs, ann_);
   bool zero = divisor && *divisor == 0;
-  if (!divisor && rhs.kind == ExprKind::kName && ann_.Symbol(rhs).kind == ast::SymbolKind::kParam) {
-    for (const auto& value : ann_.Symbol(rhs).param->values) {
-      auto constant = value.value ? EvalConstant(*value.value, ann_) : std::nullopt;
-      if (constant && *constant == 0) zero = true;
-    }
-  }
+  const bool one_param =
+      rhs.kind == ExprKind::kName && ann_.SymbolOf(rhs).kind == ast::SymbolKind::kParam;
+  if (!divisor) zero = ZeroForSomeDate(rhs, ann_);  // params, alone or in an expression
   if (zero) {
     Report(diag::Kind::kDivisionByZero, rhs.range,
-           divisor ? std::string("division by zero")
-                   : fmt::format("division by param `{}`, which is 0 for some dates", rhs.name));
+           divisor     ? std::string("division by zero")
+           : one_param ? fmt::format("division by param `{}`, which is 0 for some dates", rhs.name)
+                       : std::string("division by an expression of params that is 0 for some "
+                                     "dates"));
   }
   return Type::Int();
 }

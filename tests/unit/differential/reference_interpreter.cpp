@@ -79,8 +79,10 @@ class Evaluation {
             outcome.case_error = "L606";
             return outcome;
           }
-        } catch (const EvalError& error) {
-          outcome.case_error = error.code;
+        } catch (const EvalError&) {
+          // §9.1: an assumption that cannot be evaluated (it reads an absent optional fact)
+          // cannot be checked for this case: the case error is L606 as for a broken one.
+          outcome.case_error = "L606";
           return outcome;
         }
       }
@@ -145,14 +147,13 @@ class Evaluation {
   // tree is searched in the order above up to the first rule that holds (an error on the way
   // is the decision's error). A rule applies (takes part in §9's step 3) when it holds and is
   // not defeated.
-  bool Applies(const ast::RuleDecl& rule) {
-    if (!Holds(rule)) return false;
+  bool Defeated(const ast::RuleDecl& rule) {
     std::vector<const ast::RuleDecl*> tree;
     ExceptionTree(rule, tree);
     for (const ast::RuleDecl* member : tree) {
-      if (Holds(*member)) return false;
+      if (Holds(*member)) return true;
     }
-    return true;
+    return false;
   }
 
   std::string Qualified(const ast::RuleDecl& rule) const { return rule.layer + "." + rule.id; }
@@ -204,12 +205,19 @@ class Evaluation {
   };
 
   std::vector<Candidate> ApplyingAssignments(const ast::DecisionDecl& decision) {
-    std::vector<Candidate> found;
+    // §9 *Failure*: the decision's first error is a condition's of one of its rules in force
+    // (every such rule is consulted), then the search of an exception tree, then a value
+    // (read by the callers): the conditions are read first, then the trees.
+    std::vector<Candidate> holding;
     for (const ast::RuleDecl* rule : rules_) {
       for (const ast::Assignment& assignment : rule->assignments) {
         if (annotations_.DecisionOf(assignment) != &decision) continue;
-        if (Applies(*rule)) found.push_back({rule, &assignment});
+        if (Holds(*rule)) holding.push_back({rule, &assignment});
       }
+    }
+    std::vector<Candidate> found;
+    for (const Candidate& candidate : holding) {
+      if (!Defeated(*candidate.rule)) found.push_back(candidate);
     }
     return found;
   }
@@ -403,8 +411,9 @@ class Evaluation {
         return RefValue::Bool(!In(e));
       case ExprKind::kInRange:
       case ExprKind::kNotInRange: {
-        std::int64_t x = operand(0).number, lo = operand(1).number, hi = operand(2).number;
-        bool inside = lo <= x && x <= hi;
+        // §9 *Failure*: `hi` is read only when `x >= lo`.
+        std::int64_t x = operand(0).number, lo = operand(1).number;
+        bool inside = lo <= x && x <= operand(2).number;
         return RefValue::Bool(e.kind == ExprKind::kInRange ? inside : !inside);
       }
     }
@@ -416,10 +425,10 @@ class Evaluation {
     RefValue x = Eval(*e.operands.at(0));
     const ast::Expr& rhs = *e.operands.at(1);
     if (rhs.kind == ExprKind::kSetLit) {
-      for (const auto& element : rhs.operands) {
-        if (Eval(*element) == x) return true;
-      }
-      return false;
+      // §9 *Failure*: `in` reads all its operands, every element, also after a match.
+      bool found = false;
+      for (const auto& element : rhs.operands) found = (Eval(*element) == x) || found;
+      return found;
     }
     RefValue set = Eval(rhs);
     if (x.kind == TypeKind::kSet) {
@@ -427,6 +436,19 @@ class Evaluation {
                            x.members.end());
     }
     return set.members.count(int(x.number)) > 0;
+  }
+
+  // §9 *Failure*: adding months or years fails (L612) when the date leaves the years 1..9999.
+  static std::int64_t PlusMonths(std::int64_t days, std::int64_t months) {
+    const auto in_years = [](std::int64_t year) { return year >= 1 && year <= 9999; };
+    // 120000 months leave any date of the years 1..9999; checked first so that the
+    // calendar's year cannot overflow.
+    if (!in_years(refcal::FromDays(days).year) || months > 120000 || months < -120000) {
+      Fail("L612", "date out of the years 1..9999");
+    }
+    const std::int64_t result = refcal::PlusMonths(days, months);
+    if (!in_years(refcal::FromDays(result).year)) Fail("L612", "date out of the years 1..9999");
+    return result;
   }
 
   RefValue Add(const RefValue& a, const RefValue& b, int sign) {
@@ -438,10 +460,9 @@ class Evaluation {
         case ast::DurationUnit::kWeeks:
           return RefValue::Of(TypeKind::kDate, CheckedAdd(a.number, CheckedMul(amount, 7)));
         case ast::DurationUnit::kMonths:
-          return RefValue::Of(TypeKind::kDate, refcal::PlusMonths(a.number, amount));
+          return RefValue::Of(TypeKind::kDate, PlusMonths(a.number, amount));
         case ast::DurationUnit::kYears:
-          return RefValue::Of(TypeKind::kDate,
-                              refcal::PlusMonths(a.number, CheckedMul(amount, 12)));
+          return RefValue::Of(TypeKind::kDate, PlusMonths(a.number, CheckedMul(amount, 12)));
       }
     }
     if (a.kind == TypeKind::kSet) {
