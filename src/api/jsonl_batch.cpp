@@ -3,6 +3,7 @@
 #include "api/json_text.h"
 #include "support/date.h"
 #include "support/money.h"
+#include "support/utf8.h"
 
 #include <string.h>  // memmem
 #include <charconv>
@@ -105,24 +106,6 @@ std::size_t Utf8Length(std::string_view text, std::size_t i) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
   return length;
-}
-
-void AppendUtf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
 }
 
 bool ReadHex4(std::string_view text, std::size_t at, std::uint32_t& code) {
@@ -236,7 +219,7 @@ bool DecodeJsonString(std::string_view text, std::string& out) {
         } else if (code >= 0xDC00 && code <= 0xDFFF) {
           return false;
         }
-        AppendUtf8(out, code);
+        support::AppendUtf8(out, code);
         break;
       }
       default:

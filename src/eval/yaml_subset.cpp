@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "support/utf8.h"
+
 namespace loket::eval {
 namespace {
 
@@ -22,24 +24,6 @@ bool IsFlowIndicator(int c) {
 std::string Shown(int c) {
   if (c >= 0x21 && c < 0x7F) return fmt::format("`{}`", static_cast<char>(c));
   return fmt::format("byte 0x{:02X}", c & 0xFF);
-}
-
-void AppendUtf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
 }
 
 bool IsNullWord(std::string_view text) {
@@ -585,19 +569,19 @@ class Reader {
         text += '\\';
         return;
       case 'N':
-        AppendUtf8(text, 0x85);
+        support::AppendUtf8(text, 0x85);
         return;
       case '_':
-        AppendUtf8(text, 0xA0);
+        support::AppendUtf8(text, 0xA0);
         return;
       case 'L':
-        AppendUtf8(text, 0x2028);
+        support::AppendUtf8(text, 0x2028);
         return;
       case 'P':
-        AppendUtf8(text, 0x2029);
+        support::AppendUtf8(text, 0x2029);
         return;
       case 'x':
-        AppendUtf8(text, Hex(2));
+        support::AppendUtf8(text, Hex(2));
         return;
       case 'u': {
         std::uint32_t code = Hex(4);
@@ -609,7 +593,7 @@ class Reader {
         } else if (code >= 0xD800 && code <= 0xDFFF) {
           Fail("a `\\u` escape of half a surrogate pair");
         }
-        AppendUtf8(text, code);
+        support::AppendUtf8(text, code);
         return;
       }
       case 'U': {
@@ -617,7 +601,7 @@ class Reader {
         if (code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
           Fail("a `\\U` escape that is not a character");
         }
-        AppendUtf8(text, code);
+        support::AppendUtf8(text, code);
         return;
       }
       case '\r':
