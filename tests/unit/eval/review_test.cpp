@@ -10,32 +10,9 @@
 
 #include "eval_test_util.h"
 
-namespace loket::evaltest {
-namespace {
-
-const char* kVersions = R"L(layer national "Review (synthetic, not law)"
-fact y: int in 0..10 "y"
-decision d: int default 0 "d"
-rule r.base "Art. 1 (old)"
-  valid until 2025-01-01
-  when y >= 1
-  then d = 1
-rule r.base "Art. 1 (new)"
-  valid from 2025-01-01
-  when y >= 1
-  then d = 5
-rule r.exc "Art. 2"
-  exception to r.base
-  when y > 3
-  then d = 2
-)L";
-
-}  // namespace
-
 // Exceptions to a rule with several versions (one id, two periods) are not yet covered: the
-// exception binds to the first version only (see the closing note of this round).
-
-}  // namespace loket::evaltest
+// exception binds to the first version only (docs/language.md §6; the fix and its tests are
+// commit e90254e, to be ported to sema's side tables).
 
 namespace loket::evaltest {
 
