@@ -39,7 +39,9 @@ void DecisionLog::Append(std::string line) {
 
 void DecisionLog::Reopen() {
   std::lock_guard<std::mutex> lock(mutex_);
-  reopen_ = true;
+  // A marker in the queue, not a flag: lines queued before the request still go to the old
+  // file, lines queued after it to the new one (a line is never empty).
+  queue_.emplace_back();
   wake_writer_.notify_one();
 }
 
@@ -68,17 +70,15 @@ std::size_t DecisionLog::write_errors() const {
 void DecisionLog::Write() {
   std::deque<std::string> batch;
   for (;;) {
-    bool reopen = false;
     bool closing = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_writer_.wait(lock, [this] { return !queue_.empty() || reopen_ || closing_; });
+      wake_writer_.wait(lock, [this] { return !queue_.empty() || closing_; });
       batch.swap(queue_);
-      reopen = std::exchange(reopen_, false);
       closing = closing_;
       wake_producers_.notify_all();
     }
-    if (reopen) {
+    auto reopen = [&] {
       int fd = OpenFile();
       if (fd >= 0) {
         ::close(fd_);
@@ -87,7 +87,7 @@ void DecisionLog::Write() {
         std::fprintf(stderr, "loket serve: cannot reopen decision log `%s`: %s\n", path_.c_str(),
                      std::strerror(errno));
       }
-    }
+    };
     // Several lines per write(2); each line is whole in the file because the file is opened
     // with O_APPEND and this thread is its only writer.
     std::string chunk;
@@ -108,6 +108,11 @@ void DecisionLog::Write() {
       chunk.clear();
     };
     for (std::string& line : batch) {
+      if (line.empty()) {  // Reopen()'s marker
+        flush();
+        reopen();
+        continue;
+      }
       chunk += line;
       ++lines;
       if (chunk.size() >= (1u << 16)) flush();

@@ -20,7 +20,7 @@ class DecisionLog {
 
   // Queues one line (without its newline). Blocks while the queue is full.
   void Append(std::string line);
-  // The writer reopens the file before its next write.
+  // The writer reopens the file after writing the lines queued so far.
   void Reopen();
   // Writes everything queued, then stops the writer.
   void Close();
@@ -39,7 +39,6 @@ class DecisionLog {
   std::condition_variable wake_writer_;
   std::condition_variable wake_producers_;
   std::deque<std::string> queue_;
-  bool reopen_ = false;
   bool closing_ = false;
   std::size_t written_ = 0;
   std::size_t write_errors_ = 0;
