@@ -91,9 +91,10 @@ Result<std::vector<SourceText>> RevisionSources::Read(const std::string& argumen
   temporary_ = pattern;
   std::string output;
   const std::string tree = relative == "." ? std::string(".") : relative.generic_string();
-  int status = Run("git -C " + ShellQuote(top) + " archive --format=tar " + ShellQuote(commit) +
-                       " -- " + ShellQuote(tree) + " 2>/dev/null | tar -x -C " + ShellQuote(temporary_),
-                   output);
+  int status =
+      Run("git -C " + ShellQuote(top) + " archive --format=tar " + ShellQuote(commit) + " -- " +
+              ShellQuote(tree) + " 2>/dev/null | tar -x -C " + ShellQuote(temporary_),
+          output);
   fs::path extracted = fs::path(temporary_) / relative;
   if (status != 0 || !fs::exists(extracted, error)) {
     return Status(StatusCode::kNotFound,
