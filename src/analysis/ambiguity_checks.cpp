@@ -92,8 +92,10 @@ bool LayerAnalysis::Related(const ast::RuleDecl& a, const ast::RuleDecl& b) {
       stack.pop_back();
       if (!seen.insert(r).second) continue;
       for (const ast::RuleRef& ref : r->exception_to) {
-        if (model_.annotations.TargetOf(ref) == &to) return true;
-        if (model_.annotations.TargetOf(ref)) stack.push_back(model_.annotations.TargetOf(ref));
+        for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
+          if (base == &to) return true;
+          stack.push_back(base);
+        }
       }
     }
     return false;
@@ -170,7 +172,8 @@ void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::Rule
                  if (dec < 0 || o.status(dec) != DecisionStatus::kConflict) {
                    return "the evaluator did not report a conflict on `" + decision.name + "`";
                  }
-                 if (!IsWinner(o, dec, RuleIndexOf(p, a)) || !IsWinner(o, dec, RuleIndexOf(p, b))) {
+                 if (!IsWinner(o, dec, RuleIndexOf(p, model_, a)) ||
+                     !IsWinner(o, dec, RuleIndexOf(p, model_, b))) {
                    return "the conflict does not name both rules";
                  }
                  return {};

@@ -114,8 +114,9 @@ Encoder::Encoder(Variables& vars, const sema::Model& model, std::vector<const se
     for (const ast::FactDecl* fact : layer->facts) facts_.push_back(fact);
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (model_.annotations.TargetOf(ref))
-          exceptions_[model_.annotations.TargetOf(ref)].push_back(rule);
+        for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
+          exceptions_[base].push_back(rule);
+        }
       }
     }
   }

@@ -52,7 +52,8 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
                [&](const Program& p, const Replay& replay) -> std::string {
                  const Outcome& o = *replay.outcome;
                  int dec = o.FindDecision(decision.name);
-                 if (!IsWinner(o, dec, RuleIndexOf(p, rule))) return "the rule did not decide";
+                 if (!IsWinner(o, dec, RuleIndexOf(p, model_, rule)))
+                   return "the rule did not decide";
                  if (o.value(dec).ToString() != shown) {
                    return "the evaluator decided " + o.value(dec).ToString() + ", not " + shown;
                  }
@@ -185,7 +186,7 @@ bool LayerAnalysis::CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl
                [&](const Program& p, const Replay& replay) -> std::string {
                  const Outcome& o = *replay.outcome;
                  int dec = o.FindDecision(decision.name);
-                 if (!IsWinner(o, dec, RuleIndexOf(p, rule))) {
+                 if (!IsWinner(o, dec, RuleIndexOf(p, model_, rule))) {
                    return "the local rule did not decide";
                  }
                  return {};

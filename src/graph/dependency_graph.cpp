@@ -188,7 +188,9 @@ ChainDependencies BuildChainDependencies(const std::vector<const sema::Layer*>& 
   for (const sema::Layer* layer : chain) {
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (annotations.TargetOf(ref)) exceptions_to[annotations.TargetOf(ref)].push_back(rule);
+        for (const ast::RuleDecl* base : annotations.TargetsOf(ref)) {
+          exceptions_to[base].push_back(rule);
+        }
       }
     }
   }
@@ -348,10 +350,11 @@ DependencyGraph DependencyGraph::Build(const sema::Model& model) {
       VertexId rv = impl->vertex_of[rule];
       add_reads(rv, rule->condition.get());
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (!annotations.TargetOf(ref)) continue;
-        auto it = impl->vertex_of.find(annotations.TargetOf(ref));
-        if (it != impl->vertex_of.end()) {
-          impl->AddEdge(rv, it->second, EdgeKind::kExceptionOf, ref.range);
+        for (const ast::RuleDecl* base : annotations.TargetsOf(ref)) {
+          auto it = impl->vertex_of.find(base);
+          if (it != impl->vertex_of.end()) {
+            impl->AddEdge(rv, it->second, EdgeKind::kExceptionOf, ref.range);
+          }
         }
       }
       for (const ast::Assignment& assignment : rule->assignments) {
@@ -514,9 +517,12 @@ std::vector<LeafCycle> LeafCycles(const sema::Model& model, const sema::Layer& l
         d.notes.push_back({edge.range, fmt::format("`{}` is decided by rule `{}`, which reads `{}`",
                                                    from, edge.via->id, to)});
       } else {
-        const bool direct = std::any_of(
-            edge.reader->exception_to.begin(), edge.reader->exception_to.end(),
-            [&](const ast::RuleRef& ref) { return annotations.TargetOf(ref) == edge.via; });
+        const bool direct =
+            std::any_of(edge.reader->exception_to.begin(), edge.reader->exception_to.end(),
+                        [&](const ast::RuleRef& ref) {
+                          const auto& bases = annotations.TargetsOf(ref);
+                          return std::find(bases.begin(), bases.end(), edge.via) != bases.end();
+                        });
         d.notes.push_back(
             {edge.range,
              fmt::format("`{}` is decided by rule `{}`, which {} `{}` defeats where it holds; "
@@ -683,11 +689,13 @@ void CheckStructure(const sema::Model& model, diag::DiagnosticSink& sink, Struct
   SmallGraph exceptions(rules.size());
   for (std::size_t i = 0; i < rules.size(); ++i) {
     for (const ast::RuleRef& ref : rules[i]->exception_to) {
-      auto it = rule_index.find(annotations.TargetOf(ref));
-      if (it == rule_index.end()) continue;
-      bases[i].push_back(it->second);
-      base_refs[i].push_back(ref.range);
-      boost::add_edge(i, it->second, exceptions);
+      for (const ast::RuleDecl* base : annotations.TargetsOf(ref)) {
+        auto it = rule_index.find(base);
+        if (it == rule_index.end()) continue;
+        bases[i].push_back(it->second);
+        base_refs[i].push_back(ref.range);
+        boost::add_edge(i, it->second, exceptions);
+      }
     }
   }
   if (!rules.empty()) {
