@@ -89,12 +89,14 @@ batch_run() {
   shift
   "$load" --port "$port" "$@" --content-type application/x-ndjson --connections 2 \
     --requests 1 >/dev/null
+  echo "== server RSS after one $name batch per connection: $(rss)"
   local before after result
   before=$(cpu_ticks)
   result=$("$load" --port "$port" "$@" --content-type application/x-ndjson --connections 2 \
     --seconds "$seconds")
   after=$(cpu_ticks)
   echo "$result"
+  echo "== server RSS after the $name batches: $(rss)"
   awk -v name="$name" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="$result" \
       -v loadavg="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
     split(r, fields, " ")
