@@ -405,17 +405,23 @@ int BatchEvaluator::SlotFor(std::string_view jurisdiction) {
     slot.facts = slot.program->NewCase();
     const std::vector<DecisionInfo>& decisions = slot.program->decisions();
     for (const DecisionInfo& decision : decisions) {
-      std::string key;
-      AppendJsonString(key, decision.name);
-      key += ':';
-      slot.keys.push_back(std::move(key));
-      std::vector<std::string> members;
-      for (const std::string& member : decision.members) {
-        std::string text;
-        AppendJsonString(text, member);
-        members.push_back(std::move(text));
+      std::string lead(slot.leads.empty() ? "{" : ",");
+      AppendJsonString(lead, decision.name);
+      lead += ':';
+      std::vector<std::string> values;
+      if (decision.type == ValueType::kBool) {
+        values = {lead + "false", lead + "true"};
+      } else if (decision.type == ValueType::kEnum || decision.type == ValueType::kSet) {
+        const std::string prefix = decision.type == ValueType::kEnum ? lead : "";
+        for (const std::string& member : decision.members) {
+          std::string text = prefix;
+          AppendJsonString(text, member);
+          values.push_back(std::move(text));
+        }
+        if (decision.type == ValueType::kEnum) values.push_back(lead + "null");
       }
-      slot.member_json.push_back(std::move(members));
+      slot.leads.push_back(std::move(lead));
+      slot.value_json.push_back(std::move(values));
     }
     index = static_cast<int>(slots_.size());
     slots_.push_back(std::move(slot));
@@ -460,37 +466,40 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
 
 void BatchEvaluator::AppendDecisions(const Slot& slot, const Outcome& outcome,
                                      std::string& out) const {
+  // One append per bool or enum decision: its text with the key is prepared (SlotFor).
   const std::vector<DecisionInfo>& decisions = slot.program->decisions();
-  out += '{';
+  if (decisions.empty()) out += '{';
   for (std::size_t d = 0; d < decisions.size(); ++d) {
-    if (d > 0) out += ',';
-    out += slot.keys[d];
     const std::int64_t raw = outcome.raw(static_cast<int>(d));
+    const auto& values = slot.value_json[d];
     switch (decisions[d].type) {
       case ValueType::kBool:
-        out += raw != 0 ? "true" : "false";
+        out += values[raw != 0 ? 1 : 0];
         break;
       case ValueType::kInt:
+        out += slot.leads[d];
         AppendInt(out, raw);
         break;
       case ValueType::kMoney:
+        out += slot.leads[d];
         support::AppendMoneyDecimal(out, raw);
         break;
       case ValueType::kDate:
+        out += slot.leads[d];
         AppendDate(out, raw);
         break;
       case ValueType::kEnum: {
-        const auto& members = slot.member_json[d];
-        if (raw >= 0 && static_cast<std::size_t>(raw) < members.size()) {
-          out += members[static_cast<std::size_t>(raw)];
-        } else {
-          out += "null";
-        }
+        // The last text is the lead with null: for a value that names no member.
+        const std::size_t members = values.size() - 1;
+        out += values[raw >= 0 && static_cast<std::size_t>(raw) < members
+                          ? static_cast<std::size_t>(raw)
+                          : members];
         break;
       }
       case ValueType::kSet: {
-        const auto& members = slot.member_json[d];
+        const auto& members = values;
         const auto mask = static_cast<std::uint64_t>(raw);
+        out += slot.leads[d];
         out += '[';
         bool first = true;
         for (std::size_t m = 0; m < members.size() && m < 64; ++m) {

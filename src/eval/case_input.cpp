@@ -184,30 +184,29 @@ class CaseWriter {
       : p_(program),
         values_(internal::Engine::Values(c)),
         present_(internal::Engine::Present(c)),
-        errors_(errors) {
+        errors_(errors),
+        marks_(ThreadMarks()) {
     // A generation per case marks the facts given so far without clearing an array per case.
-    Marks& marks = ThreadMarks();
-    if (++marks.generation == 0) {
-      std::fill(marks.stamp.begin(), marks.stamp.end(), 0u);
-      marks.generation = 1;
+    if (++marks_.generation == 0) {
+      std::fill(marks_.stamp.begin(), marks_.stamp.end(), 0u);
+      marks_.generation = 1;
     }
-    if (marks.stamp.size() < static_cast<std::size_t>(p_.fact_count)) {
-      marks.stamp.resize(static_cast<std::size_t>(p_.fact_count), 0u);
-      marks.place.resize(static_cast<std::size_t>(p_.fact_count), 0);
+    if (marks_.stamp.size() < static_cast<std::size_t>(p_.fact_count)) {
+      marks_.stamp.resize(static_cast<std::size_t>(p_.fact_count), 0u);
+      marks_.place.resize(static_cast<std::size_t>(p_.fact_count), 0);
     }
   }
 
   // Notes that the fact in `slot` is given at `place` (a line, or a byte offset); when it was
   // given before, sets `earlier` to that place and returns false.
   bool FirstTime(int slot, std::int64_t place, std::int64_t& earlier) {
-    Marks& marks = ThreadMarks();
     const auto index = static_cast<std::size_t>(slot);
-    if (marks.stamp[index] == marks.generation) {
-      earlier = marks.place[index];
+    if (marks_.stamp[index] == marks_.generation) {
+      earlier = marks_.place[index];
       return false;
     }
-    marks.stamp[index] = marks.generation;
-    marks.place[index] = place;
+    marks_.stamp[index] = marks_.generation;
+    marks_.place[index] = place;
     return true;
   }
 
@@ -425,6 +424,9 @@ class CaseWriter {
   std::vector<Diagnostic>& errors_;
   std::vector<int> rejected_;  // filled only on errors
   int hint_ = 0;
+  // The thread's marks, looked up once per case: in a shared library each thread_local access
+  // is a call (__tls_get_addr), and FirstTime runs for every fact.
+  Marks& marks_;
 };
 
 Diagnostic NotAnObject(std::string message, int line = 0, int column = 0) {
@@ -514,6 +516,18 @@ bool StoreText(CaseWriter& writer, int slot, std::string_view value_text) {
   return writer.Scalar(slot, quoted ? InputKind::kString : InputKind::kPlain, inner);
 }
 
+// The parser and the padded copy of the text, per thread, looked up once per case: in a shared
+// library each use of a thread_local is a call (__tls_get_addr), and inlined, the lookup was
+// repeated a dozen times per case.
+struct JsonScratch {
+  simdjson::ondemand::parser parser;
+  std::string buffer;
+};
+__attribute__((noinline)) JsonScratch& ThreadJsonScratch() {
+  thread_local JsonScratch scratch;
+  return scratch;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -527,8 +541,9 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
   CaseWriter writer(p, out, errors);
 
   // simdjson reads a little past the end: give it a padded copy, reused across calls.
-  thread_local simdjson::ondemand::parser parser;
-  thread_local std::string buffer;
+  JsonScratch& scratch = ThreadJsonScratch();
+  simdjson::ondemand::parser& parser = scratch.parser;
+  std::string& buffer = scratch.buffer;
   if (buffer.size() < object.size() + simdjson::SIMDJSON_PADDING) {
     buffer.resize(object.size() + simdjson::SIMDJSON_PADDING + 1024);
   }
