@@ -61,6 +61,14 @@ struct Diagnostic {
   // (L601-L605, a fact given twice), the decision of an evaluation error (L608-L613). Callers
   // read it here instead of from the message.
   std::string subject;
+  // A case error about the value given for `subject` rather than its key: a wrong type (L602),
+  // a value outside the range (L603), a member the enum lacks (L604). A caller that shows the
+  // case's text points at the value (the library reads cases from strings: it knows lines,
+  // not where on a line a value stands).
+  bool value_at_fault = false;
+  // For L604, the member as given that the enum lacks (one item of a list value), as the
+  // message quotes it; empty otherwise.
+  std::string given;
 };
 
 // One entry of the registry of diagnostic kinds (docs/diagnostics.md documents each).

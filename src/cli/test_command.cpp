@@ -162,8 +162,8 @@ int RunTest(const TestCommandOptions& options) {
     // Suite problems and coverage; failures were shown above in full.
     std::vector<Diagnostic> others;
     for (const Diagnostic& diagnostic : report.diagnostics) {
-      if (diagnostic.code == "L701") continue;
-      if (diagnostic.code == "L703" && options.quiet_coverage && !options.require_coverage) {
+      if (IsTestFailure(diagnostic)) continue;
+      if (IsUncoveredRule(diagnostic) && options.quiet_coverage && !options.require_coverage) {
         continue;
       }
       others.push_back(diagnostic);

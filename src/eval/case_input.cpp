@@ -126,6 +126,17 @@ std::string Place(std::string_view text, std::size_t offset) {
   return fmt::format("line {}, column {}", newlines + 1, column);
 }
 
+// The text of 1-based line `line` (empty past the end).
+std::string_view LineOf(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int i = 1; i < line; ++i) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  return text.substr(start, text.find('\n', start) - start);
+}
+
 // Whole numbers written with digits only: too large for 64 bits is out of range, not a
 // wrong type.
 bool AllDigits(std::string_view text) {
@@ -275,6 +286,7 @@ class CaseWriter {
         fmt::format("fact `{}` expects {}, not {}{}", fact.name, eval::TypeDescription(fact), given,
                     why.empty() ? "" : fmt::format(" ({})", why)),
         fact.name);
+    d.value_at_fault = true;
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -291,6 +303,7 @@ class CaseWriter {
                                fmt::format("fact `{}` = {} is outside its range {}..{}", fact.name,
                                            v.ToString(), lo.ToString(), hi.ToString()),
                                fact.name);
+      d.value_at_fault = true;
       d.location.line = line;
       errors_.push_back(std::move(d));
       return false;
@@ -316,6 +329,7 @@ class CaseWriter {
     Diagnostic d = eval::MakeDiagnostic(
         diag::Kind::kFactOutOfRange,
         fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range), fact.name);
+    d.value_at_fault = true;
     d.location.line = line;
     errors_.push_back(std::move(d));
     return false;
@@ -334,6 +348,8 @@ class CaseWriter {
                                         fmt::format("`{}` is not a member of {} (fact `{}`)",
                                                     Shown(name), fact.enum_name, fact.name),
                                         fact.name);
+    d.value_at_fault = true;
+    d.given = Shown(name);
     std::string closest = diag::ClosestName(name, fact.members);
     if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
     std::string list;
@@ -678,6 +694,11 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
         errors.push_back(NotAnObject(
             "the file holds more than one YAML document (`---`); give one case per file",
             error.line, error.column));
+        // At the start of a `---` line: the marker itself is the place to point at.
+        if (error.column == 1 && LineOf(mapping, error.line).substr(0, 3) == "---") {
+          errors.back().location.end_line = error.line;
+          errors.back().location.end_column = 4;
+        }
         break;
       case eval::YamlError::Kind::kTooDeep:
         errors.push_back(NotAnObject(

@@ -9,12 +9,15 @@
 #include "loket/diagnostic.h"
 #include "loket/evaluate.h"
 #include "loket/rule_base.h"
+#include "loket/testing.h"
 
 namespace {
 
 const char* kSupport = R"L(layer national "Nederland"
+enum Permit { work, study }
 fact income: money in €0..€100000 "monthly income"
 fact age: int in 0..130 "age"
+fact permit: Permit optional "residence permit"
 decision support: bool default false "support"
 decision level: int "level"
 rule r.low "Wet X, art. 1"
@@ -98,4 +101,41 @@ TEST_CASE("Diagnostics: a finding's witness replay comes as data, line by line",
   CHECK_FALSE(support.decided);
   CHECK(support.error_code == "L609");
   CHECK(support.rules == std::vector<std::string>{"national.r.low", "national.r.young"});
+}
+
+TEST_CASE("Diagnostics: a case error says whether the key or the value given is at fault",
+          "[api][diag]") {
+  loket::RuleBase rules = Load(false);
+  REQUIRE_FALSE(rules.has_errors());
+  auto program = rules.Compile("national");
+  REQUIRE(program.ok());
+  loket::Case facts = program->NewCase();
+  std::vector<loket::Diagnostic> errors;
+  CHECK_FALSE(program->ParseJson(R"({"income": "lots", "age": 131, "permit": "wrk", "agee": 3})",
+                                 facts, errors));
+  REQUIRE(errors.size() == 4);
+  CHECK(errors[0].code == "L602");
+  CHECK(errors[0].value_at_fault);
+  CHECK(errors[0].given.empty());
+  CHECK(errors[1].code == "L603");
+  CHECK(errors[1].subject == "age");
+  CHECK(errors[1].value_at_fault);
+  CHECK(errors[2].code == "L604");
+  CHECK(errors[2].subject == "permit");
+  CHECK(errors[2].value_at_fault);
+  CHECK(errors[2].given == "wrk");
+  CHECK(errors[3].code == "L601");
+  CHECK(errors[3].subject == "agee");
+  CHECK_FALSE(errors[3].value_at_fault);
+  CHECK(errors[3].given.empty());
+}
+
+TEST_CASE("Diagnostics: rule-test failures and coverage warnings are told by predicate",
+          "[api][diag]") {
+  using loket::diag::Kind;
+  CHECK(loket::IsTestFailure(loket::diag::MakePublic(Kind::kTestFailed, "")));
+  CHECK_FALSE(loket::IsTestFailure(loket::diag::MakePublic(Kind::kUncoveredRule, "")));
+  CHECK(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kUncoveredRule, "")));
+  CHECK_FALSE(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kTestFailed, "")));
+  CHECK_FALSE(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kMalformedTestSuite, "")));
 }
