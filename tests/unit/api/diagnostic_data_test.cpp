@@ -2,6 +2,8 @@
 // findings, the witness replay as structs, so no caller reads it back out of the message.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -138,4 +140,41 @@ TEST_CASE("Diagnostics: rule-test failures and coverage warnings are told by pre
   CHECK(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kUncoveredRule, "")));
   CHECK_FALSE(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kTestFailed, "")));
   CHECK_FALSE(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kMalformedTestSuite, "")));
+}
+
+TEST_CASE("Diagnostics: the JSON form carries the subject and the replay lines", "[api][diag]") {
+  loket::RuleBase rules = Load(true);
+  std::vector<loket::Diagnostic> ambiguities;
+  for (const loket::Diagnostic& d : rules.diagnostics()) {
+    if (d.code == "L501") ambiguities.push_back(d);
+  }
+  REQUIRE(ambiguities.size() == 1);
+  const loket::Witness& witness = ambiguities[0].witnesses.front();
+  nlohmann::json finding = nlohmann::json::parse(loket::RenderJson(ambiguities))[0];
+  const nlohmann::json& shown = finding["witnesses"][0];
+  CHECK(shown["facts_read"] == witness.facts_read_yaml);
+  REQUIRE(shown["replay_lines"].size() == witness.replay_lines.size());
+  const nlohmann::json& support = shown["replay_lines"][0];
+  CHECK(support["decision"] == "support");
+  CHECK(support["status"] == "conflict");
+  CHECK(support["decided"] == false);
+  CHECK(support["value"] == witness.replay_lines[0].value);
+  CHECK(support["rules"] == nlohmann::json::array({"national.r.low", "national.r.young"}));
+  CHECK(support["error_code"] == "L609");
+  CHECK(support["text"] == witness.replay_lines[0].text);
+  CHECK(finding["subject"] == "");
+  CHECK(finding["value_at_fault"] == false);
+
+  loket::RuleBase unchecked = Load(false);
+  auto program = unchecked.Compile("national");
+  REQUIRE(program.ok());
+  loket::Case facts = program->NewCase();
+  std::vector<loket::Diagnostic> errors;
+  CHECK_FALSE(program->ParseJson(R"({"income": 5000, "age": 40, "permit": "wrk"})", facts, errors));
+  REQUIRE(errors.size() == 1);
+  nlohmann::json error = nlohmann::json::parse(loket::RenderJson(errors))[0];
+  CHECK(error["code"] == "L604");
+  CHECK(error["subject"] == "permit");
+  CHECK(error["value_at_fault"] == true);
+  CHECK(error["given"] == "wrk");
 }
