@@ -66,4 +66,10 @@ std::string RenderInvalidCaseJson(std::string_view jurisdiction, std::string_vie
 // {"errors": [{"code": <code>, "severity": "error", "message": <message>}]}, one line.
 std::string RenderRunErrorJson(std::string_view code, std::string_view message);
 
+// `text` as a JSON string literal, quotes included, as every JSON writer of loket writes it
+// (for front ends that write JSON around the answers): `"`, `\\` and control characters
+// escaped, every byte that is not UTF-8 replaced by U+FFFD, so the result is always valid JSON.
+void AppendJsonString(std::string& out, std::string_view text);
+std::string JsonString(std::string_view text);
+
 }  // namespace loket

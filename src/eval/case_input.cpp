@@ -20,6 +20,7 @@
 #include "loket/evaluate.h"
 #include "support/date.h"
 #include "support/money.h"
+#include "support/utf8.h"
 
 namespace loket {
 
@@ -59,40 +60,13 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when there is none.
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
 // The first `limit` bytes of `text` with every byte that is not UTF-8 replaced by U+FFFD, so
 // messages stay valid text for the JSON and text renderers; sets `cut` when text was longer.
 std::string ValidUtf8(std::string_view text, std::size_t limit, bool& cut) {
   std::string valid;
   std::size_t i = 0;
   while (i < text.size() && i < limit) {
-    const std::size_t length = Utf8SequenceLength(text, i);
+    const std::size_t length = support::Utf8SequenceLength(text, i);
     if (length == 0) {
       valid += "\xEF\xBF\xBD";
       ++i;
