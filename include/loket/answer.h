@@ -41,6 +41,10 @@ std::string RenderAnswerText(const Explanation& explanation, const AnswerOptions
 std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requested,
                              const Explanation* explanation = nullptr);
 
+// A condition's text (RuleExplanation::condition keeps its source line breaks) on one line,
+// white space folded, as the answer sheet shows it.
+std::string ConditionOnOneLine(const std::string& text);
+
 // The answer as one JSON object (pretty-printed): jurisdiction, date, `decisions` (values by
 // name), `details` (every decision with its status, value, rules with citations, notes and
 // fact trees, and for a default the rules that could have decided it), `errors`, and with

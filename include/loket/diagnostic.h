@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace loket {
@@ -81,6 +82,12 @@ struct DiagnosticKind {
 std::vector<DiagnosticKind> DiagnosticKinds();
 
 const char* SeverityName(Severity severity);
+
+// "did you mean": the candidate closest to `name` by edit distance (at most a third of its
+// length, at least one edit; ties to the first in alphabetical order), "" when none is close
+// enough to be a typo. The checker's own suggestions use the same, so a front end's (command
+// names, options) read alike.
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
 
 // A competence error (L310, L311, L314): the rules are complete despite it, so with
 // LoadOptions::accept_competence_errors (`--as-written`) they can be evaluated as written.

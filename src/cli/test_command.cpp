@@ -85,7 +85,8 @@ void PrintExplanation(const TestCaseResult& result, std::ostream& stream) {
           << ")";
       if (decision.error && !rule.contributes.empty()) out << " says " << rule.contributes;
       out << "\n";
-      if (!rule.condition.empty()) out << "        when " << OneLine(rule.condition) << "\n";
+      if (!rule.condition.empty())
+        out << "        when " << ConditionOnOneLine(rule.condition) << "\n";
       std::string reads;
       for (const ReadValue& read : rule.reads) {
         reads += (reads.empty() ? "" : ", ") + read.name + " = " +

@@ -178,3 +178,13 @@ TEST_CASE("Diagnostics: the JSON form carries the subject and the replay lines",
   CHECK(error["value_at_fault"] == true);
   CHECK(error["given"] == "wrk");
 }
+
+TEST_CASE("Diagnostics: a front end's \"did you mean\" is the checker's", "[api][diag]") {
+  const std::vector<std::string> commands = {"check", "eval", "test", "diff", "serve"};
+  CHECK(loket::ClosestName("chek", commands) == "check");
+  CHECK(loket::ClosestName("serv", commands) == "serve");
+  CHECK(loket::ClosestName("frobnicate", commands).empty());
+  for (const std::string& name : {"chek", "tset", "evl", "dif", "xyz"}) {
+    CHECK(loket::ClosestName(name, commands) == loket::diag::ClosestName(name, commands));
+  }
+}
