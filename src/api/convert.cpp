@@ -84,6 +84,10 @@ bool IsCompetenceError(const Diagnostic& diagnostic) {
   return kind && diag::IsCompetenceKind(*kind);
 }
 
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates) {
+  return diag::ClosestName(name, candidates);
+}
+
 const char* SeverityName(Severity severity) {
   switch (severity) {
     case Severity::kNote:

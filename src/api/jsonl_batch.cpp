@@ -80,33 +80,6 @@ const char* SkipValue(const char* p, const char* end) {
 }  // namespace
 
 namespace {
-// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when it is not one.
-std::size_t Utf8Length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length;
-  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;  // no surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
 
 bool ReadHex4(std::string_view text, std::size_t at, std::uint32_t& code) {
   if (at + 4 > text.size()) return false;
@@ -127,53 +100,6 @@ bool ReadHex4(std::string_view text, std::size_t at, std::uint32_t& code) {
   return true;
 }
 }  // namespace
-
-// Every byte that is not valid UTF-8 becomes U+FFFD, so each output line is valid JSON
-// whatever the input held.
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* kHex = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else if (static_cast<unsigned char>(c) >= 0x80) {
-          const std::size_t length = Utf8Length(text, i);
-          if (length == 0) {
-            out += "\\ufffd";
-            ++i;
-          } else {
-            out.append(text.data() + i, length);
-            i += length;
-          }
-          continue;
-        } else {
-          out += c;
-        }
-    }
-    ++i;
-  }
-  out += '"';
-}
 
 bool DecodeJsonString(std::string_view text, std::string& out) {
   out.clear();

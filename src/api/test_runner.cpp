@@ -48,6 +48,14 @@ bool TestReport::ok() const {
   return true;
 }
 
+bool IsTestFailure(const Diagnostic& diagnostic) {
+  return diag::KindOfCode(diagnostic.code) == diag::Kind::kTestFailed;
+}
+
+bool IsUncoveredRule(const Diagnostic& diagnostic) {
+  return diag::KindOfCode(diagnostic.code) == diag::Kind::kUncoveredRule;
+}
+
 namespace {
 
 // A file's lines, for source snippets of suite diagnostics.

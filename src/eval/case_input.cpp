@@ -20,6 +20,7 @@
 #include "loket/evaluate.h"
 #include "support/date.h"
 #include "support/money.h"
+#include "support/utf8.h"
 
 namespace loket {
 
@@ -59,40 +60,13 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when there is none.
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
 // The first `limit` bytes of `text` with every byte that is not UTF-8 replaced by U+FFFD, so
 // messages stay valid text for the JSON and text renderers; sets `cut` when text was longer.
 std::string ValidUtf8(std::string_view text, std::size_t limit, bool& cut) {
   std::string valid;
   std::size_t i = 0;
   while (i < text.size() && i < limit) {
-    const std::size_t length = Utf8SequenceLength(text, i);
+    const std::size_t length = support::Utf8SequenceLength(text, i);
     if (length == 0) {
       valid += "\xEF\xBF\xBD";
       ++i;
@@ -124,6 +98,17 @@ std::string Place(std::string_view text, std::size_t offset) {
       offset - (line_start == std::string_view::npos || newlines == 0 ? 0 : line_start + 1) + 1;
   if (text.find('\n') == std::string_view::npos) return fmt::format("column {}", column);
   return fmt::format("line {}, column {}", newlines + 1, column);
+}
+
+// The text of 1-based line `line` (empty past the end).
+std::string_view LineOf(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int i = 1; i < line; ++i) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  return text.substr(start, text.find('\n', start) - start);
 }
 
 // Whole numbers written with digits only: too large for 64 bits is out of range, not a
@@ -274,6 +259,7 @@ class CaseWriter {
         fmt::format("fact `{}` expects {}, not {}{}", fact.name, eval::TypeDescription(fact), given,
                     why.empty() ? "" : fmt::format(" ({})", why)),
         fact.name);
+    d.value_at_fault = true;
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -290,6 +276,7 @@ class CaseWriter {
                                fmt::format("fact `{}` = {} is outside its range {}..{}", fact.name,
                                            v.ToString(), lo.ToString(), hi.ToString()),
                                fact.name);
+      d.value_at_fault = true;
       d.location.line = line;
       errors_.push_back(std::move(d));
       return false;
@@ -315,6 +302,7 @@ class CaseWriter {
     Diagnostic d = eval::MakeDiagnostic(
         diag::Kind::kFactOutOfRange,
         fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range), fact.name);
+    d.value_at_fault = true;
     d.location.line = line;
     errors_.push_back(std::move(d));
     return false;
@@ -333,6 +321,8 @@ class CaseWriter {
                                         fmt::format("`{}` is not a member of {} (fact `{}`)",
                                                     Shown(name), fact.enum_name, fact.name),
                                         fact.name);
+    d.value_at_fault = true;
+    d.given = Shown(name);
     std::string closest = diag::ClosestName(name, fact.members);
     if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
     std::string list;
@@ -693,6 +683,11 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
         errors.push_back(NotAnObject(
             "the file holds more than one YAML document (`---`); give one case per file",
             error.line, error.column));
+        // At the start of a `---` line: the marker itself is the place to point at.
+        if (error.column == 1 && LineOf(mapping, error.line).substr(0, 3) == "---") {
+          errors.back().location.end_line = error.line;
+          errors.back().location.end_column = 4;
+        }
         break;
       case eval::YamlError::Kind::kTooDeep:
         errors.push_back(NotAnObject(

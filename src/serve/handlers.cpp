@@ -105,11 +105,16 @@ bool CheckJsonBody(const Handlers& h, const Request& req, Response& res) {
   return true;
 }
 
-// Case errors (L6xx) as a 422 answer: the first error's code, every diagnostic listed.
+// Case errors (L6xx) as a 422 answer: the first error's code, every diagnostic listed. The
+// library rejects a case only with a diagnostic (Program::ParseJson, Outcome::case_errors), so
+// an empty list is loket's fault, not the client's.
 void FailCase(Response& res, const std::vector<Diagnostic>& errors) {
-  std::string code = errors.empty() ? "L611" : errors.front().code;
-  std::string message = errors.empty() ? "the case could not be read" : errors.front().message;
-  Fail(res, 422, code, message, "\"diagnostics\":" + RenderJson(errors));
+  if (errors.empty()) {
+    Fail(res, 500, "internal", "the case was rejected without a diagnostic");
+    return;
+  }
+  Fail(res, 422, errors.front().code, errors.front().message,
+       "\"diagnostics\":" + RenderJson(errors));
 }
 
 std::string Member(std::string_view name, const std::string& json_value, bool first) {
