@@ -70,6 +70,9 @@ struct Diagnostic {
   // For L604, the member as given that the enum lacks (one item of a list value), as the
   // message quotes it; empty otherwise.
   std::string given;
+  // For a checker finding (L5xx): the rules ("national.wi.duty"), decisions and facts
+  // ("national.income") it is about, in the order its message names them.
+  std::vector<std::string> about;
 };
 
 // One entry of the registry of diagnostic kinds (docs/diagnostics.md documents each).

@@ -40,6 +40,7 @@ void LayerAnalysis::CheckVersionPair(const std::string& id, const ast::RuleDecl&
               fmt::format(
                   "two versions of rule `{}` are in force on the same days (e.g. {})", id,
                   support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(*answer.model)))))
+          .About(b)
           .Note(a, fmt::format("the other version {}", Cite(a, model_.annotations)))
           .Help("end the earlier version `until` the day the later one starts");
   // The witness shows the overlap: a case on a common day where both versions' conditions
@@ -160,6 +161,9 @@ void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::Rule
                           "differently ({} vs {}); neither is an exception to the other",
                           Cite(b, model_.annotations), Cite(a, model_.annotations), decision.name,
                           value_b, value_a))
+      .About(b)
+      .About(a)
+      .About(decision)
       .Note(a, fmt::format("{} decides `{}` = {} for the witness case", Cite(a, model_.annotations),
                            decision.name, value_a))
       .Help(fmt::format("make one rule an exception to the other (`exception to {}`), "

@@ -53,6 +53,9 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
                         "and there decides `{}` = {} on its own",
                         Cite(e, model_.annotations), Cite(base, model_.annotations), decision->name,
                         ValueOf(*model, value, model_.annotations.TypeOf(decision->type))))
+        .About(e)
+        .About(base)
+        .About(*decision)
         .Note(base, fmt::format("base rule {}; its condition is false for the witness case",
                                 Cite(base, model_.annotations)))
         .Help(fmt::format("repeat the base rule's condition in the exception, or make "
@@ -89,6 +92,8 @@ void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e,
                           Cite(e, model_.annotations),
                           support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(*model))),
                           Cite(base, model_.annotations)))
+      .About(e)
+      .About(base)
       .Note(ref, fmt::format("builds on {}", Cite(base, model_.annotations)))
       .Note(base, "the base rule's validity")
       .Help("align the exception's `valid from/until` with its base rule's")
@@ -186,6 +191,8 @@ void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
                        fmt::format("rule {} is always defeated: wherever it applies, one of its "
                                    "exceptions applies too",
                                    Cite(rule, model_.annotations)));
+  finding.About(rule);
+  for (const ast::RuleDecl* e : exceptions) finding.About(*e);
   for (const ast::RuleDecl* e : exceptions) {
     if (e != located) finding.Note(*e, fmt::format("exception {}", Cite(*e, model_.annotations)));
   }

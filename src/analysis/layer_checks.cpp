@@ -47,6 +47,8 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
               fmt::format("rule {} can decide `{}` = {}, outside what the delegation by "
                           "the {} layer allows",
                           Cite(rule, model_.annotations), decision.name, shown, decision.layer))
+      .About(rule)
+      .About(decision)
       .Note(delegation.range, fmt::format("`{}` is delegated here", decision.name))
       .Witness(*model, q, {"the local outcome leaves the delegated room", &layer_, {decision.name}},
                [&](const Program& p, const Replay& replay) -> std::string {
@@ -107,6 +109,8 @@ void LayerAnalysis::CheckFavours(const ast::RuleDecl& rule, const ast::DecisionD
                   "the delegation only allows outcomes in the person's favour",
                   Cite(rule, model_.annotations), decision.name, local_value,
                   LayerWord(parent_layer), parent_layer.name, higher_value, higher_basis));
+  finding.About(rule).About(decision);
+  for (const ast::RuleDecl* r : higher_rules) finding.About(*r);
   for (const ast::RuleDecl* r : higher_rules) {
     finding.Note(*r, fmt::format("{} decides `{}` = {} for the witness case",
                                  Cite(*r, model_.annotations), decision.name, higher_value));
@@ -180,6 +184,9 @@ bool LayerAnalysis::CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl
               fmt::format("rule {} restates {}: same condition, same outcome `{}`",
                           Cite(rule, model_.annotations), Cite(other, model_.annotations),
                           decision.name))
+      .About(rule)
+      .About(other)
+      .About(decision)
       .Note(other, fmt::format("the {} rule {}", other.layer, Cite(other, model_.annotations)))
       .Help("drop the local copy: it would silently diverge after the next amendment above")
       .Witness(*model, q, {"both rules apply", &layer_, {decision.name}},

@@ -63,6 +63,7 @@ Diagnostic ToPublic(const diag::Diagnostic& diagnostic, const source::SourceMana
     }
   }
   out.layer = diagnostic.layer;
+  out.about = diagnostic.about;
   return out;
 }
 

@@ -62,7 +62,8 @@ std::string RenderJson(const std::vector<Diagnostic>& diagnostics) {
                      {"layer", diagnostic.layer},
                      {"subject", diagnostic.subject},
                      {"value_at_fault", diagnostic.value_at_fault},
-                     {"given", diagnostic.given}});
+                     {"given", diagnostic.given},
+                     {"about", diagnostic.about}});
   }
   // Invalid UTF-8 in a message or path must not throw: replace it.
   return array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
