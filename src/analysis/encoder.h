@@ -159,6 +159,10 @@ class Encoder {
     Year shape;
   };
   Civil Decompose(const z3::expr& day);
+  // A part of a calendar decomposition of `of` (its year, month, ...), named after `of`: the
+  // part is a function of `of`, so encoders with the same tag (OLD and NEW in `loket diff`)
+  // share it, and the solver sees one term where both sides compute someone's age.
+  z3::expr CalendarVariable(const char* what, const z3::expr& of);
   z3::expr FromCivil(const Year& year, const z3::expr& m, const z3::expr& d);
   z3::expr DaysInMonth(const Year& year, const z3::expr& m);
   z3::expr ValidityTerm(const ast::Validity& validity);

@@ -181,10 +181,13 @@ struct JurisdictionProver::Impl {
   Impl(SideOf o, SideOf n, const ProveOptions& opts)
       : old_side(o), new_side(n), options(opts), solver(ctx, opts.rlimit) {
     solver.StartBudget(options.time_limit_ms);
+    // One tag for both sides: what the encoders introduce for a term both compute (the
+    // calendar parts of a birth date, the value a reader of a gap never sees) is one variable,
+    // so the parts OLD and NEW share are syntactically equal for the solver.
     old_encoder = std::make_unique<Encoder>(old_vars, *old_side.model,
-                                            old_side.model->Chain(*old_side.layer), "old");
+                                            old_side.model->Chain(*old_side.layer), "diff");
     new_encoder = std::make_unique<Encoder>(new_vars, *new_side.model,
-                                            new_side.model->Chain(*new_side.layer), "new");
+                                            new_side.model->Chain(*new_side.layer), "diff");
     for (const ast::FactDecl* n_fact : new_encoder->facts()) {
       for (const ast::FactDecl* o_fact : old_encoder->facts()) {
         if (o_fact->layer != n_fact->layer || o_fact->name != n_fact->name) continue;
