@@ -164,6 +164,26 @@ bool SameAnswer(const DiffAnswer& a, const DiffAnswer& b) {
   return a.status == b.status;
 }
 
+// The conjuncts of `e` (nested `and`s flattened).
+void Conjuncts(const z3::expr& e, std::vector<z3::expr>& out) {
+  if (e.is_app() && e.decl().decl_kind() == Z3_OP_AND) {
+    for (unsigned i = 0; i < e.num_args(); ++i) Conjuncts(e.arg(i), out);
+  } else if (!e.is_true()) {
+    out.push_back(e);
+  }
+}
+
+// The names of the variables an encoder introduced (calendar parts: `y!diff!...`), which
+// its side constraints define; a fact's name has no `!`.
+std::set<std::string> Introduced(const z3::expr& e) {
+  std::set<std::string> names, out;
+  analysis::CollectConstants(e, names);
+  for (const std::string& name : names) {
+    if (name.find('!') != std::string::npos) out.insert(name);
+  }
+  return out;
+}
+
 }  // namespace
 
 struct JurisdictionProver::Impl {
@@ -298,6 +318,35 @@ struct JurisdictionProver::Impl {
     return v;
   }
 
+  // The side constraints of both encoders that define a variable `query` reads, directly
+  // or through another such constraint. The others only tie variables the query does not
+  // read to the facts, and every real case satisfies them: leaving them out loses no case
+  // (a proof stays a proof) and a witness is replayed anyway, while each one left in is a
+  // calendar the solver must solve in every query.
+  z3::expr DefinitionsOf(const z3::expr& query) {
+    std::vector<z3::expr> parts;
+    Conjuncts(old_encoder->SideConstraints(), parts);
+    Conjuncts(new_encoder->SideConstraints(), parts);
+    std::vector<std::set<std::string>> defines;
+    for (const z3::expr& part : parts) defines.push_back(Introduced(part));
+    std::set<std::string> needed = Introduced(query);
+    std::vector<bool> taken(parts.size(), false);
+    z3::expr result = ctx.bool_val(true);
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (taken[i]) continue;
+        bool reads = false;
+        for (const std::string& name : defines[i]) reads = reads || needed.count(name) > 0;
+        if (!reads) continue;
+        taken[i] = grew = true;
+        needed.insert(defines[i].begin(), defines[i].end());
+        result = result && parts[i];
+      }
+    }
+    return result;
+  }
+
   static std::string Text(const sema::Model& model, source::SourceRange range) {
     if (!model.sources || !range.valid()) return {};
     std::string_view text = model.sources->text(range.file);
@@ -336,8 +385,14 @@ struct JurisdictionProver::Impl {
       z3::expr differ = valid.old_valid != valid.new_valid ||
                         (valid.old_valid && valid.new_valid && answers_differ);
       z3::expr query = base && valid.both && (valid.old_valid || valid.new_valid) && differ;
-      std::vector<Encoder*> encoders{&eo, &en};
-      analysis::Answer answer = solver.Check(query, encoders, true);
+      // The side constraints go into the query itself, only those that define the calendar
+      // parts it reads (below); the encoders add none of their own.
+      std::vector<Encoder*> encoders;
+      // The solver's incremental core hardly preprocesses: simplified first, the members and
+      // parts both sides compute alike (one term) cancel, and what is left is the difference.
+      z3::expr simplified = query.simplify();
+      simplified = simplified && DefinitionsOf(simplified);
+      analysis::Answer answer = solver.Check(simplified, encoders, true);
       if (answer.verdict == analysis::Verdict::kUnknown) {
         result.reason = "the solver's resource limit was reached (" + answer.reason + ")";
         return;
@@ -352,8 +407,17 @@ struct JurisdictionProver::Impl {
         return;
       }
       std::set<std::string> constrained;
-      analysis::CollectConstants(differ, constrained);
-      z3::expr blocked = query;
+      // What the difference depends on: what is left when the parts both sides compute alike
+      // cancel. Only those facts are made to look like a person's (each preference is a
+      // query of its own); an optional fact the difference does not read stays absent.
+      analysis::CollectConstants(differ.simplify(), constrained);
+      std::vector<const ast::FactDecl*> pretty_facts;
+      for (const ast::FactDecl* fact : en.facts()) {
+        if (!fact->is_optional || Mentioned(new_vars, fact, constrained)) {
+          pretty_facts.push_back(fact);
+        }
+      }
+      z3::expr blocked = simplified;
       int spurious = 0;
       while (answer.verdict == analysis::Verdict::kSat && answer.model &&
              static_cast<int>(result.witnesses.size()) < options.witnesses && spurious < 3) {
@@ -362,7 +426,7 @@ struct JurisdictionProver::Impl {
         z3::model model = *answer.model;
         bool last = false;
         try {
-          model = analysis::Prettify(solver, new_vars, en.facts(), blocked, encoders, model, {0});
+          model = analysis::Prettify(solver, new_vars, pretty_facts, blocked, encoders, model, {0});
         } catch (const analysis::OutOfTime&) {
           out_of_time = true;
           last = true;
