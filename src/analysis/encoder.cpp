@@ -532,6 +532,7 @@ Term Encoder::Cyclic(const ast::Expr& expr) {
 }
 
 z3::expr Encoder::CalendarVariable(const char* what, const z3::expr& of) {
+  if (!name_by_term_) return ctx().int_const(fmt::format("{}!{}!{}", what, tag_, fresh_++).c_str());
   return ctx().int_const(fmt::format("{}!{}!{}", what, tag_, of.to_string()).c_str());
 }
 

@@ -208,6 +208,8 @@ struct JurisdictionProver::Impl {
                                             old_side.model->Chain(*old_side.layer), "diff");
     new_encoder = std::make_unique<Encoder>(new_vars, *new_side.model,
                                             new_side.model->Chain(*new_side.layer), "diff");
+    old_encoder->NameCalendarByTerm();
+    new_encoder->NameCalendarByTerm();
     for (const ast::FactDecl* n_fact : new_encoder->facts()) {
       for (const ast::FactDecl* o_fact : old_encoder->facts()) {
         if (o_fact->layer != n_fact->layer || o_fact->name != n_fact->name) continue;
