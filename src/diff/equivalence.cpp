@@ -156,6 +156,26 @@ analysis::Replay ReplayYaml(const Program& program, const std::string& yaml, std
   return replay;
 }
 
+// What happens to the person (DiffWitness::change), from the statuses of both sides.
+std::string ChangeOf(const DiffAnswer& old_answer, const DiffAnswer& new_answer) {
+  auto decided = [](const DiffAnswer& x) { return x.status == "decided" || x.status == "default"; };
+  const std::string& o = old_answer.status;
+  const std::string& n = new_answer.status;
+  if (o == "refused") return "refused_by_old";
+  if (n == "refused") return "refused_by_new";
+  if (n == "not applicable") return "no_longer_applies";
+  if (o == "not applicable") return "now_applies";
+  if (decided(old_answer) && decided(new_answer)) return "other_value";
+  if (n == "gap") return "new_gap";
+  if (n == "conflict") return "new_conflict";
+  if (decided(new_answer)) {
+    if (o == "gap") return "gap_closed";
+    if (o == "conflict") return "conflict_resolved";
+    return "error_gone";
+  }
+  return decided(old_answer) ? "new_error" : "other_error";
+}
+
 // The same answer for a person: both not applicable, both the same value, or both the same
 // error status.
 bool SameAnswer(const DiffAnswer& a, const DiffAnswer& b) {
@@ -458,6 +478,7 @@ struct JurisdictionProver::Impl {
         }
         witness.old_answer = AnswerOf(*old_side.program, old_replay, od.name);
         witness.new_answer = AnswerOf(*new_side.program, new_replay, nd.name);
+        witness.change = ChangeOf(witness.old_answer, witness.new_answer);
         if (SameAnswer(witness.old_answer, witness.new_answer)) {
           ++spurious;
         } else {

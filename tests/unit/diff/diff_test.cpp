@@ -461,3 +461,44 @@ rule ws.never "Wet inburgering 2021, art. 16"
   REQUIRE(diff.new_findings.size() == 1);
   CHECK(diff.new_findings.front().code == "L507");
 }
+
+TEST_CASE("diff: a new gap and a new conflict are told apart", "[diff]") {
+  const std::string fees = R"(layer national "Nederland"
+
+fact age: int in 0..130 "age in full years"
+
+domain fees "Leges" {
+  decision fee: int "the fee in euros"
+}
+
+rule fee.adult "Legesverordening, art. 1"
+  when age >= 18
+  then fee = 100
+)";
+  auto only = [](const std::string& text) {
+    return std::vector<loket::SourceText>{{"national.loket", text}};
+  };
+  std::string raised = fees;
+  raised.replace(raised.find("age >= 18"), 9, "age >= 21");
+  RuleBaseDiff gap = Diff(only(fees), only(raised));
+  const DecisionDiff& gap_fee = Find(gap, "national", "fee");
+  REQUIRE(gap_fee.verdict == DiffVerdict::kChanged);
+  REQUIRE(gap_fee.witnesses.size() == 1);
+  CHECK(gap_fee.witnesses.front().change == "new_gap");  // 18 to 20: 100, then nothing
+  CHECK(gap_fee.witnesses.front().new_answer.status == "gap");
+
+  RuleBaseDiff conflict = Diff(only(fees), only(fees + R"(
+rule fee.senior "Legesverordening, art. 2"
+  when age >= 65
+  then fee = 50
+)"));
+  const DecisionDiff& conflict_fee = Find(conflict, "national", "fee");
+  REQUIRE(conflict_fee.verdict == DiffVerdict::kChanged);
+  REQUIRE(!conflict_fee.witnesses.empty());
+  CHECK(conflict_fee.witnesses.front().change == "new_conflict");
+  // The reverse: OLD's gap closed.
+  RuleBaseDiff back = Diff(only(raised), only(fees));
+  CHECK(Find(back, "national", "fee").witnesses.front().change == "gap_closed");
+  std::string text = loket::RenderDiff(gap, loket::DiffFormat::kText);
+  CHECK(text.find("a new gap (NEW decides nothing), for a case on") != std::string::npos);
+}
