@@ -437,7 +437,9 @@ Result<std::vector<std::string>> WriteDiffWitnessSuites(const RuleBaseDiff& diff
       cases += "    facts:\n" + Indent(w.case_yaml, "      ");
       if (!w.new_answer.error_code.empty()) {
         cases += "    expect_error: " + w.new_answer.error_code + "\n";
-      } else if (w.new_answer.status == "not applicable" || w.new_answer.value.empty()) {
+      } else if (w.new_answer.status == "not applicable") {
+        cases += "    expect_not_applicable: [" + d.decision + "]\n";
+      } else if (w.new_answer.value.empty()) {
         cases += "    # NEW does not decide it here (" + w.new_answer.status + ")\n";
         cases += "    expect: {}\n";
       } else {
