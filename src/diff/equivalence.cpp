@@ -493,7 +493,9 @@ struct JurisdictionProver::Impl {
                         valid.new_valid == model.eval(valid.new_valid, true);
         if (m_do.is_true()) same = same && SameValue(ctx, to, Evaluated(model, to));
         if (m_dn.is_true()) same = same && SameValue(ctx, tn, Evaluated(model, tn));
-        blocked = blocked && !same;
+        // `same` reads the full encodings: with the definitions of the calendar parts it
+        // reads, or the solver could pick them freely.
+        blocked = blocked && !same && DefinitionsOf(same);
         if (last) break;
         answer = solver.Check(blocked, encoders, true);
       }
