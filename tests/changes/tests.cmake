@@ -22,7 +22,8 @@ foreach(example_dir IN LISTS loket_change_examples)
               --work ${CMAKE_CURRENT_BINARY_DIR}/changes/${example_name} ${example_dir})
     set_tests_properties(changes.${example_name} PROPERTIES LABELS changes)
     # `loket diff` reports what expected.json says changes for whom. It runs without a
-    # wall-clock limit (see run_example.py): minutes on a busy machine.
+    # wall-clock limit (see run_example.py); 15-40 s with the check and the suites on a busy
+    # 2-core machine, bounded by the solver's resource limit per query.
     add_test(NAME changes.${example_name}.diff
       COMMAND ${Python3_EXECUTABLE} ${LOKET_CHANGES_DRIVER} --loket $<TARGET_FILE:loket_cli>
               --work ${CMAKE_CURRENT_BINARY_DIR}/changes/${example_name}.diff --diff ${example_dir})
