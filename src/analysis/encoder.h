@@ -72,7 +72,8 @@ class Encoder {
   // date) are named after the term they decompose instead of numbered. Each is a function of
   // that term, so encoders with the same tag (OLD and NEW in `loket diff`) share it and the
   // solver sees one term where both compute someone's age. Off in the checker, whose
-  // queries are tuned with numbered names (a name changes Z3's order of terms).
+  // queries are tuned with numbered names (a name changes Z3's order of terms). Numbered
+  // names are per encoder: two encoders in one context with one tag must both name by term.
   void NameCalendarByTerm() { name_by_term_ = true; }
 
   Term Encode(const ast::Expr& expr);
