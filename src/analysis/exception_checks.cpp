@@ -17,7 +17,8 @@ void LayerAnalysis::CheckExceptions(const std::vector<const ast::RuleDecl*>& liv
     for (const ast::RuleRef& ref : e->exception_to) {
       const std::vector<const ast::RuleDecl*>& versions = model_.annotations.TargetsOf(ref);
       if (versions.empty()) continue;
-      CheckBroader(*e, *versions.front());
+      // Broader than any version in force (§6: an exception to every version).
+      for (const ast::RuleDecl* version : versions) CheckBroader(*e, *version);
       // In any layer: a local base can expire too. A base with several versions (§6) is
       // outlived where none of them is in force.
       CheckOutlives(*e, versions, ref.range);

@@ -141,6 +141,8 @@ class Analyzer {
   void CheckRules();
   void CheckRuleBody(const ast::RuleDecl& rule, const Layer& layer);
   void ResolveExceptions(const ast::RuleDecl& rule, const Layer& layer);
+  // L214: `rule` decides only what `base` decides; true when it reported.
+  bool CheckDecidesOnlyBase(const ast::RuleDecl& rule, const ast::RuleDecl& base);
   void CheckCompetence(const ast::RuleDecl& rule, const Layer& layer);
   void CheckWithin(const ast::Assignment& assignment, const ast::DecisionDecl& decision,
                    const Layer& layer);

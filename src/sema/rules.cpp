@@ -248,36 +248,47 @@ void Analyzer::ResolveExceptions(const ast::RuleDecl& rule, const Layer& layer) 
     versions.push_back(target);
     if (const Layer* owner = model_.FindLayer(target->layer)) {
       for (const ast::RuleDecl* version : owner->rules) {
-        if (version != target && version != &rule && version->id == target->id) {
+        // A later version naming its own id is an exception to itself: L402 says so.
+        if (version != target && version->id == target->id) {
           versions.push_back(version);
         }
       }
     }
     if (target == &rule) continue;  // a cycle of exceptions; the dependency graph reports it
-    // An exception only changes what its base decides; anything more is a new rule.
-    std::unordered_set<const ast::DecisionDecl*> base;
-    for (const auto& assignment : target->assignments) {
-      if (!ann_.DecisionOf(assignment)) base.insert(nullptr);
-      base.insert(ann_.DecisionOf(assignment));
-    }
-    if (base.count(nullptr)) continue;  // the base has errors of its own
-    std::string decided;
-    for (const auto& assignment : target->assignments) {
-      decided += (decided.empty() ? "`" : ", `") + assignment.name + "`";
-    }
-    for (const auto& assignment : rule.assignments) {
-      if (!ann_.DecisionOf(assignment) || base.count(ann_.DecisionOf(assignment))) continue;
-      auto& diagnostic =
-          Report(diag::Kind::kExceptionDecidesOther, assignment.name_range,
-                 fmt::format("exception `{}` decides `{}`, which its base rule `{}` does not",
-                             rule.id, assignment.name, target->id));
-      diagnostic.notes.push_back(
-          {target->id_range, fmt::format("`{}` decides only {}", target->id, decided)});
-      diagnostic.help.push_back(
-          "an exception can only change what its base rule decides; decide the rest in a rule "
-          "of its own");
+    // An exception only changes what its base decides; anything more is a new rule. A base
+    // with several versions: what each of them decides (the first that lacks it is named).
+    for (const ast::RuleDecl* version : versions) {
+      if (version == &rule) continue;
+      if (CheckDecidesOnlyBase(rule, *version)) break;
     }
   }
+}
+
+bool Analyzer::CheckDecidesOnlyBase(const ast::RuleDecl& rule, const ast::RuleDecl& target) {
+  std::unordered_set<const ast::DecisionDecl*> base;
+  for (const auto& assignment : target.assignments) {
+    if (!ann_.DecisionOf(assignment)) return false;  // the base has errors of its own
+    base.insert(ann_.DecisionOf(assignment));
+  }
+  std::string decided;
+  for (const auto& assignment : target.assignments) {
+    decided += (decided.empty() ? "`" : ", `") + assignment.name + "`";
+  }
+  bool reported = false;
+  for (const auto& assignment : rule.assignments) {
+    if (!ann_.DecisionOf(assignment) || base.count(ann_.DecisionOf(assignment))) continue;
+    auto& diagnostic =
+        Report(diag::Kind::kExceptionDecidesOther, assignment.name_range,
+               fmt::format("exception `{}` decides `{}`, which its base rule `{}` does not",
+                           rule.id, assignment.name, target.id));
+    diagnostic.notes.push_back(
+        {target.id_range, fmt::format("`{}` decides only {}", target.id, decided)});
+    diagnostic.help.push_back(
+        "an exception can only change what its base rule decides; decide the rest in a rule "
+        "of its own");
+    reported = true;
+  }
+  return reported;
 }
 
 void Analyzer::CheckCompetence(const ast::RuleDecl& rule, const Layer& layer) {

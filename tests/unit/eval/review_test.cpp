@@ -348,4 +348,78 @@ rule r.exc "Art. 2"
   }
 }
 
+namespace {
+
+// Codes of a checked rule base, whatever order its two versions of n.allow are written in.
+std::vector<std::string> CodesOfVersions(const std::string& first, const std::string& second,
+                                         const std::string& rest, const std::string& muni) {
+  const std::string national = std::string(R"L(layer national "Nederland"
+fact age: int in 0..130 "age"
+fact student: bool "student"
+domain housing "Wonen" {
+  decision allowance: int in 0..5000 default 0 delegated to municipality "allowance"
+  decision bonus: int in 0..5000 default 0 delegated to municipality "bonus"
+}
+)L") + first + second + rest;
+  LoadOptions options;
+  options.threads = 1;
+  std::vector<SourceText> files = {{"national.loket", national}};
+  if (!muni.empty()) files.push_back({"muni.loket", muni});
+  const RuleBase checked = RuleBase::FromSources(files, options);
+  std::vector<std::string> codes;
+  for (const Diagnostic& d : checked.diagnostics()) codes.push_back(d.code);
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
+bool Has(const std::vector<std::string>& codes, const char* code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+}  // namespace
+
+TEST_CASE("Review: findings about a versioned base do not depend on the versions' order",
+          "[review]") {
+  const std::string muni_prefix =
+      "layer municipality mstad \"Gemeente Mstad\" under national code GM9901\n"
+      "rule m.student \"Verordening Mstad\"\n";
+  SECTION("L505: the exception is broader than the version in force") {
+    const std::string v2020 =
+        "rule n.allow \"Wet 2020\"\n  valid from 2020-01-01 until 2024-01-01\n"
+        "  when age >= 18\n  then allowance = 100\n";
+    const std::string v2024 =
+        "rule n.allow \"Wet 2024\"\n  valid from 2024-01-01\n  when age >= 21\n"
+        "  then allowance = 200\n";
+    const std::string muni = muni_prefix +
+                             "  valid from 2020-01-01\n  exception to n.allow\n"
+                             "  when age >= 18 and student\n  then allowance = 300\n";
+    CHECK(Has(CodesOfVersions(v2020, v2024, "", muni), "L505"));
+    CHECK(Has(CodesOfVersions(v2024, v2020, "", muni), "L505"));
+  }
+  SECTION("L214: the exception decides what one version does not") {
+    const std::string v2020 =
+        "rule n.allow \"Wet 2020\"\n  valid from 2020-01-01 until 2023-01-01\n"
+        "  when age >= 18\n  then allowance = 100\n";
+    const std::string v2023 =
+        "rule n.allow \"Wet 2023\"\n  valid from 2023-01-01\n  when age >= 18\n"
+        "  then allowance = 200, bonus = 50\n";
+    const std::string muni = muni_prefix +
+                             "  valid from 2023-01-01\n  exception to n.allow\n"
+                             "  when age >= 18 and student\n  then bonus = 80\n";
+    CHECK(Has(CodesOfVersions(v2020, v2023, "", muni), "L214"));
+    CHECK(Has(CodesOfVersions(v2023, v2020, "", muni), "L214"));
+  }
+  SECTION("L402: a later version that is an exception to its own id") {
+    const std::string v2020 =
+        "rule n.allow \"Wet 2020\"\n  valid from 2020-01-01 until 2023-01-01\n"
+        "  when age >= 18\n  then allowance = 100\n";
+    const std::string v2023 =
+        "rule n.allow \"Wet 2023\"\n  valid from 2023-01-01\n  exception to n.allow\n"
+        "  when age >= 18\n  then allowance = 200\n";
+    const std::vector<std::string> codes = CodesOfVersions(v2020, v2023, "", "");
+    CHECK(Has(codes, "L402"));
+    CHECK_FALSE(Has(codes, "L514"));
+  }
+}
+
 }  // namespace loket::evaltest
