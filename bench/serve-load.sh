@@ -18,7 +18,8 @@
 #
 # usage: bench/serve-load.sh [SECONDS=10] [MILLION=1000000]
 # Environment: LOKET, LOKET_HTTP_LOAD, LOKET_WRITE_CASES (binaries; default build/...),
-# SCENARIOS (default "decide batch memory cli": the parts to run).
+# SCENARIOS (default "decide batch memory cli": the parts to run), DECIDE_CONNECTIONS (default
+# 8: the keep-alive connections of the single-decide parts; the client shares the two cores).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
@@ -27,6 +28,7 @@ loket=${LOKET:-$root/build/bin/loket}
 load=${LOKET_HTTP_LOAD:-$root/build/bin/loket_http_load}
 write_cases=${LOKET_WRITE_CASES:-$root/build/tests/write_migrant_desk_cases}
 scenarios=${SCENARIOS:-decide batch memory cli}
+decide_connections=${DECIDE_CONNECTIONS:-8}
 work=$(mktemp -d /tmp/loket-serve-load.XXXXXX)
 server=
 trap 'stop_server; rm -rf "$work"' EXIT
@@ -115,8 +117,8 @@ start_server "$root/rules"
 decide="/v1/jurisdictions/westland/decide?on=2025-06-01"
 echo "== server RSS at start: $(rss)"
 if wants decide; then
-  "$load" --port "$port" --path "$decide" --body "$work/case.json" --connections 8 --seconds "$seconds"
-  "$load" --port "$port" --path "$decide&explain=true" --body "$work/case.json" --connections 8 \
+  "$load" --port "$port" --path "$decide" --body "$work/case.json" --connections "$decide_connections" --seconds "$seconds"
+  "$load" --port "$port" --path "$decide&explain=true" --body "$work/case.json" --connections "$decide_connections" \
     --seconds "$seconds"
 fi
 if wants batch; then
@@ -125,7 +127,7 @@ if wants batch; then
 fi
 if wants memory; then
   echo "== server RSS before $million requests: $(rss)"
-  "$load" --port "$port" --path "$decide" --body "$work/case.json" --connections 8 \
+  "$load" --port "$port" --path "$decide" --body "$work/case.json" --connections "$decide_connections" \
     --requests $((million / 8))
   echo "== server RSS after $million requests: $(rss)"
 fi
