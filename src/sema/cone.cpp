@@ -56,12 +56,13 @@ std::uint64_t ConeBuilder::TextHash(source::SourceRange range) const {
   return Mix(Mix(Mix(hash, range.file), range.begin), range.end);
 }
 
-Cone ConeBuilder::Build(const std::vector<const Layer*>& chain, const ast::DecisionDecl& root) {
+Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
+                        const ast::DecisionDecl& root) const {
   return Build(chain, std::vector<const ast::DecisionDecl*>{&root});
 }
 
 Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
-                        const std::vector<const ast::DecisionDecl*>& roots) {
+                        const std::vector<const ast::DecisionDecl*>& roots) const {
   Cone cone;
   std::set<const void*> seen;
   std::vector<const ast::DecisionDecl*> pending_decisions;
@@ -188,6 +189,10 @@ std::uint64_t ConeBuilder::Frame(const std::vector<const Layer*>& chain) const {
     for (const ast::AssumeDecl* assume : layer->assumes) hash = Mix(hash, TextHash(assume->range));
   }
   return hash;
+}
+
+std::uint64_t MixKey(std::uint64_t hash, std::uint64_t value) {
+  return Mix(hash, value);
 }
 
 std::uint64_t ConeHash(const Cone& cone) {

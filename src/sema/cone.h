@@ -33,10 +33,11 @@ class ConeBuilder {
   // `with_places`: each hash also covers where the declaration is (file id, byte range), for
   // results that point at it.
   ConeBuilder(const Model& model, Period period, bool with_places = false);
-  Cone Build(const std::vector<const Layer*>& chain, const ast::DecisionDecl& decision);
+  // Build and Frame only read: threads may share one builder.
+  Cone Build(const std::vector<const Layer*>& chain, const ast::DecisionDecl& decision) const;
   // The union of the cones of `decisions`.
   Cone Build(const std::vector<const Layer*>& chain,
-             const std::vector<const ast::DecisionDecl*>& decisions);
+             const std::vector<const ast::DecisionDecl*>& decisions) const;
   // One hash of what every decision of `chain` is analysed over: the chain's layers (name,
   // kind, header, validity), its facts and its assumptions, in order, with their places.
   std::uint64_t Frame(const std::vector<const Layer*>& chain) const;
@@ -54,6 +55,9 @@ class ConeBuilder {
 
 // The keys that differ, as "rule national.wi.duty (changed)" / "(added)" / "(removed)".
 std::vector<std::string> ConeChanges(const Cone& old_cone, const Cone& new_cone);
+
+// Combines a value into a hash (splitmix64's finaliser over the pair).
+std::uint64_t MixKey(std::uint64_t hash, std::uint64_t value);
 
 // One hash of a cone's keys and hashes.
 std::uint64_t ConeHash(const Cone& cone);
