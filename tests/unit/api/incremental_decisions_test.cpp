@@ -81,6 +81,13 @@ const char* kMore =
     "  when integration_duty and months_in_nl < 2\n"
     "  then language_offer = true\n";
 
+// An exception that always applies where its base does: the base is shadowed (L508).
+const char* kShadowing =
+    "\nrule local.coaching.none \"Verordening coaching amsterdam art. 2\"\n"
+    "  exception to local.coaching\n"
+    "  when age >= 16\n"
+    "  then coaching_hours = 0\n";
+
 struct Country {
   std::string national = kNational;
   std::string westland_extra = Ambiguous(30);
@@ -88,7 +95,7 @@ struct Country {
 
   std::vector<loket::SourceText> Sources() const {
     return {{"national/national.loket", national},
-            {"municipalities/amsterdam.loket", Municipality("amsterdam", 20)},
+            {"municipalities/amsterdam.loket", Municipality("amsterdam", 20, kShadowing)},
             {"municipalities/westland.loket", Municipality("westland", 10, westland_extra)},
             {"municipalities/zaanstad.loket", Municipality("zaanstad", 12, zaanstad_extra)}};
   }
@@ -149,6 +156,7 @@ TEST_CASE("IncrementalChecker: per-decision cache, the findings of a fresh check
     CHECK(Count(first, "L501", "zaanstad") == 1);
     CHECK(Count(first, "L504", "zaanstad") == 1);
     CHECK(Count(first, "L506", "national") == 1);
+    CHECK(Count(first, "L508", "amsterdam") == 1);
   }
   // Every layer analysed: national checks its 3 decisions with rules, each municipality
   // coaching_hours, language_offer and allowance (its gap).
@@ -201,11 +209,13 @@ TEST_CASE("IncrementalChecker: per-decision cache, the findings of a fresh check
     CHECK(stats.decisions_analyzed == 2 + 3 * 2);
     CHECK(stats.decisions_from_cache == 1 + 3 * 1);
 
-    // A fact's declaration: every witness shows every fact, so everything is analysed.
-    Replace(country.national, "0..1200", "0..1000");
+    // A fact's declaration: zaanstad's local.more (months_in_nl < 2) can no longer apply
+    // (L507). Every witness shows every fact, so everything is analysed.
+    Replace(country.national, "0..1200", "2..1200");
     stats = RecheckEqualsFresh(checker, country);
     CHECK(stats.layers_analyzed == 4);
     CHECK(stats.decisions_analyzed == 12);
     CHECK(stats.decisions_from_cache == 0);
+    CHECK(Count(checker.Check(country.Sources()), "L507", "zaanstad") == 1);
   }
 }
