@@ -6,7 +6,8 @@
 // Layers are analysed one at a time against their chain (the layer and the layers above);
 // layers of one depth run in parallel on worker threads, each with its own Z3 context and one
 // long-lived solver (push/pop per query, deterministic rlimit). A layer's checks run in units
-// of its chain's decisions (the decisions one check reads together), each on a reset solver.
+// of its chain's decisions (the decisions one check reads together), each in a solver scope of
+// its own with fresh encoders.
 // A cache keyed by a hash of a layer's declarations and its ancestors' lets a re-check redo
 // only the layers that changed; in those, a second cache keyed by the content of a unit's
 // decisions' cones (sema/cone.h) lets it redo only the units whose cones changed.

@@ -64,8 +64,10 @@ struct LayerResult {
 // check of the layer concerns the decisions of one unit only (a rule all the decisions it
 // assigns, an exception its base's too, versions of a rule each other's), so a unit's findings
 // depend only on the cones of its decisions (sema/cone.h) and the chain's frame, plus what
-// `escalation` says. Each unit is analysed on a solver of its own (reset, fresh encoders), so
-// its findings are the same whether the other units were analysed before it or not.
+// LayerAnalysis::UnitKey adds. Each unit is analysed in a solver scope of its own with fresh
+// encoders (their own side constraints and fresh variables), so that its findings do not
+// depend on the units analysed before it. (Z3 keeps some search state across a pop; the tests
+// compare re-checks with fresh checks, witnesses included, to hold this to account.)
 struct DecisionUnit {
   std::vector<const ast::DecisionDecl*> decisions;  // in chain order
   std::vector<const ast::RuleDecl*> rules;          // the layer's rules on them, in layer order
