@@ -34,6 +34,8 @@ struct AnalysisOptions {
   AnalysisCache* cache = nullptr;  // reuse per-layer results of an earlier run
   // With a cache: sema::ChainKeys(model) when the caller has them already.
   const std::vector<std::uint64_t>* chain_keys = nullptr;
+  // With a cache: sema::TextHash of every file's text by file id, when the caller has them.
+  const std::vector<std::uint64_t>* file_hashes = nullptr;
 };
 
 struct AnalysisStats {

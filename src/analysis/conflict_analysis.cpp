@@ -138,8 +138,20 @@ LayerResult LayerAnalysis::Run() {
         auto cached = cache_.units->find(key);
         if (cached != cache_.units->end()) {
           const CachedFindings& found = cached->second;
-          result_.diagnostics.insert(result_.diagnostics.end(), found.diagnostics.begin(),
-                                     found.diagnostics.end());
+          std::unordered_map<source::FileId, source::FileId> ids;
+          for (const auto& [id, hash] : found.files) {
+            auto now = cache_.file_of_place->find(hash);
+            if (now != cache_.file_of_place->end()) ids.emplace(id, now->second);
+          }
+          auto remap = [&](source::SourceRange& range) {
+            auto it = ids.find(range.file);
+            if (it != ids.end()) range.file = it->second;
+          };
+          for (diag::Diagnostic d : found.diagnostics) {
+            remap(d.range);
+            for (diag::Note& note : d.notes) remap(note.range);
+            result_.diagnostics.push_back(std::move(d));
+          }
           result_.gaps.insert(found.gaps.begin(), found.gaps.end());
           ++result_.units_from_cache;
           result_.decisions_from_cache += static_cast<int>(unit.decisions.size());
@@ -157,6 +169,15 @@ LayerResult LayerAnalysis::Run() {
         for (const ast::DecisionDecl* decision : unit.decisions) {
           const std::string name = decision->layer + "." + decision->name;
           if (result_.gaps.count(name)) found.gaps.insert(name);
+        }
+        std::set<source::FileId> files;
+        for (const diag::Diagnostic& d : found.diagnostics) {
+          files.insert(d.range.file);
+          for (const diag::Note& note : d.notes) files.insert(note.range.file);
+        }
+        for (source::FileId id : files) {
+          if (id < cache_.file_places->size())
+            found.files.emplace_back(id, (*cache_.file_places)[id]);
         }
         result_.analysed.emplace_back(key, std::move(found));
       }
@@ -436,6 +457,8 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
   // For the per-unit cache of the layers whose chain changed, made when the first is met.
   std::optional<sema::ConeBuilder> cones;
   std::unordered_map<const sema::Layer*, std::uint64_t> chain_keys;
+  std::vector<std::uint64_t> file_places;
+  std::unordered_map<std::uint64_t, source::FileId> file_of_place;
   UnitCacheAccess unit_cache;
 
   for (int depth = 0; depth <= max_depth; ++depth) {
@@ -459,9 +482,23 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
     if (options.cache && !cones) {
       constexpr sema::Period kAlways{std::numeric_limits<support::DayNumber>::min(),
                                      std::numeric_limits<support::DayNumber>::max()};
-      cones.emplace(model, kAlways, /*with_places=*/true);
-      for (std::size_t i = 0; i < n; ++i) chain_keys.emplace(model.layers[i].get(), keys[i]);
-      unit_cache = {&options.cache->impl().units, &*cones, &chain_keys};
+      std::unordered_map<std::string, std::uint64_t> rank;
+      for (const auto& file : model.files) {
+        if (!file->header || file->id == source::kNoFile) continue;
+        const std::uint64_t place =
+            sema::MixKey(sema::MixKey(0x46696c65ull, std::hash<std::string>{}(file->header->name)),
+                         rank[file->header->name]++);
+        if (file_places.size() <= file->id) file_places.resize(file->id + 1, 0);
+        file_places[file->id] = place;
+        file_of_place.emplace(place, file->id);
+      }
+      cones.emplace(model, kAlways, &file_places);
+      // By text, not file id, like the places: a copy of the rule base reuses them too.
+      const std::vector<std::uint64_t> text_keys =
+          sema::ChainKeys(model, options.file_hashes, /*files_by_text=*/true);
+      for (std::size_t i = 0; i < n; ++i) chain_keys.emplace(model.layers[i].get(), text_keys[i]);
+      unit_cache = {&options.cache->impl().units, &*cones, &chain_keys, &file_places,
+                    &file_of_place};
     }
     // Z3 contexts are created up front, on this thread, and only as many as there is work.
     while (workers.size() < std::min<std::size_t>(thread_count, todo.size())) {

@@ -47,6 +47,9 @@ struct AnalysisWorker {
 struct CachedFindings {
   std::vector<diag::Diagnostic> diagnostics;
   std::set<std::string> gaps;  // decisions with a gap in the layer's chain
+  // The files the diagnostics' ranges name, with their places' names (UnitCacheAccess): a
+  // unit is keyed by those, not by file ids, so a later check may reuse it with other ids.
+  std::vector<std::pair<source::FileId, std::uint64_t>> files;
 };
 
 // What one layer's analysis produces.
@@ -84,10 +87,15 @@ struct DecisionUnit {
 struct UnitCacheAccess {
   const std::unordered_map<std::uint64_t, CachedFindings>* units = nullptr;
   const sema::ConeBuilder* cones = nullptr;
-  // Chain keys (sema::ChainKeys) of every layer: a unit whose checks read beyond its cones
-  // (the witness preference of L508 reads every decision of the chain; L507 and L508 ask the
+  // Chain keys of every layer (sema::ChainKeys, files by text): a unit whose checks read beyond its
+  // cones (the witness preference of L508 reads every decision of the chain; L507 and L508 ask the
   // layers below when a rule reads a decision) is keyed by those chains too.
   const std::unordered_map<const sema::Layer*, std::uint64_t>* chain_keys = nullptr;
+  // A name of every file by id, for places in the keys: its layer and its rank among that
+  // layer's files (not its id or path, which differ between the two sides of `loket diff`,
+  // nor its text, which every edit changes); and the id of each file by that name.
+  const std::vector<std::uint64_t>* file_places = nullptr;
+  const std::unordered_map<std::uint64_t, source::FileId>* file_of_place = nullptr;
 };
 
 // Words of the findings, shared by the checks.

@@ -30,8 +30,9 @@ bool Overlaps(const ast::Validity& validity, Period period) {
 
 }  // namespace
 
-ConeBuilder::ConeBuilder(const Model& model, Period period, bool with_places)
-    : model_(model), period_(period), with_places_(with_places) {
+ConeBuilder::ConeBuilder(const Model& model, Period period,
+                         const std::vector<std::uint64_t>* places)
+    : model_(model), period_(period), places_(places) {
   for (const auto& file : model.files) {
     if (!file->header) continue;
     for (const auto& rule : file->rules) file_validity_[rule.get()] = &file->header->validity;
@@ -52,8 +53,9 @@ std::uint64_t ConeBuilder::TextHash(source::SourceRange range) const {
   if (range.end > text.size() || range.begin > range.end) return 0;
   const std::uint64_t hash =
       std::hash<std::string_view>{}(text.substr(range.begin, range.end - range.begin));
-  if (!with_places_) return hash;
-  return Mix(Mix(Mix(hash, range.file), range.begin), range.end);
+  if (!places_) return hash;
+  const std::uint64_t file = range.file < places_->size() ? (*places_)[range.file] : range.file;
+  return Mix(Mix(Mix(hash, file), range.begin), range.end);
 }
 
 Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,

@@ -30,9 +30,10 @@ using Cone = std::map<std::string, std::uint64_t>;
 // Builds cones in one model for one period; keeps what it learned about declarations.
 class ConeBuilder {
  public:
-  // `with_places`: each hash also covers where the declaration is (file id, byte range), for
-  // results that point at it.
-  ConeBuilder(const Model& model, Period period, bool with_places = false);
+  // `places` (a name of every file, by file id): each hash also covers where the declaration
+  // is, its file by that name and its byte range, for results that point at it.
+  ConeBuilder(const Model& model, Period period,
+              const std::vector<std::uint64_t>* places = nullptr);
   // Build and Frame only read: threads may share one builder.
   Cone Build(const std::vector<const Layer*>& chain, const ast::DecisionDecl& decision) const;
   // The union of the cones of `decisions`.
@@ -49,7 +50,7 @@ class ConeBuilder {
 
   const Model& model_;
   Period period_;
-  bool with_places_ = false;
+  const std::vector<std::uint64_t>* places_ = nullptr;
   std::map<const ast::RuleDecl*, const ast::Validity*> file_validity_;
 };
 

@@ -219,3 +219,22 @@ TEST_CASE("IncrementalChecker: per-decision cache, the findings of a fresh check
     CHECK(Count(checker.Check(country.Sources()), "L507", "zaanstad") == 1);
   }
 }
+
+TEST_CASE("IncrementalChecker: a copy of the rule base under other paths reuses every decision",
+          "[api][recheck]") {
+  loket::IncrementalChecker checker(Options());
+  Country country;
+  checker.Check(country.Sources());
+  // The two sides of `loket diff`: the same files in another folder get ids of their own, so
+  // the layers' keys differ; the decisions' keys name files by layer and rank, not id.
+  std::vector<loket::SourceText> copy = country.Sources();
+  for (loket::SourceText& source : copy) source.path = "copy/" + source.path;
+  loket::RuleBase fresh = loket::RuleBase::FromSources(copy, Options());
+  loket::RuleBase checked = checker.Check(copy);
+  CHECK(loket::RenderJson(checked.diagnostics()) == loket::RenderJson(fresh.diagnostics()));
+  CHECK(checked.diagnostics().front().location.path.rfind("copy/", 0) == 0);
+  const loket::IncrementalChecker::Stats stats = checker.last_stats();
+  CHECK(stats.layers_analyzed == 4);
+  CHECK(stats.decisions_analyzed == 0);
+  CHECK(stats.decisions_from_cache == 12);
+}
