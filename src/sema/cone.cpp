@@ -34,15 +34,21 @@ ConeBuilder::ConeBuilder(const Model& model, Period period,
                          const std::vector<std::uint64_t>* places)
     : model_(model), period_(period), places_(places) {
   for (const auto& file : model.files) {
-    if (!file->header) continue;
-    for (const auto& rule : file->rules) file_validity_[rule.get()] = &file->header->validity;
+    if (!file->header || file->id == source::kNoFile) continue;
+    if (file_validity_.size() <= file->id) file_validity_.resize(file->id + 1, nullptr);
+    file_validity_[file->id] = &file->header->validity;
   }
+}
+
+const ast::Validity* ConeBuilder::FileValidity(const ast::RuleDecl& rule) const {
+  const source::FileId file = rule.range.file;
+  return file < file_validity_.size() ? file_validity_[file] : nullptr;
 }
 
 bool ConeBuilder::InForceDuring(const ast::RuleDecl& rule) const {
   if (!Overlaps(rule.validity, period_)) return false;
-  auto file = file_validity_.find(&rule);
-  if (file != file_validity_.end() && !Overlaps(*file->second, period_)) return false;
+  const ast::Validity* file = FileValidity(rule);
+  if (file && !Overlaps(*file, period_)) return false;
   const Layer* layer = model_.FindLayer(rule.layer);
   return !layer || Overlaps(layer->validity, period_);
 }
@@ -121,8 +127,7 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
   std::function<void(const ast::RuleDecl*)> add_rule = [&](const ast::RuleDecl* rule) {
     if (!seen.insert(rule).second) return;
     std::uint64_t hash = TextHash(rule->range);
-    auto file = file_validity_.find(rule);
-    if (file != file_validity_.end()) hash = MixValidity(Mix(hash, 1), *file->second);
+    if (const ast::Validity* file = FileValidity(*rule)) hash = MixValidity(Mix(hash, 1), *file);
     if (const Layer* layer = model_.FindLayer(rule->layer)) {
       hash = MixValidity(Mix(hash, 2), layer->validity);
     }

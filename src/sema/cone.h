@@ -51,7 +51,9 @@ class ConeBuilder {
   const Model& model_;
   Period period_;
   const std::vector<std::uint64_t>* places_ = nullptr;
-  std::map<const ast::RuleDecl*, const ast::Validity*> file_validity_;
+  // The validity written in each file's header, by file id (a rule's range names its file).
+  const ast::Validity* FileValidity(const ast::RuleDecl& rule) const;
+  std::vector<const ast::Validity*> file_validity_;
 };
 
 // The keys that differ, as "rule national.wi.duty (changed)" / "(added)" / "(removed)".
