@@ -88,14 +88,26 @@ const char* kShadowing =
     "  when age >= 16\n"
     "  then coaching_hours = 0\n";
 
+// language_offer in conflict for the long-stayed adults (L501), where the L508 witness of
+// local.coaching was (age 20, months_in_nl 150): that witness prefers a case in which every
+// decision of the chain is decided, so it must move.
+const char* kOfferConflict =
+    "\nrule local.offer.long \"Verordening taal amsterdam art. 5\"\n"
+    "  when months_in_nl >= 100\n"
+    "  then language_offer = true\n"
+    "\nrule local.offer.none \"Verordening taal amsterdam art. 6\"\n"
+    "  when months_in_nl >= 100 and age >= 18\n"
+    "  then language_offer = false\n";
+
 struct Country {
   std::string national = kNational;
+  std::string amsterdam_extra = kShadowing;
   std::string westland_extra = Ambiguous(30);
   std::string zaanstad_extra = std::string(kLess) + Ambiguous(30);
 
   std::vector<loket::SourceText> Sources() const {
     return {{"national/national.loket", national},
-            {"municipalities/amsterdam.loket", Municipality("amsterdam", 20, kShadowing)},
+            {"municipalities/amsterdam.loket", Municipality("amsterdam", 20, amsterdam_extra)},
             {"municipalities/westland.loket", Municipality("westland", 10, westland_extra)},
             {"municipalities/zaanstad.loket", Municipality("zaanstad", 12, zaanstad_extra)}};
   }
@@ -173,6 +185,14 @@ TEST_CASE("IncrementalChecker: per-decision cache, the findings of a fresh check
     CHECK(stats.layers_analyzed == 1);
     CHECK(stats.decisions_analyzed == 1);
     CHECK(stats.decisions_from_cache == 2);
+
+    // Rules on language_offer added in amsterdam: the coaching unit, with an L508 candidate,
+    // is analysed again too (its witness reads every decision of the chain).
+    country.amsterdam_extra += kOfferConflict;
+    stats = RecheckEqualsFresh(checker, country);
+    CHECK(stats.layers_analyzed == 1);
+    CHECK(stats.decisions_analyzed == 2);
+    CHECK(stats.decisions_from_cache == 1);
 
     // A rule added at the end of zaanstad's file: a new L501 on language_offer only.
     country.zaanstad_extra += kMore;
