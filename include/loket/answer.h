@@ -41,6 +41,10 @@ std::string RenderAnswerText(const Explanation& explanation, const AnswerOptions
 std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requested,
                              const Explanation* explanation = nullptr);
 
+// A condition's text (RuleExplanation::condition keeps its source line breaks) on one line,
+// white space folded, as the answer sheet shows it.
+std::string ConditionOnOneLine(const std::string& text);
+
 // The answer as one JSON object (pretty-printed): jurisdiction, date, `decisions` (values by
 // name), `details` (every decision with its status, value, rules with citations, notes and
 // fact trees, and for a default the rules that could have decided it), `errors`, and with
@@ -65,5 +69,11 @@ std::string RenderInvalidCaseJson(std::string_view jurisdiction, std::string_vie
 // An error that stopped a command (a usage mistake, an unreadable file) as a JSON object:
 // {"errors": [{"code": <code>, "severity": "error", "message": <message>}]}, one line.
 std::string RenderRunErrorJson(std::string_view code, std::string_view message);
+
+// `text` as a JSON string literal, quotes included, as every JSON writer of loket writes it
+// (for front ends that write JSON around the answers): `"`, `\\` and control characters
+// escaped, every byte that is not UTF-8 replaced by U+FFFD, so the result is always valid JSON.
+void AppendJsonString(std::string& out, std::string_view text);
+std::string JsonString(std::string_view text);
 
 }  // namespace loket

@@ -77,8 +77,11 @@ class BatchEvaluator {
     std::unique_ptr<Program> program;
     Case facts;
     Outcome outcome;
-    std::vector<std::string> keys;                      // `"name":` per decision, ready to append
-    std::vector<std::vector<std::string>> member_json;  // per decision: `"member"` texts
+    // Per decision, ready to append: `{"name":` for the first, `,"name":` for the others, and
+    // texts of whole members: for a bool the lead with `false` and with `true`, for an enum
+    // the lead with each `"member"` and last with `null`, for a set each `"member"` alone.
+    std::vector<std::string> leads;
+    std::vector<std::vector<std::string>> value_json;
     // The queued records of this jurisdiction (Queue): their cases and outcomes, reused.
     std::vector<Case> queued_cases;
     std::vector<Outcome> queued_outcomes;

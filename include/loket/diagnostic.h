@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace loket {
@@ -61,6 +62,17 @@ struct Diagnostic {
   // (L601-L605, a fact given twice), the decision of an evaluation error (L608-L613). Callers
   // read it here instead of from the message.
   std::string subject;
+  // A case error about the value given for `subject` rather than its key: a wrong type (L602),
+  // a value outside the range (L603), a member the enum lacks (L604). A caller that shows the
+  // case's text points at the value (the library reads cases from strings: it knows lines,
+  // not where on a line a value stands).
+  bool value_at_fault = false;
+  // For L604, the member as given that the enum lacks (one item of a list value), as the
+  // message quotes it; empty otherwise.
+  std::string given;
+  // For a checker finding (L5xx): the rules ("national.wi.duty"), decisions and facts
+  // ("national.income") it is about, in the order its message names them.
+  std::vector<std::string> about;
 };
 
 // One entry of the registry of diagnostic kinds (docs/diagnostics.md documents each).
@@ -73,6 +85,12 @@ struct DiagnosticKind {
 std::vector<DiagnosticKind> DiagnosticKinds();
 
 const char* SeverityName(Severity severity);
+
+// "did you mean": the candidate closest to `name` by edit distance (at most a third of its
+// length, at least one edit; ties to the first in alphabetical order), "" when none is close
+// enough to be a typo. The checker's own suggestions use the same, so a front end's (command
+// names, options) read alike.
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
 
 // A competence error (L310, L311, L314): the rules are complete despite it, so with
 // LoadOptions::accept_competence_errors (`--as-written`) they can be evaluated as written.

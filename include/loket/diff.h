@@ -62,7 +62,14 @@ struct DiffWitness {
   std::string facts_read_yaml;  // only the facts the difference depends on
   DiffAnswer old_answer;
   DiffAnswer new_answer;
+  // What happens to this person, from the two statuses: "new_gap", "new_conflict",
+  // "gap_closed", "conflict_resolved", "now_applies", "no_longer_applies", "refused_by_old",
+  // "refused_by_new", "new_error", "error_gone", "other_value" or "other_error".
+  std::string change;
 };
+
+// "a new gap (NEW decides nothing)" ... for a DiffWitness::change.
+std::string DiffChangeText(const std::string& change);
 
 struct DecisionDiff {
   std::string jurisdiction;

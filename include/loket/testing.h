@@ -49,6 +49,11 @@ struct TestReport {
   bool ok() const;                           // no failed case and no error diagnostic
 };
 
+// The L701 of a failed case (TestReport::cases holds the failure in full) and the L703 of a
+// rule no test made fire, for a caller that shows these apart from the suites' problems.
+bool IsTestFailure(const Diagnostic& diagnostic);
+bool IsUncoveredRule(const Diagnostic& diagnostic);
+
 // Runs the suites (files, or folders searched for *.yaml / *.yml, sorted) against a rule
 // base without errors. A missing suite file is a Status error; everything in the files is
 // reported in the TestReport.

@@ -40,6 +40,7 @@ void LayerAnalysis::CheckVersionPair(const std::string& id, const ast::RuleDecl&
               fmt::format(
                   "two versions of rule `{}` are in force on the same days (e.g. {})", id,
                   support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(*answer.model)))))
+          .About(b)
           .Note(a, fmt::format("the other version {}", Cite(a, model_.annotations)))
           .Help("end the earlier version `until` the day the later one starts");
   // The witness shows the overlap: a case on a common day where both versions' conditions
@@ -92,8 +93,10 @@ bool LayerAnalysis::Related(const ast::RuleDecl& a, const ast::RuleDecl& b) {
       stack.pop_back();
       if (!seen.insert(r).second) continue;
       for (const ast::RuleRef& ref : r->exception_to) {
-        if (model_.annotations.TargetOf(ref) == &to) return true;
-        if (model_.annotations.TargetOf(ref)) stack.push_back(model_.annotations.TargetOf(ref));
+        for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
+          if (base == &to) return true;
+          stack.push_back(base);
+        }
       }
     }
     return false;
@@ -158,6 +161,9 @@ void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::Rule
                           "differently ({} vs {}); neither is an exception to the other",
                           Cite(b, model_.annotations), Cite(a, model_.annotations), decision.name,
                           value_b, value_a))
+      .About(b)
+      .About(a)
+      .About(decision)
       .Note(a, fmt::format("{} decides `{}` = {} for the witness case", Cite(a, model_.annotations),
                            decision.name, value_a))
       .Help(fmt::format("make one rule an exception to the other (`exception to {}`), "
@@ -170,7 +176,8 @@ void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::Rule
                  if (dec < 0 || o.status(dec) != DecisionStatus::kConflict) {
                    return "the evaluator did not report a conflict on `" + decision.name + "`";
                  }
-                 if (!IsWinner(o, dec, RuleIndexOf(p, a)) || !IsWinner(o, dec, RuleIndexOf(p, b))) {
+                 if (!IsWinner(o, dec, RuleIndexOf(p, model_, a)) ||
+                     !IsWinner(o, dec, RuleIndexOf(p, model_, b))) {
                    return "the conflict does not name both rules";
                  }
                  return {};

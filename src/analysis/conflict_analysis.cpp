@@ -246,7 +246,7 @@ std::vector<DecisionUnit> LayerAnalysis::Units() {
   for (const ast::RuleDecl* rule : layer_.rules) {
     link(*rule, *rule);
     for (const ast::RuleRef& ref : rule->exception_to) {
-      if (const ast::RuleDecl* base = model_.annotations.TargetOf(ref)) link(*rule, *base);
+      for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) link(*rule, *base);
     }
     auto [version, first] = first_version.emplace(rule->id, rule);
     if (!first) link(*version->second, *rule);

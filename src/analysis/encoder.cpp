@@ -114,8 +114,9 @@ Encoder::Encoder(Variables& vars, const sema::Model& model, std::vector<const se
     for (const ast::FactDecl* fact : layer->facts) facts_.push_back(fact);
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (model_.annotations.TargetOf(ref))
-          exceptions_[model_.annotations.TargetOf(ref)].push_back(rule);
+        for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
+          exceptions_[base].push_back(rule);
+        }
       }
     }
   }
@@ -531,6 +532,11 @@ Term Encoder::Cyclic(const ast::Expr& expr) {
   return Scalar(ctx().int_const(name.c_str()));
 }
 
+z3::expr Encoder::CalendarVariable(const char* what, const z3::expr& of) {
+  if (!name_by_term_) return ctx().int_const(fmt::format("{}!{}!{}", what, tag_, fresh_++).c_str());
+  return ctx().int_const(fmt::format("{}!{}!{}", what, tag_, of.to_string()).c_str());
+}
+
 z3::expr Encoder::DaysInMonth(const Year& year, const z3::expr& m) {
   return z3::ite(m == 2, z3::ite(year.leap, Int(29), Int(28)),
                  z3::ite(m == 4 || m == 6 || m == 9 || m == 11, Int(30), Int(31)));
@@ -554,10 +560,7 @@ Encoder::Year Encoder::YearOf(const z3::expr& year) {
     year_memo_.emplace_back(simplified, shape);
     return shape;
   }
-  int n = fresh_++;
-  auto var = [&](const char* what) {
-    return ctx().int_const(fmt::format("{}!{}!{}", what, tag_, n).c_str());
-  };
+  auto var = [&](const char* what) { return CalendarVariable(what, simplified); };
   z3::expr e = var("cycle400"), c = var("cycle100"), q = var("cycle4"), r = var("year4");
   // Years 1..9999 (the evaluator's range; its date arithmetic fails outside), with one
   // 400-year cycle of slack on either side for the results of date + duration.
@@ -592,10 +595,8 @@ Encoder::Civil Encoder::Decompose(const z3::expr& day) {
     civil_memo_.emplace_back(day, civil);
     return civil;
   }
-  int n = fresh_++;
-  z3::expr year = ctx().int_const(fmt::format("y!{}!{}", tag_, n).c_str());
-  Civil civil{year, ctx().int_const(fmt::format("m!{}!{}", tag_, n).c_str()),
-              ctx().int_const(fmt::format("d!{}!{}", tag_, n).c_str()), YearOf(year)};
+  z3::expr year = CalendarVariable("y", day);
+  Civil civil{year, CalendarVariable("m", day), CalendarVariable("d", day), YearOf(year)};
   side_.push_back(civil.month >= 1 && civil.month <= 12 && civil.day >= 1 &&
                   civil.day <= DaysInMonth(civil.shape, civil.month) &&
                   FromCivil(civil.shape, civil.month, civil.day) == day);
@@ -613,9 +614,8 @@ z3::expr Encoder::AddMonths(const z3::expr& day, std::int64_t months) {
   z3::expr y = c.year + Int(months / 12);
   z3::expr m = c.month;
   if (months % 12 != 0) {  // a month of another year: y * 12 + m - 1 moves by `months`
-    int n = fresh_++;
-    y = ctx().int_const(fmt::format("y!{}!{}", tag_, n).c_str());
-    m = ctx().int_const(fmt::format("m!{}!{}", tag_, n).c_str());
+    y = CalendarVariable(fmt::format("y{:+}", months).c_str(), simplified);
+    m = CalendarVariable(fmt::format("m{:+}", months).c_str(), simplified);
     side_.push_back(m >= 1 && m <= 12 && y * 12 + m == c.year * 12 + c.month + Int(months));
   }
   Year year = YearOf(y);

@@ -68,6 +68,14 @@ class Encoder {
   z3::context& ctx() { return vars_.ctx(); }
   const std::vector<const sema::Layer*>& chain() const { return chain_; }
 
+  // Before encoding anything: the parts of a calendar decomposition (the year, month, ... of a
+  // date) are named after the term they decompose instead of numbered. Each is a function of
+  // that term, so encoders with the same tag (OLD and NEW in `loket diff`) share it and the
+  // solver sees one term where both compute someone's age. Off in the checker, whose
+  // queries are tuned with numbered names (a name changes Z3's order of terms). Numbered
+  // names are per encoder: two encoders in one context with one tag must both name by term.
+  void NameCalendarByTerm() { name_by_term_ = true; }
+
   Term Encode(const ast::Expr& expr);
   // A condition evaluates to true, without an error (null: true).
   z3::expr Bool(const ast::Expr* expr);
@@ -159,6 +167,9 @@ class Encoder {
     Year shape;
   };
   Civil Decompose(const z3::expr& day);
+  // A part of a calendar decomposition of `of` (its year, month, ...): numbered, or with
+  // NameCalendarByTerm, named after `of`.
+  z3::expr CalendarVariable(const char* what, const z3::expr& of);
   z3::expr FromCivil(const Year& year, const z3::expr& m, const z3::expr& d);
   z3::expr DaysInMonth(const Year& year, const z3::expr& m);
   z3::expr ValidityTerm(const ast::Validity& validity);
@@ -189,6 +200,7 @@ class Encoder {
   std::vector<z3::expr> side_;
   std::set<const void*> in_progress_;  // lets and decisions being encoded (cycle guard)
   int fresh_ = 0;
+  bool name_by_term_ = false;
 
  public:
   Encoder(const Encoder&) = delete;

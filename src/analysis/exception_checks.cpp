@@ -15,10 +15,12 @@ namespace loket::analysis {
 void LayerAnalysis::CheckExceptions(const std::vector<const ast::RuleDecl*>& live) {
   for (const ast::RuleDecl* e : live) {
     for (const ast::RuleRef& ref : e->exception_to) {
-      if (!model_.annotations.TargetOf(ref)) continue;
-      const ast::RuleDecl& base = *model_.annotations.TargetOf(ref);
-      CheckBroader(*e, base);
-      CheckOutlives(*e, base, ref.range);  // in any layer: a local base can expire too
+      const std::vector<const ast::RuleDecl*>& versions = model_.annotations.TargetsOf(ref);
+      if (versions.empty()) continue;
+      CheckBroader(*e, *versions.front());
+      // In any layer: a local base can expire too. A base with several versions (§6) is
+      // outlived where none of them is in force.
+      CheckOutlives(*e, versions, ref.range);
     }
   }
 }
@@ -51,6 +53,9 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
                         "and there decides `{}` = {} on its own",
                         Cite(e, model_.annotations), Cite(base, model_.annotations), decision->name,
                         ValueOf(*model, value, model_.annotations.TypeOf(decision->type))))
+        .About(e)
+        .About(base)
+        .About(*decision)
         .Note(base, fmt::format("base rule {}; its condition is false for the witness case",
                                 Cite(base, model_.annotations)))
         .Help(fmt::format("repeat the base rule's condition in the exception, or make "
@@ -60,7 +65,8 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
                  [&](const Program& p, const Replay& replay) -> std::string {
                    const Outcome& o = *replay.outcome;
                    int dec = o.FindDecision(decision->name);
-                   if (!IsWinner(o, dec, RuleIndexOf(p, e))) return "the exception did not decide";
+                   if (!IsWinner(o, dec, RuleIndexOf(p, model_, e)))
+                     return "the exception did not decide";
                    WhyNotExplanation why = p.WhyNot(replay.facts, replay.date, RuleName(base));
                    if (why.reason == WhyNotExplanation::Reason::kApplied ||
                        why.reason == WhyNotExplanation::Reason::kDefeated) {
@@ -72,9 +78,12 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
   }
 }
 
-void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base,
+void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e,
+                                  const std::vector<const ast::RuleDecl*>& versions,
                                   source::SourceRange ref) {
-  z3::expr q = enc_->Applies(e) && !enc_->InForce(base);
+  const ast::RuleDecl& base = *versions.front();
+  z3::expr q = enc_->Applies(e);
+  for (const ast::RuleDecl* version : versions) q = q && !enc_->InForce(*version);
   Found model =
       findings_.Find({q, {enc_.get()}, e.id_range, "whether an exception outlives its base"});
   if (!model) return;
@@ -84,6 +93,8 @@ void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& b
                           Cite(e, model_.annotations),
                           support::FormatIsoDate(static_cast<support::DayNumber>(ModelDay(*model))),
                           Cite(base, model_.annotations)))
+      .About(e)
+      .About(base)
       .Note(ref, fmt::format("builds on {}", Cite(base, model_.annotations)))
       .Note(base, "the base rule's validity")
       .Help("align the exception's `valid from/until` with its base rule's")
@@ -140,8 +151,14 @@ void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
       {wins, {enc_.get()}, rule.id_range, "whether a rule is always defeated"}, false);
   if (answer.verdict != Verdict::kUnsat) return;
   if (WinsBelow(rule)) return;
-  // The witness shows it defeated (not a failing search of its exceptions).
+  // The witness shows it defeated (not a failing search of its exceptions), where deciding
+  // what it decides raises no error: a decision that fails has no winner to replay (§9).
   possible = possible && enc_->Defeated(rule);
+  for (const ast::Assignment& assignment : rule.assignments) {
+    if (const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment)) {
+      possible = possible && !enc_->Faults(*decision);
+    }
+  }
   Answer applies = w_.solver.Check(possible, {enc_.get()}, true);
   if (applies.verdict != Verdict::kSat) return;  // dead: L507 says it
   // The witness shows the rule applying and defeated: prefer a case where every decision
@@ -168,6 +185,8 @@ void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
                        fmt::format("rule {} is always defeated: wherever it applies, one of its "
                                    "exceptions applies too",
                                    Cite(rule, model_.annotations)));
+  finding.About(rule);
+  for (const ast::RuleDecl* e : exceptions) finding.About(*e);
   for (const ast::RuleDecl* e : exceptions) {
     if (e != located) finding.Note(*e, fmt::format("exception {}", Cite(*e, model_.annotations)));
   }

@@ -73,6 +73,21 @@ Finding& Finding::Note(const ast::RuleDecl& rule, std::string message) {
   return Note(rule.id_range, std::move(message));
 }
 
+Finding& Finding::About(const ast::RuleDecl& rule) {
+  diagnostic().about.push_back(rule.layer + "." + rule.id);
+  return *this;
+}
+
+Finding& Finding::About(const ast::DecisionDecl& decision) {
+  diagnostic().about.push_back(decision.layer + "." + decision.name);
+  return *this;
+}
+
+Finding& Finding::About(const ast::FactDecl& fact) {
+  diagnostic().about.push_back(fact.layer + "." + fact.name);
+  return *this;
+}
+
 Finding& Finding::Help(std::string help) {
   diagnostic().help.push_back(std::move(help));
   return *this;

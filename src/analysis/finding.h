@@ -100,6 +100,10 @@ class Finding {
   Finding& Note(source::SourceRange range, std::string message);
   Finding& Note(const ast::RuleDecl& rule, std::string message);  // at the rule's id
   Finding& Help(std::string help);
+  // What the finding is about, as data (diag::Diagnostic::about), in the order it names them.
+  Finding& About(const ast::RuleDecl& rule);
+  Finding& About(const ast::DecisionDecl& decision);
+  Finding& About(const ast::FactDecl& fact);
   // Shows a witness case (it keeps the model's case and replay for a later Confirm).
   Shown Show(const z3::model& model, const z3::expr& query, const WitnessSpec& spec);
   // Checks a shown witness: it replayed and `claim` (when set) holds; false after an L514.

@@ -39,6 +39,7 @@ bool LayerAnalysis::CheckDead(const ast::RuleDecl& rule) {
                   "allowed by the facts' ranges and the `assume`s{}",
                   Cite(rule, model_.annotations),
                   rule.validity.from || rule.validity.until ? " while it is in force" : ""));
+  finding.About(rule);
   // Which part can never hold: a minimal set of the condition's conjuncts (and validity
   // bounds) that no case allowed by the ranges and `assume`s satisfies.
   std::vector<Encoder::Part> parts = enc_->ConditionParts(rule);
@@ -88,6 +89,7 @@ void LayerAnalysis::CheckGap(const ast::DecisionDecl& decision) {
               fmt::format("in {} `{}`, no rule decides `{}` for some cases and it has "
                           "no default",
                           LayerWord(layer_), layer_.name, decision.name))
+      .About(decision)
       .Help(fmt::format("add a `default` to `{}`, or a rule for the witness case", decision.name))
       .Witness(*model, none, {"no rule applies", &layer_, {decision.name}},
                [&](const Program&, const Replay& replay) -> std::string {
@@ -130,6 +132,8 @@ void LayerAnalysis::CheckDecidedWhereNotApplicable(const ast::RuleDecl& rule,
               fmt::format("rule {} decides `{}` for cases where it does not apply "
                           "(`applies when {}` is false); there the rule is not consulted",
                           Cite(rule, model_.annotations), decision.name, condition))
+      .About(rule)
+      .About(decision)
       .Note(decision.applies_when->range,
             fmt::format("`{}` applies only when this holds", decision.name))
       .Help(fmt::format("add the condition to the rule (`when {} and ...`), or widen the "

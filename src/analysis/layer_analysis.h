@@ -146,7 +146,8 @@ class LayerAnalysis {
   // exception_checks.cpp: exceptions and their base rules.
   void CheckExceptions(const std::vector<const ast::RuleDecl*>& live);  // L505, L511
   void CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& base);
-  void CheckOutlives(const ast::RuleDecl& e, const ast::RuleDecl& base, source::SourceRange ref);
+  void CheckOutlives(const ast::RuleDecl& e, const std::vector<const ast::RuleDecl*>& versions,
+                     source::SourceRange ref);
   void CheckShadowed(const std::vector<const ast::RuleDecl*>& candidates);  // L508
   bool WinsBelow(const ast::RuleDecl& rule);
   void CheckShadowedRule(const ast::RuleDecl& rule,

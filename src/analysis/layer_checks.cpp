@@ -47,12 +47,15 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
               fmt::format("rule {} can decide `{}` = {}, outside what the delegation by "
                           "the {} layer allows",
                           Cite(rule, model_.annotations), decision.name, shown, decision.layer))
+      .About(rule)
+      .About(decision)
       .Note(delegation.range, fmt::format("`{}` is delegated here", decision.name))
       .Witness(*model, q, {"the local outcome leaves the delegated room", &layer_, {decision.name}},
                [&](const Program& p, const Replay& replay) -> std::string {
                  const Outcome& o = *replay.outcome;
                  int dec = o.FindDecision(decision.name);
-                 if (!IsWinner(o, dec, RuleIndexOf(p, rule))) return "the rule did not decide";
+                 if (!IsWinner(o, dec, RuleIndexOf(p, model_, rule)))
+                   return "the rule did not decide";
                  if (o.value(dec).ToString() != shown) {
                    return "the evaluator decided " + o.value(dec).ToString() + ", not " + shown;
                  }
@@ -108,6 +111,8 @@ void LayerAnalysis::CheckFavours(const ast::RuleDecl& rule, const ast::DecisionD
                   "the delegation only allows outcomes in the person's favour",
                   Cite(rule, model_.annotations), decision.name, local_value,
                   LayerWord(parent_layer), parent_layer.name, higher_value, higher_basis));
+  finding.About(rule).About(decision);
+  for (const ast::RuleDecl* r : higher_rules) finding.About(*r);
   for (const ast::RuleDecl* r : higher_rules) {
     finding.Note(*r, fmt::format("{} decides `{}` = {} for the witness case",
                                  Cite(*r, model_.annotations), decision.name, higher_value));
@@ -181,13 +186,16 @@ bool LayerAnalysis::CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl
               fmt::format("rule {} restates {}: same condition, same outcome `{}`",
                           Cite(rule, model_.annotations), Cite(other, model_.annotations),
                           decision.name))
+      .About(rule)
+      .About(other)
+      .About(decision)
       .Note(other, fmt::format("the {} rule {}", other.layer, Cite(other, model_.annotations)))
       .Help("drop the local copy: it would silently diverge after the next amendment above")
       .Witness(*model, q, {"both rules apply", &layer_, {decision.name}},
                [&](const Program& p, const Replay& replay) -> std::string {
                  const Outcome& o = *replay.outcome;
                  int dec = o.FindDecision(decision.name);
-                 if (!IsWinner(o, dec, RuleIndexOf(p, rule))) {
+                 if (!IsWinner(o, dec, RuleIndexOf(p, model_, rule))) {
                    return "the local rule did not decide";
                  }
                  return {};

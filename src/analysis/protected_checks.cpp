@@ -54,6 +54,9 @@ void LayerAnalysis::CheckProtectedPair(const ast::RuleDecl& rule, const ast::Fac
                               "`{}` changes ({} vs {}); rule {} reads it",
                               LayerWord(layer_), layer_.name, decision.name, a, b, fact.name, fa,
                               fb, Cite(rule, model_.annotations)))
+          .About(decision)
+          .About(fact)
+          .About(rule)
           .Note(fact.name_range, fmt::format("`{}` is declared protected", fact.name))
           .Help("distinguish on residence status or another allowed criterion instead");
   // The case and its twin, which differ only in the protected fact (its copy 1).

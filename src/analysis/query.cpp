@@ -101,16 +101,30 @@ z3::model Prettify(QuerySolver& solver, Variables& vars,
   std::set<std::string> read;
   CollectConstants(query, read);
   auto reads = [&](const z3::expr& e) { return read.count(e.decl().name().str()) > 0; };
-  z3::expr accepted = ctx.bool_val(true);
+  // The query and the preferences kept so far stay asserted in a scope of their own, and
+  // each preference is a check inside it: the solver takes the (large) query in once, not
+  // once per preference.
+  struct Scope {
+    z3::solver& solver;
+    explicit Scope(z3::solver& s) : solver(s) { solver.push(); }
+    ~Scope() {
+      try {
+        solver.pop();
+      } catch (const z3::exception&) {
+      }
+    }
+  } scope(solver.solver());
+  solver.solver().add(query);
+  for (Encoder* e : encoders) solver.solver().add(e->SideConstraints());
   // Keeps `p` when the model has it already or the query stays satisfiable with it.
   auto prefer = [&](const z3::expr& p) {
     if (model.eval(p, true).is_true()) {
-      accepted = accepted && p;
+      solver.solver().add(p);
       return true;
     }
-    Answer a = solver.Check(query && accepted && p, encoders, true, solver.rlimit() / 4);
+    Answer a = solver.Check(p, {}, true, solver.rlimit() / 4);
     if (a.verdict != Verdict::kSat || !a.model) return false;
-    accepted = accepted && p;
+    solver.solver().add(p);
     model = *a.model;
     return true;
   };

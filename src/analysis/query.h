@@ -59,8 +59,9 @@ class QuerySolver {
 // A model of `query` whose facts look like a person's, keeping exactness: optional facts
 // present, the reference date 2025-01-01 or near it, dates of facts in the ten years before
 // the reference date, numbers inside their declared range away from its ends, round values.
-// Each preference is kept only when the query stays satisfiable with it (a query of its own
-// with a quarter of the resource limit), in a fixed order, so the result is deterministic.
+// Each preference is kept only when the query stays satisfiable with it (a check with a
+// quarter of the resource limit, inside one solver scope that holds the query and the
+// preferences kept so far), in a fixed order, so the result is deterministic.
 // `facts` are the facts of the encoders' chain; `copies` the fact copies to look at.
 z3::model Prettify(QuerySolver& solver, Variables& vars,
                    const std::vector<const ast::FactDecl*>& facts, const z3::expr& query,

@@ -78,8 +78,9 @@ std::string DescribeDecision(const Program& program, const Outcome& outcome,
 diag::ReplayLine DescribeReplay(const Outcome& outcome, const std::string& decision);
 // Appends that line to the witness: to its replay text and to its replay_lines.
 void AppendReplay(diag::Witness& witness, const Outcome& outcome, const std::string& decision);
-// Index of a rule (layer + id) among the program's rules, -1 when absent.
-int RuleIndexOf(const Program& program, const ast::RuleDecl& rule);
+// Index of a rule among the program's rules, -1 when absent. A rule with several versions
+// (§6: one id) is found by its place among them: the program has the layer's rules in order.
+int RuleIndexOf(const Program& program, const sema::Model& model, const ast::RuleDecl& rule);
 // Whether `rule` decided `decision` (alone, with agreeing rules, or in a conflict); not when
 // deciding failed with an error.
 bool IsWinner(const Outcome& outcome, int decision, int rule);

@@ -63,6 +63,7 @@ Diagnostic ToPublic(const diag::Diagnostic& diagnostic, const source::SourceMana
     }
   }
   out.layer = diagnostic.layer;
+  out.about = diagnostic.about;
   return out;
 }
 
@@ -82,6 +83,10 @@ std::vector<DiagnosticKind> DiagnosticKinds() {
 bool IsCompetenceError(const Diagnostic& diagnostic) {
   const std::optional<diag::Kind> kind = diag::KindOfCode(diagnostic.code);
   return kind && diag::IsCompetenceKind(*kind);
+}
+
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates) {
+  return diag::ClosestName(name, candidates);
 }
 
 const char* SeverityName(Severity severity) {

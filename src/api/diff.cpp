@@ -17,6 +17,24 @@
 
 namespace loket {
 
+std::string DiffChangeText(const std::string& change) {
+  static const std::map<std::string, std::string> kTexts = {
+      {"new_gap", "a new gap (NEW decides nothing)"},
+      {"new_conflict", "a new conflict (NEW's rules disagree)"},
+      {"gap_closed", "a gap closed (NEW decides what OLD did not)"},
+      {"conflict_resolved", "a conflict resolved (OLD's rules disagreed, NEW decides)"},
+      {"now_applies", "now applies (OLD's decision did not apply)"},
+      {"no_longer_applies", "no longer applies (NEW's decision does not apply)"},
+      {"refused_by_old", "refused by OLD (NEW answers)"},
+      {"refused_by_new", "refused by NEW (OLD answered)"},
+      {"new_error", "a new error (NEW fails)"},
+      {"error_gone", "an error gone (NEW decides where OLD failed)"},
+      {"other_value", "another value"},
+      {"other_error", "another error"}};
+  auto it = kTexts.find(change);
+  return it != kTexts.end() ? it->second : "another answer";
+}
+
 const char* DiffVerdictName(DiffVerdict verdict) {
   switch (verdict) {
     case DiffVerdict::kSame:

@@ -139,7 +139,7 @@ std::string RenderText(const RuleBaseDiff& diff) {
     for (const DecisionDiff* d : group.decisions) {
       out += "  " + Name(*d) + ": answers change\n";
       for (const DiffWitness& w : d->witnesses) {
-        out += "    for a case on " + w.date + ":\n";
+        out += "    " + DiffChangeText(w.change) + ", for a case on " + w.date + ":\n";
         out += Indent(w.facts_read_yaml, "      ");
         out += "      old: " + Indent(SideText(w.old_answer), "           ").substr(11);
         out += "      new: " + Indent(SideText(w.new_answer), "           ").substr(11);
@@ -231,6 +231,7 @@ std::string RenderJsonText(const RuleBaseDiff& diff) {
     for (const DiffWitness& w : d.witnesses) {
       Json wj;
       wj["date"] = w.date;
+      wj["change"] = w.change;
       wj["case_yaml"] = w.case_yaml;
       wj["facts_read_yaml"] = w.facts_read_yaml;
       wj["old"] = AnswerJson(w.old_answer);
@@ -318,7 +319,9 @@ std::string RenderDocument(const RuleBaseDiff& diff, bool html) {
     for (const DecisionDiff* d : group.decisions) {
       out += para(Name(*d) + ": answers change");
       for (const DiffWitness& w : d->witnesses) {
-        out += para("For a case on " + w.date + ":");
+        std::string what = DiffChangeText(w.change);
+        what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
+        out += para(what + ", for a case on " + w.date + ":");
         out += pre(w.facts_read_yaml, "yaml");
         out += list({"old: " + w.old_answer.answer +
                          (w.old_answer.citations.empty()
@@ -426,14 +429,17 @@ Result<std::vector<std::string>> WriteDiffWitnessSuites(const RuleBaseDiff& diff
                Quote(fmt::format("{}: {} → {} (case {})", d.decision, w.old_answer.answer,
                                  w.new_answer.answer, n)) +
                "\n";
-      cases += "    # because of: " + Joined(d.changes, "; ") + "\n";
+      cases +=
+          "    # " + DiffChangeText(w.change) + "; because of: " + Joined(d.changes, "; ") + "\n";
       cases += "    # " + diff.old_label + ": " + w.old_answer.answer + "\n";
       cases += "    # " + diff.new_label + ": " + w.new_answer.answer + "\n";
       cases += "    date: " + w.date + "\n";
       cases += "    facts:\n" + Indent(w.case_yaml, "      ");
       if (!w.new_answer.error_code.empty()) {
         cases += "    expect_error: " + w.new_answer.error_code + "\n";
-      } else if (w.new_answer.status == "not applicable" || w.new_answer.value.empty()) {
+      } else if (w.new_answer.status == "not applicable") {
+        cases += "    expect_not_applicable: [" + d.decision + "]\n";
+      } else if (w.new_answer.value.empty()) {
         cases += "    # NEW does not decide it here (" + w.new_answer.status + ")\n";
         cases += "    expect: {}\n";
       } else {

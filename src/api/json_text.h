@@ -5,11 +5,9 @@
 #include <string_view>
 
 #include "diag/diagnostic.h"
+#include "loket/answer.h"  // AppendJsonString, JsonString (src/api/json_text.cpp)
 
 namespace loket {
-
-// Appends `text` as a JSON string literal; bytes that are not valid UTF-8 become U+FFFD.
-void AppendJsonString(std::string& out, std::string_view text);
 
 // Decodes the inside of a JSON string literal (its escapes); false when an escape is malformed.
 bool DecodeJsonString(std::string_view text, std::string& out);

@@ -80,33 +80,6 @@ const char* SkipValue(const char* p, const char* end) {
 }  // namespace
 
 namespace {
-// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when it is not one.
-std::size_t Utf8Length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length;
-  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;  // no surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
 
 bool ReadHex4(std::string_view text, std::size_t at, std::uint32_t& code) {
   if (at + 4 > text.size()) return false;
@@ -127,53 +100,6 @@ bool ReadHex4(std::string_view text, std::size_t at, std::uint32_t& code) {
   return true;
 }
 }  // namespace
-
-// Every byte that is not valid UTF-8 becomes U+FFFD, so each output line is valid JSON
-// whatever the input held.
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* kHex = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else if (static_cast<unsigned char>(c) >= 0x80) {
-          const std::size_t length = Utf8Length(text, i);
-          if (length == 0) {
-            out += "\\ufffd";
-            ++i;
-          } else {
-            out.append(text.data() + i, length);
-            i += length;
-          }
-          continue;
-        } else {
-          out += c;
-        }
-    }
-    ++i;
-  }
-  out += '"';
-}
 
 bool DecodeJsonString(std::string_view text, std::string& out) {
   out.clear();
@@ -405,17 +331,23 @@ int BatchEvaluator::SlotFor(std::string_view jurisdiction) {
     slot.facts = slot.program->NewCase();
     const std::vector<DecisionInfo>& decisions = slot.program->decisions();
     for (const DecisionInfo& decision : decisions) {
-      std::string key;
-      AppendJsonString(key, decision.name);
-      key += ':';
-      slot.keys.push_back(std::move(key));
-      std::vector<std::string> members;
-      for (const std::string& member : decision.members) {
-        std::string text;
-        AppendJsonString(text, member);
-        members.push_back(std::move(text));
+      std::string lead(slot.leads.empty() ? "{" : ",");
+      AppendJsonString(lead, decision.name);
+      lead += ':';
+      std::vector<std::string> values;
+      if (decision.type == ValueType::kBool) {
+        values = {lead + "false", lead + "true"};
+      } else if (decision.type == ValueType::kEnum || decision.type == ValueType::kSet) {
+        const std::string prefix = decision.type == ValueType::kEnum ? lead : "";
+        for (const std::string& member : decision.members) {
+          std::string text = prefix;
+          AppendJsonString(text, member);
+          values.push_back(std::move(text));
+        }
+        if (decision.type == ValueType::kEnum) values.push_back(lead + "null");
       }
-      slot.member_json.push_back(std::move(members));
+      slot.leads.push_back(std::move(lead));
+      slot.value_json.push_back(std::move(values));
     }
     index = static_cast<int>(slots_.size());
     slots_.push_back(std::move(slot));
@@ -460,37 +392,40 @@ bool BatchEvaluator::SelectProgram(std::string_view record, std::string_view& fa
 
 void BatchEvaluator::AppendDecisions(const Slot& slot, const Outcome& outcome,
                                      std::string& out) const {
+  // One append per bool or enum decision: its text with the key is prepared (SlotFor).
   const std::vector<DecisionInfo>& decisions = slot.program->decisions();
-  out += '{';
+  if (decisions.empty()) out += '{';
   for (std::size_t d = 0; d < decisions.size(); ++d) {
-    if (d > 0) out += ',';
-    out += slot.keys[d];
     const std::int64_t raw = outcome.raw(static_cast<int>(d));
+    const auto& values = slot.value_json[d];
     switch (decisions[d].type) {
       case ValueType::kBool:
-        out += raw != 0 ? "true" : "false";
+        out += values[raw != 0 ? 1 : 0];
         break;
       case ValueType::kInt:
+        out += slot.leads[d];
         AppendInt(out, raw);
         break;
       case ValueType::kMoney:
+        out += slot.leads[d];
         support::AppendMoneyDecimal(out, raw);
         break;
       case ValueType::kDate:
+        out += slot.leads[d];
         AppendDate(out, raw);
         break;
       case ValueType::kEnum: {
-        const auto& members = slot.member_json[d];
-        if (raw >= 0 && static_cast<std::size_t>(raw) < members.size()) {
-          out += members[static_cast<std::size_t>(raw)];
-        } else {
-          out += "null";
-        }
+        // The last text is the lead with null: for a value that names no member.
+        const std::size_t members = values.size() - 1;
+        out += values[raw >= 0 && static_cast<std::size_t>(raw) < members
+                          ? static_cast<std::size_t>(raw)
+                          : members];
         break;
       }
       case ValueType::kSet: {
-        const auto& members = slot.member_json[d];
+        const auto& members = values;
         const auto mask = static_cast<std::uint64_t>(raw);
+        out += slot.leads[d];
         out += '[';
         bool first = true;
         for (std::size_t m = 0; m < members.size() && m < 64; ++m) {

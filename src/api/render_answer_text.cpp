@@ -40,22 +40,6 @@ std::vector<DomainGroup> GroupByDomain(const Explanation& explanation) {
   return groups;
 }
 
-// Condition texts keep their source line breaks; on one line they read better here.
-std::string OneLine(const std::string& text) {
-  std::string line;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !line.empty();
-      continue;
-    }
-    if (space) line += ' ';
-    space = false;
-    line += c;
-  }
-  return line;
-}
-
 std::string RuleLine(const RuleRefInfo& rule) {
   std::string line = rule.id + " (" + rule.layer + ")";
   if (!rule.citation.empty()) line += ": " + rule.citation;
@@ -149,7 +133,7 @@ void WriteCandidate(std::ostream& out, const Explanation& explanation, const Why
   const std::string indent = "         ";
   switch (why.reason) {
     case Reason::kConditionFalse:
-      out << indent << "false: " << OneLine(why.failed_part) << "\n";
+      out << indent << "false: " << ConditionOnOneLine(why.failed_part) << "\n";
       WriteReads(out, explanation, why.reads, indent, expanded);
       break;
     case Reason::kNotInForce:
@@ -192,7 +176,7 @@ void WriteDecision(std::ostream& out, const Explanation& explanation,
   }
   if (decision.answer == AnswerStatus::kNotApplicable) {
     out << "  " << decision.name << ": not applicable (niet van toepassing): applies only when "
-        << OneLine(decision.applies_when) << "\n";
+        << ConditionOnOneLine(decision.applies_when) << "\n";
     if (explain) WriteReads(out, explanation, decision.applies_reads, "      ", expanded);
     return;
   }
@@ -222,7 +206,8 @@ void WriteDecision(std::ostream& out, const Explanation& explanation,
     WriteLinks(out, rule.rule, explanation.date, "         ");
     WriteNotes(out, rule.rule, "         ", noted);
     if (explain) {
-      if (!rule.condition.empty()) out << "         when " << OneLine(rule.condition) << "\n";
+      if (!rule.condition.empty())
+        out << "         when " << ConditionOnOneLine(rule.condition) << "\n";
       WriteReads(out, explanation, rule.reads, "         ", expanded);
     }
   }
@@ -354,7 +339,7 @@ std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requ
   std::ostringstream out;
   out << "Why not " << (why.rule.id.empty() ? std::string(requested) : why.rule.id) << ": "
       << why.message << "\n";
-  if (!why.failed_part.empty()) out << "  false: " << OneLine(why.failed_part) << "\n";
+  if (!why.failed_part.empty()) out << "  false: " << ConditionOnOneLine(why.failed_part) << "\n";
   if (explanation) {
     std::set<std::string> expanded;
     WriteReads(out, *explanation, why.reads, "  ", expanded);
@@ -365,6 +350,21 @@ std::string RenderWhyNotText(const WhyNotExplanation& why, std::string_view requ
   std::set<std::string> noted;
   WriteNotes(out, why.rule, "  ", noted);
   return out.str();
+}
+
+std::string ConditionOnOneLine(const std::string& text) {
+  std::string line;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += c;
+  }
+  return line;
 }
 
 }  // namespace loket

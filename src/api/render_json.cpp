@@ -18,6 +18,20 @@ nlohmann::ordered_json LocationJson(const Location& location) {
           {"end_column", location.end_column}};
 }
 
+nlohmann::ordered_json ReplayLinesJson(const std::vector<ReplayLine>& lines) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (const ReplayLine& line : lines) {
+    array.push_back({{"decision", line.decision},
+                     {"status", line.status},
+                     {"decided", line.decided},
+                     {"value", line.value},
+                     {"rules", line.rules},
+                     {"error_code", line.error_code},
+                     {"text", line.text}});
+  }
+  return array;
+}
+
 }  // namespace
 
 std::string RenderJson(const std::vector<Diagnostic>& diagnostics) {
@@ -33,7 +47,9 @@ std::string RenderJson(const std::vector<Diagnostic>& diagnostics) {
                            {"jurisdiction", witness.jurisdiction},
                            {"date", witness.date},
                            {"case", witness.case_yaml},
-                           {"replay", witness.replay}});
+                           {"replay", witness.replay},
+                           {"facts_read", witness.facts_read_yaml},
+                           {"replay_lines", ReplayLinesJson(witness.replay_lines)}});
     }
     array.push_back({{"code", diagnostic.code},
                      {"kind", diagnostic.kind},
@@ -43,7 +59,11 @@ std::string RenderJson(const std::vector<Diagnostic>& diagnostics) {
                      {"notes", notes},
                      {"help", diagnostic.help},
                      {"witnesses", witnesses},
-                     {"layer", diagnostic.layer}});
+                     {"layer", diagnostic.layer},
+                     {"subject", diagnostic.subject},
+                     {"value_at_fault", diagnostic.value_at_fault},
+                     {"given", diagnostic.given},
+                     {"about", diagnostic.about}});
   }
   // Invalid UTF-8 in a message or path must not throw: replace it.
   return array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

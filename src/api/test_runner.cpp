@@ -48,6 +48,14 @@ bool TestReport::ok() const {
   return true;
 }
 
+bool IsTestFailure(const Diagnostic& diagnostic) {
+  return diag::KindOfCode(diagnostic.code) == diag::Kind::kTestFailed;
+}
+
+bool IsUncoveredRule(const Diagnostic& diagnostic) {
+  return diag::KindOfCode(diagnostic.code) == diag::Kind::kUncoveredRule;
+}
+
 namespace {
 
 // A file's lines, for source snippets of suite diagnostics.
@@ -306,9 +314,10 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
     Malformed(file, entry.Mark(), "a test case must be a mapping with `name` and `expect`");
     return;
   }
-  static const std::vector<std::string> kCaseKeys = {"name",         "jurisdiction", "date",
-                                                     "case_file",    "facts",        "expect",
-                                                     "expect_rules", "expect_error"};
+  static const std::vector<std::string> kCaseKeys = {
+      "name",         "jurisdiction", "date",
+      "case_file",    "facts",        "expect",
+      "expect_rules", "expect_error", "expect_not_applicable"};
   bool malformed = false;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     std::string key = it->first.Scalar();
@@ -330,11 +339,12 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
   result.jurisdiction =
       entry["jurisdiction"] ? FlowText(entry["jurisdiction"]) : default_jurisdiction;
   result.date = entry["date"] ? FlowText(entry["date"]) : default_date;
-  if (!entry["expect"] && !entry["expect_rules"] && !entry["expect_error"]) {
+  if (!entry["expect"] && !entry["expect_rules"] && !entry["expect_error"] &&
+      !entry["expect_not_applicable"]) {
     Malformed(file, entry.Mark(),
               "test case `" + result.name +
-                  "` expects nothing: give `expect`, `expect_rules` or "
-                  "`expect_error`");
+                  "` expects nothing: give `expect`, `expect_rules`, `expect_error` or "
+                  "`expect_not_applicable`");
     malformed = true;
   }
   if (result.jurisdiction.empty()) {
@@ -404,15 +414,28 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
   }
   std::string expected_error =
       entry["expect_error"] ? FlowText(entry["expect_error"]) : std::string();
+  auto checked = [&](const std::string& name) {
+    if (std::find(result.checked_decisions.begin(), result.checked_decisions.end(), name) ==
+        result.checked_decisions.end()) {
+      result.checked_decisions.push_back(name);
+    }
+  };
   for (const char* key : {"expect", "expect_rules"}) {
     if (!entry[key] || !entry[key].IsMap()) continue;
-    for (auto it = entry[key].begin(); it != entry[key].end(); ++it) {
-      const std::string name = it->first.Scalar();
-      if (std::find(result.checked_decisions.begin(), result.checked_decisions.end(), name) ==
-          result.checked_decisions.end()) {
-        result.checked_decisions.push_back(name);
-      }
+    for (auto it = entry[key].begin(); it != entry[key].end(); ++it) checked(it->first.Scalar());
+  }
+  // `expect_not_applicable: [decision, ...]` (or one name): their `applies when` is false.
+  std::vector<YAML::Node> not_applicable;
+  if (const YAML::Node na = entry["expect_not_applicable"]) {
+    if (na.IsScalar()) {
+      not_applicable.push_back(na);
+    } else if (na.IsSequence()) {
+      for (const YAML::Node& name : na) not_applicable.push_back(name);
+    } else {
+      Malformed(file, na.Mark(), "`expect_not_applicable` must list decision names");
+      fail("`expect_not_applicable` is not a list");
     }
+    for (const YAML::Node& name : not_applicable) checked(FlowText(name));
   }
 
   if (program && date) {
@@ -547,6 +570,20 @@ void SuiteRunner::RunCase(const SuiteFile& file, const YAML::Node& entry, const 
                    (got_text.empty() ? (decision->default_used ? "the default" : "none")
                                      : got_text));
             }
+          }
+        }
+      }
+      if (!invalid_case) {
+        for (const YAML::Node& key : not_applicable) {
+          std::string name = FlowText(key);
+          const DecisionExplanation* decision = find(name);
+          if (!decision) {
+            unknown_decision(key, name);
+          } else if (decision->status != DecisionStatus::kNotApplicable) {
+            fail(name + ": expected not applicable, got " +
+                 (decision->error           ? "error[" + decision->error->code + "]"
+                  : decision->value.empty() ? std::string(DecisionStatusName(decision->status))
+                                            : decision->value));
           }
         }
       }

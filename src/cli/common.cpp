@@ -160,33 +160,6 @@ Status ReadWholeFile(const std::string& path, std::string& text) {
   return Status::Ok();
 }
 
-std::string ClosestWord(std::string_view word, const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
-  std::size_t best_distance = limit + 1;
-  std::string best;
-  for (const std::string& candidate : candidates) {
-    const std::size_t longer = std::max(word.size(), candidate.size());
-    if (longer - std::min(word.size(), candidate.size()) > limit) continue;
-    std::vector<std::size_t> row(candidate.size() + 1);
-    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= word.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= candidate.size(); ++j) {
-        const std::size_t above = row[j];
-        row[j] = std::min(
-            {row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == candidate[j - 1] ? 0 : 1)});
-        diagonal = above;
-      }
-    }
-    if (row[candidate.size()] < best_distance) {
-      best_distance = row[candidate.size()];
-      best = candidate;
-    }
-  }
-  return best;
-}
-
 Date Today() {
   std::time_t now = std::time(nullptr);
   std::tm local{};
@@ -198,21 +171,6 @@ std::optional<Date> ParseDateOption(const std::string& text) {
   std::optional<Date> date = Date::Parse(text);
   if (!date) PrintError("`--on " + text + "` is not a date; write YYYY-MM-DD, e.g. 2025-03-01");
   return date;
-}
-
-std::string OneLine(const std::string& text) {
-  std::string line;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !line.empty();
-      continue;
-    }
-    if (space) line += ' ';
-    space = false;
-    line += c;
-  }
-  return line;
 }
 
 }  // namespace loket::cli

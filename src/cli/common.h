@@ -58,18 +58,10 @@ std::optional<Program> CompileJurisdiction(const RuleBase& rules, const std::str
 // Reads a whole file; the Status names the path on failure.
 Status ReadWholeFile(const std::string& path, std::string& text);
 
-// The candidate closest to `word` by edit distance (at most a third of its length, at least
-// one edit), "" when none is close; for command names and the like in the CLI.
-std::string ClosestWord(std::string_view word, const std::vector<std::string>& candidates);
-
 // Today's date in local time, for `--on` when it is not given.
 Date Today();
 
 // Parses `--on`; prints an error and returns nullopt when it is not a calendar date.
 std::optional<Date> ParseDateOption(const std::string& text);
-
-// Condition texts keep their source line breaks; on one line (white space folded) they read
-// better in explanations.
-std::string OneLine(const std::string& text);
 
 }  // namespace loket::cli

@@ -85,8 +85,6 @@ bool FolderHoldsCasesNotRules(const std::string& path) {
 
 // --- single case ----------------------------------------------------------------------------
 
-// Gives case errors a location in the case file: ParseYaml fills the line; for JSON (and any
-// error without a line) the first line mentioning the fact's `name` is used.
 // The value given for `name` on a line `name: value` or `"name": value` (YAML or JSON):
 // [begin, end) byte offsets, up to a `,`, `}` or `#` outside quotes, without trailing spaces.
 bool ValueSpan(const std::string& line, const std::string& name, std::size_t& begin,
@@ -118,6 +116,9 @@ bool ValueSpan(const std::string& line, const std::string& name, std::size_t& be
   return end > begin;
 }
 
+// Gives case errors a location in the case file from their structured fields (subject, given,
+// value_at_fault): ParseYaml fills the line; for JSON (and any error without a line) the first
+// line naming the fact's key is used.
 void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
                       const std::string& text) {
   std::vector<std::string> lines;
@@ -131,26 +132,22 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
   }
   for (Diagnostic& error : errors) {
     error.location.path = path;
-    if (error.location.line <= 0) {
-      // The fact name is the first `quoted` word of the message.
-      std::size_t open = error.message.find('`');
-      std::size_t close = open == std::string::npos ? open : error.message.find('`', open + 1);
-      if (close != std::string::npos) {
-        std::string name = error.message.substr(open + 1, close - open - 1);
-        for (std::size_t i = 0; i < lines.size(); ++i) {
-          std::size_t at = lines[i].find("\"" + name + "\"");
-          std::size_t offset = 1;
-          if (at == std::string::npos) {
-            at = lines[i].find(name + ":");
-            offset = 0;
-          }
-          if (at != std::string::npos) {
-            error.location.line = static_cast<int>(i + 1);
-            error.location.column = static_cast<int>(at + offset + 1);
-            error.location.end_line = error.location.line;
-            error.location.end_column = error.location.column + static_cast<int>(name.size());
-            break;
-          }
+    if (error.location.line <= 0 && !error.subject.empty()) {
+      // The first line naming the fact's key (a member the enum lacks: naming that member).
+      const std::string& name = error.given.empty() ? error.subject : error.given;
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::size_t at = lines[i].find("\"" + name + "\"");
+        std::size_t offset = 1;
+        if (at == std::string::npos) {
+          at = lines[i].find(name + ":");
+          offset = 0;
+        }
+        if (at != std::string::npos) {
+          error.location.line = static_cast<int>(i + 1);
+          error.location.column = static_cast<int>(at + offset + 1);
+          error.location.end_line = error.location.line;
+          error.location.end_column = error.location.column + static_cast<int>(name.size());
+          break;
         }
       }
     }
@@ -166,7 +163,7 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
     // A wrong type (L602) or a value out of range (L603): the caret goes under the value
     // given for the fact, not under its name.
     const std::string& line = error.location.source_line;
-    if ((error.code == "L602" || error.code == "L603") && error.location.line > 0 &&
+    if (error.value_at_fault && error.given.empty() && error.location.line > 0 &&
         !error.subject.empty()) {
       std::size_t begin = 0;
       std::size_t end = 0;
@@ -177,22 +174,16 @@ void LocateCaseErrors(std::vector<Diagnostic>& errors, const std::string& path,
         continue;
       }
     }
-    // A whole-line range: narrow it to the first `quoted` word of the message found on the
-    // line (the offending value or key), so the caret points at it.
+    // A whole-line range: narrow it to what the error is about (the member given, else the
+    // fact's key), so the caret points at it.
     if (error.location.line > 0 && error.location.column <= 1 &&
         error.location.end_line == error.location.line &&
         error.location.end_column > static_cast<int>(line.size())) {
-      for (std::size_t open = error.message.find('`'); open != std::string::npos;) {
-        std::size_t close = error.message.find('`', open + 1);
-        if (close == std::string::npos) break;
-        std::string word = error.message.substr(open + 1, close - open - 1);
-        std::size_t at = word.empty() ? std::string::npos : line.find(word);
-        if (at != std::string::npos) {
-          error.location.column = static_cast<int>(at) + 1;
-          error.location.end_column = error.location.column + static_cast<int>(word.size());
-          break;
-        }
-        open = error.message.find('`', close + 1);
+      const std::string& word = error.given.empty() ? error.subject : error.given;
+      std::size_t at = word.empty() ? std::string::npos : line.find(word);
+      if (at != std::string::npos) {
+        error.location.column = static_cast<int>(at) + 1;
+        error.location.end_column = error.location.column + static_cast<int>(word.size());
       }
     }
   }

@@ -35,7 +35,7 @@ bool RejectUnknownCommand(int argc, char** argv,
     names.push_back(spec.name);
   }
   std::string message = "unknown command `" + std::string(word) + "`";
-  const std::string closest = loket::cli::ClosestWord(word, names);
+  const std::string closest = loket::ClosestName(word, names);
   if (!closest.empty()) message += "; did you mean `" + closest + "`?";
   std::string list;
   for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;

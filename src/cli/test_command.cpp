@@ -85,7 +85,8 @@ void PrintExplanation(const TestCaseResult& result, std::ostream& stream) {
           << ")";
       if (decision.error && !rule.contributes.empty()) out << " says " << rule.contributes;
       out << "\n";
-      if (!rule.condition.empty()) out << "        when " << OneLine(rule.condition) << "\n";
+      if (!rule.condition.empty())
+        out << "        when " << ConditionOnOneLine(rule.condition) << "\n";
       std::string reads;
       for (const ReadValue& read : rule.reads) {
         reads += (reads.empty() ? "" : ", ") + read.name + " = " +
@@ -162,8 +163,8 @@ int RunTest(const TestCommandOptions& options) {
     // Suite problems and coverage; failures were shown above in full.
     std::vector<Diagnostic> others;
     for (const Diagnostic& diagnostic : report.diagnostics) {
-      if (diagnostic.code == "L701") continue;
-      if (diagnostic.code == "L703" && options.quiet_coverage && !options.require_coverage) {
+      if (IsTestFailure(diagnostic)) continue;
+      if (IsUncoveredRule(diagnostic) && options.quiet_coverage && !options.require_coverage) {
         continue;
       }
       others.push_back(diagnostic);

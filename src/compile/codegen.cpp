@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compile/passes.h"
+#include "support/date.h"
 
 namespace loket::compile {
 namespace {
@@ -572,6 +573,19 @@ class CodeGen {
     if (e.operands.size() != 2) {
       throw CompileError{diag::Kind::kWrongArgumentCount, e.range,
                          "`" + name + "` takes two arguments"};
+    }
+    if (name == "years_between") {
+      // From a constant date (a literal), its civil form is computed here once instead of
+      // on every evaluation.
+      auto from = Fold(*e.operands[0]);
+      const auto day = static_cast<support::DayNumber>(from.value_or(0));
+      const std::int64_t key = support::CivilKey(support::CivilFromDays(day));
+      if (from && *from == day && key == static_cast<std::int32_t>(key)) {
+        int b = ValueOf(*e.operands[1]);
+        int t = Temp();
+        Emit(Op::kYearsSinceImm, t, b, static_cast<int>(key), *from);
+        return t;
+      }
     }
     int a = ValueOf(*e.operands[0]);
     int b = ValueOf(*e.operands[1]);

@@ -346,13 +346,20 @@ class Lowering {
         info.valid_until = Date{rule.until};
       }
       for (const ast::RuleRef& ref : decl.exception_to) {
-        auto it = rule_index_.find(model_.annotations.TargetOf(ref));
-        if (it == rule_index_.end()) continue;  // a rule outside this jurisdiction
-        rule.bases.push_back(it->second);
-        p.rules[static_cast<std::size_t>(it->second)].defeaters.push_back(static_cast<int>(i));
-        const Rule& base = p.rules[static_cast<std::size_t>(it->second)];
-        info.exception_to.push_back(base.layer + "." + base.id);
-        p.has_exceptions = true;
+        // Every version of the base (§6); its name is listed once.
+        for (const ast::RuleDecl* version : model_.annotations.TargetsOf(ref)) {
+          auto it = rule_index_.find(version);
+          if (it == rule_index_.end()) continue;  // a rule outside this jurisdiction
+          rule.bases.push_back(it->second);
+          p.rules[static_cast<std::size_t>(it->second)].defeaters.push_back(static_cast<int>(i));
+          const Rule& base = p.rules[static_cast<std::size_t>(it->second)];
+          std::string base_name = base.layer + "." + base.id;
+          if (std::find(info.exception_to.begin(), info.exception_to.end(), base_name) ==
+              info.exception_to.end()) {
+            info.exception_to.push_back(std::move(base_name));
+          }
+          p.has_exceptions = true;
+        }
       }
       for (const ast::Assignment& assignment : decl.assignments) {
         auto it = decision_index_.find(model_.annotations.DecisionOf(assignment));

@@ -46,12 +46,15 @@ enum class Op : std::uint8_t {
   kAddMonths,     // dst = a (a date) + imm months, clamped to the month's end
   kAddMonthsNeg,  // dst = a (a date) - imm months
   kYearsBetween,  // dst = full years from date a to date b
-  kUnion,         // dst = a | b
-  kDifference,    // dst = a & ~b
-  kIntersect,     // dst = a & b
-  kNot,           // dst = !a
-  kKnown,         // dst = register a has no fault
-  kCmpEq,         // dst = a == b; likewise the next five
+  // dst = full years from the constant date imm to date a; b = support::CivilKey of imm,
+  // computed once when compiling (`years_between(1899-08-01, birth_date)`).
+  kYearsSinceImm,
+  kUnion,       // dst = a | b
+  kDifference,  // dst = a & ~b
+  kIntersect,   // dst = a & b
+  kNot,         // dst = !a
+  kKnown,       // dst = register a has no fault
+  kCmpEq,       // dst = a == b; likewise the next five
   kCmpNe,
   kCmpLt,
   kCmpLe,

@@ -85,6 +85,9 @@ struct Diagnostic {
   std::vector<std::string> help;
   std::vector<Witness> witnesses;
   std::string layer;  // the layer the finding is about, when there is one
+  // A checker finding's rules ("layer.id"), decisions and facts ("layer.name"), in the order
+  // the finding names them: what it is about, as data (loket diff matches findings by them).
+  std::vector<std::string> about;
 };
 
 // Collects diagnostics. Not thread-safe; each pass owns one or is given one.

@@ -50,19 +50,15 @@ void Count(const DecisionDiff& d, DiffStats& stats) {
   }
 }
 
-// The names a message quotes in backticks, sorted: what a finding is about.
+// What a finding is about, to match it across the two sides: its code, layer and the
+// declarations it names as data (a checker finding), or else its whole message (the other
+// warnings, whose messages hold no values from a solver model).
 std::string FindingKey(const Diagnostic& d) {
-  std::vector<std::string> names;
-  std::size_t at = 0;
-  while ((at = d.message.find('`', at)) != std::string::npos) {
-    std::size_t end = d.message.find('`', at + 1);
-    if (end == std::string::npos) break;
-    names.push_back(d.message.substr(at + 1, end - at - 1));
-    at = end + 1;
-  }
-  std::sort(names.begin(), names.end());
   std::string key = d.code + "|" + d.layer;
-  for (const std::string& n : names) key += "|" + n;
+  if (d.about.empty()) return key + "|" + d.message;
+  std::vector<std::string> about = d.about;
+  std::sort(about.begin(), about.end());
+  for (const std::string& name : about) key += "|" + name;
   return key;
 }
 

@@ -156,12 +156,52 @@ analysis::Replay ReplayYaml(const Program& program, const std::string& yaml, std
   return replay;
 }
 
+// What happens to the person (DiffWitness::change), from the statuses of both sides.
+std::string ChangeOf(const DiffAnswer& old_answer, const DiffAnswer& new_answer) {
+  auto decided = [](const DiffAnswer& x) { return x.status == "decided" || x.status == "default"; };
+  const std::string& o = old_answer.status;
+  const std::string& n = new_answer.status;
+  if (o == "refused") return "refused_by_old";
+  if (n == "refused") return "refused_by_new";
+  if (n == "not applicable") return "no_longer_applies";
+  if (o == "not applicable") return "now_applies";
+  if (decided(old_answer) && decided(new_answer)) return "other_value";
+  if (n == "gap") return "new_gap";
+  if (n == "conflict") return "new_conflict";
+  if (decided(new_answer)) {
+    if (o == "gap") return "gap_closed";
+    if (o == "conflict") return "conflict_resolved";
+    return "error_gone";
+  }
+  return decided(old_answer) ? "new_error" : "other_error";
+}
+
 // The same answer for a person: both not applicable, both the same value, or both the same
 // error status.
 bool SameAnswer(const DiffAnswer& a, const DiffAnswer& b) {
   auto decided = [](const DiffAnswer& x) { return x.status == "decided" || x.status == "default"; };
   if (decided(a) && decided(b)) return a.value == b.value;
   return a.status == b.status;
+}
+
+// The conjuncts of `e` (nested `and`s flattened).
+void Conjuncts(const z3::expr& e, std::vector<z3::expr>& out) {
+  if (e.is_app() && e.decl().decl_kind() == Z3_OP_AND) {
+    for (unsigned i = 0; i < e.num_args(); ++i) Conjuncts(e.arg(i), out);
+  } else if (!e.is_true()) {
+    out.push_back(e);
+  }
+}
+
+// The names of the variables an encoder introduced (calendar parts: `y!diff!...`), which
+// its side constraints define; a fact's name has no `!`.
+std::set<std::string> Introduced(const z3::expr& e) {
+  std::set<std::string> names, out;
+  analysis::CollectConstants(e, names);
+  for (const std::string& name : names) {
+    if (name.find('!') != std::string::npos) out.insert(name);
+  }
+  return out;
 }
 
 }  // namespace
@@ -181,10 +221,15 @@ struct JurisdictionProver::Impl {
   Impl(SideOf o, SideOf n, const ProveOptions& opts)
       : old_side(o), new_side(n), options(opts), solver(ctx, opts.rlimit) {
     solver.StartBudget(options.time_limit_ms);
+    // One tag for both sides: what the encoders introduce for a term both compute (the
+    // calendar parts of a birth date, the value a reader of a gap never sees) is one variable,
+    // so the parts OLD and NEW share are syntactically equal for the solver.
     old_encoder = std::make_unique<Encoder>(old_vars, *old_side.model,
-                                            old_side.model->Chain(*old_side.layer), "old");
+                                            old_side.model->Chain(*old_side.layer), "diff");
     new_encoder = std::make_unique<Encoder>(new_vars, *new_side.model,
-                                            new_side.model->Chain(*new_side.layer), "new");
+                                            new_side.model->Chain(*new_side.layer), "diff");
+    old_encoder->NameCalendarByTerm();
+    new_encoder->NameCalendarByTerm();
     for (const ast::FactDecl* n_fact : new_encoder->facts()) {
       for (const ast::FactDecl* o_fact : old_encoder->facts()) {
         if (o_fact->layer != n_fact->layer || o_fact->name != n_fact->name) continue;
@@ -295,6 +340,35 @@ struct JurisdictionProver::Impl {
     return v;
   }
 
+  // The side constraints of both encoders that define a variable `query` reads, directly
+  // or through another such constraint. The others only tie variables the query does not
+  // read to the facts, and every real case satisfies them: leaving them out loses no case
+  // (a proof stays a proof) and a witness is replayed anyway, while each one left in is a
+  // calendar the solver must solve in every query.
+  z3::expr DefinitionsOf(const z3::expr& query) {
+    std::vector<z3::expr> parts;
+    Conjuncts(old_encoder->SideConstraints(), parts);
+    Conjuncts(new_encoder->SideConstraints(), parts);
+    std::vector<std::set<std::string>> defines;
+    for (const z3::expr& part : parts) defines.push_back(Introduced(part));
+    std::set<std::string> needed = Introduced(query);
+    std::vector<bool> taken(parts.size(), false);
+    z3::expr result = ctx.bool_val(true);
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (taken[i]) continue;
+        bool reads = false;
+        for (const std::string& name : defines[i]) reads = reads || needed.count(name) > 0;
+        if (!reads) continue;
+        taken[i] = grew = true;
+        needed.insert(defines[i].begin(), defines[i].end());
+        result = result && parts[i];
+      }
+    }
+    return result;
+  }
+
   static std::string Text(const sema::Model& model, source::SourceRange range) {
     if (!model.sources || !range.valid()) return {};
     std::string_view text = model.sources->text(range.file);
@@ -333,8 +407,14 @@ struct JurisdictionProver::Impl {
       z3::expr differ = valid.old_valid != valid.new_valid ||
                         (valid.old_valid && valid.new_valid && answers_differ);
       z3::expr query = base && valid.both && (valid.old_valid || valid.new_valid) && differ;
-      std::vector<Encoder*> encoders{&eo, &en};
-      analysis::Answer answer = solver.Check(query, encoders, true);
+      // The side constraints go into the query itself, only those that define the calendar
+      // parts it reads (below); the encoders add none of their own.
+      std::vector<Encoder*> encoders;
+      // The solver's incremental core hardly preprocesses: simplified first, the members and
+      // parts both sides compute alike (one term) cancel, and what is left is the difference.
+      z3::expr simplified = query.simplify();
+      simplified = simplified && DefinitionsOf(simplified);
+      analysis::Answer answer = solver.Check(simplified, encoders, true);
       if (answer.verdict == analysis::Verdict::kUnknown) {
         result.reason = "the solver's resource limit was reached (" + answer.reason + ")";
         return;
@@ -349,8 +429,17 @@ struct JurisdictionProver::Impl {
         return;
       }
       std::set<std::string> constrained;
-      analysis::CollectConstants(differ, constrained);
-      z3::expr blocked = query;
+      // What the difference depends on: what is left when the parts both sides compute alike
+      // cancel. Only those facts are made to look like a person's (each preference is a
+      // query of its own); an optional fact the difference does not read stays absent.
+      analysis::CollectConstants(differ.simplify(), constrained);
+      std::vector<const ast::FactDecl*> pretty_facts;
+      for (const ast::FactDecl* fact : en.facts()) {
+        if (!fact->is_optional || Mentioned(new_vars, fact, constrained)) {
+          pretty_facts.push_back(fact);
+        }
+      }
+      z3::expr blocked = simplified;
       int spurious = 0;
       while (answer.verdict == analysis::Verdict::kSat && answer.model &&
              static_cast<int>(result.witnesses.size()) < options.witnesses && spurious < 3) {
@@ -359,7 +448,7 @@ struct JurisdictionProver::Impl {
         z3::model model = *answer.model;
         bool last = false;
         try {
-          model = analysis::Prettify(solver, new_vars, en.facts(), blocked, encoders, model, {0});
+          model = analysis::Prettify(solver, new_vars, pretty_facts, blocked, encoders, model, {0});
         } catch (const analysis::OutOfTime&) {
           out_of_time = true;
           last = true;
@@ -389,6 +478,7 @@ struct JurisdictionProver::Impl {
         }
         witness.old_answer = AnswerOf(*old_side.program, old_replay, od.name);
         witness.new_answer = AnswerOf(*new_side.program, new_replay, nd.name);
+        witness.change = ChangeOf(witness.old_answer, witness.new_answer);
         if (SameAnswer(witness.old_answer, witness.new_answer)) {
           ++spurious;
         } else {
@@ -403,7 +493,9 @@ struct JurisdictionProver::Impl {
                         valid.new_valid == model.eval(valid.new_valid, true);
         if (m_do.is_true()) same = same && SameValue(ctx, to, Evaluated(model, to));
         if (m_dn.is_true()) same = same && SameValue(ctx, tn, Evaluated(model, tn));
-        blocked = blocked && !same;
+        // `same` reads the full encodings: with the definitions of the calendar parts it
+        // reads, or the solver could pick them freely.
+        blocked = blocked && !same && DefinitionsOf(same);
         if (last) break;
         answer = solver.Check(blocked, encoders, true);
       }

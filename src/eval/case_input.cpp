@@ -20,6 +20,7 @@
 #include "loket/evaluate.h"
 #include "support/date.h"
 #include "support/money.h"
+#include "support/utf8.h"
 
 namespace loket {
 
@@ -59,40 +60,13 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when there is none.
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
 // The first `limit` bytes of `text` with every byte that is not UTF-8 replaced by U+FFFD, so
 // messages stay valid text for the JSON and text renderers; sets `cut` when text was longer.
 std::string ValidUtf8(std::string_view text, std::size_t limit, bool& cut) {
   std::string valid;
   std::size_t i = 0;
   while (i < text.size() && i < limit) {
-    const std::size_t length = Utf8SequenceLength(text, i);
+    const std::size_t length = support::Utf8SequenceLength(text, i);
     if (length == 0) {
       valid += "\xEF\xBF\xBD";
       ++i;
@@ -124,6 +98,17 @@ std::string Place(std::string_view text, std::size_t offset) {
       offset - (line_start == std::string_view::npos || newlines == 0 ? 0 : line_start + 1) + 1;
   if (text.find('\n') == std::string_view::npos) return fmt::format("column {}", column);
   return fmt::format("line {}, column {}", newlines + 1, column);
+}
+
+// The text of 1-based line `line` (empty past the end).
+std::string_view LineOf(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int i = 1; i < line; ++i) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  return text.substr(start, text.find('\n', start) - start);
 }
 
 // Whole numbers written with digits only: too large for 64 bits is out of range, not a
@@ -184,30 +169,29 @@ class CaseWriter {
       : p_(program),
         values_(internal::Engine::Values(c)),
         present_(internal::Engine::Present(c)),
-        errors_(errors) {
+        errors_(errors),
+        marks_(ThreadMarks()) {
     // A generation per case marks the facts given so far without clearing an array per case.
-    Marks& marks = ThreadMarks();
-    if (++marks.generation == 0) {
-      std::fill(marks.stamp.begin(), marks.stamp.end(), 0u);
-      marks.generation = 1;
+    if (++marks_.generation == 0) {
+      std::fill(marks_.stamp.begin(), marks_.stamp.end(), 0u);
+      marks_.generation = 1;
     }
-    if (marks.stamp.size() < static_cast<std::size_t>(p_.fact_count)) {
-      marks.stamp.resize(static_cast<std::size_t>(p_.fact_count), 0u);
-      marks.place.resize(static_cast<std::size_t>(p_.fact_count), 0);
+    if (marks_.stamp.size() < static_cast<std::size_t>(p_.fact_count)) {
+      marks_.stamp.resize(static_cast<std::size_t>(p_.fact_count), 0u);
+      marks_.place.resize(static_cast<std::size_t>(p_.fact_count), 0);
     }
   }
 
   // Notes that the fact in `slot` is given at `place` (a line, or a byte offset); when it was
   // given before, sets `earlier` to that place and returns false.
   bool FirstTime(int slot, std::int64_t place, std::int64_t& earlier) {
-    Marks& marks = ThreadMarks();
     const auto index = static_cast<std::size_t>(slot);
-    if (marks.stamp[index] == marks.generation) {
-      earlier = marks.place[index];
+    if (marks_.stamp[index] == marks_.generation) {
+      earlier = marks_.place[index];
       return false;
     }
-    marks.stamp[index] = marks.generation;
-    marks.place[index] = place;
+    marks_.stamp[index] = marks_.generation;
+    marks_.place[index] = place;
     return true;
   }
 
@@ -275,6 +259,7 @@ class CaseWriter {
         fmt::format("fact `{}` expects {}, not {}{}", fact.name, eval::TypeDescription(fact), given,
                     why.empty() ? "" : fmt::format(" ({})", why)),
         fact.name);
+    d.value_at_fault = true;
     d.location.line = line;
     errors_.push_back(std::move(d));
   }
@@ -291,6 +276,7 @@ class CaseWriter {
                                fmt::format("fact `{}` = {} is outside its range {}..{}", fact.name,
                                            v.ToString(), lo.ToString(), hi.ToString()),
                                fact.name);
+      d.value_at_fault = true;
       d.location.line = line;
       errors_.push_back(std::move(d));
       return false;
@@ -316,6 +302,7 @@ class CaseWriter {
     Diagnostic d = eval::MakeDiagnostic(
         diag::Kind::kFactOutOfRange,
         fmt::format("fact `{}` = {} is outside {}", fact.name, Shown(text), range), fact.name);
+    d.value_at_fault = true;
     d.location.line = line;
     errors_.push_back(std::move(d));
     return false;
@@ -334,6 +321,8 @@ class CaseWriter {
                                         fmt::format("`{}` is not a member of {} (fact `{}`)",
                                                     Shown(name), fact.enum_name, fact.name),
                                         fact.name);
+    d.value_at_fault = true;
+    d.given = Shown(name);
     std::string closest = diag::ClosestName(name, fact.members);
     if (!closest.empty()) d.help.push_back(fmt::format("did you mean `{}`?", closest));
     std::string list;
@@ -425,6 +414,9 @@ class CaseWriter {
   std::vector<Diagnostic>& errors_;
   std::vector<int> rejected_;  // filled only on errors
   int hint_ = 0;
+  // The thread's marks, looked up once per case: in a shared library each thread_local access
+  // is a call (__tls_get_addr), and FirstTime runs for every fact.
+  Marks& marks_;
 };
 
 Diagnostic NotAnObject(std::string message, int line = 0, int column = 0) {
@@ -514,6 +506,18 @@ bool StoreText(CaseWriter& writer, int slot, std::string_view value_text) {
   return writer.Scalar(slot, quoted ? InputKind::kString : InputKind::kPlain, inner);
 }
 
+// The parser and the padded copy of the text, per thread, looked up once per case: in a shared
+// library each use of a thread_local is a call (__tls_get_addr), and inlined, the lookup was
+// repeated a dozen times per case.
+struct JsonScratch {
+  simdjson::ondemand::parser parser;
+  std::string buffer;
+};
+__attribute__((noinline)) JsonScratch& ThreadJsonScratch() {
+  thread_local JsonScratch scratch;
+  return scratch;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -527,8 +531,9 @@ bool Program::ParseJson(std::string_view object, Case& out, std::vector<Diagnost
   CaseWriter writer(p, out, errors);
 
   // simdjson reads a little past the end: give it a padded copy, reused across calls.
-  thread_local simdjson::ondemand::parser parser;
-  thread_local std::string buffer;
+  JsonScratch& scratch = ThreadJsonScratch();
+  simdjson::ondemand::parser& parser = scratch.parser;
+  std::string& buffer = scratch.buffer;
   if (buffer.size() < object.size() + simdjson::SIMDJSON_PADDING) {
     buffer.resize(object.size() + simdjson::SIMDJSON_PADDING + 1024);
   }
@@ -678,6 +683,11 @@ bool Program::ParseYaml(std::string_view mapping, Case& out, std::vector<Diagnos
         errors.push_back(NotAnObject(
             "the file holds more than one YAML document (`---`); give one case per file",
             error.line, error.column));
+        // At the start of a `---` line: the marker itself is the place to point at.
+        if (error.column == 1 && LineOf(mapping, error.line).substr(0, 3) == "---") {
+          errors.back().location.end_line = error.line;
+          errors.back().location.end_column = 4;
+        }
         break;
       case eval::YamlError::Kind::kTooDeep:
         errors.push_back(NotAnObject(

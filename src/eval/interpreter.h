@@ -9,7 +9,6 @@
 
 namespace loket::eval {
 
-// Full years from date `from` to date `to` (an age); negative when `to` is earlier.
 // Whether enum member `member` is in the set `mask` (bit i = member i); a value that names no
 // member (only Case::SetRaw can store one) is in no set.
 inline bool InMask(std::int64_t mask, std::int64_t member) {
@@ -17,6 +16,7 @@ inline bool InMask(std::int64_t mask, std::int64_t member) {
   return index < 64 && ((static_cast<std::uint64_t>(mask) >> index) & 1u) != 0;
 }
 
+// Full years from date `from` to date `to` (an age); negative when `to` is earlier.
 inline std::int64_t YearsBetween(std::int64_t from, std::int64_t to) {
   if (to < from) return -YearsBetween(to, from);
   support::CivilDate a = support::CivilFromDays(static_cast<support::DayNumber>(from));
@@ -25,6 +25,35 @@ inline std::int64_t YearsBetween(std::int64_t from, std::int64_t to) {
   if (b.month < a.month || (b.month == a.month && b.day < a.day)) --years;
   return years;
 }
+
+// YearsBetween for one run of a code block, remembering the last date it converted to its
+// civil key (support::CivilKey): a let that counts years from twelve dates to `birth_date`
+// converts `birth_date` once. Day numbers beyond int32 take YearsBetween itself, whose
+// conversion truncates them, so every result is YearsBetween's.
+class YearsCounter {
+ public:
+  std::int64_t Between(std::int64_t from, std::int64_t to) {
+    if (!InDays(from) || !InDays(to)) return YearsBetween(from, to);
+    return (Key(to) - Key(from)) / 512;
+  }
+  // From a constant date `from_day` whose key the compiler computed.
+  std::int64_t Since(std::int64_t from_day, std::int64_t from_key, std::int64_t to) {
+    if (!InDays(to)) return YearsBetween(from_day, to);
+    return (Key(to) - from_key) / 512;
+  }
+
+ private:
+  static bool InDays(std::int64_t day) { return day == static_cast<support::DayNumber>(day); }
+  std::int64_t Key(std::int64_t day) {
+    if (day != day_) {
+      day_ = day;
+      key_ = support::CivilKey(support::CivilFromDays(static_cast<support::DayNumber>(day)));
+    }
+    return key_;
+  }
+  std::int64_t day_ = std::numeric_limits<std::int64_t>::min();  // no day number: not in int32
+  std::int64_t key_ = 0;
+};
 
 inline std::int64_t AddMonthsChecked(std::int64_t day, std::int64_t months, bool& overflow) {
   // Keep dates within years 1..9999 so calendar arithmetic stays exact.
@@ -46,6 +75,7 @@ __attribute__((always_inline)) inline RunResult RunInline(const compile::Instr* 
   using compile::Fault;
   using compile::Op;
   const compile::Instr* pc = code;
+  YearsCounter years;
   for (;;) {
     const compile::Instr& in = *pc;
     switch (in.op) {
@@ -99,7 +129,10 @@ __attribute__((always_inline)) inline RunResult RunInline(const compile::Instr* 
         break;
       }
       case Op::kYearsBetween:
-        r[in.dst] = YearsBetween(r[in.a], r[in.b]);
+        r[in.dst] = years.Between(r[in.a], r[in.b]);
+        break;
+      case Op::kYearsSinceImm:
+        r[in.dst] = years.Since(in.imm, in.b, r[in.a]);
         break;
       case Op::kUnion:
         r[in.dst] = r[in.a] | r[in.b];

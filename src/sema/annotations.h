@@ -41,8 +41,14 @@ class Annotations {
     return Of(type.id).type_refs[type.id.index];
   }
   const ast::Type& TypeOf(const ast::LetDecl& let) const { return Of(let.id).lets[let.id.index]; }
+  // The rule an `exception to` names (its first version); null when unresolved.
   const ast::RuleDecl* TargetOf(const ast::RuleRef& ref) const {
     return Of(ref.id).rule_refs[ref.id.index];
+  }
+  // Every version of that rule (§6: one id, each with its own period), the one TargetOf gives
+  // first: an exception sets aside each of them. Empty when unresolved.
+  const std::vector<const ast::RuleDecl*>& TargetsOf(const ast::RuleRef& ref) const {
+    return Of(ref.id).rule_ref_versions[ref.id.index];
   }
   const ast::DecisionDecl* DecisionOf(const ast::Assignment& assignment) const {
     return Of(assignment.id).assignments[assignment.id.index];
@@ -65,6 +71,9 @@ class Annotations {
   const ast::RuleDecl*& Target(const ast::RuleRef& ref) {
     return Of(ref.id).rule_refs[ref.id.index];
   }
+  std::vector<const ast::RuleDecl*>& Targets(const ast::RuleRef& ref) {
+    return Of(ref.id).rule_ref_versions[ref.id.index];
+  }
   const ast::DecisionDecl*& Decision(const ast::Assignment& assignment) {
     return Of(assignment.id).assignments[assignment.id.index];
   }
@@ -82,6 +91,7 @@ class Annotations {
     std::vector<ast::Type> type_refs;
     std::vector<ast::Type> lets;
     std::vector<const ast::RuleDecl*> rule_refs;
+    std::vector<std::vector<const ast::RuleDecl*>> rule_ref_versions;
     std::vector<CitationInfo> citations;
     std::vector<const ast::DecisionDecl*> assignments;
     std::vector<std::optional<std::string>> rules;

@@ -78,8 +78,9 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
   for (const Layer* layer : chain) {
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
-        if (model_.annotations.TargetOf(ref))
-          exceptions[model_.annotations.TargetOf(ref)].push_back(rule);
+        for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
+          exceptions[base].push_back(rule);
+        }
       }
     }
   }

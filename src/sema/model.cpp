@@ -42,6 +42,7 @@ void Annotations::Reset(const std::vector<std::shared_ptr<const ast::File>>& fil
     tables.type_refs.assign(counts.type_refs, ast::Type());
     tables.lets.assign(counts.lets, ast::Type());
     tables.rule_refs.assign(counts.rule_refs, nullptr);
+    tables.rule_ref_versions.assign(counts.rule_refs, {});
     tables.citations.assign(counts.citations, CitationInfo());
     tables.assignments.assign(counts.assignments, nullptr);
     tables.rules.assign(counts.rules, std::nullopt);

@@ -243,6 +243,16 @@ void Analyzer::ResolveExceptions(const ast::RuleDecl& rule, const Layer& layer) 
       continue;
     }
     ann_.Target(ref) = target;
+    // §6: an exception to a rule with several versions is an exception to every version.
+    std::vector<const ast::RuleDecl*>& versions = ann_.Targets(ref);
+    versions.push_back(target);
+    if (const Layer* owner = model_.FindLayer(target->layer)) {
+      for (const ast::RuleDecl* version : owner->rules) {
+        if (version != target && version != &rule && version->id == target->id) {
+          versions.push_back(version);
+        }
+      }
+    }
     if (target == &rule) continue;  // a cycle of exceptions; the dependency graph reports it
     // An exception only changes what its base decides; anything more is a new rule.
     std::unordered_set<const ast::DecisionDecl*> base;

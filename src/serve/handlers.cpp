@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -104,11 +105,16 @@ bool CheckJsonBody(const Handlers& h, const Request& req, Response& res) {
   return true;
 }
 
-// Case errors (L6xx) as a 422 answer: the first error's code, every diagnostic listed.
+// Case errors (L6xx) as a 422 answer: the first error's code, every diagnostic listed. The
+// library rejects a case only with a diagnostic (Program::ParseJson, Outcome::case_errors), so
+// an empty list is loket's fault, not the client's.
 void FailCase(Response& res, const std::vector<Diagnostic>& errors) {
-  std::string code = errors.empty() ? "L611" : errors.front().code;
-  std::string message = errors.empty() ? "the case could not be read" : errors.front().message;
-  Fail(res, 422, code, message, "\"diagnostics\":" + RenderJson(errors));
+  if (errors.empty()) {
+    Fail(res, 500, "internal", "the case was rejected without a diagnostic");
+    return;
+  }
+  Fail(res, 422, errors.front().code, errors.front().message,
+       "\"diagnostics\":" + RenderJson(errors));
 }
 
 std::string Member(std::string_view name, const std::string& json_value, bool first) {
@@ -395,6 +401,20 @@ void ReturnBatchEvaluator(BatchEvaluatorKey key, std::unique_ptr<BatchEvaluator>
   cache.push_back({std::move(key), std::move(evaluator)});
 }
 
+// The records of a JSON Lines body: its lines, the last one with or without a newline. With
+// memchr: a byte-by-byte count cost about a tenth of a small record's CPU.
+std::size_t CountLines(const std::string& body) {
+  std::size_t lines = 0;
+  const char* p = body.data();
+  const char* const end = p + body.size();
+  while (const auto* newline =
+             static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) {
+    ++lines;
+    p = newline + 1;
+  }
+  return lines + (p != end ? 1 : 0);
+}
+
 void DecideBatch(const Handlers& h, const Request& req, Response& res) {
   Context ctx;
   if (!Resolve(h, req, res, ctx)) return;
@@ -403,9 +423,7 @@ void DecideBatch(const Handlers& h, const Request& req, Response& res) {
          "send JSON Lines as Content-Type: application/x-ndjson");
     return;
   }
-  std::size_t records =
-      static_cast<std::size_t>(std::count(req.body.begin(), req.body.end(), '\n') +
-                               (!req.body.empty() && req.body.back() != '\n' ? 1 : 0));
+  const std::size_t records = CountLines(req.body);
   if (records > h.options.limits.max_batch_records) {
     Fail(res, 413, "too_many_records",
          "at most " + std::to_string(h.options.limits.max_batch_records) +

@@ -5,16 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include <loket/answer.h>
+
 namespace loket::serve {
 
 // The deepest nesting of arrays and objects in `text` (strings skipped); stops counting once
 // `limit` is exceeded, so a hostile body costs one pass.
 int JsonDepth(std::string_view text, int limit);
 
-// Appends `text` as a JSON string literal; bytes that are not UTF-8 become U+FFFD, so the
-// result is always valid JSON.
-void AppendJsonString(std::string& out, std::string_view text);
-std::string JsonString(std::string_view text);
+// JSON string literals: loket::AppendJsonString and loket::JsonString (<loket/answer.h>).
 
 // {"error": {"status": 400, "code": "...", "message": "..."}} — `extra` (JSON members without
 // braces, e.g. `"diagnostics": [...]`) is added inside "error" when not empty.

@@ -19,6 +19,14 @@ struct CivilDate {
 
 DayNumber DaysFromCivil(CivilDate date);
 CivilDate CivilFromDays(DayNumber days);
+
+// A civil date as one integer that orders like the dates: year * 512 + month * 32 + day. The
+// month-and-day part of two keys differs by less than 512, so the difference of two keys
+// divided by 512 (truncated toward zero) is the full years between the dates (eval's
+// years_between), with no comparison of fields.
+inline std::int64_t CivilKey(CivilDate date) {
+  return static_cast<std::int64_t>(date.year) * 512 + date.month * 32 + date.day;
+}
 bool IsValidCivil(CivilDate date);
 int DaysInMonth(int year, int month);
 

@@ -46,6 +46,10 @@ loket_cli_test(diff_population_text
 loket_cli_test(diff_cases_needs_jurisdiction
   EXPECT --exit 2 --stderr [=[--cases needs either -m JURISDICTION or --jurisdiction-field FIELD]=]
   COMMAND diff ${F}/desk ${D}/age18 --on 2025-03-01 --cases ${D}/cases.jsonl)
+loket_cli_test(diff_cases_need_one_date
+  EXPECT --exit 2 --stderr [=[--cases decides each record on one date: use --on with it]=]
+  COMMAND diff ${F}/desk ${D}/age18 --from 2025-01-01 --until 2025-12-31 -m westland
+          --cases ${D}/cases.jsonl)
 loket_cli_test(diff_period_needs_both_ends
   EXPECT --exit 2 --stderr [=[--from and --until go together]=]
   COMMAND diff ${F}/desk ${D}/age18 --from 2025-01-01)

@@ -4,8 +4,9 @@
 Every diagnostic is built from its diag::Kind (src/diag/kinds.def owns the codes), so a
 literal such as "L605" in src/ or include/ outside src/diag is a second copy of the registry.
 Comments and help texts that mention a code in a sentence are fine; a literal that is just a
-code is not. The clients of the public API (src/cli, src/serve) that still compare codes are
-listed in KNOWN below, each with why; the list may only shrink.
+code is not. The clients of the public API (src/cli, src/serve) are held to the same rule:
+they compare the diagnostic's data (subject, value_at_fault, ...) or the public predicates
+(IsTestFailure, IsCompetenceError), never a code.
 
 usage: check_diagnostic_codes.py REPO [FILE...]   (files default to src/ and include/)
 """
@@ -14,16 +15,6 @@ import re
 import sys
 
 CODE_LITERAL = re.compile(r'"(L\d{3})"')
-
-# path -> codes still compared there (public-API clients without a typed kind to compare).
-KNOWN = {
-    # The caret under a wrong-typed or out-of-range value.
-    "src/cli/eval_command.cpp": {"L602", "L603"},
-    # Failures are printed from the results; coverage warnings can be quieted.
-    "src/cli/test_command.cpp": {"L701", "L703"},
-    # The code of a 422 answer when the library gave no case error.
-    "src/serve/handlers.cpp": {"L611"},
-}
 
 
 def strip_comments(text):
@@ -70,8 +61,6 @@ def main(argv):
         code = strip_comments(path.read_text(encoding="utf-8", errors="replace"))
         for number, line in enumerate(code.split("\n"), 1):
             for match in CODE_LITERAL.finditer(line):
-                if match.group(1) in KNOWN.get(rel, set()):
-                    continue
                 problems.append(f"{rel}:{number}: diagnostic code {match.group(0)} written out; "
                                 f"build it from its diag::Kind (src/diag/kinds.def)")
     for problem in problems:

@@ -168,6 +168,14 @@ TEST_CASE("serve: bad requests get clear JSON errors with stable codes", "[serve
   expect(client.Post("/v1/jurisdictions/westland/decide-batch", "{}\n{}\n{}\n{}\n",
                      "application/x-ndjson"),
          413, "too_many_records");
+  // The last line counts without its newline too; three records are within the limit.
+  expect(client.Post("/v1/jurisdictions/westland/decide-batch", "{}\n{}\n{}\n{}",
+                     "application/x-ndjson"),
+         413, "too_many_records");
+  auto three =
+      client.Post("/v1/jurisdictions/westland/decide-batch", "{}\n{}\n{}", "application/x-ndjson");
+  REQUIRE(three);
+  CHECK(three->status == 200);
   expect(
       client.Post("/v1/jurisdictions/westland/why-not/no.such.rule", kGoodCase, "application/json"),
       404, "unknown_rule");

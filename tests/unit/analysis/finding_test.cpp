@@ -118,5 +118,31 @@ TEST_CASE("finding protocol: an unsatisfiable question finds nothing and reports
   CHECK(p.undetermined == 0);
 }
 
+TEST_CASE("findings say what they are about as data, in the order their messages name it",
+          "[analysis]") {
+  // loket diff matches findings across two rule bases by these names, not by the message.
+  auto checked = Check({{"national.loket", R"L(layer national "Nederland"
+fact age: int in 0..120 "age in years"
+decision adult: bool default false
+rule r.one "Wet X, art. 1"
+  when age >= 18
+  then adult = true
+rule r.two "Wet X, art. 2"
+  when age >= 16
+  then adult = false
+rule r.three "Wet X, art. 3"
+  when age < 10 and age > 12
+  then adult = true
+)L"}});
+  INFO(checked->Dump());
+  const auto ambiguities = checked->Of(diag::Kind::kAmbiguity);
+  REQUIRE(ambiguities.size() == 1);
+  CHECK(ambiguities[0]->about ==
+        std::vector<std::string>{"national.r.two", "national.r.one", "national.adult"});
+  const auto dead = checked->Of(diag::Kind::kDeadRule);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0]->about == std::vector<std::string>{"national.r.three"});
+}
+
 }  // namespace
 }  // namespace loket::analysis::testing

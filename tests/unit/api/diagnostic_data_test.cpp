@@ -2,6 +2,8 @@
 // findings, the witness replay as structs, so no caller reads it back out of the message.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -9,12 +11,15 @@
 #include "loket/diagnostic.h"
 #include "loket/evaluate.h"
 #include "loket/rule_base.h"
+#include "loket/testing.h"
 
 namespace {
 
 const char* kSupport = R"L(layer national "Nederland"
+enum Permit { work, study }
 fact income: money in €0..€100000 "monthly income"
 fact age: int in 0..130 "age"
+fact permit: Permit optional "residence permit"
 decision support: bool default false "support"
 decision level: int "level"
 rule r.low "Wet X, art. 1"
@@ -98,4 +103,88 @@ TEST_CASE("Diagnostics: a finding's witness replay comes as data, line by line",
   CHECK_FALSE(support.decided);
   CHECK(support.error_code == "L609");
   CHECK(support.rules == std::vector<std::string>{"national.r.low", "national.r.young"});
+}
+
+TEST_CASE("Diagnostics: a case error says whether the key or the value given is at fault",
+          "[api][diag]") {
+  loket::RuleBase rules = Load(false);
+  REQUIRE_FALSE(rules.has_errors());
+  auto program = rules.Compile("national");
+  REQUIRE(program.ok());
+  loket::Case facts = program->NewCase();
+  std::vector<loket::Diagnostic> errors;
+  CHECK_FALSE(program->ParseJson(R"({"income": "lots", "age": 131, "permit": "wrk", "agee": 3})",
+                                 facts, errors));
+  REQUIRE(errors.size() == 4);
+  CHECK(errors[0].code == "L602");
+  CHECK(errors[0].value_at_fault);
+  CHECK(errors[0].given.empty());
+  CHECK(errors[1].code == "L603");
+  CHECK(errors[1].subject == "age");
+  CHECK(errors[1].value_at_fault);
+  CHECK(errors[2].code == "L604");
+  CHECK(errors[2].subject == "permit");
+  CHECK(errors[2].value_at_fault);
+  CHECK(errors[2].given == "wrk");
+  CHECK(errors[3].code == "L601");
+  CHECK(errors[3].subject == "agee");
+  CHECK_FALSE(errors[3].value_at_fault);
+  CHECK(errors[3].given.empty());
+}
+
+TEST_CASE("Diagnostics: rule-test failures and coverage warnings are told by predicate",
+          "[api][diag]") {
+  using loket::diag::Kind;
+  CHECK(loket::IsTestFailure(loket::diag::MakePublic(Kind::kTestFailed, "")));
+  CHECK_FALSE(loket::IsTestFailure(loket::diag::MakePublic(Kind::kUncoveredRule, "")));
+  CHECK(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kUncoveredRule, "")));
+  CHECK_FALSE(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kTestFailed, "")));
+  CHECK_FALSE(loket::IsUncoveredRule(loket::diag::MakePublic(Kind::kMalformedTestSuite, "")));
+}
+
+TEST_CASE("Diagnostics: the JSON form carries the subject and the replay lines", "[api][diag]") {
+  loket::RuleBase rules = Load(true);
+  std::vector<loket::Diagnostic> ambiguities;
+  for (const loket::Diagnostic& d : rules.diagnostics()) {
+    if (d.code == "L501") ambiguities.push_back(d);
+  }
+  REQUIRE(ambiguities.size() == 1);
+  const loket::Witness& witness = ambiguities[0].witnesses.front();
+  nlohmann::json finding = nlohmann::json::parse(loket::RenderJson(ambiguities))[0];
+  const nlohmann::json& shown = finding["witnesses"][0];
+  CHECK(shown["facts_read"] == witness.facts_read_yaml);
+  REQUIRE(shown["replay_lines"].size() == witness.replay_lines.size());
+  const nlohmann::json& support = shown["replay_lines"][0];
+  CHECK(support["decision"] == "support");
+  CHECK(support["status"] == "conflict");
+  CHECK(support["decided"] == false);
+  CHECK(support["value"] == witness.replay_lines[0].value);
+  CHECK(support["rules"] == nlohmann::json::array({"national.r.low", "national.r.young"}));
+  CHECK(support["error_code"] == "L609");
+  CHECK(support["text"] == witness.replay_lines[0].text);
+  CHECK(finding["subject"] == "");
+  CHECK(finding["value_at_fault"] == false);
+
+  loket::RuleBase unchecked = Load(false);
+  auto program = unchecked.Compile("national");
+  REQUIRE(program.ok());
+  loket::Case facts = program->NewCase();
+  std::vector<loket::Diagnostic> errors;
+  CHECK_FALSE(program->ParseJson(R"({"income": 5000, "age": 40, "permit": "wrk"})", facts, errors));
+  REQUIRE(errors.size() == 1);
+  nlohmann::json error = nlohmann::json::parse(loket::RenderJson(errors))[0];
+  CHECK(error["code"] == "L604");
+  CHECK(error["subject"] == "permit");
+  CHECK(error["value_at_fault"] == true);
+  CHECK(error["given"] == "wrk");
+}
+
+TEST_CASE("Diagnostics: a front end's \"did you mean\" is the checker's", "[api][diag]") {
+  const std::vector<std::string> commands = {"check", "eval", "test", "diff", "serve"};
+  CHECK(loket::ClosestName("chek", commands) == "check");
+  CHECK(loket::ClosestName("serv", commands) == "serve");
+  CHECK(loket::ClosestName("frobnicate", commands).empty());
+  for (const std::string& name : {"chek", "tset", "evl", "dif", "xyz"}) {
+    CHECK(loket::ClosestName(name, commands) == loket::diag::ClosestName(name, commands));
+  }
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "loket/answer.h"
 #include "loket/diagnostic.h"
 
 namespace {
@@ -417,4 +418,19 @@ TEST_CASE("RenderAnswerText: a long note is wrapped under itself", "[api][answer
         "         note: Only lawful residence under Vw 2000 art. 8 sub a or c creates the duty; "
         "no lawful\n"
         "               stay, an asylum procedure or temporary protection does not.\n");
+}
+
+TEST_CASE("JsonString: one escaper for every JSON writer, always valid JSON", "[api]") {
+  CHECK(loket::JsonString("a\"b\\c\n\r\t\x01") == "\"a\\\"b\\\\c\\n\\r\\t\\u0001\"");
+  // Valid UTF-8 is kept; a stray continuation byte, an overlong form, a surrogate and a cut
+  // sequence each become U+FFFD as an escape.
+  CHECK(loket::JsonString("\xE2\x82\xAC") == "\"\xE2\x82\xAC\"");
+  CHECK(loket::JsonString("\x80") == "\"\\ufffd\"");
+  CHECK(loket::JsonString("\xC0\xAF") == "\"\\ufffd\\ufffd\"");
+  CHECK(loket::JsonString("\xED\xA0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");
+  CHECK(loket::JsonString("x\xE2\x82") == "\"x\\ufffd\\ufffd\"");
+  std::string appended = "[";
+  loket::AppendJsonString(appended, "é");
+  CHECK(appended == "[\"é\"");
+  CHECK(nlohmann::json::parse(loket::JsonString("\xFF\xFE")) == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }

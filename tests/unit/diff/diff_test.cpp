@@ -461,3 +461,93 @@ rule ws.never "Wet inburgering 2021, art. 16"
   REQUIRE(diff.new_findings.size() == 1);
   CHECK(diff.new_findings.front().code == "L507");
 }
+
+TEST_CASE("diff: a new gap and a new conflict are told apart", "[diff]") {
+  const std::string fees = R"(layer national "Nederland"
+
+fact age: int in 0..130 "age in full years"
+
+domain fees "Leges" {
+  decision fee: int "the fee in euros"
+}
+
+rule fee.adult "Legesverordening, art. 1"
+  when age >= 18
+  then fee = 100
+)";
+  auto only = [](const std::string& text) {
+    return std::vector<loket::SourceText>{{"national.loket", text}};
+  };
+  std::string raised = fees;
+  raised.replace(raised.find("age >= 18"), 9, "age >= 21");
+  RuleBaseDiff gap = Diff(only(fees), only(raised));
+  const DecisionDiff& gap_fee = Find(gap, "national", "fee");
+  REQUIRE(gap_fee.verdict == DiffVerdict::kChanged);
+  REQUIRE(gap_fee.witnesses.size() == 1);
+  CHECK(gap_fee.witnesses.front().change == "new_gap");  // 18 to 20: 100, then nothing
+  CHECK(gap_fee.witnesses.front().new_answer.status == "gap");
+
+  RuleBaseDiff conflict = Diff(only(fees), only(fees + R"(
+rule fee.senior "Legesverordening, art. 2"
+  when age >= 65
+  then fee = 50
+)"));
+  const DecisionDiff& conflict_fee = Find(conflict, "national", "fee");
+  REQUIRE(conflict_fee.verdict == DiffVerdict::kChanged);
+  REQUIRE(!conflict_fee.witnesses.empty());
+  CHECK(conflict_fee.witnesses.front().change == "new_conflict");
+  // The reverse: OLD's gap closed.
+  RuleBaseDiff back = Diff(only(raised), only(fees));
+  CHECK(Find(back, "national", "fee").witnesses.front().change == "gap_closed");
+  std::string text = loket::RenderDiff(gap, loket::DiffFormat::kText);
+  CHECK(text.find("a new gap (NEW decides nothing), for a case on") != std::string::npos);
+}
+
+TEST_CASE("diff: a decision that no longer applies is expected not applicable in the suite",
+          "[diff]") {
+  const std::string fees = R"(layer national "Nederland"
+
+fact age: int in 0..130 "age in full years"
+
+domain fees "Leges" {
+  decision fee: int default 0 "the fee in euros"
+}
+
+rule fee.adult "Legesverordening, art. 1"
+  when age >= 18
+  then fee = 100
+)";
+  std::string limited = fees;
+  limited.replace(limited.find("default 0 "), 10, "default 0 applies when age < 65 ");
+  std::vector<loket::SourceText> old_sources{{"national.loket", fees}};
+  std::vector<loket::SourceText> new_sources{{"national.loket", limited}};
+  RuleBaseDiff diff = Diff(old_sources, new_sources);
+  const DecisionDiff& fee = Find(diff, "national", "fee");
+  REQUIRE(fee.verdict == DiffVerdict::kChanged);
+  REQUIRE(fee.witnesses.size() == 1);
+  CHECK(fee.witnesses.front().change == "no_longer_applies");
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("loket-diff-na-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto written = loket::WriteDiffWitnessSuites(diff, dir.string());
+  REQUIRE(written.ok());
+  REQUIRE(written->size() == 1);
+  std::ifstream suite(written->front());
+  std::stringstream text;
+  text << suite.rdbuf();
+  CHECK(text.str().find("expect_not_applicable: [fee]") != std::string::npos);
+  loket::LoadOptions no_analysis;
+  no_analysis.analyze_conflicts = false;
+  // NEW passes the case, OLD (which decides 100 for the same person) fails it.
+  auto new_report =
+      loket::RunTests(loket::RuleBase::FromSources(new_sources, no_analysis), {dir.string()});
+  REQUIRE(new_report.ok());
+  CHECK(new_report->passed == 1);
+  CHECK(new_report->failed == 0);
+  auto old_report =
+      loket::RunTests(loket::RuleBase::FromSources(old_sources, no_analysis), {dir.string()});
+  REQUIRE(old_report.ok());
+  CHECK(old_report->passed == 0);
+  CHECK(old_report->failed == 1);
+  std::filesystem::remove_all(dir);
+}

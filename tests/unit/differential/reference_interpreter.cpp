@@ -53,8 +53,18 @@ class Evaluation {
       for (const ast::RuleDecl* rule : layer->rules) {
         rules_.push_back(rule);
         layer_of_rule_[rule] = layer;
-        for (const ast::RuleRef& base : rule->exception_to) {
-          exceptions_to_[annotations_.TargetOf(base)].push_back(rule);
+      }
+    }
+    // §6: an exception to a rule is an exception to every version of it (the same id in the
+    // same layer). Found here by id, not taken from sema's list of versions.
+    for (const ast::RuleDecl* rule : rules_) {
+      for (const ast::RuleRef& ref : rule->exception_to) {
+        const ast::RuleDecl* named = annotations_.TargetOf(ref);
+        if (!named) continue;
+        for (const ast::RuleDecl* version : rules_) {
+          if (version->layer == named->layer && version->id == named->id && version != rule) {
+            exceptions_to_[version].push_back(rule);
+          }
         }
       }
     }

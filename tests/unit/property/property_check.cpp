@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -24,8 +25,19 @@ using difftest::JurisdictionCheck;
 // Decisions by name: names are unique over the layers of a rule base (L309).
 using DecisionSet = std::set<std::string>;
 
+// A rule version (§6: several rules may share an id, each with its own period) by its id and
+// the start of its period. The generated rule bases have no file or layer validity, so the
+// rule's own `valid from` is the start the evaluator reports too.
+std::string VersionKey(const std::string& qualified, std::optional<std::int32_t> from) {
+  return from ? qualified + " from " + support::FormatIsoDate(*from) : qualified;
+}
 std::string Qualified(const ast::RuleDecl& rule) {
-  return rule.layer + "." + rule.id;
+  return VersionKey(rule.layer + "." + rule.id, rule.validity.from);
+}
+std::string Qualified(const RuleInfo& rule) {
+  return VersionKey(rule.qualified_id, rule.valid_from
+                                           ? std::optional<std::int32_t>(rule.valid_from->day)
+                                           : std::nullopt);
 }
 
 // Every decision an expression reads, through lets too.
@@ -240,12 +252,12 @@ class JurisdictionRun {
     for (const DecisionExplanation& decision : explanation.decisions) {
       if (decision.status == DecisionStatus::kGap) continue;
       for (const RuleExplanation& winner : decision.winners) {
-        const std::string rule = winner.rule.layer + "." + winner.rule.id;
+        const std::string rule = Qualified(program_.rules()[std::size_t(winner.rule.rule)]);
         applied_.emplace(rule, where);
         if (decision.status != DecisionStatus::kConflict) undefeated_.emplace(rule, where);
       }
       for (const DefeatExplanation& defeat : decision.defeated) {
-        const std::string rule = defeat.rule.layer + "." + defeat.rule.id;
+        const std::string rule = Qualified(program_.rules()[std::size_t(defeat.rule.rule)]);
         applied_.emplace(rule, where);
         if (defeat.how != "exception") undefeated_.emplace(rule, where);
       }

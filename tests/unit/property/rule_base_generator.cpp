@@ -256,7 +256,31 @@ class Generator {
     const int atoms = int(Uniform(0, 2));
     for (int a = 0; a < atoms; ++a) root.atoms.push_back(Atom(rb, decision));
     Dates(root, 0.25);
-    Chain(rb, Add(rb, std::move(root)), layer, Depth());
+    const int first = Add(rb, std::move(root));
+    if (Chance(0.2)) NextVersion(rb, first);
+    Chain(rb, first, layer, Depth());  // exceptions to every version (§6)
+  }
+
+  // A second version of `first` (§6: the same id, the period after it), as a law amended on
+  // a date: `first` ends where the version begins, and the version often decides otherwise.
+  void NextVersion(GenRuleBase& rb, int first) {
+    GenRule& rule = rb.rules[std::size_t(first)];
+    std::vector<std::string> splits;
+    for (std::size_t d = 1; d + 1 < kDates.size(); ++d) {
+      if ((rule.valid_from.empty() || rule.valid_from < kDates[d]) &&
+          (rule.valid_until.empty() || kDates[d] < rule.valid_until)) {
+        splits.push_back(kDates[d]);
+      }
+    }
+    if (splits.empty()) return;
+    GenRule version = rule;
+    version.valid_from = Pick(splits);
+    rule.valid_until = version.valid_from;
+    version.version_of = first;
+    if (Chance(0.6)) {
+      version.value = OtherValue(rb.decisions[std::size_t(version.decision)].type, rule.value);
+    }
+    rb.rules.push_back(std::move(version));  // the same id
   }
 
   // A municipal exception (with its own chain) to a national rule of a delegated decision.
@@ -283,8 +307,11 @@ std::string Reference(const GenRule& rule, const GenRule& base) {
 GenRuleBase Without(const GenRuleBase& rb, const std::function<bool(int)>& drop) {
   std::vector<bool> removed(rb.rules.size(), false);
   for (std::size_t r = 0; r < rb.rules.size(); ++r) {
-    // Bases come before their exceptions, so one pass in order removes whole subtrees.
-    removed[r] = drop(int(r)) || (rb.rules[r].base >= 0 && removed[std::size_t(rb.rules[r].base)]);
+    // Bases come before their exceptions and first versions before later ones, so one pass in
+    // order removes whole subtrees.
+    const GenRule& rule = rb.rules[r];
+    removed[r] = drop(int(r)) || (rule.base >= 0 && removed[std::size_t(rule.base)]) ||
+                 (rule.version_of >= 0 && removed[std::size_t(rule.version_of)]);
   }
   GenRuleBase out = rb;
   out.rules.clear();
@@ -294,6 +321,7 @@ GenRuleBase Without(const GenRuleBase& rb, const std::function<bool(int)>& drop)
     new_index[r] = int(out.rules.size());
     GenRule rule = rb.rules[r];
     if (rule.base >= 0) rule.base = new_index[std::size_t(rule.base)];
+    if (rule.version_of >= 0) rule.version_of = new_index[std::size_t(rule.version_of)];
     out.rules.push_back(std::move(rule));
   }
   return out;
@@ -392,7 +420,11 @@ std::vector<GenRuleBase> Shrinks(const GenRuleBase& rb) {
       atoms.erase(atoms.begin() + std::ptrdiff_t(a));
       out.push_back(std::move(fewer));
     }
-    if (!rule.valid_from.empty() || !rule.valid_until.empty()) {
+    const bool versioned = rule.version_of >= 0 ||
+                           std::any_of(rb.rules.begin(), rb.rules.end(),
+                                       [&](const GenRule& o) { return o.version_of == int(r); });
+    // Versions without their periods would overlap (L512).
+    if (!versioned && (!rule.valid_from.empty() || !rule.valid_until.empty())) {
       GenRuleBase undated = rb;
       undated.rules[r].valid_from.clear();
       undated.rules[r].valid_until.clear();

@@ -36,6 +36,7 @@ struct GenRule {
   std::vector<std::string> atoms;       // the `when` conditions (all must hold)
   int base = -1;                        // index of the rule it is an exception to, or -1
   std::string valid_from, valid_until;  // ISO dates, or empty
+  int version_of = -1;  // a later version (§6: same id, the next period) of this rule, or -1
 };
 
 struct GenRuleBase {

@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -123,4 +125,97 @@ decision age: int default years_between(born, on) "age"
     CHECK(outcome.raw(age) == std::stol(row.result));
   }
   CHECK(ages > 5000);
+}
+
+TEST_CASE(
+    "Calendar: years_between from a constant date through a compiled program equals the "
+    "table",
+    "[support]") {
+  // One decision per distinct first date of the table, each `years_between(<literal>, on)`:
+  // the compiler computes the literal's civil form once (kYearsSinceImm).
+  const std::vector<Row> rows = ReadTable();
+  std::map<std::string, int> from_dates;
+  std::string text = "layer national \"Nederland\"\nfact on: date \"a later or earlier date\"\n";
+  for (const Row& row : rows) {
+    if (row.kind != "years_between" || from_dates.count(row.a) > 0) continue;
+    const int index = static_cast<int>(from_dates.size());
+    from_dates.emplace(row.a, index);
+    text += "decision age_" + std::to_string(index) + ": int default years_between(" + row.a +
+            ", on) \"age\"\n";
+  }
+  REQUIRE(from_dates.size() > 400);
+  loket::LoadOptions options;
+  options.analyze_conflicts = false;
+  loket::RuleBase rule_base = loket::RuleBase::FromSources({{"national.loket", text}}, options);
+  REQUIRE_FALSE(rule_base.has_errors());
+  loket::Result<loket::Program> program = rule_base.Compile("national");
+  REQUIRE(program.ok());
+  loket::Case facts = program->NewCase();
+  loket::Outcome outcome;
+  const int on = program->FactSlot("on");
+  int ages = 0;
+  for (const Row& row : rows) {
+    if (row.kind != "years_between") continue;
+    ++ages;
+    facts.Clear();
+    facts.SetRaw(on, Day(row.b));
+    program->Evaluate(facts, *loket::Date::Parse("2025-01-01"), outcome);
+    INFO(row.a << " to " << row.b);
+    REQUIRE(outcome.ok());
+    const int age = program->DecisionIndex("age_" + std::to_string(from_dates.at(row.a)));
+    CHECK(outcome.raw(age) == std::stol(row.result));
+  }
+  CHECK(ages > 5000);
+}
+
+TEST_CASE("Calendar: the evaluator's year counter gives YearsBetween's result for any day numbers",
+          "[support]") {
+  // Within int32 the counter subtracts civil keys, remembering its last conversion; beyond,
+  // it falls back to YearsBetween (which truncates day numbers to int32). One counter serves
+  // the whole sequence, so remembered conversions are reused across calls as in a code block.
+  const std::int64_t edges[] = {std::numeric_limits<std::int64_t>::min(),
+                                -(std::int64_t{1} << 40),
+                                std::int64_t{std::numeric_limits<std::int32_t>::min()} - 1,
+                                std::numeric_limits<std::int32_t>::min(),
+                                std::int64_t{std::numeric_limits<std::int32_t>::min()} + 365,
+                                -719162,  // 0001-01-01
+                                -25567,   // 1900-01-01
+                                -1,
+                                0,
+                                59,       // 1970-03-01
+                                11016,    // 2000-02-29
+                                11382,    // 2001-02-28
+                                11383,    // 2001-03-01
+                                2932896,  // 9999-12-31
+                                std::int64_t{std::numeric_limits<std::int32_t>::max()} - 365,
+                                std::numeric_limits<std::int32_t>::max(),
+                                std::int64_t{std::numeric_limits<std::int32_t>::max()} + 1,
+                                (std::int64_t{1} << 32) + 11016,
+                                std::numeric_limits<std::int64_t>::max()};
+  loket::eval::YearsCounter counter;
+  int checked = 0;
+  for (std::int64_t from : edges) {
+    for (std::int64_t to : edges) {
+      INFO(from << " to " << to);
+      CHECK(counter.Between(from, to) == loket::eval::YearsBetween(from, to));
+      ++checked;
+    }
+  }
+  // Every pair of days over eight years around a leap day, from a constant date's key too.
+  for (std::int64_t from = 10600; from < 10600 + 8 * 366; from += 7) {
+    const std::int64_t from_key =
+        loket::support::CivilKey(loket::support::CivilFromDays(static_cast<DayNumber>(from)));
+    for (std::int64_t to = 10600 - 400; to < 10600 + 8 * 366 + 400; to += 3) {
+      const std::int64_t want = loket::eval::YearsBetween(from, to);
+      if (counter.Between(from, to) != want || counter.Since(from, from_key, to) != want) {
+        FAIL_CHECK(from << " to " << to << ": want " << want);
+      }
+      ++checked;
+    }
+    for (std::int64_t to : edges) {
+      INFO(from << " to " << to);
+      CHECK(counter.Since(from, from_key, to) == loket::eval::YearsBetween(from, to));
+    }
+  }
+  CHECK(checked > 100000);
 }
