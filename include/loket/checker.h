@@ -1,9 +1,10 @@
 // Re-checking a rule base while it is being edited: an IncrementalChecker remembers the
 // parsed syntax of every file, and the cycle check and the conflict analysis of every layer,
 // so a re-check after a change parses only the changed files and runs those two again only
-// for the layers the change touches (the layer and the layers below it). The syntax of an
-// unchanged file (same path and text, wherever it is in the list) is shared between checks,
-// not copied.
+// for the layers the change touches (the layer and the layers below it); in those layers the
+// conflict analysis runs again only for the decisions whose checks read what changed. The syntax of
+// an unchanged file (same path and text, wherever it is in the list) is shared between checks, not
+// copied.
 #pragma once
 
 #include <memory>
@@ -34,6 +35,10 @@ class IncrementalChecker {
     int files_reused = 0;       // unchanged files: their earlier syntax was shared
     int layers_analyzed = 0;    // layers the conflict analysis ran on
     int layers_from_cache = 0;  // layers whose analysis results were reused
+    // In the layers analysed: decisions with something to check, analysed again because
+    // what their checks read changed (their cones, docs/architecture.md), and reused.
+    int decisions_analyzed = 0;
+    int decisions_from_cache = 0;
   };
   // What the last Check did.
   Stats last_stats() const;

@@ -15,9 +15,9 @@
 namespace loket::analysis {
 
 // --- L512 overlapping versions -------------------------------------------------------------
-void LayerAnalysis::CheckVersions() {
+void LayerAnalysis::CheckVersions(const std::vector<const ast::RuleDecl*>& rules) {
   std::map<std::string, std::vector<const ast::RuleDecl*>> by_id;
-  for (const ast::RuleDecl* rule : layer_.rules) by_id[rule->id].push_back(rule);
+  for (const ast::RuleDecl* rule : rules) by_id[rule->id].push_back(rule);
   for (auto& [id, versions] : by_id) {
     for (std::size_t i = 0; i < versions.size(); ++i) {
       for (std::size_t j = i + 1; j < versions.size(); ++j) {
@@ -29,8 +29,8 @@ void LayerAnalysis::CheckVersions() {
 
 void LayerAnalysis::CheckVersionPair(const std::string& id, const ast::RuleDecl& a,
                                      const ast::RuleDecl& b) {
-  z3::expr both = enc_.InForce(a) && enc_.InForce(b);
-  Answer answer = findings_.Ask({both, {&enc_}, b.id_range, "whether versions overlap"}, true);
+  z3::expr both = enc_->InForce(a) && enc_->InForce(b);
+  Answer answer = findings_.Ask({both, {enc_.get()}, b.id_range, "whether versions overlap"}, true);
   if (answer.verdict != Verdict::kSat) return;
   Finding finding =
       findings_
@@ -48,11 +48,11 @@ void LayerAnalysis::CheckVersionPair(const std::string& id, const ast::RuleDecl&
   int deciding = 0;
   z3::expr shown = both;
   z3::model model = *answer.model;
-  const std::pair<z3::expr, int> tries[] = {{both && enc_.Condition(a) && enc_.Condition(b), 2},
-                                            {both && enc_.Condition(b), 1},
-                                            {both && enc_.Condition(a), 1}};
+  const std::pair<z3::expr, int> tries[] = {{both && enc_->Condition(a) && enc_->Condition(b), 2},
+                                            {both && enc_->Condition(b), 1},
+                                            {both && enc_->Condition(a), 1}};
   for (const auto& [q, count] : tries) {
-    Found found = findings_.tools().Example(q, {&enc_});
+    Found found = findings_.tools().Example(q, {enc_.get()});
     if (!found) continue;
     shown = q;
     deciding = count;
@@ -142,14 +142,14 @@ void LayerAnalysis::CheckPair(const ast::DecisionDecl& decision, const ast::Rule
     ++w_.stats.decided_without_solver;
     return;
   }
-  Term ta = enc_.Assigned(a, decision), tb = enc_.Assigned(b, decision);
+  Term ta = enc_->Assigned(a, decision), tb = enc_->Assigned(b, decision);
   // Only where the decision applies: elsewhere its rules are not consulted.
   // The evaluator reports the conflict only where deciding raises no error first.
-  z3::expr q = enc_.Applies(a) && enc_.Applies(b) && !Encoder::Equal(ta, tb) &&
-               enc_.AppliesWhen(decision) && !enc_.Faults(decision);
+  z3::expr q = enc_->Applies(a) && enc_->Applies(b) && !Encoder::Equal(ta, tb) &&
+               enc_->AppliesWhen(decision) && !enc_->Faults(decision);
   Found model =
       findings_.Find({q,
-                      {&enc_},
+                      {enc_.get()},
                       b.id_range,
                       fmt::format("whether rules `{}` and `{}` can disagree", a.id, b.id)});
   if (!model) return;

@@ -5,8 +5,12 @@
 //
 // Layers are analysed one at a time against their chain (the layer and the layers above);
 // layers of one depth run in parallel on worker threads, each with its own Z3 context and one
-// long-lived solver (push/pop per query, deterministic rlimit). A cache keyed by a hash of a
-// layer's declarations and its ancestors' lets a re-check redo only the layers that changed.
+// long-lived solver (push/pop per query, deterministic rlimit). A layer's checks run in units
+// of its chain's decisions (the decisions one check reads together), each in a solver scope of
+// its own with fresh encoders.
+// A cache keyed by a hash of a layer's declarations and its ancestors' lets a re-check redo
+// only the layers that changed; in those, a second cache keyed by the content of a unit's
+// decisions' cones (sema/cone.h) lets it redo only the units whose cones changed.
 #pragma once
 
 #include <cstdint>
@@ -30,11 +34,20 @@ struct AnalysisOptions {
   AnalysisCache* cache = nullptr;  // reuse per-layer results of an earlier run
   // With a cache: sema::ChainKeys(model) when the caller has them already.
   const std::vector<std::uint64_t>* chain_keys = nullptr;
+  // With a cache: sema::TextHash of every file's text by file id, when the caller has them.
+  const std::vector<std::uint64_t>* file_hashes = nullptr;
 };
 
 struct AnalysisStats {
   int layers = 0;
   int layers_from_cache = 0;
+  // In the layers analysed (not from the layer cache): their units of decisions with checks to
+  // make (layer_analysis.h, DecisionUnit), the decisions in those units, and how many of each
+  // the per-unit cache answered.
+  int units = 0;
+  int units_from_cache = 0;
+  int decisions = 0;
+  int decisions_from_cache = 0;
   int solver_queries = 0;
   int decided_without_solver = 0;  // pairs the box pre-filter settled
   int undetermined = 0;
@@ -53,7 +66,8 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
 void AttachCompetenceWitnesses(const sema::Model& model, const AnalysisOptions& options,
                                diag::DiagnosticSink& sink);
 
-// Per-layer results of earlier runs, keyed by the layer's content and its ancestors'. Keep
+// Per-layer and per-unit results of earlier runs, keyed by the layer's content and its
+// ancestors', and by a unit's cones. Keep
 // one across re-checks of an edited rule base. Not thread-safe: one run at a time.
 class AnalysisCache {
  public:

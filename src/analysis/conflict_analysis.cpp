@@ -3,6 +3,8 @@
 // RunChecks lists; the per-layer cache; the words and values the checks share.
 #include <algorithm>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -16,15 +18,12 @@
 
 namespace loket::analysis {
 
-// The cache: per layer key, the findings and the decisions with a gap.
-
-struct CachedLayer {
-  std::vector<diag::Diagnostic> diagnostics;
-  std::set<std::string> gaps;  // decisions with a gap in this layer's chain
-};
+// The cache: per layer key, and per key of a unit of a layer's decisions, the findings and the
+// decisions with a gap.
 
 struct AnalysisCache::Impl {
-  std::unordered_map<std::uint64_t, CachedLayer> layers;
+  std::unordered_map<std::uint64_t, CachedFindings> layers;
+  std::unordered_map<std::uint64_t, CachedFindings> units;
   // Z3 contexts outlive a run: creating one costs tens of milliseconds, more than analysing
   // the one layer an edit usually touches. Solvers and variables are made anew per run.
   std::vector<std::unique_ptr<z3::context>> contexts;
@@ -107,15 +106,17 @@ bool SameLiteral(const ast::Expr& a, const ast::Expr& b, const sema::Annotations
 
 LayerAnalysis::LayerAnalysis(AnalysisWorker& worker, const sema::Model& model,
                              const sema::Layer& layer, const AnalysisOptions& options,
-                             ProgramCache& programs, const std::set<std::string>* parent_gaps)
+                             ProgramCache& programs, const std::set<std::string>* parent_gaps,
+                             UnitCacheAccess cache)
     : w_(worker),
       model_(model),
       layer_(layer),
       options_(options),
       programs_(programs),
       parent_gaps_(parent_gaps),
+      cache_(cache),
       chain_(model.Chain(layer)),
-      enc_(worker.vars, model, chain_, layer.name),
+      enc_(std::make_unique<Encoder>(worker.vars, model, chain_, layer.name)),
       findings_({worker.solver, worker.vars, model, programs, options.replay_witnesses}, layer.name,
                 result_.diagnostics, worker.stats.undetermined) {
   if (layer.parent) {
@@ -128,10 +129,59 @@ LayerResult LayerAnalysis::Run() {
   z3::solver& solver = w_.solver.solver();
   try {
     w_.solver.StartBudget(options_.layer_time_limit_ms);
-    solver.push();
-    solver.add(enc_.Axioms());
-    RunChecks();
-    solver.pop();
+    for (const DecisionUnit& unit : Units()) {
+      ++result_.units;
+      result_.decisions += static_cast<int>(unit.decisions.size());
+      std::uint64_t key = 0;
+      if (cache_.units) {
+        key = UnitKey(unit);
+        auto cached = cache_.units->find(key);
+        if (cached != cache_.units->end()) {
+          const CachedFindings& found = cached->second;
+          std::unordered_map<source::FileId, source::FileId> ids;
+          for (const auto& [id, hash] : found.files) {
+            auto now = cache_.file_of_place->find(hash);
+            if (now != cache_.file_of_place->end()) ids.emplace(id, now->second);
+          }
+          auto remap = [&](source::SourceRange& range) {
+            auto it = ids.find(range.file);
+            if (it != ids.end()) range.file = it->second;
+          };
+          for (diag::Diagnostic d : found.diagnostics) {
+            remap(d.range);
+            for (diag::Note& note : d.notes) remap(note.range);
+            result_.diagnostics.push_back(std::move(d));
+          }
+          result_.gaps.insert(found.gaps.begin(), found.gaps.end());
+          ++result_.units_from_cache;
+          result_.decisions_from_cache += static_cast<int>(unit.decisions.size());
+          continue;
+        }
+      }
+      const std::size_t first = result_.diagnostics.size();
+      StartUnit();
+      RunChecks(unit);
+      solver.pop();
+      if (cache_.units) {
+        CachedFindings found;
+        found.diagnostics.assign(result_.diagnostics.begin() + static_cast<std::ptrdiff_t>(first),
+                                 result_.diagnostics.end());
+        for (const ast::DecisionDecl* decision : unit.decisions) {
+          const std::string name = decision->layer + "." + decision->name;
+          if (result_.gaps.count(name)) found.gaps.insert(name);
+        }
+        std::set<source::FileId> files;
+        for (const diag::Diagnostic& d : found.diagnostics) {
+          files.insert(d.range.file);
+          for (const diag::Note& note : d.notes) files.insert(note.range.file);
+        }
+        for (source::FileId id : files) {
+          if (id < cache_.file_places->size())
+            found.files.emplace_back(id, (*cache_.file_places)[id]);
+        }
+        result_.analysed.emplace_back(key, std::move(found));
+      }
+    }
   } catch (const OutOfTime& out) {
     // Findings so far stand; what was not asked is undetermined, said once for the layer.
     findings_
@@ -158,19 +208,152 @@ void LayerAnalysis::PopQuietly(z3::solver& solver) {
   }
 }
 
-// The checks in the order they run. The order is part of the output: checks share one
-// solver, whose history decides the values a witness leaves free.
-void LayerAnalysis::RunChecks() {
-  CheckVersions();
-  std::vector<const ast::RuleDecl*> live;
+// The layer's checks in units: the decisions of the chain linked by what one check reads
+// together (see DecisionUnit), in the order of their first decision; units with nothing to
+// check are left out.
+std::vector<DecisionUnit> LayerAnalysis::Units() {
+  std::vector<const ast::DecisionDecl*> decisions;
+  std::unordered_map<const ast::DecisionDecl*, std::size_t> index;
+  for (const sema::Layer* layer : chain_) {
+    for (const ast::DecisionDecl* decision : layer->decisions) {
+      if (index.emplace(decision, decisions.size()).second) decisions.push_back(decision);
+    }
+  }
+  std::vector<std::size_t> root(decisions.size());
+  for (std::size_t i = 0; i < root.size(); ++i) root[i] = i;
+  auto find = [&](std::size_t i) {
+    while (root[i] != i) i = root[i] = root[root[i]];
+    return i;
+  };
+  auto decisions_of = [&](const ast::RuleDecl& rule) {
+    std::vector<std::size_t> found;
+    for (const ast::Assignment& assignment : rule.assignments) {
+      auto it = index.find(model_.annotations.DecisionOf(assignment));
+      if (it != index.end()) found.push_back(it->second);
+    }
+    return found;
+  };
+  auto link = [&](const ast::RuleDecl& a, const ast::RuleDecl& b) {
+    std::vector<std::size_t> all = decisions_of(a), more = decisions_of(b);
+    all.insert(all.end(), more.begin(), more.end());
+    for (std::size_t k = 1; k < all.size(); ++k) {
+      std::size_t x = find(all[0]), y = find(all[k]);
+      root[std::max(x, y)] = std::min(x, y);
+    }
+  };
+  // A rule and its decisions; an exception and its base; the versions of a rule.
+  std::unordered_map<std::string, const ast::RuleDecl*> first_version;
   for (const ast::RuleDecl* rule : layer_.rules) {
+    link(*rule, *rule);
+    for (const ast::RuleRef& ref : rule->exception_to) {
+      for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) link(*rule, *base);
+    }
+    auto [version, first] = first_version.emplace(rule->id, rule);
+    if (!first) link(*version->second, *rule);
+  }
+  // A rule that may be shadowed and its exceptions (CheckShadowed).
+  std::vector<const ast::RuleDecl*> shadow_candidates;
+  for (const sema::Layer* layer : chain_) {
+    for (const ast::RuleDecl* rule : layer->rules) {
+      std::vector<const ast::RuleDecl*> exceptions = enc_->ExceptionsTo(*rule);
+      if (exceptions.empty()) continue;
+      bool here = rule->layer == layer_.name;
+      for (const ast::RuleDecl* e : exceptions) here = here || e->layer == layer_.name;
+      if (!here) continue;
+      shadow_candidates.push_back(rule);
+      for (const ast::RuleDecl* e : exceptions) link(*rule, *e);
+    }
+  }
+
+  std::vector<DecisionUnit> units;
+  std::unordered_map<std::size_t, std::size_t> unit_of_root;
+  DecisionUnit rest;  // rules that decide nothing of the chain
+  auto unit_of = [&](const std::vector<std::size_t>& decided) -> DecisionUnit& {
+    if (decided.empty()) return rest;
+    auto [it, fresh] = unit_of_root.emplace(find(decided.front()), units.size());
+    if (fresh) units.emplace_back();
+    return units[it->second];
+  };
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    DecisionUnit& unit = unit_of({i});
+    unit.decisions.push_back(decisions[i]);
+    if (!decisions[i]->default_value && !decisions[i]->collect) {
+      unit.gap_candidates.push_back(decisions[i]);
+    }
+  }
+  for (const ast::RuleDecl* rule : layer_.rules) unit_of(decisions_of(*rule)).rules.push_back(rule);
+  for (const ast::RuleDecl* rule : shadow_candidates) {
+    unit_of(decisions_of(*rule)).shadow_candidates.push_back(rule);
+  }
+  if (!rest.Empty()) units.push_back(std::move(rest));
+  units.erase(std::remove_if(units.begin(), units.end(),
+                             [](const DecisionUnit& unit) { return unit.Empty(); }),
+              units.end());
+  return units;
+}
+
+// What a unit's findings depend on: the chain's frame and the cones of its decisions, with
+// places; whether the parent's chain has a gap in them; the whole chain for L508's witness
+// preference (and for rules that decide nothing); the chains below for rules that read a
+// decision (L507 and L508 ask those layers).
+std::uint64_t LayerAnalysis::UnitKey(const DecisionUnit& unit) {
+  const sema::ConeBuilder& cones = *cache_.cones;
+  std::uint64_t key = sema::MixKey(cones.Frame(chain_), 0x556e6974ull);
+  key = sema::MixKey(key, sema::ConeHash(cones.Build(chain_, unit.decisions)));
+  for (const ast::DecisionDecl* decision : unit.gap_candidates) {
+    key = sema::MixKey(key, parent_gaps_ != nullptr &&
+                                parent_gaps_->count(decision->layer + "." + decision->name) > 0);
+  }
+  auto chain_key = [&](const sema::Layer& layer) {
+    auto it = cache_.chain_keys->find(&layer);
+    return it == cache_.chain_keys->end() ? 0 : it->second;
+  };
+  if (!unit.shadow_candidates.empty() || unit.decisions.empty()) {
+    key = sema::MixKey(key, chain_key(layer_));
+  }
+  bool reads_below = !unit.shadow_candidates.empty();
+  for (const ast::RuleDecl* rule : unit.rules) {
+    reads_below = reads_below || ReadsDecision(rule->condition.get(), model_.annotations);
+  }
+  if (reads_below) {
+    std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
+    while (!below.empty()) {
+      const sema::Layer* layer = below.back();
+      below.pop_back();
+      below.insert(below.end(), layer->children.begin(), layer->children.end());
+      key = sema::MixKey(key, chain_key(*layer));
+    }
+  }
+  return key;
+}
+
+void LayerAnalysis::StartUnit() {
+  z3::solver& solver = w_.solver.solver();
+  // A scope of its own rather than a reset solver: making a Z3 solver anew costs
+  // milliseconds, which over the ~9000 units of the generated country nearly doubled a check.
+  solver.push();
+  parent_.reset();
+  enc_ = std::make_unique<Encoder>(w_.vars, model_, chain_, layer_.name);
+  if (layer_.parent) {
+    std::vector<const sema::Layer*> parent_chain(chain_.begin(), chain_.end() - 1);
+    parent_ = std::make_unique<Encoder>(w_.vars, model_, parent_chain, "parent!" + layer_.name);
+  }
+  solver.add(enc_->Axioms());
+}
+
+// The checks of one unit in the order they run. The order is part of the output: the checks
+// of a unit share one solver, whose history decides the values a witness leaves free.
+void LayerAnalysis::RunChecks(const DecisionUnit& unit) {
+  CheckVersions(unit.rules);
+  std::vector<const ast::RuleDecl*> live;
+  for (const ast::RuleDecl* rule : unit.rules) {
     if (CheckDead(*rule)) live.push_back(rule);
   }
   CheckAmbiguity(live);
   CheckExceptions(live);
-  CheckShadowed();
+  CheckShadowed(unit.shadow_candidates);
   CheckDelegated(live);
-  CheckGaps();
+  CheckGaps(unit.gap_candidates);
   CheckNotApplicable(live);
   CheckRestatements(live);
   CheckProtected(live);
@@ -235,7 +418,7 @@ std::set<const ast::FactDecl*> LayerAnalysis::FactsRead(const ast::RuleDecl& rul
       if (s.kind == ast::SymbolKind::kLet && seen.insert(s.let).second) walk(s.let->value.get());
       if (s.kind == ast::SymbolKind::kDecision && seen.insert(s.decision).second) {
         walk(s.decision->default_value.get());
-        for (const ast::RuleDecl* r : enc_.RulesOn(*s.decision)) {
+        for (const ast::RuleDecl* r : enc_->RulesOn(*s.decision)) {
           walk(r->condition.get());
           walk(AssignedExpr(*r, *s.decision, model_.annotations));
         }
@@ -271,6 +454,12 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
       options.cache ? options.cache->impl().contexts : local_contexts;
   std::vector<std::unique_ptr<AnalysisWorker>> workers;
   ProgramCache programs(model);
+  // For the per-unit cache of the layers whose chain changed, made when the first is met.
+  std::optional<sema::ConeBuilder> cones;
+  std::unordered_map<const sema::Layer*, std::uint64_t> chain_keys;
+  std::vector<std::uint64_t> file_places;
+  std::unordered_map<std::uint64_t, source::FileId> file_of_place;
+  UnitCacheAccess unit_cache;
 
   for (int depth = 0; depth <= max_depth; ++depth) {
     std::vector<std::size_t> todo;
@@ -290,6 +479,27 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
       todo.push_back(i);
     }
     if (todo.empty()) continue;
+    if (options.cache && !cones) {
+      constexpr sema::Period kAlways{std::numeric_limits<support::DayNumber>::min(),
+                                     std::numeric_limits<support::DayNumber>::max()};
+      std::unordered_map<std::string, std::uint64_t> rank;
+      for (const auto& file : model.files) {
+        if (!file->header || file->id == source::kNoFile) continue;
+        const std::uint64_t place =
+            sema::MixKey(sema::MixKey(0x46696c65ull, std::hash<std::string>{}(file->header->name)),
+                         rank[file->header->name]++);
+        if (file_places.size() <= file->id) file_places.resize(file->id + 1, 0);
+        file_places[file->id] = place;
+        file_of_place.emplace(place, file->id);
+      }
+      cones.emplace(model, kAlways, &file_places);
+      // By text, not file id, like the places: a copy of the rule base reuses them too.
+      const std::vector<std::uint64_t> text_keys =
+          sema::ChainKeys(model, options.file_hashes, /*files_by_text=*/true);
+      for (std::size_t i = 0; i < n; ++i) chain_keys.emplace(model.layers[i].get(), text_keys[i]);
+      unit_cache = {&options.cache->impl().units, &*cones, &chain_keys, &file_places,
+                    &file_of_place};
+    }
     // Z3 contexts are created up front, on this thread, and only as many as there is work.
     while (workers.size() < std::min<std::size_t>(thread_count, todo.size())) {
       if (contexts.size() <= workers.size()) contexts.push_back(std::make_unique<z3::context>());
@@ -306,7 +516,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
         const sema::Layer& layer = *model.layers[i];
         const std::set<std::string>* parent_gaps =
             layer.parent ? &results[index[layer.parent]].gaps : nullptr;
-        LayerAnalysis analysis(worker, model, layer, options, programs, parent_gaps);
+        LayerAnalysis analysis(worker, model, layer, options, programs, parent_gaps, unit_cache);
         results[i] = analysis.Run();
       }
     };
@@ -323,8 +533,15 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
   }
   for (std::size_t i = 0; i < n; ++i) {
     ++stats.layers;
+    stats.units += results[i].units;
+    stats.units_from_cache += results[i].units_from_cache;
+    stats.decisions += results[i].decisions;
+    stats.decisions_from_cache += results[i].decisions_from_cache;
     if (options.cache && !results[i].from_cache) {
       options.cache->impl().layers[keys[i]] = {results[i].diagnostics, results[i].gaps};
+      for (auto& [key, found] : results[i].analysed) {
+        options.cache->impl().units[key] = std::move(found);
+      }
     }
     std::vector<diag::Diagnostic>& diagnostics = results[i].diagnostics;
     diag::SortDiagnostics(diagnostics, model.sources);

@@ -30,20 +30,20 @@ void LayerAnalysis::CheckBroader(const ast::RuleDecl& e, const ast::RuleDecl& ba
   for (const ast::Assignment& assignment : e.assignments) {
     const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment);
     if (!decision) continue;
-    Term value = enc_.Assigned(e, *decision);
+    Term value = enc_->Assigned(e, *decision);
     z3::expr changes = w_.ctx.bool_val(true);
     if (decision->collect) {
       changes = w_.ctx.bool_val(false);
       for (const z3::expr& m : value.members) changes = changes || m;
     } else if (decision->default_value) {
-      changes = !Encoder::Equal(value, enc_.Encode(*decision->default_value));
+      changes = !Encoder::Equal(value, enc_->Encode(*decision->default_value));
     }
     // The exception decides (no error on the way) where the base rule's condition is false.
-    z3::expr q = enc_.Applies(e) && !enc_.Faults(*decision) && enc_.InForce(base) &&
-                 !enc_.Condition(base) && !enc_.ConditionFails(base) && changes;
+    z3::expr q = enc_->Applies(e) && !enc_->Faults(*decision) && enc_->InForce(base) &&
+                 !enc_->Condition(base) && !enc_->ConditionFails(base) && changes;
     Found model =
         findings_.Find({q,
-                        {&enc_},
+                        {enc_.get()},
                         e.id_range,
                         fmt::format("whether exception `{}` is broader than `{}`", e.id, base.id)});
     if (!model) continue;
@@ -83,9 +83,10 @@ void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e,
                                   const std::vector<const ast::RuleDecl*>& versions,
                                   source::SourceRange ref) {
   const ast::RuleDecl& base = *versions.front();
-  z3::expr q = enc_.Applies(e);
-  for (const ast::RuleDecl* version : versions) q = q && !enc_.InForce(*version);
-  Found model = findings_.Find({q, {&enc_}, e.id_range, "whether an exception outlives its base"});
+  z3::expr q = enc_->Applies(e);
+  for (const ast::RuleDecl* version : versions) q = q && !enc_->InForce(*version);
+  Found model =
+      findings_.Find({q, {enc_.get()}, e.id_range, "whether an exception outlives its base"});
   if (!model) return;
   findings_
       .Report(diag::Kind::kValidityOutsideBase, e.id_range,
@@ -115,11 +116,11 @@ void LayerAnalysis::CheckOutlives(const ast::RuleDecl& e,
 // jurisdiction may let the rule win although this one never does.
 bool LayerAnalysis::WinsBelow(const ast::RuleDecl& rule) {
   bool reads = ReadsDecision(rule.condition.get(), model_.annotations);
-  std::vector<const ast::RuleDecl*> tree = enc_.ExceptionsTo(rule);
+  std::vector<const ast::RuleDecl*> tree = enc_->ExceptionsTo(rule);
   std::set<const ast::RuleDecl*> seen(tree.begin(), tree.end());
   for (std::size_t i = 0; i < tree.size() && !reads; ++i) {
     reads = ReadsDecision(tree[i]->condition.get(), model_.annotations);
-    for (const ast::RuleDecl* e : enc_.ExceptionsTo(*tree[i])) {
+    for (const ast::RuleDecl* e : enc_->ExceptionsTo(*tree[i])) {
       if (seen.insert(e).second) tree.push_back(e);
     }
   }
@@ -137,51 +138,44 @@ bool LayerAnalysis::WinsBelow(const ast::RuleDecl& rule) {
   return false;
 }
 
-void LayerAnalysis::CheckShadowed() {
-  for (const sema::Layer* layer : chain_) {
-    for (const ast::RuleDecl* rule : layer->rules) {
-      std::vector<const ast::RuleDecl*> exceptions = enc_.ExceptionsTo(*rule);
-      if (exceptions.empty()) continue;
-      // Check where something new is: the rule or one of its exceptions is in this layer.
-      bool here = rule->layer == layer_.name;
-      for (const ast::RuleDecl* e : exceptions) here = here || e->layer == layer_.name;
-      if (here) CheckShadowedRule(*rule, exceptions);
-    }
-  }
+// The candidates: rules with exceptions where the rule or one of its exceptions is in this
+// layer (where something new is), chosen by LayerAnalysis::Units.
+void LayerAnalysis::CheckShadowed(const std::vector<const ast::RuleDecl*>& candidates) {
+  for (const ast::RuleDecl* rule : candidates) CheckShadowedRule(*rule, enc_->ExceptionsTo(*rule));
 }
 
 void LayerAnalysis::CheckShadowedRule(const ast::RuleDecl& rule,
                                       const std::vector<const ast::RuleDecl*>& exceptions) {
-  z3::expr possible = enc_.InForce(rule) && enc_.Condition(rule);
-  z3::expr wins = possible && !enc_.Defeated(rule);
-  Answer answer =
-      findings_.Ask({wins, {&enc_}, rule.id_range, "whether a rule is always defeated"}, false);
+  z3::expr possible = enc_->InForce(rule) && enc_->Condition(rule);
+  z3::expr wins = possible && !enc_->Defeated(rule);
+  Answer answer = findings_.Ask(
+      {wins, {enc_.get()}, rule.id_range, "whether a rule is always defeated"}, false);
   if (answer.verdict != Verdict::kUnsat) return;
   if (WinsBelow(rule)) return;
   // The witness shows it defeated (not a failing search of its exceptions), where deciding
   // what it decides raises no error: a decision that fails has no winner to replay (§9).
-  possible = possible && enc_.Defeated(rule);
+  possible = possible && enc_->Defeated(rule);
   for (const ast::Assignment& assignment : rule.assignments) {
     if (const ast::DecisionDecl* decision = model_.annotations.DecisionOf(assignment)) {
-      possible = possible && !enc_.Faults(*decision);
+      possible = possible && !enc_->Faults(*decision);
     }
   }
-  Answer applies = w_.solver.Check(possible, {&enc_}, true);
+  Answer applies = w_.solver.Check(possible, {enc_.get()}, true);
   if (applies.verdict != Verdict::kSat) return;  // dead: L507 says it
   // The witness shows the rule applying and defeated: prefer a case where every decision
   // of the chain is decided, so that a condition reading one can be evaluated.
   z3::expr decided = w_.ctx.bool_val(true);
   for (const sema::Layer* l : chain_) {
     for (const ast::DecisionDecl* decision : l->decisions) {
-      decided = decided && enc_.Decisive(*decision);
+      decided = decided && enc_->Decisive(*decision);
     }
   }
-  Answer clear = w_.solver.Check(possible && decided, {&enc_}, true);
+  Answer clear = w_.solver.Check(possible && decided, {enc_.get()}, true);
   if (clear.verdict == Verdict::kSat) {
     possible = possible && decided;
     applies = std::move(clear);
   }
-  z3::model model = findings_.tools().Prettify(possible, {&enc_}, *applies.model);
+  z3::model model = findings_.tools().Prettify(possible, {enc_.get()}, *applies.model);
   // Where this layer added something: the rule, else its first exception of this layer.
   const ast::RuleDecl* located = &rule;
   for (const ast::RuleDecl* e : exceptions) {

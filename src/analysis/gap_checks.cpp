@@ -28,9 +28,9 @@ bool LayerAnalysis::AppliesBelow(const ast::RuleDecl& rule) {
 }
 
 bool LayerAnalysis::CheckDead(const ast::RuleDecl& rule) {
-  z3::expr q = enc_.InForce(rule) && enc_.Condition(rule);
+  z3::expr q = enc_->InForce(rule) && enc_->Condition(rule);
   Answer answer = findings_.Ask(
-      {q, {&enc_}, rule.id_range, fmt::format("whether rule `{}` can apply", rule.id)}, false);
+      {q, {enc_.get()}, rule.id_range, fmt::format("whether rule `{}` can apply", rule.id)}, false);
   if (answer.verdict != Verdict::kUnsat) return true;  // it can, or undetermined (L513)
   if (AppliesBelow(rule)) return true;
   Finding finding = findings_.Report(
@@ -42,10 +42,10 @@ bool LayerAnalysis::CheckDead(const ast::RuleDecl& rule) {
   finding.About(rule);
   // Which part can never hold: a minimal set of the condition's conjuncts (and validity
   // bounds) that no case allowed by the ranges and `assume`s satisfies.
-  std::vector<Encoder::Part> parts = enc_.ConditionParts(rule);
+  std::vector<Encoder::Part> parts = enc_->ConditionParts(rule);
   std::vector<z3::expr> terms;
   for (const Encoder::Part& part : parts) terms.push_back(part.term);
-  std::vector<std::size_t> core = w_.solver.MinimalUnsatisfiable(terms, {&enc_});
+  std::vector<std::size_t> core = w_.solver.MinimalUnsatisfiable(terms, {enc_.get()});
   std::string what;
   for (std::size_t k = 0; k < core.size(); ++k) {
     if (k > 0) what += k + 1 == core.size() ? " together with " : ", ";
@@ -62,27 +62,26 @@ bool LayerAnalysis::CheckDead(const ast::RuleDecl& rule) {
 }
 
 // --- L506 gaps -----------------------------------------------------------------------------
-void LayerAnalysis::CheckGaps() {
-  for (const sema::Layer* layer : chain_) {
-    for (const ast::DecisionDecl* decision : layer->decisions) {
-      if (decision->default_value || decision->collect) continue;
-      // The gap was already reported for the parent's chain.
-      if (parent_gaps_ && parent_gaps_->count(decision->layer + "." + decision->name)) {
-        result_.gaps.insert(decision->layer + "." + decision->name);
-        continue;
-      }
-      CheckGap(*decision);
+void LayerAnalysis::CheckGaps(const std::vector<const ast::DecisionDecl*>& decisions) {
+  for (const ast::DecisionDecl* decision : decisions) {
+    if (decision->default_value || decision->collect) continue;
+    // The gap was already reported for the parent's chain.
+    if (parent_gaps_ && parent_gaps_->count(decision->layer + "." + decision->name)) {
+      result_.gaps.insert(decision->layer + "." + decision->name);
+      continue;
     }
+    CheckGap(*decision);
   }
 }
 
 void LayerAnalysis::CheckGap(const ast::DecisionDecl& decision) {
   // Not applicable is no gap; an error while deciding is that error, not a gap.
-  z3::expr none = enc_.AppliesWhen(decision) && !enc_.Faults(decision);
-  for (const ast::RuleDecl* rule : enc_.RulesOn(decision)) {
-    none = none && !enc_.Applies(*rule);
+  z3::expr none = enc_->AppliesWhen(decision) && !enc_->Faults(decision);
+  for (const ast::RuleDecl* rule : enc_->RulesOn(decision)) {
+    none = none && !enc_->Applies(*rule);
   }
-  Found model = findings_.Find({none, {&enc_}, decision.name_range, "whether a decision has gaps"});
+  Found model =
+      findings_.Find({none, {enc_.get()}, decision.name_range, "whether a decision has gaps"});
   if (!model) return;
   result_.gaps.insert(decision.layer + "." + decision.name);
   findings_
@@ -119,10 +118,10 @@ void LayerAnalysis::CheckNotApplicable(const std::vector<const ast::RuleDecl*>& 
 
 void LayerAnalysis::CheckDecidedWhereNotApplicable(const ast::RuleDecl& rule,
                                                    const ast::DecisionDecl& decision) {
-  z3::expr q = enc_.Applies(rule) && !enc_.AppliesWhen(decision) && !enc_.Faults(decision);
+  z3::expr q = enc_->Applies(rule) && !enc_->AppliesWhen(decision) && !enc_->Faults(decision);
   Found model =
       findings_.Find({q,
-                      {&enc_},
+                      {enc_.get()},
                       rule.id_range,
                       fmt::format("whether rule `{}` decides `{}` where it does not apply", rule.id,
                                   decision.name)});

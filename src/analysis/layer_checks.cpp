@@ -28,18 +28,18 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
   bool has_within = !delegation.within_set.empty() || delegation.within_lo;
   if (!has_within || !assignment.value || IsLiteral(*assignment.value, model_.annotations))
     return;  // L312
-  Term value = enc_.Assigned(rule, decision);
+  Term value = enc_->Assigned(rule, decision);
   z3::expr inside = w_.ctx.bool_val(false);
   for (const ast::ExprPtr& e : delegation.within_set) {
-    inside = inside || Encoder::Equal(value, enc_.Encode(*e));
+    inside = inside || Encoder::Equal(value, enc_->Encode(*e));
   }
   if (delegation.within_lo && delegation.within_hi) {
-    inside = value.scalar >= enc_.Encode(*delegation.within_lo).scalar &&
-             value.scalar <= enc_.Encode(*delegation.within_hi).scalar;
+    inside = value.scalar >= enc_->Encode(*delegation.within_lo).scalar &&
+             value.scalar <= enc_->Encode(*delegation.within_hi).scalar;
   }
-  z3::expr q = enc_.Applies(rule) && !enc_.Fails(decision) && !inside;
-  Found model =
-      findings_.Find({q, {&enc_}, assignment.range, "whether a value stays within its delegation"});
+  z3::expr q = enc_->Applies(rule) && !enc_->Fails(decision) && !inside;
+  Found model = findings_.Find(
+      {q, {enc_.get()}, assignment.range, "whether a value stays within its delegation"});
   if (!model) return;
   std::string shown = ValueOf(*model, value, model_.annotations.TypeOf(decision.type));
   findings_
@@ -66,7 +66,7 @@ void LayerAnalysis::CheckWithin(const ast::RuleDecl& rule, const ast::DecisionDe
 void LayerAnalysis::CheckFavours(const ast::RuleDecl& rule, const ast::DecisionDecl& decision) {
   ast::Favours favours = decision.delegation->favours;
   if (favours == ast::Favours::kNone) return;
-  Term local = enc_.Outcome(decision);
+  Term local = enc_->Outcome(decision);
   Term higher = parent_->Outcome(decision);
   if (local.is_set) return;
   z3::expr worse = w_.ctx.bool_val(false);
@@ -87,9 +87,11 @@ void LayerAnalysis::CheckFavours(const ast::RuleDecl& rule, const ast::DecisionD
       break;
   }
   // Compare only where both layers decide (no gap, conflict or error leaves an outcome).
-  z3::expr q = enc_.Applies(rule) && !local.fails && !higher.fails && worse;
-  Found model = findings_.Find(
-      {q, {&enc_, parent_.get()}, rule.id_range, "whether a local outcome is less favourable"});
+  z3::expr q = enc_->Applies(rule) && !local.fails && !higher.fails && worse;
+  Found model = findings_.Find({q,
+                                {enc_.get(), parent_.get()},
+                                rule.id_range,
+                                "whether a local outcome is less favourable"});
   if (!model) return;
   std::string local_value = ValueOf(*model, local, model_.annotations.TypeOf(decision.type));
   std::string higher_value = ValueOf(*model, higher, model_.annotations.TypeOf(decision.type));
@@ -171,13 +173,13 @@ void LayerAnalysis::CheckRestatements(const std::vector<const ast::RuleDecl*>& l
 // True when `rule` restates `other` (reported): one finding per local rule.
 bool LayerAnalysis::CheckRestates(const ast::RuleDecl& rule, const ast::RuleDecl& other,
                                   const ast::DecisionDecl& decision) {
-  z3::expr both = enc_.InForce(rule) && enc_.InForce(other);
-  z3::expr differ = both && (enc_.Condition(rule) != enc_.Condition(other));
+  z3::expr both = enc_->InForce(rule) && enc_->InForce(other);
+  z3::expr differ = both && (enc_->Condition(rule) != enc_->Condition(other));
   Answer answer = findings_.Ask(
-      {differ, {&enc_}, rule.id_range, "whether a rule restates a higher one"}, false);
+      {differ, {enc_.get()}, rule.id_range, "whether a rule restates a higher one"}, false);
   if (answer.verdict != Verdict::kUnsat) return false;
-  z3::expr q = both && enc_.Applies(rule) && !enc_.Faults(decision);
-  Found model = findings_.tools().Example(q, {&enc_});
+  z3::expr q = both && enc_->Applies(rule) && !enc_->Faults(decision);
+  Found model = findings_.tools().Example(q, {enc_.get()});
   if (!model) return false;
   findings_
       .Report(diag::Kind::kRestatesHigherRule, rule.id_range,

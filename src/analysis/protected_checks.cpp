@@ -32,13 +32,13 @@ void LayerAnalysis::CheckProtectedPair(const ast::RuleDecl& rule, const ast::Fac
   Encoder twin(w_.vars, model_, chain_, layer_.name + "!twin", &fact);
   std::vector<const sema::Layer*> parent_chain(chain_.begin(), chain_.end() - 1);
   Encoder parent_twin(w_.vars, model_, parent_chain, "parent!" + layer_.name + "!twin", &fact);
-  Term local = enc_.Outcome(decision), local_twin = twin.Outcome(decision);
+  Term local = enc_->Outcome(decision), local_twin = twin.Outcome(decision);
   Term higher = parent_->Outcome(decision), higher_twin = parent_twin.Outcome(decision);
   z3::expr decided = !local.fails && !local_twin.fails && !higher.fails && !higher_twin.fails;
   z3::expr q = twin.Axioms() && decided && !Encoder::Equal(local, local_twin) &&
                Encoder::Equal(higher, higher_twin);
   Found model = findings_.Find({q,
-                                {&enc_, &twin, parent_.get(), &parent_twin},
+                                {enc_.get(), &twin, parent_.get(), &parent_twin},
                                 rule.id_range,
                                 "whether an outcome depends on a protected fact"},
                                {0, 1});

@@ -109,8 +109,9 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
     return pair;
   }
   // Layers whose chain differs, and the layers above them (their chain is analysed with them).
-  std::vector<std::uint64_t> old_keys = sema::ChainKeys(*old_model);
-  std::vector<std::uint64_t> new_keys = sema::ChainKeys(*new_model);
+  // NEW's copies of OLD's files have ids of their own (IncrementalChecker): compare by text.
+  std::vector<std::uint64_t> old_keys = sema::ChainKeys(*old_model, nullptr, true);
+  std::vector<std::uint64_t> new_keys = sema::ChainKeys(*new_model, nullptr, true);
   std::set<std::string> changed, needed;
   for (std::size_t i = 0; i < new_model->layers.size() && i < new_keys.size(); ++i) {
     const sema::Layer& layer = *new_model->layers[i];
@@ -226,8 +227,8 @@ Result<RuleBaseDiff> DiffRuleBases(const RuleBasePair& rules, const DiffOptions&
     compare.witnesses = std::max(1, options.witnesses_per_decision);
     compare.threads = options.threads;
     {
-      std::vector<std::uint64_t> old_keys = sema::ChainKeys(old_model);
-      std::vector<std::uint64_t> new_keys = sema::ChainKeys(new_model);
+      std::vector<std::uint64_t> old_keys = sema::ChainKeys(old_model, nullptr, true);
+      std::vector<std::uint64_t> new_keys = sema::ChainKeys(new_model, nullptr, true);
       for (std::size_t i = 0; i < new_model.layers.size() && i < new_keys.size(); ++i) {
         const std::string& name = new_model.layers[i]->name;
         std::optional<std::uint64_t> old_key = KeyOf(old_model, old_keys, name);

@@ -1,8 +1,9 @@
 // IncrementalChecker: the RuleBase pipeline with the parse step memoized per file (the syntax
 // trees of unchanged files are shared with earlier checks; a file whose text was parsed under
 // another path is copied under its own id) and, kept
-// across checks, one analysis cache (per layer) and one cache of the graph's cycle check
-// (per jurisdiction), both keyed by the content of a layer's chain. Sema and the other graph
+// across checks, one analysis cache (per layer, keyed by the content of a layer's chain, and
+// per unit of decisions, keyed by their cones) and one cache of the graph's cycle check (per
+// jurisdiction, keyed by the content of a layer's chain). Sema and the other graph
 // checks run in full on every check, so the result is exactly FromSources'.
 #include "loket/checker.h"
 
@@ -142,6 +143,8 @@ struct IncrementalChecker::Impl {
         *impl, std::move(files), sink, {&analysis_cache, &structure_cache, &file_hashes});
     stats.layers_from_cache = analysis_stats.layers_from_cache;
     stats.layers_analyzed = analysis_stats.layers - analysis_stats.layers_from_cache;
+    stats.decisions_from_cache = analysis_stats.decisions_from_cache;
+    stats.decisions_analyzed = analysis_stats.decisions - analysis_stats.decisions_from_cache;
     return impl;
   }
 };

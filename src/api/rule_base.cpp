@@ -123,6 +123,7 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
     analysis_options.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
     analysis_options.cache = caches.analysis;
     analysis_options.chain_keys = keys;
+    analysis_options.file_hashes = caches.file_hashes;
     if (!sink.has_errors()) {
       analysis_stats = analysis::RunConflictAnalysis(*impl.model, analysis_options, sink);
     } else {

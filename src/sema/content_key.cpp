@@ -26,9 +26,10 @@ std::uint64_t MixText(std::uint64_t hash, std::string_view text) {
 // The place of a declaration, and through its file's hash, its text.
 struct Hasher {
   const std::vector<std::uint64_t>& file_hashes;
+  bool files_by_text = false;
 
   std::uint64_t Range(std::uint64_t hash, source::SourceRange range) const {
-    hash = Mix(hash, range.file);
+    if (!files_by_text) hash = Mix(hash, range.file);
     hash = Mix(hash, range.begin);
     hash = Mix(hash, range.end);
     if (range.valid() && range.file < file_hashes.size()) hash = Mix(hash, file_hashes[range.file]);
@@ -55,7 +56,8 @@ std::uint64_t TextHash(std::string_view text) {
 }
 
 std::vector<std::uint64_t> ChainKeys(const Model& model,
-                                     const std::vector<std::uint64_t>* file_hashes) {
+                                     const std::vector<std::uint64_t>* file_hashes,
+                                     bool files_by_text) {
   std::vector<std::uint64_t> computed;
   const std::size_t file_count = model.sources ? model.sources->file_count() : 0;
   if (!file_hashes || file_hashes->size() != file_count) {
@@ -65,7 +67,7 @@ std::vector<std::uint64_t> ChainKeys(const Model& model,
     }
     file_hashes = &computed;
   }
-  const Hasher hasher{*file_hashes};
+  const Hasher hasher{*file_hashes, files_by_text};
   const std::size_t n = model.layers.size();
   std::unordered_map<std::string_view, std::size_t> index;  // by name: the first such layer
   std::unordered_map<const Layer*, std::size_t> position;

@@ -17,8 +17,11 @@ namespace loket::sema {
 // declarations, written the same way at the same places, under the same chain of layers.
 // `file_hashes`: TextHash of every file's text by file id, when the caller knows them (say,
 // remembered for unchanged files); computed when null. Keys are stable within one process.
+// `files_by_text`: a file is named by its text alone, not its id, so that two rule bases
+// whose copies of a file have different ids (the two sides of `loket diff`) compare equal.
 std::vector<std::uint64_t> ChainKeys(const Model& model,
-                                     const std::vector<std::uint64_t>* file_hashes = nullptr);
+                                     const std::vector<std::uint64_t>* file_hashes = nullptr,
+                                     bool files_by_text = false);
 
 // The hash of a file's text that ChainKeys uses.
 std::uint64_t TextHash(std::string_view text);

@@ -146,8 +146,9 @@ TEST_CASE("country re-check through the IncrementalChecker", "[.country-recheck]
             << edited->path << " (median of " << runs.size() << "): " << recheck_ms << " ms wall, "
             << recheck_cpu_ms << " ms CPU (files parsed " << stats.files_parsed << ", reused "
             << stats.files_reused << ", layers analysed " << stats.layers_analyzed
-            << ", from cache " << stats.layers_from_cache << "); without the conflict analysis "
-            << front_ms << " ms wall, " << front_cpu_ms << " ms CPU; alone: sema " << sema_ms
-            << " ms, graph checks (uncached) " << graph_ms
+            << ", from cache " << stats.layers_from_cache << "; in those, decisions analysed "
+            << stats.decisions_analyzed << ", from cache " << stats.decisions_from_cache
+            << "); without the conflict analysis " << front_ms << " ms wall, " << front_cpu_ms
+            << " ms CPU; alone: sema " << sema_ms << " ms, graph checks (uncached) " << graph_ms
             << " ms, analysis with every layer cached " << warm_ms << " ms\n";
 }

@@ -1,11 +1,11 @@
-#include "diff/cone.h"
+#include "sema/cone.h"
 
 #include <functional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
 
-namespace loket::diff {
+namespace loket::sema {
 namespace {
 
 std::uint64_t Mix(std::uint64_t hash, std::uint64_t value) {
@@ -30,18 +30,26 @@ bool Overlaps(const ast::Validity& validity, Period period) {
 
 }  // namespace
 
-ConeBuilder::ConeBuilder(const sema::Model& model, Period period) : model_(model), period_(period) {
+ConeBuilder::ConeBuilder(const Model& model, Period period,
+                         const std::vector<std::uint64_t>* places)
+    : model_(model), period_(period), places_(places) {
   for (const auto& file : model.files) {
-    if (!file->header) continue;
-    for (const auto& rule : file->rules) file_validity_[rule.get()] = &file->header->validity;
+    if (!file->header || file->id == source::kNoFile) continue;
+    if (file_validity_.size() <= file->id) file_validity_.resize(file->id + 1, nullptr);
+    file_validity_[file->id] = &file->header->validity;
   }
+}
+
+const ast::Validity* ConeBuilder::FileValidity(const ast::RuleDecl& rule) const {
+  const source::FileId file = rule.range.file;
+  return file < file_validity_.size() ? file_validity_[file] : nullptr;
 }
 
 bool ConeBuilder::InForceDuring(const ast::RuleDecl& rule) const {
   if (!Overlaps(rule.validity, period_)) return false;
-  auto file = file_validity_.find(&rule);
-  if (file != file_validity_.end() && !Overlaps(*file->second, period_)) return false;
-  const sema::Layer* layer = model_.FindLayer(rule.layer);
+  const ast::Validity* file = FileValidity(rule);
+  if (file && !Overlaps(*file, period_)) return false;
+  const Layer* layer = model_.FindLayer(rule.layer);
   return !layer || Overlaps(layer->validity, period_);
 }
 
@@ -49,16 +57,25 @@ std::uint64_t ConeBuilder::TextHash(source::SourceRange range) const {
   if (!range.valid() || !model_.sources) return 0;
   std::string_view text = model_.sources->text(range.file);
   if (range.end > text.size() || range.begin > range.end) return 0;
-  return std::hash<std::string_view>{}(text.substr(range.begin, range.end - range.begin));
+  const std::uint64_t hash =
+      std::hash<std::string_view>{}(text.substr(range.begin, range.end - range.begin));
+  if (!places_) return hash;
+  const std::uint64_t file = range.file < places_->size() ? (*places_)[range.file] : range.file;
+  return Mix(Mix(Mix(hash, file), range.begin), range.end);
 }
 
-Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
-                        const ast::DecisionDecl& root) {
+Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
+                        const ast::DecisionDecl& root) const {
+  return Build(chain, std::vector<const ast::DecisionDecl*>{&root});
+}
+
+Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
+                        const std::vector<const ast::DecisionDecl*>& roots) const {
   Cone cone;
   std::set<const void*> seen;
   std::vector<const ast::DecisionDecl*> pending_decisions;
   std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions;
-  for (const sema::Layer* layer : chain) {
+  for (const Layer* layer : chain) {
     for (const ast::RuleDecl* rule : layer->rules) {
       for (const ast::RuleRef& ref : rule->exception_to) {
         for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
@@ -111,9 +128,8 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
   std::function<void(const ast::RuleDecl*)> add_rule = [&](const ast::RuleDecl* rule) {
     if (!seen.insert(rule).second) return;
     std::uint64_t hash = TextHash(rule->range);
-    auto file = file_validity_.find(rule);
-    if (file != file_validity_.end()) hash = MixValidity(Mix(hash, 1), *file->second);
-    if (const sema::Layer* layer = model_.FindLayer(rule->layer)) {
+    if (const ast::Validity* file = FileValidity(*rule)) hash = MixValidity(Mix(hash, 1), *file);
+    if (const Layer* layer = model_.FindLayer(rule->layer)) {
       hash = MixValidity(Mix(hash, 2), layer->validity);
     }
     cone["rule " + rule->layer + "." + rule->id] = hash;
@@ -126,13 +142,13 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
     }
   };
 
-  for (const sema::Layer* layer : chain) {
+  for (const Layer* layer : chain) {
     for (const ast::AssumeDecl* assume : layer->assumes) {
       cone["assume " + assume->layer + "." + assume->name] = TextHash(assume->range);
       walk(assume->condition.get());
     }
   }
-  pending_decisions.push_back(&root);
+  pending_decisions.insert(pending_decisions.end(), roots.rbegin(), roots.rend());
   while (!pending_decisions.empty()) {
     const ast::DecisionDecl* decision = pending_decisions.back();
     pending_decisions.pop_back();
@@ -148,7 +164,7 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
     }
     // Its rules in force (their keys are in the cone: a rule added, removed or renamed shows;
     // their order matters only between disagreeing rules, a conflict either way).
-    for (const sema::Layer* layer : chain) {
+    for (const Layer* layer : chain) {
       for (const ast::RuleDecl* rule : layer->rules) {
         bool assigns = false;
         for (const ast::Assignment& assignment : rule->assignments) {
@@ -161,6 +177,38 @@ Cone ConeBuilder::Build(const std::vector<const sema::Layer*>& chain,
     cone["decision " + decision->layer + "." + decision->name] = hash;
   }
   return cone;
+}
+
+std::uint64_t ConeBuilder::Frame(const std::vector<const Layer*>& chain) const {
+  std::uint64_t hash = 0x4672616d65ull;
+  for (const Layer* layer : chain) {
+    hash = Mix(hash, std::hash<std::string>{}(layer->name));
+    hash = Mix(hash, std::hash<std::string>{}(layer->kind));
+    hash = Mix(hash, layer->header ? TextHash(layer->header->range) : 0);
+    hash = MixValidity(hash, layer->validity);
+    hash = Mix(hash, layer->facts.size());
+    for (const ast::FactDecl* fact : layer->facts) {
+      hash = Mix(hash, TextHash(fact->range));
+      // A witness shows every fact, an enum's by its members' names.
+      const ast::EnumDecl* type = model_.annotations.TypeOf(fact->type).enum_decl;
+      hash = Mix(hash, type ? TextHash(type->range) : 0);
+    }
+    hash = Mix(hash, layer->assumes.size());
+    for (const ast::AssumeDecl* assume : layer->assumes) hash = Mix(hash, TextHash(assume->range));
+  }
+  return hash;
+}
+
+std::uint64_t MixKey(std::uint64_t hash, std::uint64_t value) {
+  return Mix(hash, value);
+}
+
+std::uint64_t ConeHash(const Cone& cone) {
+  std::uint64_t hash = Mix(0x436f6e65ull, cone.size());
+  for (const auto& [key, value] : cone) {
+    hash = Mix(Mix(hash, std::hash<std::string>{}(key)), value);
+  }
+  return hash;
 }
 
 std::vector<std::string> ConeChanges(const Cone& old_cone, const Cone& new_cone) {
@@ -183,4 +231,4 @@ std::vector<std::string> ConeChanges(const Cone& old_cone, const Cone& new_cone)
   return changes;
 }
 
-}  // namespace loket::diff
+}  // namespace loket::sema
