@@ -132,7 +132,17 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
     if (const Layer* layer = model_.FindLayer(rule->layer)) {
       hash = MixValidity(Mix(hash, 2), layer->validity);
     }
-    cone["rule " + rule->layer + "." + rule->id] = hash;
+    // One entry per version (§6: versions share an id): the k-th rule of its layer with this id.
+    std::string key = "rule " + rule->layer + "." + rule->id;
+    if (const Layer* layer = model_.FindLayer(rule->layer)) {
+      int version = 0;
+      for (const ast::RuleDecl* other : layer->rules) {
+        if (other == rule) break;
+        version += other->id == rule->id;
+      }
+      if (version > 0) key += " version " + std::to_string(version + 1);
+    }
+    cone[key] = hash;
     walk(rule->condition.get());
     for (const ast::Assignment& assignment : rule->assignments) walk(assignment.value.get());
     auto it = exceptions.find(rule);

@@ -164,6 +164,36 @@ rule wi.duty_2026 "Wet inburgering 2021, art. 3 lid 1"
         std::vector<std::string>{"national.wi.duty_2026"});
 }
 
+TEST_CASE("diff: over a period, a change in the earlier of two versions is seen", "[diff]") {
+  // §6: two versions share an id; the cone has one entry per version, so the later one does
+  // not hide a change in the earlier one.
+  const auto versions = [](const std::string& first_condition) {
+    return std::string(R"L(
+rule wi.extra "Wet inburgering 2021, art. 3 lid 2 (old)"
+  valid until 2026-01-01
+  when )L") +
+           first_condition + R"L(
+  then integration_duty = true
+rule wi.extra "Wet inburgering 2021, art. 3 lid 2 (new)"
+  valid from 2026-01-01
+  when age >= 18 and residence == none
+  then integration_duty = true
+)L";
+  };
+  auto old_sources = Sources(National("age >= 16 and residence == asylum_fixed", "wi.duty",
+                                      versions("age >= 18 and residence == none")));
+  auto new_sources = Sources(National("age >= 16 and residence == asylum_fixed", "wi.duty",
+                                      versions("age >= 21 and residence == none")));
+  loket::DiffOptions period;
+  period.from = "2025-12-01";
+  period.until = "2026-02-01";
+  RuleBaseDiff over = Diff(old_sources, new_sources, period);
+  const DecisionDiff& duty = Find(over, "national", "integration_duty");
+  REQUIRE(duty.verdict == DiffVerdict::kChanged);
+  REQUIRE(!duty.witnesses.empty());
+  CHECK(duty.witnesses.front().date < "2026-01-01");
+}
+
 TEST_CASE("diff: reordered enum members cannot be compared and say so", "[diff]") {
   std::string swapped = National();
   std::string from =
