@@ -5,6 +5,7 @@
 // through the evaluator so the finding shows what the rule would do. The witness is found,
 // prettified and shown with the analysis' finding protocol (finding.h); what differs is that
 // it annotates sema's finding instead of making one.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -143,8 +144,8 @@ class CompetenceSearch {
     std::string title =
         contradicts ? fmt::format("`{}` applies and {} decides otherwise", rule.id, parent.name)
                     : fmt::format("`{}` applies", rule.id);
-    std::string local_replay = Attach(d, model, query, layer, title, names);
-    if (options_.replay_witnesses && !local_replay.empty() && !ShowsRule(local_replay, rule)) {
+    const diag::Witness* local_replay = Attach(d, model, query, layer, title, names);
+    if (options_.replay_witnesses && local_replay && !ShowsRule(*local_replay, rule)) {
       d.help.push_back(
           fmt::format("internal: the witness did not replay with `{}` deciding; "
                       "please report this",
@@ -155,26 +156,31 @@ class CompetenceSearch {
     }
   }
 
-  // The replay names the rule among the winners (or among the conflicting rules).
-  static bool ShowsRule(const std::string& replay, const ast::RuleDecl& rule) {
-    return replay.find(rule.layer + "." + rule.id) != std::string::npos;
+  // The replay has the rule among the winners (or among the conflicting rules).
+  static bool ShowsRule(const diag::Witness& witness, const ast::RuleDecl& rule) {
+    const std::string name = rule.layer + "." + rule.id;
+    for (const diag::ReplayLine& line : witness.replay_lines) {
+      if (std::find(line.rules.begin(), line.rules.end(), name) != line.rules.end()) return true;
+    }
+    return false;
   }
 
   z3::model Prettify(const z3::expr& query, Encoder& local, Encoder& higher, z3::model model) {
     return tools_.Prettify(query, {&local, &higher}, model);
   }
 
-  // Adds the case, replayed in `jurisdiction`; returns the replay text.
-  std::string Attach(diag::Diagnostic& d, const z3::model& model, const z3::expr& query,
-                     const sema::Layer& jurisdiction, const std::string& title,
-                     const std::vector<std::string>& decisions) {
+  // Adds the case, replayed in `jurisdiction`; returns the witness when it was replayed.
+  const diag::Witness* Attach(diag::Diagnostic& d, const z3::model& model, const z3::expr& query,
+                              const sema::Layer& jurisdiction, const std::string& title,
+                              const std::vector<std::string>& decisions) {
     Shown shown = ShowWitness(tools_, d, model, query, {title, &jurisdiction, decisions});
     diag::Witness& witness = d.witnesses.back();
     // No L514 follows a competence error's witness: the witness itself says it was not replayed.
     if (options_.replay_witnesses && !shown.program) {
       witness.replay = "could not replay: the jurisdiction could not be compiled\n";
+      return nullptr;
     }
-    return witness.replay;
+    return witness.replay_lines.empty() ? nullptr : &witness;
   }
 
   const sema::Model& model_;
