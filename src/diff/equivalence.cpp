@@ -9,6 +9,7 @@
 #include "analysis/encoder.h"
 #include "analysis/query.h"
 #include "analysis/witness.h"
+#include "sema/model.h"
 #include "support/date.h"
 
 namespace loket::diff {
@@ -27,30 +28,12 @@ bool CompatibleEnums(const ast::EnumDecl* a, const ast::EnumDecl* b) {
   return true;
 }
 
-std::string TypeName(const ast::Type& type) {
-  switch (type.kind) {
-    case ast::TypeKind::kBool:
-      return "bool";
-    case ast::TypeKind::kInt:
-      return "int";
-    case ast::TypeKind::kMoney:
-      return "money";
-    case ast::TypeKind::kDate:
-      return "date";
-    case ast::TypeKind::kEnum:
-      return type.enum_decl ? type.enum_decl->name : "enum";
-    case ast::TypeKind::kSet:
-      return "set of " + (type.enum_decl ? type.enum_decl->name : std::string("enum"));
-    default:
-      return "?";
-  }
-}
-
 // Why the two types cannot share one variable; empty when they can.
 std::string Incompatible(const ast::Type& a, const ast::Type& b) {
-  if (a.kind != b.kind) return fmt::format("`{}` in OLD, `{}` in NEW", TypeName(a), TypeName(b));
+  if (a.kind != b.kind)
+    return fmt::format("`{}` in OLD, `{}` in NEW", sema::TypeName(a), sema::TypeName(b));
   if (!CompatibleEnums(a.enum_decl, b.enum_decl)) {
-    return fmt::format("the members of `{}` were reordered or replaced", TypeName(b));
+    return fmt::format("the members of `{}` were reordered or replaced", sema::TypeName(b));
   }
   return "";
 }

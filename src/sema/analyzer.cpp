@@ -38,30 +38,6 @@ std::string_view EntityKindName(EntityKind kind) {
   return "name";
 }
 
-std::string TypeName(const ast::Type& type) {
-  switch (type.kind) {
-    case ast::TypeKind::kError:
-      return "<error>";
-    case ast::TypeKind::kBool:
-      return "bool";
-    case ast::TypeKind::kInt:
-      return "int";
-    case ast::TypeKind::kMoney:
-      return "money";
-    case ast::TypeKind::kDate:
-      return "date";
-    case ast::TypeKind::kDuration:
-      return "duration";
-    case ast::TypeKind::kEnum:
-      return type.enum_decl ? type.enum_decl->name : "enum";
-    case ast::TypeKind::kSet:
-      return "set of " + (type.enum_decl ? type.enum_decl->name : std::string("?"));
-    case ast::TypeKind::kEmptySet:
-      return "empty set";
-  }
-  return "?";
-}
-
 std::string FormatConstant(const ast::Type& type, std::int64_t value) {
   if (type.kind == ast::TypeKind::kDate) {
     return support::FormatIsoDate(static_cast<support::DayNumber>(value));

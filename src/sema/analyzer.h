@@ -46,7 +46,6 @@ struct ExprScope {
 };
 
 std::string_view EntityKindName(EntityKind kind);
-std::string TypeName(const ast::Type& type);
 // A constant of an int, money or date type, as the user would write it.
 std::string FormatConstant(const ast::Type& type, std::int64_t value);
 bool IsLayerKind(std::string_view kind);

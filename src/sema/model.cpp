@@ -30,6 +30,30 @@ std::vector<const Layer*> Model::Chain(const Layer& leaf) const {
   return chain;
 }
 
+std::string TypeName(const ast::Type& type) {
+  switch (type.kind) {
+    case ast::TypeKind::kError:
+      return "<error>";
+    case ast::TypeKind::kBool:
+      return "bool";
+    case ast::TypeKind::kInt:
+      return "int";
+    case ast::TypeKind::kMoney:
+      return "money";
+    case ast::TypeKind::kDate:
+      return "date";
+    case ast::TypeKind::kDuration:
+      return "duration";
+    case ast::TypeKind::kEnum:
+      return type.enum_decl ? type.enum_decl->name : "enum";
+    case ast::TypeKind::kSet:
+      return "set of " + (type.enum_decl ? type.enum_decl->name : std::string("?"));
+    case ast::TypeKind::kEmptySet:
+      return "empty set";
+  }
+  return "?";
+}
+
 void Annotations::Reset(const std::vector<std::shared_ptr<const ast::File>>& files) {
   tables_.clear();
   for (const auto& file : files) {

@@ -60,6 +60,9 @@ struct Model {
   const Layer* LayerOf(std::string_view layer_name) const { return FindLayer(layer_name); }
 };
 
+// A type as the language writes it ("int", "set of Service"), for messages.
+std::string TypeName(const ast::Type& type);
+
 // Resolves names across files and layers, builds the layer tree, checks types, ranges,
 // assignments, exceptions, citations and competence. Shares the files, never changing them;
 // each must have been parsed as its own id in `sources`.
