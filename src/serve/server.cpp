@@ -114,7 +114,10 @@ struct Server::State {
   std::uint64_t generation = 0;
   Metrics metrics;
   std::unique_ptr<DecisionLog> log;
-  std::atomic<bool> run_called{false}, run_returned{false};
+  // Run and Stop on different threads: a Stop before Run must keep Run from listening.
+  std::mutex run_mutex;
+  bool run_called = false, stop_called = false;
+  std::atomic<bool> run_returned{false};
   std::string admin_token;
 
   std::shared_ptr<const Snapshot> Current() {
@@ -290,15 +293,31 @@ bool Server::LoadRules(std::string& error, bool& rule_errors) {
 }
 
 void Server::Run() {
-  state_->run_called = true;
-  state_->http.listen_after_bind();
-  state_->run_returned = true;
+  State& s = *state_;
+  {
+    std::lock_guard<std::mutex> lock(s.run_mutex);
+    // Stopped before it ran (a rule base with errors, found while this thread was starting):
+    // listening now would never end.
+    if (s.stop_called) {
+      s.run_returned = true;
+      return;
+    }
+    s.run_called = true;
+  }
+  s.http.listen_after_bind();
+  s.run_returned = true;
 }
 
 void Server::Stop() {
   State& s = *state_;
+  bool run_called = false;
+  {
+    std::lock_guard<std::mutex> lock(s.run_mutex);
+    s.stop_called = true;
+    run_called = s.run_called;
+  }
   // httplib's stop() does nothing before its listen loop runs: wait for it when Run() started.
-  while (s.run_called && !s.run_returned && !s.http.is_running()) {
+  while (run_called && !s.run_returned && !s.http.is_running()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   s.http.stop();

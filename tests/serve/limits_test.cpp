@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -99,6 +101,26 @@ TEST_CASE("serve: a POST without Content-Length is answered 411 in JSON, not a b
   connection.Send("POST /v1/admin/reload HTTP/1.1\r\nHost: loket\r\n\r\n");
   RawConnection::Answer answer = connection.Read();
   ExpectError(answer.status, answer.body, 411, "length_required");
+}
+
+TEST_CASE("serve: a Stop before Run keeps Run from serving", "[serve]") {
+  // `loket serve` on a rule base with errors: the load fails before the serving thread has
+  // started Run(), and Stop() comes first. Run() must then return instead of listening for
+  // ever (serve.process hung that way under load: "the server did not become ready").
+  loket::serve::ServeOptions options;
+  options.rule_paths = {loket::serve::testing::FixtureDesk()};
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.threads = 2;
+  loket::serve::Server server(options);
+  std::string error;
+  REQUIRE(server.Bind(error));
+  server.Stop();
+  auto ran = std::async(std::launch::async, [&] { server.Run(); });
+  // A bound on waiting for a hang, not on speed.
+  const bool returned = ran.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  CHECK(returned);
+  if (!returned) server.Stop();  // it is listening: a second Stop() ends it
 }
 
 TEST_CASE("serve: until the rule base is loaded, readiness and the API answer 503 loading",
