@@ -68,7 +68,10 @@ std::string ContentHash(const source::SourceManager& sources) {
 }  // namespace internal
 
 const std::string& RuleBase::ContentHash() const {
-  return impl_->content_hash;
+  const internal::RuleBaseImpl& impl = *impl_;
+  std::call_once(impl.content_hash_once,
+                 [&impl] { impl.content_hash = internal::ContentHash(*impl.sources); });
+  return impl.content_hash;
 }
 
 std::string NewDecisionId() {

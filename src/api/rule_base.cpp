@@ -101,7 +101,6 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     diag::DiagnosticSink& sink, CheckCaches caches) {
   const LoadOptions& options = impl.options;
   analysis::AnalysisStats analysis_stats;
-  impl.content_hash = ContentHash(*impl.sources);
   impl.model = sema::Analyze(std::move(files), *impl.sources, sink);
 
   // The caches' keys, computed once for both.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,11 @@ struct RuleBaseImpl {
   std::vector<Diagnostic> diagnostics;                 // sorted by file and position
   RuleBaseStats stats;
   bool has_errors = false;
-  std::string content_hash;  // RuleBase::ContentHash(), computed when the sources are added
+  // RuleBase::ContentHash(), computed on first use: SHA-256 over every file costs a re-check
+  // of the country about 3 ms, and only receipts ask for it. The sources never change after
+  // the check, so once is enough.
+  mutable std::once_flag content_hash_once;
+  mutable std::string content_hash;
 };
 
 // For loket's own stages and the unit tests: the representation behind a public RuleBase,
