@@ -174,13 +174,7 @@ Replay RunReplay(const Program& program, const WitnessCase& witness) {
 
 int RuleIndexOf(const Program& program, const sema::Model& model, const ast::RuleDecl& rule) {
   const std::string name = rule.layer + "." + rule.id;
-  int version = 0;  // how many rules of the layer with this id come before it
-  if (const sema::Layer* layer = model.FindLayer(rule.layer)) {
-    for (const ast::RuleDecl* other : layer->rules) {
-      if (other == &rule) break;
-      version += other->id == rule.id;
-    }
-  }
+  int version = model.VersionIndex(rule);
   const std::vector<RuleInfo>& rules = program.rules();
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (rules[i].qualified_id == name && version-- == 0) return static_cast<int>(i);

@@ -134,13 +134,8 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
     }
     // One entry per version (§6: versions share an id): the k-th rule of its layer with this id.
     std::string key = "rule " + rule->layer + "." + rule->id;
-    if (const Layer* layer = model_.FindLayer(rule->layer)) {
-      int version = 0;
-      for (const ast::RuleDecl* other : layer->rules) {
-        if (other == rule) break;
-        version += other->id == rule->id;
-      }
-      if (version > 0) key += " version " + std::to_string(version + 1);
+    if (const int version = model_.VersionIndex(*rule); version > 0) {
+      key += " version " + std::to_string(version + 1);
     }
     cone[key] = hash;
     walk(rule->condition.get());

@@ -20,6 +20,17 @@ const Layer* Model::FindLayer(std::string_view name) const {
   return nullptr;
 }
 
+int Model::VersionIndex(const ast::RuleDecl& rule) const {
+  int version = 0;
+  if (const Layer* layer = FindLayer(rule.layer)) {
+    for (const ast::RuleDecl* other : layer->rules) {
+      if (other == &rule) break;
+      version += other->id == rule.id;
+    }
+  }
+  return version;
+}
+
 std::vector<const Layer*> Model::Chain(const Layer& leaf) const {
   std::vector<const Layer*> chain;
   // Bounded by the layer count, so a malformed tree cannot loop forever.

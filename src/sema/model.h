@@ -56,6 +56,9 @@ struct Model {
   const Layer* FindLayer(std::string_view name) const;
   // The layers in force for a jurisdiction: root first, `leaf` last.
   std::vector<const Layer*> Chain(const Layer& leaf) const;
+  // Which version of its id a rule is (§6: versions share an id): how many rules of its layer
+  // with that id come before it. The compiled program keeps a layer's rules in this order.
+  int VersionIndex(const ast::RuleDecl& rule) const;
   // The layer that declares a rule / decision (by the decl's `layer` field).
   const Layer* LayerOf(std::string_view layer_name) const { return FindLayer(layer_name); }
 };
