@@ -50,9 +50,12 @@ class Builder {
 
   // The layer the declarations belong to, when the header was built by another Builder.
   void ContinueLayer(std::string layer) { layer_ = std::move(layer); }
+  // The tree comes from a parse that stops at the first syntax error (the fast pass), so it
+  // holds none and need not be searched for one.
+  void TrustErrorFree() { error_free_ = true; }
 
   bool BuildHeaderOf(LoketParser::LayerHeaderContext* header) {
-    if (header == nullptr || HasError(header)) return false;
+    if (header == nullptr || (!error_free_ && HasError(header))) return false;
     BuildHeader(header);
     return true;
   }
@@ -63,7 +66,7 @@ class Builder {
         BuildDomain(declaration->domainDecl());
         return;
       }
-      if (HasError(declaration)) return;
+      if (!error_free_ && HasError(declaration)) return;
       if (auto* decl = declaration->enumDecl()) BuildEnum(decl);
       if (auto* decl = declaration->authorityDecl()) BuildAuthority(decl);
       if (auto* decl = declaration->lawDecl()) BuildLaw(decl);
@@ -256,7 +259,7 @@ class Builder {
     decl->range = Range(context);
     decl->layer = layer_;
     for (auto* decision : context->decisionDecl()) {
-      if (!HasError(decision)) BuildDecision(decision, decl->name);
+      if (error_free_ || !HasError(decision)) BuildDecision(decision, decl->name);
     }
     file_.domains.push_back(std::move(decl));
   }
@@ -757,6 +760,7 @@ class Builder {
   std::string layer_;
   unsigned depth_ = 0;
   bool too_deep_ = false;  // the declaration being built has a too deep expression
+  bool error_free_ = false;
 };
 
 }  // namespace
@@ -766,13 +770,16 @@ void BuildAst(LoketParser::FileContext* tree, ParseState& state, ast::File& file
 }
 
 bool BuildHeaderAst(LoketParser::LayerHeaderContext* header, ParseState& state, ast::File& file) {
-  return Builder(state, file).BuildHeaderOf(header);
+  Builder builder(state, file);
+  builder.TrustErrorFree();
+  return builder.BuildHeaderOf(header);
 }
 
 void BuildDeclarationAst(LoketParser::DeclarationContext* declaration, ParseState& state,
                          ast::File& file) {
   Builder builder(state, file);
   builder.ContinueLayer(file.header ? file.header->name : std::string());
+  builder.TrustErrorFree();
   builder.BuildDeclaration(declaration);
 }
 

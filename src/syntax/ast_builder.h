@@ -12,8 +12,9 @@ namespace loket::syntax {
 void BuildAst(loket_gen::LoketParser::FileContext* tree, ParseState& state, ast::File& file);
 
 // The same a piece at a time, so that the parse tree of each declaration can be freed once it
-// is built (memory in proportion to the largest declaration, not the file). BuildHeaderAst
-// returns false when the header has an error (then nothing further is built).
+// is built (memory in proportion to the largest declaration, not the file), for the fast pass,
+// which stops at the first syntax error: these trees hold none. BuildHeaderAst returns false
+// when there is no header (then nothing further is built).
 bool BuildHeaderAst(loket_gen::LoketParser::LayerHeaderContext* header, ParseState& state,
                     ast::File& file);
 void BuildDeclarationAst(loket_gen::LoketParser::DeclarationContext* declaration, ParseState& state,

@@ -15,6 +15,7 @@
 #include "antlr4-runtime.h"
 #include "syntax/ast_builder.h"
 #include "syntax/char_stream.h"
+#include "syntax/dfa_cache.h"
 #include "syntax/error_strategy.h"
 #include "syntax/generated.h"
 #include "syntax/input_checks.h"
@@ -409,14 +410,17 @@ class ReleasingTokenStream : public antlr4::CommonTokenStream {
 // lexed as needed and freed after the next declaration is built, so memory follows the
 // largest declaration, not the file (a parse tree costs ~800 bytes a token: a whole 2.8 MB
 // file's took 660 MB). False on a syntax error (nothing reported).
-bool ParseFast(ParseState& state, std::string_view text, Utf8CharStream& input, ast::File& file) {
+bool ParseFast(ParseState& state, std::string_view text, Utf8CharStream& input, ast::File& file,
+               DfaCacheLease& dfas) {
   input.seek(0);
   LoketLexer lexer(&input);
+  dfas.Install(lexer);
   lexer.removeErrorListeners();
   TokenScanner scanner(state, text, lexer, /*report=*/false);
   ScannedTokenSource source(scanner, lexer);
   ReleasingTokenStream tokens(&source);
   LoketParser parser(&tokens);
+  dfas.Install(parser);
   parser.removeErrorListeners();
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
       antlr4::atn::PredictionMode::SLL);
@@ -444,11 +448,13 @@ void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, a
   state.SetOffsets(CodePointOffsets(text, base), base,
                    static_cast<std::uint32_t>(base + text.size()));
   Utf8CharStream input(text, state.byte_of_code_point(), base);
+  DfaCacheLease dfas;
 
   // First pass: every token is checked and problems reported (bad characters, limits); none
   // is kept but the first.
   {
     LoketLexer lexer(&input);
+    dfas.Install(lexer);
     lexer.removeErrorListeners();
     LexerErrorListener lexer_errors(state);
     lexer.addErrorListener(&lexer_errors);
@@ -474,7 +480,7 @@ void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, a
   }
 
   const std::size_t diagnostics_before = state.sink().diagnostics().size();
-  if (ParseFast(state, text, input, file)) return;
+  if (ParseFast(state, text, input, file, dfas)) return;
 
   // A syntax error: start again, from a clean file, with full prediction and recovery.
   const source::FileId id = file.id;
@@ -483,11 +489,13 @@ void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, a
   state.sink().Truncate(diagnostics_before);
   input.seek(0);
   LoketLexer lexer(&input);
+  dfas.Install(lexer);
   lexer.removeErrorListeners();
   TokenScanner scanner(state, text, lexer, /*report=*/false);
   ScannedTokenSource source(scanner, lexer);
   antlr4::CommonTokenStream tokens(&source);
   LoketParser parser(&tokens);
+  dfas.Install(parser);
   parser.removeErrorListeners();
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
       antlr4::atn::PredictionMode::LL);
