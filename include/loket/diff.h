@@ -144,17 +144,18 @@ struct RuleBaseDiff {
 };
 
 // Checks OLD and NEW for a comparison. Both are checked in full except for the conflict
-// analysis, which runs only for the layers whose chain (the layer and the layers above)
-// differs between them: a layer with the same chain has the same findings in both, so what
-// NEW brings is found there. Those runs share one IncrementalChecker, so the common layers
-// above are analysed once. With options.analyze_conflicts false no analysis runs.
+// analysis, which runs only where they differ: in the layers whose chain (the layer and the
+// layers above) differs, and the layers above those, only for the units of decisions whose
+// content differs (a unit with the same content has the same findings in both, so what NEW
+// brings is found in the others). With options.analyze_conflicts false no analysis runs.
 struct RuleBasePair {
   RuleBase old_rules;  // checked without the conflict analysis
   RuleBase new_rules;
-  // The conflict analysis' findings (L5xx) of the layers whose chain differs.
+  // The conflict analysis' findings (L5xx) of the units whose content differs.
   std::vector<Diagnostic> old_findings;
   std::vector<Diagnostic> new_findings;
-  int layers_analyzed = 0;  // layers the conflict analysis ran on, both sides together
+  int layers_analyzed = 0;  // layers with a unit analysed, both sides together
+  int units_analyzed = 0;   // units of decisions analysed, both sides together
 };
 RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceText> new_sources,
                        const LoadOptions& options = {});

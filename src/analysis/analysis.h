@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -36,6 +37,12 @@ struct AnalysisOptions {
   const std::vector<std::uint64_t>* chain_keys = nullptr;
   // With a cache: sema::TextHash of every file's text by file id, when the caller has them.
   const std::vector<std::uint64_t>* file_hashes = nullptr;
+  // With a cache (whose keys it needs): which units to analyse, asked with each unit's layer
+  // and key (`loket diff` analyses only the units whose keys differ between its two rule
+  // bases: the others have the same findings on both sides). A unit left out has no findings;
+  // only the gaps a layer below needs from it are still decided. Nothing is read from the
+  // cache or stored in it. Called from the worker threads.
+  std::function<bool(const sema::Layer& layer, std::uint64_t unit_key)> analyse_unit;
 };
 
 struct AnalysisStats {

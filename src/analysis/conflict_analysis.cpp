@@ -133,6 +133,23 @@ LayerResult LayerAnalysis::Run() {
       ++result_.units;
       result_.decisions += static_cast<int>(unit.decisions.size());
       std::uint64_t key = 0;
+      if (cache_.units && options_.analyse_unit) {
+        if (!options_.analyse_unit(layer_, UnitKey(unit))) {
+          // Left out; a layer below still reads this chain's gaps (CheckGaps).
+          if (!layer_.children.empty() && !unit.gap_candidates.empty()) {
+            const std::size_t first = result_.diagnostics.size();
+            StartUnit();
+            CheckGaps(unit.gap_candidates);
+            solver.pop();
+            result_.diagnostics.resize(first);
+          }
+          continue;
+        }
+        StartUnit();
+        RunChecks(unit);
+        solver.pop();
+        continue;
+      }
       if (cache_.units) {
         key = UnitKey(unit);
         auto cached = cache_.units->find(key);
@@ -316,12 +333,21 @@ std::uint64_t LayerAnalysis::UnitKey(const DecisionUnit& unit) {
     reads_below = reads_below || ReadsDecision(rule->condition.get(), model_.annotations);
   }
   if (reads_below) {
+    // What those questions read in each chain below: its frame and the cones there of the
+    // unit's decisions, which hold the unit's rules, their exception trees and every decision
+    // their conditions read (a lower layer's change elsewhere leaves the key as it was).
     std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
     while (!below.empty()) {
       const sema::Layer* layer = below.back();
       below.pop_back();
       below.insert(below.end(), layer->children.begin(), layer->children.end());
-      key = sema::MixKey(key, chain_key(*layer));
+      if (unit.decisions.empty()) {
+        key = sema::MixKey(key, chain_key(*layer));
+        continue;
+      }
+      const std::vector<const sema::Layer*> chain = model_.Chain(*layer);
+      key = sema::MixKey(key, cones.Frame(chain));
+      key = sema::MixKey(key, sema::ConeHash(cones.Build(chain, unit.decisions)));
     }
   }
   return key;
@@ -465,7 +491,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < n; ++i) {
       if (model.layers[i]->depth != depth) continue;
-      if (options.cache) {
+      if (options.cache && !options.analyse_unit) {
         auto& cached = options.cache->impl().layers;
         auto it = cached.find(keys[i]);
         if (it != cached.end()) {
@@ -537,7 +563,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
     stats.units_from_cache += results[i].units_from_cache;
     stats.decisions += results[i].decisions;
     stats.decisions_from_cache += results[i].decisions_from_cache;
-    if (options.cache && !results[i].from_cache) {
+    if (options.cache && !options.analyse_unit && !results[i].from_cache) {
       options.cache->impl().layers[keys[i]] = {results[i].diagnostics, results[i].gaps};
       for (auto& [key, found] : results[i].analysed) {
         options.cache->impl().units[key] = std::move(found);

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 
+#include "analysis/analysis.h"
 #include "api/rule_base_impl.h"
 #include "diff/compare.h"
 #include "loket/batch.h"
@@ -63,10 +66,6 @@ bool RuleBaseDiff::Unchanged() const {
 
 namespace {
 
-bool IsAnalysisFinding(const Diagnostic& d) {
-  return d.code.rfind("L5", 0) == 0;
-}
-
 // The sources of the files declaring (a part of) one of `layers`.
 std::vector<SourceText> SourcesOf(const RuleBase& rules, const std::set<std::string>& layers) {
   std::vector<SourceText> all = rules.Sources();
@@ -101,7 +100,7 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
   // One checker: NEW's files that OLD has with the same text are not parsed again.
   IncrementalChecker both(quick);
   RuleBase old_rules = both.Check(std::move(old_sources));
-  RuleBasePair pair{std::move(old_rules), both.Check(std::move(new_sources)), {}, {}, 0};
+  RuleBasePair pair{std::move(old_rules), both.Check(std::move(new_sources)), {}, {}, 0, 0};
   const sema::Model* old_model = internal::RuleBaseAccess::Impl(pair.old_rules).model.get();
   const sema::Model* new_model = internal::RuleBaseAccess::Impl(pair.new_rules).model.get();
   if (!options.analyze_conflicts || pair.old_rules.has_errors() || pair.new_rules.has_errors() ||
@@ -112,25 +111,61 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
   // NEW's copies of OLD's files have ids of their own (IncrementalChecker): compare by text.
   std::vector<std::uint64_t> old_keys = sema::ChainKeys(*old_model, nullptr, true);
   std::vector<std::uint64_t> new_keys = sema::ChainKeys(*new_model, nullptr, true);
-  std::set<std::string> changed, needed;
+  std::set<std::string> needed;
   for (std::size_t i = 0; i < new_model->layers.size() && i < new_keys.size(); ++i) {
     const sema::Layer& layer = *new_model->layers[i];
     if (KeyOf(*old_model, old_keys, layer.name) == new_keys[i]) continue;
-    changed.insert(layer.name);
     for (const sema::Layer* l = &layer; l; l = l->parent) needed.insert(l->name);
   }
-  if (changed.empty()) return pair;
-  IncrementalChecker checker(options);
-  RuleBase old_part = checker.Check(SourcesOf(pair.old_rules, needed));
-  pair.layers_analyzed += checker.last_stats().layers_analyzed;
-  RuleBase new_part = checker.Check(SourcesOf(pair.new_rules, needed));
-  pair.layers_analyzed += checker.last_stats().layers_analyzed;
-  for (const Diagnostic& d : old_part.diagnostics()) {
-    if (IsAnalysisFinding(d) && changed.count(d.layer)) pair.old_findings.push_back(d);
+  if (needed.empty()) return pair;
+  // Those layers alone, as two rule bases.
+  RuleBase old_part = both.Check(SourcesOf(pair.old_rules, needed));
+  RuleBase new_part = both.Check(SourcesOf(pair.new_rules, needed));
+  const internal::RuleBaseImpl& old_impl = internal::RuleBaseAccess::Impl(old_part);
+  const internal::RuleBaseImpl& new_impl = internal::RuleBaseAccess::Impl(new_part);
+  if (!old_impl.model || !new_impl.model || old_impl.model->has_errors ||
+      new_impl.model->has_errors) {
+    return pair;
   }
-  for (const Diagnostic& d : new_part.diagnostics()) {
-    if (IsAnalysisFinding(d) && changed.count(d.layer)) pair.new_findings.push_back(d);
-  }
+  // A unit of decisions with the same key on both sides has the same findings on both (the
+  // per-unit cache rests on that), so only the units whose keys differ are analysed: OLD's
+  // keys first (deciding only the gaps a layer below reads), then NEW's units that OLD has
+  // not, then OLD's units that NEW has not.
+  analysis::AnalysisCache machinery;  // the units' keys and the Z3 contexts, shared
+  analysis::AnalysisOptions base;
+  base.solver_rlimit = options.solver_rlimit;
+  base.layer_time_limit_ms = options.solver_time_limit_ms;
+  const unsigned hardware = std::thread::hardware_concurrency();
+  base.threads = options.threads != 0 ? options.threads : (hardware ? hardware : 1);
+  base.cache = &machinery;
+  using UnitKeys = std::set<std::pair<std::string, std::uint64_t>>;
+  std::mutex mutex;
+  auto analyse = [&](const internal::RuleBaseImpl& impl, UnitKeys& seen, const UnitKeys* other,
+                     std::vector<Diagnostic>* findings) {
+    std::set<std::string> layers;
+    analysis::AnalysisOptions run = base;
+    run.analyse_unit = [&](const sema::Layer& layer, std::uint64_t key) {
+      std::lock_guard<std::mutex> lock(mutex);
+      seen.emplace(layer.name, key);
+      const bool differs = other && !other->count({layer.name, key});
+      if (differs) {
+        layers.insert(layer.name);
+        ++pair.units_analyzed;
+      }
+      return differs;
+    };
+    diag::DiagnosticSink sink;
+    analysis::RunConflictAnalysis(*impl.model, run, sink);
+    pair.layers_analyzed += static_cast<int>(layers.size());
+    if (!findings) return;
+    for (const diag::Diagnostic& d : sink.diagnostics()) {
+      findings->push_back(internal::ToPublic(d, *impl.sources));
+    }
+  };
+  UnitKeys old_units, new_units, ignored;
+  analyse(old_impl, old_units, nullptr, nullptr);
+  analyse(new_impl, new_units, &old_units, &pair.new_findings);
+  analyse(old_impl, ignored, &new_units, &pair.old_findings);
   return pair;
 }
 
