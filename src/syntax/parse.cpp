@@ -29,6 +29,8 @@ using loket_gen::LoketLexer;
 using loket_gen::LoketParser;
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+// Files up to this size are lexed once: the fast pass parses the first pass's tokens.
+constexpr std::size_t kKeepTokensUpTo = 256 * 1024;
 
 // The byte offset of every code point, for mapping ANTLR's indices back to the file.
 std::vector<std::uint32_t> CodePointOffsets(std::string_view text, std::uint32_t base) {
@@ -370,12 +372,23 @@ class TokenScanner {
   std::size_t enclosing_open_ = 0;         // their total size
 };
 
-// Feeds the parser the scanner's tokens, lexed as it asks for them.
+// Tokens the first pass read and kept, for the fast pass (small files only: see ParseTokens).
+using KeptTokens = std::deque<std::unique_ptr<antlr4::Token>>;
+
+// Feeds the parser the scanner's tokens, lexed as it asks for them, or the first pass's
+// tokens when it kept them.
 class ScannedTokenSource : public antlr4::TokenSource {
  public:
-  ScannedTokenSource(TokenScanner& scanner, LoketLexer& lexer) : scanner_(scanner), lexer_(lexer) {}
+  ScannedTokenSource(TokenScanner* scanner, KeptTokens* kept, LoketLexer& lexer)
+      : scanner_(scanner), kept_(kept), lexer_(lexer) {}
   std::unique_ptr<antlr4::Token> nextToken() override {
-    std::unique_ptr<antlr4::Token> token = scanner_.Next();
+    std::unique_ptr<antlr4::Token> token;
+    if (kept_ && !kept_->empty()) {
+      token = std::move(kept_->front());
+      kept_->pop_front();
+    } else if (scanner_) {
+      token = scanner_->Next();
+    }
     // The first pass read the same tokens and let the file through.
     if (!token) throw std::logic_error("the tokens changed between two passes");
     return token;
@@ -389,7 +402,8 @@ class ScannedTokenSource : public antlr4::TokenSource {
   }
 
  private:
-  TokenScanner& scanner_;
+  TokenScanner* scanner_;
+  KeptTokens* kept_;
   LoketLexer& lexer_;
 };
 
@@ -407,17 +421,22 @@ class ReleasingTokenStream : public antlr4::CommonTokenStream {
 };
 
 // The fast pass: SLL prediction, one declaration parsed, built and freed at a time, tokens
-// lexed as needed and freed after the next declaration is built, so memory follows the
-// largest declaration, not the file (a parse tree costs ~800 bytes a token: a whole 2.8 MB
-// file's took 660 MB). False on a syntax error (nothing reported).
+// lexed as needed (or taken from `kept`, which `first_lexer` read) and freed after the next
+// declaration is built, so memory follows the largest declaration, not the file (a parse tree
+// costs ~800 bytes a token: a whole 2.8 MB file's took 660 MB). False on a syntax error
+// (nothing reported).
 bool ParseFast(ParseState& state, std::string_view text, Utf8CharStream& input, ast::File& file,
-               DfaCacheLease& dfas) {
-  input.seek(0);
-  LoketLexer lexer(&input);
-  dfas.Install(lexer);
-  lexer.removeErrorListeners();
-  TokenScanner scanner(state, text, lexer, /*report=*/false);
-  ScannedTokenSource source(scanner, lexer);
+               DfaCacheLease& dfas, KeptTokens* kept, LoketLexer& first_lexer) {
+  std::optional<LoketLexer> lexer;
+  std::optional<TokenScanner> scanner;
+  if (!kept) {
+    input.seek(0);
+    lexer.emplace(&input);
+    dfas.Install(*lexer);
+    lexer->removeErrorListeners();
+    scanner.emplace(state, text, *lexer, /*report=*/false);
+  }
+  ScannedTokenSource source(scanner ? &*scanner : nullptr, kept, lexer ? *lexer : first_lexer);
   ReleasingTokenStream tokens(&source);
   LoketParser parser(&tokens);
   dfas.Install(parser);
@@ -450,15 +469,18 @@ void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, a
   Utf8CharStream input(text, state.byte_of_code_point(), base);
   DfaCacheLease dfas;
 
-  // First pass: every token is checked and problems reported (bad characters, limits); none
-  // is kept but the first.
+  // First pass: every token is checked and problems reported (bad characters, limits). The
+  // tokens of a small file are kept for the fast pass (about 110 bytes each); a large file's
+  // are lexed again there, a declaration at a time, so its memory stays bounded.
+  LoketLexer first_lexer(&input);
+  dfas.Install(first_lexer);
+  first_lexer.removeErrorListeners();
+  LexerErrorListener lexer_errors(state);
+  first_lexer.addErrorListener(&lexer_errors);
+  KeptTokens kept;
+  const bool keep = text.size() <= kKeepTokensUpTo;
   {
-    LoketLexer lexer(&input);
-    dfas.Install(lexer);
-    lexer.removeErrorListeners();
-    LexerErrorListener lexer_errors(state);
-    lexer.addErrorListener(&lexer_errors);
-    TokenScanner scanner(state, text, lexer, /*report=*/true);
+    TokenScanner scanner(state, text, first_lexer, /*report=*/true);
     std::unique_ptr<antlr4::Token> first = scanner.Next();
     if (!first) return;
     if (first->getType() == antlr4::Token::EOF) {
@@ -467,20 +489,24 @@ void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, a
                           "`layer national \"Nederland\"`");
       return;
     }
-    for (std::unique_ptr<antlr4::Token> token = scanner.Next();
-         token == nullptr || token->getType() != antlr4::Token::EOF; token = scanner.Next()) {
+    antlr4::Token* const first_token = first.get();
+    if (keep) kept.push_back(std::move(first));
+    for (std::unique_ptr<antlr4::Token> token = scanner.Next();; token = scanner.Next()) {
       if (!token) return;
+      const bool end = token->getType() == antlr4::Token::EOF;
+      if (keep) kept.push_back(std::move(token));
+      if (end) break;
     }
-    if (first->getType() != LoketLexer::LAYER) {
-      state.sink().Report(diag::Kind::kEmptyFile, state.TokenRange(first.get()),
+    if (first_token->getType() != LoketLexer::LAYER) {
+      state.sink().Report(diag::Kind::kEmptyFile, state.TokenRange(first_token),
                           "a file starts with its layer header, such as `layer westland`; found {}",
-                          DescribeToken(first.get()));
+                          DescribeToken(first_token));
       return;
     }
   }
 
   const std::size_t diagnostics_before = state.sink().diagnostics().size();
-  if (ParseFast(state, text, input, file, dfas)) return;
+  if (ParseFast(state, text, input, file, dfas, keep ? &kept : nullptr, first_lexer)) return;
 
   // A syntax error: start again, from a clean file, with full prediction and recovery.
   const source::FileId id = file.id;
@@ -492,7 +518,7 @@ void ParseTokens(ParseState& state, std::string_view text, std::uint32_t base, a
   dfas.Install(lexer);
   lexer.removeErrorListeners();
   TokenScanner scanner(state, text, lexer, /*report=*/false);
-  ScannedTokenSource source(scanner, lexer);
+  ScannedTokenSource source(&scanner, nullptr, lexer);
   antlr4::CommonTokenStream tokens(&source);
   LoketParser parser(&tokens);
   dfas.Install(parser);
