@@ -22,11 +22,8 @@ using namespace loket;
 
 // What a parse produced, as text: the header, the node counts, the rule ids and every
 // diagnostic with its place.
-std::string Digest(const std::string& path, const std::string& text) {
-  source::SourceManager sources;
-  diag::DiagnosticSink sink;
-  const source::FileId id = sources.AddFile(path, text);
-  std::unique_ptr<ast::File> file = syntax::ParseFile(sources, id, {}, sink);
+std::string Digest(const std::unique_ptr<ast::File>& file,
+                   const std::vector<diag::Diagnostic>& diagnostics) {
   std::ostringstream out;
   if (file) {
     out << (file->header ? file->header->name : "-") << " " << file->counts.exprs << " "
@@ -34,15 +31,23 @@ std::string Digest(const std::string& path, const std::string& text) {
         << file->counts.assignments << " " << file->counts.rules << ":";
     for (const auto& rule : file->rules) out << " " << rule->id;
   }
-  for (const auto& d : sink.diagnostics()) {
-    out << "\n" << diag::Info(d.kind).code << "@" << d.range.begin << "-" << d.range.end;
+  for (const auto& d : diagnostics) {
+    out << "\n"
+        << diag::Info(d.kind).code << "@" << d.range.file << ":" << d.range.begin << "-"
+        << d.range.end;
   }
   return out.str();
 }
 
-}  // namespace
+std::string Digest(const std::string& path, const std::string& text) {
+  source::SourceManager sources;
+  diag::DiagnosticSink sink;
+  const source::FileId id = sources.AddFile(path, text);
+  std::unique_ptr<ast::File> file = syntax::ParseFile(sources, id, {}, sink);
+  return Digest(file, sink.diagnostics());
+}
 
-TEST_CASE("Parse: files parsed on several threads at once give what one thread gives", "[syntax]") {
+std::vector<std::pair<std::string, std::string>> RuleFiles() {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& entry : fs::recursive_directory_iterator(LOKET_SOURCE_DIR "/rules")) {
     if (entry.path().extension() != ".loket") continue;
@@ -51,10 +56,17 @@ TEST_CASE("Parse: files parsed on several threads at once give what one thread g
     text << in.rdbuf();
     files.emplace_back(entry.path().string(), text.str());
   }
-  REQUIRE(files.size() > 10);
   // Syntax errors take the second, recovering parse; a bad character the lexer's error path.
   files.emplace_back("broken.loket", "layer national \"N\"\nfact age: int\nrule r when age > {\n");
   files.emplace_back("odd.loket", "layer national \"N\"\nfact age: int $ \nlet x = age +\n");
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("Parse: files parsed on several threads at once give what one thread gives", "[syntax]") {
+  const std::vector<std::pair<std::string, std::string>> files = RuleFiles();
+  REQUIRE(files.size() > 10);
 
   std::vector<std::string> expected;
   for (const auto& [path, text] : files) expected.push_back(Digest(path, text));
