@@ -31,8 +31,12 @@ class IncrementalChecker {
   RuleBase Check(std::vector<SourceText> sources);
 
   struct Stats {
-    int files_parsed = 0;       // files whose text was new or changed
-    int files_reused = 0;       // unchanged files: their earlier syntax was shared
+    int files_parsed = 0;  // files whose text was new or changed
+    int files_reused = 0;  // unchanged files: their earlier syntax was shared
+    // Layers sema checked, and layers whose unchanged chain let sema reuse its earlier
+    // results (docs/architecture.md).
+    int layers_checked = 0;
+    int layers_reused = 0;
     int layers_analyzed = 0;    // layers the conflict analysis ran on
     int layers_from_cache = 0;  // layers whose analysis results were reused
     // In the layers analysed: decisions with something to check, analysed again because

@@ -18,6 +18,7 @@
 #include "ast/clone.h"
 #include "graph/dependency_graph.h"
 #include "sema/content_key.h"
+#include "sema/reuse.h"
 #include "syntax/parse.h"
 
 namespace loket {
@@ -56,6 +57,7 @@ struct IncrementalChecker::Impl {
   std::unordered_map<std::string, ParsedFile> parsed;  // by path
   analysis::AnalysisCache analysis_cache;
   graph::StructureCache structure_cache;
+  sema::ReuseMemo sema_memo;  // sema's per-layer results of the last check
   Stats stats;
   // The id the next new file gets. Ids are never handed out twice, so an unchanged file's id
   // is never another file's in a later check; a first check numbers its files 0, 1, 2, ...
@@ -139,8 +141,11 @@ struct IncrementalChecker::Impl {
     }
     parsed = std::move(next);
 
-    analysis::AnalysisStats analysis_stats = internal::CheckParsed(
-        *impl, std::move(files), sink, {&analysis_cache, &structure_cache, &file_hashes});
+    analysis::AnalysisStats analysis_stats =
+        internal::CheckParsed(*impl, std::move(files), sink,
+                              {&analysis_cache, &structure_cache, &file_hashes, &sema_memo});
+    stats.layers_checked = sema_memo.layers_checked();
+    stats.layers_reused = sema_memo.layers_reused();
     stats.layers_from_cache = analysis_stats.layers_from_cache;
     stats.layers_analyzed = analysis_stats.layers - analysis_stats.layers_from_cache;
     stats.decisions_from_cache = analysis_stats.decisions_from_cache;
@@ -162,6 +167,7 @@ RuleBase IncrementalChecker::Check(std::vector<SourceText> sources) {
   } catch (const std::exception& e) {
     // What is remembered may be half-updated: start afresh next time.
     impl_->parsed.clear();
+    impl_->sema_memo.Clear();
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = impl_->options;
     Diagnostic failure = diag::MakePublic(
