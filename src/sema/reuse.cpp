@@ -58,7 +58,13 @@ void Analyzer::RememberForNextCheck() {
   next.layers_checked_ = static_cast<int>(model_.layers.size() - reused_.size());
   for (const auto& layer_ptr : model_.layers) {
     const Layer* layer = layer_ptr.get();
-    if (cut_off_.count(layer) || reads_outside_.count(layer)) continue;
+    // A layer that looked outside its chain may find otherwise next time, and so may every
+    // layer below it that reads its lets' types.
+    bool outside = false;
+    for (const Layer* at = layer; at && !outside; at = at->parent) {
+      outside = cut_off_.count(at) || reads_outside_.count(at);
+    }
+    if (outside) continue;
     ReuseMemo::LayerRecord record;
     auto reused = reused_.find(layer);
     ReuseMemo::LayerRecord& source = reused != reused_.end() ? *reused->second : records_[layer];

@@ -5,7 +5,8 @@
 // the files of its chain (itself and the layers above it) — except where a name or rule does
 // not resolve, and sema looks at every layer to say why (L308, L319) — so a layer whose chain
 // has exactly the same files as in the previous check (the same shared syntax trees), and
-// whose previous passes never looked outside its chain, gets exactly the previous results:
+// where no layer of that chain looked outside its own chain in the previous check (a layer
+// below reads the types of the lets above it), gets exactly the previous results:
 // its files' annotation tables are borrowed from that check and the diagnostics its passes
 // reported are reported again at the same point, so the result equals a full sema::Analyze.
 // Layers cut off from the root (L301, L303) are always checked afresh.

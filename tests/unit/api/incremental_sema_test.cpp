@@ -382,3 +382,39 @@ TEST_CASE("IncrementalChecker: an edit in one municipality checks only that laye
   CHECK(unknown.diagnostics().front().code == "L201");
   CHECK(Described(unknown) == Described(loket::RuleBase::FromSources(base.Sources(), options)));
 }
+
+TEST_CASE("IncrementalChecker: a layer below one that looked outside its chain is checked again",
+          "[api][incremental-sema]") {
+  // National's `within {red, blue}` names `blue`, no member of Colour. While municipality a
+  // declares a value `blue`, sema takes it for the one visible enum with such a member (Tone,
+  // index 1, as green's in Colour) and says nothing; without it, `blue` is unknown. What c
+  // may decide depends on which: c's chain is unchanged, but it is checked again.
+  auto sources = [](bool a_declares_blue) {
+    return std::vector<loket::SourceText>{
+        {"national.loket",
+         "layer national \"Nederland\"\n\n"
+         "enum Colour \"colour\" { red \"red\", green \"green\" }\n"
+         "enum Tone \"tone\" { light \"light\", blue \"blue\" }\n\n"
+         "fact age: int in 0..130 \"age in full years\"\n\n"
+         "domain paint \"Verf\" {\n"
+         "  decision colour: Colour default red delegated to municipality within {red, blue} "
+         "\"colour\"\n}\n"},
+        {"a.loket", std::string("layer municipality a \"Gemeente a\" under national\n\n") +
+                        (a_declares_blue ? "let blue = age > 3\n" : "let other = age > 3\n")},
+        {"c.loket",
+         "layer municipality c \"Gemeente c\" under national\n\n"
+         "rule local.paint \"Verordening verf c, art. 1\"\n"
+         "  when age > 20\n"
+         "  then colour = green\n"}};
+  };
+  loket::LoadOptions options;
+  options.threads = 1;
+  options.analyze_conflicts = false;
+  loket::IncrementalChecker checker(options);
+  for (bool declares : {true, false, true, false}) {
+    INFO("a declares blue: " << declares);
+    loket::RuleBase checked = checker.Check(sources(declares));
+    loket::RuleBase expected = loket::RuleBase::FromSources(sources(declares), options);
+    CHECK(Described(checked) == Described(expected));
+  }
+}
