@@ -1,10 +1,10 @@
 // Re-checking a rule base while it is being edited: an IncrementalChecker remembers the
-// parsed syntax of every file, and the cycle check and the conflict analysis of every layer,
-// so a re-check after a change parses only the changed files and runs those two again only
-// for the layers the change touches (the layer and the layers below it); in those layers the
-// conflict analysis runs again only for the decisions whose checks read what changed. The syntax of
-// an unchanged file (same path and text, wherever it is in the list) is shared between checks, not
-// copied.
+// parsed syntax of every file, and sema's checks, the cycle check and the conflict analysis of
+// every layer, so a re-check after a change parses only the changed files and runs those
+// again only for the layers the change touches (the layer and the layers below it); in those
+// layers the conflict analysis runs again only for the decisions whose checks read what
+// changed. The syntax of an unchanged file (same path and text, wherever it is in the list) is
+// shared between checks, not copied.
 #pragma once
 
 #include <memory>

@@ -3,8 +3,10 @@
 // another path is copied under its own id) and, kept
 // across checks, one analysis cache (per layer, keyed by the content of a layer's chain, and
 // per unit of decisions, keyed by their cones) and one cache of the graph's cycle check (per
-// jurisdiction, keyed by the content of a layer's chain). Sema and the other graph
-// checks run in full on every check, so the result is exactly FromSources'.
+// jurisdiction, keyed by the content of a layer's chain), and sema's per-layer results
+// (sema::ReuseMemo: a layer whose chain has the same syntax trees as in the last check is not
+// checked again). Those reuse only what is unchanged, and the other graph checks run in full
+// on every check, so the result is exactly FromSources'.
 #include "loket/checker.h"
 
 #include <exception>

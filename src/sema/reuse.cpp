@@ -59,7 +59,7 @@ void Analyzer::RememberForNextCheck() {
   for (const auto& layer_ptr : model_.layers) {
     const Layer* layer = layer_ptr.get();
     // A layer that looked outside its chain may find otherwise next time, and so may every
-    // layer below it that reads its lets' types.
+    // layer below it, which reads its annotations (let types, `within` members).
     bool outside = false;
     for (const Layer* at = layer; at && !outside; at = at->parent) {
       outside = cut_off_.count(at) || reads_outside_.count(at);
