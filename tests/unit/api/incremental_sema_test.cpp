@@ -36,7 +36,7 @@ struct Province {
 
 struct Municipality {
   std::string name;
-  std::string parent = "national";  // a province, or a layer that does not exist
+  std::string parent = "national";  // a province, a layer that does not exist, "" or "self"
   int hours = 10;
   int young_age = 30;
   bool extra_let = false;    // declares `local_<name>`
@@ -99,8 +99,9 @@ struct Base {
     for (const auto& [number, m] : municipalities) {
       const std::string path = "municipalities/m" + std::to_string(number);
       std::ostringstream text;
-      text << "layer municipality " << m.name << " \"Gemeente " << m.name << "\" under " << m.parent
-           << "\n\n";
+      const std::string parent = m.parent == "self" ? m.name : m.parent;
+      text << "layer municipality " << m.name << " \"Gemeente " << m.name << "\""
+           << (parent.empty() ? "" : " under " + parent) << "\n\n";
       if (m.extra_let)
         text << "let local_" << m.name << " = adult and age < " << m.young_age << "\n";
       text << "\nrule local.coaching \"Verordening coaching " << m.name << "\"\n"
@@ -230,8 +231,9 @@ std::string Edit(Base& base, std::mt19937& random) {
       return "renamed to " + m->name;
     case 7: {
       if (!m) break;
-      static const char* const kParents[] = {"national", "noord", "zuid", "nergens"};
-      m->parent = kParents[random() % 4];
+      // A layer that does not exist (L301), none (a second root, L305), itself (L303).
+      static const char* const kParents[] = {"national", "noord", "zuid", "nergens", "", "self"};
+      m->parent = kParents[random() % 6];
       return m->name + ": under " + m->parent;
     }
     case 8: {
