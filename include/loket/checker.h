@@ -1,10 +1,10 @@
 // Re-checking a rule base while it is being edited: an IncrementalChecker remembers the
-// parsed syntax of every file, and the cycle check and the conflict analysis of every layer,
-// so a re-check after a change parses only the changed files and runs those two again only
-// for the layers the change touches (the layer and the layers below it); in those layers the
-// conflict analysis runs again only for the decisions whose checks read what changed. The syntax of
-// an unchanged file (same path and text, wherever it is in the list) is shared between checks, not
-// copied.
+// parsed syntax of every file, and sema's checks, the cycle check and the conflict analysis of
+// every layer, so a re-check after a change parses only the changed files and runs those
+// again only for the layers the change touches (the layer and the layers below it); in those
+// layers the conflict analysis runs again only for the decisions whose checks read what
+// changed. The syntax of an unchanged file (same path and text, wherever it is in the list) is
+// shared between checks, not copied.
 #pragma once
 
 #include <memory>
@@ -31,8 +31,12 @@ class IncrementalChecker {
   RuleBase Check(std::vector<SourceText> sources);
 
   struct Stats {
-    int files_parsed = 0;       // files whose text was new or changed
-    int files_reused = 0;       // unchanged files: their earlier syntax was shared
+    int files_parsed = 0;  // files whose text was new or changed
+    int files_reused = 0;  // unchanged files: their earlier syntax was shared
+    // Layers sema checked, and layers whose unchanged chain let sema reuse its earlier
+    // results (docs/architecture.md).
+    int layers_checked = 0;
+    int layers_reused = 0;
     int layers_analyzed = 0;    // layers the conflict analysis ran on
     int layers_from_cache = 0;  // layers whose analysis results were reused
     // In the layers analysed: decisions with something to check, analysed again because

@@ -3,8 +3,10 @@
 // another path is copied under its own id) and, kept
 // across checks, one analysis cache (per layer, keyed by the content of a layer's chain, and
 // per unit of decisions, keyed by their cones) and one cache of the graph's cycle check (per
-// jurisdiction, keyed by the content of a layer's chain). Sema and the other graph
-// checks run in full on every check, so the result is exactly FromSources'.
+// jurisdiction, keyed by the content of a layer's chain), and sema's per-layer results
+// (sema::ReuseMemo: a layer whose chain has the same syntax trees as in the last check is not
+// checked again). Those reuse only what is unchanged, and the other graph checks run in full
+// on every check, so the result is exactly FromSources'.
 #include "loket/checker.h"
 
 #include <exception>
@@ -18,6 +20,7 @@
 #include "ast/clone.h"
 #include "graph/dependency_graph.h"
 #include "sema/content_key.h"
+#include "sema/reuse.h"
 #include "syntax/parse.h"
 
 namespace loket {
@@ -56,6 +59,7 @@ struct IncrementalChecker::Impl {
   std::unordered_map<std::string, ParsedFile> parsed;  // by path
   analysis::AnalysisCache analysis_cache;
   graph::StructureCache structure_cache;
+  sema::ReuseMemo sema_memo;  // sema's per-layer results of the last check
   Stats stats;
   // The id the next new file gets. Ids are never handed out twice, so an unchanged file's id
   // is never another file's in a later check; a first check numbers its files 0, 1, 2, ...
@@ -139,8 +143,11 @@ struct IncrementalChecker::Impl {
     }
     parsed = std::move(next);
 
-    analysis::AnalysisStats analysis_stats = internal::CheckParsed(
-        *impl, std::move(files), sink, {&analysis_cache, &structure_cache, &file_hashes});
+    analysis::AnalysisStats analysis_stats =
+        internal::CheckParsed(*impl, std::move(files), sink,
+                              {&analysis_cache, &structure_cache, &file_hashes, &sema_memo});
+    stats.layers_checked = sema_memo.layers_checked();
+    stats.layers_reused = sema_memo.layers_reused();
     stats.layers_from_cache = analysis_stats.layers_from_cache;
     stats.layers_analyzed = analysis_stats.layers - analysis_stats.layers_from_cache;
     stats.decisions_from_cache = analysis_stats.decisions_from_cache;
@@ -162,6 +169,7 @@ RuleBase IncrementalChecker::Check(std::vector<SourceText> sources) {
   } catch (const std::exception& e) {
     // What is remembered may be half-updated: start afresh next time.
     impl_->parsed.clear();
+    impl_->sema_memo.Clear();
     auto impl = std::make_shared<internal::RuleBaseImpl>();
     impl->options = impl_->options;
     Diagnostic failure = diag::MakePublic(

@@ -101,7 +101,8 @@ analysis::AnalysisStats CheckParsed(RuleBaseImpl& impl,
                                     diag::DiagnosticSink& sink, CheckCaches caches) {
   const LoadOptions& options = impl.options;
   analysis::AnalysisStats analysis_stats;
-  impl.model = sema::Analyze(std::move(files), *impl.sources, sink);
+  impl.model = caches.sema ? sema::Analyze(std::move(files), *impl.sources, sink, *caches.sema)
+                           : sema::Analyze(std::move(files), *impl.sources, sink);
 
   // The caches' keys, computed once for both.
   std::vector<std::uint64_t> chain_keys;

@@ -59,6 +59,7 @@ struct CheckCaches {
   graph::StructureCache* structure = nullptr;   // per-jurisdiction definition cycles
   // sema::TextHash of every file's text by file id, if known (for the caches' keys).
   const std::vector<std::uint64_t>* file_hashes = nullptr;
+  sema::ReuseMemo* sema = nullptr;  // sema's per-layer results of the previous check
 };
 
 // The pipeline after parsing, on `impl` whose sources and options are set: `files` were

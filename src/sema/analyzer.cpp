@@ -50,8 +50,12 @@ void Analyzer::Run() {
   BuildLayers();
   AttachDeclarations();
   DeclareNames();
+  // The global passes above write no annotations: the tables are set up now, sharing those
+  // of the layers whose earlier results are reused.
+  ann_.Reset(model_.files, ChooseReusedLayers());
   CheckDeclarations();
   CheckRules();
+  RememberForNextCheck();
 }
 
 diag::Diagnostic& Analyzer::Report(diag::Kind kind, source::SourceRange range,

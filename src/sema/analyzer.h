@@ -1,7 +1,7 @@
 // The checker behind sema::Analyze. Internal to src/sema: one object per Analyze call, its
 // work split over layers.cpp (the layer tree), names.cpp (declarations and visibility),
-// expr.cpp (expression types), decls.cpp (facts, params, lets, decisions) and rules.cpp
-// (rules, exceptions and competence).
+// expr.cpp (expression types), decls.cpp (facts, params, lets, decisions), rules.cpp
+// (rules, exceptions and competence) and reuse.cpp (an earlier check's per-layer results).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "ast/ast.h"
 #include "diag/diagnostic.h"
 #include "sema/model.h"
+#include "sema/reuse.h"
 
 namespace loket::sema::detail {
 
@@ -59,8 +60,10 @@ bool IsCaseIndependent(const ast::Expr& expr, const Annotations& annotations);
 
 class Analyzer {
  public:
-  Analyzer(Model& model, diag::DiagnosticSink& sink)
-      : model_(model), ann_(model.annotations), sink_(sink) {}
+  // `memo`, when given: the previous check's per-layer results to reuse, replaced at the end
+  // of Run by this check's.
+  Analyzer(Model& model, diag::DiagnosticSink& sink, ReuseMemo* memo = nullptr)
+      : model_(model), ann_(model.annotations), sink_(sink), memo_(memo) {}
 
   void Run();
 
@@ -136,6 +139,19 @@ class Analyzer {
   // L241 when `citation.reference` is not an article reference; fills article, lid, sub.
   void ReadArticleReference(const ast::Citation& citation);
 
+  // --- reuse.cpp
+  // Picks the layers whose previous results hold unchanged (reuse.h), marks their lets done
+  // and returns their files' tables, by file id, for Annotations::Reset.
+  std::vector<Annotations::SharedTables> ChooseReusedLayers();
+  // For a reused layer: reports again what `pass` reported for it last time; true when so,
+  // and the pass skips the layer.
+  bool Replay(const Layer& layer, LayerPass pass);
+  // After `pass` checked `layer`: keeps what it reported (from sink index `first`).
+  void Record(const Layer& layer, LayerPass pass, std::size_t first);
+  // Replaces the memo's records by this check's.
+  void RememberForNextCheck();
+  std::vector<const ast::File*> ChainFiles(const Layer& layer) const;
+
   // --- rules.cpp
   void CheckRules();
   void CheckRuleBody(const ast::RuleDecl& rule, const Layer& layer);
@@ -175,6 +191,15 @@ class Analyzer {
 
   enum class LetState : std::uint8_t { kInProgress, kDone };
   std::unordered_map<const ast::LetDecl*, LetState> let_state_;
+
+  ReuseMemo* memo_ = nullptr;
+  // The layers whose results come from the memo, with their records there.
+  std::unordered_map<const Layer*, ReuseMemo::LayerRecord*> reused_;
+  // What each pass reported for each layer checked here (with a memo).
+  std::unordered_map<const Layer*, ReuseMemo::LayerRecord> records_;
+  // Layers whose checks looked beyond their chain (at every layer's names or rules, to say why
+  // a name does not resolve): their results cannot be reused.
+  mutable std::unordered_set<const Layer*> reads_outside_;
 };
 
 }  // namespace loket::sema::detail

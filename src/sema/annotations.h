@@ -4,7 +4,9 @@
 // shares the trees of unchanged files instead of copying them (cel-cpp's checked AST keeps its
 // reference and type maps beside the expression the same way). Tables are per file id and
 // indexed by the NodeId the parser gave each node; a node sema did not reach reads as
-// unannotated (an error type, an unresolved symbol, no target).
+// unannotated (an error type, an unresolved symbol, no target). A re-check that reuses a
+// layer's results borrows the tables of its files from the earlier check (Borrow): they are
+// shared, never changed; a write to a borrowed table first copies it.
 #pragma once
 
 #include <memory>
@@ -27,9 +29,21 @@ struct CitationInfo {
 };
 
 class Annotations {
+  struct FileTables;
+
  public:
-  // Sizes the tables for `files` (each parsed as its own file id), every entry unannotated.
-  void Reset(const std::vector<std::shared_ptr<const ast::File>>& files);
+  // One file's tables, as an earlier check left them; shared, never changed.
+  using SharedTables = std::shared_ptr<const FileTables>;
+
+  // Sizes the tables for `files` (each parsed as its own file id), every entry unannotated,
+  // except the files whose tables are in `borrowed` (by file id; null entries and ids past
+  // its end get fresh tables): those are shared.
+  void Reset(const std::vector<std::shared_ptr<const ast::File>>& files,
+             const std::vector<SharedTables>& borrowed = {});
+  // The tables of file `id`, to be borrowed by a later check; null when it has none.
+  SharedTables Share(source::FileId id) const {
+    return id < tables_.size() ? tables_[id].tables : nullptr;
+  }
 
   const ast::Type& TypeOf(const ast::Expr& expr) const {
     return Of(expr.id).expr_types[expr.id.index];
@@ -97,10 +111,23 @@ class Annotations {
     std::vector<std::optional<std::string>> rules;
   };
 
-  const FileTables& Of(ast::NodeId id) const { return tables_[id.file]; }
-  FileTables& Of(ast::NodeId id) { return tables_[id.file]; }
+  struct Slot {
+    SharedTables tables;
+    FileTables* own = nullptr;  // `tables`, when this check may write them; null when borrowed
+  };
 
-  std::vector<FileTables> tables_;  // by file id
+  const FileTables& Of(ast::NodeId id) const { return *tables_[id.file].tables; }
+  FileTables& Of(ast::NodeId id) {
+    Slot& slot = tables_[id.file];
+    if (!slot.own) {  // borrowed: copy before the first write
+      auto copy = std::make_shared<FileTables>(*slot.tables);
+      slot.own = copy.get();
+      slot.tables = std::move(copy);
+    }
+    return *slot.own;
+  }
+
+  std::vector<Slot> tables_;  // by file id
 };
 
 }  // namespace loket::sema

@@ -79,6 +79,8 @@ void Analyzer::CheckDeclarations() {
   // Every written type first: lets and rules read the types of names from any layer above.
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
+    if (Replay(layer, LayerPass::kTypes)) continue;
+    const std::size_t first = sink_.diagnostics().size();
     current_layer_ = &layer;
     for (const ast::File* file : FilesOf(&layer)) {
       for (auto& fact : file->facts) ResolveTypeRef(fact->type, layer);
@@ -88,9 +90,12 @@ void Analyzer::CheckDeclarations() {
       }
       for (auto& decision : file->decisions) ResolveTypeRef(decision->type, layer);
     }
+    Record(layer, LayerPass::kTypes, first);
   }
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
+    if (Replay(layer, LayerPass::kDeclarations)) continue;
+    const std::size_t first = sink_.diagnostics().size();
     current_layer_ = &layer;
     for (const ast::File* file : FilesOf(&layer)) {
       for (auto& fact : file->facts) {
@@ -115,6 +120,7 @@ void Analyzer::CheckDeclarations() {
       }
       for (auto& decision : file->decisions) CheckDecision(*decision, layer);
     }
+    Record(layer, LayerPass::kDeclarations, first);
   }
   current_layer_ = nullptr;
 }

@@ -440,12 +440,12 @@ Type Analyzer::CheckName(const Expr& expr, const Type* expected, ExprScope& scop
               "case without it is an evaluation error",
               fact.name));
         }
-        return ann_.Type(fact.type);
+        return ann_.TypeOf(fact.type);
       }
       case EntityKind::kParam:
         symbol.kind = ast::SymbolKind::kParam;
         symbol.param = entity->param;
-        return ann_.Type(entity->param->type);
+        return ann_.TypeOf(entity->param->type);
       case EntityKind::kLet:
         symbol.kind = ast::SymbolKind::kLet;
         symbol.let = entity->let;
@@ -453,7 +453,7 @@ Type Analyzer::CheckName(const Expr& expr, const Type* expected, ExprScope& scop
       case EntityKind::kDecision:
         symbol.kind = ast::SymbolKind::kDecision;
         symbol.decision = entity->decision;
-        return ann_.Type(entity->decision->type);
+        return ann_.TypeOf(entity->decision->type);
       default:
         return Type::Error();
     }
@@ -639,14 +639,14 @@ std::vector<std::pair<const ast::EnumDecl*, int>> Analyzer::MemberOwners(std::st
 
 void Analyzer::CheckConstantInRange(const Expr& constant, const ast::TypeRef& type,
                                     std::string_view name, source::SourceRange declared_at) {
-  if (!type.range || !IsOrdered(ann_.Type(type))) return;
+  if (!type.range || !IsOrdered(ann_.TypeOf(type))) return;
   auto value = EvalConstant(constant, ann_);
   if (!value || (*value >= type.range->lo && *value <= type.range->hi)) return;
-  auto& diagnostic = Report(
-      diag::Kind::kValueOutOfRange, constant.range,
-      fmt::format("{} is outside the range {}..{} of `{}`", FormatConstant(ann_.Type(type), *value),
-                  FormatConstant(ann_.Type(type), type.range->lo),
-                  FormatConstant(ann_.Type(type), type.range->hi), name));
+  auto& diagnostic = Report(diag::Kind::kValueOutOfRange, constant.range,
+                            fmt::format("{} is outside the range {}..{} of `{}`",
+                                        FormatConstant(ann_.TypeOf(type), *value),
+                                        FormatConstant(ann_.TypeOf(type), type.range->lo),
+                                        FormatConstant(ann_.TypeOf(type), type.range->hi), name));
   diagnostic.notes.push_back({type.range_source.valid() ? type.range_source : declared_at,
                               fmt::format("the range of `{}` is declared here", name)});
   diagnostic.help.push_back("correct the constant, or widen the declared range");
@@ -886,10 +886,10 @@ Type Analyzer::LetType(const ast::LetDecl& let, const Layer& layer) {
   auto state = let_state_.find(&let);
   if (state != let_state_.end()) {
     // In progress: the let depends on itself; the dependency graph reports the cycle (L401).
-    return state->second == LetState::kDone ? ann_.Type(let) : Type::Error();
+    return state->second == LetState::kDone ? ann_.TypeOf(let) : Type::Error();
   }
   CheckLet(let, layer);
-  return ann_.Type(let);
+  return ann_.TypeOf(let);
 }
 
 }  // namespace loket::sema::detail

@@ -65,12 +65,20 @@ std::string TypeName(const ast::Type& type) {
   return "?";
 }
 
-void Annotations::Reset(const std::vector<std::shared_ptr<const ast::File>>& files) {
+void Annotations::Reset(const std::vector<std::shared_ptr<const ast::File>>& files,
+                        const std::vector<SharedTables>& borrowed) {
   tables_.clear();
   for (const auto& file : files) {
     if (file->id == source::kNoFile) continue;
     if (tables_.size() <= file->id) tables_.resize(file->id + 1);
-    FileTables& tables = tables_[file->id];
+    Slot& slot = tables_[file->id];
+    if (file->id < borrowed.size() && borrowed[file->id]) {
+      slot.tables = borrowed[file->id];
+      slot.own = nullptr;
+      continue;
+    }
+    auto fresh = std::make_shared<FileTables>();
+    FileTables& tables = *fresh;
     const ast::NodeCounts& counts = file->counts;
     tables.expr_types.assign(counts.exprs, ast::Type());
     tables.symbols.assign(counts.exprs, ast::Symbol());
@@ -81,6 +89,8 @@ void Annotations::Reset(const std::vector<std::shared_ptr<const ast::File>>& fil
     tables.citations.assign(counts.citations, CitationInfo());
     tables.assignments.assign(counts.assignments, nullptr);
     tables.rules.assign(counts.rules, std::nullopt);
+    slot.own = fresh.get();
+    slot.tables = std::move(fresh);
   }
 }
 
@@ -89,8 +99,18 @@ std::unique_ptr<Model> Analyze(std::vector<std::shared_ptr<const ast::File>> fil
   auto model = std::make_unique<Model>();
   model->sources = &sources;
   model->files = std::move(files);
-  model->annotations.Reset(model->files);
   detail::Analyzer(*model, sink).Run();
+  model->has_errors = sink.has_errors();
+  return model;
+}
+
+std::unique_ptr<Model> Analyze(std::vector<std::shared_ptr<const ast::File>> files,
+                               source::SourceManager& sources, diag::DiagnosticSink& sink,
+                               ReuseMemo& memo) {
+  auto model = std::make_unique<Model>();
+  model->sources = &sources;
+  model->files = std::move(files);
+  detail::Analyzer(*model, sink, &memo).Run();
   model->has_errors = sink.has_errors();
   return model;
 }

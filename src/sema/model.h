@@ -71,6 +71,12 @@ std::string TypeName(const ast::Type& type);
 // each must have been parsed as its own id in `sources`.
 std::unique_ptr<Model> Analyze(std::vector<std::shared_ptr<const ast::File>> files,
                                source::SourceManager& sources, diag::DiagnosticSink& sink);
+class ReuseMemo;  // sema/reuse.h
+// The same, reusing the per-layer results of the previous check that used `memo` where they
+// hold unchanged (sema/reuse.h), and leaving this check's in `memo`: exactly the same result.
+std::unique_ptr<Model> Analyze(std::vector<std::shared_ptr<const ast::File>> files,
+                               source::SourceManager& sources, diag::DiagnosticSink& sink,
+                               ReuseMemo& memo);
 // The same, for files just parsed.
 std::unique_ptr<Model> Analyze(std::vector<std::unique_ptr<ast::File>> files,
                                source::SourceManager& sources, diag::DiagnosticSink& sink);

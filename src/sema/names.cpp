@@ -136,6 +136,7 @@ const Entity* Analyzer::Lookup(const Layer& layer, NameSpace space, std::string_
 
 const Entity* Analyzer::LookupHidden(const Layer& layer, NameSpace space,
                                      std::string_view name) const {
+  reads_outside_.insert(&layer);  // every layer's declarations
   auto found = all_[static_cast<int>(space)].find(std::string(name));
   if (found == all_[static_cast<int>(space)].end()) return nullptr;
   for (const Entity& entity : found->second) {
@@ -161,6 +162,7 @@ diag::Diagnostic& Analyzer::ReportUnresolved(const Layer& layer, NameSpace space
                                              std::string_view name, source::SourceRange range,
                                              diag::Kind unknown_kind, std::string_view what,
                                              std::optional<EntityKind> only) {
+  reads_outside_.insert(&layer);  // LookupHidden below, or the layer tree (cut off)
   // Cut off from the root (L301/L303), the layer sees none of the names above it: that one
   // error is the cause, not each name it hides.
   if (cut_off_.count(&layer)) return Discard();

@@ -53,6 +53,8 @@ std::string WithinText(const ast::Delegation& delegation, const Type& type,
 void Analyzer::CheckRules() {
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
+    if (Replay(layer, LayerPass::kRuleBodies)) continue;
+    const std::size_t first = sink_.diagnostics().size();
     current_layer_ = &layer;
     std::unordered_map<std::string, const ast::RuleDecl*> ids;
     for (const ast::File* file : FilesOf(&layer)) {
@@ -75,15 +77,19 @@ void Analyzer::CheckRules() {
         CheckRuleBody(*rule, layer);
       }
     }
+    Record(layer, LayerPass::kRuleBodies, first);
   }
   // Exceptions need every rule's assignments resolved, in every layer.
   for (auto& layer_ptr : model_.layers) {
     const Layer& layer = *layer_ptr;
+    if (Replay(layer, LayerPass::kExceptions)) continue;
+    const std::size_t first = sink_.diagnostics().size();
     current_layer_ = &layer;
     for (const ast::File* file : FilesOf(&layer)) {
       for (auto& rule : file->rules) ResolveExceptions(*rule, layer);
       for (auto& rule : file->rules) CheckCompetence(*rule, layer);
     }
+    Record(layer, LayerPass::kExceptions, first);
   }
   current_layer_ = nullptr;
 }
@@ -153,7 +159,7 @@ void Analyzer::CheckRuleBody(const ast::RuleDecl& rule, const Layer& layer) {
           assignment.name));
     }
     if (!assignment.value) continue;
-    const Type& expected = ann_.Type(decision.type);
+    const Type& expected = ann_.TypeOf(decision.type);
     Type actual = CheckValue(*assignment.value, &expected, scope);
     if (ExpectType(*assignment.value, actual, expected,
                    fmt::format("the value assigned to `{}`", assignment.name))) {
@@ -166,6 +172,8 @@ void Analyzer::ResolveExceptions(const ast::RuleDecl& rule, const Layer& layer) 
   for (const ast::RuleRef& ref : rule.exception_to) {
     const ast::RuleDecl* target = nullptr;
     for (const Layer* at = &layer; at && !target; at = at->parent) target = at->FindRule(ref.text);
+    // Not in the chain: what follows looks at other layers' rules.
+    if (!target) reads_outside_.insert(&layer);
     // `national.wi.duty`: a rule of a named layer.
     const Layer* qualified = nullptr;
     std::string rest;
@@ -369,7 +377,7 @@ void Analyzer::CheckWithin(const ast::Assignment& assignment, const ast::Decisio
   const ast::Delegation& delegation = *decision.delegation;
   if (!assignment.value) return;
   const ast::Expr& value = *assignment.value;
-  const Type& type = ann_.Type(decision.type);
+  const Type& type = ann_.TypeOf(decision.type);
   auto report = [&](const ast::Expr& outside, std::string shown) {
     auto& diagnostic = Report(diag::Kind::kOutsideWithin, outside.range,
                               fmt::format("{} is outside `{}` of `{}`", shown,
@@ -382,17 +390,17 @@ void Analyzer::CheckWithin(const ast::Assignment& assignment, const ast::Decisio
   if (!delegation.within_set.empty()) {
     std::unordered_set<int> allowed;
     for (const auto& member : delegation.within_set) {
-      if (ann_.Symbol(*member).kind == ast::SymbolKind::kEnumMember) {
-        allowed.insert(ann_.Symbol(*member).enum_index);
+      if (ann_.SymbolOf(*member).kind == ast::SymbolKind::kEnumMember) {
+        allowed.insert(ann_.SymbolOf(*member).enum_index);
       }
     }
     auto check_member = [&](const ast::Expr& member) {
       if (member.kind != ast::ExprKind::kName ||
-          ann_.Symbol(member).kind != ast::SymbolKind::kEnumMember ||
-          ann_.Symbol(member).enum_decl != type.enum_decl) {
+          ann_.SymbolOf(member).kind != ast::SymbolKind::kEnumMember ||
+          ann_.SymbolOf(member).enum_decl != type.enum_decl) {
         return;
       }
-      if (!allowed.count(ann_.Symbol(member).enum_index)) report(member, "`" + member.name + "`");
+      if (!allowed.count(ann_.SymbolOf(member).enum_index)) report(member, "`" + member.name + "`");
     };
     if (type.kind == TypeKind::kEnum) check_member(value);
     if (type.kind == TypeKind::kSet && value.kind == ast::ExprKind::kSetLit) {
