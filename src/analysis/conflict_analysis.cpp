@@ -564,7 +564,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
     stats.decisions += results[i].decisions;
     stats.decisions_from_cache += results[i].decisions_from_cache;
     if (options.cache && !options.analyse_unit && !results[i].from_cache) {
-      options.cache->impl().layers[keys[i]] = {results[i].diagnostics, results[i].gaps};
+      options.cache->impl().layers[keys[i]] = {results[i].diagnostics, results[i].gaps, {}};
       for (auto& [key, found] : results[i].analysed) {
         options.cache->impl().units[key] = std::move(found);
       }

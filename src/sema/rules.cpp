@@ -64,12 +64,12 @@ void Analyzer::CheckRules() {
         auto is_version = [](const ast::RuleDecl& r) {
           return r.validity.from.has_value() || r.validity.until.has_value();
         };
-        auto [first, inserted] = ids.emplace(rule->id, rule.get());
-        if (!inserted && !(is_version(*first->second) && is_version(*rule))) {
+        auto [earlier, inserted] = ids.emplace(rule->id, rule.get());
+        if (!inserted && !(is_version(*earlier->second) && is_version(*rule))) {
           auto& diagnostic = Report(
               diag::Kind::kDuplicateRuleId, rule->id_range,
               fmt::format("rule id `{}` is already used in layer `{}`", rule->id, layer.name));
-          diagnostic.notes.push_back({first->second->id_range, "first rule with this id"});
+          diagnostic.notes.push_back({earlier->second->id_range, "first rule with this id"});
           diagnostic.help.push_back(
               "give each rule its own id; two versions of one rule share an id only when both "
               "say when they are in force (`valid from` / `until`)");
