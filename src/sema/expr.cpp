@@ -470,8 +470,11 @@ Type Analyzer::CheckName(const Expr& expr, const Type* expected, ExprScope& scop
                                 fmt::format("enum `{}` is declared here", expected_enum->name)});
     return Type::Error();
   }
-  // No enum expected: a member of exactly one visible enum is still unambiguous.
-  auto owners = MemberOwners(expr.name, layer);
+  // No enum expected: a member of exactly one visible enum is still unambiguous. (Where one
+  // was expected, the name is declared in a layer this one cannot see: L308 below, not a
+  // member of another enum, which would pass for the expected one's member of that index.)
+  auto owners =
+      expected_enum ? decltype(MemberOwners(expr.name, layer)){} : MemberOwners(expr.name, layer);
   if (owners.size() == 1) return as_member(owners[0].first, owners[0].second);
   if (owners.size() > 1) {
     std::string enums;

@@ -388,9 +388,9 @@ TEST_CASE("IncrementalChecker: an edit in one municipality checks only that laye
 TEST_CASE("IncrementalChecker: a layer below one that looked outside its chain is checked again",
           "[api][incremental-sema]") {
   // National's `within {red, blue}` names `blue`, no member of Colour. While municipality a
-  // declares a value `blue`, sema takes it for the one visible enum with such a member (Tone,
-  // index 1, as green's in Colour) and says nothing; without it, `blue` is unknown. What c
-  // may decide depends on which: c's chain is unchanged, but it is checked again.
+  // declares a value `blue`, sema looks outside national's chain to say so (L308: declared in
+  // a layer national cannot see); without it, `blue` is unknown (L205). National's results
+  // then depend on a: c's chain is unchanged, but it is checked again.
   auto sources = [](bool a_declares_blue) {
     return std::vector<loket::SourceText>{
         {"national.loket",
