@@ -433,8 +433,8 @@ std::string LayerAnalysis::ConditionText(const ast::Expr& condition) const {
 }
 
 // Facts a rule reads, through lets and decisions of this chain.
-std::set<const ast::FactDecl*> LayerAnalysis::FactsRead(const ast::RuleDecl& rule) {
-  std::set<const ast::FactDecl*> facts;
+LayerAnalysis::FactSet LayerAnalysis::FactsRead(const ast::RuleDecl& rule) {
+  FactSet facts;
   std::set<const void*> seen;
   std::function<void(const ast::Expr*)> walk = [&](const ast::Expr* expr) {
     if (!expr) return;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -172,7 +173,16 @@ class LayerAnalysis {
   std::string ValueOf(const z3::model& model, const Term& term, const ast::Type& type);
   std::int64_t ModelDay(const z3::model& model);
   std::string ConditionText(const ast::Expr& condition) const;
-  std::set<const ast::FactDecl*> FactsRead(const ast::RuleDecl& rule);
+  // In the order the facts are declared (by place), not by address: the checks ask about
+  // them in this order, and the order of a solver's questions shapes its later witnesses.
+  struct ByPlace {
+    bool operator()(const ast::FactDecl* a, const ast::FactDecl* b) const {
+      return std::tie(a->name_range.file, a->name_range.begin) <
+             std::tie(b->name_range.file, b->name_range.begin);
+    }
+  };
+  using FactSet = std::set<const ast::FactDecl*, ByPlace>;
+  FactSet FactsRead(const ast::RuleDecl& rule);
 
   AnalysisWorker& w_;
   const sema::Model& model_;

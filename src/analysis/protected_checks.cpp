@@ -15,7 +15,7 @@ void LayerAnalysis::CheckProtected(const std::vector<const ast::RuleDecl*>& live
   if (!parent_) return;
   std::set<std::pair<const ast::FactDecl*, const ast::DecisionDecl*>> done;
   for (const ast::RuleDecl* rule : live) {
-    std::set<const ast::FactDecl*> read = FactsRead(*rule);
+    const FactSet read = FactsRead(*rule);
     for (const ast::FactDecl* fact : read) {
       if (!fact->is_protected) continue;
       for (const ast::Assignment& assignment : rule->assignments) {
