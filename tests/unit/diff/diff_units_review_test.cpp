@@ -90,3 +90,34 @@ TEST_CASE(
   CHECK(Codes(pair.new_findings, "L5").empty());
   CHECK(Codes(diff->new_findings, "L5").empty());
 }
+
+TEST_CASE(
+    "diff review: removing the only municipality where a national rule can apply makes it dead, "
+    "a new finding",
+    "[diff][review3]") {
+  // OLD: amsterdam decides 20 hours, so nl.bonus can apply in its chain; delft decides 5.
+  // NEW: amsterdam is gone, nothing else changed. Analysed in full, NEW has L507 on nl.bonus
+  // and OLD has not. No layer of NEW has a chain that differs, so CheckPair analyses nothing
+  // (the CheckPair before 5fca059 did not either: national's chain is unchanged).
+  const std::vector<loket::SourceText> old_sources = {
+      {"national.loket", kNational},
+      {"amsterdam.loket", Municipality("amsterdam", 20)},
+      {"delft.loket", Municipality("delft", 5)}};
+  const std::vector<loket::SourceText> new_sources = {{"national.loket", kNational},
+                                                      {"delft.loket", Municipality("delft", 5)}};
+  loket::LoadOptions options;
+  options.threads = 1;
+  loket::RuleBase full_old = loket::RuleBase::FromSources(old_sources, options);
+  loket::RuleBase full_new = loket::RuleBase::FromSources(new_sources, options);
+  REQUIRE_FALSE(full_old.has_errors());
+  REQUIRE_FALSE(full_new.has_errors());
+  REQUIRE(Codes(full_old.diagnostics(), "L507").empty());
+  REQUIRE(Codes(full_new.diagnostics(), "L507") == std::vector<std::string>{"L507 national"});
+
+  loket::RuleBasePair pair = loket::CheckPair(old_sources, new_sources, options);
+  loket::DiffOptions diff_options;
+  diff_options.on = "2025-03-01";
+  loket::Result<loket::RuleBaseDiff> diff = loket::DiffRuleBases(pair, diff_options);
+  REQUIRE(diff.ok());
+  CHECK(Codes(diff->new_findings, "L5") == std::vector<std::string>{"L507 national"});
+}
