@@ -43,6 +43,11 @@ struct AnalysisOptions {
   // only the gaps a layer below needs from it are still decided. Nothing is read from the
   // cache or stored in it. Called from the worker threads.
   std::function<bool(const sema::Layer& layer, std::uint64_t unit_key)> analyse_unit;
+  // With analyse_unit: the layers to look at (each with every layer above it); the others are
+  // left out whole, without their units' keys, and a unit's key leaves out what the layers
+  // below it that are left out would add (the caller compares keys of two rule bases in which
+  // those layers are the same).
+  std::function<bool(const sema::Layer& layer)> analyse_layer;
 };
 
 struct AnalysisStats {

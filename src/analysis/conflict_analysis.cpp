@@ -341,6 +341,11 @@ std::uint64_t LayerAnalysis::UnitKey(const DecisionUnit& unit) {
       const sema::Layer* layer = below.back();
       below.pop_back();
       below.insert(below.end(), layer->children.begin(), layer->children.end());
+      // Keys compared between two rule bases (`loket diff`) leave out the layers below that
+      // are the same in both: what those add to a key is the same on both sides.
+      if (options_.analyse_unit && options_.analyse_layer && !options_.analyse_layer(*layer)) {
+        continue;
+      }
       if (unit.decisions.empty()) {
         key = sema::MixKey(key, chain_key(*layer));
         continue;
@@ -491,6 +496,10 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < n; ++i) {
       if (model.layers[i]->depth != depth) continue;
+      if (options.analyse_unit && options.analyse_layer &&
+          !options.analyse_layer(*model.layers[i])) {
+        continue;
+      }
       if (options.cache && !options.analyse_unit) {
         auto& cached = options.cache->impl().layers;
         auto it = cached.find(keys[i]);

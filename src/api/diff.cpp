@@ -66,22 +66,6 @@ bool RuleBaseDiff::Unchanged() const {
 
 namespace {
 
-// The sources of the files declaring (a part of) one of `layers`.
-std::vector<SourceText> SourcesOf(const RuleBase& rules, const std::set<std::string>& layers) {
-  std::vector<SourceText> all = rules.Sources();
-  std::vector<SourceText> out;
-  const internal::RuleBaseImpl& impl = internal::RuleBaseAccess::Impl(rules);
-  for (const auto& file : impl.model->files) {
-    // Sources() lists the files in the order they were given, which is not their ids' order
-    // once an IncrementalChecker has checked them.
-    const std::uint32_t rank = impl.sources->Rank(file->id);
-    if (file->header && layers.count(file->header->name) && rank < all.size()) {
-      out.push_back(std::move(all[rank]));
-    }
-  }
-  return out;
-}
-
 // The content key of a layer's chain (sema::ChainKeys) by the layer's name.
 std::optional<std::uint64_t> KeyOf(const sema::Model& model, const std::vector<std::uint64_t>& keys,
                                    const std::string& name) {
@@ -107,26 +91,25 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
       !old_model || !new_model) {
     return pair;
   }
-  // Layers whose chain differs, and the layers above them (their chain is analysed with them).
-  // NEW's copies of OLD's files have ids of their own (IncrementalChecker): compare by text.
+  // Layers whose chain differs (or that only one side has), and the layers above them, whose
+  // checks also ask the chains below (L507, L508). NEW's copies of OLD's files have ids of
+  // their own (IncrementalChecker): compare by text.
   std::vector<std::uint64_t> old_keys = sema::ChainKeys(*old_model, nullptr, true);
   std::vector<std::uint64_t> new_keys = sema::ChainKeys(*new_model, nullptr, true);
   std::set<std::string> needed;
-  for (std::size_t i = 0; i < new_model->layers.size() && i < new_keys.size(); ++i) {
-    const sema::Layer& layer = *new_model->layers[i];
-    if (KeyOf(*old_model, old_keys, layer.name) == new_keys[i]) continue;
-    for (const sema::Layer* l = &layer; l; l = l->parent) needed.insert(l->name);
-  }
+  auto differing = [&](const sema::Model& model, const std::vector<std::uint64_t>& keys,
+                       const sema::Model& other, const std::vector<std::uint64_t>& other_keys) {
+    for (std::size_t i = 0; i < model.layers.size() && i < keys.size(); ++i) {
+      const sema::Layer& layer = *model.layers[i];
+      if (KeyOf(other, other_keys, layer.name) == keys[i]) continue;
+      for (const sema::Layer* l = &layer; l; l = l->parent) needed.insert(l->name);
+    }
+  };
+  differing(*new_model, new_keys, *old_model, old_keys);
+  differing(*old_model, old_keys, *new_model, new_keys);
   if (needed.empty()) return pair;
-  // Those layers alone, as two rule bases.
-  RuleBase old_part = both.Check(SourcesOf(pair.old_rules, needed));
-  RuleBase new_part = both.Check(SourcesOf(pair.new_rules, needed));
-  const internal::RuleBaseImpl& old_impl = internal::RuleBaseAccess::Impl(old_part);
-  const internal::RuleBaseImpl& new_impl = internal::RuleBaseAccess::Impl(new_part);
-  if (!old_impl.model || !new_impl.model || old_impl.model->has_errors ||
-      new_impl.model->has_errors) {
-    return pair;
-  }
+  const internal::RuleBaseImpl& old_impl = internal::RuleBaseAccess::Impl(pair.old_rules);
+  const internal::RuleBaseImpl& new_impl = internal::RuleBaseAccess::Impl(pair.new_rules);
   // A unit of decisions with the same key on both sides has the same findings on both (the
   // per-unit cache rests on that), so only the units whose keys differ are analysed: OLD's
   // keys first (deciding only the gaps a layer below reads), then NEW's units that OLD has
@@ -144,6 +127,7 @@ RuleBasePair CheckPair(std::vector<SourceText> old_sources, std::vector<SourceTe
                      std::vector<Diagnostic>* findings) {
     std::set<std::string> layers;
     analysis::AnalysisOptions run = base;
+    run.analyse_layer = [&](const sema::Layer& layer) { return needed.count(layer.name) > 0; };
     run.analyse_unit = [&](const sema::Layer& layer, std::uint64_t key) {
       std::lock_guard<std::mutex> lock(mutex);
       seen.emplace(layer.name, key);

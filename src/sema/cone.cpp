@@ -1,5 +1,6 @@
 #include "sema/cone.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <string_view>
@@ -38,6 +39,24 @@ ConeBuilder::ConeBuilder(const Model& model, Period period,
     if (file_validity_.size() <= file->id) file_validity_.resize(file->id + 1, nullptr);
     file_validity_[file->id] = &file->header->validity;
   }
+  for (const auto& layer : model.layers) {
+    layer_by_name_.emplace(layer->name, layer.get());  // the first of a name, as FindLayer
+    std::unordered_map<std::string_view, int> versions;
+    auto& assigning = assigning_[layer.get()];
+    for (const ast::RuleDecl* rule : layer->rules) {
+      version_.emplace(rule, versions[rule->id]++);
+      for (const ast::Assignment& assignment : rule->assignments) {
+        const ast::DecisionDecl* decision = model.annotations.DecisionOf(assignment);
+        std::vector<const ast::RuleDecl*>& rules = assigning[decision];
+        if (rules.empty() || rules.back() != rule) rules.push_back(rule);
+      }
+      for (const ast::RuleRef& ref : rule->exception_to) {
+        for (const ast::RuleDecl* base : model.annotations.TargetsOf(ref)) {
+          exceptions_[base].emplace_back(layer.get(), rule);
+        }
+      }
+    }
+  }
 }
 
 const ast::Validity* ConeBuilder::FileValidity(const ast::RuleDecl& rule) const {
@@ -74,16 +93,9 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
   Cone cone;
   std::set<const void*> seen;
   std::vector<const ast::DecisionDecl*> pending_decisions;
-  std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions;
-  for (const Layer* layer : chain) {
-    for (const ast::RuleDecl* rule : layer->rules) {
-      for (const ast::RuleRef& ref : rule->exception_to) {
-        for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
-          exceptions[base].push_back(rule);
-        }
-      }
-    }
-  }
+  auto in_chain = [&](const Layer* layer) {
+    return std::find(chain.begin(), chain.end(), layer) != chain.end();
+  };
 
   auto add_enum = [&](const ast::EnumDecl* e) {
     if (!e || !seen.insert(e).second) return;
@@ -129,21 +141,22 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
     if (!seen.insert(rule).second) return;
     std::uint64_t hash = TextHash(rule->range);
     if (const ast::Validity* file = FileValidity(*rule)) hash = MixValidity(Mix(hash, 1), *file);
-    if (const Layer* layer = model_.FindLayer(rule->layer)) {
-      hash = MixValidity(Mix(hash, 2), layer->validity);
+    if (auto layer = layer_by_name_.find(rule->layer); layer != layer_by_name_.end()) {
+      hash = MixValidity(Mix(hash, 2), layer->second->validity);
     }
     // One entry per version (§6: versions share an id): the k-th rule of its layer with this id.
     std::string key = "rule " + rule->layer + "." + rule->id;
-    if (const int version = model_.VersionIndex(*rule); version > 0) {
-      key += " version " + std::to_string(version + 1);
+    auto version = version_.find(rule);
+    if (version != version_.end() && version->second > 0) {
+      key += " version " + std::to_string(version->second + 1);
     }
     cone[key] = hash;
     walk(rule->condition.get());
     for (const ast::Assignment& assignment : rule->assignments) walk(assignment.value.get());
-    auto it = exceptions.find(rule);
-    if (it == exceptions.end()) return;
-    for (const ast::RuleDecl* exception : it->second) {
-      if (InForceDuring(*exception)) add_rule(exception);
+    auto it = exceptions_.find(rule);
+    if (it == exceptions_.end()) return;
+    for (const auto& [layer, exception] : it->second) {
+      if (in_chain(layer) && InForceDuring(*exception)) add_rule(exception);
     }
   };
 
@@ -170,13 +183,12 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
     // Its rules in force (their keys are in the cone: a rule added, removed or renamed shows;
     // their order matters only between disagreeing rules, a conflict either way).
     for (const Layer* layer : chain) {
-      for (const ast::RuleDecl* rule : layer->rules) {
-        bool assigns = false;
-        for (const ast::Assignment& assignment : rule->assignments) {
-          assigns = assigns || model_.annotations.DecisionOf(assignment) == decision;
-        }
-        if (!assigns || !InForceDuring(*rule)) continue;
-        add_rule(rule);
+      auto assigning = assigning_.find(layer);
+      if (assigning == assigning_.end()) continue;
+      auto rules = assigning->second.find(decision);
+      if (rules == assigning->second.end()) continue;
+      for (const ast::RuleDecl* rule : rules->second) {
+        if (InForceDuring(*rule)) add_rule(rule);
       }
     }
     cone["decision " + decision->layer + "." + decision->name] = hash;

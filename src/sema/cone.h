@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sema/model.h"
@@ -54,6 +57,18 @@ class ConeBuilder {
   // The validity written in each file's header, by file id (a rule's range names its file).
   const ast::Validity* FileValidity(const ast::RuleDecl& rule) const;
   std::vector<const ast::Validity*> file_validity_;
+  // Indexes of the model, made once: a cone reads a few rules of a chain, and a unit of the
+  // analysis asks for cones in every chain below it.
+  std::unordered_map<std::string_view, const Layer*> layer_by_name_;
+  std::unordered_map<const ast::RuleDecl*, int> version_;  // Model::VersionIndex
+  // Per layer, the rules that assign a decision, in file order.
+  std::unordered_map<
+      const Layer*, std::unordered_map<const ast::DecisionDecl*, std::vector<const ast::RuleDecl*>>>
+      assigning_;
+  // Per base rule, its exceptions with their layers.
+  std::unordered_map<const ast::RuleDecl*,
+                     std::vector<std::pair<const Layer*, const ast::RuleDecl*>>>
+      exceptions_;
 };
 
 // The keys that differ, as "rule national.wi.duty (changed)" / "(added)" / "(removed)".
