@@ -24,6 +24,7 @@ namespace loket::analysis {
 struct AnalysisCache::Impl {
   std::unordered_map<std::uint64_t, CachedFindings> layers;
   std::unordered_map<std::uint64_t, CachedFindings> units;
+  BelowKeys below;
   // Z3 contexts outlive a run: creating one costs tens of milliseconds, more than analysing
   // the one layer an edit usually touches. Solvers and variables are made anew per run.
   std::vector<std::unique_ptr<z3::context>> contexts;
@@ -336,6 +337,7 @@ std::uint64_t LayerAnalysis::UnitKey(const DecisionUnit& unit) {
     // What those questions read in each chain below: its frame and the cones there of the
     // unit's decisions, which hold the unit's rules, their exception trees and every decision
     // their conditions read (a lower layer's change elsewhere leaves the key as it was).
+    const std::uint64_t own = key;
     std::vector<const sema::Layer*> below(layer_.children.begin(), layer_.children.end());
     while (!below.empty()) {
       const sema::Layer* layer = below.back();
@@ -350,9 +352,25 @@ std::uint64_t LayerAnalysis::UnitKey(const DecisionUnit& unit) {
         key = sema::MixKey(key, chain_key(*layer));
         continue;
       }
-      const std::vector<const sema::Layer*> chain = model_.Chain(*layer);
-      key = sema::MixKey(key, cones.Frame(chain));
-      key = sema::MixKey(key, sema::ConeHash(cones.Build(chain, unit.decisions)));
+      const std::uint64_t memo = sema::MixKey(own, chain_key(*layer));
+      std::uint64_t there = 0;
+      bool known = false;
+      if (cache_.below) {
+        std::lock_guard<std::mutex> lock(cache_.below->mutex);
+        auto found = cache_.below->keys.find(memo);
+        known = found != cache_.below->keys.end();
+        if (known) there = found->second;
+      }
+      if (!known) {
+        const std::vector<const sema::Layer*> chain = model_.Chain(*layer);
+        there =
+            sema::MixKey(cones.Frame(chain), sema::ConeHash(cones.Build(chain, unit.decisions)));
+        if (cache_.below) {
+          std::lock_guard<std::mutex> lock(cache_.below->mutex);
+          cache_.below->keys.emplace(memo, there);
+        }
+      }
+      key = sema::MixKey(key, there);
     }
   }
   return key;
@@ -500,7 +518,9 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
           !options.analyse_layer(*model.layers[i])) {
         continue;
       }
-      if (options.cache && !options.analyse_unit) {
+      // A layer with layers below goes by its units: L507 and L508 ask the chains below,
+      // which its own chain's key does not cover.
+      if (options.cache && !options.analyse_unit && model.layers[i]->children.empty()) {
         auto& cached = options.cache->impl().layers;
         auto it = cached.find(keys[i]);
         if (it != cached.end()) {
@@ -532,8 +552,9 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
       const std::vector<std::uint64_t> text_keys =
           sema::ChainKeys(model, options.file_hashes, /*files_by_text=*/true);
       for (std::size_t i = 0; i < n; ++i) chain_keys.emplace(model.layers[i].get(), text_keys[i]);
-      unit_cache = {&options.cache->impl().units, &*cones, &chain_keys, &file_places,
-                    &file_of_place};
+      unit_cache = {
+          &options.cache->impl().units, &*cones, &chain_keys, &file_places, &file_of_place,
+          &options.cache->impl().below};
     }
     // Z3 contexts are created up front, on this thread, and only as many as there is work.
     while (workers.size() < std::min<std::size_t>(thread_count, todo.size())) {
@@ -568,6 +589,11 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
   }
   for (std::size_t i = 0; i < n; ++i) {
     ++stats.layers;
+    // A layer whose every unit came from the per-unit cache was not analysed again either.
+    if (!results[i].from_cache && results[i].units > 0 &&
+        results[i].units == results[i].units_from_cache) {
+      ++stats.layers_from_cache;
+    }
     stats.units += results[i].units;
     stats.units_from_cache += results[i].units_from_cache;
     stats.decisions += results[i].decisions;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -85,6 +86,12 @@ struct DecisionUnit {
 };
 
 // What a layer's analysis needs to read and fill the per-unit cache.
+// Shared by the workers of a run and kept across runs (AnalysisCache).
+struct BelowKeys {
+  std::mutex mutex;
+  std::unordered_map<std::uint64_t, std::uint64_t> keys;
+};
+
 struct UnitCacheAccess {
   const std::unordered_map<std::uint64_t, CachedFindings>* units = nullptr;
   const sema::ConeBuilder* cones = nullptr;
@@ -97,6 +104,9 @@ struct UnitCacheAccess {
   // nor its text, which every edit changes); and the id of each file by that name.
   const std::vector<std::uint64_t>* file_places = nullptr;
   const std::unordered_map<std::uint64_t, source::FileId>* file_of_place = nullptr;
+  // What a chain below adds to the key of a unit that asks it (UnitKey), by the unit's key
+  // without it and that chain's key: a re-check computes it only for the chains that changed.
+  BelowKeys* below = nullptr;
 };
 
 // Words of the findings, shared by the checks.

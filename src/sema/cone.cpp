@@ -39,24 +39,33 @@ ConeBuilder::ConeBuilder(const Model& model, Period period,
     if (file_validity_.size() <= file->id) file_validity_.resize(file->id + 1, nullptr);
     file_validity_[file->id] = &file->header->validity;
   }
-  for (const auto& layer : model.layers) {
-    layer_by_name_.emplace(layer->name, layer.get());  // the first of a name, as FindLayer
+  indexes_ = std::make_unique<LayerIndex[]>(model.layers.size());
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer* layer = model.layers[i].get();
+    layer_by_name_.emplace(layer->name, layer);  // the first of a name, as FindLayer
+    position_.emplace(layer, i);
+  }
+}
+
+const ConeBuilder::LayerIndex& ConeBuilder::IndexOf(const Layer& layer) const {
+  LayerIndex& index = indexes_[position_.at(&layer)];
+  std::call_once(index.once, [&] {
     std::unordered_map<std::string_view, int> versions;
-    auto& assigning = assigning_[layer.get()];
-    for (const ast::RuleDecl* rule : layer->rules) {
-      version_.emplace(rule, versions[rule->id]++);
+    for (const ast::RuleDecl* rule : layer.rules) {
+      index.versions.emplace(rule, versions[rule->id]++);
       for (const ast::Assignment& assignment : rule->assignments) {
-        const ast::DecisionDecl* decision = model.annotations.DecisionOf(assignment);
-        std::vector<const ast::RuleDecl*>& rules = assigning[decision];
+        std::vector<const ast::RuleDecl*>& rules =
+            index.assigning[model_.annotations.DecisionOf(assignment)];
         if (rules.empty() || rules.back() != rule) rules.push_back(rule);
       }
       for (const ast::RuleRef& ref : rule->exception_to) {
-        for (const ast::RuleDecl* base : model.annotations.TargetsOf(ref)) {
-          exceptions_[base].emplace_back(layer.get(), rule);
+        for (const ast::RuleDecl* base : model_.annotations.TargetsOf(ref)) {
+          index.exceptions[base].push_back(rule);
         }
       }
     }
-  }
+  });
+  return index;
 }
 
 const ast::Validity* ConeBuilder::FileValidity(const ast::RuleDecl& rule) const {
@@ -93,9 +102,8 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
   Cone cone;
   std::set<const void*> seen;
   std::vector<const ast::DecisionDecl*> pending_decisions;
-  auto in_chain = [&](const Layer* layer) {
-    return std::find(chain.begin(), chain.end(), layer) != chain.end();
-  };
+  std::vector<const LayerIndex*> chain_index;
+  for (const Layer* layer : chain) chain_index.push_back(&IndexOf(*layer));
 
   auto add_enum = [&](const ast::EnumDecl* e) {
     if (!e || !seen.insert(e).second) return;
@@ -140,23 +148,28 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
   std::function<void(const ast::RuleDecl*)> add_rule = [&](const ast::RuleDecl* rule) {
     if (!seen.insert(rule).second) return;
     std::uint64_t hash = TextHash(rule->range);
+    // The citation as people read it, which a cited law's title is part of.
+    hash = Mix(hash, std::hash<std::string>{}(model_.annotations.CitationText(*rule)));
     if (const ast::Validity* file = FileValidity(*rule)) hash = MixValidity(Mix(hash, 1), *file);
-    if (auto layer = layer_by_name_.find(rule->layer); layer != layer_by_name_.end()) {
-      hash = MixValidity(Mix(hash, 2), layer->second->validity);
-    }
     // One entry per version (§6: versions share an id): the k-th rule of its layer with this id.
     std::string key = "rule " + rule->layer + "." + rule->id;
-    auto version = version_.find(rule);
-    if (version != version_.end() && version->second > 0) {
-      key += " version " + std::to_string(version->second + 1);
+    if (auto layer = layer_by_name_.find(rule->layer); layer != layer_by_name_.end()) {
+      hash = MixValidity(Mix(hash, 2), layer->second->validity);
+      const LayerIndex& index = IndexOf(*layer->second);
+      auto version = index.versions.find(rule);
+      if (version != index.versions.end() && version->second > 0) {
+        key += " version " + std::to_string(version->second + 1);
+      }
     }
     cone[key] = hash;
     walk(rule->condition.get());
     for (const ast::Assignment& assignment : rule->assignments) walk(assignment.value.get());
-    auto it = exceptions_.find(rule);
-    if (it == exceptions_.end()) return;
-    for (const auto& [layer, exception] : it->second) {
-      if (in_chain(layer) && InForceDuring(*exception)) add_rule(exception);
+    for (const LayerIndex* index : chain_index) {
+      auto it = index->exceptions.find(rule);
+      if (it == index->exceptions.end()) continue;
+      for (const ast::RuleDecl* exception : it->second) {
+        if (InForceDuring(*exception)) add_rule(exception);
+      }
     }
   };
 
@@ -182,11 +195,9 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
     }
     // Its rules in force (their keys are in the cone: a rule added, removed or renamed shows;
     // their order matters only between disagreeing rules, a conflict either way).
-    for (const Layer* layer : chain) {
-      auto assigning = assigning_.find(layer);
-      if (assigning == assigning_.end()) continue;
-      auto rules = assigning->second.find(decision);
-      if (rules == assigning->second.end()) continue;
+    for (const LayerIndex* index : chain_index) {
+      auto rules = index->assigning.find(decision);
+      if (rules == index->assigning.end()) continue;
       for (const ast::RuleDecl* rule : rules->second) {
         if (InForceDuring(*rule)) add_rule(rule);
       }

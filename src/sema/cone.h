@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -57,18 +59,20 @@ class ConeBuilder {
   // The validity written in each file's header, by file id (a rule's range names its file).
   const ast::Validity* FileValidity(const ast::RuleDecl& rule) const;
   std::vector<const ast::Validity*> file_validity_;
-  // Indexes of the model, made once: a cone reads a few rules of a chain, and a unit of the
-  // analysis asks for cones in every chain below it.
-  std::unordered_map<std::string_view, const Layer*> layer_by_name_;
-  std::unordered_map<const ast::RuleDecl*, int> version_;  // Model::VersionIndex
-  // Per layer, the rules that assign a decision, in file order.
-  std::unordered_map<
-      const Layer*, std::unordered_map<const ast::DecisionDecl*, std::vector<const ast::RuleDecl*>>>
-      assigning_;
-  // Per base rule, its exceptions with their layers.
-  std::unordered_map<const ast::RuleDecl*,
-                     std::vector<std::pair<const Layer*, const ast::RuleDecl*>>>
-      exceptions_;
+  // Indexes of a layer, made the first time a cone reads it: a cone reads a few rules of a
+  // chain, and a unit of the analysis asks for cones in every chain below it.
+  struct LayerIndex {
+    std::once_flag once;
+    // The rules that assign a decision, in file order.
+    std::unordered_map<const ast::DecisionDecl*, std::vector<const ast::RuleDecl*>> assigning;
+    // This layer's exceptions to a base rule (of any layer).
+    std::unordered_map<const ast::RuleDecl*, std::vector<const ast::RuleDecl*>> exceptions;
+    std::unordered_map<const ast::RuleDecl*, int> versions;  // Model::VersionIndex
+  };
+  const LayerIndex& IndexOf(const Layer& layer) const;
+  std::unordered_map<std::string_view, const Layer*> layer_by_name_;  // the first of a name
+  std::unordered_map<const Layer*, std::size_t> position_;            // in model.layers
+  std::unique_ptr<LayerIndex[]> indexes_;                             // by position
 };
 
 // The keys that differ, as "rule national.wi.duty (changed)" / "(added)" / "(removed)".
