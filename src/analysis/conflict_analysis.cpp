@@ -27,7 +27,7 @@ struct AnalysisCache::Impl {
   BelowKeys below;
   // Z3 contexts outlive a run: creating one costs tens of milliseconds, more than analysing
   // the one layer an edit usually touches. Solvers and variables are made anew per run.
-  std::vector<std::unique_ptr<z3::context>> contexts;
+  std::vector<OwnedContext> contexts;
 };
 
 AnalysisCache::AnalysisCache() : impl_(std::make_unique<Impl>()) {}
@@ -498,8 +498,8 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
   if (options.cache) keys = options.chain_keys ? *options.chain_keys : sema::ChainKeys(model);
 
   unsigned thread_count = std::max(1u, options.threads);
-  std::vector<std::unique_ptr<z3::context>> local_contexts;
-  std::vector<std::unique_ptr<z3::context>>& contexts =
+  std::vector<OwnedContext> local_contexts;
+  std::vector<OwnedContext>& contexts =
       options.cache ? options.cache->impl().contexts : local_contexts;
   std::vector<std::unique_ptr<AnalysisWorker>> workers;
   ProgramCache programs(model);
@@ -558,7 +558,7 @@ AnalysisStats RunConflictAnalysis(const sema::Model& model, const AnalysisOption
     }
     // Z3 contexts are created up front, on this thread, and only as many as there is work.
     while (workers.size() < std::min<std::size_t>(thread_count, todo.size())) {
-      if (contexts.size() <= workers.size()) contexts.push_back(std::make_unique<z3::context>());
+      if (contexts.size() <= workers.size()) contexts.push_back(NewContext());
       workers.push_back(
           std::make_unique<AnalysisWorker>(*contexts[workers.size()], options.solver_rlimit));
     }

@@ -1,5 +1,7 @@
 #include "analysis/query.h"
 
+#include <deque>
+#include <mutex>
 #include <set>
 
 #include "analysis/witness.h"
@@ -15,6 +17,29 @@ const std::int64_t kPresentUntil = support::DaysFromCivil({2030, 12, 31});
 const std::int64_t kTenYears = 3653;
 
 }  // namespace
+
+OwnedContext NewContext() {
+  return OwnedContext(new z3::context);
+}
+
+void RetireContext::operator()(z3::context* context) const {
+  constexpr std::size_t kWaiting = 4;
+  struct Retired {
+    std::mutex mutex;
+    std::deque<z3::context*> contexts;
+  };
+  static Retired* retired = new Retired;  // never freed: see OwnedContext
+  z3::context* oldest = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(retired->mutex);
+    retired->contexts.push_back(context);
+    if (retired->contexts.size() > kWaiting) {
+      oldest = retired->contexts.front();
+      retired->contexts.pop_front();
+    }
+  }
+  delete oldest;
+}
 
 QuerySolver::QuerySolver(z3::context& ctx, unsigned rlimit)
     : ctx_(ctx), solver_(ctx), rlimit_(rlimit) {

@@ -192,7 +192,8 @@ std::set<std::string> Introduced(const z3::expr& e) {
 struct JurisdictionProver::Impl {
   SideOf old_side, new_side;
   ProveOptions options;
-  z3::context ctx;
+  analysis::OwnedContext owned_ctx = analysis::NewContext();  // destroyed after what uses it
+  z3::context& ctx = *owned_ctx;
   analysis::QuerySolver solver{ctx, 0};
   analysis::Variables old_vars{ctx};
   analysis::Variables new_vars{ctx};
