@@ -9,8 +9,10 @@
 // of its chain's decisions (the decisions one check reads together), each in a solver scope of
 // its own with fresh encoders.
 // A cache keyed by a hash of a layer's declarations and its ancestors' lets a re-check redo
-// only the layers that changed; in those, a second cache keyed by the content of a unit's
-// decisions' cones (sema/cone.h) lets it redo only the units whose cones changed.
+// only the layers that changed (a layer with layers below always goes by its units: L507 and
+// L508 ask the chains below); in those, a second cache keyed by the content of a unit's
+// decisions' cones (sema/cone.h), in its chain and in the chains below that it asks, lets it
+// redo only the units whose cones changed.
 #pragma once
 
 #include <cstdint>

@@ -1,9 +1,9 @@
 // IncrementalChecker: the RuleBase pipeline with the parse step memoized per file (the syntax
 // trees of unchanged files are shared with earlier checks; a file whose text was parsed under
 // another path is copied under its own id) and, kept
-// across checks, one analysis cache (per layer, keyed by the content of a layer's chain, and
-// per unit of decisions, keyed by their cones) and one cache of the graph's cycle check (per
-// jurisdiction, keyed by the content of a layer's chain), and sema's per-layer results
+// across checks, one analysis cache (per layer without layers below, keyed by the content of
+// its chain, and per unit of decisions, keyed by their cones) and one cache of the graph's cycle
+// check (per jurisdiction, keyed by the content of a layer's chain), and sema's per-layer results
 // (sema::ReuseMemo: a layer whose chain has the same syntax trees as in the last check is not
 // checked again). Those reuse only what is unchanged, and the other graph checks run in full
 // on every check, so the result is exactly FromSources'.
