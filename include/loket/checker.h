@@ -37,10 +37,12 @@ class IncrementalChecker {
     // results (docs/architecture.md).
     int layers_checked = 0;
     int layers_reused = 0;
-    int layers_analyzed = 0;    // layers the conflict analysis ran on
-    int layers_from_cache = 0;  // layers whose analysis results were reused
-    // In the layers analysed: decisions with something to check, analysed again because
-    // what their checks read changed (their cones, docs/architecture.md), and reused.
+    // Layers in which the conflict analysis asked the solver again, and layers whose results
+    // were all reused (whole, or unit by unit: a layer with layers below goes by its units).
+    int layers_analyzed = 0;
+    int layers_from_cache = 0;
+    // In the layers not reused whole: decisions with something to check, analysed again
+    // because what their checks read changed (their cones, docs/architecture.md), and reused.
     int decisions_analyzed = 0;
     int decisions_from_cache = 0;
   };
