@@ -1,5 +1,7 @@
 #include "sema/cone.h"
 
+#include "sema/content_key.h"
+
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -9,18 +11,9 @@
 namespace loket::sema {
 namespace {
 
-std::uint64_t Mix(std::uint64_t hash, std::uint64_t value) {
-  std::uint64_t x = hash ^ (value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2));
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 std::uint64_t MixValidity(std::uint64_t hash, const ast::Validity& validity) {
-  hash = Mix(hash, validity.from ? static_cast<std::uint64_t>(*validity.from) + 1 : 0);
-  return Mix(hash, validity.until ? static_cast<std::uint64_t>(*validity.until) + 1 : 0);
+  hash = MixKey(hash, validity.from ? static_cast<std::uint64_t>(*validity.from) + 1 : 0);
+  return MixKey(hash, validity.until ? static_cast<std::uint64_t>(*validity.until) + 1 : 0);
 }
 
 bool Overlaps(const ast::Validity& validity, Period period) {
@@ -89,7 +82,7 @@ std::uint64_t ConeBuilder::TextHash(source::SourceRange range) const {
       std::hash<std::string_view>{}(text.substr(range.begin, range.end - range.begin));
   if (!places_) return hash;
   const std::uint64_t file = range.file < places_->size() ? (*places_)[range.file] : range.file;
-  return Mix(Mix(Mix(hash, file), range.begin), range.end);
+  return MixKey(MixKey(MixKey(hash, file), range.begin), range.end);
 }
 
 Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
@@ -149,12 +142,12 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
     if (!seen.insert(rule).second) return;
     std::uint64_t hash = TextHash(rule->range);
     // The citation as people read it, which a cited law's title is part of.
-    hash = Mix(hash, std::hash<std::string>{}(model_.annotations.CitationText(*rule)));
-    if (const ast::Validity* file = FileValidity(*rule)) hash = MixValidity(Mix(hash, 1), *file);
+    hash = MixKey(hash, std::hash<std::string>{}(model_.annotations.CitationText(*rule)));
+    if (const ast::Validity* file = FileValidity(*rule)) hash = MixValidity(MixKey(hash, 1), *file);
     // One entry per version (§6: versions share an id): the k-th rule of its layer with this id.
     std::string key = "rule " + rule->layer + "." + rule->id;
     if (auto layer = layer_by_name_.find(rule->layer); layer != layer_by_name_.end()) {
-      hash = MixValidity(Mix(hash, 2), layer->second->validity);
+      hash = MixValidity(MixKey(hash, 2), layer->second->validity);
       const LayerIndex& index = IndexOf(*layer->second);
       auto version = index.versions.find(rule);
       if (version != index.versions.end() && version->second > 0) {
@@ -210,31 +203,28 @@ Cone ConeBuilder::Build(const std::vector<const Layer*>& chain,
 std::uint64_t ConeBuilder::Frame(const std::vector<const Layer*>& chain) const {
   std::uint64_t hash = 0x4672616d65ull;
   for (const Layer* layer : chain) {
-    hash = Mix(hash, std::hash<std::string>{}(layer->name));
-    hash = Mix(hash, std::hash<std::string>{}(layer->kind));
-    hash = Mix(hash, layer->header ? TextHash(layer->header->range) : 0);
+    hash = MixKey(hash, std::hash<std::string>{}(layer->name));
+    hash = MixKey(hash, std::hash<std::string>{}(layer->kind));
+    hash = MixKey(hash, layer->header ? TextHash(layer->header->range) : 0);
     hash = MixValidity(hash, layer->validity);
-    hash = Mix(hash, layer->facts.size());
+    hash = MixKey(hash, layer->facts.size());
     for (const ast::FactDecl* fact : layer->facts) {
-      hash = Mix(hash, TextHash(fact->range));
+      hash = MixKey(hash, TextHash(fact->range));
       // A witness shows every fact, an enum's by its members' names.
       const ast::EnumDecl* type = model_.annotations.TypeOf(fact->type).enum_decl;
-      hash = Mix(hash, type ? TextHash(type->range) : 0);
+      hash = MixKey(hash, type ? TextHash(type->range) : 0);
     }
-    hash = Mix(hash, layer->assumes.size());
-    for (const ast::AssumeDecl* assume : layer->assumes) hash = Mix(hash, TextHash(assume->range));
+    hash = MixKey(hash, layer->assumes.size());
+    for (const ast::AssumeDecl* assume : layer->assumes)
+      hash = MixKey(hash, TextHash(assume->range));
   }
   return hash;
 }
 
-std::uint64_t MixKey(std::uint64_t hash, std::uint64_t value) {
-  return Mix(hash, value);
-}
-
 std::uint64_t ConeHash(const Cone& cone) {
-  std::uint64_t hash = Mix(0x436f6e65ull, cone.size());
+  std::uint64_t hash = MixKey(0x436f6e65ull, cone.size());
   for (const auto& [key, value] : cone) {
-    hash = Mix(Mix(hash, std::hash<std::string>{}(key)), value);
+    hash = MixKey(MixKey(hash, std::hash<std::string>{}(key)), value);
   }
   return hash;
 }

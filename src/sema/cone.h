@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "sema/content_key.h"
 #include "sema/model.h"
 #include "support/date.h"
 
@@ -77,9 +78,6 @@ class ConeBuilder {
 
 // The keys that differ, as "rule national.wi.duty (changed)" / "(added)" / "(removed)".
 std::vector<std::string> ConeChanges(const Cone& old_cone, const Cone& new_cone);
-
-// Combines a value into a hash (splitmix64's finaliser over the pair).
-std::uint64_t MixKey(std::uint64_t hash, std::uint64_t value);
 
 // One hash of a cone's keys and hashes.
 std::uint64_t ConeHash(const Cone& cone);

@@ -7,20 +7,9 @@
 namespace loket::sema {
 namespace {
 
-// Combines a value into a hash (splitmix64's finaliser over the pair).
-std::uint64_t Mix(std::uint64_t hash, std::uint64_t value) {
-  std::uint64_t x = hash ^ (value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2));
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
-}
-
 std::uint64_t MixText(std::uint64_t hash, std::string_view text) {
-  hash = Mix(hash, text.size());
-  return Mix(hash, std::hash<std::string_view>{}(text));
+  hash = MixKey(hash, text.size());
+  return MixKey(hash, std::hash<std::string_view>{}(text));
 }
 
 // The place of a declaration, and through its file's hash, its text.
@@ -29,27 +18,38 @@ struct Hasher {
   bool files_by_text = false;
 
   std::uint64_t Range(std::uint64_t hash, source::SourceRange range) const {
-    if (!files_by_text) hash = Mix(hash, range.file);
-    hash = Mix(hash, range.begin);
-    hash = Mix(hash, range.end);
-    if (range.valid() && range.file < file_hashes.size()) hash = Mix(hash, file_hashes[range.file]);
+    if (!files_by_text) hash = MixKey(hash, range.file);
+    hash = MixKey(hash, range.begin);
+    hash = MixKey(hash, range.end);
+    if (range.valid() && range.file < file_hashes.size())
+      hash = MixKey(hash, file_hashes[range.file]);
     return hash;
   }
 
   template <typename Decl>
   std::uint64_t Decls(std::uint64_t hash, const std::vector<Decl*>& decls) const {
-    hash = Mix(hash, decls.size());
+    hash = MixKey(hash, decls.size());
     for (const auto* decl : decls) hash = Range(hash, decl->range);
     return hash;
   }
 };
 
 std::uint64_t MixDay(std::uint64_t hash, const std::optional<support::DayNumber>& day) {
-  hash = Mix(hash, day.has_value());
-  return Mix(hash, static_cast<std::uint64_t>(day.value_or(0)));
+  hash = MixKey(hash, day.has_value());
+  return MixKey(hash, static_cast<std::uint64_t>(day.value_or(0)));
 }
 
 }  // namespace
+
+std::uint64_t MixKey(std::uint64_t hash, std::uint64_t value) {
+  std::uint64_t x = hash ^ (value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2));
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  x ^= x >> 31;
+  return x;
+}
 
 std::uint64_t TextHash(std::string_view text) {
   return MixText(0x54657874ull, text);
@@ -80,7 +80,7 @@ std::vector<std::uint64_t> ChainKeys(const Model& model,
   for (std::size_t i = 0; i < n; ++i) {
     const Layer& layer = *model.layers[i];
     std::uint64_t h = MixText(0x4c6f6b6574ull, layer.name);
-    h = Mix(h, layer.header != nullptr);
+    h = MixKey(h, layer.header != nullptr);
     if (layer.header) h = hasher.Range(h, layer.header->range);
     h = MixDay(h, layer.validity.from);
     h = MixDay(h, layer.validity.until);
@@ -110,7 +110,7 @@ std::vector<std::uint64_t> ChainKeys(const Model& model,
     std::uint64_t key = 0x436861696eull;
     for (const Layer* layer : model.Chain(*model.layers[i])) {
       auto it = position.find(layer);
-      key = Mix(key, it != position.end() ? content[it->second] : 0);
+      key = MixKey(key, it != position.end() ? content[it->second] : 0);
     }
     keys[i] = key;
   }

@@ -26,4 +26,8 @@ std::vector<std::uint64_t> ChainKeys(const Model& model,
 // The hash of a file's text that ChainKeys uses.
 std::uint64_t TextHash(std::string_view text);
 
+// Combines a value into a hash (splitmix64's finaliser over the pair): the one mixing step of
+// every content key (ChainKeys, the cones of cone.h, the analysis' unit keys).
+std::uint64_t MixKey(std::uint64_t hash, std::uint64_t value);
+
 }  // namespace loket::sema

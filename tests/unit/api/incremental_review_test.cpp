@@ -6,48 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "../coaching_rules.h"
 #include "loket/checker.h"
 #include "loket/rule_base.h"
 
-namespace {
-
-// National rule `nl.bonus` reads `coaching_hours`, which only municipalities decide: it can
-// apply only in the chain of a municipality that decides more than 10 hours.
-const char* const kNational = R"(layer national "Nederland"
-
-fact age: int in 0..130 "age in full years"
-
-domain coaching "Coaching" {
-  decision coaching_hours: int in 0..100 default 0 delegated to municipality within 0..40 "coaching hours"
-  decision coaching_bonus: bool default false "coaching bonus"
-}
-
-rule nl.bonus "Wet coaching, art. 1"
-  when coaching_hours > 10
-  then coaching_bonus = true
-)";
-
-std::string Municipality(const std::string& name, int hours) {
-  return "layer municipality " + name + " \"Gemeente " + name +
-         "\" under national\n\n"
-         "rule local.coaching \"Verordening coaching " +
-         name +
-         ", art. 1\"\n"
-         "  when age >= 18\n"
-         "  then coaching_hours = " +
-         std::to_string(hours) + "\n";
-}
-
-std::vector<std::string> Codes(const std::vector<loket::Diagnostic>& diagnostics,
-                               const std::string& prefix) {
-  std::vector<std::string> codes;
-  for (const loket::Diagnostic& d : diagnostics) {
-    if (d.code.rfind(prefix, 0) == 0) codes.push_back(d.code + " " + d.layer);
-  }
-  return codes;
-}
-
-}  // namespace
+using loket::testing::CoachingMunicipality;
+using loket::testing::CodesAndLayers;
+using loket::testing::kCoachingNational;
 
 TEST_CASE(
     "IncrementalChecker review: a municipality's edit changes whether a national rule can "
@@ -58,13 +23,14 @@ TEST_CASE(
   loket::IncrementalChecker checker(options);
   for (int hours : {5, 20, 5}) {
     INFO("delft decides " << hours << " hours");
-    const std::vector<loket::SourceText> sources = {{"national.loket", kNational},
-                                                    {"delft.loket", Municipality("delft", hours)}};
+    const std::vector<loket::SourceText> sources = {
+        {"national.loket", kCoachingNational},
+        {"delft.loket", CoachingMunicipality("delft", hours)}};
     loket::RuleBase checked = checker.Check(sources);
     loket::RuleBase fresh = loket::RuleBase::FromSources(sources, options);
-    CHECK(Codes(fresh.diagnostics(), "L507") ==
+    CHECK(CodesAndLayers(fresh.diagnostics(), "L507") ==
           (hours > 10 ? std::vector<std::string>{} : std::vector<std::string>{"L507 national"}));
-    CHECK(Codes(checked.diagnostics(), "L5") == Codes(fresh.diagnostics(), "L5"));
+    CHECK(CodesAndLayers(checked.diagnostics(), "L5") == CodesAndLayers(fresh.diagnostics(), "L5"));
   }
 }
 
@@ -99,7 +65,7 @@ TEST_CASE(
     for (const loket::Diagnostic& d : checked.diagnostics())
       got.push_back(d.code + " " + d.message);
     for (const loket::Diagnostic& d : fresh.diagnostics()) want.push_back(d.code + " " + d.message);
-    REQUIRE(Codes(fresh.diagnostics(), "L507").size() == 1);
+    REQUIRE(CodesAndLayers(fresh.diagnostics(), "L507").size() == 1);
     CHECK(got == want);
   }
 }

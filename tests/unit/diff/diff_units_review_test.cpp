@@ -5,52 +5,43 @@
 #include <string>
 #include <vector>
 
+#include "../coaching_rules.h"
 #include "loket/diff.h"
 #include "loket/rule_base.h"
 
 namespace {
 
-// National rule `nl.bonus` reads `coaching_hours`, which only municipalities decide: in the
-// national chain it can never apply (the default 0), but it can in a municipality's chain
-// that decides more than 10 hours, so it is not dead (L507 AppliesBelow).
-const char* const kNational = R"(layer national "Nederland"
-
-fact age: int in 0..130 "age in full years"
-
-domain coaching "Coaching" {
-  decision coaching_hours: int in 0..100 default 0 delegated to municipality within 0..40 "coaching hours"
-  decision coaching_bonus: bool default false "coaching bonus"
-}
-
-rule nl.bonus "Wet coaching, art. 1"
-  when coaching_hours > 10
-  then coaching_bonus = true
-)";
-
-std::string Municipality(const std::string& name, int hours) {
-  return "layer municipality " + name + " \"Gemeente " + name +
-         "\" under national\n\n"
-         "rule local.coaching \"Verordening coaching " +
-         name +
-         ", art. 1\"\n"
-         "  when age >= 18\n"
-         "  then coaching_hours = " +
-         std::to_string(hours) + "\n";
-}
-
-std::vector<std::string> Codes(const std::vector<loket::Diagnostic>& diagnostics,
-                               const std::string& prefix) {
-  std::vector<std::string> codes;
-  for (const loket::Diagnostic& d : diagnostics) {
-    if (d.code.rfind(prefix, 0) == 0) codes.push_back(d.code + " " + d.layer);
-  }
-  return codes;
-}
+using loket::testing::CoachingMunicipality;
+using loket::testing::CodesAndLayers;
+using loket::testing::kCoachingNational;
 
 std::string Join(const std::vector<std::string>& lines) {
   std::string out;
   for (const std::string& line : lines) out += line + "; ";
   return out;
+}
+
+// The L507s of OLD and NEW each checked in full, and the new findings (L5xx) of their diff.
+struct Compared {
+  std::vector<std::string> full_old, full_new, pair_new, diff_new;
+};
+
+Compared Compare(const std::vector<loket::SourceText>& old_sources,
+                 const std::vector<loket::SourceText>& new_sources) {
+  loket::LoadOptions options;
+  options.threads = 1;
+  loket::RuleBase full_old = loket::RuleBase::FromSources(old_sources, options);
+  loket::RuleBase full_new = loket::RuleBase::FromSources(new_sources, options);
+  REQUIRE_FALSE(full_old.has_errors());
+  REQUIRE_FALSE(full_new.has_errors());
+  loket::RuleBasePair pair = loket::CheckPair(old_sources, new_sources, options);
+  loket::DiffOptions diff_options;
+  diff_options.on = "2025-03-01";
+  loket::Result<loket::RuleBaseDiff> diff = loket::DiffRuleBases(pair, diff_options);
+  REQUIRE(diff.ok());
+  return {CodesAndLayers(full_old.diagnostics(), "L507"),
+          CodesAndLayers(full_new.diagnostics(), "L507"), CodesAndLayers(pair.new_findings, "L5"),
+          CodesAndLayers(diff->new_findings, "L5")};
 }
 
 }  // namespace
@@ -61,34 +52,20 @@ TEST_CASE(
     "[diff][review3]") {
   // amsterdam is the same on both sides and decides 20 hours, so nl.bonus can apply in its
   // chain on both sides. delft goes from 20 hours to 5. Analysed in full, neither side has an
-  // L507; CheckPair analyses national's unit over the changed layers alone (national, delft),
-  // where NEW's nl.bonus applies in no chain.
-  const std::vector<loket::SourceText> old_sources = {
-      {"national.loket", kNational},
-      {"amsterdam.loket", Municipality("amsterdam", 20)},
-      {"delft.loket", Municipality("delft", 20)}};
-  const std::vector<loket::SourceText> new_sources = {
-      {"national.loket", kNational},
-      {"amsterdam.loket", Municipality("amsterdam", 20)},
-      {"delft.loket", Municipality("delft", 5)}};
-  loket::LoadOptions options;
-  options.threads = 1;
-  loket::RuleBase full_old = loket::RuleBase::FromSources(old_sources, options);
-  loket::RuleBase full_new = loket::RuleBase::FromSources(new_sources, options);
-  REQUIRE_FALSE(full_old.has_errors());
-  REQUIRE_FALSE(full_new.has_errors());
+  // L507. Before 8fccf06, CheckPair analysed national's unit over the changed layers alone
+  // (national, delft), where NEW's nl.bonus applies in no chain: a false new L507.
+  const Compared compared = Compare({{"national.loket", kCoachingNational},
+                                     {"amsterdam.loket", CoachingMunicipality("amsterdam", 20)},
+                                     {"delft.loket", CoachingMunicipality("delft", 20)}},
+                                    {{"national.loket", kCoachingNational},
+                                     {"amsterdam.loket", CoachingMunicipality("amsterdam", 20)},
+                                     {"delft.loket", CoachingMunicipality("delft", 5)}});
   // In full, NEW has no L507 (nl.bonus applies in amsterdam's chain).
-  REQUIRE(Codes(full_new.diagnostics(), "L507").empty());
-  REQUIRE(Codes(full_old.diagnostics(), "L507").empty());
-
-  loket::RuleBasePair pair = loket::CheckPair(old_sources, new_sources, options);
-  loket::DiffOptions diff_options;
-  diff_options.on = "2025-03-01";
-  loket::Result<loket::RuleBaseDiff> diff = loket::DiffRuleBases(pair, diff_options);
-  REQUIRE(diff.ok());
-  INFO("new findings: " << Join(Codes(diff->new_findings, "L5")));
-  CHECK(Codes(pair.new_findings, "L5").empty());
-  CHECK(Codes(diff->new_findings, "L5").empty());
+  REQUIRE(compared.full_new.empty());
+  REQUIRE(compared.full_old.empty());
+  INFO("new findings: " << Join(compared.diff_new));
+  CHECK(compared.pair_new.empty());
+  CHECK(compared.diff_new.empty());
 }
 
 TEST_CASE(
@@ -99,25 +76,12 @@ TEST_CASE(
   // NEW: amsterdam is gone, nothing else changed. Analysed in full, NEW has L507 on nl.bonus
   // and OLD has not. No layer of NEW has a chain that differs, so CheckPair analyses nothing
   // (the CheckPair before 5fca059 did not either: national's chain is unchanged).
-  const std::vector<loket::SourceText> old_sources = {
-      {"national.loket", kNational},
-      {"amsterdam.loket", Municipality("amsterdam", 20)},
-      {"delft.loket", Municipality("delft", 5)}};
-  const std::vector<loket::SourceText> new_sources = {{"national.loket", kNational},
-                                                      {"delft.loket", Municipality("delft", 5)}};
-  loket::LoadOptions options;
-  options.threads = 1;
-  loket::RuleBase full_old = loket::RuleBase::FromSources(old_sources, options);
-  loket::RuleBase full_new = loket::RuleBase::FromSources(new_sources, options);
-  REQUIRE_FALSE(full_old.has_errors());
-  REQUIRE_FALSE(full_new.has_errors());
-  REQUIRE(Codes(full_old.diagnostics(), "L507").empty());
-  REQUIRE(Codes(full_new.diagnostics(), "L507") == std::vector<std::string>{"L507 national"});
-
-  loket::RuleBasePair pair = loket::CheckPair(old_sources, new_sources, options);
-  loket::DiffOptions diff_options;
-  diff_options.on = "2025-03-01";
-  loket::Result<loket::RuleBaseDiff> diff = loket::DiffRuleBases(pair, diff_options);
-  REQUIRE(diff.ok());
-  CHECK(Codes(diff->new_findings, "L5") == std::vector<std::string>{"L507 national"});
+  const Compared compared = Compare(
+      {{"national.loket", kCoachingNational},
+       {"amsterdam.loket", CoachingMunicipality("amsterdam", 20)},
+       {"delft.loket", CoachingMunicipality("delft", 5)}},
+      {{"national.loket", kCoachingNational}, {"delft.loket", CoachingMunicipality("delft", 5)}});
+  REQUIRE(compared.full_old.empty());
+  REQUIRE(compared.full_new == std::vector<std::string>{"L507 national"});
+  CHECK(compared.diff_new == std::vector<std::string>{"L507 national"});
 }
